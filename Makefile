@@ -1,0 +1,75 @@
+# OpenZCC — the two commands: `make run` and `make test`. See README.md.
+SHELL := /bin/bash
+JOBS ?= $(shell nproc)
+LISTEN ?= 127.0.0.1:8080
+DB ?= var/openzcc.db
+EXTERNAL ?= $(abspath ../shared/external)
+export OZCC_EXTERNAL_DIR := $(EXTERNAL)
+
+RELEASE := build/release
+ASAN := build/asan
+FUZZ := build/fuzz
+
+.PHONY: run test bench fuzz deps build build-asan build-fuzz web lint unit integration web-test fuzz-smoke e2e clean
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	@cmake -S . -B $(RELEASE) -DCMAKE_BUILD_TYPE=Release -DOZCC_TESTS=OFF >/dev/null
+	@cmake --build $(RELEASE) -j$(JOBS) --target openzcc
+
+build-asan: deps
+	@cmake -S . -B $(ASAN) -DCMAKE_BUILD_TYPE=Debug -DOZCC_SANITIZE=ON >/dev/null
+	@cmake --build $(ASAN) -j$(JOBS)
+
+build-fuzz: deps
+	@CC=clang-14 CXX=clang++-14 cmake -S . -B $(FUZZ) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOZCC_FUZZ=ON >/dev/null
+	@cmake --build $(FUZZ) -j$(JOBS)
+
+web: deps
+	@cd web && npm run build --silent
+
+# Builds everything and serves the ZWN demo region with simulated live feeds.
+run: build web
+	@mkdir -p $(dir $(DB))
+	@$(RELEASE)/openzcc region import data/regions/zwn.json --db $(DB)
+	@$(RELEASE)/openzcc region import data/regions/demo-small.json --db $(DB)
+	@$(RELEASE)/openzcc serve --db $(DB) --listen $(LISTEN) --web web/dist --demo
+
+lint:
+	@files=$$(git ls-files 'src/*.cc' 'src/*.h' 'tests/*.cc' 'tests/*.h' 'bench/*.cc'); \
+	  clang-format --dry-run --Werror $$files && echo "lint: clang-format clean ($$(echo $$files | wc -w) files)"
+
+unit: build-asan
+	@cd $(ASAN) && ASAN_OPTIONS=detect_leaks=1 ctest -L unit --output-on-failure -j$(JOBS)
+
+integration: build-asan
+	@cd $(ASAN) && ASAN_OPTIONS=detect_leaks=1 ctest -L integration --output-on-failure -j$(JOBS)
+
+web-test: deps
+	@cd web && npm run typecheck --silent && npm run test --silent
+
+fuzz-smoke: build-fuzz
+	@scripts/fuzz.sh $(FUZZ) 20
+
+e2e: build-asan web
+	@cd web && OZCC_BIN=$(abspath $(ASAN))/openzcc npm run e2e --silent
+
+test: deps lint build-asan
+	@cd $(ASAN) && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j$(JOBS)
+	@$(MAKE) --no-print-directory web-test
+	@$(MAKE) --no-print-directory fuzz-smoke
+	@$(MAKE) --no-print-directory e2e
+
+fuzz: build-fuzz
+	@scripts/fuzz.sh $(FUZZ) $${FUZZ_SECONDS:-600}
+
+bench:
+	@scripts/install-deps.sh --bench
+	@cmake -S . -B $(RELEASE) -DCMAKE_BUILD_TYPE=Release -DOZCC_TESTS=OFF -DOZCC_BENCH=ON >/dev/null
+	@cmake --build $(RELEASE) -j$(JOBS)
+	@bench/run.sh $(RELEASE)
+
+clean:
+	rm -rf build web/dist

@@ -1,0 +1,25 @@
+// Audit records (NEN 7513 spirit): who did what to which object, when, with
+// which outcome. Append-only; the API offers no way to change them.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "core/time.h"
+
+namespace ozcc {
+
+struct AuditRecord {
+  std::int64_t id = 0;  // assigned by the store
+  Time at{};
+  std::string actor;            // user name or "token:<name>", "cli", "system"
+  std::string role;             // role name, "feed" or "cli"
+  std::string organization_id;  // actor's organisation, if any
+  std::string action;           // e.g. "capacity.write", "auth.login", "user.add"
+  std::string object;           // e.g. unit id, user name
+  std::string outcome;          // "ok", "denied", "invalid", "failed"
+  std::string request_id;
+  std::string detail;  // short free text; never patient data
+};
+
+}  // namespace ozcc

@@ -1,0 +1,30 @@
+// Validation rules of capacity input and of a region file's content.
+// Pure functions; every violation is returned, each naming its field.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "core/types.h"
+
+namespace ozcc {
+
+inline constexpr std::int64_t kMaxCount = 100000;  // sanity bound on any count
+inline constexpr std::int64_t kMaxCrowding = 200;
+inline constexpr std::int64_t kMaxFutureSkewMs = 5 * 60 * 1000;
+inline constexpr size_t kMaxNoteBytes = 2000;
+
+// Checks one input for a unit of `type` at time `now`. Field names are
+// prefixed with `prefix` (e.g. "items[2]."). Rules: counts 0..kMaxCount;
+// staffed ≤ total, occupied ≤ total, available ≤ staffed; crowding 0–200;
+// as_of ≤ now + 5 min; beds only where the unit type has beds, ed only where
+// it has an ED/queue; at least one of beds/ed; note ≤ 2000 bytes.
+std::vector<FieldError> ValidateCapacity(const CapacityInput& in, UnitType type, Time now,
+                                         const std::string& prefix = "");
+
+// Checks ids, references and uniqueness in a region. Field names are JSON
+// paths such as "organizations[3].subregion_id".
+std::vector<FieldError> ValidateRegion(const RegionData& data);
+
+}  // namespace ozcc

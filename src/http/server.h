@@ -1,0 +1,70 @@
+// HTTP/1.1 server on Boost.Beast. I/O threads accept and parse; complete
+// requests run on a worker pool (or inline for RouteOptions::inline_io);
+// responses go back on the connection's strand. Keep-alive, body and header
+// limits, header/idle timeouts, request ids (X-Request-Id), an access log,
+// SSE streams, and a graceful drain on Stop().
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "core/status.h"
+#include "http/router.h"
+
+namespace ozcc::http {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080;  // 0: pick a free port (see Server::port())
+  int io_threads = 2;
+  int worker_threads = 64;                      // handlers may block on the store
+  std::size_t body_limit = 1 << 20;             // 413 above
+  std::size_t header_limit = 16 * 1024;         // 431 above
+  int header_timeout_s = 10;                    // time to receive a request's headers
+  int idle_timeout_s = 60;                      // keep-alive idle
+  std::size_t sse_queue_limit = 1 << 20;        // bytes queued per stream before it is dropped
+  int sse_heartbeat_s = 15;
+  std::size_t max_connections = 10000;
+  bool access_log = true;
+};
+
+struct ServerStats {
+  std::atomic<std::uint64_t> requests{0};
+  std::atomic<std::uint64_t> responses_2xx{0}, responses_3xx{0}, responses_4xx{0}, responses_5xx{0};
+  std::atomic<std::uint64_t> open_connections{0};
+  std::atomic<std::uint64_t> open_streams{0};
+  std::atomic<std::uint64_t> dropped_streams{0};
+  std::atomic<std::uint64_t> latency_us_sum{0};
+  // Cumulative latency histogram buckets (≤ 1, 5, 10, 50, 100, 500, 1000, 5000 ms, +Inf).
+  static constexpr int kBuckets = 9;
+  std::atomic<std::uint64_t> latency_buckets[kBuckets] = {};
+};
+
+class Server {
+ public:
+  Server(ServerOptions options, const Router& router);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds and starts the threads; returns once listening.
+  Status Start();
+  std::uint16_t port() const;
+  // Stops accepting, lets in-flight requests finish (up to drain_timeout_s),
+  // closes streams and idle connections, joins threads. Idempotent.
+  void Stop(int drain_timeout_s = 10);
+  // Blocks until Stop() is called from another thread or a signal handler.
+  void Wait();
+
+  const ServerStats& stats() const;
+  // Prometheus text for the server's own counters.
+  std::string MetricsText() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ozcc::http
