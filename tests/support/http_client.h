@@ -29,7 +29,14 @@ class TestClient {
                        std::vector<std::pair<std::string, std::string>> headers = {});
   // Sends raw bytes on a fresh connection and returns whatever the server
   // answers until it closes or the timeout passes (for malformed requests).
-  std::string Raw(const std::string& bytes, std::chrono::milliseconds timeout = std::chrono::milliseconds(3000));
+  // `closed_by_peer` (optional) tells whether the server closed the
+  // connection (true) or the timeout passed with the connection still open.
+  std::string Raw(const std::string& bytes, std::chrono::milliseconds timeout = std::chrono::milliseconds(3000),
+                  bool* closed_by_peer = nullptr);
+  // Per-operation timeout for Request() (default 30 s).
+  void set_timeout(std::chrono::milliseconds timeout);
+  // Number of TCP connections opened so far (keep-alive checks).
+  int connects() const;
 
  private:
   struct Impl;
@@ -50,7 +57,10 @@ class SseClient {
   ~SseClient();
   int status() const;  // response status of the stream request
   // Next event (comments/heartbeats skipped); nullopt on timeout or close.
+  // A timeout leaves the stream open: a later Next() may still succeed.
   std::optional<SseEvent> Next(std::chrono::milliseconds timeout);
+  // True once the server ended the stream or the connection failed.
+  bool closed() const;
 
  private:
   struct Impl;
