@@ -1,0 +1,171 @@
+import { useCallback, useEffect, useState } from 'react';
+import { useI18n } from './i18n';
+import { api, setUnauthorizedHandler } from './api';
+import { RegionDataProvider, useRegionData } from './data';
+import { go, href, useRoute, type Route } from './router';
+import { canEditAny } from './lib/units';
+import { NO_FILTERS, type Filters } from './lib/filters';
+import { LiveStatus } from './components/LiveStatus';
+import { Login } from './views/Login';
+import { Overview } from './views/Overview';
+import { BedFinder } from './views/BedFinder';
+import { MapView } from './views/MapView';
+import { UnitDetail } from './views/UnitDetail';
+import { Entry } from './views/Entry';
+import { Wall } from './views/Wall';
+import type { RegionSummary, User } from './types';
+
+export function App() {
+  const { t } = useI18n();
+  const [user, setUser] = useState<User | null | undefined>(undefined);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  useEffect(() => {
+    api.me().then(setUser).catch(() => setUser(null));
+  }, []);
+  useEffect(() => {
+    setUnauthorizedHandler(() => { setUser(null); setNotice(t('session.expired')); });
+    return () => setUnauthorizedHandler(null);
+  }, [t]);
+
+  if (user === undefined) return <div className="boot muted">{t('loading')}</div>;
+  if (user === null) return <Login onLogin={(u) => { setNotice(null); setUser(u); }} notice={notice} />;
+  return <SignedIn user={user} onLogout={() => { setNotice(null); setUser(null); }} />;
+}
+
+function SignedIn({ user, onLogout }: { user: User; onLogout: () => void }) {
+  const { t } = useI18n();
+  const [regions, setRegions] = useState<RegionSummary[] | null>(null);
+  const [chosen, setChosen] = useState<string | null>(() => localStorage.getItem('ozcc.region'));
+
+  useEffect(() => {
+    api.regions().then(setRegions).catch(() => setRegions([]));
+  }, []);
+
+  const regionId = user.region_id ?? (chosen && regions?.some((r) => r.id === chosen) ? chosen : regions?.[0]?.id ?? null);
+  if (!regionId) return <div className="boot muted">{regions === null ? t('loading') : t('loadError', { detail: 'no region' })}</div>;
+
+  const pick = user.region_id ? null : { regions: regions ?? [], set: (id: string) => { localStorage.setItem('ozcc.region', id); setChosen(id); } };
+  return (
+    <RegionDataProvider key={regionId} regionId={regionId}>
+      <Shell user={user} onLogout={onLogout} regionPick={pick} />
+    </RegionDataProvider>
+  );
+}
+
+function Shell({ user, onLogout, regionPick }: {
+  user: User; onLogout: () => void; regionPick: { regions: RegionSummary[]; set: (id: string) => void } | null;
+}) {
+  const { t, toggle } = useI18n();
+  const route = useRoute();
+  const { detail, error, reload, regionId } = useRegionData();
+  const [filters, setFilters] = useState<Filters>(NO_FILTERS);
+  const [help, setHelp] = useState(false);
+
+  const logout = useCallback(async () => {
+    try { await api.logout(); } catch { /* the session is gone either way */ }
+    onLogout();
+  }, [onLogout]);
+
+  // Global keyboard shortcuts (not while typing in a field).
+  useEffect(() => {
+    const on = (e: KeyboardEvent) => {
+      if (e.ctrlKey || e.metaKey || e.altKey) return;
+      const el = e.target as HTMLElement;
+      const typing = el && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || el.isContentEditable);
+      if (e.key === 'Escape') { setHelp(false); return; }
+      if (typing) return;
+      const nav = (r: Route) => { e.preventDefault(); go(r); };
+      switch (e.key) {
+        case '/':
+          e.preventDefault();
+          if (route.name !== 'overview' && route.name !== 'map') go({ name: 'overview' });
+          setTimeout(() => document.getElementById('filter-input')?.focus(), 0);
+          break;
+        case 'o': nav({ name: 'overview' }); break;
+        case 'k': nav({ name: 'map' }); break;
+        case 'b': nav({ name: 'beds' }); break;
+        case 'i': if (canEditAny(user)) nav({ name: 'entry' }); break;
+        case 'w': nav({ name: 'wall' }); break;
+        case 'l': e.preventDefault(); toggle(); break;
+        case '?': e.preventDefault(); setHelp((h) => !h); break;
+      }
+    };
+    window.addEventListener('keydown', on);
+    return () => window.removeEventListener('keydown', on);
+  }, [route.name, toggle, user]);
+
+  if (route.name === 'wall') return <Wall />;
+
+  const navItems: { r: Route; label: string; key: string; show: boolean }[] = [
+    { r: { name: 'overview' }, label: t('nav.overview'), key: 'o', show: true },
+    { r: { name: 'map' }, label: t('nav.map'), key: 'k', show: true },
+    { r: { name: 'beds' }, label: t('nav.beds'), key: 'b', show: true },
+    { r: { name: 'entry' }, label: t('nav.entry'), key: 'i', show: canEditAny(user) },
+    { r: { name: 'wall' }, label: t('nav.wall'), key: 'w', show: true },
+  ];
+  const current = route.name === 'unit' ? 'overview' : route.name;
+
+  return (
+    <div className="app">
+      <a className="skip" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>Skip</a>
+      <header className="topbar">
+        <div className="brand"><span className="logo" aria-hidden="true">Z</span><span className="brand-name">{t('app.name')}</span>
+          {regionPick && regionPick.regions.length > 1 ? (
+            <select className="region-pick" value={regionId} onChange={(e) => regionPick.set(e.target.value)} aria-label={t('col.region')}>
+              {regionPick.regions.map((r) => <option key={r.id} value={r.id}>{r.name}</option>)}
+            </select>
+          ) : <span className="region-name">{detail?.region.name ?? regionId}</span>}
+        </div>
+        <nav aria-label={t('nav.main')}>
+          <ul className="nav">
+            {navItems.filter((n) => n.show).map((n) => (
+              <li key={n.r.name}>
+                <a href={href(n.r)} aria-current={current === n.r.name ? 'page' : undefined} aria-keyshortcuts={n.key}>
+                  {n.label}<kbd>{n.key}</kbd>
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <LiveStatus />
+        <div className="user">
+          <button type="button" className="link-btn" onClick={() => setHelp(true)} aria-keyshortcuts="?">{t('nav.shortcuts')} <kbd>?</kbd></button>
+          <button type="button" className="link-btn lang-btn" onClick={toggle} title={t('lang.switchTitle')} data-testid="lang-toggle">{t('lang.switch')}</button>
+          <span className="who" title={user.organization_id ?? ''}>{user.username} <span className="muted">({t(`role.${user.role}`)})</span></span>
+          <button type="button" className="btn small" onClick={logout}>{t('logout')}</button>
+        </div>
+      </header>
+      {error && (
+        <div className="banner error" role="alert">{t('loadError', { detail: error })} <button type="button" className="link-btn" onClick={reload}>{t('retry')}</button></div>
+      )}
+      <main id="main" tabIndex={-1}>
+        {route.name === 'overview' && <Overview filters={filters} setFilters={setFilters} />}
+        {route.name === 'map' && <MapView filters={filters} setFilters={setFilters} />}
+        {route.name === 'beds' && <BedFinder user={user} />}
+        {route.name === 'unit' && <UnitDetail id={route.id} user={user} />}
+        {route.name === 'entry' && <Entry id={route.id} user={user} />}
+      </main>
+      {help && <HelpDialog onClose={() => setHelp(false)} />}
+    </div>
+  );
+}
+
+function HelpDialog({ onClose }: { onClose: () => void }) {
+  const { t } = useI18n();
+  const rows: [string, string][] = [
+    ['/', t('help.filter')], ['o', t('help.overview')], ['k', t('help.map')], ['b', t('help.beds')],
+    ['i', t('help.entry')], ['w', t('help.wall')], ['l', t('help.lang')], ['?', t('help.help')], ['Esc', t('help.escape')],
+  ];
+  return (
+    <div className="dialog-backdrop" onClick={onClose}>
+      <div className="dialog" role="dialog" aria-modal="true" aria-labelledby="help-title" onClick={(e) => e.stopPropagation()}>
+        <h2 id="help-title">{t('help.title')}</h2>
+        <table className="grid"><tbody>
+          {rows.map(([k, d]) => <tr key={k}><td><kbd>{k}</kbd></td><td>{d}</td></tr>)}
+        </tbody></table>
+        <button type="button" className="btn" autoFocus onClick={onClose}>{t('help.close')}</button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,58 @@
+import type { CapacityInput, History, Problem, RegionDetail, RegionSummary, Snapshot, User } from './types';
+
+/** A failed API call; `problem` is the parsed application/problem+json body when there was one. */
+export class ApiError extends Error {
+  constructor(public status: number, public problem: Problem | null, message?: string) {
+    super(message ?? problem?.detail ?? problem?.title ?? `HTTP ${status}`);
+  }
+}
+
+let onUnauthorized: (() => void) | null = null;
+/** Called when any API call (other than login/me) gets 401: the session has ended. */
+export function setUnauthorizedHandler(fn: (() => void) | null): void { onUnauthorized = fn; }
+
+async function request<T>(method: string, path: string, body?: unknown, opts: { quiet401?: boolean; cache?: RequestCache } = {}): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      credentials: 'same-origin',
+      cache: opts.cache ?? 'no-cache',
+      headers: { Accept: 'application/json', ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
+      body: body !== undefined ? JSON.stringify(body) : undefined,
+    });
+  } catch (e) {
+    throw new ApiError(0, null, (e as Error).message || 'network error');
+  }
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  let json: unknown = null;
+  if (text) {
+    try { json = JSON.parse(text); } catch { json = null; }
+  }
+  if (!res.ok) {
+    if (res.status === 401 && !opts.quiet401) onUnauthorized?.();
+    const problem = json && typeof json === 'object' ? (json as Problem) : null;
+    throw new ApiError(res.status, problem, problem?.detail ?? problem?.title ?? (text.slice(0, 200) || `HTTP ${res.status}`));
+  }
+  return json as T;
+}
+
+export const api = {
+  login: (username: string, password: string) =>
+    request<{ token: string; expires_at: string; user: User }>('POST', '/api/v1/auth/login', { username, password }, { quiet401: true }),
+  logout: () => request<void>('POST', '/api/v1/auth/logout', undefined, { quiet401: true }),
+  me: () => request<User>('GET', '/api/v1/auth/me', undefined, { quiet401: true }),
+  regions: () => request<RegionSummary[]>('GET', '/api/v1/regions'),
+  region: (id: string) => request<RegionDetail>('GET', `/api/v1/regions/${encodeURIComponent(id)}`),
+  snapshot: (region: string) => request<Snapshot>('GET', `/api/v1/capacity/snapshot?region=${encodeURIComponent(region)}`),
+  history: (unitId: string, from: Date, to: Date) =>
+    request<History>('GET', `/api/v1/units/${encodeURIComponent(unitId)}/capacity/history?from=${encodeURIComponent(iso(from))}&to=${encodeURIComponent(iso(to))}`),
+  putCapacity: (unitId: string, input: CapacityInput) =>
+    request<Record<string, unknown> & { version?: number | string; received_at?: string; as_of?: string }>(
+      'PUT', `/api/v1/units/${encodeURIComponent(unitId)}/capacity`, input),
+};
+
+export function iso(d: Date): string {
+  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}

@@ -1,0 +1,162 @@
+import { createContext, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
+import { api, ApiError } from './api';
+import { clockOffset } from './lib/age';
+import type { RegionDetail, SnapshotUnit } from './types';
+
+export type Conn = 'connecting' | 'live' | 'reconnecting' | 'offline';
+
+export interface RegionData {
+  regionId: string;
+  detail: RegionDetail | null;
+  rows: SnapshotUnit[];
+  version: number | string | null;
+  generatedAt: string | null;
+  /** Add to Date.now() to get the server's clock. */
+  offsetMs: number;
+  conn: Conn;
+  /** Browser time of the last snapshot fetch or live event. */
+  lastUpdateAt: number | null;
+  lastEventAt: number | null;
+  error: string | null;
+  loading: boolean;
+  reload: () => void;
+  /** Applies one unit row (from an event or a successful save) without refetching. */
+  applyRow: (row: SnapshotUnit) => void;
+}
+
+const Ctx = createContext<RegionData | null>(null);
+const POLL_MS = 30000;
+
+function mergeRow(rows: SnapshotUnit[], row: SnapshotUnit): SnapshotUnit[] {
+  const i = rows.findIndex((r) => r.unit_id === row.unit_id);
+  if (i < 0) return [...rows, row];
+  const next = rows.slice();
+  next[i] = { ...rows[i], ...row };
+  return next;
+}
+
+/**
+ * Holds the region's structure and live capacity rows: fetches the snapshot, then follows
+ * GET /api/v1/events (SSE). Event "capacity" replaces one unit row; event "reload" refetches the
+ * snapshot. While the stream is down it polls the snapshot every 30 s, so the picture is never frozen.
+ */
+export function RegionDataProvider({ regionId, children }: { regionId: string; children: ReactNode }) {
+  const [detail, setDetail] = useState<RegionDetail | null>(null);
+  const [rows, setRows] = useState<SnapshotUnit[]>([]);
+  const [version, setVersion] = useState<number | string | null>(null);
+  const [generatedAt, setGeneratedAt] = useState<string | null>(null);
+  const [offsetMs, setOffset] = useState(0);
+  const [conn, setConn] = useState<Conn>('connecting');
+  const [lastUpdateAt, setLastUpdateAt] = useState<number | null>(null);
+  const [lastEventAt, setLastEventAt] = useState<number | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [loading, setLoading] = useState(true);
+  const versionRef = useRef<number | null>(null);
+  const inflight = useRef(false);
+
+  const fetchSnapshot = useCallback(async () => {
+    if (inflight.current) return;
+    inflight.current = true;
+    try {
+      const snap = await api.snapshot(regionId);
+      const now = Date.now();
+      setRows(snap.units ?? []);
+      setVersion(snap.version);
+      versionRef.current = typeof snap.version === 'number' ? snap.version : Number(snap.version) || null;
+      setGeneratedAt(snap.generated_at);
+      setOffset(clockOffset(snap.generated_at, now));
+      setLastUpdateAt(now);
+      setError(null);
+    } catch (e) {
+      if (!(e instanceof ApiError && e.status === 401)) setError((e as Error).message);
+    } finally {
+      inflight.current = false;
+      setLoading(false);
+    }
+  }, [regionId]);
+
+  useEffect(() => {
+    let cancelled = false;
+    setLoading(true);
+    api.region(regionId).then((d) => { if (!cancelled) setDetail(d); })
+      .catch((e) => { if (!cancelled && !(e instanceof ApiError && e.status === 401)) setError((e as Error).message); });
+    void fetchSnapshot();
+    return () => { cancelled = true; };
+  }, [regionId, fetchSnapshot]);
+
+  // Live stream with automatic reconnect; the browser resends Last-Event-ID on its own reconnects.
+  useEffect(() => {
+    if (typeof EventSource === 'undefined') { setConn('offline'); return; }
+    let es: EventSource | null = null;
+    let retry: ReturnType<typeof setTimeout> | null = null;
+    let hadError = false;
+    let closed = false;
+    const open = () => {
+      setConn(hadError ? 'reconnecting' : 'connecting');
+      es = new EventSource(`/api/v1/events?region=${encodeURIComponent(regionId)}`, { withCredentials: true });
+      es.onopen = () => {
+        setConn('live');
+        if (hadError) void fetchSnapshot(); // catch up on anything missed while away
+        hadError = false;
+      };
+      es.onerror = () => {
+        hadError = true;
+        if (!es || es.readyState === EventSource.CLOSED) {
+          setConn('offline');
+          es?.close();
+          if (!closed) retry = setTimeout(open, 5000);
+        } else setConn('reconnecting');
+      };
+      es.addEventListener('capacity', (ev) => {
+        const me = ev as MessageEvent<string>;
+        let row: SnapshotUnit;
+        try { row = JSON.parse(me.data) as SnapshotUnit; } catch { return; }
+        const id = Number(me.lastEventId);
+        if (versionRef.current != null && Number.isFinite(id) && me.lastEventId !== '' && id <= versionRef.current) return;
+        if (Number.isFinite(id) && me.lastEventId !== '') { versionRef.current = id; setVersion(id); }
+        const now = Date.now();
+        setRows((rs) => mergeRow(rs, row));
+        setLastEventAt(now);
+        setLastUpdateAt(now);
+      });
+      es.addEventListener('reload', () => { void fetchSnapshot(); });
+    };
+    open();
+    return () => { closed = true; if (retry) clearTimeout(retry); es?.close(); };
+  }, [regionId, fetchSnapshot]);
+
+  // Fallback polling while not live.
+  useEffect(() => {
+    if (conn === 'live') return;
+    const h = setInterval(() => { void fetchSnapshot(); }, POLL_MS);
+    return () => clearInterval(h);
+  }, [conn, fetchSnapshot]);
+
+  const applyRow = useCallback((row: SnapshotUnit) => {
+    setRows((rs) => mergeRow(rs, row));
+    setLastUpdateAt(Date.now());
+  }, []);
+
+  const value: RegionData = {
+    regionId, detail, rows, version, generatedAt, offsetMs, conn, lastUpdateAt, lastEventAt, error, loading,
+    reload: () => { void fetchSnapshot(); }, applyRow,
+  };
+  return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
+}
+
+export function useRegionData(): RegionData {
+  const v = useContext(Ctx);
+  if (!v) throw new Error('useRegionData outside RegionDataProvider');
+  return v;
+}
+
+/** Server-clock "now", re-rendering every `everyMs`. */
+export function useNow(everyMs = 5000): number {
+  const { offsetMs } = useRegionData();
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const h = setInterval(() => setNow(Date.now()), everyMs);
+    return () => clearInterval(h);
+  }, [everyMs]);
+  return now + offsetMs;
+}

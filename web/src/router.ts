@@ -1,0 +1,47 @@
+import { useEffect, useState } from 'react';
+
+export type Route =
+  | { name: 'overview' }
+  | { name: 'map' }
+  | { name: 'beds' }
+  | { name: 'unit'; id: string }
+  | { name: 'entry'; id?: string }
+  | { name: 'wall' };
+
+/** Hash routes (Dutch paths): #/, #/kaart, #/bedden, #/eenheid/ID, #/invoer[/ID], #/wand. */
+export function parseRoute(hash: string): Route {
+  const path = hash.replace(/^#/, '').replace(/^\/+/, '');
+  const [head, ...rest] = path.split('/');
+  const arg = rest.length ? decodeURIComponent(rest.join('/')) : undefined;
+  switch (head) {
+    case 'kaart': return { name: 'map' };
+    case 'bedden': return { name: 'beds' };
+    case 'eenheid': return arg ? { name: 'unit', id: arg } : { name: 'overview' };
+    case 'invoer': return { name: 'entry', id: arg };
+    case 'wand': return { name: 'wall' };
+    default: return { name: 'overview' };
+  }
+}
+
+export function href(r: Route): string {
+  switch (r.name) {
+    case 'overview': return '#/';
+    case 'map': return '#/kaart';
+    case 'beds': return '#/bedden';
+    case 'unit': return `#/eenheid/${encodeURIComponent(r.id)}`;
+    case 'entry': return r.id ? `#/invoer/${encodeURIComponent(r.id)}` : '#/invoer';
+    case 'wall': return '#/wand';
+  }
+}
+
+export function go(r: Route): void { window.location.hash = href(r); }
+
+export function useRoute(): Route {
+  const [route, setRoute] = useState(() => parseRoute(window.location.hash));
+  useEffect(() => {
+    const on = () => setRoute(parseRoute(window.location.hash));
+    window.addEventListener('hashchange', on);
+    return () => window.removeEventListener('hashchange', on);
+  }, []);
+  return route;
+}

@@ -1,0 +1,151 @@
+import { useEffect, useMemo, useState } from 'react';
+import { useI18n } from '../i18n';
+import { useNow, useRegionData } from '../data';
+import { api } from '../api';
+import { ageSeconds, formatAge, formatDateTime, isStale } from '../lib/age';
+import { canEditUnit, hasBeds, hasEd } from '../lib/units';
+import { Chart } from '../components/Chart';
+import { EdBadge, StaleBadge, typeLabel } from '../components/Status';
+import { href } from '../router';
+import type { History, User } from '../types';
+
+const DAY = 86400000;
+
+export function UnitDetail({ id, user }: { id: string; user: User }) {
+  const { t, lang } = useI18n();
+  const { rows, detail } = useRegionData();
+  const now = useNow(5000);
+  const row = rows.find((r) => r.unit_id === id);
+  const unit = detail?.units.find((u) => u.id === id);
+  const loc = unit ? detail?.locations.find((l) => l.id === unit.location_id) : undefined;
+  const [hist, setHist] = useState<History | null>(null);
+  const [histErr, setHistErr] = useState<string | null>(null);
+
+  // Refetch the history when this unit's row changes (a live update), at most once per change.
+  const asOf = row?.as_of ?? null;
+  useEffect(() => {
+    let cancelled = false;
+    const to = new Date(Date.now() + 60000);
+    api.history(id, new Date(to.getTime() - 7 * DAY), to)
+      .then((h) => { if (!cancelled) { setHist(h); setHistErr(null); } })
+      .catch((e) => { if (!cancelled) setHistErr((e as Error).message); });
+    return () => { cancelled = true; };
+  }, [id, asOf]);
+
+  const bedsOption = useMemo(() => {
+    const pts = hist?.points ?? [];
+    const s = (name: string, key: 'available' | 'staffed' | 'occupied' | 'total', color: string, width = 1.5) => ({
+      name, type: 'line', step: 'end', showSymbol: false, color, lineStyle: { width },
+      data: pts.filter((p) => p.beds).map((p) => [p.as_of, p.beds![key]]),
+    });
+    return {
+      animation: false,
+      grid: { left: 44, right: 16, top: 32, bottom: 28 },
+      legend: { top: 0, left: 0, itemWidth: 14, textStyle: { fontSize: 12 } },
+      tooltip: { trigger: 'axis' },
+      xAxis: { type: 'time', min: now - 7 * DAY, max: now, axisLabel: { fontSize: 11, hideOverlap: true } },
+      yAxis: { type: 'value', minInterval: 1, axisLabel: { fontSize: 11 } },
+      series: [
+        s(t('col.available'), 'available', '#1a7f37', 2.5),
+        s(t('col.staffed'), 'staffed', '#1f5fa8'),
+        s(t('col.occupied'), 'occupied', '#c77700'),
+        s(t('col.total'), 'total', '#7a7f87', 1),
+      ],
+    };
+  }, [hist, t, now]);
+
+  const edOption = useMemo(() => {
+    const pts = (hist?.points ?? []).filter((p) => p.ed);
+    return {
+      animation: false,
+      grid: { left: 44, right: 44, top: 32, bottom: 28 },
+      legend: { top: 0, left: 0, itemWidth: 14, textStyle: { fontSize: 12 } },
+      tooltip: { trigger: 'axis' },
+      xAxis: { type: 'time', min: now - 7 * DAY, max: now, axisLabel: { fontSize: 11, hideOverlap: true } },
+      yAxis: [
+        { type: 'value', minInterval: 1, axisLabel: { fontSize: 11 } },
+        { type: 'value', min: 0, max: 200, axisLabel: { fontSize: 11 }, splitLine: { show: false } },
+      ],
+      series: [
+        { name: t('col.waiting'), type: 'line', step: 'end', showSymbol: false, color: '#1f5fa8', data: pts.map((p) => [p.as_of, p.ed!.waiting]) },
+        { name: t('col.boarding'), type: 'line', step: 'end', showSymbol: false, color: '#7a4fa0', data: pts.map((p) => [p.as_of, p.ed!.boarding]) },
+        { name: t('col.crowding'), type: 'line', yAxisIndex: 1, showSymbol: false, color: '#c62828', data: pts.map((p) => [p.as_of, p.ed!.crowding]),
+          markLine: { silent: true, symbol: 'none', lineStyle: { type: 'dashed', color: '#c62828', opacity: 0.5 }, data: [{ yAxis: 140 }], label: { show: false } } },
+      ],
+    };
+  }, [hist, t, now]);
+
+  if (!row && !unit) {
+    return <section className="view"><p className="empty">{rows.length ? t('unit.notFound') : t('loading')}</p><a href="#/">{t('unit.back')}</a></section>;
+  }
+  const type = row?.type ?? unit!.type;
+  const stale = row ? isStale(row, now) : true;
+  const age = ageSeconds(row?.as_of, now);
+  const b = row?.beds;
+  const e = row?.ed;
+  const vehicles = type === 'ambulance';
+
+  return (
+    <section className="view unit" aria-labelledby="unit-title">
+      <p><a href="#/">{t('unit.back')}</a></p>
+      <div className="view-head">
+        <h1 id="unit-title">{row?.organization_name ?? ''} · {row?.name ?? unit?.name}</h1>
+        <span className="muted">{typeLabel(t, type)}{(row?.specialism ?? unit?.specialism) ? ` · ${row?.specialism ?? unit?.specialism}` : ''}</span>
+        {canEditUnit(user, { organization_id: row?.organization_id ?? unit!.organization_id }) && (
+          <a className="btn" href={href({ name: 'entry', id })}>{t('unit.edit')}</a>
+        )}
+      </div>
+
+      <div className={`cards${stale ? ' is-stale' : ''}`} data-testid="unit-current">
+        {hasBeds(type) && (
+          <div className="card">
+            <h2>{vehicles ? t('unit.vehicles') : t('unit.beds')}</h2>
+            <dl className="kv big">
+              <div><dt>{t('col.available')}</dt><dd className="free">{b?.available ?? '—'}</dd></div>
+              <div><dt>{t('col.staffed')}</dt><dd>{b?.staffed ?? '—'}</dd></div>
+              <div><dt>{t('col.occupied')}</dt><dd>{b?.occupied ?? '—'}</dd></div>
+              <div><dt>{t('col.total')}</dt><dd>{b?.total ?? '—'}</dd></div>
+            </dl>
+          </div>
+        )}
+        {hasEd(type) && (
+          <div className="card">
+            <h2>{type === 'hap' ? t('entry.queue') : t('entry.ed')}</h2>
+            <div className="ed-line"><EdBadge status={e?.status} large /></div>
+            <dl className="kv">
+              <div><dt>{t('col.waiting')}</dt><dd>{e?.waiting ?? '—'}</dd></div>
+              <div><dt>{t('col.inTreatment')}</dt><dd>{e?.in_treatment ?? '—'}</dd></div>
+              <div><dt>{t('col.boarding')}</dt><dd>{e?.boarding ?? '—'}</dd></div>
+              <div><dt>{t('col.crowding')}</dt><dd>{e?.crowding ?? '—'}</dd></div>
+            </dl>
+          </div>
+        )}
+        <div className="card">
+          <h2>{t('unit.asOf')}</h2>
+          <p className="age-big">{stale && <StaleBadge />} {age == null ? t('noData') : formatAge(age, lang)}</p>
+          <dl className="kv small">
+            <div><dt>{t('unit.asOf')}</dt><dd>{formatDateTime(row?.as_of, lang)}</dd></div>
+            <div><dt>{t('unit.interval')}</dt><dd>{formatAge(row?.expected_interval_s ?? unit?.expected_interval_s ?? null, lang)}</dd></div>
+            {loc && <div><dt>{t('unit.location')}</dt><dd>{[loc.name, loc.address, loc.city].filter(Boolean).join(', ')}</dd></div>}
+          </dl>
+        </div>
+      </div>
+
+      {histErr && <p className="error">{t('loadError', { detail: histErr })}</p>}
+      {hasBeds(type) && (
+        <div className="card chart-card">
+          <h2>{t('unit.trend')}{hist?.downsampled ? <span className="muted small"> · {t('unit.downsampled')}</span> : null}</h2>
+          {hist && hist.points.length === 0 ? <p className="empty">{t('unit.noHistory')}</p>
+            : <Chart option={bedsOption} className="chart" ariaLabel={t('unit.trend')} />}
+        </div>
+      )}
+      {hasEd(type) && (
+        <div className="card chart-card">
+          <h2>{t('unit.trendEd')}</h2>
+          {hist && hist.points.length === 0 ? <p className="empty">{t('unit.noHistory')}</p>
+            : <Chart option={edOption} className="chart" ariaLabel={t('unit.trendEd')} />}
+        </div>
+      )}
+    </section>
+  );
+}
