@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -16,10 +17,10 @@ namespace ozcc::http {
 class EventSink;
 
 struct Request {
-  std::string method;  // "GET", "PUT", …
-  std::string target;  // raw request-target, e.g. "/api/v1/x?a=1"
-  std::string path;    // percent-decoded path without query
-  std::string query;   // raw query string without '?'
+  std::string method;                                        // "GET", "PUT", …
+  std::string target;                                        // raw request-target, e.g. "/api/v1/x?a=1"
+  std::string path;                                          // percent-decoded path without query
+  std::string query;                                         // raw query string without '?'
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-case
   std::string body;
   std::string remote_addr;
@@ -64,9 +65,15 @@ class EventSink {
   virtual void Close() = 0;
 };
 
-// Minimal RFC 9457 body for errors the transport itself produces (413, 404 …).
-Response ProblemResponse(int status, std::string_view title, std::string_view detail, std::string_view request_id);
+// Minimal RFC 9457 body for errors the transport itself produces (413, 404 …):
+// {"type","title","status","detail","instance","request_id"} with
+// Content-Type application/problem+json. Strings are JSON-escaped; invalid
+// UTF-8 becomes U+FFFD. `request_id` is omitted when empty.
+Response ProblemResponse(int status, std::string_view title, std::string_view detail, std::string_view request_id,
+                         std::string_view instance = {});
 
+// Decodes %XX escapes (malformed escapes are kept as they are) and, when
+// `plus_as_space`, '+' as ' ' (query strings, not paths).
 std::string PercentDecode(std::string_view s, bool plus_as_space);
 
 }  // namespace ozcc::http
