@@ -19,12 +19,13 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;  // 0: pick a free port (see Server::port())
   int io_threads = 2;
-  int worker_threads = 64;                      // handlers may block on the store
-  std::size_t body_limit = 1 << 20;             // 413 above
-  std::size_t header_limit = 16 * 1024;         // 431 above
-  int header_timeout_s = 10;                    // time to receive a request's headers
-  int idle_timeout_s = 60;                      // keep-alive idle
-  std::size_t sse_queue_limit = 1 << 20;        // bytes queued per stream before it is dropped
+  int worker_threads = 64;                // handlers may block on the store
+  std::size_t body_limit = 1 << 20;       // 413 above
+  std::size_t header_limit = 16 * 1024;   // 431 above
+  int header_timeout_s = 10;              // time to receive a request's headers
+  int idle_timeout_s = 60;                // keep-alive idle
+  int body_timeout_s = 30;                // time to receive a request body once the header is in
+  std::size_t sse_queue_limit = 1 << 20;  // bytes queued per stream before it is dropped
   int sse_heartbeat_s = 15;
   std::size_t max_connections = 10000;
   bool access_log = true;
@@ -36,6 +37,7 @@ struct ServerStats {
   std::atomic<std::uint64_t> open_connections{0};
   std::atomic<std::uint64_t> open_streams{0};
   std::atomic<std::uint64_t> dropped_streams{0};
+  std::atomic<std::uint64_t> rejected_connections{0};  // refused above max_connections
   std::atomic<std::uint64_t> latency_us_sum{0};
   // Cumulative latency histogram buckets (≤ 1, 5, 10, 50, 100, 500, 1000, 5000 ms, +Inf).
   static constexpr int kBuckets = 9;
