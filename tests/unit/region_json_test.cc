@@ -244,6 +244,12 @@ TEST(RegionJson, LocationOfAnotherOrganization) {
   EXPECT_TRUE(HasError(r.status(), "units[0].location_id", 14, "belongs to organization h2")) << Dump(r.status());
 }
 
+TEST(RegionJson, UnitIdMustDifferFromLocationIds) {
+  auto r = ParseRegionJson(Replace(kGood, "\"id\": \"h1-seh\"", "\"id\": \"h1-main\""));
+  ASSERT_FALSE(r.ok());
+  EXPECT_TRUE(HasError(r.status(), "units[0].id", 14, "also a location id")) << Dump(r.status());
+}
+
 TEST(RegionJson, InconsistentDemoCapacity) {
   auto r = ParseRegionJson(Replace(kGood, R"("demo": {"beds_total": 20, "ed_waiting": 5})",
                                    R"("demo": {"beds_total": 20, "beds_staffed": 30, "occupancy": 1.5})"));

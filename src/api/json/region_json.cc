@@ -388,13 +388,18 @@ void ReadUnit(Reader& r, const json& v, const std::string& p, Unit& u, std::map<
   }
 }
 
-// Checks the file makes beyond ValidateRegion (which does not know locations
-// belong to organisations).
+// Checks beyond ValidateRegion: a unit's location belongs to the unit's
+// organisation, and unit ids differ from location ids.
 void CrossCheck(Reader& r, const RegionData& d) {
   std::unordered_map<std::string, std::string> location_org;
   for (const Location& l : d.locations) location_org.emplace(l.id, l.organization_id);
   for (size_t i = 0; i < d.units.size(); ++i) {
     const Unit& u = d.units[i];
+    // FHIR serves sites and units both as Location/<id>: one id space.
+    if (location_org.count(u.id)) {
+      r.Error(Index("units", i) + ".id", "unit id " + u.id + " is also a location id; FHIR serves both as Location/" +
+                                             u.id + ", so they must differ");
+    }
     auto it = location_org.find(u.location_id);
     if (it != location_org.end() && it->second != u.organization_id) {
       r.Error(Index("units", i) + ".location_id",

@@ -11,7 +11,8 @@
 // value (or, for a missing field, its enclosing object) starts.
 //
 // File-level checks beyond ValidateRegion: a unit's location belongs to the
-// unit's organisation; demo capacity is consistent (beds_staffed ≤
+// unit's organisation; unit ids differ from location ids (FHIR serves both as
+// Location/<id>); demo capacity is consistent (beds_staffed ≤
 // beds_total, occupancy in [0,1], no beds on a unit type without beds).
 //
 // Pure functions; thread-safe; no I/O (the caller reads the file).
