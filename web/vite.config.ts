@@ -36,8 +36,10 @@ function nlGeo(): Plugin {
         const topo = JSON.parse(readFileSync(require.resolve(`world-atlas/countries-${res}.json`), 'utf8')) as Topology;
         return feature(topo, topo.objects.countries as GeometryCollection).features;
       };
-      // The Netherlands in the finest resolution (1:10m), the neighbours coarser (1:50m): they are only context.
-      const features = [...load('10m').filter((f) => String(f.id) === '528'), ...load('50m').filter((f) => String(f.id) !== '528')]
+      // The Netherlands and Belgium (shared border in Zeeland) in the finest resolution (1:10m), Germany coarser
+      // (1:50m): it is only context at the edge.
+      const fine = new Set(['528', '056']);
+      const features = [...load('10m').filter((f) => fine.has(String(f.id))), ...load('50m').filter((f) => !fine.has(String(f.id)))]
         .filter((f) => String(f.id) in COUNTRIES)
         .map((f) => {
           const g = f.geometry as GeoJSON.Polygon | GeoJSON.MultiPolygon;

@@ -55,26 +55,25 @@ export function MapView({ filters, setFilters, embedded }: { filters: Filters; s
     },
     geo: {
       map: 'NL', roam: true, aspectScale: Math.cos((51.8 * Math.PI) / 180), boundingCoords: bbox, silent: true,
-      itemStyle: { areaColor: '#eef1f4', borderColor: '#97a3b0', borderWidth: 0.8 },
-      regions: [
-        { name: 'België', itemStyle: { areaColor: '#f8f9fa', borderColor: '#c9d0d8' } },
-        { name: 'Duitsland', itemStyle: { areaColor: '#f8f9fa', borderColor: '#c9d0d8' } },
-      ],
+      itemStyle: embedded ? { areaColor: '#1d3148', borderColor: '#4d6680', borderWidth: 1 } : { areaColor: '#ffffff', borderColor: '#6f7d8b', borderWidth: 1 },
+      regions: ['België', 'Duitsland'].map((name) => ({
+        name, itemStyle: embedded ? { areaColor: '#142233', borderColor: '#2c4056' } : { areaColor: '#e9ecef', borderColor: '#b4bcc5' },
+      })),
       label: { show: false },
     },
     series: STATUSES.map((s) => ({
       type: 'scatter', coordinateSystem: 'geo', name: t(`status.${s}`),
       z: s === 'stale' ? 2 : 3,
-      itemStyle: { color: STATUS_COLOURS[s], borderColor: '#fff', borderWidth: 1.2, opacity: s === 'stale' ? 0.75 : 0.95 },
+      itemStyle: { color: STATUS_COLOURS[s], borderColor: embedded ? '#0b1622' : '#fff', borderWidth: 1.2, opacity: s === 'stale' ? 0.8 : 0.95 },
       symbol: s === 'stale' ? 'diamond' : 'circle',
-      symbolSize: (v: number[]) => 9 + Math.min(10, Math.sqrt(v[2] ?? 0) * 1.6),
+      symbolSize: (v: number[]) => (s === 'stale' ? 11 : 9) + Math.min(10, Math.sqrt(v[2] ?? 0) * 1.6),
       emphasis: { scale: 1.4 },
       data: groups.filter((g) => g.status === s).map((g) => ({
         key: g.key, name: g.units[0].organization_name,
         value: [g.lon, g.lat, g.units.reduce((a, u) => a + (u.beds?.available ?? 0), 0)],
       })),
     })),
-  }), [groups, bbox, t, now]);
+  }), [groups, bbox, t, now, embedded]);
 
   const sel = groups.find((g) => g.key === selected);
 
