@@ -12,8 +12,12 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 const arg = (n, d) => { const i = process.argv.indexOf(n); return i > 0 ? process.argv[i + 1] : d; };
 const port = Number(arg('--port', '8099'));
+const host = arg('--host', '127.0.0.1');
+const fresh = process.argv.includes('--fresh'); // no reports at all: every unit stale
 const regionFile = arg('--region', join(here, '../../data/regions/zwn.json'));
-const dist = join(here, '../dist');
+const dist = arg('--web', join(here, '../dist'));
+// Optional JSON file of extra accounts [{username, role, organization_id, region_id, password}], re-read on each login.
+const usersFile = arg('--users', null);
 const feed = process.argv.includes('--feed');
 
 const file = JSON.parse(readFileSync(regionFile, 'utf8'));
@@ -48,7 +52,7 @@ function fake(u, t) {
 }
 
 const now0 = Date.now();
-units.forEach((u, i) => {
+if (!fresh) units.forEach((u, i) => {
   // Every 9th unit never reported, every 7th is old: the stale display shows.
   if (i % 9 === 4) return;
   const pts = [];
@@ -130,8 +134,10 @@ const server = http.createServer(async (req, res) => {
   if (p.startsWith('/api/')) {
     if (p === '/api/v1/auth/login' && req.method === 'POST') {
       let b; try { b = JSON.parse(await readBody(req)); } catch { return problem(res, 400, 'Bad JSON'); }
-      const u = users[b.username];
-      if (!u || b.password !== 'demo') return problem(res, 401, 'Unauthorized', [], 'invalid credentials');
+      const extra = usersFile && existsSync(usersFile) ? JSON.parse(readFileSync(usersFile, 'utf8')) : [];
+      const x = extra.find((e) => e.username === b.username);
+      const u = x ? { username: x.username, role: x.role, organization_id: x.organization_id ?? null, region_id: x.region_id ?? region.id } : users[b.username];
+      if (!u || b.password !== (x ? x.password : 'demo')) return problem(res, 401, 'Unauthorized', [], 'invalid credentials');
       const tok = Math.random().toString(36).slice(2);
       sessions.set(tok, u);
       res.setHeader('Set-Cookie', `ozcc_session=${tok}; HttpOnly; SameSite=Strict; Path=/`);
@@ -194,4 +200,4 @@ if (feed) {
   }, 2000);
 }
 
-server.listen(port, '127.0.0.1', () => console.log(`mock OpenZCC API on http://127.0.0.1:${port} (region ${region.id}, ${units.length} units${feed ? ', live feed' : ''})`));
+server.listen(port, host, () => console.log(`mock OpenZCC API on http://127.0.0.1:${port} (region ${region.id}, ${units.length} units${feed ? ', live feed' : ''})`));

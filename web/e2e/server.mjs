@@ -1,0 +1,107 @@
+// Starts a real OpenZCC server for the browser tests: a temporary SQLite database with the ZWN region,
+// users made with the CLI, `serve` on a free port serving web/dist. Nothing is mocked.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import net from 'node:net';
+import { randomBytes } from 'node:crypto';
+
+const webDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const repo = resolve(webDir, '..');
+export const BIN = resolve(webDir, process.env.OZCC_BIN ?? '../build/asan/openzcc');
+const REGION_FILE = join(repo, 'data/regions/zwn.json');
+const DIST = join(webDir, 'dist');
+
+function freePort() {
+  return new Promise((ok, fail) => {
+    const s = net.createServer();
+    s.once('error', fail);
+    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => ok(port)); });
+  });
+}
+
+function run(args, input) {
+  const r = spawnSync(BIN, args, { input, encoding: 'utf8', timeout: 120000 });
+  if (r.status !== 0) throw new Error(`${BIN} ${args.join(' ')} failed (${r.status}): ${r.stderr || r.stdout}`);
+  return r.stdout;
+}
+
+export async function startServer() {
+  if (!existsSync(BIN)) throw new Error(`server binary not found: ${BIN} (build it, or set OZCC_BIN)`);
+  if (!existsSync(join(DIST, 'index.html'))) throw new Error(`web/dist is missing: run "npm run build" first`);
+  const dir = mkdtempSync(join(tmpdir(), 'ozcc-e2e-'));
+  const db = join(dir, 'ozcc.db');
+  run(['region', 'import', REGION_FILE, '--db', db]);
+  const password = `pw-${randomBytes(9).toString('base64url')}`;
+  const addUser = (username, role, extra = []) =>
+    run(['user', 'add', '--username', username, '--role', role, ...extra, '--password-stdin', '--db', db], `${password}\n`);
+  addUser('e2e-coord', 'roaz-coordinator', ['--region', 'ZWN']);
+  addUser('e2e-viewer', 'viewer', ['--region', 'ZWN']);
+
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const logFile = join(dir, 'server.log');
+  let proc;
+  const spawnServer = async () => {
+    const fd = openSync(logFile, 'a');
+    proc = spawn(BIN, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--web', DIST],
+      { stdio: ['ignore', fd, fd], env: { ...process.env, ASAN_OPTIONS: process.env.ASAN_OPTIONS ?? 'detect_leaks=0' } });
+    await waitReady(base, proc, logFile);
+  };
+  await spawnServer();
+
+  // A capacity manager of a hospital chosen from the live API (no ids hard-coded here).
+  const coord = await apiLogin(base, 'e2e-coord', password);
+  const region = await (await fetch(`${base}/api/v1/regions/ZWN`, { headers: { Cookie: coord } })).json();
+  const org = region.organizations.find((o) => o.type === 'hospital' && region.units.some((u) => u.organization_id === o.id && (u.type === 'ic' || u.type === 'ward')));
+  if (!org) throw new Error('no hospital with ic/ward units in region ZWN');
+  try {
+    addUser('e2e-manager', 'org-capacity-manager', ['--org', org.id, '--region', 'ZWN']);
+  } catch {
+    // The store may be locked by the running server: add the user with the server stopped.
+    await stop(proc);
+    addUser('e2e-manager', 'org-capacity-manager', ['--org', org.id, '--region', 'ZWN']);
+    await spawnServer();
+  }
+
+  return {
+    base, password, region, org,
+    log: () => (existsSync(logFile) ? readFileSync(logFile, 'utf8') : ''),
+    async close() { await stop(proc); rmSync(dir, { recursive: true, force: true }); },
+  };
+}
+
+export async function apiLogin(base, username, password) {
+  const res = await fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username, password }),
+  });
+  if (res.status !== 200) throw new Error(`login ${username}: HTTP ${res.status} ${await res.text()}`);
+  const cookie = res.headers.get('set-cookie');
+  if (cookie) return cookie.split(';')[0];
+  const body = await res.json();
+  return `ozcc_session=${body.token}`;
+}
+
+async function waitReady(base, proc, logFile) {
+  const until = Date.now() + 90000;
+  while (Date.now() < until) {
+    if (proc.exitCode != null) throw new Error(`server exited with ${proc.exitCode}:\n${readFileSync(logFile, 'utf8').slice(-3000)}`);
+    try {
+      const r = await fetch(`${base}/readyz`);
+      if (r.status === 200) return;
+    } catch { /* not up yet */ }
+    await new Promise((ok) => setTimeout(ok, 200));
+  }
+  throw new Error(`server not ready after 90 s:\n${readFileSync(logFile, 'utf8').slice(-3000)}`);
+}
+
+function stop(proc) {
+  return new Promise((ok) => {
+    if (!proc || proc.exitCode != null) return ok();
+    const kill = setTimeout(() => proc.kill('SIGKILL'), 15000);
+    proc.once('exit', () => { clearTimeout(kill); ok(); });
+    proc.kill('SIGTERM');
+  });
+}
