@@ -130,7 +130,7 @@ function Shell({ user, onLogout, regionPick }: {
         </nav>
         <LiveStatus />
         <div className="user">
-          <button type="button" className="link-btn" onClick={() => setHelp(true)} aria-keyshortcuts="?">{t('nav.shortcuts')} <kbd>?</kbd></button>
+          <button type="button" className="link-btn" onClick={() => setHelp(true)} aria-keyshortcuts="?" title={t('nav.shortcuts')}><span className="sc-label">{t('nav.shortcuts')} </span><kbd className="sc-key">?</kbd></button>
           <button type="button" className="link-btn lang-btn" onClick={toggle} title={t('lang.switchTitle')} data-testid="lang-toggle">{t('lang.switch')}</button>
           <span className="who" title={user.organization_id ?? ''}>{user.username} <span className="muted">({t(`role.${user.role}`)})</span></span>
           <button type="button" className="btn small" onClick={logout}>{t('logout')}</button>
