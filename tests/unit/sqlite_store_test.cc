@@ -1,0 +1,754 @@
+// Tests of the SQLite Store: migrations, region import, capacity writes and
+// reads, group commit under concurrency, durability across reopen, the
+// append-only audit log, users, sessions and feed tokens.
+#include "store/sqlite/sqlite_store.h"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "store/sqlite/migrations.h"
+#include "store/store.h"
+
+namespace ozcc {
+namespace {
+
+using sqlite::SqliteStore;
+
+class TempDir {
+ public:
+  TempDir() {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "ozcc-store-XXXXXX").string();
+    char* p = mkdtemp(tmpl.data());
+    EXPECT_NE(p, nullptr);
+    path_ = tmpl;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  std::string File(const std::string& name) const { return (std::filesystem::path(path_) / name).string(); }
+
+ private:
+  std::string path_;
+};
+
+// A region with two subregions, two organisations and `units` units.
+RegionData MakeRegion(const std::string& id, int units) {
+  RegionData d;
+  d.region = Region{id, "Region " + id, {{id + "-A", "Sub A"}, {id + "-B", "Sub B"}}};
+  d.demo_values = true;
+  d.organizations = {
+      Organization{id + "-H1", id, id + "-A", "Hospital One", OrgType::kHospital, "test"},
+      Organization{id + "-V1", id, id + "-B", "Care Home", OrgType::kVvt, "test"},
+  };
+  d.locations = {
+      Location{id + "-L1", id + "-H1", "Main site", "Street 1", "Town", 51.9, 4.47},
+      Location{id + "-L2", id + "-V1", "Home", "Lane 2", "Village", 51.5, 3.6},
+  };
+  for (int i = 0; i < units; ++i) {
+    bool hospital = i % 2 == 0;
+    Unit u;
+    u.id = id + "-U" + std::to_string(i);
+    u.organization_id = hospital ? id + "-H1" : id + "-V1";
+    u.location_id = hospital ? id + "-L1" : id + "-L2";
+    u.type = i == 0 ? UnitType::kSeh : hospital ? UnitType::kWard : UnitType::kVvtCrisis;
+    u.specialism = u.type == UnitType::kWard ? "interne" : "";
+    u.name = "Unit " + std::to_string(i);
+    u.expected_interval_s = 600 + i;
+    d.units.push_back(u);
+  }
+  return d;
+}
+
+AuditRecord Audit(const std::string& action, const std::string& object) {
+  AuditRecord a;
+  a.actor = "tester";
+  a.role = "admin";
+  a.action = action;
+  a.object = object;
+  a.outcome = "ok";
+  a.request_id = "req-1";
+  return a;
+}
+
+CapacityReport Report(const std::string& unit, Time as_of, std::int64_t available) {
+  CapacityReport r;
+  r.unit_id = unit;
+  r.as_of = as_of;
+  r.source = ReportSource::kFeed;
+  r.beds = Beds{20, 18, 18 - available, available};
+  r.note = "n" + std::to_string(available);
+  r.reported_by = "token:feed";
+  return r;
+}
+
+CapacityWrite OneReport(const CapacityReport& r) {
+  CapacityWrite w;
+  w.reports = {r};
+  return w;
+}
+
+std::unique_ptr<SqliteStore> OpenSqlite(const std::string& path) {
+  SqliteStore::Options o;
+  o.path = path;
+  auto s = SqliteStore::Open(o);
+  EXPECT_TRUE(s.ok()) << s.status().message();
+  if (!s.ok()) return nullptr;
+  EXPECT_TRUE(s.value()->Migrate().ok());
+  return std::move(s).value();
+}
+
+std::unique_ptr<Store> OpenOk(const std::string& url) {
+  auto s = OpenStore(url);
+  EXPECT_TRUE(s.ok()) << url << ": " << s.status().message();
+  return s.ok() ? std::move(s).value() : nullptr;
+}
+
+// Runs SQL on a separate raw connection; returns the SQLite result code and the message.
+std::pair<int, std::string> RawExec(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr);
+  char* err = nullptr;
+  int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
+  std::string msg = err != nullptr ? err : "";
+  sqlite3_free(err);
+  sqlite3_close(db);
+  return {rc, msg};
+}
+
+std::int64_t RawCount(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+  sqlite3_stmt* s = nullptr;
+  std::int64_t n = -1;
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW) {
+    n = sqlite3_column_int64(s, 0);
+  }
+  sqlite3_finalize(s);
+  sqlite3_close(db);
+  return n;
+}
+
+const Time kT0 = FromUnixMillis(1'790'000'000'000);
+
+TEST(SqliteStoreTest, OpenStoreUrls) {
+  TempDir dir;
+  EXPECT_TRUE(OpenOk(":memory:") != nullptr);
+  EXPECT_TRUE(OpenOk("sqlite:" + dir.File("a.db")) != nullptr);
+  EXPECT_TRUE(OpenOk(dir.File("b.db")) != nullptr);
+  EXPECT_TRUE(std::filesystem::exists(dir.File("a.db")));
+  auto pg = OpenStore("postgresql://user@localhost/ozcc");
+  ASSERT_FALSE(pg.ok());
+  EXPECT_EQ(pg.status().code(), Code::kInvalid);
+  EXPECT_EQ(pg.status().message(), "PostgreSQL backend not built yet");
+  EXPECT_FALSE(OpenStore("").ok());
+  EXPECT_FALSE(OpenStore(dir.File("no/such/dir/c.db")).ok());
+}
+
+TEST(SqliteStoreTest, MigrationsAreIdempotent) {
+  TempDir dir;
+  const std::string path = dir.File("m.db");
+  const auto expected = static_cast<std::int64_t>(sqlite::Migrations().size());
+  ASSERT_GT(expected, 0);
+  for (int round = 0; round < 2; ++round) {
+    auto store = OpenSqlite(path);
+    ASSERT_TRUE(store);
+    EXPECT_TRUE(store->Migrate().ok());  // again on the same connection
+    EXPECT_TRUE(store->Ping().ok());
+  }
+  EXPECT_EQ(RawCount(path, "SELECT COUNT(*) FROM schema_migrations"), expected);
+  EXPECT_EQ(RawCount(path, "SELECT MAX(version) FROM schema_migrations"), sqlite::Migrations().back().version);
+}
+
+TEST(SqliteStoreTest, RefusesSchemaNewerThanBuild) {
+  TempDir dir;
+  const std::string path = dir.File("new.db");
+  { ASSERT_TRUE(OpenOk(path)); }
+  auto [rc, msg] = RawExec(path, "INSERT INTO schema_migrations VALUES (9999, '9999_future', 0)");
+  ASSERT_EQ(rc, SQLITE_OK) << msg;
+  auto s = OpenStore(path);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.status().message().find("newer"), std::string::npos);
+}
+
+TEST(SqliteStoreTest, PingNeedsMigration) {
+  SqliteStore::Options o;
+  o.path = ":memory:";
+  auto s = SqliteStore::Open(o);
+  ASSERT_TRUE(s.ok());
+  EXPECT_FALSE(s.value()->Ping().ok());
+  ASSERT_TRUE(s.value()->Migrate().ok());
+  EXPECT_TRUE(s.value()->Ping().ok());
+}
+
+TEST(SqliteStoreTest, RegionImportAndReadBack) {
+  auto store = OpenOk(":memory:");
+  ASSERT_TRUE(store);
+  RegionData zwn = MakeRegion("ZWN", 5);
+  ASSERT_TRUE(store->ImportRegion(zwn, Audit("region.import", "ZWN")).ok());
+  ASSERT_TRUE(store->ImportRegion(MakeRegion("OTH", 2), Audit("region.import", "OTH")).ok());
+
+  auto regions = store->ListRegions();
+  ASSERT_TRUE(regions.ok());
+  ASSERT_EQ(regions->size(), 2u);
+  EXPECT_EQ((*regions)[0].id, "OTH");
+  EXPECT_EQ((*regions)[1].id, "ZWN");
+  ASSERT_EQ((*regions)[1].subregions.size(), 2u);
+  EXPECT_EQ((*regions)[1].subregions[1].name, "Sub B");
+
+  auto got = store->GetRegion("ZWN");
+  ASSERT_TRUE(got.ok()) << got.status().message();
+  EXPECT_EQ(got->region.name, "Region ZWN");
+  EXPECT_TRUE(got->demo_values);
+  ASSERT_EQ(got->organizations.size(), 2u);
+  EXPECT_EQ(got->organizations[1].type, OrgType::kVvt);
+  EXPECT_EQ(got->organizations[1].subregion_id, "ZWN-B");
+  ASSERT_EQ(got->locations.size(), 2u);
+  EXPECT_DOUBLE_EQ(got->locations[0].lat, 51.9);
+  EXPECT_EQ(got->locations[1].city, "Village");
+  ASSERT_EQ(got->units.size(), 5u);
+  for (size_t i = 0; i < zwn.units.size(); ++i) {
+    EXPECT_EQ(got->units[i].id, zwn.units[i].id);
+    EXPECT_EQ(got->units[i].type, zwn.units[i].type);
+    EXPECT_EQ(got->units[i].specialism, zwn.units[i].specialism);
+    EXPECT_EQ(got->units[i].location_id, zwn.units[i].location_id);
+    EXPECT_EQ(got->units[i].expected_interval_s, zwn.units[i].expected_interval_s);
+  }
+  EXPECT_EQ(store->GetRegion("NOPE").status().code(), Code::kNotFound);
+
+  auto unit = store->GetUnit("ZWN-U1");
+  ASSERT_TRUE(unit.ok());
+  EXPECT_EQ(unit->region_id, "ZWN");
+  EXPECT_EQ(unit->subregion_id, "ZWN-B");
+  EXPECT_EQ(unit->organization_name, "Care Home");
+  EXPECT_DOUBLE_EQ(unit->lon, 3.6);
+  EXPECT_EQ(unit->unit.type, UnitType::kVvtCrisis);
+  EXPECT_EQ(store->GetUnit("ZWN-U99").status().code(), Code::kNotFound);
+  auto units = store->ListUnits("ZWN");
+  ASSERT_TRUE(units.ok());
+  EXPECT_EQ(units->size(), 5u);
+  EXPECT_EQ(store->ListUnits("OTH")->size(), 2u);
+
+  // Re-import: renamed unit, one unit dropped (it has no reports).
+  RegionData v2 = MakeRegion("ZWN", 4);
+  v2.units[0].name = "SEH renamed";
+  ASSERT_TRUE(store->ImportRegion(v2, Audit("region.import", "ZWN")).ok());
+  EXPECT_EQ(store->ListUnits("ZWN")->size(), 4u);
+  EXPECT_EQ(store->GetUnit("ZWN-U0")->unit.name, "SEH renamed");
+  EXPECT_EQ(store->GetUnit("ZWN-U4").status().code(), Code::kNotFound);
+
+  // A unit with reports cannot be dropped; nothing of that import is applied.
+  ASSERT_TRUE(store->WriteCapacity(OneReport(Report("ZWN-U3", kT0, 1))).ok());
+  RegionData v3 = MakeRegion("ZWN", 3);
+  v3.region.name = "should not stick";
+  auto st = store->ImportRegion(v3, Audit("region.import", "ZWN"));
+  EXPECT_EQ(st.code(), Code::kConflict);
+  EXPECT_NE(st.message().find("ZWN-U3"), std::string::npos);
+  EXPECT_EQ(store->GetRegion("ZWN")->region.name, "Region ZWN");
+  EXPECT_EQ(store->ListUnits("ZWN")->size(), 4u);
+
+  // Ids are global: another region may not claim ZWN's organisation.
+  RegionData thief = MakeRegion("OTH", 2);
+  thief.organizations[0].id = "ZWN-H1";
+  for (auto& l : thief.locations)
+    if (l.organization_id == "OTH-H1") l.organization_id = "ZWN-H1";
+  for (auto& u : thief.units)
+    if (u.organization_id == "OTH-H1") u.organization_id = "ZWN-H1";
+  EXPECT_EQ(store->ImportRegion(thief, Audit("region.import", "OTH")).code(), Code::kConflict);
+
+  // Broken references are named per field.
+  RegionData bad = MakeRegion("BAD", 2);
+  bad.units[1].organization_id = "nowhere";
+  bad.locations[0].organization_id = "nowhere";
+  st = store->ImportRegion(bad, Audit("region.import", "BAD"));
+  EXPECT_EQ(st.code(), Code::kInvalid);
+  ASSERT_EQ(st.errors().size(), 2u);
+  EXPECT_EQ(st.errors()[0].field, "locations[0].organization_id");
+  EXPECT_EQ(st.errors()[1].field, "units[1].organization_id");
+  EXPECT_EQ(store->GetRegion("BAD").status().code(), Code::kNotFound);
+}
+
+TEST(SqliteStoreTest, WriteAndReadCapacity) {
+  auto store = OpenOk(":memory:");
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(store->ImportRegion(MakeRegion("ZWN", 3), Audit("region.import", "ZWN")).ok());
+  EXPECT_EQ(*store->DataVersion("ZWN"), 0);
+  EXPECT_EQ(*store->DataVersion("NOPE"), 0);
+
+  CapacityReport seh;
+  seh.unit_id = "ZWN-U0";
+  seh.as_of = kT0;
+  seh.source = ReportSource::kManual;
+  seh.beds = Beds{30, 25, 20, 5};
+  seh.ed = EdState{EdStatus::kThreatened, 12, 8, 3, 140};
+  seh.note = "druk";
+  seh.reported_by = "alice";
+  CapacityWrite w = OneReport(seh);
+  w.audit = {Audit("capacity.write", "ZWN-U0")};
+  const Time before = Now();
+  auto res = store->WriteCapacity(w);
+  ASSERT_TRUE(res.ok()) << res.status().message();
+  EXPECT_EQ(res->version, 1);
+  ASSERT_EQ(res->reports.size(), 1u);
+  EXPECT_EQ(res->reports[0].version, 1);
+  EXPECT_GE(res->reports[0].received_at, before);
+  EXPECT_LE(res->reports[0].received_at, Now());
+
+  // A report without beds or ED parts keeps them absent.
+  CapacityReport bare;
+  bare.unit_id = "ZWN-U1";
+  bare.as_of = kT0;
+  bare.note = "geen";
+  ASSERT_TRUE(store->WriteCapacity(OneReport(bare)).ok());
+
+  auto latest = store->LatestCapacity("ZWN");
+  ASSERT_TRUE(latest.ok());
+  ASSERT_EQ(latest->size(), 2u);
+  const CapacityReport& got = (*latest)[0];
+  EXPECT_EQ(got.unit_id, "ZWN-U0");
+  EXPECT_EQ(got.as_of, kT0);
+  EXPECT_EQ(got.received_at, res->reports[0].received_at);
+  EXPECT_EQ(got.source, ReportSource::kManual);
+  EXPECT_EQ(got.beds, seh.beds);
+  EXPECT_EQ(got.ed, seh.ed);
+  EXPECT_EQ(got.note, "druk");
+  EXPECT_EQ(got.reported_by, "alice");
+  EXPECT_EQ(got.version, 1);
+  EXPECT_FALSE((*latest)[1].beds.has_value());
+  EXPECT_FALSE((*latest)[1].ed.has_value());
+  EXPECT_EQ((*latest)[1].version, 2);
+
+  // Latest = greatest as_of; a late-arriving older report does not replace it;
+  // equal as_of: the greater version wins.
+  ASSERT_TRUE(store->WriteCapacity(OneReport(Report("ZWN-U2", kT0 + std::chrono::minutes(10), 7))).ok());
+  ASSERT_TRUE(store->WriteCapacity(OneReport(Report("ZWN-U2", kT0 + std::chrono::minutes(5), 3))).ok());
+  auto l2 = store->LatestCapacity("ZWN");
+  ASSERT_EQ(l2->size(), 3u);
+  EXPECT_EQ((*l2)[2].beds->available, 7);
+  ASSERT_TRUE(store->WriteCapacity(OneReport(Report("ZWN-U2", kT0 + std::chrono::minutes(10), 9))).ok());
+  EXPECT_EQ((*store->LatestCapacity("ZWN"))[2].beds->available, 9);
+
+  // History: as_of range inclusive, oldest first, limited.
+  auto hist = store->CapacityHistory("ZWN-U2", kT0, kT0 + std::chrono::minutes(10), 100);
+  ASSERT_TRUE(hist.ok());
+  ASSERT_EQ(hist->size(), 3u);
+  EXPECT_EQ((*hist)[0].beds->available, 3);
+  EXPECT_EQ((*hist)[1].beds->available, 7);
+  EXPECT_EQ((*hist)[2].beds->available, 9);
+  EXPECT_EQ(store->CapacityHistory("ZWN-U2", kT0, kT0 + std::chrono::minutes(9), 100)->size(), 1u);
+  EXPECT_EQ(store->CapacityHistory("ZWN-U2", kT0, kT0 + std::chrono::minutes(10), 2)->size(), 2u);
+
+  // Since: by version, oldest first.
+  auto since = store->CapacitySince("ZWN", 2, 100);
+  ASSERT_TRUE(since.ok());
+  ASSERT_EQ(since->size(), 3u);
+  EXPECT_EQ((*since)[0].version, 3);
+  EXPECT_EQ((*since)[2].version, 5);
+  EXPECT_EQ(store->CapacitySince("ZWN", 0, 2)->size(), 2u);
+  EXPECT_EQ(*store->DataVersion("ZWN"), 5);
+
+  // The audit record went in with the write.
+  auto audit = store->ListAudit(0, 10);
+  ASSERT_TRUE(audit.ok());
+  ASSERT_FALSE(audit->empty());
+  EXPECT_EQ((*audit)[0].action, "capacity.write");
+  EXPECT_GT((*audit)[0].at, Time{});
+
+  EXPECT_EQ(store->WriteCapacity(CapacityWrite{}).status().code(), Code::kInvalid);
+}
+
+TEST(SqliteStoreTest, VersionsStrictlyIncreasePerRegion) {
+  auto store = OpenOk(":memory:");
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(store->ImportRegion(MakeRegion("A", 2), Audit("region.import", "A")).ok());
+  ASSERT_TRUE(store->ImportRegion(MakeRegion("B", 2), Audit("region.import", "B")).ok());
+  std::int64_t last_a = 0, last_b = 0;
+  for (int i = 0; i < 10; ++i) {
+    auto a = store->WriteCapacity(OneReport(Report("A-U" + std::to_string(i % 2), kT0, i)));
+    ASSERT_TRUE(a.ok());
+    EXPECT_EQ(a->version, last_a + 1);
+    last_a = a->version;
+    if (i % 3 == 0) {
+      auto b = store->WriteCapacity(OneReport(Report("B-U1", kT0, i)));
+      ASSERT_TRUE(b.ok());
+      EXPECT_EQ(b->version, last_b + 1);
+      last_b = b->version;
+    }
+  }
+  // A batch takes one version per report, in order.
+  CapacityWrite batch;
+  batch.reports = {Report("A-U0", kT0, 1), Report("A-U1", kT0, 2), Report("A-U0", kT0, 3)};
+  auto r = store->WriteCapacity(batch);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->reports[0].version, last_a + 1);
+  EXPECT_EQ(r->reports[1].version, last_a + 2);
+  EXPECT_EQ(r->reports[2].version, last_a + 3);
+  EXPECT_EQ(r->version, last_a + 3);
+  EXPECT_EQ(*store->DataVersion("A"), last_a + 3);
+  EXPECT_EQ(*store->DataVersion("B"), last_b);
+}
+
+TEST(SqliteStoreTest, BatchWithUnknownUnitStoresNothing) {
+  auto store = OpenOk(":memory:");
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(store->ImportRegion(MakeRegion("ZWN", 3), Audit("region.import", "ZWN")).ok());
+  ASSERT_TRUE(store->WriteCapacity(OneReport(Report("ZWN-U0", kT0, 1))).ok());
+  const auto audit_before = store->ListAudit(0, 1000)->size();
+
+  CapacityWrite batch;
+  batch.reports = {Report("ZWN-U1", kT0, 1), Report("ghost-1", kT0, 2), Report("ghost-2", kT0, 3)};
+  batch.audit = {Audit("capacity.write", "batch")};
+  batch.idempotency_key = "k1";
+  batch.idempotency_scope = "alice";
+  auto r = store->WriteCapacity(batch);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Code::kNotFound);
+  EXPECT_NE(r.status().message().find("ghost-1"), std::string::npos);
+  EXPECT_EQ(r.status().message().find("ghost-2"), std::string::npos);
+
+  EXPECT_EQ(*store->DataVersion("ZWN"), 1);
+  EXPECT_EQ(store->LatestCapacity("ZWN")->size(), 1u);
+  EXPECT_EQ(store->CapacitySince("ZWN", 0, 100)->size(), 1u);
+  EXPECT_EQ(store->ListAudit(0, 1000)->size(), audit_before);
+  EXPECT_FALSE(store->GetIdempotent("alice", "k1")->has_value());
+
+  // The next good write continues the sequence without a gap.
+  auto ok = store->WriteCapacity(OneReport(Report("ZWN-U1", kT0, 4)));
+  ASSERT_TRUE(ok.ok());
+  EXPECT_EQ(ok->version, 2);
+}
+
+TEST(SqliteStoreTest, IdempotencyEntryStoredWithWrite) {
+  auto store = OpenOk(":memory:");
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(store->ImportRegion(MakeRegion("ZWN", 2), Audit("region.import", "ZWN")).ok());
+  CapacityWrite w = OneReport(Report("ZWN-U0", kT0, 4));
+  w.idempotency_key = "key-1";
+  w.idempotency_scope = "alice";
+  w.request_hash = "h1";
+  w.response_for_key = [](const std::vector<CapacityReport>& stored) {
+    return "{\"version\":" + std::to_string(stored.at(0).version) + "}";
+  };
+  auto r = store->WriteCapacity(w);
+  ASSERT_TRUE(r.ok());
+
+  auto entry = store->GetIdempotent("alice", "key-1");
+  ASSERT_TRUE(entry.ok());
+  ASSERT_TRUE(entry->has_value());
+  EXPECT_EQ((*entry)->request_hash, "h1");
+  EXPECT_EQ((*entry)->status, 200);
+  EXPECT_EQ((*entry)->body, "{\"version\":1}");
+  EXPECT_FALSE(store->GetIdempotent("bob", "key-1")->has_value());
+  EXPECT_FALSE(store->GetIdempotent("alice", "key-2")->has_value());
+
+  // Reusing the key stores nothing more; another principal may use the same key.
+  auto again = store->WriteCapacity(w);
+  EXPECT_EQ(again.status().code(), Code::kConflict);
+  EXPECT_EQ(*store->DataVersion("ZWN"), 1);
+  w.idempotency_scope = "bob";
+  EXPECT_TRUE(store->WriteCapacity(w).ok());
+
+  // A throwing response callback fails that write only, as a Status.
+  CapacityWrite bad = OneReport(Report("ZWN-U1", kT0, 1));
+  bad.idempotency_key = "key-3";
+  bad.idempotency_scope = "alice";
+  bad.response_for_key = [](const std::vector<CapacityReport>&) -> std::string { throw std::runtime_error("boom"); };
+  auto failed = store->WriteCapacity(bad);
+  EXPECT_EQ(failed.status().code(), Code::kInternal);
+  EXPECT_EQ(*store->DataVersion("ZWN"), 2);
+}
+
+TEST(SqliteStoreTest, ConcurrentWritesAreGroupedAndAllStored) {
+  TempDir dir;
+  const std::string path = dir.File("gc.db");
+  auto store = OpenSqlite(path);
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(store->ImportRegion(MakeRegion("ZWN", 16), Audit("region.import", "ZWN")).ok());
+  const auto base = store->Stats();
+
+  constexpr int kThreads = 32;
+  constexpr int kPerThread = 40;
+  std::vector<std::vector<std::int64_t>> versions(kThreads);
+  std::atomic<int> failures{0};
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        CapacityWrite w = OneReport(Report("ZWN-U" + std::to_string((t + i) % 16), kT0 + std::chrono::seconds(i), t));
+        w.audit = {Audit("capacity.write", "t" + std::to_string(t))};
+        auto r = store->WriteCapacity(std::move(w));
+        if (!r.ok()) {
+          ++failures;
+          continue;
+        }
+        versions[t].push_back(r->reports[0].version);
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  ASSERT_EQ(failures.load(), 0);
+
+  std::set<std::int64_t> all;
+  for (const auto& v : versions) {
+    ASSERT_EQ(v.size(), static_cast<size_t>(kPerThread));
+    EXPECT_TRUE(std::is_sorted(v.begin(), v.end()));  // each caller sees its own writes in order
+    all.insert(v.begin(), v.end());
+  }
+  constexpr std::int64_t kTotal = kThreads * kPerThread;
+  EXPECT_EQ(static_cast<std::int64_t>(all.size()), kTotal);
+  EXPECT_EQ(*all.begin(), 1);
+  EXPECT_EQ(*all.rbegin(), kTotal);
+  EXPECT_EQ(*store->DataVersion("ZWN"), kTotal);
+  EXPECT_EQ(store->CapacitySince("ZWN", 0, 100000)->size(), static_cast<size_t>(kTotal));
+
+  const auto stats = store->Stats();
+  const std::int64_t writes = stats.writes - base.writes;
+  const std::int64_t groups = stats.groups - base.groups;
+  EXPECT_EQ(writes, kTotal);
+  EXPECT_LT(groups, writes);
+  EXPECT_EQ(stats.failed_groups, 0);
+  std::printf("[ measured ] %lld durable writes in %lld commits (largest group %lld), %.0f writes/s\n",
+              static_cast<long long>(writes), static_cast<long long>(groups),
+              static_cast<long long>(stats.largest_group), static_cast<double>(writes) / seconds);
+  EXPECT_EQ(RawCount(path, "SELECT COUNT(*) FROM capacity_reports"), kTotal);
+}
+
+TEST(SqliteStoreTest, FailingWriteInAGroupDoesNotHurtOthers) {
+  TempDir dir;
+  auto store = OpenSqlite(dir.File("mixed.db"));
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(store->ImportRegion(MakeRegion("ZWN", 4), Audit("region.import", "ZWN")).ok());
+  constexpr int kThreads = 16;
+  constexpr int kPerThread = 30;
+  std::atomic<int> ok{0}, not_found{0}, other{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        const bool bad = (t + i) % 3 == 0;
+        CapacityWrite w;
+        w.reports = {Report("ZWN-U" + std::to_string(t % 4), kT0, i)};
+        if (bad) w.reports.push_back(Report("missing", kT0, i));
+        auto r = store->WriteCapacity(std::move(w));
+        if (r.ok()) {
+          ++ok;
+        } else if (r.status().code() == Code::kNotFound) {
+          ++not_found;
+        } else {
+          ++other;
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  int expected_bad = 0;
+  for (int t = 0; t < kThreads; ++t)
+    for (int i = 0; i < kPerThread; ++i) expected_bad += (t + i) % 3 == 0;
+  EXPECT_EQ(other.load(), 0);
+  EXPECT_EQ(not_found.load(), expected_bad);
+  EXPECT_EQ(ok.load(), kThreads * kPerThread - expected_bad);
+  EXPECT_EQ(*store->DataVersion("ZWN"), ok.load());
+  EXPECT_EQ(store->CapacitySince("ZWN", 0, 100000)->size(), static_cast<size_t>(ok.load()));
+  EXPECT_EQ(store->Stats().failed_writes, expected_bad);
+}
+
+TEST(SqliteStoreTest, DataSurvivesReopen) {
+  TempDir dir;
+  const std::string path = dir.File("durable.db");
+  {
+    auto store = OpenOk("sqlite:" + path);
+    ASSERT_TRUE(store);
+    ASSERT_TRUE(store->ImportRegion(MakeRegion("ZWN", 3), Audit("region.import", "ZWN")).ok());
+    for (int i = 0; i < 5; ++i) ASSERT_TRUE(store->WriteCapacity(OneReport(Report("ZWN-U1", kT0, i))).ok());
+    UserRecord u{"alice", "$argon2id$x", Role::kRoazCoordinator, "", "ZWN", false};
+    ASSERT_TRUE(store->CreateUser(u, Audit("user.add", "alice")).ok());
+  }
+  auto store = OpenOk(path);
+  ASSERT_TRUE(store);
+  EXPECT_EQ(*store->DataVersion("ZWN"), 5);
+  auto latest = store->LatestCapacity("ZWN");
+  ASSERT_EQ(latest->size(), 1u);
+  EXPECT_EQ((*latest)[0].beds->available, 4);
+  EXPECT_EQ(store->ListUnits("ZWN")->size(), 3u);
+  EXPECT_EQ(store->GetUser("alice")->role, Role::kRoazCoordinator);
+  EXPECT_EQ(store->ListAudit(0, 10)->size(), 2u);
+  auto next = store->WriteCapacity(OneReport(Report("ZWN-U2", kT0, 1)));
+  ASSERT_TRUE(next.ok());
+  EXPECT_EQ(next->version, 6);
+}
+
+TEST(SqliteStoreTest, AuditIsAppendOnly) {
+  TempDir dir;
+  const std::string path = dir.File("audit.db");
+  auto store = OpenOk(path);
+  ASSERT_TRUE(store);
+  for (int i = 0; i < 7; ++i) ASSERT_TRUE(store->AppendAudit(Audit("auth.login", "u" + std::to_string(i))).ok());
+
+  auto page1 = store->ListAudit(0, 3);
+  ASSERT_TRUE(page1.ok());
+  ASSERT_EQ(page1->size(), 3u);
+  EXPECT_EQ((*page1)[0].object, "u6");
+  EXPECT_EQ((*page1)[2].object, "u4");
+  EXPECT_GT((*page1)[0].id, (*page1)[1].id);
+  EXPECT_EQ((*page1)[0].request_id, "req-1");
+  auto page2 = store->ListAudit(page1->back().id, 3);
+  ASSERT_EQ(page2->size(), 3u);
+  EXPECT_EQ((*page2)[0].object, "u3");
+  auto page3 = store->ListAudit(page2->back().id, 3);
+  ASSERT_EQ(page3->size(), 1u);
+  EXPECT_EQ((*page3)[0].object, "u0");
+
+  auto upd = RawExec(path, "UPDATE audit SET outcome = 'denied'");
+  EXPECT_NE(upd.first, SQLITE_OK);
+  EXPECT_NE(upd.second.find("append-only"), std::string::npos);
+  auto del = RawExec(path, "DELETE FROM audit");
+  EXPECT_NE(del.first, SQLITE_OK);
+  EXPECT_NE(del.second.find("append-only"), std::string::npos);
+  EXPECT_EQ(store->ListAudit(0, 100)->size(), 7u);
+  EXPECT_EQ((*store->ListAudit(0, 1))[0].outcome, "ok");
+}
+
+TEST(SqliteStoreTest, UsersSessionsAndFeedTokens) {
+  auto store = OpenOk(":memory:");
+  ASSERT_TRUE(store);
+  UserRecord u{"bob", "$argon2id$v=19$hash", Role::kOrgCapacityManager, "ZWN-H1", "ZWN", false};
+  ASSERT_TRUE(store->CreateUser(u, Audit("user.add", "bob")).ok());
+  EXPECT_EQ(store->CreateUser(u, Audit("user.add", "bob")).code(), Code::kConflict);
+  auto got = store->GetUser("bob");
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->password_hash, u.password_hash);
+  EXPECT_EQ(got->role, Role::kOrgCapacityManager);
+  EXPECT_EQ(got->organization_id, "ZWN-H1");
+  EXPECT_EQ(got->region_id, "ZWN");
+  EXPECT_FALSE(got->disabled);
+  EXPECT_EQ(store->GetUser("carol").status().code(), Code::kNotFound);
+  EXPECT_EQ(store->ListAudit(0, 10)->size(), 1u);  // the failed add left no audit record of its own
+
+  const Time now = Now();
+  SessionRecord live{"hash-live", "bob", now, now + std::chrono::hours(8)};
+  SessionRecord expired{"hash-old", "bob", now - std::chrono::hours(9), now - std::chrono::hours(1)};
+  ASSERT_TRUE(store->CreateSession(live).ok());
+  ASSERT_TRUE(store->CreateSession(expired).ok());
+  EXPECT_EQ(store->CreateSession(live).code(), Code::kConflict);
+  EXPECT_EQ(store->CreateSession(SessionRecord{"h", "nobody", now, now + std::chrono::hours(1)}).code(),
+            Code::kNotFound);
+  auto s = store->GetSession("hash-live");
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->username, "bob");
+  EXPECT_EQ(s->created_at, now);
+  EXPECT_EQ(s->expires_at, now + std::chrono::hours(8));
+  EXPECT_EQ(store->GetSession("hash-old").status().code(), Code::kNotFound);
+  EXPECT_EQ(store->GetSession("hash-none").status().code(), Code::kNotFound);
+  ASSERT_TRUE(store->DeleteSession("hash-live").ok());
+  EXPECT_EQ(store->GetSession("hash-live").status().code(), Code::kNotFound);
+  EXPECT_TRUE(store->DeleteSession("hash-live").ok());
+
+  FeedTokenRecord tok{"tok-hash", "lis-feed", "ZWN-H1", "ZWN", now, false};
+  ASSERT_TRUE(store->CreateFeedToken(tok, Audit("token.create", "lis-feed")).ok());
+  EXPECT_EQ(store->CreateFeedToken(tok, Audit("token.create", "lis-feed")).code(), Code::kConflict);
+  auto t = store->GetFeedToken("tok-hash");
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t->name, "lis-feed");
+  EXPECT_EQ(t->organization_id, "ZWN-H1");
+  EXPECT_EQ(t->region_id, "ZWN");
+  EXPECT_EQ(t->created_at, now);
+  EXPECT_FALSE(t->revoked);
+  EXPECT_EQ(store->GetFeedToken("other").status().code(), Code::kNotFound);
+  EXPECT_EQ(store->ListAudit(0, 10)->size(), 2u);
+}
+
+TEST(SqliteStoreTest, MemoryStoreWorksFromManyThreads) {
+  auto store = OpenOk(":memory:");
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(store->ImportRegion(MakeRegion("ZWN", 8), Audit("region.import", "ZWN")).ok());
+  constexpr int kWriters = 8;
+  constexpr int kReaders = 4;
+  constexpr int kPerWriter = 50;
+  std::atomic<int> errors{0};
+  std::atomic<bool> done{false};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kWriters; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerWriter; ++i) {
+        if (!store->WriteCapacity(OneReport(Report("ZWN-U" + std::to_string(t), kT0 + std::chrono::seconds(i), i)))
+                 .ok()) {
+          ++errors;
+        }
+      }
+    });
+  }
+  for (int t = 0; t < kReaders; ++t) {
+    threads.emplace_back([&] {
+      std::int64_t last = 0;
+      while (!done.load()) {
+        auto v = store->DataVersion("ZWN");
+        auto latest = store->LatestCapacity("ZWN");
+        auto region = store->GetRegion("ZWN");
+        if (!v.ok() || !latest.ok() || !region.ok() || region->units.size() != 8u) ++errors;
+        if (v.ok()) {
+          if (*v < last) ++errors;  // versions never go back
+          last = *v;
+        }
+        // A reader never sees a report whose version is beyond what it read as committed before.
+        if (latest.ok()) {
+          for (const auto& r : *latest)
+            if (r.version > *store->DataVersion("ZWN")) ++errors;
+        }
+      }
+    });
+  }
+  for (int t = 0; t < kWriters; ++t) threads[t].join();
+  done = true;
+  for (size_t t = kWriters; t < threads.size(); ++t) threads[t].join();
+  EXPECT_EQ(errors.load(), 0);
+  EXPECT_EQ(*store->DataVersion("ZWN"), kWriters * kPerWriter);
+  auto latest = store->LatestCapacity("ZWN");
+  ASSERT_EQ(latest->size(), static_cast<size_t>(kWriters));
+  for (const auto& r : *latest) {
+    EXPECT_EQ(r.as_of, kT0 + std::chrono::seconds(kPerWriter - 1));
+  }
+}
+
+TEST(SqliteStoreTest, FileStoreReadsWhileWriting) {
+  TempDir dir;
+  auto store = OpenOk(dir.File("rw.db"));
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(store->ImportRegion(MakeRegion("ZWN", 4), Audit("region.import", "ZWN")).ok());
+  std::atomic<bool> done{false};
+  std::atomic<int> errors{0};
+  std::vector<std::thread> readers;
+  for (int t = 0; t < 6; ++t) {  // more readers than pooled connections
+    readers.emplace_back([&] {
+      std::int64_t last = 0;
+      while (!done.load()) {
+        auto v = store->DataVersion("ZWN");
+        auto since = store->CapacitySince("ZWN", 0, 100000);
+        if (!v.ok() || !since.ok() || *v < last) ++errors;
+        if (v.ok()) last = *v;
+      }
+    });
+  }
+  for (int i = 0; i < 100; ++i) {
+    if (!store->WriteCapacity(OneReport(Report("ZWN-U" + std::to_string(i % 4), kT0, i))).ok()) ++errors;
+  }
+  done = true;
+  for (auto& r : readers) r.join();
+  EXPECT_EQ(errors.load(), 0);
+  EXPECT_EQ(*store->DataVersion("ZWN"), 100);
+}
+
+}  // namespace
+}  // namespace ozcc
