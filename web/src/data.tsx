@@ -27,9 +27,15 @@ export interface RegionData {
 const Ctx = createContext<RegionData | null>(null);
 const POLL_MS = 30000;
 
-function mergeRow(rows: SnapshotUnit[], row: SnapshotUnit): SnapshotUnit[] {
+/**
+ * Replaces one unit's row. Events may arrive slightly out of order and may repeat what a snapshot already
+ * holds, so a row with an older report version than the one shown is ignored.
+ */
+export function mergeRow(rows: SnapshotUnit[], row: SnapshotUnit): SnapshotUnit[] {
   const i = rows.findIndex((r) => r.unit_id === row.unit_id);
   if (i < 0) return [...rows, row];
+  const cur = rows[i].version, inc = row.version;
+  if (typeof cur === 'number' && typeof inc === 'number' && inc < cur) return rows;
   const next = rows.slice();
   next[i] = { ...rows[i], ...row };
   return next;
@@ -51,7 +57,6 @@ export function RegionDataProvider({ regionId, children }: { regionId: string; c
   const [lastEventAt, setLastEventAt] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
-  const versionRef = useRef<number | null>(null);
   const inflight = useRef(false);
 
   const fetchSnapshot = useCallback(async () => {
@@ -62,7 +67,6 @@ export function RegionDataProvider({ regionId, children }: { regionId: string; c
       const now = Date.now();
       setRows(snap.units ?? []);
       setVersion(snap.version);
-      versionRef.current = typeof snap.version === 'number' ? snap.version : Number(snap.version) || null;
       setGeneratedAt(snap.generated_at);
       setOffset(clockOffset(snap.generated_at, now));
       setLastUpdateAt(now);
@@ -112,8 +116,10 @@ export function RegionDataProvider({ regionId, children }: { regionId: string; c
         let row: SnapshotUnit;
         try { row = JSON.parse(me.data) as SnapshotUnit; } catch { return; }
         const id = Number(me.lastEventId);
-        if (versionRef.current != null && Number.isFinite(id) && me.lastEventId !== '' && id <= versionRef.current) return;
-        if (Number.isFinite(id) && me.lastEventId !== '') { versionRef.current = id; setVersion(id); }
+        if (me.lastEventId !== '' && Number.isFinite(id)) {
+          if (typeof row.version !== 'number') row.version = id;
+          setVersion((v) => (typeof v === 'number' && v > id ? v : id));
+        }
         const now = Date.now();
         setRows((rs) => mergeRow(rs, row));
         setLastEventAt(now);

@@ -54,6 +54,10 @@ export interface SnapshotUnit {
   age_seconds: number | null;
   stale: boolean;
   expected_interval_s: number;
+  /** Data version of the unit's latest report (null when never reported). */
+  version?: number | null;
+  note?: string | null;
+  source?: string | null;
 }
 
 export interface TypeTotals { units: number; total: number; staffed: number; occupied: number; available: number }

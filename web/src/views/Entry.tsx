@@ -104,6 +104,7 @@ function CapacityFormView({ row }: { row: SnapshotUnit }) {
       applyRow({
         ...row, beds: (stored.beds as SnapshotUnit['beds']) ?? res.value.beds ?? row.beds,
         ed: (stored.ed as SnapshotUnit['ed']) ?? res.value.ed ?? row.ed, as_of: asOf, age_seconds: 0, stale: false,
+        version: typeof stored.version === 'number' ? stored.version : row.version,
       });
       setSaved(t('entry.saved', { time: formatClock(Date.now() + offsetMs, lang), version: String(stored.version ?? '—') }));
     } catch (err) {
