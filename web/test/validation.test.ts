@@ -83,6 +83,13 @@ describe('validateCapacity', () => {
   });
 });
 
+describe('note length', () => {
+  it('allows 2000 bytes of UTF-8 and no more, as the server does', () => {
+    expect(validateCapacity('ic', form(okBeds, {}, { note: 'a'.repeat(2000) }), now).errors).toEqual({});
+    expect(validateCapacity('ic', form(okBeds, {}, { note: 'é'.repeat(1001) }), now).errors['note'].key).toBe('err.noteLong');
+  });
+});
+
 describe('mapProblem', () => {
   const fields = formFields('seh');
   it('puts errors[].field next to the matching field', () => {

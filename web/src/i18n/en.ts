@@ -194,7 +194,7 @@ export const en: Record<MessageKey, string> = {
   'err.statusRequired': 'Choose a status.',
   'err.dateInvalid': 'Invalid date/time.',
   'err.dateFuture': 'As-of time must not be more than 5 minutes in the future.',
-  'err.noteLong': 'Note is too long (at most {max} characters).',
+  'err.noteLong': 'Note is too long (at most {max} bytes).',
 
   'wall.title': 'Acute-care capacity',
   'wall.ed': 'ED status',

@@ -192,7 +192,7 @@ export const nl = {
   'err.statusRequired': 'Kies een status.',
   'err.dateInvalid': 'Ongeldige datum/tijd.',
   'err.dateFuture': 'Peilmoment mag niet meer dan 5 minuten in de toekomst liggen.',
-  'err.noteLong': 'Notitie is te lang (maximaal {max} tekens).',
+  'err.noteLong': 'Notitie is te lang (maximaal {max} bytes).',
 
   'wall.title': 'Capaciteit acute zorg',
   'wall.ed': 'SEH-status',

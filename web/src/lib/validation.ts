@@ -11,8 +11,10 @@ export const BED_FIELDS = ['total', 'staffed', 'occupied', 'available'] as const
 export const ED_COUNT_FIELDS = ['waiting', 'in_treatment', 'boarding', 'crowding'] as const;
 export const CROWDING_MAX = 200;
 export const FUTURE_TOLERANCE_MS = 5 * 60 * 1000;
-/** Upper bound for counts, a sanity limit against typos (e.g. 10000 instead of 100). */
+/** Upper bound for counts, the server's sanity limit (core/validate.h kMaxCount). */
 export const COUNT_MAX = 100000;
+/** The server limits the note to 2000 bytes of UTF-8 (core/validate.h kMaxNoteBytes). */
+export const NOTE_MAX_BYTES = 2000;
 
 export interface CapacityForm {
   beds: Record<(typeof BED_FIELDS)[number], string>;
@@ -100,7 +102,7 @@ export function validateCapacity(type: UnitType, form: CapacityForm, nowMs: numb
   }
 
   const note = form.note.trim();
-  if (note.length > 1000) errors['note'] = { key: 'err.noteLong', params: { max: 1000 } };
+  if (new TextEncoder().encode(note).length > NOTE_MAX_BYTES) errors['note'] = { key: 'err.noteLong', params: { max: NOTE_MAX_BYTES } };
   else if (note) out.note = note;
 
   return { errors, value: Object.keys(errors).length ? null : out };

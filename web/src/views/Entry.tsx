@@ -184,7 +184,7 @@ function CapacityFormView({ row }: { row: SnapshotUnit }) {
           </div>
           <div className={`field grow${msg('note') ? ' has-error' : ''}`}>
             <label htmlFor="f-note">{t('entry.note')}</label>
-            <input id="f-note" name="note" type="text" maxLength={1000} value={form.note} onChange={(e) => setForm((f) => ({ ...f, note: e.target.value }))} />
+            <input id="f-note" name="note" type="text" maxLength={2000} value={form.note} onChange={(e) => setForm((f) => ({ ...f, note: e.target.value }))} />
             {msg('note') && <span className="field-error" role="alert" data-field="note">{msg('note')}</span>}
           </div>
         </div>
