@@ -7,10 +7,10 @@ namespace ozcc {
 
 namespace {
 constexpr std::array<std::pair<Role, std::string_view>, 5> kRoles{{{Role::kAdmin, "admin"},
-                                                                    {Role::kRoazCoordinator, "roaz-coordinator"},
-                                                                    {Role::kOrgCapacityManager, "org-capacity-manager"},
-                                                                    {Role::kOrgUser, "org-user"},
-                                                                    {Role::kViewer, "viewer"}}};
+                                                                   {Role::kRoazCoordinator, "roaz-coordinator"},
+                                                                   {Role::kOrgCapacityManager, "org-capacity-manager"},
+                                                                   {Role::kOrgUser, "org-user"},
+                                                                   {Role::kViewer, "viewer"}}};
 }  // namespace
 
 std::string_view ToString(Role r) {
@@ -48,17 +48,14 @@ Decision Authorize(const Principal& who, Action action, const Resource& what) {
     return allow_if(action == Action::kWriteCapacity && same_org);
   }
   switch (who.role) {
-    case Role::kAdmin:
-      return Decision::kAllow;
+    case Role::kAdmin: return Decision::kAllow;
     case Role::kRoazCoordinator:
-      return allow_if(same_region && (action == Action::kReadRegion || action == Action::kWriteCapacity ||
-                                      action == Action::kReadAudit));
+      return allow_if(same_region && (action == Action::kReadRegion || action == Action::kWriteCapacity));
     case Role::kOrgCapacityManager:
       if (action == Action::kReadRegion) return allow_if(same_region);
       return allow_if(action == Action::kWriteCapacity && same_org);
     case Role::kOrgUser:
-    case Role::kViewer:
-      return allow_if(action == Action::kReadRegion && same_region);
+    case Role::kViewer: return allow_if(action == Action::kReadRegion && same_region);
   }
   return Decision::kDeny;
 }

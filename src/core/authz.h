@@ -45,7 +45,7 @@ enum class Decision { kAllow, kDeny };
 
 // The rules:
 // - admin: everything, every region.
-// - roaz-coordinator: read and write capacity in its region; read audit of its region.
+// - roaz-coordinator: read and write capacity in its region.
 // - org-capacity-manager: read its region; write capacity of its own organisation.
 // - org-user, viewer: read their region.
 // - feed token: write capacity of its own organisation's units; nothing else.

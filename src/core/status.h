@@ -12,7 +12,7 @@ namespace ozcc {
 
 enum class Code {
   kOk,
-  kInvalid,          // bad input; errors() names the fields
+  kInvalid,  // bad input; errors() names the fields
   kNotFound,
   kConflict,         // e.g. idempotency key reused with another body
   kUnauthenticated,  // no or expired credentials
@@ -61,8 +61,8 @@ class Status {
 template <class T>
 class Result {
  public:
-  Result(T value) : v_(std::move(value)) {}          // NOLINT(google-explicit-constructor)
-  Result(Status status) : v_(std::move(status)) {}   // NOLINT(google-explicit-constructor)
+  Result(T value) : v_(std::move(value)) {}         // NOLINT(google-explicit-constructor)
+  Result(Status status) : v_(std::move(status)) {}  // NOLINT(google-explicit-constructor)
   bool ok() const { return std::holds_alternative<T>(v_); }
   const T& value() const& { return std::get<T>(v_); }
   T& value() & { return std::get<T>(v_); }

@@ -11,28 +11,28 @@ template <class E, size_t N>
 using Names = std::array<std::pair<E, std::string_view>, N>;
 
 constexpr Names<OrgType, 6> kOrgTypes{{{OrgType::kHospital, "hospital"},
-                                        {OrgType::kAmbulance, "ambulance"},
-                                        {OrgType::kHap, "hap"},
-                                        {OrgType::kVvt, "vvt"},
-                                        {OrgType::kElv, "elv"},
-                                        {OrgType::kGgz, "ggz"}}};
+                                       {OrgType::kAmbulance, "ambulance"},
+                                       {OrgType::kHap, "hap"},
+                                       {OrgType::kVvt, "vvt"},
+                                       {OrgType::kElv, "elv"},
+                                       {OrgType::kGgz, "ggz"}}};
 constexpr Names<UnitType, 10> kUnitTypes{{{UnitType::kSeh, "seh"},
-                                           {UnitType::kIc, "ic"},
-                                           {UnitType::kWard, "ward"},
-                                           {UnitType::kElvLow, "elv-low"},
-                                           {UnitType::kElvHigh, "elv-high"},
-                                           {UnitType::kElvPalliative, "elv-palliative"},
-                                           {UnitType::kGgzCrisis, "ggz-crisis"},
-                                           {UnitType::kVvtCrisis, "vvt-crisis"},
-                                           {UnitType::kHap, "hap"},
-                                           {UnitType::kAmbulance, "ambulance"}}};
+                                          {UnitType::kIc, "ic"},
+                                          {UnitType::kWard, "ward"},
+                                          {UnitType::kElvLow, "elv-low"},
+                                          {UnitType::kElvHigh, "elv-high"},
+                                          {UnitType::kElvPalliative, "elv-palliative"},
+                                          {UnitType::kGgzCrisis, "ggz-crisis"},
+                                          {UnitType::kVvtCrisis, "vvt-crisis"},
+                                          {UnitType::kHap, "hap"},
+                                          {UnitType::kAmbulance, "ambulance"}}};
 constexpr Names<EdStatus, 3> kEdStatuses{
     {{EdStatus::kOpen, "open"}, {EdStatus::kThreatened, "threatened"}, {EdStatus::kClosed, "closed"}}};
 constexpr Names<ReportSource, 5> kSources{{{ReportSource::kManual, "manual"},
-                                            {ReportSource::kFeed, "feed"},
-                                            {ReportSource::kCsv, "csv"},
-                                            {ReportSource::kFhir, "fhir"},
-                                            {ReportSource::kDemo, "demo"}}};
+                                           {ReportSource::kFeed, "feed"},
+                                           {ReportSource::kCsv, "csv"},
+                                           {ReportSource::kFhir, "fhir"},
+                                           {ReportSource::kDemo, "demo"}}};
 
 template <class E, size_t N>
 std::string_view NameOf(const Names<E, N>& names, E e) {

@@ -62,8 +62,8 @@ namespace {
 bool ValidId(const std::string& id) {
   if (id.empty() || id.size() > 64) return false;
   for (char c : id) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-              c == '.';
+    bool ok =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
     if (!ok) return false;
   }
   return true;
@@ -99,7 +99,8 @@ std::vector<FieldError> ValidateRegion(const RegionData& d) {
     std::string p = "locations[" + std::to_string(i) + "]";
     if (!ValidId(l.id)) id_err(p + ".id");
     if (!locations.insert(l.id).second) errs.push_back({p + ".id", "duplicate id " + l.id});
-    if (!orgs.count(l.organization_id)) errs.push_back({p + ".organization_id", "unknown organization " + l.organization_id});
+    if (!orgs.count(l.organization_id))
+      errs.push_back({p + ".organization_id", "unknown organization " + l.organization_id});
     if (!(l.lat >= -90 && l.lat <= 90)) errs.push_back({p + ".lat", "must be between -90 and 90"});
     if (!(l.lon >= -180 && l.lon <= 180)) errs.push_back({p + ".lon", "must be between -180 and 180"});
   }
@@ -108,9 +109,11 @@ std::vector<FieldError> ValidateRegion(const RegionData& d) {
     std::string p = "units[" + std::to_string(i) + "]";
     if (!ValidId(u.id)) id_err(p + ".id");
     if (!units.insert(u.id).second) errs.push_back({p + ".id", "duplicate id " + u.id});
-    if (!orgs.count(u.organization_id)) errs.push_back({p + ".organization_id", "unknown organization " + u.organization_id});
+    if (!orgs.count(u.organization_id))
+      errs.push_back({p + ".organization_id", "unknown organization " + u.organization_id});
     if (!locations.count(u.location_id)) errs.push_back({p + ".location_id", "unknown location " + u.location_id});
-    if (u.type == UnitType::kWard && u.specialism.empty()) errs.push_back({p + ".specialism", "a ward needs a specialism"});
+    if (u.type == UnitType::kWard && u.specialism.empty())
+      errs.push_back({p + ".specialism", "a ward needs a specialism"});
     if (u.expected_interval_s < 10 || u.expected_interval_s > 7 * 24 * 3600) {
       errs.push_back({p + ".expected_interval_s", "must be between 10 and 604800 seconds"});
     }

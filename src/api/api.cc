@@ -1,0 +1,86 @@
+#include "api/api.h"
+
+#include "api/internal.h"
+
+namespace ozcc::api {
+
+Api::State::State(Store& s, ApiOptions o)
+    : store(s), options(std::move(o)), auth(s), snapshots(s, options.snapshot_max_age) {}
+
+Api::Api(Store& store, ApiOptions options) : state_(std::make_unique<State>(store, std::move(options))) {
+  InitCrypto();
+}
+
+Api::~Api() = default;
+
+void Api::Register(http::Router& router) {
+  RegisterOpsRoutes(*state_, router);
+  RegisterAuthRoutes(*state_, router);
+  RegisterRegionRoutes(*state_, router);
+  RegisterCapacityRoutes(*state_, router);
+  RegisterFhirRoutes(*state_, router);
+  RegisterWebRoutes(*state_, router);  // last: its patterns are the most general
+}
+
+void Api::SetTransportMetrics(std::function<std::string()> text) { state_->transport_metrics = std::move(text); }
+void Api::Shutdown() { state_->events.CloseAll(); }
+EventHub& Api::events() { return state_->events; }
+SnapshotCache& Api::snapshots() { return state_->snapshots; }
+
+http::Response Json(int status, const nlohmann::json& body) {
+  http::Response r;
+  r.status = status;
+  r.Set("Content-Type", "application/json");
+  r.Set("Cache-Control", "no-store");
+  r.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return r;
+}
+
+http::Response ProblemFor(const http::Request& req, const Status& st) { return Problem(st, req.path, req.request_id); }
+
+std::optional<http::Response> RequireAuth(State& s, const http::Request& req, Principal& out) {
+  auto p = s.auth.Authenticate(req);
+  if (!p.ok()) {
+    s.auth_failures++;
+    auto resp = ProblemFor(req, p.status());
+    if (p.status().code() == Code::kUnauthenticated) resp.Set("WWW-Authenticate", "Bearer realm=\"openzcc\"");
+    return resp;
+  }
+  out = *p;
+  return std::nullopt;
+}
+
+AuditRecord MakeAudit(const http::Request& req, const Principal& who, std::string action, std::string object,
+                      std::string outcome, std::string detail) {
+  AuditRecord a;
+  a.at = Now();
+  a.actor = who.name;
+  a.role = who.kind == PrincipalKind::kFeedToken ? "feed" : std::string(ToString(who.role));
+  a.organization_id = who.organization_id;
+  a.action = std::move(action);
+  a.object = std::move(object);
+  a.outcome = std::move(outcome);
+  a.request_id = req.request_id;
+  a.detail = std::move(detail);
+  return a;
+}
+
+std::optional<http::Response> RequireAllowed(State& s, const http::Request& req, const Principal& who, Action action,
+                                             const Resource& what, const std::string& audit_action,
+                                             const std::string& object) {
+  if (Authorize(who, action, what) == Decision::kAllow) return std::nullopt;
+  if (action != Action::kReadRegion) {
+    (void)s.store.AppendAudit(MakeAudit(req, who, audit_action, object, "denied"));
+  }
+  return ProblemFor(req, Status::Forbidden("you may not " + std::string(ToString(action)) + " for " +
+                                           (what.organization_id.empty() ? "region " + what.region_id
+                                                                         : "organisation " + what.organization_id)));
+}
+
+Result<std::string> RegionParam(const http::Request& req, const Principal& who) {
+  if (auto r = req.Query("region"); r && !r->empty()) return *r;
+  if (!who.region_id.empty()) return who.region_id;
+  return Status::Invalid("region is required", {{"region", "is required (query parameter)"}});
+}
+
+}  // namespace ozcc::api

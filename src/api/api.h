@@ -1,0 +1,56 @@
+// The JSON API under /api/v1, FHIR under /fhir, health and metrics, and the
+// built web UI: maps HTTP to core and store. Owns authentication, the
+// snapshot cache and the live event hub. Thread-safe once registered.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "core/authz.h"
+#include "core/types.h"
+#include "http/router.h"
+#include "store/store.h"
+
+namespace ozcc::api {
+
+struct ApiOptions {
+  std::chrono::seconds session_ttl{12 * 3600};
+  std::chrono::milliseconds snapshot_max_age{5000};  // ages/stale flags are at most this old
+  std::string web_root;                              // directory of the built UI (web/dist); empty: no UI
+  bool secure_cookie = false;                        // add Secure to the session cookie (when served over TLS)
+  size_t max_batch_items = 5000;
+  size_t max_csv_rows = 20000;
+};
+
+class EventHub;
+class SnapshotCache;
+
+class Api {
+ public:
+  Api(Store& store, ApiOptions options);
+  ~Api();
+  Api(const Api&) = delete;
+  Api& operator=(const Api&) = delete;
+
+  void Register(http::Router& router);
+  // Adds the transport's own metrics to /metrics.
+  void SetTransportMetrics(std::function<std::string()> text);
+  // Validates, authorises and commits reports exactly as the API does for
+  // `who` (audit, events, snapshot), for in-process feeds such as the demo.
+  // Returns the data version after the write.
+  Result<std::int64_t> Ingest(const Principal& who, std::vector<CapacityInput> inputs, ReportSource source);
+  // Closes live streams (before the server drains).
+  void Shutdown();
+
+  EventHub& events();
+  SnapshotCache& snapshots();
+
+  struct State;  // defined in internal.h, shared by the route files
+
+ private:
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace ozcc::api

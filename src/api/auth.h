@@ -1,0 +1,60 @@
+// Credentials: argon2id password hashes, random bearer tokens stored only as
+// SHA-256 hashes, and the Authenticator that turns a request's Bearer header
+// or session cookie into a Principal. Thread-safe.
+#pragma once
+
+#include <chrono>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "core/authz.h"
+#include "core/status.h"
+#include "http/message.h"
+#include "store/store.h"
+
+namespace ozcc::api {
+
+inline constexpr std::string_view kSessionCookie = "ozcc_session";
+inline constexpr std::string_view kSessionPrefix = "ozs_";
+inline constexpr std::string_view kFeedPrefix = "ozf_";
+
+// Initialises libsodium once; safe to call many times.
+void InitCrypto();
+// argon2id (libsodium interactive limits); the result embeds salt and parameters.
+std::string HashPassword(std::string_view password);
+bool VerifyPassword(std::string_view encoded, std::string_view password);
+// prefix + 43 characters of URL-safe base64 from 32 random bytes.
+std::string NewToken(std::string_view prefix);
+// Lower-case hex SHA-256 of the token: what the store keeps.
+std::string TokenHash(std::string_view token);
+// Lower-case hex SHA-256 of arbitrary bytes.
+std::string Sha256Hex(std::string_view bytes);
+
+// Resolves request credentials. Resolved sessions and tokens are cached in
+// memory for `cache_ttl` so hot reads do not hit the store; Forget() drops a
+// token at once (logout on this instance).
+class Authenticator {
+ public:
+  explicit Authenticator(Store& store, std::chrono::seconds cache_ttl = std::chrono::seconds(30));
+  // kUnauthenticated when there are no, unknown, expired or revoked credentials.
+  Result<Principal> Authenticate(const http::Request& req);
+  // The raw token the request carries (Bearer first, then cookie); empty if none.
+  static std::string TokenOf(const http::Request& req);
+  void Forget(const std::string& token_hash);
+
+ private:
+  struct Cached {
+    Principal principal;
+    Time valid_until;
+  };
+  // The principal and how long it may be cached (never past the session's expiry).
+  Result<Cached> Resolve(const std::string& token, Time now);
+  Store& store_;
+  std::chrono::seconds cache_ttl_;
+  std::mutex mu_;
+  std::unordered_map<std::string, Cached> cache_;
+};
+
+}  // namespace ozcc::api

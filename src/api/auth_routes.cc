@@ -1,0 +1,107 @@
+// POST /api/v1/auth/login, POST /api/v1/auth/logout, GET /api/v1/auth/me.
+#include "api/internal.h"
+#include "api/json/capacity_json.h"
+
+namespace ozcc::api {
+
+namespace {
+
+nlohmann::json UserJson(const Principal& p) {
+  return {{"username", p.name},
+          {"role", ToString(p.role)},
+          {"organization_id", p.organization_id},
+          {"region_id", p.region_id}};
+}
+
+// A verified hash of a random password, so unknown users cost as much time as known ones.
+const std::string& DummyHash() {
+  static const std::string kHash = HashPassword(NewToken("dummy"));
+  return kHash;
+}
+
+std::string SessionCookie(const State& s, const std::string& value, std::int64_t max_age) {
+  std::string c = std::string(kSessionCookie) + "=" + value +
+                  "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age);
+  if (s.options.secure_cookie) c += "; Secure";
+  return c;
+}
+
+}  // namespace
+
+void RegisterAuthRoutes(State& s, http::Router& r) {
+  r.Add("POST", "/api/v1/auth/login", [&s](http::Request& req) {
+    auto body = ParseJsonObject(req.body);
+    if (!body.ok()) return ProblemFor(req, body.status());
+    std::vector<FieldError> errs;
+    for (const auto& [k, _] : body->items()) {
+      if (k != "username" && k != "password") errs.push_back({k, "unknown field"});
+    }
+    std::string username, password;
+    for (auto [key, out] : {std::pair{"username", &username}, std::pair{"password", &password}}) {
+      auto it = body->find(key);
+      if (it == body->end() || !it->is_string() || it->get_ref<const std::string&>().empty()) {
+        errs.push_back({key, "is required and must be a non-empty string"});
+      } else {
+        *out = it->get<std::string>();
+      }
+    }
+    if (!errs.empty()) return ProblemFor(req, Status::Invalid("sign-in needs a username and a password", errs));
+
+    auto user = s.store.GetUser(username);
+    bool ok =
+        user.ok() ? VerifyPassword(user->password_hash, password) : (VerifyPassword(DummyHash(), password), false);
+    AuditRecord audit;
+    audit.at = Now();
+    audit.actor = username;
+    audit.action = "auth.login";
+    audit.object = username;
+    audit.request_id = req.request_id;
+    audit.detail = "from " + req.remote_addr;
+    if (!ok || user->disabled) {
+      audit.outcome = "failed";
+      (void)s.store.AppendAudit(audit);
+      s.auth_failures++;
+      return ProblemFor(req, Status::Unauthenticated("unknown user name or wrong password"));
+    }
+    Principal p{PrincipalKind::kUser, user->username, user->role, user->organization_id, user->region_id};
+    std::string token = NewToken(kSessionPrefix);
+    SessionRecord session{TokenHash(token), user->username, Now(), Now() + s.options.session_ttl};
+    if (auto st = s.store.CreateSession(session); !st.ok()) return ProblemFor(req, st);
+    audit.role = std::string(ToString(user->role));
+    audit.organization_id = user->organization_id;
+    audit.outcome = "ok";
+    (void)s.store.AppendAudit(audit);
+    auto resp = Json(200, {{"token", token}, {"expires_at", FormatRfc3339(session.expires_at)}, {"user", UserJson(p)}});
+    resp.Set("Set-Cookie", SessionCookie(s, token, s.options.session_ttl.count()));
+    return resp;
+  });
+
+  r.Add("POST", "/api/v1/auth/logout", [&s](http::Request& req) {
+    Principal who;
+    if (auto denied = RequireAuth(s, req, who)) return *denied;
+    std::string hash = TokenHash(Authenticator::TokenOf(req));
+    if (who.kind == PrincipalKind::kUser) {
+      if (auto st = s.store.DeleteSession(hash); !st.ok()) return ProblemFor(req, st);
+    }
+    s.auth.Forget(hash);
+    (void)s.store.AppendAudit(MakeAudit(req, who, "auth.logout", who.name, "ok"));
+    http::Response resp;
+    resp.status = 204;
+    resp.Set("Set-Cookie", SessionCookie(s, "", 0));
+    return resp;
+  });
+
+  r.Add("GET", "/api/v1/auth/me", [&s](http::Request& req) {
+    Principal who;
+    if (auto denied = RequireAuth(s, req, who)) return *denied;
+    if (who.kind == PrincipalKind::kFeedToken) {
+      return Json(200, {{"username", who.name},
+                        {"role", "feed"},
+                        {"organization_id", who.organization_id},
+                        {"region_id", who.region_id}});
+    }
+    return Json(200, UserJson(who));
+  });
+}
+
+}  // namespace ozcc::api

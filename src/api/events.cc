@@ -1,0 +1,79 @@
+#include "api/events.h"
+
+#include <algorithm>
+
+namespace ozcc::api {
+
+EventHub::EventHub(size_t replay_capacity) : replay_capacity_(replay_capacity) {}
+
+std::string EventHub::Format(std::int64_t id, const std::string& type, const std::string& data) {
+  std::string out;
+  out.reserve(data.size() + type.size() + 40);
+  out += "id: ";
+  out += std::to_string(id);
+  out += "\nevent: ";
+  out += type;
+  out += "\ndata: ";
+  out += data;  // JSON without raw newlines (dump() escapes them)
+  out += "\n\n";
+  return out;
+}
+
+void EventHub::Publish(const std::string& region_id, std::int64_t version, const std::string& type,
+                       const std::string& data) {
+  std::string text = Format(version, type, data);
+  std::lock_guard lock(mu_);
+  Channel& ch = channels_[region_id];
+  // Concurrent writers may publish slightly out of order: keep the ring sorted.
+  auto pos = std::upper_bound(ch.ring.begin(), ch.ring.end(), version,
+                              [](std::int64_t v, const Kept& k) { return v < k.version; });
+  ch.ring.insert(pos, Kept{version, text});
+  while (ch.ring.size() > replay_capacity_) {
+    ch.dropped_upto = std::max(ch.dropped_upto, ch.ring.front().version);
+    ch.ring.pop_front();
+  }
+  auto& sinks = ch.sinks;
+  sinks.erase(std::remove_if(sinks.begin(), sinks.end(),
+                             [&](const std::shared_ptr<http::EventSink>& s) { return !s->Send(text); }),
+              sinks.end());
+}
+
+void EventHub::Subscribe(const std::string& region_id, std::shared_ptr<http::EventSink> sink,
+                         std::optional<std::int64_t> last_event_id, std::int64_t current_version) {
+  std::lock_guard lock(mu_);
+  Channel& ch = channels_[region_id];
+  if (last_event_id) {
+    // Events after last_event_id that this instance never kept (evicted, or
+    // written before it started) cannot be replayed: tell the client to reload.
+    std::int64_t oldest_kept = ch.ring.empty() ? current_version + 1 : ch.ring.front().version;
+    bool gap =
+        *last_event_id < ch.dropped_upto || (*last_event_id < current_version && *last_event_id + 1 < oldest_kept);
+    if (gap) {
+      if (!sink->Send(Format(current_version, "reload", "{\"reason\":\"events since the given id are not kept\"}"))) {
+        return;
+      }
+    } else {
+      for (const auto& k : ch.ring) {
+        if (k.version > *last_event_id && !sink->Send(k.text)) return;
+      }
+    }
+  }
+  ch.sinks.push_back(std::move(sink));
+}
+
+void EventHub::CloseAll() {
+  std::lock_guard lock(mu_);
+  for (auto& [_, ch] : channels_) {
+    for (auto& s : ch.sinks) s->Close();
+    ch.sinks.clear();
+  }
+}
+
+size_t EventHub::subscribers() const {
+  std::lock_guard lock(mu_);
+  size_t n = 0;
+  for (const auto& [_, ch] : channels_) n += ch.sinks.size();
+  return n;
+}
+
+}  // namespace ozcc::api

@@ -1,0 +1,55 @@
+// Live events per region for Server-Sent Events. Publish() formats an event
+// once, keeps it in a bounded per-region replay ring and hands it to every
+// subscribed stream; streams that cannot keep up are closed by their sink,
+// never waited for. Thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "http/message.h"
+
+namespace ozcc::api {
+
+class EventHub {
+ public:
+  explicit EventHub(size_t replay_capacity = 20000);
+
+  // Sends event `type` with id = version and `data` (one line of JSON) to
+  // the region's subscribers and keeps it for replay.
+  void Publish(const std::string& region_id, std::int64_t version, const std::string& type, const std::string& data);
+
+  // Adds a stream. With last_event_id, first replays the kept events with a
+  // greater id; when events after last_event_id are no longer kept, sends a
+  // "reload" event instead so the client refetches the snapshot.
+  void Subscribe(const std::string& region_id, std::shared_ptr<http::EventSink> sink,
+                 std::optional<std::int64_t> last_event_id, std::int64_t current_version);
+
+  // Closes every stream (shutdown).
+  void CloseAll();
+  size_t subscribers() const;
+
+  static std::string Format(std::int64_t id, const std::string& type, const std::string& data);
+
+ private:
+  struct Kept {
+    std::int64_t version;
+    std::string text;
+  };
+  struct Channel {
+    std::deque<Kept> ring;          // ascending by version
+    std::int64_t dropped_upto = 0;  // versions ≤ this were evicted from the ring
+    std::vector<std::shared_ptr<http::EventSink>> sinks;
+  };
+  size_t replay_capacity_;
+  mutable std::mutex mu_;
+  std::unordered_map<std::string, Channel> channels_;
+};
+
+}  // namespace ozcc::api

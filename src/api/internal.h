@@ -1,0 +1,59 @@
+// Shared by the api/*_routes.cc files; not part of the module's interface.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "api/api.h"
+#include "api/auth.h"
+#include "api/events.h"
+#include "api/problem.h"
+#include "api/snapshot.h"
+#include "core/authz.h"
+#include "http/router.h"
+#include "store/store.h"
+
+namespace ozcc::api {
+
+struct Api::State {
+  State(Store& s, ApiOptions o);
+  Store& store;
+  ApiOptions options;
+  Authenticator auth;
+  SnapshotCache snapshots;
+  EventHub events;
+  std::function<std::string()> transport_metrics;
+  std::atomic<std::uint64_t> capacity_writes{0};
+  std::atomic<std::uint64_t> auth_failures{0};
+};
+
+using State = Api::State;
+
+http::Response Json(int status, const nlohmann::json& body);
+http::Response ProblemFor(const http::Request& req, const Status& st);
+
+// Authenticates; on failure returns the 401 response.
+std::optional<http::Response> RequireAuth(State& s, const http::Request& req, Principal& out);
+
+// Authorises; on deny writes an audit record (outcome "denied") and returns 403.
+std::optional<http::Response> RequireAllowed(State& s, const http::Request& req, const Principal& who, Action action,
+                                             const Resource& what, const std::string& audit_action,
+                                             const std::string& object);
+
+AuditRecord MakeAudit(const http::Request& req, const Principal& who, std::string action, std::string object,
+                      std::string outcome, std::string detail = "");
+
+// The region a read refers to: ?region=, else the principal's own region.
+Result<std::string> RegionParam(const http::Request& req, const Principal& who);
+
+void RegisterAuthRoutes(State& s, http::Router& r);
+void RegisterCapacityRoutes(State& s, http::Router& r);
+void RegisterRegionRoutes(State& s, http::Router& r);
+void RegisterFhirRoutes(State& s, http::Router& r);
+void RegisterOpsRoutes(State& s, http::Router& r);
+void RegisterWebRoutes(State& s, http::Router& r);
+
+}  // namespace ozcc::api

@@ -1,0 +1,235 @@
+#include "api/json/capacity_json.h"
+
+#include <set>
+#include <stdexcept>
+
+namespace ozcc::api {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr int kMaxDepth = 32;
+
+struct ShapeError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+const char* TypeName(const json& v) {
+  switch (v.type()) {
+    case json::value_t::null: return "null";
+    case json::value_t::boolean: return "a boolean";
+    case json::value_t::string: return "a string";
+    case json::value_t::array: return "an array";
+    case json::value_t::object: return "an object";
+    case json::value_t::number_float: return "a decimal number";
+    default: return "a number";
+  }
+}
+
+// Reads an integer field; adds an error and returns nullopt when it is not one.
+std::optional<std::int64_t> IntField(const json& obj, const char* key, const std::string& path,
+                                     std::vector<FieldError>& errs, bool required) {
+  auto it = obj.find(key);
+  if (it == obj.end()) {
+    if (required) errs.push_back({path, "is required"});
+    return std::nullopt;
+  }
+  if (it->is_number_integer()) {
+    if (it->is_number_unsigned() && it->get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)) {
+      errs.push_back({path, "is out of range"});
+      return std::nullopt;
+    }
+    return it->get<std::int64_t>();
+  }
+  errs.push_back({path, std::string("must be an integer, not ") + TypeName(*it)});
+  return std::nullopt;
+}
+
+void RejectUnknown(const json& obj, std::initializer_list<const char*> known, const std::string& prefix,
+                   std::vector<FieldError>& errs) {
+  for (const auto& [k, _] : obj.items()) {
+    bool found = false;
+    for (const char* name : known) found = found || k == name;
+    if (!found) errs.push_back({prefix + k, "unknown field"});
+  }
+}
+
+std::optional<Beds> ParseBeds(const json& v, const std::string& p, std::vector<FieldError>& errs) {
+  if (!v.is_object()) {
+    errs.push_back({p, std::string("must be an object, not ") + TypeName(v)});
+    return std::nullopt;
+  }
+  RejectUnknown(v, {"total", "staffed", "occupied", "available"}, p + ".", errs);
+  size_t before = errs.size();
+  Beds b;
+  b.total = IntField(v, "total", p + ".total", errs, true).value_or(0);
+  b.staffed = IntField(v, "staffed", p + ".staffed", errs, true).value_or(0);
+  b.occupied = IntField(v, "occupied", p + ".occupied", errs, true).value_or(0);
+  b.available = IntField(v, "available", p + ".available", errs, true).value_or(0);
+  if (errs.size() != before) return std::nullopt;
+  return b;
+}
+
+std::optional<EdState> ParseEd(const json& v, const std::string& p, std::vector<FieldError>& errs) {
+  if (!v.is_object()) {
+    errs.push_back({p, std::string("must be an object, not ") + TypeName(v)});
+    return std::nullopt;
+  }
+  RejectUnknown(v, {"status", "waiting", "in_treatment", "boarding", "crowding"}, p + ".", errs);
+  size_t before = errs.size();
+  EdState e;
+  auto st = v.find("status");
+  if (st == v.end()) {
+    errs.push_back({p + ".status", "is required"});
+  } else if (!st->is_string()) {
+    errs.push_back({p + ".status", std::string("must be a string, not ") + TypeName(*st)});
+  } else if (auto parsed = ParseEdStatus(st->get_ref<const std::string&>())) {
+    e.status = *parsed;
+  } else {
+    errs.push_back({p + ".status", "must be one of open, threatened, closed"});
+  }
+  e.waiting = IntField(v, "waiting", p + ".waiting", errs, false).value_or(0);
+  e.in_treatment = IntField(v, "in_treatment", p + ".in_treatment", errs, false).value_or(0);
+  e.boarding = IntField(v, "boarding", p + ".boarding", errs, false).value_or(0);
+  e.crowding = IntField(v, "crowding", p + ".crowding", errs, false).value_or(0);
+  if (errs.size() != before) return std::nullopt;
+  return e;
+}
+
+void ParseInto(const json& body, const std::string& prefix, CapacityInput& in, std::vector<FieldError>& errs,
+               bool allow_unit_id) {
+  if (allow_unit_id) {
+    RejectUnknown(body, {"unit_id", "as_of", "beds", "ed", "note"}, prefix, errs);
+  } else {
+    RejectUnknown(body, {"as_of", "beds", "ed", "note"}, prefix, errs);
+  }
+  if (auto it = body.find("as_of"); it != body.end() && !it->is_null()) {
+    if (!it->is_string()) {
+      errs.push_back({prefix + "as_of", std::string("must be an RFC 3339 string, not ") + TypeName(*it)});
+    } else if (auto t = ParseRfc3339(it->get_ref<const std::string&>())) {
+      in.as_of = *t;
+    } else {
+      errs.push_back({prefix + "as_of", "must be an RFC 3339 date-time such as 2026-11-26T13:40:00Z"});
+    }
+  }
+  if (auto it = body.find("beds"); it != body.end() && !it->is_null()) in.beds = ParseBeds(*it, prefix + "beds", errs);
+  if (auto it = body.find("ed"); it != body.end() && !it->is_null()) in.ed = ParseEd(*it, prefix + "ed", errs);
+  if (auto it = body.find("note"); it != body.end() && !it->is_null()) {
+    if (!it->is_string()) {
+      errs.push_back({prefix + "note", std::string("must be a string, not ") + TypeName(*it)});
+    } else {
+      in.note = it->get<std::string>();
+    }
+  }
+}
+
+}  // namespace
+
+Result<json> ParseJsonObject(std::string_view text) {
+  if (text.empty()) return Status::Invalid("request body is empty; a JSON object is expected");
+  std::vector<std::set<std::string>> keys;  // one set per open object; arrays push nothing
+  int depth = 0;
+  auto cb = [&](int /*d*/, json::parse_event_t event, json& parsed) -> bool {
+    switch (event) {
+      case json::parse_event_t::object_start: keys.emplace_back(); [[fallthrough]];
+      case json::parse_event_t::array_start:
+        if (++depth > kMaxDepth) throw ShapeError("JSON nests deeper than 32 levels");
+        break;
+      case json::parse_event_t::object_end: keys.pop_back(); [[fallthrough]];
+      case json::parse_event_t::array_end: --depth; break;
+      case json::parse_event_t::key:
+        if (!keys.empty() && !keys.back().insert(parsed.get<std::string>()).second) {
+          throw ShapeError("duplicate key \"" + parsed.get<std::string>() + "\"");
+        }
+        break;
+      default: break;
+    }
+    return true;
+  };
+  try {
+    json j = json::parse(text.begin(), text.end(), cb);
+    if (!j.is_object()) return Status::Invalid(std::string("body must be a JSON object, not ") + TypeName(j));
+    return j;
+  } catch (const ShapeError& e) {
+    return Status::Invalid(e.what());
+  } catch (const json::parse_error& e) {
+    // e.what() names the byte position and the cause (including invalid UTF-8).
+    std::string what = e.what();
+    auto pos = what.find("parse error");
+    return Status::Invalid("body is not valid JSON: " + (pos == std::string::npos ? what : what.substr(pos)));
+  } catch (const json::exception& e) {
+    return Status::Invalid(std::string("body is not valid JSON: ") + e.what());
+  }
+}
+
+Result<CapacityInput> ParseCapacityInput(const json& body, std::string unit_id, const std::string& prefix) {
+  std::vector<FieldError> errs;
+  CapacityInput in;
+  in.unit_id = std::move(unit_id);
+  ParseInto(body, prefix, in, errs, false);
+  if (!errs.empty()) return Status::Invalid("the capacity report has invalid fields", std::move(errs));
+  return in;
+}
+
+Result<std::vector<CapacityInput>> ParseCapacityBatch(const json& body, size_t max_items) {
+  std::vector<FieldError> errs;
+  RejectUnknown(body, {"items"}, "", errs);
+  auto it = body.find("items");
+  if (it == body.end() || !it->is_array()) {
+    errs.push_back({"items", "is required and must be an array"});
+    return Status::Invalid("the batch has invalid fields", std::move(errs));
+  }
+  if (it->empty()) errs.push_back({"items", "must not be empty"});
+  if (it->size() > max_items) {
+    errs.push_back({"items", "must have at most " + std::to_string(max_items) + " items"});
+    return Status::Invalid("the batch is too large", std::move(errs));
+  }
+  std::vector<CapacityInput> out;
+  out.reserve(it->size());
+  for (size_t i = 0; i < it->size(); ++i) {
+    const json& item = (*it)[i];
+    const std::string prefix = "items[" + std::to_string(i) + "].";
+    if (!item.is_object()) {
+      errs.push_back({"items[" + std::to_string(i) + "]", std::string("must be an object, not ") + TypeName(item)});
+      continue;
+    }
+    CapacityInput in;
+    auto uid = item.find("unit_id");
+    if (uid == item.end() || !uid->is_string() || uid->get_ref<const std::string&>().empty()) {
+      errs.push_back({prefix + "unit_id", "is required and must be a non-empty string"});
+    } else {
+      in.unit_id = uid->get<std::string>();
+    }
+    ParseInto(item, prefix, in, errs, true);
+    out.push_back(std::move(in));
+  }
+  if (!errs.empty()) return Status::Invalid("the batch has invalid items; nothing was stored", std::move(errs));
+  return out;
+}
+
+json ToJson(const Beds& b) {
+  return {{"total", b.total}, {"staffed", b.staffed}, {"occupied", b.occupied}, {"available", b.available}};
+}
+
+json ToJson(const EdState& e) {
+  return {{"status", ToString(e.status)},
+          {"waiting", e.waiting},
+          {"in_treatment", e.in_treatment},
+          {"boarding", e.boarding},
+          {"crowding", e.crowding}};
+}
+
+json ToJson(const CapacityReport& r) {
+  json j = {{"unit_id", r.unit_id},
+            {"as_of", FormatRfc3339(r.as_of)},
+            {"received_at", FormatRfc3339(r.received_at)},
+            {"source", ToString(r.source)},
+            {"beds", r.beds ? ToJson(*r.beds) : json(nullptr)},
+            {"ed", r.ed ? ToJson(*r.ed) : json(nullptr)},
+            {"note", r.note},
+            {"version", r.version}};
+  return j;
+}
+
+}  // namespace ozcc::api

@@ -1,0 +1,33 @@
+// JSON ↔ capacity types. Parsing is strict: unknown fields, wrong types,
+// non-integers, out-of-range numbers are errors naming the field; it checks
+// shape only — the domain rules are core/validate.h.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+#include "core/types.h"
+
+namespace ozcc::api {
+
+// Parses request text into JSON, rejecting invalid UTF-8, duplicate keys,
+// nesting deeper than 32 and bodies that are not a JSON object.
+Result<nlohmann::json> ParseJsonObject(std::string_view text);
+
+// One capacity body {"as_of","beds":{…},"ed":{…},"note"} for unit_id.
+// Field names in errors get `prefix` ("items[3].").
+Result<CapacityInput> ParseCapacityInput(const nlohmann::json& body, std::string unit_id,
+                                         const std::string& prefix = "");
+
+// {"items":[{"unit_id", …capacity body…}, …]}; at most `max_items`.
+Result<std::vector<CapacityInput>> ParseCapacityBatch(const nlohmann::json& body, size_t max_items = 5000);
+
+nlohmann::json ToJson(const Beds& b);
+nlohmann::json ToJson(const EdState& e);
+// Stored report: {"unit_id","as_of","received_at","source","beds","ed","note","version"}.
+nlohmann::json ToJson(const CapacityReport& r);
+
+}  // namespace ozcc::api

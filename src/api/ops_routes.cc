@@ -1,0 +1,86 @@
+// /healthz, /readyz, /metrics, /api/v1/audit, /api/v1/openapi.json.
+#include <fstream>
+#include <sstream>
+
+#include "api/internal.h"
+
+namespace ozcc::api {
+
+using nlohmann::json;
+
+void RegisterOpsRoutes(State& s, http::Router& r) {
+  r.Add(
+      "GET", "/healthz",
+      [](http::Request&) {
+        http::Response resp;
+        resp.Set("Content-Type", "text/plain");
+        resp.body = "ok\n";
+        return resp;
+      },
+      http::RouteOptions{.inline_io = true});
+
+  r.Add("GET", "/readyz", [&s](http::Request& req) {
+    if (auto st = s.store.Ping(); !st.ok()) return ProblemFor(req, Status::Unavailable("store: " + st.message()));
+    http::Response resp;
+    resp.Set("Content-Type", "text/plain");
+    resp.body = "ready\n";
+    return resp;
+  });
+
+  r.Add("GET", "/metrics", [&s](http::Request&) {
+    std::ostringstream out;
+    if (s.transport_metrics) out << s.transport_metrics();
+    out << "# HELP openzcc_capacity_reports_total Capacity reports committed by this instance.\n"
+        << "# TYPE openzcc_capacity_reports_total counter\n"
+        << "openzcc_capacity_reports_total " << s.capacity_writes.load() << "\n"
+        << "# HELP openzcc_auth_failures_total Requests refused for missing or bad credentials.\n"
+        << "# TYPE openzcc_auth_failures_total counter\n"
+        << "openzcc_auth_failures_total " << s.auth_failures.load() << "\n"
+        << "# HELP openzcc_snapshot_builds_total Region snapshots serialised.\n"
+        << "# TYPE openzcc_snapshot_builds_total counter\n"
+        << "openzcc_snapshot_builds_total " << s.snapshots.builds() << "\n"
+        << "# HELP openzcc_event_subscribers Live event streams.\n"
+        << "# TYPE openzcc_event_subscribers gauge\n"
+        << "openzcc_event_subscribers " << s.events.subscribers() << "\n";
+    http::Response resp;
+    resp.Set("Content-Type", "text/plain; version=0.0.4");
+    resp.body = out.str();
+    return resp;
+  });
+
+  r.Add("GET", "/api/v1/audit", [&s](http::Request& req) {
+    Principal who;
+    if (auto denied = RequireAuth(s, req, who)) return *denied;
+    if (auto denied = RequireAllowed(s, req, who, Action::kReadAudit, {who.region_id, ""}, "audit.read", "audit")) {
+      return *denied;
+    }
+    std::int64_t before = 0;
+    size_t limit = 100;
+    try {
+      if (auto c = req.Query("cursor")) before = std::stoll(*c);
+      if (auto l = req.Query("limit")) limit = std::clamp<size_t>(std::stoul(*l), 1, 1000);
+    } catch (const std::exception&) {
+      return ProblemFor(req, Status::Invalid("bad paging", {{"cursor", "cursor and limit must be integers"}}));
+    }
+    auto records = s.store.ListAudit(before, limit);
+    if (!records.ok()) return ProblemFor(req, records.status());
+    json items = json::array();
+    for (const auto& a : *records) {
+      items.push_back({{"id", a.id},
+                       {"at", FormatRfc3339(a.at)},
+                       {"actor", a.actor},
+                       {"role", a.role},
+                       {"organization_id", a.organization_id},
+                       {"action", a.action},
+                       {"object", a.object},
+                       {"outcome", a.outcome},
+                       {"request_id", a.request_id},
+                       {"detail", a.detail}});
+    }
+    json body = {{"items", items}};
+    if (records->size() == limit && !records->empty()) body["next_cursor"] = std::to_string(records->back().id);
+    return Json(200, body);
+  });
+}
+
+}  // namespace ozcc::api

@@ -1,0 +1,322 @@
+#include "app/cli.h"
+
+#include <signal.h>
+#include <spdlog/spdlog.h>
+#include <toml++/toml.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "api/api.h"
+#include "api/auth.h"
+#include "api/json/region_json.h"
+#include "app/demo_feed.h"
+#include "core/validate.h"
+#include "http/server.h"
+#include "store/store.h"
+
+namespace ozcc::app {
+
+namespace {
+
+struct ServeConfig {
+  std::string db = "var/openzcc.db";
+  std::string listen = "127.0.0.1:8080";
+  std::string web;
+  std::string config_file;
+  bool demo = false;
+  int io_threads = 2;
+  int workers = 64;
+  std::size_t body_limit = 1 << 20;
+  bool secure_cookie = false;
+  int session_hours = 12;
+  bool access_log = true;
+};
+
+std::string EnvOr(const char* name, std::string fallback) {
+  const char* v = std::getenv(name);
+  return v && *v ? std::string(v) : std::move(fallback);
+}
+
+int Fail(const std::string& what) {
+  std::cerr << "openzcc: " << what << "\n";
+  return 1;
+}
+
+int FailStatus(const std::string& what, const Status& st) {
+  std::cerr << "openzcc: " << what << ": " << st.message() << "\n";
+  for (const auto& e : st.errors()) std::cerr << "  " << e.field << ": " << e.message << "\n";
+  return 1;
+}
+
+Result<std::unique_ptr<Store>> Open(const std::string& db) {
+  auto store = OpenStore(db);
+  if (!store.ok()) return store.status();
+  if (auto st = (*store)->Migrate(); !st.ok()) return st;
+  return store;
+}
+
+AuditRecord CliAudit(std::string action, std::string object) {
+  AuditRecord a;
+  a.at = Now();
+  a.actor = EnvOr("USER", "cli");
+  a.role = "cli";
+  a.action = std::move(action);
+  a.object = std::move(object);
+  a.outcome = "ok";
+  a.request_id = "cli";
+  return a;
+}
+
+bool ParseListen(const std::string& listen, std::string& host, std::uint16_t& port) {
+  auto colon = listen.rfind(':');
+  if (colon == std::string::npos) return false;
+  host = listen.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  try {
+    int p = std::stoi(listen.substr(colon + 1));
+    if (p < 0 || p > 65535) return false;
+    port = static_cast<std::uint16_t>(p);
+  } catch (const std::exception&) {
+    return false;
+  }
+  return !host.empty();
+}
+
+// Reads keys of a TOML config into cfg; flags given on the command line win.
+Status LoadConfig(const std::string& path, ServeConfig& cfg, const CLI::App& cmd) {
+  toml::table t;
+  try {
+    t = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    std::ostringstream msg;
+    msg << path << ":" << e.source().begin.line << ": " << e.description();
+    return Status::Invalid(msg.str());
+  }
+  auto given = [&](const char* flag) { return cmd.count(flag) > 0; };
+  if (auto v = t["db"].value<std::string>(); v && !given("--db")) cfg.db = *v;
+  if (auto v = t["listen"].value<std::string>(); v && !given("--listen")) cfg.listen = *v;
+  if (auto v = t["web"].value<std::string>(); v && !given("--web")) cfg.web = *v;
+  if (auto v = t["io_threads"].value<int>(); v && !given("--io-threads")) cfg.io_threads = *v;
+  if (auto v = t["workers"].value<int>(); v && !given("--workers")) cfg.workers = *v;
+  if (auto v = t["body_limit"].value<std::int64_t>(); v && !given("--body-limit")) cfg.body_limit = *v;
+  if (auto v = t["secure_cookie"].value<bool>()) cfg.secure_cookie = *v;
+  if (auto v = t["session_hours"].value<int>()) cfg.session_hours = *v;
+  if (auto v = t["access_log"].value<bool>()) cfg.access_log = *v;
+  return Status::Ok();
+}
+
+int Serve(ServeConfig cfg) {
+  http::ServerOptions so;
+  if (!ParseListen(cfg.listen, so.host, so.port)) return Fail("--listen must be HOST:PORT, got " + cfg.listen);
+  so.io_threads = std::max(1, cfg.io_threads);
+  so.worker_threads = std::max(1, cfg.workers);
+  so.body_limit = cfg.body_limit;
+  so.access_log = cfg.access_log;
+
+  auto store = Open(cfg.db);
+  if (!store.ok()) return FailStatus("cannot open the store " + cfg.db, store.status());
+
+  api::ApiOptions ao;
+  ao.web_root = cfg.web;
+  ao.secure_cookie = cfg.secure_cookie;
+  ao.session_ttl = std::chrono::hours(cfg.session_hours);
+  api::Api api(**store, ao);
+  http::Router router;
+  api.Register(router);
+  http::Server server(so, router);
+  api.SetTransportMetrics([&server] { return server.MetricsText(); });
+
+  // Signals are taken synchronously by this thread; all others block them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  if (auto st = server.Start(); !st.ok()) return FailStatus("cannot listen on " + cfg.listen, st);
+  std::unique_ptr<DemoFeed> demo;
+  if (cfg.demo) {
+    demo = std::make_unique<DemoFeed>(**store, api, DemoFeedOptions{});
+    if (auto st = demo->Start(); !st.ok()) return FailStatus("demo feed", st);
+  }
+  std::string url = "http://" + (so.host.find(':') != std::string::npos ? "[" + so.host + "]" : so.host) + ":" +
+                    std::to_string(server.port());
+  spdlog::info("openzcc serving on {} (store {}, {} workers){}", url, cfg.db, so.worker_threads,
+               cfg.web.empty() ? ", no web UI" : ", UI from " + cfg.web);
+  std::cout << "OpenZCC is up: " << url << "/  (health: " << url << "/healthz)" << std::endl;
+
+  int sig = 0;
+  sigwait(&signals, &sig);
+  spdlog::info("signal {}: draining", sig);
+  if (demo) demo->Stop();
+  api.Shutdown();
+  server.Stop(10);
+  spdlog::info("stopped");
+  return 0;
+}
+
+std::string ReadAll(std::istream& in) {
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+}  // namespace
+
+int RunCli(int argc, char** argv) {
+  CLI::App app{"OpenZCC: the regional acute-care coordination platform"};
+  app.require_subcommand(1);
+  std::string db = EnvOr("OPENZCC_DB", "var/openzcc.db");
+
+  ServeConfig cfg;
+  cfg.db = db;
+  cfg.listen = EnvOr("OPENZCC_LISTEN", cfg.listen);
+  auto* serve = app.add_subcommand("serve", "Serve the API, live events and the web UI");
+  serve->add_option("--db", cfg.db, "SQLite file path, :memory:, or postgresql://… (env OPENZCC_DB)");
+  serve->add_option("--listen", cfg.listen, "HOST:PORT (env OPENZCC_LISTEN)");
+  serve->add_option("--web", cfg.web, "Directory of the built web UI (web/dist)");
+  serve->add_option("--config", cfg.config_file, "TOML config file (keys as the long flags)");
+  serve->add_option("--io-threads", cfg.io_threads, "I/O threads")->check(CLI::Range(1, 64));
+  serve->add_option("--workers", cfg.workers, "Worker threads for handlers")->check(CLI::Range(1, 1024));
+  serve->add_option("--body-limit", cfg.body_limit, "Largest request body in bytes");
+  serve->add_flag("--demo", cfg.demo, "Simulate live feeds for every region");
+  serve->add_flag("!--no-access-log", cfg.access_log, "Do not log each request");
+
+  auto* migrate = app.add_subcommand("migrate", "Apply pending store migrations");
+  migrate->add_option("--db", db, "Store (env OPENZCC_DB)");
+
+  auto* region = app.add_subcommand("region", "Region files");
+  region->require_subcommand(1);
+  std::string region_file;
+  auto* import = region->add_subcommand("import", "Validate a region file and load it into the store");
+  import->add_option("file", region_file, "Region JSON file")->required()->check(CLI::ExistingFile);
+  import->add_option("--db", db, "Store (env OPENZCC_DB)");
+  bool check_only = false;
+  import->add_flag("--check", check_only, "Only validate the file");
+
+  auto* user = app.add_subcommand("user", "Users");
+  user->require_subcommand(1);
+  UserRecord u;
+  std::string role_name;
+  bool password_stdin = false;
+  auto* add = user->add_subcommand("add", "Add a user");
+  add->add_option("--username", u.username, "User name")->required();
+  add->add_option("--role", role_name, "admin, roaz-coordinator, org-capacity-manager, org-user, viewer")->required();
+  add->add_option("--org", u.organization_id, "Organisation id (organisation roles)");
+  add->add_option("--region", u.region_id, "Region id (region roles; derived from --org otherwise)");
+  add->add_flag("--password-stdin", password_stdin, "Read the password from standard input")->required();
+  add->add_option("--db", db, "Store (env OPENZCC_DB)");
+
+  auto* token = app.add_subcommand("token", "Feed tokens");
+  token->require_subcommand(1);
+  FeedTokenRecord tok;
+  auto* create = token->add_subcommand("create", "Create a feed token for one organisation (printed once)");
+  create->add_option("--org", tok.organization_id, "Organisation id")->required();
+  create->add_option("--name", tok.name, "A name that says which feed uses it")->required();
+  create->add_option("--db", db, "Store (env OPENZCC_DB)");
+
+  CLI11_PARSE(app, argc, argv);
+
+  if (serve->parsed()) {
+    if (!cfg.config_file.empty()) {
+      if (auto st = LoadConfig(cfg.config_file, cfg, *serve); !st.ok()) return FailStatus("config", st);
+    }
+    return Serve(cfg);
+  }
+
+  if (migrate->parsed()) {
+    auto store = Open(db);
+    if (!store.ok()) return FailStatus("migrate " + db, store.status());
+    std::cout << "migrations applied to " << db << "\n";
+    return 0;
+  }
+
+  if (import->parsed()) {
+    std::ifstream in(region_file, std::ios::binary);
+    if (!in) return Fail("cannot read " + region_file);
+    auto data = api::ParseRegionJson(ReadAll(in));
+    if (!data.ok()) return FailStatus(region_file + " is not a valid region file", data.status());
+    if (check_only) {
+      std::cout << region_file << ": valid (" << data->organizations.size() << " organisations, "
+                << data->locations.size() << " locations, " << data->units.size() << " units)\n";
+      return 0;
+    }
+    auto store = Open(db);
+    if (!store.ok()) return FailStatus("cannot open the store " + db, store.status());
+    if (auto st = (*store)->ImportRegion(*data, CliAudit("region.import", data->region.id)); !st.ok()) {
+      return FailStatus("import of " + region_file, st);
+    }
+    std::cout << "imported region " << data->region.id << " (" << data->organizations.size() << " organisations, "
+              << data->units.size() << " units) into " << db << "\n";
+    return 0;
+  }
+
+  if (add->parsed()) {
+    auto role = ParseRole(role_name);
+    if (!role) return Fail("unknown role " + role_name);
+    std::string password;
+    std::getline(std::cin, password);
+    if (password.size() < 10) return Fail("the password must have at least 10 characters");
+    auto store = Open(db);
+    if (!store.ok()) return FailStatus("cannot open the store " + db, store.status());
+    const bool org_role = *role == Role::kOrgCapacityManager || *role == Role::kOrgUser;
+    if (org_role && u.organization_id.empty()) return Fail("role " + role_name + " needs --org");
+    if (!u.organization_id.empty()) {
+      // The organisation fixes the region; find it among the regions.
+      bool found = false;
+      auto regions = (*store)->ListRegions();
+      if (!regions.ok()) return FailStatus("regions", regions.status());
+      for (const auto& r : *regions) {
+        auto rd = (*store)->GetRegion(r.id);
+        if (!rd.ok()) continue;
+        for (const auto& o : rd->organizations) {
+          if (o.id == u.organization_id) {
+            found = true;
+            if (!u.region_id.empty() && u.region_id != r.id) return Fail("--org is not in --region");
+            u.region_id = r.id;
+          }
+        }
+      }
+      if (!found) return Fail("unknown organisation " + u.organization_id);
+    }
+    if (*role != Role::kAdmin && u.region_id.empty()) return Fail("role " + role_name + " needs --region or --org");
+    if (!u.region_id.empty() && !(*store)->GetRegion(u.region_id).ok()) return Fail("unknown region " + u.region_id);
+    u.role = *role;
+    u.password_hash = api::HashPassword(password);
+    if (auto st = (*store)->CreateUser(u, CliAudit("user.add", u.username)); !st.ok()) {
+      return FailStatus("user add", st);
+    }
+    std::cout << "user " << u.username << " (" << role_name << ") added\n";
+    return 0;
+  }
+
+  if (create->parsed()) {
+    auto store = Open(db);
+    if (!store.ok()) return FailStatus("cannot open the store " + db, store.status());
+    auto regions = (*store)->ListRegions();
+    if (!regions.ok()) return FailStatus("regions", regions.status());
+    for (const auto& r : *regions) {
+      auto rd = (*store)->GetRegion(r.id);
+      if (!rd.ok()) continue;
+      for (const auto& o : rd->organizations) {
+        if (o.id == tok.organization_id) tok.region_id = r.id;
+      }
+    }
+    if (tok.region_id.empty()) return Fail("unknown organisation " + tok.organization_id);
+    std::string secret = api::NewToken(api::kFeedPrefix);
+    tok.token_hash = api::TokenHash(secret);
+    tok.created_at = Now();
+    if (auto st = (*store)->CreateFeedToken(tok, CliAudit("token.create", tok.name)); !st.ok()) {
+      return FailStatus("token create", st);
+    }
+    std::cout << secret << "\n";
+    return 0;
+  }
+  return 0;
+}
+
+}  // namespace ozcc::app
