@@ -1,0 +1,185 @@
+#include "api/fhir/fhir.h"
+
+#include <string>
+
+namespace ozcc::api::fhir {
+
+using nlohmann::json;
+
+namespace {
+
+json Coding(std::string_view system, std::string_view code, std::string_view display = {}) {
+  json c = {{"system", system}, {"code", code}};
+  if (!display.empty()) c["display"] = display;
+  return c;
+}
+
+json Identifier(std::string_view system, const std::string& value) { return {{"system", system}, {"value", value}}; }
+
+json Position(double lat, double lon) { return {{"latitude", lat}, {"longitude", lon}}; }
+
+std::string_view UnitTypeDisplay(UnitType t) {
+  switch (t) {
+    case UnitType::kSeh: return "Spoedeisende hulp (SEH)";
+    case UnitType::kIc: return "Intensive care";
+    case UnitType::kWard: return "Verpleegafdeling";
+    case UnitType::kElvLow: return "Eerstelijnsverblijf laagcomplex";
+    case UnitType::kElvHigh: return "Eerstelijnsverblijf hoogcomplex";
+    case UnitType::kElvPalliative: return "Eerstelijnsverblijf palliatief";
+    case UnitType::kGgzCrisis: return "GGZ crisisbedden";
+    case UnitType::kVvtCrisis: return "VVT crisisbedden";
+    case UnitType::kHap: return "Huisartsenpost";
+    case UnitType::kAmbulance: return "Ambulancepost";
+  }
+  return "";
+}
+
+// The v3 RoleCode service delivery location type that fits, or "".
+std::string_view RoleCode(const Unit& u) {
+  const bool kids = u.specialism == "kindergeneeskunde";
+  switch (u.type) {
+    case UnitType::kSeh: return "ER";
+    case UnitType::kIc: return u.specialism == "neonatologie" ? "PEDNICU" : (kids ? "PEDICU" : "ICU");
+    case UnitType::kWard: return kids ? "PEDU" : "HU";
+    case UnitType::kGgzCrisis: return "PHU";
+    case UnitType::kElvLow:
+    case UnitType::kElvHigh:
+    case UnitType::kElvPalliative:
+    case UnitType::kVvtCrisis: return "NCCF";
+    case UnitType::kHap:
+    case UnitType::kAmbulance: return "";
+  }
+  return "";
+}
+
+std::string_view IssueCode(Code code) {
+  switch (code) {
+    case Code::kOk: return "informational";
+    case Code::kInvalid: return "invalid";
+    case Code::kNotFound: return "not-found";
+    case Code::kConflict: return "conflict";
+    case Code::kUnauthenticated: return "login";
+    case Code::kForbidden: return "forbidden";
+    case Code::kTooLarge: return "too-costly";
+    case Code::kUnsupportedMedia: return "not-supported";
+    case Code::kRateLimited: return "throttled";
+    case Code::kUnavailable: return "transient";
+    case Code::kInternal: return "exception";
+  }
+  return "exception";
+}
+
+}  // namespace
+
+json CapabilityStatement(std::string_view base_url, Time date) {
+  auto interactions = [](std::initializer_list<const char*> codes) {
+    json a = json::array();
+    for (const char* c : codes) a.push_back({{"code", c}});
+    return a;
+  };
+  json resources = json::array();
+  resources.push_back({{"type", "Organization"},
+                       {"interaction", interactions({"read", "search-type"})},
+                       {"searchParam", json::array({{{"name", "_id"}, {"type", "token"}}})}});
+  resources.push_back({{"type", "Location"},
+                       {"interaction", interactions({"read", "search-type"})},
+                       {"searchParam", json::array({{{"name", "_id"}, {"type", "token"}},
+                                                    {{"name", "organization"}, {"type", "reference"}},
+                                                    {{"name", "partof"}, {"type", "reference"}}})}});
+  resources.push_back(
+      {{"type", "MeasureReport"},
+       {"supportedProfile", json::array({kSanerReportProfile})},
+       {"documentation",
+        "POST a SANER bed-availability MeasureReport for a known Location (unit or site) or Organization; "
+        "GET with ?subject= exports current capacity. Mapping: docs/saner-mapping.md."},
+       {"interaction", interactions({"create", "search-type"})},
+       {"searchParam", json::array({{{"name", "subject"}, {"type", "reference"}}})}});
+  return {
+      {"resourceType", "CapabilityStatement"},
+      {"status", "active"},
+      {"date", FormatRfc3339(date)},
+      {"publisher", "OpenZCC"},
+      {"kind", "instance"},
+      {"software", {{"name", "OpenZCC"}}},
+      {"implementation", {{"description", "OpenZCC regional acute-care capacity (FHIR R4, SANER)"}, {"url", base_url}}},
+      {"fhirVersion", "4.0.1"},
+      {"format", json::array({"json"})},
+      {"rest", json::array({{{"mode", "server"}, {"resource", resources}}})},
+  };
+}
+
+json OrganizationResource(const Organization& org) {
+  json r = {
+      {"resourceType", "Organization"},
+      {"id", org.id},
+      {"identifier", json::array({Identifier(kOrganizationIdSystem, org.id)})},
+      {"active", true},
+      {"type", json::array({{{"coding", json::array({Coding("http://terminology.hl7.org/CodeSystem/organization-type",
+                                                            "prov", "Healthcare Provider"),
+                                                     Coding(kOrgTypeSystem, ToString(org.type))})}}})},
+      {"name", org.name},
+  };
+  return r;
+}
+
+json LocationResource(const Location& loc) {
+  json address = {{"use", "work"}, {"city", loc.city}, {"country", "NL"}};
+  if (!loc.address.empty()) address["line"] = json::array({loc.address});
+  return {
+      {"resourceType", "Location"},
+      {"id", loc.id},
+      {"identifier", json::array({Identifier(kLocationIdSystem, loc.id)})},
+      {"status", "active"},
+      {"name", loc.name},
+      {"mode", "instance"},
+      {"address", address},
+      {"physicalType",
+       {{"coding",
+         json::array({Coding("http://terminology.hl7.org/CodeSystem/location-physical-type", "si", "Site")})}}},
+      {"position", Position(loc.lat, loc.lon)},
+      {"managingOrganization", {{"reference", "Organization/" + loc.organization_id}}},
+  };
+}
+
+json UnitLocationResource(const Unit& unit, const Location& site) {
+  json codings = json::array();
+  if (std::string_view role = RoleCode(unit); !role.empty()) {
+    codings.push_back(Coding("http://terminology.hl7.org/CodeSystem/v3-RoleCode", role));
+  }
+  codings.push_back(Coding(kUnitTypeSystem, ToString(unit.type), UnitTypeDisplay(unit.type)));
+  std::string_view physical = unit.type == UnitType::kHap ? "area" : unit.type == UnitType::kAmbulance ? "ve" : "wa";
+  json r = {
+      {"resourceType", "Location"},
+      {"id", unit.id},
+      {"identifier", json::array({Identifier(kUnitIdSystem, unit.id)})},
+      {"status", "active"},
+      {"name", unit.name},
+      {"mode", "instance"},
+      {"type", json::array({{{"coding", codings}}})},
+      {"physicalType",
+       {{"coding", json::array({Coding("http://terminology.hl7.org/CodeSystem/location-physical-type", physical)})}}},
+      {"position", Position(site.lat, site.lon)},
+      {"managingOrganization", {{"reference", "Organization/" + unit.organization_id}}},
+      {"partOf", {{"reference", "Location/" + site.id}, {"display", site.name}}},
+  };
+  if (!unit.specialism.empty()) r["description"] = "specialism: " + unit.specialism;
+  return r;
+}
+
+json OperationOutcome(const Status& status) {
+  json issues = json::array();
+  const std::string code(IssueCode(status.code()));
+  for (const FieldError& e : status.errors()) {
+    json issue = {{"severity", "error"}, {"code", code}, {"diagnostics", e.message}};
+    if (!e.field.empty()) issue["expression"] = json::array({e.field});
+    issues.push_back(std::move(issue));
+  }
+  if (issues.empty()) {
+    issues.push_back({{"severity", status.ok() ? "information" : "error"},
+                      {"code", code},
+                      {"diagnostics", status.message().empty() ? std::string("error") : status.message()}});
+  }
+  return {{"resourceType", "OperationOutcome"}, {"issue", issues}};
+}
+
+}  // namespace ozcc::api::fhir

@@ -1,0 +1,532 @@
+#include "api/fhir/saner.h"
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <unordered_map>
+#include <utility>
+
+#include "api/fhir/fhir.h"
+#include "core/validate.h"
+
+namespace ozcc::api::fhir {
+
+using nlohmann::json;
+
+namespace {
+
+// Which unit a population's number belongs to ("family") and which field.
+enum class Family { kTotal, kNhsnInpatient, kIcu, kInpatient, kAmbulatory, kVehicles, kEd };
+enum class Field { kTotal, kStaffed, kOccupied, kAvailable, kWaiting, kInTreatment, kBoarding, kCrowding };
+enum class Group { kBeds, kVehicles, kEd };
+
+struct CodeDef {
+  Group group;
+  std::string_view code;
+  Family family;
+  Field field;
+};
+
+// The mapping table (docs/saner-mapping.md). Beds codes are SANER
+// MeasuredValues; Vehicles and ED codes are ours.
+constexpr CodeDef kCodes[] = {
+    {Group::kBeds, "numTotBeds", Family::kTotal, Field::kTotal},
+    {Group::kBeds, "numTotBedsOcc", Family::kTotal, Field::kOccupied},
+    {Group::kBeds, "numTotBedsAvail", Family::kTotal, Field::kAvailable},
+    {Group::kBeds, "numbeds", Family::kNhsnInpatient, Field::kTotal},
+    {Group::kBeds, "numBedsOcc", Family::kNhsnInpatient, Field::kOccupied},
+    {Group::kBeds, "numICUBeds", Family::kIcu, Field::kStaffed},
+    {Group::kBeds, "numICUBedsOcc", Family::kIcu, Field::kOccupied},
+    {Group::kBeds, "numICUBedsAvail", Family::kIcu, Field::kAvailable},
+    {Group::kBeds, "numImpBeds", Family::kInpatient, Field::kStaffed},
+    {Group::kBeds, "numImpBedsOcc", Family::kInpatient, Field::kOccupied},
+    {Group::kBeds, "numImpBedsAvail", Family::kInpatient, Field::kAvailable},
+    {Group::kBeds, "numAmbBeds", Family::kAmbulatory, Field::kStaffed},
+    {Group::kBeds, "numAmbBedsOcc", Family::kAmbulatory, Field::kOccupied},
+    {Group::kBeds, "numAmbBedsAvail", Family::kAmbulatory, Field::kAvailable},
+    {Group::kVehicles, "vehiclesTotal", Family::kVehicles, Field::kTotal},
+    {Group::kVehicles, "vehiclesStaffed", Family::kVehicles, Field::kStaffed},
+    {Group::kVehicles, "vehiclesBusy", Family::kVehicles, Field::kOccupied},
+    {Group::kVehicles, "vehiclesAvailable", Family::kVehicles, Field::kAvailable},
+    {Group::kEd, "edWaiting", Family::kEd, Field::kWaiting},
+    {Group::kEd, "edInTreatment", Family::kEd, Field::kInTreatment},
+    {Group::kEd, "edBoarding", Family::kEd, Field::kBoarding},
+    {Group::kEd, "edCrowding", Family::kEd, Field::kCrowding},
+};
+
+std::string_view ValueSystem(Group g) { return g == Group::kBeds ? kSanerValueSystem : kOzccValueSystem; }
+
+const CodeDef* FindCode(Group g, std::string_view system, std::string_view code) {
+  if (system != ValueSystem(g)) return nullptr;
+  for (const CodeDef& d : kCodes) {
+    if (d.group == g && d.code == code) return &d;
+  }
+  return nullptr;
+}
+
+std::string_view CodeOf(Family f, Field field) {
+  for (const CodeDef& d : kCodes) {
+    if (d.family == f && d.field == field) return d.code;
+  }
+  return "";
+}
+
+// The family that carries a unit type's beds on export and import.
+Family BedFamily(UnitType t) {
+  switch (t) {
+    case UnitType::kIc: return Family::kIcu;
+    case UnitType::kSeh: return Family::kAmbulatory;
+    case UnitType::kAmbulance: return Family::kVehicles;
+    default: return Family::kInpatient;
+  }
+}
+
+bool Fits(Family f, UnitType t) {
+  switch (f) {
+    case Family::kTotal: return UnitHasBeds(t);
+    case Family::kEd: return UnitHasEd(t);
+    case Family::kNhsnInpatient: return BedFamily(t) == Family::kInpatient;
+    default: return BedFamily(t) == f;
+  }
+}
+
+std::string_view FamilyWants(Family f) {
+  switch (f) {
+    case Family::kTotal: return "a unit with beds";
+    case Family::kNhsnInpatient:
+    case Family::kInpatient: return "a ward, ELV, GGZ or VVT unit";
+    case Family::kIcu: return "an IC unit";
+    case Family::kAmbulatory: return "an SEH unit";
+    case Family::kVehicles: return "an ambulance unit";
+    case Family::kEd: return "an SEH or HAP unit";
+  }
+  return "";
+}
+
+json Population(std::string_view system, std::string_view code, bool initial, std::int64_t count) {
+  json codings = json::array({{{"system", system}, {"code", code}}});
+  codings.push_back(
+      {{"system", kMeasurePopulationSystem}, {"code", initial ? "initial-population" : "measure-population"}});
+  return {{"code", {{"coding", codings}}}, {"count", count}};
+}
+
+json GroupCode(std::string_view system, std::string_view code, std::string_view text) {
+  return {{"coding", json::array({{{"system", system}, {"code", code}}})}, {"text", text}};
+}
+
+}  // namespace
+
+json CapacityToMeasureReport(const UnitView& view, const CapacityReport& report) {
+  const Unit& u = view.unit;
+  json groups = json::array();
+  if (report.beds) {
+    const Beds& b = *report.beds;
+    Family f = BedFamily(u.type);
+    std::string_view sys = f == Family::kVehicles ? kOzccValueSystem : kSanerValueSystem;
+    std::string_view total_code =
+        f == Family::kVehicles ? CodeOf(f, Field::kTotal) : CodeOf(Family::kTotal, Field::kTotal);
+    json pops = json::array({Population(sys, total_code, true, b.total),
+                             Population(sys, CodeOf(f, Field::kStaffed), false, b.staffed),
+                             Population(sys, CodeOf(f, Field::kOccupied), false, b.occupied),
+                             Population(sys, CodeOf(f, Field::kAvailable), false, b.available)});
+    json code = f == Family::kVehicles ? GroupCode(kOzccGroupSystem, "Vehicles", "Ambulance vehicles")
+                                       : GroupCode(kSanerGroupSystem, "Beds", "Beds");
+    groups.push_back({{"code", code}, {"population", pops}});
+  }
+  if (report.ed) {
+    const EdState& e = *report.ed;
+    json pops = json::array({Population(kOzccValueSystem, "edWaiting", true, e.waiting),
+                             Population(kOzccValueSystem, "edInTreatment", false, e.in_treatment),
+                             Population(kOzccValueSystem, "edBoarding", false, e.boarding),
+                             Population(kOzccValueSystem, "edCrowding", false, e.crowding)});
+    groups.push_back({{"extension", json::array({{{"url", kEdStatusExtension}, {"valueCode", ToString(e.status)}}})},
+                      {"code", GroupCode(kOzccGroupSystem, "ED",
+                                         u.type == UnitType::kHap ? "GP post queue" : "Emergency department")},
+                      {"population", pops}});
+  }
+  const std::string as_of = FormatRfc3339(report.as_of);
+  json mr = {
+      {"resourceType", "MeasureReport"},
+      {"id", u.id},
+      {"meta", {{"profile", json::array({kSanerReportProfile})}}},
+      {"identifier", json::array({{{"system", "https://openzcc.nl/fhir/id/capacity-report"},
+                                   {"value", u.id + "/" + std::to_string(report.version)}}})},
+      {"status", "complete"},
+      {"type", "summary"},
+      {"measure", kOzccMeasure},
+      {"subject", {{"reference", "Location/" + u.id}, {"display", u.name}}},
+      {"date", FormatRfc3339(report.received_at)},
+      {"reporter", {{"reference", "Organization/" + u.organization_id}, {"display", view.organization_name}}},
+      {"period", {{"start", as_of}, {"end", as_of}}},
+  };
+  if (!groups.empty()) mr["group"] = groups;
+  return mr;
+}
+
+Lookup RegionLookup(const RegionData& region) {
+  auto index = std::make_shared<std::unordered_map<std::string, std::vector<SubjectUnit>>>();
+  for (const Unit& u : region.units) {
+    SubjectUnit s{u.id, u.type};
+    (*index)["Location/" + u.id].push_back(s);
+    (*index)["Location/" + u.location_id].push_back(s);
+    (*index)["Organization/" + u.organization_id].push_back(s);
+  }
+  return [index](std::string_view ref) {
+    auto it = index->find(std::string(ref));
+    return it == index->end() ? std::vector<SubjectUnit>{} : it->second;
+  };
+}
+
+namespace {
+
+struct Value {
+  std::int64_t v = 0;
+  std::string path;  // of the count, for errors
+};
+
+using FieldValues = std::map<Field, Value>;
+
+class Importer {
+ public:
+  explicit Importer(const json& mr) : mr_(mr) {}
+
+  void Error(std::string path, std::string message) { errors_.push_back({std::move(path), std::move(message)}); }
+  std::vector<FieldError>& errors() { return errors_; }
+
+  // Reads every recognised population into values_; ED statuses into ed_status_.
+  void ReadGroups() {
+    auto it = mr_.find("group");
+    if (it == mr_.end()) return;
+    if (!it->is_array()) {
+      Error("group", "must be an array");
+      return;
+    }
+    for (size_t i = 0; i < it->size(); ++i) ReadGroup((*it)[i], "group[" + std::to_string(i) + "]");
+  }
+
+  std::map<Family, FieldValues> values_;
+  std::optional<EdStatus> ed_status_;
+  std::string ed_group_path_;
+
+ private:
+  // The recognised group kind of `code`, if any.
+  static std::optional<Group> GroupOf(const json& code) {
+    if (!code.is_object() || !code.contains("coding") || !code["coding"].is_array()) return std::nullopt;
+    for (const json& c : code["coding"]) {
+      if (!c.is_object() || !c.contains("system") || !c.contains("code")) continue;
+      if (c["system"] == kSanerGroupSystem && c["code"] == "Beds") return Group::kBeds;
+      if (c["system"] == kOzccGroupSystem && c["code"] == "Vehicles") return Group::kVehicles;
+      if (c["system"] == kOzccGroupSystem && c["code"] == "ED") return Group::kEd;
+    }
+    return std::nullopt;
+  }
+
+  void ReadGroup(const json& g, const std::string& p) {
+    if (!g.is_object()) {
+      Error(p, "must be an object");
+      return;
+    }
+    std::optional<Group> kind = g.contains("code") ? GroupOf(g["code"]) : std::nullopt;
+    if (!kind) return;  // not a group we map: ignored (docs/saner-mapping.md)
+    if (*kind == Group::kEd) ReadEdStatus(g, p);
+    auto pops = g.find("population");
+    if (pops == g.end()) return;
+    if (!pops->is_array()) {
+      Error(p + ".population", "must be an array");
+      return;
+    }
+    for (size_t j = 0; j < pops->size(); ++j) {
+      ReadPopulation((*pops)[j], *kind, p + ".population[" + std::to_string(j) + "]");
+    }
+  }
+
+  void ReadEdStatus(const json& g, const std::string& p) {
+    ed_group_path_ = p;
+    auto ext = g.find("extension");
+    if (ext != g.end() && ext->is_array()) {
+      for (size_t k = 0; k < ext->size(); ++k) {
+        const json& e = (*ext)[k];
+        if (!e.is_object() || e.value("url", "") != kEdStatusExtension) continue;
+        const std::string ep = p + ".extension[" + std::to_string(k) + "].valueCode";
+        std::optional<EdStatus> s;
+        if (e.contains("valueCode") && e["valueCode"].is_string()) s = ParseEdStatus(e["valueCode"].get<std::string>());
+        if (!s) {
+          Error(ep, "must be open, threatened or closed");
+          return;
+        }
+        ed_status_ = s;
+        return;
+      }
+    }
+    Error(p + ".extension", "an ED group needs the extension " + std::string(kEdStatusExtension) +
+                                " with valueCode open, threatened or closed");
+  }
+
+  void ReadPopulation(const json& pop, Group kind, const std::string& p) {
+    if (!pop.is_object()) {
+      Error(p, "must be an object");
+      return;
+    }
+    const CodeDef* def = nullptr;
+    if (auto code = pop.find("code"); code != pop.end() && code->is_object()) {
+      if (auto codings = code->find("coding"); codings != code->end() && codings->is_array()) {
+        for (const json& c : *codings) {
+          if (!c.is_object()) continue;
+          auto sys = c.find("system");
+          auto val = c.find("code");
+          if (sys == c.end() || val == c.end() || !sys->is_string() || !val->is_string()) continue;
+          def = FindCode(kind, sys->get<std::string>(), val->get<std::string>());
+          if (def) break;
+        }
+      }
+    }
+    if (!def) return;  // a population we do not map: ignored
+    auto count = pop.find("count");
+    if (count == pop.end()) return;  // absent (data-absent-reason): nothing to take
+    const std::string cp = p + ".count";
+    if (!count->is_number_integer()) {
+      Error(cp, "must be an integer");
+      return;
+    }
+    if (count->is_number_unsigned() ? count->get<std::uint64_t>() > static_cast<std::uint64_t>(kMaxCount)
+                                    : count->get<std::int64_t>() > kMaxCount) {
+      Error(cp, "must be at most " + std::to_string(kMaxCount));
+      return;
+    }
+    std::int64_t v = count->get<std::int64_t>();
+    if (v < 0) {
+      Error(cp, "must be 0 or more");
+      return;
+    }
+    if (def->field == Field::kCrowding && v > kMaxCrowding) {
+      Error(cp, "edCrowding must be at most " + std::to_string(kMaxCrowding));
+      return;
+    }
+    auto [it, inserted] = values_[def->family].emplace(def->field, Value{v, cp});
+    if (!inserted) Error(cp, std::string(def->code) + " appears twice (first at " + it->second.path + ")");
+  }
+
+  const json& mr_;
+  std::vector<FieldError> errors_;
+};
+
+// Normalises "https://x/fhir/Location/a/_history/2" to "Location/a".
+std::optional<std::string> NormaliseReference(std::string ref) {
+  if (auto h = ref.find("/_history/"); h != std::string::npos) ref.resize(h);
+  size_t slash = ref.rfind('/');
+  if (slash == std::string::npos || slash == 0 || slash + 1 == ref.size()) return std::nullopt;
+  size_t start = ref.rfind('/', slash - 1);
+  start = start == std::string::npos ? 0 : start + 1;
+  std::string type = ref.substr(start, slash - start);
+  if (type != "Location" && type != "Organization") return std::nullopt;
+  return ref.substr(start);
+}
+
+std::optional<Time> ParseFhirDateTime(const std::string& s) {
+  if (s.size() == 10) return ParseRfc3339(s + "T00:00:00Z");  // a date: its start, UTC
+  return ParseRfc3339(s);
+}
+
+// Fills in what a partial set of bed numbers implies and checks it; adds
+// errors naming the counts; returns nullopt (with `why`) when too little is known.
+std::optional<Beds> CompleteBeds(const FieldValues& f, std::vector<FieldError>& errs, std::string& why) {
+  auto get = [&](Field k) -> const Value* {
+    auto it = f.find(k);
+    return it == f.end() ? nullptr : &it->second;
+  };
+  const Value* total = get(Field::kTotal);
+  const Value* staffed = get(Field::kStaffed);
+  const Value* occupied = get(Field::kOccupied);
+  const Value* available = get(Field::kAvailable);
+  Beds b;
+  if (staffed) {
+    b.staffed = staffed->v;
+  } else if (total) {
+    b.staffed = total->v;
+  } else if (occupied && available) {
+    b.staffed = occupied->v + available->v;
+  } else {
+    why = "no total or staffed count";
+    return std::nullopt;
+  }
+  b.total = total ? total->v : b.staffed;
+  if (!occupied && !available) {
+    why = "no occupied or available count";
+    return std::nullopt;
+  }
+  b.occupied = occupied ? occupied->v : std::max<std::int64_t>(0, b.staffed - available->v);
+  b.available = available ? available->v : std::max<std::int64_t>(0, b.staffed - b.occupied);
+
+  size_t before = errs.size();
+  if (staffed && total && staffed->v > total->v) errs.push_back({staffed->path, "staffed beds exceed the total"});
+  if (occupied && b.occupied > b.total) {
+    errs.push_back({occupied->path, "occupied beds exceed the total (" + std::to_string(b.total) + ")"});
+  }
+  if (available && b.available > b.staffed) {
+    errs.push_back({available->path, "available beds exceed staffed beds (" + std::to_string(b.staffed) + ")"});
+  } else if (available && occupied && b.occupied + b.available > b.staffed) {
+    errs.push_back({available->path, "occupied + available exceed staffed beds (" + std::to_string(b.staffed) + ")"});
+  }
+  if (errs.size() != before) return std::nullopt;
+  return b;
+}
+
+}  // namespace
+
+Result<std::vector<CapacityInput>> MeasureReportToCapacity(const json& mr, const Lookup& lookup) {
+  if (!mr.is_object()) return Status::Invalid("not a FHIR resource", {{"resourceType", "body must be a JSON object"}});
+  if (mr.value("resourceType", json()) != "MeasureReport") {
+    return Status::Invalid("not a MeasureReport", {{"resourceType", "must be MeasureReport"}});
+  }
+  Importer in(mr);
+  if (mr.value("status", json()) != "complete") {
+    in.Error("status", "must be complete (pending or error reports are not imported)");
+  }
+  if (mr.value("type", json()) != "summary") in.Error("type", "must be summary");
+
+  // Subject → units.
+  std::string ref_text;
+  std::vector<SubjectUnit> units;
+  const json* ref = nullptr;
+  if (auto s = mr.find("subject"); s != mr.end() && s->is_object() && s->contains("reference"))
+    ref = &(*s)["reference"];
+  if (!ref || !ref->is_string()) {
+    in.Error("subject.reference", "is required: Location/<id> or Organization/<id>");
+  } else if (auto norm = NormaliseReference(ref->get<std::string>()); !norm) {
+    in.Error("subject.reference", "must be Location/<id> or Organization/<id>");
+  } else {
+    ref_text = *norm;
+    units = lookup(*norm);
+    if (units.empty()) in.Error("subject.reference", "unknown subject " + *norm);
+  }
+
+  // as_of: period.end, else date.
+  std::optional<Time> as_of;
+  for (const char* path : {"period.end", "date"}) {
+    const json* v = nullptr;
+    if (std::string_view(path) == "date") {
+      if (mr.contains("date")) v = &mr["date"];
+    } else if (auto p = mr.find("period"); p != mr.end() && p->is_object() && p->contains("end")) {
+      v = &(*p)["end"];
+    }
+    if (!v) continue;
+    std::optional<Time> t = v->is_string() ? ParseFhirDateTime(v->get<std::string>()) : std::nullopt;
+    if (!t) {
+      in.Error(path, "must be a FHIR date or dateTime with a time zone");
+      break;
+    }
+    as_of = t;
+    break;
+  }
+
+  in.ReadGroups();
+  if (units.empty()) return Status::Invalid("MeasureReport rejected", std::move(in.errors()));
+
+  // Each family's numbers go to the one unit of the subject that fits it.
+  std::map<std::string, CapacityInput> out;  // by unit id
+  std::map<std::string, FieldValues> beds;   // by unit id, merged fields
+  std::vector<std::string> unusable;
+  const bool single = units.size() == 1;
+  std::map<Family, std::string> target;
+  for (const auto& [family, fields] : in.values_) {
+    if (fields.empty()) continue;
+    if (family == Family::kTotal && !single) {
+      unusable.push_back(std::string(CodeOf(Family::kTotal, Field::kTotal)) +
+                         "… describe the whole subject and are not split over its units");
+      continue;
+    }
+    std::vector<const SubjectUnit*> fit;
+    for (const SubjectUnit& u : units) {
+      if (Fits(family, u.type)) fit.push_back(&u);
+    }
+    const std::string& first_path = fields.begin()->second.path;
+    if (fit.empty()) {
+      in.Error(first_path, "needs " + std::string(FamilyWants(family)) + "; subject " + ref_text + " has none");
+      continue;
+    }
+    if (fit.size() > 1) {
+      in.Error(first_path, "subject " + ref_text + " has " + std::to_string(fit.size()) + " units that fit (" +
+                               fit[0]->unit_id + ", " + fit[1]->unit_id + (fit.size() > 2 ? ", …" : "") +
+                               "); send one MeasureReport per unit (Location/<unit>)");
+      continue;
+    }
+    target[family] = fit[0]->unit_id;
+  }
+
+  // NHSN numbeds / numBedsOcc include the ICU; take the ICU's part out when
+  // the same report gives it for an IC unit.
+  if (target.count(Family::kNhsnInpatient) && target.count(Family::kIcu)) {
+    FieldValues& nhsn = in.values_[Family::kNhsnInpatient];
+    const FieldValues& icu = in.values_[Family::kIcu];
+    auto subtract = [&](Field nf, Field icu_field, const char* what) {
+      auto n = nhsn.find(nf);
+      auto c = icu.find(icu_field);
+      if (n == nhsn.end() || c == icu.end()) return;
+      if (n->second.v < c->second.v) {
+        in.Error(n->second.path, std::string("smaller than the ICU's ") + what + " (" + c->second.path + ")");
+      } else {
+        n->second.v -= c->second.v;
+      }
+    };
+    subtract(Field::kTotal, Field::kStaffed, "beds");
+    subtract(Field::kOccupied, Field::kOccupied, "occupied beds");
+  }
+
+  // Merge per unit: totals first, then NHSN, then the unit type's own codes win.
+  for (Family f : {Family::kTotal, Family::kNhsnInpatient, Family::kIcu, Family::kInpatient, Family::kAmbulatory,
+                   Family::kVehicles}) {
+    auto t = target.find(f);
+    if (t == target.end()) continue;
+    for (const auto& [field, value] : in.values_[f]) beds[t->second][field] = value;
+  }
+  for (const auto& [unit_id, fields] : beds) {
+    std::string why;
+    std::optional<Beds> b = CompleteBeds(fields, in.errors(), why);
+    if (b) {
+      out[unit_id].beds = b;
+    } else if (!why.empty()) {
+      unusable.push_back("beds of " + unit_id + ": " + why);
+    }
+  }
+  if (auto t = target.find(Family::kEd); t != target.end() && in.ed_status_) {
+    EdState e;
+    e.status = *in.ed_status_;
+    const FieldValues& f = in.values_[Family::kEd];
+    auto get = [&](Field k) { return f.count(k) ? f.at(k).v : 0; };
+    e.waiting = get(Field::kWaiting);
+    e.in_treatment = get(Field::kInTreatment);
+    e.boarding = get(Field::kBoarding);
+    e.crowding = get(Field::kCrowding);
+    out[t->second].ed = e;
+  } else if (in.ed_status_ && !in.values_.count(Family::kEd)) {
+    // An ED group with a status but no counts: the status alone is news.
+    std::vector<const SubjectUnit*> fit;
+    for (const SubjectUnit& u : units) {
+      if (UnitHasEd(u.type)) fit.push_back(&u);
+    }
+    if (fit.size() == 1) {
+      EdState e;
+      e.status = *in.ed_status_;
+      out[fit[0]->unit_id].ed = e;
+    } else {
+      in.Error(in.ed_group_path_, fit.empty() ? "subject " + ref_text + " has no SEH or HAP unit"
+                                              : "subject " + ref_text + " has several SEH/HAP units; report per unit");
+    }
+  }
+
+  if (!in.errors().empty()) return Status::Invalid("MeasureReport rejected", std::move(in.errors()));
+  if (out.empty()) {
+    std::string detail = "no usable group: expected a Beds (SANER), Vehicles or ED group with counts";
+    for (const std::string& u : unusable) detail += "; " + u;
+    return Status::Invalid("MeasureReport rejected", {{"group", detail}});
+  }
+  std::vector<CapacityInput> result;
+  for (auto& [unit_id, input] : out) {
+    input.unit_id = unit_id;
+    input.as_of = as_of;
+    result.push_back(std::move(input));
+  }
+  return result;
+}
+
+}  // namespace ozcc::api::fhir
