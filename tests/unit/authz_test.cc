@@ -1,0 +1,145 @@
+// The authorisation matrix: every role (and feed tokens) × every action ×
+// own organisation / other organisation in the region / other region.
+#include "core/authz.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+#include <tuple>
+
+namespace ozcc {
+namespace {
+
+enum class Scope { kOwnOrg, kOtherOrg, kOtherRegion };
+const char* Name(Scope s) {
+  return s == Scope::kOwnOrg ? "own-org" : s == Scope::kOtherOrg ? "other-org" : "other-region";
+}
+
+Resource ResourceFor(Scope s) {
+  switch (s) {
+    case Scope::kOwnOrg: return {"ZWN", "erasmusmc"};
+    case Scope::kOtherOrg: return {"ZWN", "maasstad"};
+    case Scope::kOtherRegion: return {"DEMO2", "demo-hosp"};
+  }
+  return {};
+}
+
+Principal User(Role role) {
+  Principal p;
+  p.kind = PrincipalKind::kUser;
+  p.name = std::string(ToString(role));
+  p.role = role;
+  p.region_id = role == Role::kAdmin ? "" : "ZWN";
+  p.organization_id = (role == Role::kOrgCapacityManager || role == Role::kOrgUser) ? "erasmusmc" : "";
+  return p;
+}
+
+Principal Feed() {
+  Principal p;
+  p.kind = PrincipalKind::kFeedToken;
+  p.name = "token:hix";
+  p.role = Role::kAdmin;  // must be ignored for tokens
+  p.organization_id = "erasmusmc";
+  p.region_id = "ZWN";
+  return p;
+}
+
+// "A" = allowed in own org, other org, other region; "." = denied. Order of
+// columns: own-org, other-org, other-region.
+struct Row {
+  std::string who;
+  Action action;
+  const char* expect;
+};
+
+const Row kMatrix[] = {
+    // admin: everything, everywhere
+    {"admin", Action::kReadRegion, "AAA"},
+    {"admin", Action::kWriteCapacity, "AAA"},
+    {"admin", Action::kReadAudit, "AAA"},
+    {"admin", Action::kManageUsers, "AAA"},
+    {"admin", Action::kManageTokens, "AAA"},
+    {"admin", Action::kImportRegion, "AAA"},
+    // roaz-coordinator: its region, read and write capacity
+    {"roaz-coordinator", Action::kReadRegion, "AA."},
+    {"roaz-coordinator", Action::kWriteCapacity, "AA."},
+    {"roaz-coordinator", Action::kReadAudit, "..."},
+    {"roaz-coordinator", Action::kManageUsers, "..."},
+    {"roaz-coordinator", Action::kManageTokens, "..."},
+    {"roaz-coordinator", Action::kImportRegion, "..."},
+    // org-capacity-manager: reads the region, writes its own organisation
+    {"org-capacity-manager", Action::kReadRegion, "AA."},
+    {"org-capacity-manager", Action::kWriteCapacity, "A.."},
+    {"org-capacity-manager", Action::kReadAudit, "..."},
+    {"org-capacity-manager", Action::kManageUsers, "..."},
+    {"org-capacity-manager", Action::kManageTokens, "..."},
+    {"org-capacity-manager", Action::kImportRegion, "..."},
+    // org-user and viewer: read their region only
+    {"org-user", Action::kReadRegion, "AA."},
+    {"org-user", Action::kWriteCapacity, "..."},
+    {"org-user", Action::kReadAudit, "..."},
+    {"org-user", Action::kManageUsers, "..."},
+    {"org-user", Action::kManageTokens, "..."},
+    {"org-user", Action::kImportRegion, "..."},
+    {"viewer", Action::kReadRegion, "AA."},
+    {"viewer", Action::kWriteCapacity, "..."},
+    {"viewer", Action::kReadAudit, "..."},
+    {"viewer", Action::kManageUsers, "..."},
+    {"viewer", Action::kManageTokens, "..."},
+    {"viewer", Action::kImportRegion, "..."},
+    // feed token: writes capacity of its own organisation, nothing else
+    {"feed", Action::kReadRegion, "..."},
+    {"feed", Action::kWriteCapacity, "A.."},
+    {"feed", Action::kReadAudit, "..."},
+    {"feed", Action::kManageUsers, "..."},
+    {"feed", Action::kManageTokens, "..."},
+    {"feed", Action::kImportRegion, "..."},
+};
+
+TEST(AuthzMatrix, EveryCellAsSpecified) {
+  const Scope scopes[] = {Scope::kOwnOrg, Scope::kOtherOrg, Scope::kOtherRegion};
+  int cells = 0;
+  for (const Row& row : kMatrix) {
+    Principal who = row.who == "feed" ? Feed() : User(*ParseRole(row.who));
+    for (int i = 0; i < 3; ++i) {
+      bool want = row.expect[i] == 'A';
+      bool got = Authorize(who, row.action, ResourceFor(scopes[i])) == Decision::kAllow;
+      EXPECT_EQ(got, want) << row.who << " " << ToString(row.action) << " " << Name(scopes[i]);
+      ++cells;
+    }
+  }
+  EXPECT_EQ(cells, 6 * 6 * 3);
+}
+
+TEST(AuthzMatrix, CoversEveryRoleAndAction) {
+  std::map<std::string, int> per_who;
+  for (const Row& row : kMatrix) per_who[row.who]++;
+  for (const char* role : {"admin", "roaz-coordinator", "org-capacity-manager", "org-user", "viewer"}) {
+    ASSERT_TRUE(ParseRole(role).has_value()) << role;
+    EXPECT_EQ(per_who[role], 6) << role;
+  }
+  EXPECT_EQ(per_who["feed"], 6);
+}
+
+TEST(Authz, RegionRoleWithoutRegionIsDenied) {
+  Principal p = User(Role::kRoazCoordinator);
+  p.region_id.clear();
+  EXPECT_EQ(Authorize(p, Action::kReadRegion, {"", ""}), Decision::kDeny);
+  EXPECT_EQ(Authorize(p, Action::kReadRegion, {"ZWN", ""}), Decision::kDeny);
+}
+
+TEST(Authz, OrgManagerCannotWriteRegionLevelResource) {
+  // A resource without an organisation is never "own organisation".
+  EXPECT_EQ(Authorize(User(Role::kOrgCapacityManager), Action::kWriteCapacity, {"ZWN", ""}), Decision::kDeny);
+}
+
+TEST(Authz, RoleNamesRoundTrip) {
+  for (Role r : {Role::kAdmin, Role::kRoazCoordinator, Role::kOrgCapacityManager, Role::kOrgUser, Role::kViewer}) {
+    EXPECT_EQ(ParseRole(ToString(r)), r);
+  }
+  EXPECT_FALSE(ParseRole("root").has_value());
+}
+
+}  // namespace
+}  // namespace ozcc
