@@ -483,6 +483,7 @@ TEST(SqliteStoreTest, ConcurrentWritesAreGroupedAndAllStored) {
   std::atomic<int> failures{0};
   const auto start = std::chrono::steady_clock::now();
   std::vector<std::thread> threads;
+  threads.reserve(64);
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kPerThread; ++i) {
@@ -507,7 +508,7 @@ TEST(SqliteStoreTest, ConcurrentWritesAreGroupedAndAllStored) {
     EXPECT_TRUE(std::is_sorted(v.begin(), v.end()));  // each caller sees its own writes in order
     all.insert(v.begin(), v.end());
   }
-  constexpr std::int64_t kTotal = kThreads * kPerThread;
+  constexpr std::int64_t kTotal = static_cast<std::int64_t>(kThreads) * kPerThread;
   EXPECT_EQ(static_cast<std::int64_t>(all.size()), kTotal);
   EXPECT_EQ(*all.begin(), 1);
   EXPECT_EQ(*all.rbegin(), kTotal);
@@ -535,6 +536,7 @@ TEST(SqliteStoreTest, FailingWriteInAGroupDoesNotHurtOthers) {
   constexpr int kPerThread = 30;
   std::atomic<int> ok{0}, not_found{0}, other{0};
   std::vector<std::thread> threads;
+  threads.reserve(64);
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kPerThread; ++i) {
@@ -680,6 +682,7 @@ TEST(SqliteStoreTest, MemoryStoreWorksFromManyThreads) {
   std::atomic<int> errors{0};
   std::atomic<bool> done{false};
   std::vector<std::thread> threads;
+  threads.reserve(64);
   for (int t = 0; t < kWriters; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kPerWriter; ++i) {
@@ -730,6 +733,7 @@ TEST(SqliteStoreTest, FileStoreReadsWhileWriting) {
   std::atomic<bool> done{false};
   std::atomic<int> errors{0};
   std::vector<std::thread> readers;
+  readers.reserve(6);
   for (int t = 0; t < 6; ++t) {  // more readers than pooled connections
     readers.emplace_back([&] {
       std::int64_t last = 0;

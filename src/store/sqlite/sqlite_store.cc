@@ -16,10 +16,13 @@ namespace ozcc::sqlite {
 namespace {
 
 // Prepares `sql` on connection `c` into `var`, or returns the error.
+// `var` names a declaration, so it cannot be parenthesised.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define OZCC_PREPARE(var, c, sql)             \
   auto var##_r = (c).Prepare(sql);            \
   if (!var##_r.ok()) return var##_r.status(); \
   Stmt& var = *var##_r
+// NOLINTEND(bugprone-macro-parentheses)
 
 #define OZCC_RETURN_IF_ERROR(expr) \
   do {                             \

@@ -87,7 +87,8 @@ class SqliteStore final : public Store {
   // assigned. An empty report list is kInvalid. If the idempotency key is
   // already stored for the scope, the call fails with kConflict and stores
   // nothing (the caller then serves GetIdempotent). Audit records with a zero
-  // `at` get the commit time.
+  // `at` get the commit time. write.response_for_key runs on the writer
+  // thread inside the transaction: it must be quick and must not call the store.
   Result<CapacityWriteResult> WriteCapacity(CapacityWrite write) override;
   Result<std::vector<CapacityReport>> LatestCapacity(const std::string& region_id) override;
   Result<std::vector<CapacityReport>> CapacityHistory(const std::string& unit_id, Time from, Time to,
