@@ -1,0 +1,490 @@
+// The Beast server on a real socket (port 0): keep-alive, limits, timeouts,
+// request ids, problem+json, SSE, drain, metrics. Timeouts here are liveness
+// bounds only, never performance assertions.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <regex>
+#include <stdexcept>
+#include <thread>
+
+#include "http/server.h"
+#include "support/http_client.h"
+
+namespace ozcc::http {
+namespace {
+
+using namespace std::chrono_literals;
+using test::HttpResponse;
+using test::SseClient;
+using test::TestClient;
+
+Response Text(std::string body) {
+  Response r;
+  r.Set("Content-Type", "text/plain");
+  r.body = std::move(body);
+  return r;
+}
+
+class HttpServerTest : public ::testing::Test {
+ protected:
+  HttpServerTest() {
+    shared_ = std::make_shared<const std::string>(std::string(300 * 1024, 'x') + "end");
+    router_.Add("GET", "/hello", [](Request&) { return Text("hello"); }, {.inline_io = true});
+    router_.Add("GET", "/worker", [](Request& r) { return Text("worker " + r.request_id); });
+    router_.Add("PUT", "/echo/{id}", [](Request& r) {
+      Response res = Text(r.method + " " + r.params["id"] + " " + r.Query("q").value_or("-") + " " + r.body);
+      res.status = 201;
+      return res;
+    });
+    router_.Add("GET", "/boom", [](Request&) -> Response { throw std::runtime_error("kaboom"); });
+    router_.Add("GET", "/slow", [this](Request&) {
+      slow_entered_ = true;
+      std::this_thread::sleep_for(700ms);
+      return Text("slow done");
+    });
+    router_.Add("GET", "/shared",
+                [this](Request&) {
+                  Response r;
+                  r.Set("Content-Type", "application/json");
+                  r.shared_body = shared_;
+                  return r;
+                },
+                {.inline_io = true});
+    router_.Add("GET", "/events", [this](Request&) {
+      Response r;
+      r.stream = StreamSpec{[this](std::shared_ptr<EventSink> sink) {
+        std::lock_guard lk(mu_);
+        sinks_.push_back(std::move(sink));
+        cv_.notify_all();
+      }};
+      return r;
+    });
+    options_.port = 0;
+    options_.io_threads = 2;
+    options_.worker_threads = 4;
+    options_.body_limit = 1024;
+    options_.header_limit = 2048;
+    options_.header_timeout_s = 1;
+    options_.idle_timeout_s = 5;
+    options_.sse_queue_limit = 64 * 1024;
+    options_.sse_heartbeat_s = 1;
+    options_.access_log = false;
+  }
+
+  ~HttpServerTest() override {
+    if (server_) server_->Stop(1);
+  }
+
+  void StartServer() {
+    server_ = std::make_unique<Server>(options_, router_);
+    ASSERT_TRUE(server_->Start().ok());
+    ASSERT_NE(server_->port(), 0);
+  }
+
+  std::shared_ptr<EventSink> WaitSink(std::size_t index) {
+    std::unique_lock lk(mu_);
+    cv_.wait_for(lk, 10s, [&] { return sinks_.size() > index; });
+    return sinks_.size() > index ? sinks_[index] : nullptr;
+  }
+
+  Router router_;
+  ServerOptions options_;
+  std::unique_ptr<Server> server_;
+  std::shared_ptr<const std::string> shared_;
+  std::atomic<bool> slow_entered_{false};
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<std::shared_ptr<EventSink>> sinks_;
+};
+
+bool IsHexId(const std::string& s) { return std::regex_match(s, std::regex("[0-9a-f]{16}")); }
+
+TEST_F(HttpServerTest, BasicGetAndPutWithBody) {
+  StartServer();
+  TestClient c(server_->port());
+  HttpResponse r = c.Request("GET", "/hello");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "hello");
+  EXPECT_EQ(r.Header("content-length"), "5");
+  EXPECT_EQ(r.Header("content-type"), "text/plain");
+  ASSERT_TRUE(r.Header("x-request-id"));
+  EXPECT_TRUE(IsHexId(*r.Header("x-request-id")));
+  EXPECT_TRUE(r.Header("date"));
+
+  HttpResponse p = c.Request("PUT", "/echo/u%201?q=a+b", "payload", {{"Content-Type", "text/plain"}});
+  EXPECT_EQ(p.status, 201);
+  EXPECT_EQ(p.body, "PUT u 1 a b payload");
+
+  HttpResponse w = c.Request("GET", "/worker");
+  EXPECT_EQ(w.status, 200);
+  EXPECT_EQ(w.body, "worker " + *w.Header("x-request-id"));
+}
+
+TEST_F(HttpServerTest, HeadSendsHeadersWithoutBody) {
+  StartServer();
+  TestClient c(server_->port());
+  HttpResponse r = c.Request("HEAD", "/hello");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.Header("content-length"), "5");
+  EXPECT_EQ(r.body, "");
+  EXPECT_EQ(c.Request("GET", "/hello").body, "hello");  // connection still in sync
+  EXPECT_EQ(c.connects(), 1);
+}
+
+TEST_F(HttpServerTest, KeepAliveServesManyRequestsOnOneConnection) {
+  StartServer();
+  TestClient c(server_->port());
+  for (int i = 0; i < 200; ++i) {
+    HttpResponse r = c.Request("GET", i % 2 ? "/hello" : "/worker");
+    ASSERT_EQ(r.status, 200) << i;
+    EXPECT_NE(r.Header("connection"), "close");
+  }
+  EXPECT_EQ(c.connects(), 1);
+}
+
+TEST_F(HttpServerTest, PipelinedRequestsAreAnsweredInOrder) {
+  StartServer();
+  TestClient c(server_->port());
+  std::string out = c.Raw(
+      "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n"
+      "GET /worker HTTP/1.1\r\nHost: x\r\n\r\n"
+      "GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+      5s);
+  auto first = out.find("hello");
+  auto second = out.find("worker ");
+  auto third = out.find("hello", second);
+  EXPECT_NE(first, std::string::npos);
+  EXPECT_NE(second, std::string::npos);
+  EXPECT_NE(third, std::string::npos);
+  EXPECT_LT(first, second);
+}
+
+TEST_F(HttpServerTest, NotFoundAndMethodNotAllowedAreProblemJson) {
+  StartServer();
+  TestClient c(server_->port());
+  HttpResponse nf = c.Request("GET", "/nope", "", {{"X-Request-Id", "abc-123"}});
+  EXPECT_EQ(nf.status, 404);
+  EXPECT_EQ(nf.Header("content-type"), "application/problem+json");
+  EXPECT_NE(nf.body.find("\"status\":404"), std::string::npos);
+  EXPECT_NE(nf.body.find("\"request_id\":\"abc-123\""), std::string::npos);
+
+  HttpResponse na = c.Request("DELETE", "/hello");
+  EXPECT_EQ(na.status, 405);
+  EXPECT_EQ(na.Header("allow"), "GET, HEAD");
+  EXPECT_EQ(na.Header("content-type"), "application/problem+json");
+  EXPECT_NE(na.body.find("\"status\":405"), std::string::npos);
+  // Errors from routing do not end the connection.
+  EXPECT_EQ(c.Request("GET", "/hello").status, 200);
+  EXPECT_EQ(c.connects(), 1);
+}
+
+TEST_F(HttpServerTest, OversizeBodyGets413AndClose) {
+  StartServer();
+  TestClient c(server_->port());
+  HttpResponse r = c.Request("PUT", "/echo/1", std::string(4096, 'a'));
+  EXPECT_EQ(r.status, 413);
+  EXPECT_EQ(r.Header("content-type"), "application/problem+json");
+  EXPECT_EQ(r.Header("connection"), "close");
+  EXPECT_NE(r.body.find("\"status\":413"), std::string::npos);
+
+  // Chunked, so the limit is only known while reading the body.
+  std::string chunk(600, 'b');
+  std::string raw = "PUT /echo/1 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n258\r\n" + chunk +
+                    "\r\n258\r\n" + chunk + "\r\n0\r\n\r\n";
+  std::string out = c.Raw(raw, 5s);
+  EXPECT_EQ(out.rfind("HTTP/1.1 413", 0), 0u) << out;
+
+  // A body within the limit still works.
+  EXPECT_EQ(c.Request("PUT", "/echo/1", std::string(1000, 'c')).status, 201);
+}
+
+TEST_F(HttpServerTest, HugeHeaderGets431) {
+  StartServer();
+  TestClient c(server_->port());
+  HttpResponse r = c.Request("GET", "/hello", "", {{"X-Big", std::string(4096, 'h')}});
+  EXPECT_EQ(r.status, 431);
+  EXPECT_EQ(r.Header("content-type"), "application/problem+json");
+  EXPECT_NE(r.body.find("\"status\":431"), std::string::npos);
+}
+
+TEST_F(HttpServerTest, MalformedRequestGets400AndClose) {
+  StartServer();
+  TestClient c(server_->port());
+  bool closed = false;
+  std::string out = c.Raw("THIS IS NOT HTTP\r\n\r\n", 5s, &closed);
+  EXPECT_EQ(out.rfind("HTTP/1.1 400", 0), 0u) << out;
+  EXPECT_NE(out.find("application/problem+json"), std::string::npos);
+  EXPECT_TRUE(closed);
+}
+
+// Opens a raw connection and trickles header lines; returns true once the
+// server has closed it (before `limit`).
+bool TrickleUntilClosed(std::uint16_t port, std::chrono::seconds limit) {
+  namespace net = boost::asio;
+  net::io_context ioc;
+  net::ip::tcp::socket s(ioc);
+  s.connect({net::ip::make_address("127.0.0.1"), port});
+  boost::system::error_code ec;
+  net::write(s, net::buffer(std::string("GET /hello HTTP/1.1\r\n")), ec);
+  s.non_blocking(true);
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  char buf[256];
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(100ms);
+    std::string line = "X-Slow: 1\r\n";
+    s.write_some(net::buffer(line), ec);
+    if (ec && ec != net::error::would_block) return true;
+    s.read_some(net::buffer(buf), ec);
+    if (ec && ec != net::error::would_block) return true;  // EOF or reset
+  }
+  return false;
+}
+
+TEST_F(HttpServerTest, SlowlorisIsClosedAfterHeaderTimeoutWhileOthersAreServed) {
+  StartServer();
+  std::atomic<bool> closed{false};
+  std::thread slow([&] { closed = TrickleUntilClosed(server_->port(), 20s); });
+  // Meanwhile, normal clients are served.
+  TestClient c(server_->port());
+  for (int i = 0; i < 20; ++i) {
+    EXPECT_EQ(c.Request("GET", "/hello").status, 200);
+    std::this_thread::sleep_for(20ms);
+  }
+  // A connection that sends nothing at all is closed too.
+  bool silent_closed = false;
+  std::string out = c.Raw("", 20s, &silent_closed);
+  EXPECT_TRUE(silent_closed);
+  slow.join();
+  EXPECT_TRUE(closed);
+}
+
+TEST_F(HttpServerTest, HandlerExceptionGives500WithRequestId) {
+  StartServer();
+  TestClient c(server_->port());
+  HttpResponse r = c.Request("GET", "/boom", "", {{"X-Request-Id", "req.boom_1-A"}});
+  EXPECT_EQ(r.status, 500);
+  EXPECT_EQ(r.Header("content-type"), "application/problem+json");
+  EXPECT_EQ(r.Header("x-request-id"), "req.boom_1-A");
+  EXPECT_NE(r.body.find("\"request_id\":\"req.boom_1-A\""), std::string::npos);
+  EXPECT_EQ(r.body.find("kaboom"), std::string::npos);  // internals are logged, not leaked
+  EXPECT_EQ(c.Request("GET", "/hello").status, 200);
+}
+
+TEST_F(HttpServerTest, RequestIdIsEchoedOrGenerated) {
+  StartServer();
+  TestClient c(server_->port());
+  EXPECT_EQ(c.Request("GET", "/worker", "", {{"X-Request-Id", "client-id.42"}}).Header("x-request-id"), "client-id.42");
+  for (const std::string& bad : std::vector<std::string>{"has space", "semi;colon", std::string(65, 'a')}) {
+    auto id = c.Request("GET", "/hello", "", {{"X-Request-Id", bad}}).Header("x-request-id");
+    ASSERT_TRUE(id);
+    EXPECT_TRUE(IsHexId(*id)) << *id;
+  }
+  EXPECT_EQ(c.Request("GET", "/hello", "", {{"X-Request-Id", std::string(64, 'b')}}).Header("x-request-id"),
+            std::string(64, 'b'));
+}
+
+TEST_F(HttpServerTest, SharedBodyIsServedAndReleased) {
+  StartServer();
+  TestClient c(server_->port());
+  for (int i = 0; i < 3; ++i) {
+    HttpResponse r = c.Request("GET", "/shared");
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(r.body.size(), shared_->size());
+    EXPECT_EQ(r.body, *shared_);
+  }
+  // The server drops its reference once the write completed.
+  for (int i = 0; i < 200 && shared_.use_count() > 1; ++i) std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(shared_.use_count(), 1);
+}
+
+TEST_F(HttpServerTest, SseChunksArriveInOrder) {
+  StartServer();
+  SseClient sse(server_->port(), "/events");
+  EXPECT_EQ(sse.status(), 200);
+  auto sink = WaitSink(0);
+  ASSERT_TRUE(sink);
+  EXPECT_EQ(server_->stats().open_streams.load(), 1u);
+  std::thread writer([&] {
+    for (int i = 0; i < 300; ++i) {
+      EXPECT_TRUE(sink->Send("id: " + std::to_string(i) + "\nevent: capacity\ndata: {\"n\":" + std::to_string(i) +
+                             "}\ndata: second line\n\n"));
+    }
+  });
+  for (int i = 0; i < 300; ++i) {
+    auto ev = sse.Next(10s);
+    ASSERT_TRUE(ev) << i;
+    EXPECT_EQ(ev->id, std::to_string(i));
+    EXPECT_EQ(ev->event, "capacity");
+    EXPECT_EQ(ev->data, "{\"n\":" + std::to_string(i) + "}\nsecond line");
+  }
+  writer.join();
+  // Heartbeats (comments) flow but are not events.
+  EXPECT_FALSE(sse.Next(1500ms));
+  EXPECT_FALSE(sse.closed());
+  // The server side may end the stream.
+  sink->Close();
+  EXPECT_FALSE(sse.Next(5s));
+  EXPECT_TRUE(sse.closed());
+  EXPECT_FALSE(sink->Send("data: late\n\n"));
+}
+
+TEST_F(HttpServerTest, SseHeadersAndHeartbeat) {
+  StartServer();
+  TestClient c(server_->port());
+  std::string out = c.Raw("GET /events HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n", 2500ms);
+  EXPECT_EQ(out.rfind("HTTP/1.1 200", 0), 0u) << out;
+  EXPECT_NE(out.find("Content-Type: text/event-stream"), std::string::npos);
+  EXPECT_NE(out.find("Cache-Control: no-cache"), std::string::npos);
+  EXPECT_NE(out.find("X-Accel-Buffering: no"), std::string::npos);
+  EXPECT_EQ(out.find("Content-Length"), std::string::npos);
+  EXPECT_NE(out.find(": hb\n\n"), std::string::npos);
+}
+
+TEST_F(HttpServerTest, SseClientDisconnectEndsStream) {
+  StartServer();
+  {
+    SseClient sse(server_->port(), "/events");
+    ASSERT_TRUE(WaitSink(0));
+  }
+  auto sink = WaitSink(0);
+  for (int i = 0; i < 500 && !sink->closed(); ++i) std::this_thread::sleep_for(10ms);
+  EXPECT_TRUE(sink->closed());
+  for (int i = 0; i < 500 && server_->stats().open_streams.load() > 0; ++i) std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(server_->stats().open_streams.load(), 0u);
+}
+
+TEST_F(HttpServerTest, SlowSseClientIsDroppedAndSendNeverBlocks) {
+  options_.sse_heartbeat_s = 0;
+  StartServer();
+  namespace net = boost::asio;
+  net::io_context ioc;
+  net::ip::tcp::socket s(ioc);
+  s.open(net::ip::tcp::v4());
+  s.set_option(net::socket_base::receive_buffer_size(4096));
+  s.connect({net::ip::make_address("127.0.0.1"), server_->port()});
+  net::write(s, net::buffer(std::string("GET /events HTTP/1.1\r\nHost: x\r\n\r\n")));
+  auto sink = WaitSink(0);
+  ASSERT_TRUE(sink);
+  // The client never reads. Sends must keep returning promptly until the
+  // queue bound is exceeded and the stream is dropped.
+  const std::string chunk = "data: " + std::string(16 * 1024, 'z') + "\n\n";
+  bool refused = false;
+  std::size_t sent = 0;
+  for (int i = 0; i < 20000 && !refused; ++i) {
+    if (sink->Send(chunk)) {
+      sent += chunk.size();
+    } else {
+      refused = true;
+    }
+  }
+  EXPECT_TRUE(refused) << "sent " << sent << " bytes without the stream being dropped";
+  EXPECT_TRUE(sink->closed());
+  EXPECT_EQ(server_->stats().dropped_streams.load(), 1u);
+  EXPECT_FALSE(sink->Send("data: x\n\n"));
+  for (int i = 0; i < 500 && server_->stats().open_streams.load() > 0; ++i) std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(server_->stats().open_streams.load(), 0u);
+  // Other clients are unaffected.
+  TestClient c(server_->port());
+  EXPECT_EQ(c.Request("GET", "/hello").status, 200);
+}
+
+TEST_F(HttpServerTest, StopDrainsInFlightSlowRequest) {
+  StartServer();
+  HttpResponse slow;
+  std::thread client([&] {
+    TestClient c(server_->port());
+    slow = c.Request("GET", "/slow");
+  });
+  for (int i = 0; i < 1000 && !slow_entered_; ++i) std::this_thread::sleep_for(5ms);
+  ASSERT_TRUE(slow_entered_);
+  SseClient sse(server_->port(), "/events");
+  ASSERT_TRUE(WaitSink(0));
+  std::thread waiter([&] { server_->Wait(); });
+  server_->Stop(10);
+  client.join();
+  waiter.join();
+  EXPECT_EQ(slow.status, 200);
+  EXPECT_EQ(slow.body, "slow done");
+  EXPECT_EQ(slow.Header("connection"), "close");
+  EXPECT_FALSE(sse.Next(2s));
+  EXPECT_TRUE(sse.closed());
+  EXPECT_TRUE(WaitSink(0)->closed());
+  server_->Stop(1);  // idempotent
+  TestClient after(server_->port());
+  after.set_timeout(2s);
+  EXPECT_EQ(after.Request("GET", "/hello").status, 0);
+}
+
+TEST_F(HttpServerTest, ConcurrentStopCallsAreSafe) {
+  StartServer();
+  std::vector<std::thread> stoppers;
+  for (int i = 0; i < 4; ++i) stoppers.emplace_back([&] { server_->Stop(1); });
+  for (auto& t : stoppers) t.join();
+  server_->Wait();  // returns at once after Stop
+}
+
+TEST_F(HttpServerTest, ConnectionsBeyondMaxAreRefused) {
+  options_.max_connections = 2;
+  StartServer();
+  TestClient a(server_->port()), b(server_->port()), c(server_->port());
+  EXPECT_EQ(a.Request("GET", "/hello").status, 200);
+  EXPECT_EQ(b.Request("GET", "/hello").status, 200);
+  c.set_timeout(5s);
+  HttpResponse r = c.Request("GET", "/hello");
+  EXPECT_NE(r.status, 200);
+  EXPECT_GE(server_->stats().rejected_connections.load(), 1u);
+}
+
+TEST_F(HttpServerTest, ConcurrentClientsAreServed) {
+  options_.access_log = true;  // exercise the async access log path
+  StartServer();
+  std::atomic<int> ok{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&] {
+      TestClient c(server_->port());
+      for (int i = 0; i < 50; ++i) {
+        if (c.Request("GET", i % 3 ? "/hello" : "/worker").status == 200) ++ok;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 400);
+}
+
+TEST_F(HttpServerTest, MetricsTextContainsCounters) {
+  StartServer();
+  TestClient c(server_->port());
+  c.Request("GET", "/hello");
+  c.Request("GET", "/nope");
+  c.Request("GET", "/boom");
+  // Stats are recorded after the write completes; wait for the third.
+  for (int i = 0; i < 200 && server_->stats().responses_5xx.load() < 1; ++i) std::this_thread::sleep_for(5ms);
+  const auto& st = server_->stats();
+  EXPECT_EQ(st.requests.load(), 3u);
+  EXPECT_EQ(st.responses_2xx.load(), 1u);
+  EXPECT_EQ(st.responses_4xx.load(), 1u);
+  EXPECT_EQ(st.responses_5xx.load(), 1u);
+  std::string m = server_->MetricsText();
+  EXPECT_NE(m.find("# TYPE ozcc_http_requests_total counter\nozcc_http_requests_total 3\n"), std::string::npos) << m;
+  EXPECT_NE(m.find("ozcc_http_responses_total{class=\"2xx\"} 1\n"), std::string::npos);
+  EXPECT_NE(m.find("ozcc_http_responses_total{class=\"5xx\"} 1\n"), std::string::npos);
+  EXPECT_NE(m.find("ozcc_http_open_connections 1\n"), std::string::npos);
+  EXPECT_NE(m.find("ozcc_http_dropped_streams_total 0\n"), std::string::npos);
+  EXPECT_NE(m.find("# TYPE ozcc_http_request_duration_seconds histogram"), std::string::npos);
+  EXPECT_NE(m.find("ozcc_http_request_duration_seconds_bucket{le=\"+Inf\"} 3\n"), std::string::npos);
+  EXPECT_NE(m.find("ozcc_http_request_duration_seconds_count 3\n"), std::string::npos);
+  EXPECT_NE(m.find("ozcc_http_request_duration_seconds_sum "), std::string::npos);
+}
+
+}  // namespace
+}  // namespace ozcc::http
