@@ -12,6 +12,8 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <map>
+#include <random>
 #include <set>
 #include <string>
 #include <thread>
@@ -366,6 +368,49 @@ TEST(SqliteStoreTest, WriteAndReadCapacity) {
   EXPECT_GT((*audit)[0].at, Time{});
 
   EXPECT_EQ(store->WriteCapacity(CapacityWrite{}).status().code(), Code::kInvalid);
+}
+
+TEST(SqliteStoreTest, LatestMatchesFullHistoryUnderRandomOrder) {
+  auto store = OpenOk(":memory:");
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(store->ImportRegion(MakeRegion("ZWN", 6), Audit("region.import", "ZWN")).ok());
+  std::mt19937 rng(42);  // fixed seed: deterministic
+  for (int i = 0; i < 300; ++i) {
+    CapacityWrite w;
+    const int n = 1 + static_cast<int>(rng() % 3);
+    for (int k = 0; k < n; ++k) {
+      // Few distinct as_of values, so ties (broken by version) are common.
+      w.reports.push_back(Report("ZWN-U" + std::to_string(rng() % 6), kT0 + std::chrono::seconds(rng() % 5),
+                                 static_cast<std::int64_t>(rng() % 18)));
+    }
+    ASSERT_TRUE(store->WriteCapacity(std::move(w)).ok());
+  }
+  auto all = store->CapacitySince("ZWN", 0, 100000);
+  ASSERT_TRUE(all.ok());
+  std::map<std::string, CapacityReport> expected;
+  for (const auto& r : *all) {
+    auto it = expected.find(r.unit_id);
+    if (it == expected.end() || r.as_of > it->second.as_of ||
+        (r.as_of == it->second.as_of && r.version > it->second.version)) {
+      expected[r.unit_id] = r;
+    }
+  }
+  auto latest = store->LatestCapacity("ZWN");
+  ASSERT_TRUE(latest.ok());
+  ASSERT_EQ(latest->size(), expected.size());
+  for (const auto& r : *latest) {
+    EXPECT_EQ(r.version, expected[r.unit_id].version) << r.unit_id;
+    EXPECT_EQ(r.beds, expected[r.unit_id].beds) << r.unit_id;
+  }
+}
+
+TEST(SqliteStoreTest, MemoryStoresAreIndependent) {
+  auto a = OpenOk(":memory:");
+  auto b = OpenOk("sqlite::memory:");
+  ASSERT_TRUE(a && b);
+  ASSERT_TRUE(a->ImportRegion(MakeRegion("ZWN", 1), Audit("region.import", "ZWN")).ok());
+  EXPECT_EQ(a->ListRegions()->size(), 1u);
+  EXPECT_EQ(b->ListRegions()->size(), 0u);
 }
 
 TEST(SqliteStoreTest, VersionsStrictlyIncreasePerRegion) {
