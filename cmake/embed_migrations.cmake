@@ -5,6 +5,7 @@ set(body "// Generated from src/store/migrations/sqlite/*.sql; do not edit.\n#in
 foreach(f ${files})
   get_filename_component(name "${f}" NAME_WE)
   string(REGEX MATCH "^[0-9]+" version "${name}")
+  math(EXPR version "${version}")  # "0008" must not become an octal literal
   file(READ "${f}" sql)
   string(APPEND body "    {${version}, \"${name}\", R\"__sql__(${sql})__sql__\"},\n")
 endforeach()

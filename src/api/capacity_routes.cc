@@ -14,137 +14,12 @@ namespace {
 
 using nlohmann::json;
 
-struct Prepared {
-  CapacityInput input;
-  UnitView unit;
-};
-
-ReportSource SourceFor(const Principal& who, ReportSource fallback) {
-  return who.kind == PrincipalKind::kFeedToken ? ReportSource::kFeed : fallback;
-}
-
-// Looks up, authorises and validates each input. Errors are collected with
-// the given field prefixes; a unit the principal may not write makes the
-// whole request 403.
-struct Checked {
-  std::vector<Prepared> ok;
-  std::vector<FieldError> errors;
-  std::vector<size_t> bad_indexes;  // inputs with errors
-  std::optional<http::Response> forbidden;
-};
-
-Checked Check(State& s, const http::Request& req, const Principal& who, std::vector<CapacityInput> inputs,
-              const std::function<std::string(size_t)>& prefix_of) {
-  Checked out;
-  const Time now = Now();
-  std::unordered_map<std::string, UnitView> units;  // batch may repeat units
-  for (size_t i = 0; i < inputs.size(); ++i) {
-    CapacityInput& in = inputs[i];
-    const std::string prefix = prefix_of(i);
-    auto it = units.find(in.unit_id);
-    if (it == units.end()) {
-      auto u = s.store.GetUnit(in.unit_id);
-      if (!u.ok()) {
-        if (u.status().code() != Code::kNotFound) {
-          out.forbidden = ProblemFor(req, u.status());
-          return out;
-        }
-        out.errors.push_back({prefix + "unit_id", "unknown unit " + in.unit_id});
-        out.bad_indexes.push_back(i);
-        continue;
-      }
-      it = units.emplace(in.unit_id, std::move(*u)).first;
-    }
-    const UnitView& unit = it->second;
-    if (auto denied = RequireAllowed(s, req, who, Action::kWriteCapacity, {unit.region_id, unit.unit.organization_id},
-                                     "capacity.write", unit.unit.id)) {
-      out.forbidden = std::move(denied);
-      return out;
-    }
-    auto errs = ValidateCapacity(in, unit.unit.type, now, prefix);
-    if (!errs.empty()) {
-      out.errors.insert(out.errors.end(), errs.begin(), errs.end());
-      out.bad_indexes.push_back(i);
-      continue;
-    }
-    out.ok.push_back(Prepared{std::move(in), unit});
-  }
-  return out;
-}
-
 std::string IdempotencyKey(const http::Request& req) {
   auto k = req.Header("idempotency-key");
   return k ? std::string(*k) : std::string();
 }
 
 std::string RequestHash(const http::Request& req) { return Sha256Hex(req.method + " " + req.target + "\n" + req.body); }
-
-// A stored response for the key, or a 409/422 if the key was used for another request.
-std::optional<http::Response> Replay(State& s, const http::Request& req, const Principal& who) {
-  std::string key = IdempotencyKey(req);
-  if (key.empty()) return std::nullopt;
-  if (key.size() > 200)
-    return ProblemFor(
-        req, Status::Invalid("Idempotency-Key is too long", {{"Idempotency-Key", "must be at most 200 characters"}}));
-  auto prior = s.store.GetIdempotent(who.name, key);
-  if (!prior.ok()) return ProblemFor(req, prior.status());
-  if (!prior->has_value()) return std::nullopt;
-  const IdempotentResponse& r = **prior;
-  if (r.request_hash != RequestHash(req)) {
-    return ProblemFor(req, Status::Conflict("this Idempotency-Key was used for a different request"));
-  }
-  http::Response resp;
-  resp.status = r.status;
-  resp.Set("Content-Type", "application/json");
-  resp.Set("Idempotent-Replayed", "true");
-  resp.body = r.body;
-  return resp;
-}
-
-// Commits the prepared reports in one transaction, publishes them and answers
-// with make_body(stored reports, version).
-http::Response Commit(State& s, const http::Request& req, const Principal& who, std::vector<Prepared> prepared,
-                      ReportSource source, const std::string& audit_action,
-                      const std::function<json(const std::vector<CapacityReport>&, std::int64_t)>& make_body) {
-  const Time now = Now();
-  CapacityWrite w;
-  for (const auto& p : prepared) {
-    CapacityReport r;
-    r.unit_id = p.unit.unit.id;
-    r.as_of = p.input.as_of.value_or(now);
-    r.source = SourceFor(who, source);
-    r.beds = p.input.beds;
-    r.ed = p.input.ed;
-    r.note = p.input.note;
-    r.reported_by = who.name;
-    w.reports.push_back(std::move(r));
-    w.audit.push_back(MakeAudit(req, who, audit_action, p.unit.unit.id, "ok"));
-  }
-  w.idempotency_key = IdempotencyKey(req);
-  w.idempotency_scope = who.name;
-  w.request_hash = RequestHash(req);
-  w.response_for_key = [&](const std::vector<CapacityReport>& stored) {
-    std::int64_t v = stored.empty() ? 0 : stored.back().version;
-    return make_body(stored, v).dump();
-  };
-  auto result = s.store.WriteCapacity(std::move(w));
-  if (!result.ok()) {
-    if (result.status().code() == Code::kConflict && !IdempotencyKey(req).empty()) {
-      if (auto replay = Replay(s, req, who)) return *replay;  // a concurrent request with the same key won
-    }
-    return ProblemFor(req, result.status());
-  }
-  s.capacity_writes += result->reports.size();
-  // Publish the new unit states to live clients of each region.
-  std::unordered_map<std::string, const UnitView*> view_of;
-  for (const auto& p : prepared) view_of[p.unit.unit.id] = &p.unit;
-  for (const auto& r : result->reports) {
-    const UnitView* v = view_of[r.unit_id];
-    s.snapshots.NoteVersion(v->region_id, r.version);
-    s.events.Publish(v->region_id, r.version, "capacity", UnitRow(*v, &r, Now()).dump());
-  }
-  return Json(200, make_body(result->reports, result->version));
-}
 
 json ReportsJson(const std::vector<CapacityReport>& reports) {
   json arr = json::array();
@@ -354,6 +229,97 @@ void AddEvents(State& s, http::Router& r) {
 }
 
 }  // namespace
+
+ReportSource SourceFor(const Principal& who, ReportSource fallback) {
+  return who.kind == PrincipalKind::kFeedToken ? ReportSource::kFeed : fallback;
+}
+
+// Looks up, authorises and validates each input. Errors are collected with
+// the given field prefixes; a unit the principal may not write makes the
+// whole request 403.
+Checked Check(State& s, const http::Request& req, const Principal& who, std::vector<CapacityInput> inputs,
+              const std::function<std::string(size_t)>& prefix_of) {
+  Checked out;
+  const Time now = Now();
+  std::unordered_map<std::string, UnitView> units;  // batch may repeat units
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    CapacityInput& in = inputs[i];
+    const std::string prefix = prefix_of(i);
+    auto it = units.find(in.unit_id);
+    if (it == units.end()) {
+      auto u = s.store.GetUnit(in.unit_id);
+      if (!u.ok()) {
+        if (u.status().code() != Code::kNotFound) {
+          out.forbidden = ProblemFor(req, u.status());
+          return out;
+        }
+        out.errors.push_back({prefix + "unit_id", "unknown unit " + in.unit_id});
+        out.bad_indexes.push_back(i);
+        continue;
+      }
+      it = units.emplace(in.unit_id, std::move(*u)).first;
+    }
+    const UnitView& unit = it->second;
+    if (auto denied = RequireAllowed(s, req, who, Action::kWriteCapacity, {unit.region_id, unit.unit.organization_id},
+                                     "capacity.write", unit.unit.id)) {
+      out.forbidden = std::move(denied);
+      return out;
+    }
+    auto errs = ValidateCapacity(in, unit.unit.type, now, prefix);
+    if (!errs.empty()) {
+      out.errors.insert(out.errors.end(), errs.begin(), errs.end());
+      out.bad_indexes.push_back(i);
+      continue;
+    }
+    out.ok.push_back(Prepared{std::move(in), unit});
+  }
+  return out;
+}
+
+// Commits the prepared reports in one transaction, publishes them and answers
+// with make_body(stored reports, version).
+http::Response Commit(State& s, const http::Request& req, const Principal& who, std::vector<Prepared> prepared,
+                      ReportSource source, const std::string& audit_action,
+                      const std::function<json(const std::vector<CapacityReport>&, std::int64_t)>& make_body) {
+  const Time now = Now();
+  CapacityWrite w;
+  for (const auto& p : prepared) {
+    CapacityReport r;
+    r.unit_id = p.unit.unit.id;
+    r.as_of = p.input.as_of.value_or(now);
+    r.source = SourceFor(who, source);
+    r.beds = p.input.beds;
+    r.ed = p.input.ed;
+    r.note = p.input.note;
+    r.reported_by = who.name;
+    w.reports.push_back(std::move(r));
+    w.audit.push_back(MakeAudit(req, who, audit_action, p.unit.unit.id, "ok"));
+  }
+  w.idempotency_key = IdempotencyKey(req);
+  w.idempotency_scope = who.name;
+  w.request_hash = RequestHash(req);
+  w.response_for_key = [&](const std::vector<CapacityReport>& stored) {
+    std::int64_t v = stored.empty() ? 0 : stored.back().version;
+    return make_body(stored, v).dump();
+  };
+  auto result = s.store.WriteCapacity(std::move(w));
+  if (!result.ok()) {
+    if (result.status().code() == Code::kConflict && !IdempotencyKey(req).empty()) {
+      if (auto replay = Replay(s, req, who)) return *replay;  // a concurrent request with the same key won
+    }
+    return ProblemFor(req, result.status());
+  }
+  s.capacity_writes += result->reports.size();
+  // Publish the new unit states to live clients of each region.
+  std::unordered_map<std::string, const UnitView*> view_of;
+  for (const auto& p : prepared) view_of[p.unit.unit.id] = &p.unit;
+  for (const auto& r : result->reports) {
+    const UnitView* v = view_of[r.unit_id];
+    s.snapshots.NoteVersion(v->region_id, r.version);
+    s.events.Publish(v->region_id, r.version, "capacity", UnitRow(*v, &r, Now()).dump());
+  }
+  return Json(200, make_body(result->reports, result->version));
+}
 
 Result<std::int64_t> Api::Ingest(const Principal& who, std::vector<CapacityInput> inputs, ReportSource source) {
   State& s = *state_;

@@ -1,8 +1,231 @@
-// FHIR R4 endpoints under /fhir. Wired to api/fhir/ once the mapping lands.
+// FHIR R4 endpoints under /fhir: metadata, Organization, Location, and
+// SANER MeasureReport import (POST) and export (GET). Errors are
+// OperationOutcome resources with the matching 4xx status.
+#include <sstream>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "api/fhir/fhir.h"
+#include "api/fhir/saner.h"
 #include "api/internal.h"
+#include "api/json/capacity_json.h"
 
 namespace ozcc::api {
 
-void RegisterFhirRoutes(State&, http::Router&) {}
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kFhirJson = "application/fhir+json; fhirVersion=4.0";
+
+http::Response FhirJson(int status, const json& body) {
+  http::Response r;
+  r.status = status;
+  r.Set("Content-Type", kFhirJson);
+  r.Set("Cache-Control", "no-store");
+  r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
+  return r;
+}
+
+http::Response FhirError(const Status& st) { return FhirJson(HttpStatusFor(st.code()), fhir::OperationOutcome(st)); }
+
+// Re-wraps an API problem response (401/403 …) as an OperationOutcome.
+http::Response AsFhir(const http::Response& problem) {
+  Code code = Code::kInternal;
+  for (Code c : {Code::kInvalid, Code::kNotFound, Code::kConflict, Code::kUnauthenticated, Code::kForbidden,
+                 Code::kUnavailable}) {
+    if (HttpStatusFor(c) == problem.status) code = c;
+  }
+  std::string detail;
+  try {
+    detail = json::parse(problem.body).value("detail", "");
+  } catch (const json::exception&) {
+  }
+  http::Response r = FhirError(Status(code, detail));
+  for (const auto& h : problem.headers) {
+    if (h.first == "WWW-Authenticate") r.headers.push_back(h);
+  }
+  return r;
+}
+
+std::string BaseUrl(const http::Request& req) {
+  auto host = req.Header("host");
+  return "http://" + std::string(host.value_or("localhost")) + "/fhir";
+}
+
+json Bundle(const http::Request& req, const std::vector<json>& resources) {
+  json entries = json::array();
+  const std::string base = BaseUrl(req);
+  for (const auto& r : resources) {
+    entries.push_back({{"fullUrl", base + "/" + r.value("resourceType", "") + "/" + r.value("id", "")},
+                       {"resource", r},
+                       {"search", {{"mode", "match"}}}});
+  }
+  return {{"resourceType", "Bundle"},
+          {"type", "searchset"},
+          {"total", resources.size()},
+          {"link", json::array({{{"relation", "self"}, {"url", base + req.target.substr(5)}}})},
+          {"entry", entries}};
+}
+
+// The regions the principal may read: ?region= (or its own), every region for admins.
+Result<std::vector<RegionData>> ReadableRegions(State& s, const http::Request& req, const Principal& who) {
+  std::vector<RegionData> out;
+  auto wanted = req.Query("region");
+  if (!wanted && who.region_id.empty()) {  // admin without a region: all regions
+    auto regions = s.store.ListRegions();
+    if (!regions.ok()) return regions.status();
+    for (const auto& r : *regions) {
+      auto d = s.store.GetRegion(r.id);
+      if (!d.ok()) return d.status();
+      out.push_back(std::move(*d));
+    }
+    return out;
+  }
+  std::string id = wanted.value_or(who.region_id);
+  if (Authorize(who, Action::kReadRegion, {id, ""}) != Decision::kAllow) {
+    return Status::Forbidden("you may not read region " + id);
+  }
+  auto d = s.store.GetRegion(id);
+  if (!d.ok()) return d.status();
+  out.push_back(std::move(*d));
+  return out;
+}
+
+// Every Location resource: sites and units.
+std::vector<json> Locations(const RegionData& d) {
+  std::vector<json> out;
+  std::unordered_map<std::string, const Location*> site;
+  for (const auto& l : d.locations) {
+    site[l.id] = &l;
+    out.push_back(fhir::LocationResource(l));
+  }
+  for (const auto& u : d.units) {
+    if (auto it = site.find(u.location_id); it != site.end()) out.push_back(fhir::UnitLocationResource(u, *it->second));
+  }
+  return out;
+}
+
+// Answers a read: one resource by id, or a search Bundle of all.
+http::Response ReadOrSearch(const http::Request& req, const std::vector<json>& all, const std::string& type) {
+  auto id = req.params.find("id");
+  if (id == req.params.end()) return FhirJson(200, Bundle(req, all));
+  for (const auto& r : all) {
+    if (r.value("id", "") == id->second) return FhirJson(200, r);
+  }
+  return FhirError(Status::NotFound(type + "/" + id->second + " is not known"));
+}
+
+template <class Make>
+http::Handler Authed(State& s, Make make) {
+  return [&s, make](http::Request& req) {
+    Principal who;
+    if (auto denied = RequireAuth(s, req, who)) return AsFhir(*denied);
+    return make(req, who);
+  };
+}
+
+}  // namespace
+
+void RegisterFhirRoutes(State& s, http::Router& r) {
+  r.Add("GET", "/fhir/metadata",
+        [](http::Request& req) { return FhirJson(200, fhir::CapabilityStatement(BaseUrl(req))); });
+
+  auto organizations = Authed(s, [&s](http::Request& req, const Principal& who) {
+    auto regions = ReadableRegions(s, req, who);
+    if (!regions.ok()) return FhirError(regions.status());
+    std::vector<json> all;
+    for (const auto& d : *regions) {
+      for (const auto& o : d.organizations) all.push_back(fhir::OrganizationResource(o));
+    }
+    return ReadOrSearch(req, all, "Organization");
+  });
+  r.Add("GET", "/fhir/Organization", organizations);
+  r.Add("GET", "/fhir/Organization/{id}", organizations);
+
+  auto locations = Authed(s, [&s](http::Request& req, const Principal& who) {
+    auto regions = ReadableRegions(s, req, who);
+    if (!regions.ok()) return FhirError(regions.status());
+    std::vector<json> all;
+    for (const auto& d : *regions) {
+      auto l = Locations(d);
+      all.insert(all.end(), l.begin(), l.end());
+    }
+    return ReadOrSearch(req, all, "Location");
+  });
+  r.Add("GET", "/fhir/Location", locations);
+  r.Add("GET", "/fhir/Location/{id}", locations);
+
+  r.Add("GET", "/fhir/MeasureReport", Authed(s, [&s](http::Request& req, const Principal& who) {
+          auto regions = ReadableRegions(s, req, who);
+          if (!regions.ok()) return FhirError(regions.status());
+          auto subject = req.Query("subject");
+          std::vector<json> reports;
+          for (const auto& d : *regions) {
+            std::unordered_set<std::string> wanted;
+            if (subject) {
+              for (const auto& su : fhir::RegionLookup(d)(*subject)) wanted.insert(su.unit_id);
+            }
+            auto units = s.store.ListUnits(d.region.id);
+            auto latest = s.store.LatestCapacity(d.region.id);
+            if (!units.ok()) return FhirError(units.status());
+            if (!latest.ok()) return FhirError(latest.status());
+            std::unordered_map<std::string, const UnitView*> view;
+            for (const auto& u : *units) view[u.unit.id] = &u;
+            for (const auto& rep : *latest) {
+              if (subject && !wanted.count(rep.unit_id)) continue;
+              if (auto it = view.find(rep.unit_id); it != view.end()) {
+                reports.push_back(fhir::CapacityToMeasureReport(*it->second, rep));
+              }
+            }
+          }
+          return FhirJson(200, Bundle(req, reports));
+        }));
+
+  r.Add("POST", "/fhir/MeasureReport", Authed(s, [&s](http::Request& req, const Principal& who) {
+          if (auto replay = Replay(s, req, who)) return replay->status == 200 ? *replay : AsFhir(*replay);
+          auto body = ParseJsonObject(req.body);
+          if (!body.ok()) return FhirError(body.status());
+          // Resolve the subject in the principal's region (admins: any region).
+          std::vector<std::string> region_ids;
+          if (!who.region_id.empty()) {
+            region_ids.push_back(who.region_id);
+          } else {
+            auto regions = s.store.ListRegions();
+            if (!regions.ok()) return FhirError(regions.status());
+            for (const auto& rg : *regions) region_ids.push_back(rg.id);
+          }
+          Result<std::vector<CapacityInput>> inputs = Status::Invalid("no region to resolve the subject in");
+          for (const auto& id : region_ids) {
+            auto d = s.store.GetRegion(id);
+            if (!d.ok()) return FhirError(d.status());
+            inputs = fhir::MeasureReportToCapacity(*body, fhir::RegionLookup(*d));
+            bool unknown_subject = false;
+            for (const auto& e : inputs.ok() ? std::vector<FieldError>{} : inputs.status().errors()) {
+              unknown_subject |= e.field == "subject.reference" && e.message.rfind("unknown subject", 0) == 0;
+            }
+            if (!unknown_subject) break;  // found in this region (or wrong for another reason)
+          }
+          if (!inputs.ok()) return FhirError(inputs.status());
+          auto checked = Check(s, req, who, std::move(*inputs), [](size_t) { return std::string(); });
+          if (checked.forbidden) return AsFhir(*checked.forbidden);
+          if (!checked.errors.empty()) {
+            return FhirError(Status::Invalid("the MeasureReport's numbers break the rules", checked.errors));
+          }
+          auto resp = Commit(s, req, who, std::move(checked.ok), ReportSource::kFhir, "capacity.fhir",
+                             [](const std::vector<CapacityReport>& stored, std::int64_t version) {
+                               std::ostringstream msg;
+                               msg << "stored " << stored.size() << " capacity report(s); data version " << version;
+                               return json{{"resourceType", "OperationOutcome"},
+                                           {"issue", json::array({{{"severity", "information"},
+                                                                   {"code", "informational"},
+                                                                   {"diagnostics", msg.str()}}})}};
+                             });
+          if (resp.status != 200) return AsFhir(resp);
+          resp.headers.clear();
+          resp.Set("Content-Type", kFhirJson);
+          return resp;
+        }));
+}
 
 }  // namespace ozcc::api

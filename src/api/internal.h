@@ -49,6 +49,35 @@ AuditRecord MakeAudit(const http::Request& req, const Principal& who, std::strin
 // The region a read refers to: ?region=, else the principal's own region.
 Result<std::string> RegionParam(const http::Request& req, const Principal& who);
 
+// One capacity input with the unit it is for, checked and ready to commit.
+struct Prepared {
+  CapacityInput input;
+  UnitView unit;
+};
+
+struct Checked {
+  std::vector<Prepared> ok;
+  std::vector<FieldError> errors;   // with the caller's field prefixes
+  std::vector<size_t> bad_indexes;  // inputs with errors
+  std::optional<http::Response> forbidden;  // set: answer with it, nothing else counts
+};
+
+// Looks up, authorises and validates each input; prefix_of(i) prefixes the
+// field names of input i ("items[3].", "line 4: ").
+Checked Check(State& s, const http::Request& req, const Principal& who, std::vector<CapacityInput> inputs,
+              const std::function<std::string(size_t)>& prefix_of);
+
+// Commits the prepared reports in one transaction (with audit and the
+// request's Idempotency-Key), publishes them to live clients and answers
+// 200 with make_body(stored reports, version).
+http::Response Commit(State& s, const http::Request& req, const Principal& who, std::vector<Prepared> prepared,
+                      ReportSource source, const std::string& audit_action,
+                      const std::function<nlohmann::json(const std::vector<CapacityReport>&, std::int64_t)>& make_body);
+
+// A stored response when the request's Idempotency-Key was seen before
+// (409 when it was used for a different request); nullopt otherwise.
+std::optional<http::Response> Replay(State& s, const http::Request& req, const Principal& who);
+
 void RegisterAuthRoutes(State& s, http::Router& r);
 void RegisterCapacityRoutes(State& s, http::Router& r);
 void RegisterRegionRoutes(State& s, http::Router& r);
