@@ -131,7 +131,7 @@ function CapacityFormView({ row }: { row: SnapshotUnit }) {
         <span className="muted">{typeLabel(t, type)}{row.specialism ? ` · ${row.specialism}` : ''}</span>
         <span className="muted small">{t('entry.current', { age: age == null ? t('noData') : formatAge(age, lang) })}</span>
         {row.ed && <EdBadge status={row.ed.status} />}
-        <a className="small" href={href({ name: 'unit', id: row.unit_id })}>{t('unit.trend')} →</a>
+        <a className="small" href={href({ name: 'unit', id: row.unit_id })}>{t('unit.trendLink')} →</a>
       </div>
 
       {hasBeds(type) && (

@@ -9,6 +9,7 @@ import { Chart } from '../components/Chart';
 import { FilterBar } from '../components/FilterBar';
 import { AgeCell, EdBadge, LegendItem, typeLabel } from '../components/Status';
 import { href } from '../router';
+import { buildPlaces } from '../lib/places';
 
 const STATUSES: MarkerStatus[] = ['ok', 'threatened', 'closed', 'stale'];
 
@@ -36,6 +37,12 @@ export function MapView({ filters, setFilters, embedded }: { filters: Filters; s
     return [[Math.min(...lons) - 0.25, Math.max(...lats) + 0.15], [Math.max(...lons) + 0.25, Math.min(...lats) - 0.15]];
   }, [detail, rows]);
 
+  // Orientation labels: the towns that have a hospital.
+  const towns = useMemo(() => {
+    const hospitals = new Set((detail?.organizations ?? []).filter((o) => o.type === 'hospital').map((o) => o.id));
+    return buildPlaces((detail?.locations ?? []).filter((l) => hospitals.has(l.organization_id)), detail?.organizations ?? []).cities;
+  }, [detail]);
+
   const option = useMemo(() => ({
     animation: false,
     tooltip: {
@@ -61,7 +68,12 @@ export function MapView({ filters, setFilters, embedded }: { filters: Filters; s
       })),
       label: { show: false },
     },
-    series: STATUSES.map((s) => ({
+    series: [{
+      type: 'scatter', coordinateSystem: 'geo', silent: true, z: 1, symbolSize: 0, tooltip: { show: false },
+      label: { show: true, formatter: '{b}', position: 'right', distance: 7, fontSize: embedded ? 13 : 11,
+        color: embedded ? '#8ea4ba' : '#4b5866', textBorderColor: embedded ? '#0b1622' : '#fff', textBorderWidth: 2 },
+      data: towns.map((c) => ({ name: c.label, value: [c.lon, c.lat] })),
+    }, ...STATUSES.map((s) => ({
       type: 'scatter', coordinateSystem: 'geo', name: t(`status.${s}`),
       z: s === 'stale' ? 2 : 3,
       itemStyle: { color: STATUS_COLOURS[s], borderColor: embedded ? '#0b1622' : '#fff', borderWidth: 1.2, opacity: s === 'stale' ? 0.8 : 0.95 },
@@ -72,8 +84,8 @@ export function MapView({ filters, setFilters, embedded }: { filters: Filters; s
         key: g.key, name: g.units[0].organization_name,
         value: [g.lon, g.lat, g.units.reduce((a, u) => a + (u.beds?.available ?? 0), 0)],
       })),
-    })),
-  }), [groups, bbox, t, now, embedded]);
+    }))],
+  }), [groups, bbox, t, now, embedded, towns]);
 
   const sel = groups.find((g) => g.key === selected);
 

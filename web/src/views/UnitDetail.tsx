@@ -9,7 +9,9 @@ import { EdBadge, StaleBadge, typeLabel } from '../components/Status';
 import { href } from '../router';
 import type { History, User } from '../types';
 
-const DAY = 86400000;
+const HOUR = 3600000;
+const RANGES = [168, 24, 6] as const;
+type Range = (typeof RANGES)[number];
 
 export function UnitDetail({ id, user }: { id: string; user: User }) {
   const { t, lang } = useI18n();
@@ -20,30 +22,37 @@ export function UnitDetail({ id, user }: { id: string; user: User }) {
   const loc = unit ? detail?.locations.find((l) => l.id === unit.location_id) : undefined;
   const [hist, setHist] = useState<History | null>(null);
   const [histErr, setHistErr] = useState<string | null>(null);
+  const [range, setRange] = useState<Range>(168);
 
   // Refetch the history when this unit's row changes (a live update), at most once per change.
   const asOf = row?.as_of ?? null;
   useEffect(() => {
     let cancelled = false;
     const to = new Date(Date.now() + 60000);
-    api.history(id, new Date(to.getTime() - 7 * DAY), to)
+    api.history(id, new Date(to.getTime() - range * HOUR), to)
       .then((h) => { if (!cancelled) { setHist(h); setHistErr(null); } })
       .catch((e) => { if (!cancelled) setHistErr((e as Error).message); });
     return () => { cancelled = true; };
-  }, [id, asOf]);
+  }, [id, asOf, range]);
+
+  // Step lines hold the last value until now; few points also get symbols so they stay visible.
+  const extend = <T,>(pts: [string | number, T][]): [string | number, T][] =>
+    pts.length ? [...pts, [now, pts[pts.length - 1][1]]] : pts;
+  const few = (hist?.points.length ?? 0) < 40;
+  const from = now - range * HOUR;
 
   const bedsOption = useMemo(() => {
     const pts = hist?.points ?? [];
     const s = (name: string, key: 'available' | 'staffed' | 'occupied' | 'total', color: string, width = 1.5) => ({
-      name, type: 'line', step: 'end', showSymbol: false, color, lineStyle: { width },
-      data: pts.filter((p) => p.beds).map((p) => [p.as_of, p.beds![key]]),
+      name, type: 'line', step: 'end', showSymbol: few, symbolSize: 4, color, lineStyle: { width },
+      data: extend(pts.filter((p) => p.beds).map((p) => [p.as_of, p.beds![key]] as [string, number])),
     });
     return {
       animation: false,
       grid: { left: 44, right: 16, top: 32, bottom: 28 },
       legend: { top: 0, left: 0, itemWidth: 14, textStyle: { fontSize: 12 } },
       tooltip: { trigger: 'axis' },
-      xAxis: { type: 'time', min: now - 7 * DAY, max: now, axisLabel: { fontSize: 11, hideOverlap: true } },
+      xAxis: { type: 'time', min: from, max: now, axisLabel: { fontSize: 11, hideOverlap: true } },
       yAxis: { type: 'value', minInterval: 1, axisLabel: { fontSize: 11 } },
       series: [
         s(t('col.available'), 'available', '#1a7f37', 2.5),
@@ -52,7 +61,7 @@ export function UnitDetail({ id, user }: { id: string; user: User }) {
         s(t('col.total'), 'total', '#7a7f87', 1),
       ],
     };
-  }, [hist, t, now]);
+  }, [hist, t, now, from, few]);
 
   const edOption = useMemo(() => {
     const pts = (hist?.points ?? []).filter((p) => p.ed);
@@ -61,19 +70,19 @@ export function UnitDetail({ id, user }: { id: string; user: User }) {
       grid: { left: 44, right: 44, top: 32, bottom: 28 },
       legend: { top: 0, left: 0, itemWidth: 14, textStyle: { fontSize: 12 } },
       tooltip: { trigger: 'axis' },
-      xAxis: { type: 'time', min: now - 7 * DAY, max: now, axisLabel: { fontSize: 11, hideOverlap: true } },
+      xAxis: { type: 'time', min: from, max: now, axisLabel: { fontSize: 11, hideOverlap: true } },
       yAxis: [
         { type: 'value', minInterval: 1, axisLabel: { fontSize: 11 } },
         { type: 'value', min: 0, max: 200, axisLabel: { fontSize: 11 }, splitLine: { show: false } },
       ],
       series: [
-        { name: t('col.waiting'), type: 'line', step: 'end', showSymbol: false, color: '#1f5fa8', data: pts.map((p) => [p.as_of, p.ed!.waiting]) },
-        { name: t('col.boarding'), type: 'line', step: 'end', showSymbol: false, color: '#7a4fa0', data: pts.map((p) => [p.as_of, p.ed!.boarding]) },
-        { name: t('col.crowding'), type: 'line', yAxisIndex: 1, showSymbol: false, color: '#c62828', data: pts.map((p) => [p.as_of, p.ed!.crowding]),
+        { name: t('col.waiting'), type: 'line', step: 'end', showSymbol: few, symbolSize: 4, color: '#1f5fa8', data: extend(pts.map((p) => [p.as_of, p.ed!.waiting] as [string, number])) },
+        { name: t('col.boarding'), type: 'line', step: 'end', showSymbol: few, symbolSize: 4, color: '#7a4fa0', data: extend(pts.map((p) => [p.as_of, p.ed!.boarding] as [string, number])) },
+        { name: t('col.crowding'), type: 'line', yAxisIndex: 1, showSymbol: few, symbolSize: 4, color: '#c62828', data: extend(pts.map((p) => [p.as_of, p.ed!.crowding] as [string, number])),
           markLine: { silent: true, symbol: 'none', lineStyle: { type: 'dashed', color: '#c62828', opacity: 0.5 }, data: [{ yAxis: 140 }], label: { show: false } } },
       ],
     };
-  }, [hist, t, now]);
+  }, [hist, t, now, from, few]);
 
   if (!row && !unit) {
     return <section className="view"><p className="empty">{rows.length ? t('unit.notFound') : t('loading')}</p><a href="#/">{t('unit.back')}</a></section>;
@@ -131,17 +140,25 @@ export function UnitDetail({ id, user }: { id: string; user: User }) {
         </div>
       </div>
 
+      <div className="range-pick" role="group" aria-label={t('unit.range')}>
+        <span className="muted small">{t('unit.range')}:</span>
+        {RANGES.map((r) => (
+          <button key={r} type="button" className={`btn small${range === r ? ' active' : ''}`} aria-pressed={range === r} onClick={() => setRange(r)}>
+            {t(`unit.range${r}`)}
+          </button>
+        ))}
+      </div>
       {histErr && <p className="error">{t('loadError', { detail: histErr })}</p>}
       {hasBeds(type) && (
         <div className="card chart-card">
-          <h2>{t('unit.trend')}{hist?.downsampled ? <span className="muted small"> · {t('unit.downsampled')}</span> : null}</h2>
+          <h2>{t('unit.trend')} · {t(`unit.range${range}`)}{hist?.downsampled ? <span className="muted small"> · {t('unit.downsampled')}</span> : null}</h2>
           {hist && hist.points.length === 0 ? <p className="empty">{t('unit.noHistory')}</p>
             : <Chart option={bedsOption} className="chart" ariaLabel={t('unit.trend')} />}
         </div>
       )}
       {hasEd(type) && (
         <div className="card chart-card">
-          <h2>{t('unit.trendEd')}</h2>
+          <h2>{t('unit.trendEd')} · {t(`unit.range${range}`)}</h2>
           {hist && hist.points.length === 0 ? <p className="empty">{t('unit.noHistory')}</p>
             : <Chart option={edOption} className="chart" ariaLabel={t('unit.trendEd')} />}
         </div>
