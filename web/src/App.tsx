@@ -108,7 +108,7 @@ function Shell({ user, onLogout, regionPick }: {
 
   return (
     <div className="app">
-      <a className="skip" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>Skip</a>
+      <a className="skip" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>{t('nav.skip')}</a>
       <header className="topbar">
         <div className="brand"><span className="logo" aria-hidden="true">Z</span><span className="brand-name">{t('app.name')}</span>
           {regionPick && regionPick.regions.length > 1 ? (
@@ -140,7 +140,7 @@ function Shell({ user, onLogout, regionPick }: {
         <div className="banner error" role="alert">{t('loadError', { detail: error })} <button type="button" className="link-btn" onClick={reload}>{t('retry')}</button></div>
       )}
       <main id="main" tabIndex={-1}>
-        {route.name === 'overview' && <Overview filters={filters} setFilters={setFilters} />}
+        {route.name === 'overview' && <Overview filters={filters} setFilters={setFilters} user={user} />}
         {route.name === 'map' && <MapView filters={filters} setFilters={setFilters} />}
         {route.name === 'beds' && <BedFinder user={user} />}
         {route.name === 'unit' && <UnitDetail id={route.id} user={user} />}

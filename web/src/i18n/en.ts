@@ -26,6 +26,7 @@ export const en: Record<MessageKey, string> = {
   'nav.wall': 'Wall screen',
   'nav.shortcuts': 'Shortcuts',
   'nav.main': 'Main menu',
+  'nav.skip': 'Skip to content',
 
   'role.admin': 'administrator',
   'role.roaz-coordinator': 'ROAZ coordinator',

@@ -24,6 +24,7 @@ export const nl = {
   'nav.wall': 'Wandscherm',
   'nav.shortcuts': 'Sneltoetsen',
   'nav.main': 'Hoofdmenu',
+  'nav.skip': 'Naar de inhoud',
 
   'role.admin': 'beheerder',
   'role.roaz-coordinator': 'ROAZ-coördinator',

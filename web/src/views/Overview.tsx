@@ -8,9 +8,10 @@ import { AgeCell, EdBadge, typeLabel } from '../components/Status';
 import { FilterBar } from '../components/FilterBar';
 import { href } from '../router';
 import type { SnapshotUnit } from '../types';
-import { hasBeds } from '../lib/units';
+import { canEditUnit, hasBeds } from '../lib/units';
+import type { User } from '../types';
 
-export function Overview({ filters, setFilters }: { filters: Filters; setFilters: (f: Filters) => void }) {
+export function Overview({ filters, setFilters, user }: { filters: Filters; setFilters: (f: Filters) => void; user: User }) {
   const { t } = useI18n();
   const { rows, detail } = useRegionData();
   const now = useNow(5000);
@@ -82,7 +83,7 @@ export function Overview({ filters, setFilters }: { filters: Filters; setFilters
                       {o.name}{o.type && <span className="org-type"> · {t(`org.${o.type}`)}</span>}
                     </th>
                   </tr>
-                  {o.units.map((u) => <UnitRow key={u.unit_id} u={u} now={now} />)}
+                  {o.units.map((u) => <UnitRow key={u.unit_id} u={u} now={now} editable={canEditUnit(user, u)} />)}
                 </Fragment>
               ))}
             </tbody>
@@ -93,7 +94,7 @@ export function Overview({ filters, setFilters }: { filters: Filters; setFilters
   );
 }
 
-function UnitRow({ u, now }: { u: SnapshotUnit; now: number }) {
+function UnitRow({ u, now, editable }: { u: SnapshotUnit; now: number; editable: boolean }) {
   const { t } = useI18n();
   const stale = isStale(u, now);
   const b = u.beds;
@@ -103,6 +104,7 @@ function UnitRow({ u, now }: { u: SnapshotUnit; now: number }) {
     <tr className={`unit-row${stale ? ' is-stale' : ''}`} data-unit={u.unit_id} data-stale={stale ? '1' : '0'}>
       <td className="c-name">
         <a href={href({ name: 'unit', id: u.unit_id })}>{u.name}</a>
+        {editable && <a className="row-edit" href={href({ name: 'entry', id: u.unit_id })} title={t('unit.edit')} aria-label={`${t('unit.edit')}: ${u.name}`}>✎</a>}
       </td>
       <td className="c-type">{typeLabel(t, u.type)}{u.specialism ? <span className="spec"> · {u.specialism}</span> : null}</td>
       <td>{e ? <EdBadge status={e.status} /> : null}</td>
