@@ -3,6 +3,39 @@
 // responses go back on the connection's strand. Keep-alive, body and header
 // limits, header/idle timeouts, request ids (X-Request-Id), an access log,
 // SSE streams, and a graceful drain on Stop().
+//
+// Behaviour the handlers can rely on:
+//  - Request: method, target, decoded path, raw query, lower-case headers,
+//    body, remote_addr, request_id (client's X-Request-Id when it matches
+//    [A-Za-z0-9._-]{1,64}, else 16 random hex chars), params from the route.
+//  - Response: Content-Length and X-Request-Id are always set by the server
+//    (handler values for Content-Length, Transfer-Encoding, X-Request-Id are
+//    ignored; "Connection: close" is honoured). HEAD runs the GET handler and
+//    sends no body. shared_body is written without copying and released when
+//    the write completes.
+//  - Response::stream: headers are sent with Transfer-Encoding: chunked,
+//    Content-Type text/event-stream, Cache-Control no-cache and
+//    X-Accel-Buffering no (handler headers override the first two), then
+//    on_open(sink) runs (on a worker unless the route is inline_io). The sink's
+//    Send() never blocks; a stream whose queue exceeds sse_queue_limit is
+//    dropped (stats().dropped_streams). ": hb" comments every sse_heartbeat_s.
+//  - Transport errors are problem+json: 400 malformed (then close), 404, 405
+//    with Allow, 413 body over body_limit (then close), 431 header over
+//    header_limit (then close), 500 on a handler exception (logged with the
+//    request id), 503 for connections beyond max_connections.
+//  - A connection that does not deliver a complete header within
+//    header_timeout_s of connecting (or of its first byte, on a kept-alive
+//    connection) is closed; idle keep-alive connections close after
+//    idle_timeout_s; a body must arrive within body_timeout_s.
+//  - Access log (options.access_log): one line per request on the spdlog
+//    logger named "access" if the application registered one, else an
+//    async stdout logger: ts request_id remote method path status bytes
+//    duration_us.
+//
+// Thread safety: Start() once. Stop() and Wait() may be called from any
+// thread except the server's own I/O and worker threads (Stop joins them);
+// Stop() is idempotent and concurrent calls wait for the first. stats() and
+// MetricsText() are safe at any time.
 #pragma once
 
 #include <atomic>

@@ -136,13 +136,13 @@ void TestClient::set_timeout(std::chrono::milliseconds timeout) { impl_->timeout
 int TestClient::connects() const { return impl_->connects; }
 
 HttpResponse TestClient::Request(const std::string& method, const std::string& target, const std::string& body,
-                                 std::vector<std::pair<std::string, std::string>> headers) {
+                                 const std::vector<std::pair<std::string, std::string>>& headers) {
   bhttp::request<bhttp::string_body> req;
   req.method_string(method);
   req.target(target);
   req.version(11);
   req.set(bhttp::field::host, impl_->host + ":" + std::to_string(impl_->port));
-  for (auto& [k, v] : headers) req.set(k, v);
+  for (const auto& [k, v] : headers) req.set(k, v);
   req.body() = body;
   if (!body.empty() || method == "POST" || method == "PUT" || method == "PATCH") req.prepare_payload();
 
@@ -258,7 +258,7 @@ struct SseClient::Impl {
 };
 
 SseClient::SseClient(std::uint16_t port, const std::string& target,
-                     std::vector<std::pair<std::string, std::string>> headers)
+                     const std::vector<std::pair<std::string, std::string>>& headers)
     : impl_(std::make_unique<Impl>()) {
   auto& s = *impl_;
   const std::chrono::milliseconds timeout(10000);
@@ -269,7 +269,7 @@ SseClient::SseClient(std::uint16_t port, const std::string& target,
   bhttp::request<bhttp::empty_body> req{bhttp::verb::get, target, 11};
   req.set(bhttp::field::host, "127.0.0.1:" + std::to_string(port));
   req.set(bhttp::field::accept, "text/event-stream");
-  for (auto& [k, v] : headers) req.set(k, v);
+  for (const auto& [k, v] : headers) req.set(k, v);
   beast::error_code wec;
   s.stream.expires_after(timeout);
   bhttp::async_write(s.stream, req, [&](beast::error_code ec, std::size_t) { wec = ec; });

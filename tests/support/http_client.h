@@ -26,7 +26,7 @@ class TestClient {
   ~TestClient();
   // Sends one request; headers as given (Host and Content-Length are added).
   HttpResponse Request(const std::string& method, const std::string& target, const std::string& body = "",
-                       std::vector<std::pair<std::string, std::string>> headers = {});
+                       const std::vector<std::pair<std::string, std::string>>& headers = {});
   // Sends raw bytes on a fresh connection and returns whatever the server
   // answers until it closes or the timeout passes (for malformed requests).
   // `closed_by_peer` (optional) tells whether the server closed the
@@ -53,7 +53,7 @@ struct SseEvent {
 class SseClient {
  public:
   SseClient(std::uint16_t port, const std::string& target,
-            std::vector<std::pair<std::string, std::string>> headers = {});
+            const std::vector<std::pair<std::string, std::string>>& headers = {});
   ~SseClient();
   int status() const;  // response status of the stream request
   // Next event (comments/heartbeats skipped); nullopt on timeout or close.
