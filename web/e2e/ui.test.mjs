@@ -137,6 +137,26 @@ describe('OpenZCC web UI', () => {
     await context.close();
   });
 
+  test('field errors in a problem+json answer are shown next to the fields, in Dutch', async () => {
+    // The client checks the same rules first, so here the server's 422 (its exact shape) is injected.
+    const unit = srv.region.units.find((u) => u.organization_id === srv.org.id && (u.type === 'ic' || u.type === 'ward'));
+    const { context, page } = await newUser('e2e-coord');
+    await page.route('**/api/v1/units/*/capacity', (route) => route.fulfill({
+      status: 422, contentType: 'application/problem+json',
+      body: JSON.stringify({ type: 'https://openzcc.nl/problems/invalid', title: 'Invalid input', status: 422,
+        detail: 'the capacity report breaks the rules', instance: `/api/v1/units/${unit.id}/capacity`,
+        errors: [{ field: 'beds.occupied', message: 'must not exceed total' }, { field: 'beds.available', message: 'must not exceed staffed' }] }),
+    }));
+    await page.goto(`${srv.base}/#/invoer/${encodeURIComponent(unit.id)}`);
+    for (const [f, v] of [['total', '10'], ['staffed', '8'], ['occupied', '5'], ['available', '3']]) await page.fill(`#f-beds-${f}`, v);
+    await page.click('[data-testid=capacity-form] button[type=submit]');
+    const occ = page.locator('.field-error[data-field="beds.occupied"]');
+    await occ.waitFor();
+    assert.match(await occ.textContent(), /Mag niet groter zijn dan totaal/);
+    assert.match(await page.locator('.field-error[data-field="beds.available"]').textContent(), /Mag niet groter zijn dan bemand/);
+    await context.close();
+  });
+
   test('language toggle switches to English and back, and is remembered', async () => {
     const { context, page } = await newUser('e2e-viewer');
     await page.click('[data-testid=lang-toggle]');

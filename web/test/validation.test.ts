@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { emptyForm, formFields, mapProblem, parseCount, validateCapacity, type CapacityForm } from '../src/lib/validation';
+import { emptyForm, formFields, localizeServerMessage, mapProblem, parseCount, validateCapacity, type CapacityForm } from '../src/lib/validation';
 import { translate } from '../src/i18n';
 
 function form(beds?: Partial<CapacityForm['beds']>, ed?: Partial<CapacityForm['ed']>, rest: Partial<CapacityForm> = {}): CapacityForm {
@@ -112,5 +112,19 @@ describe('mapProblem', () => {
     expect(formFields('hap')).not.toContain('beds.total');
     expect(formFields('hap')).toContain('ed.waiting');
     expect(formFields('ic')).not.toContain('ed.status');
+  });
+});
+
+describe('localizeServerMessage', () => {
+  it('shows the server\'s known field messages in Dutch', () => {
+    const nl = (m: string) => { const k = localizeServerMessage(m); return k ? translate('nl', k.key, k.params) : m; };
+    expect(nl('must not exceed total')).toBe('Mag niet groter zijn dan totaal.');
+    expect(nl('must not exceed staffed')).toBe('Mag niet groter zijn dan bemand.');
+    expect(nl('must be at most 200')).toBe('Te groot (maximaal 200).');
+    expect(nl('must be 0 or more')).toBe('Mag niet negatief zijn.');
+    expect(nl('must be an integer, not a string')).toBe('Vul een geheel getal in (0 of meer).');
+    expect(nl('is required')).toBe('Verplicht veld.');
+    expect(nl('must not be more than 5 minutes in the future')).toBe('Peilmoment mag niet meer dan 5 minuten in de toekomst liggen.');
+    expect(nl('something new')).toBe('something new');
   });
 });

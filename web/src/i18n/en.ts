@@ -200,6 +200,8 @@ export const en: Record<MessageKey, string> = {
   'err.statusRequired': 'Choose a status.',
   'err.dateInvalid': 'Invalid date/time.',
   'err.dateFuture': 'As-of time must not be more than 5 minutes in the future.',
+  'srv.notExceedTotal': 'Must not exceed total.',
+  'srv.notExceedStaffed': 'Must not exceed staffed.',
   'err.noteLong': 'Note is too long (at most {max} bytes).',
 
   'wall.title': 'Acute-care capacity',

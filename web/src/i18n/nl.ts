@@ -198,6 +198,8 @@ export const nl = {
   'err.statusRequired': 'Kies een status.',
   'err.dateInvalid': 'Ongeldige datum/tijd.',
   'err.dateFuture': 'Peilmoment mag niet meer dan 5 minuten in de toekomst liggen.',
+  'srv.notExceedTotal': 'Mag niet groter zijn dan totaal.',
+  'srv.notExceedStaffed': 'Mag niet groter zijn dan bemand.',
   'err.noteLong': 'Notitie is te lang (maximaal {max} bytes).',
 
   'wall.title': 'Capaciteit acute zorg',

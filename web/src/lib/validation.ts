@@ -150,3 +150,21 @@ export function formFromCurrent(beds: { total: number; staffed: number; occupied
   }
   return f;
 }
+
+/**
+ * The server's field messages are English; known ones are shown in the user's language via the
+ * dictionary, unknown ones as sent.
+ */
+export function localizeServerMessage(message: string): Msg | null {
+  const m = message.trim();
+  let r: RegExpMatchArray | null;
+  if (m === 'must not exceed total') return { key: 'srv.notExceedTotal' };
+  if (m === 'must not exceed staffed') return { key: 'srv.notExceedStaffed' };
+  if (m === 'must be 0 or more') return { key: 'err.negative' };
+  if (m === 'is required') return { key: 'err.required' };
+  if (/^must be an integer/.test(m)) return { key: 'err.integer' };
+  if ((r = m.match(/^must be at most (\d+)$/))) return { key: 'err.tooLarge', params: { max: Number(r[1]) } };
+  if (/more than 5 minutes in the future/.test(m)) return { key: 'err.dateFuture' };
+  if ((r = m.match(/^must be at most (\d+) bytes$/))) return { key: 'err.noteLong', params: { max: Number(r[1]) } };
+  return null;
+}

@@ -3,7 +3,7 @@ import { useI18n } from '../i18n';
 import { useNow, useRegionData } from '../data';
 import { api, ApiError } from '../api';
 import { canEditUnit, hasBeds, hasEd } from '../lib/units';
-import { BED_FIELDS, formFields, formFromCurrent, mapProblem, validateCapacity, type CapacityForm, type FieldErrors } from '../lib/validation';
+import { BED_FIELDS, formFields, formFromCurrent, localizeServerMessage, mapProblem, validateCapacity, type CapacityForm, type FieldErrors } from '../lib/validation';
 import { formatAge, ageSeconds, formatClock, isStale } from '../lib/age';
 import { sortUnits } from '../lib/filters';
 import { AgeCell, EdBadge, typeLabel } from '../components/Status';
@@ -80,7 +80,13 @@ function CapacityFormView({ row }: { row: SnapshotUnit }) {
 
   useEffect(() => { setSaved(null); }, [row.unit_id]);
 
-  const msg = (f: string): string | undefined => (errors[f] ? t(errors[f].key, errors[f].params) : serverErrors[f]);
+  const msg = (f: string): string | undefined => {
+    if (errors[f]) return t(errors[f].key, errors[f].params);
+    const raw = serverErrors[f];
+    if (raw == null) return undefined;
+    const known = localizeServerMessage(raw);
+    return known ? t(known.key, known.params) : raw;
+  };
   const setBeds = (k: (typeof BED_FIELDS)[number], v: string) => setForm((f) => ({ ...f, beds: { ...f.beds, [k]: v } }));
   const setEd = (k: keyof CapacityForm['ed'], v: string) => setForm((f) => ({ ...f, ed: { ...f.ed, [k]: v } }));
 
