@@ -1,7 +1,7 @@
 // Browser tests of the web UI against the real server (node --test, playwright-core, Debian Chromium).
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from './server.mjs';
+import { startServer, apiLogin } from './server.mjs';
 import { launch } from '../dev/chromium.mjs';
 
 let srv;
@@ -181,6 +181,32 @@ describe('OpenZCC web UI', () => {
       const n = await page.locator('tr.unit-row').count();
       return n > 0 && n === srv.region.units.filter((u) => u.organization_id === org.id).length;
     }, 'filtered rows');
+    await context.close();
+  });
+
+  test('find beds: the nearest unit with free beds of the type comes first, counted until N', async () => {
+    // Two units of one type get free beds through the API; the search starts at the location of the first.
+    const byType = new Map();
+    for (const u of srv.region.units) if (u.type === 'ic') byType.set(u.location_id, u);
+    const [near, far] = [...byType.values()];
+    const cookie = await apiLogin(srv.base, 'e2e-coord', srv.password);
+    for (const [u, free] of [[near, 2], [far, 5]]) {
+      const res = await fetch(`${srv.base}/api/v1/units/${encodeURIComponent(u.id)}/capacity`, {
+        method: 'PUT', headers: { Cookie: cookie, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ beds: { total: 12, staffed: 10, occupied: 10 - free, available: free } }),
+      });
+      assert.equal(res.status, 200, await res.text());
+    }
+    const { context, page } = await newUser('e2e-viewer');
+    await page.goto(`${srv.base}/#/bedden`);
+    await page.selectOption('#beds-type', 'ic');
+    await page.selectOption('#beds-place', `loc:${near.location_id}`);
+    await page.fill('#beds-n', '4');
+    const rows = page.locator('[data-testid=beds-table] tbody tr');
+    await eventually(async () => (await rows.count()) >= 2, 'two hits');
+    assert.equal(await rows.nth(0).getAttribute('data-unit'), near.id);
+    assert.match(await rows.nth(0).innerText(), /0,0 km/);
+    assert.match(await page.locator('[data-testid=beds-result]').innerText(), /vrije bedden gevonden/);
     await context.close();
   });
 
