@@ -1,0 +1,70 @@
+// Helpers shared by the libFuzzer targets: a hard failure that libFuzzer
+// records as a crash, and the invariants every parser's error must keep.
+#pragma once
+
+#include <cstdio>
+#include <cstdlib>
+#include <nlohmann/json.hpp>
+#include <string_view>
+
+#include "api/problem.h"
+#include "core/status.h"
+
+namespace ozcc::fuzz {
+
+// Aborts with a message when `cond` is false; libFuzzer saves the input.
+#define OZCC_FUZZ_CHECK(cond)                                                                 \
+  do {                                                                                        \
+    if (!(cond)) {                                                                            \
+      std::fprintf(stderr, "fuzz invariant failed: %s (%s:%d)\n", #cond, __FILE__, __LINE__); \
+      std::abort();                                                                           \
+    }                                                                                         \
+  } while (0)
+
+// Strict UTF-8 (no overlongs, surrogates or code points past U+10FFFF).
+inline bool ValidUtf8(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    size_t n = 0;
+    std::uint32_t cp = 0;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    } else if (c >= 0xC2 && c <= 0xDF) {
+      n = 1, cp = c & 0x1F;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      n = 2, cp = c & 0x0F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      n = 3, cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + n >= s.size()) return false;
+    for (size_t k = 1; k <= n; ++k) {
+      const auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+      return false;
+    }
+    i += n + 1;
+  }
+  return true;
+}
+
+// A failed parse must be a client error that renders as problem+json: a 4xx
+// code, a message, and a body that is valid JSON again.
+inline void CheckClientError(const Status& st) {
+  OZCC_FUZZ_CHECK(!st.ok());
+  const int http = api::HttpStatusFor(st.code());
+  OZCC_FUZZ_CHECK(http >= 400 && http < 500);
+  OZCC_FUZZ_CHECK(!st.message().empty());
+  for (const FieldError& e : st.errors()) OZCC_FUZZ_CHECK(!e.message.empty());
+  const http::Response r = api::Problem(st, "/fuzz");
+  OZCC_FUZZ_CHECK(r.status == http);
+  OZCC_FUZZ_CHECK(nlohmann::json::accept(r.body));
+}
+
+}  // namespace ozcc::fuzz
