@@ -168,6 +168,47 @@ TEST_F(HttpServerTest, PipelinedRequestsAreAnsweredInOrder) {
   EXPECT_LT(first, second);
 }
 
+TEST_F(HttpServerTest, IdleKeepAliveIsClosedAndClientReconnects) {
+  options_.idle_timeout_s = 1;
+  StartServer();
+  TestClient c(server_->port());
+  EXPECT_EQ(c.Request("GET", "/hello").status, 200);
+  for (int i = 0; i < 500 && server_->stats().open_connections.load() > 0; ++i) std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(server_->stats().open_connections.load(), 0u);
+  EXPECT_EQ(c.Request("GET", "/hello").status, 200);
+  EXPECT_EQ(c.connects(), 2);
+}
+
+TEST_F(HttpServerTest, ExpectContinueIsHonoured) {
+  StartServer();
+  namespace net = boost::asio;
+  net::io_context ioc;
+  net::ip::tcp::socket s(ioc);
+  s.connect({net::ip::make_address("127.0.0.1"), server_->port()});
+  // The client waits for "100 Continue" before it sends the body.
+  net::write(s, net::buffer(std::string("PUT /echo/7 HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n"
+                                        "Expect: 100-continue\r\nConnection: close\r\n\r\n")));
+  std::string interim(25, '\0');
+  net::read(s, net::buffer(interim));
+  EXPECT_EQ(interim, "HTTP/1.1 100 Continue\r\n\r\n");
+  net::write(s, net::buffer(std::string("abc")));
+  std::string rest;
+  boost::system::error_code ec;
+  net::read(s, net::dynamic_buffer(rest), ec);  // until the server closes
+  EXPECT_EQ(rest.rfind("HTTP/1.1 201", 0), 0u) << rest;
+  EXPECT_NE(rest.find("PUT 7 - abc"), std::string::npos);
+}
+
+TEST_F(HttpServerTest, StartFailsOnBusyPort) {
+  StartServer();
+  ServerOptions o = options_;
+  o.port = server_->port();
+  Server second(o, router_);
+  Status st = second.Start();
+  EXPECT_FALSE(st.ok());
+  EXPECT_NE(st.message().find(std::to_string(o.port)), std::string::npos) << st.message();
+}
+
 TEST_F(HttpServerTest, NotFoundAndMethodNotAllowedAreProblemJson) {
   StartServer();
   TestClient c(server_->port());
