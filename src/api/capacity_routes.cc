@@ -237,6 +237,28 @@ ReportSource SourceFor(const Principal& who, ReportSource fallback) {
 // Looks up, authorises and validates each input. Errors are collected with
 // the given field prefixes; a unit the principal may not write makes the
 // whole request 403.
+std::optional<http::Response> Replay(State& s, const http::Request& req, const Principal& who) {
+  std::string key = IdempotencyKey(req);
+  if (key.empty()) return std::nullopt;
+  if (key.size() > 200) {
+    return ProblemFor(
+        req, Status::Invalid("Idempotency-Key is too long", {{"Idempotency-Key", "must be at most 200 characters"}}));
+  }
+  auto prior = s.store.GetIdempotent(who.name, key);
+  if (!prior.ok()) return ProblemFor(req, prior.status());
+  if (!prior->has_value()) return std::nullopt;
+  const IdempotentResponse& r = **prior;
+  if (r.request_hash != RequestHash(req)) {
+    return ProblemFor(req, Status::Conflict("this Idempotency-Key was used for a different request"));
+  }
+  http::Response resp;
+  resp.status = r.status;
+  resp.Set("Content-Type", "application/json");
+  resp.Set("Idempotent-Replayed", "true");
+  resp.body = r.body;
+  return resp;
+}
+
 Checked Check(State& s, const http::Request& req, const Principal& who, std::vector<CapacityInput> inputs,
               const std::function<std::string(size_t)>& prefix_of) {
   Checked out;

@@ -57,8 +57,8 @@ struct Prepared {
 
 struct Checked {
   std::vector<Prepared> ok;
-  std::vector<FieldError> errors;   // with the caller's field prefixes
-  std::vector<size_t> bad_indexes;  // inputs with errors
+  std::vector<FieldError> errors;           // with the caller's field prefixes
+  std::vector<size_t> bad_indexes;          // inputs with errors
   std::optional<http::Response> forbidden;  // set: answer with it, nothing else counts
 };
 

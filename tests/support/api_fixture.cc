@@ -1,0 +1,133 @@
+#include "support/api_fixture.h"
+
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include "api/auth.h"
+#include "api/json/region_json.h"
+#include "support/external.h"
+
+namespace ozcc::test {
+
+namespace {
+
+RegionData LoadRegion(const std::string& name) {
+  std::ifstream in(SourceDir() / "data" / "regions" / name);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  auto data = api::ParseRegionJson(ss.str());
+  EXPECT_TRUE(data.ok()) << data.status().message();
+  return data.ok() ? *data : RegionData{};
+}
+
+AuditRecord SetupAudit(const std::string& object) {
+  AuditRecord a;
+  a.at = Now();
+  a.actor = "test";
+  a.role = "cli";
+  a.action = "setup";
+  a.object = object;
+  a.outcome = "ok";
+  return a;
+}
+
+}  // namespace
+
+void ApiFixture::SetUp() {
+  std::random_device rd;
+  dir_ = std::filesystem::temp_directory_path() / ("ozcc-it-" + std::to_string(rd()));
+  std::filesystem::create_directories(dir_);
+  auto store = OpenStore((dir_ / "test.db").string());
+  ASSERT_TRUE(store.ok()) << store.status().message();
+  store_ = std::move(*store);
+  zwn_ = LoadRegion("zwn.json");
+  ASSERT_TRUE(store_->ImportRegion(zwn_, SetupAudit("ZWN")).ok());
+  ASSERT_TRUE(store_->ImportRegion(LoadRegion("demo-small.json"), SetupAudit("DEMO2")).ok());
+  for (const auto& o : zwn_.organizations) {
+    if (o.type != OrgType::kHospital) continue;
+    if (own_org_.empty()) {
+      own_org_ = o.id;
+    } else if (other_org_.empty()) {
+      other_org_ = o.id;
+    }
+  }
+  const std::string hash = api::HashPassword(kPassword);
+  auto add = [&](const std::string& name, Role role, const std::string& org, const std::string& region) {
+    UserRecord u{name, hash, role, org, region, false};
+    ASSERT_TRUE(store_->CreateUser(u, SetupAudit(name)).ok()) << name;
+  };
+  add("admin", Role::kAdmin, "", "");
+  add("coordinator", Role::kRoazCoordinator, "", "ZWN");
+  add("manager", Role::kOrgCapacityManager, own_org_, "ZWN");
+  add("orguser", Role::kOrgUser, own_org_, "ZWN");
+  add("viewer", Role::kViewer, "", "ZWN");
+  add("demo2-coordinator", Role::kRoazCoordinator, "", "DEMO2");
+  feed_token_ = api::NewToken(api::kFeedPrefix);
+  ASSERT_TRUE(
+      store_->CreateFeedToken({api::TokenHash(feed_token_), "hix", own_org_, "ZWN", Now(), false}, SetupAudit("hix"))
+          .ok());
+
+  api::ApiOptions ao;
+  api_ = std::make_unique<api::Api>(*store_, ao);
+  router_ = std::make_unique<http::Router>();
+  api_->Register(*router_);
+  http::ServerOptions so;
+  so.port = 0;
+  so.worker_threads = 8;
+  so.access_log = false;
+  so.sse_heartbeat_s = 1;
+  server_ = std::make_unique<http::Server>(so, *router_);
+  ASSERT_TRUE(server_->Start().ok());
+  client_ = std::make_unique<TestClient>(server_->port());
+}
+
+void ApiFixture::TearDown() {
+  client_.reset();
+  if (api_) api_->Shutdown();
+  if (server_) server_->Stop(2);
+  server_.reset();
+  router_.reset();
+  api_.reset();
+  store_.reset();
+  std::error_code ec;
+  std::filesystem::remove_all(dir_, ec);
+}
+
+std::string ApiFixture::TokenFor(const std::string& username) {
+  if (username == "feed") return feed_token_;
+  auto it = tokens_.find(username);
+  if (it != tokens_.end()) return it->second;
+  auto resp = client_->Request("POST", "/api/v1/auth/login",
+                               nlohmann::json{{"username", username}, {"password", kPassword}}.dump(),
+                               {{"Content-Type", "application/json"}});
+  EXPECT_EQ(resp.status, 200) << resp.body;
+  std::string token = nlohmann::json::parse(resp.body).value("token", "");
+  tokens_[username] = token;
+  return token;
+}
+
+HttpResponse ApiFixture::Call(const std::string& user, const std::string& method, const std::string& target,
+                              const std::string& body, std::vector<std::pair<std::string, std::string>> headers) {
+  if (!user.empty()) headers.emplace_back("Authorization", "Bearer " + TokenFor(user));
+  bool has_type = false;
+  for (const auto& h : headers) has_type |= h.first == "Content-Type";
+  if (!body.empty() && !has_type) headers.emplace_back("Content-Type", "application/json");
+  return client_->Request(method, target, body, headers);
+}
+
+std::int64_t ApiFixture::Version(const std::string& region) {
+  auto v = store_->DataVersion(region);
+  EXPECT_TRUE(v.ok());
+  return v.ok() ? *v : -1;
+}
+
+std::string ApiFixture::UnitOf(const std::string& org, UnitType type) {
+  for (const auto& u : zwn_.units) {
+    if (u.organization_id == org && u.type == type) return u.id;
+  }
+  ADD_FAILURE() << "no unit of type " << ToString(type) << " in " << org;
+  return "";
+}
+
+}  // namespace ozcc::test

@@ -1,0 +1,50 @@
+// A real OpenZCC server for integration tests: a SQLite file store in a temp
+// directory, the ZWN and DEMO2 regions imported, one user per role, a feed
+// token, the Api on a Beast server on a free loopback port.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "api/api.h"
+#include "http/server.h"
+#include "store/store.h"
+#include "support/http_client.h"
+
+namespace ozcc::test {
+
+inline constexpr const char* kPassword = "correct-horse-battery";
+
+class ApiFixture : public ::testing::Test {
+ protected:
+  void SetUp() override;
+  void TearDown() override;
+
+  // Signs in (once per user) and returns the session token.
+  std::string TokenFor(const std::string& username);
+  // Request with Bearer token of `username` ("" = anonymous, "feed" = feed token).
+  HttpResponse Call(const std::string& user, const std::string& method, const std::string& target,
+                    const std::string& body = "", std::vector<std::pair<std::string, std::string>> headers = {});
+  std::int64_t Version(const std::string& region = "ZWN");
+  // A unit id of the given type in the given organisation.
+  std::string UnitOf(const std::string& org, UnitType type);
+
+  std::filesystem::path dir_;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<api::Api> api_;
+  std::unique_ptr<http::Router> router_;
+  std::unique_ptr<http::Server> server_;
+  std::unique_ptr<TestClient> client_;
+  std::string own_org_;    // the org of the org-* users and the feed token
+  std::string other_org_;  // another hospital in ZWN
+  std::string feed_token_;
+  std::map<std::string, std::string> tokens_;
+  RegionData zwn_;
+};
+
+}  // namespace ozcc::test
