@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -13,6 +14,7 @@
 #include "api/api.h"
 #include "api/auth.h"
 #include "api/json/region_json.h"
+#include "app/demo_accounts.h"
 #include "app/demo_feed.h"
 #include "core/validate.h"
 #include "http/server.h"
@@ -139,7 +141,12 @@ int Serve(ServeConfig cfg) {
 
   if (auto st = server.Start(); !st.ok()) return FailStatus("cannot listen on " + cfg.listen, st);
   std::unique_ptr<DemoFeed> demo;
+  std::string demo_accounts;
   if (cfg.demo) {
+    auto dir = std::filesystem::path(cfg.db).parent_path();
+    auto accounts = EnsureDemoAccounts(**store, dir.empty() ? std::filesystem::path(".") : dir);
+    if (!accounts.ok()) return FailStatus("demo accounts", accounts.status());
+    demo_accounts = *accounts;
     demo = std::make_unique<DemoFeed>(**store, api, DemoFeedOptions{});
     if (auto st = demo->Start(); !st.ok()) return FailStatus("demo feed", st);
   }
@@ -147,7 +154,7 @@ int Serve(ServeConfig cfg) {
                     std::to_string(server.port());
   spdlog::info("openzcc serving on {} (store {}, {} workers){}", url, cfg.db, so.worker_threads,
                cfg.web.empty() ? ", no web UI" : ", UI from " + cfg.web);
-  std::cout << "OpenZCC is up: " << url << "/  (health: " << url << "/healthz)" << std::endl;
+  std::cout << "OpenZCC is up: " << url << "/  (health: " << url << "/healthz)\n" << demo_accounts << std::flush;
 
   int sig = 0;
   sigwait(&signals, &sig);
