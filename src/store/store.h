@@ -50,9 +50,9 @@ struct FeedTokenRecord {
 struct CapacityWrite {
   std::vector<CapacityReport> reports;  // version and received_at are assigned by the store
   std::vector<AuditRecord> audit;
-  std::string idempotency_key;   // empty: none
-  std::string idempotency_scope; // principal name; keys are per principal
-  std::string request_hash;      // hash of method+path+body, to detect key reuse
+  std::string idempotency_key;    // empty: none
+  std::string idempotency_scope;  // principal name; keys are per principal
+  std::string request_hash;       // hash of method+path+body, to detect key reuse
   // Called inside the transaction with the stored reports (versions set);
   // returns the response body to remember for the idempotency key.
   std::function<std::string(const std::vector<CapacityReport>&)> response_for_key;
@@ -102,12 +102,11 @@ class Store {
                                                             size_t limit) = 0;
   // The region's current data version (0 when nothing was written).
   virtual Result<std::int64_t> DataVersion(const std::string& region_id) = 0;
-  virtual Result<std::optional<IdempotentResponse>> GetIdempotent(const std::string& scope,
-                                                                   const std::string& key) = 0;
+  virtual Result<std::optional<IdempotentResponse>> GetIdempotent(const std::string& scope, const std::string& key) = 0;
 
   // --- users, sessions, feed tokens --------------------------------------
   virtual Status CreateUser(const UserRecord& user, const AuditRecord& audit) = 0;  // kConflict if taken
-  virtual Result<UserRecord> GetUser(const std::string& username) = 0;             // kNotFound
+  virtual Result<UserRecord> GetUser(const std::string& username) = 0;              // kNotFound
   virtual Status CreateSession(const SessionRecord& session) = 0;
   virtual Result<SessionRecord> GetSession(const std::string& token_hash) = 0;  // kNotFound (expired ones too)
   virtual Status DeleteSession(const std::string& token_hash) = 0;

@@ -2,11 +2,11 @@
 // <source>/../shared/external. Tests that need it call SkipIfNoExternal().
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <string>
-
-#include <gtest/gtest.h>
 
 namespace ozcc::test {
 
@@ -20,10 +20,10 @@ inline std::filesystem::path SourceDir() { return OZCC_SOURCE_DIR; }
 }  // namespace ozcc::test
 
 // Skips the current test, saying so, when the external data is absent.
-#define OZCC_SKIP_IF_NO_EXTERNAL()                                                              \
-  do {                                                                                          \
-    if (!std::filesystem::exists(::ozcc::test::ExternalDir() / "MANIFEST.md")) {                \
-      GTEST_SKIP() << "external test data not found at " << ::ozcc::test::ExternalDir()         \
-                   << " (set OZCC_EXTERNAL_DIR); skipping";                                      \
-    }                                                                                           \
+#define OZCC_SKIP_IF_NO_EXTERNAL()                                                      \
+  do {                                                                                  \
+    if (!std::filesystem::exists(::ozcc::test::ExternalDir() / "MANIFEST.md")) {        \
+      GTEST_SKIP() << "external test data not found at " << ::ozcc::test::ExternalDir() \
+                   << " (set OZCC_EXTERNAL_DIR); skipping";                             \
+    }                                                                                   \
   } while (0)
