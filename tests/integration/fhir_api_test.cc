@@ -1,0 +1,509 @@
+// The FHIR R4 endpoints end to end: a real server on a free port, real HTTP,
+// a real SQLite file. Reads (metadata, Organization, Location, MeasureReport
+// export) and SANER MeasureReport import, with the organisation scope of feed
+// tokens and every kind of bad input; a refused POST must leave the store
+// unchanged. Every FHIR resource the server answers with is collected and, at
+// the end of each test, validated against the official R4 JSON schema with
+// tests/fhir/validate_fhir.py (as tests/unit/fhir_test.cc does).
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "core/time.h"
+#include "support/api_fixture.h"
+#include "support/external.h"
+
+namespace ozcc::test {
+namespace {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+const std::string kBeds = R"({"beds":{"total":20,"staffed":18,"occupied":15,"available":3},"note":"test"})";
+
+std::string ReadFile(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// The issue of an OperationOutcome whose expression names `path`, or null.
+json IssueFor(const json& oo, const std::string& path) {
+  for (const auto& issue : oo.value("issue", json::array())) {
+    for (const auto& e : issue.value("expression", json::array())) {
+      if (e == path) return issue;
+    }
+  }
+  return nullptr;
+}
+
+// The population of a MeasureReport group with this code.
+json* PopulationOf(json& group, const std::string& code) {
+  for (auto& p : group["population"]) {
+    for (const auto& c : p["code"]["coding"]) {
+      if (c.value("code", "") == code) return &p;
+    }
+  }
+  return nullptr;
+}
+
+class FhirApiTest : public ApiFixture {
+ protected:
+  void TearDown() override {
+    ValidateReturnedResources();
+    ApiFixture::TearDown();
+  }
+
+  // A FHIR request: checks the media type, parses the body and keeps it for
+  // the schema check at the end of the test.
+  json Fhir(const std::string& user, const std::string& method, const std::string& target, const std::string& body,
+            int* status, std::vector<std::pair<std::string, std::string>> headers = {}) {
+    HttpResponse r = Call(user, method, target, body, std::move(headers));
+    *status = r.status;
+    const std::string ctype = r.Header("content-type").value_or("");
+    EXPECT_EQ(ctype.rfind("application/fhir+json", 0), 0u)
+        << method << " " << target << " → " << r.status << " Content-Type " << ctype << "\n"
+        << r.body;
+    json j = json::parse(r.body, nullptr, false);
+    EXPECT_FALSE(j.is_discarded()) << method << " " << target << " → not JSON: " << r.body;
+    if (j.is_discarded()) return nullptr;
+    returned_.push_back(j);
+    return j;
+  }
+
+  json Get(const std::string& user, const std::string& target, int expect_status) {
+    int status = 0;
+    json j = Fhir(user, "GET", target, "", &status);
+    EXPECT_EQ(status, expect_status) << "GET " << target << "\n" << j.dump(1);
+    return j;
+  }
+
+  // POSTs a MeasureReport (as FHIR clients do, with application/fhir+json).
+  json Post(const std::string& user, const std::string& body, int* status) {
+    return Fhir(user, "POST", "/fhir/MeasureReport", body, status, {{"Content-Type", "application/fhir+json"}});
+  }
+
+  // An OperationOutcome with at least one issue of this severity.
+  static ::testing::AssertionResult IsOutcome(const json& j, const std::string& severity = "error") {
+    if (!j.is_object() || j.value("resourceType", "") != "OperationOutcome") {
+      return ::testing::AssertionFailure() << "not an OperationOutcome: " << j.dump(1);
+    }
+    for (const auto& i : j.value("issue", json::array())) {
+      if (i.value("severity", "") == severity) return ::testing::AssertionSuccess();
+    }
+    return ::testing::AssertionFailure() << "no issue of severity " << severity << ": " << j.dump(1);
+  }
+
+  // PUTs kBeds for `unit` as the manager (own org) and exports it as FHIR.
+  json ExportedReport(const std::string& unit) {
+    auto put = Call("manager", "PUT", "/api/v1/units/" + unit + "/capacity", kBeds);
+    EXPECT_EQ(put.status, 200) << put.body;
+    json bundle = Get("viewer", "/fhir/MeasureReport?subject=Location/" + unit, 200);
+    EXPECT_EQ(bundle.value("resourceType", ""), "Bundle");
+    EXPECT_EQ(bundle.value("type", ""), "searchset");
+    EXPECT_EQ(bundle.value("entry", json::array()).size(), 1u) << bundle.dump(1);
+    if (bundle.value("entry", json::array()).size() != 1) return nullptr;
+    return bundle["entry"][0]["resource"];
+  }
+
+  json SnapshotRow(const std::string& unit) {
+    auto snap = Call("viewer", "GET", "/api/v1/capacity/snapshot?region=ZWN");
+    EXPECT_EQ(snap.status, 200);
+    const json body = json::parse(snap.body);
+    for (const auto& u : body["units"]) {
+      if (u["unit_id"] == unit) return u;
+    }
+    ADD_FAILURE() << "unit " << unit << " not in the snapshot";
+    return nullptr;
+  }
+
+  json History(const std::string& unit) {
+    auto hist = Call("viewer", "GET", "/api/v1/units/" + unit + "/capacity/history");
+    EXPECT_EQ(hist.status, 200) << hist.body;
+    return json::parse(hist.body)["points"];
+  }
+
+  // Every resource collected so far against the official R4 JSON schema.
+  void ValidateReturnedResources() {
+    if (returned_.empty()) return;
+    const fs::path schema = ExternalDir() / "fhir-r4" / "fhir.schema.json";
+    if (!fs::exists(schema)) {
+      std::cout << "[ note ] " << schema << " not found; " << returned_.size() << " resources not schema-checked\n";
+      return;
+    }
+    const fs::path script = SourceDir() / "tests" / "fhir" / "validate_fhir.py";
+    ASSERT_EQ(std::system("/usr/bin/python3 -c 'import jsonschema' 2>/dev/null"), 0)
+        << "needs Debian's python3-jsonschema (scripts/install-deps.sh)";
+    static std::atomic<int> counter{0};
+    const fs::path dir =
+        fs::temp_directory_path() / ("ozcc-fhir-api-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+    fs::create_directories(dir);
+    std::string cmd = "/usr/bin/python3 '" + script.string() + "' '" + schema.string() + "'";
+    for (size_t i = 0; i < returned_.size(); ++i) {
+      const fs::path p = dir / (std::to_string(i) + "-" + returned_[i].value("resourceType", "x") + ".json");
+      std::ofstream(p) << returned_[i].dump(1);
+      cmd += " '" + p.string() + "'";
+    }
+    const fs::path log = dir / "validate.log";
+    cmd += " > '" + log.string() + "' 2>&1";
+    const int rc = std::system(cmd.c_str());
+    EXPECT_EQ(rc, 0) << returned_.size() << " resources, problems:\n"
+                     << ReadFile(log) << "(files kept in " << dir << ")";
+    if (rc == 0) fs::remove_all(dir);
+  }
+
+  std::vector<json> returned_;
+};
+
+// ---------------------------------------------------------------- reads
+
+TEST_F(FhirApiTest, MetadataIsAnR4CapabilityStatement) {
+  json cs = Get("", "/fhir/metadata", 200);  // no sign-in needed
+  EXPECT_EQ(cs["resourceType"], "CapabilityStatement");
+  EXPECT_EQ(cs["fhirVersion"], "4.0.1");
+  EXPECT_EQ(cs["kind"], "instance");
+  EXPECT_EQ(cs["status"], "active");
+  std::set<std::string> types;
+  for (const auto& rest : cs.value("rest", json::array())) {
+    EXPECT_EQ(rest["mode"], "server");
+    for (const auto& r : rest.value("resource", json::array())) types.insert(r.value("type", ""));
+  }
+  for (const char* t : {"Organization", "Location", "MeasureReport"}) EXPECT_TRUE(types.count(t)) << t;
+}
+
+TEST_F(FhirApiTest, OrganizationsOfTheViewersRegion) {
+  json bundle = Get("viewer", "/fhir/Organization", 200);
+  EXPECT_EQ(bundle["resourceType"], "Bundle");
+  EXPECT_EQ(bundle["type"], "searchset");
+  EXPECT_EQ(bundle["total"], zwn_.organizations.size());
+  std::set<std::string> got, want;
+  for (const auto& e : bundle["entry"]) {
+    EXPECT_EQ(e["resource"]["resourceType"], "Organization");
+    const std::string id = e["resource"]["id"];
+    got.insert(id);
+    EXPECT_NE(e["fullUrl"].get<std::string>().find("/fhir/Organization/" + id), std::string::npos) << e.dump();
+  }
+  for (const auto& o : zwn_.organizations) want.insert(o.id);
+  EXPECT_EQ(got, want) << "all ZWN organisations and nothing from DEMO2";
+
+  json org = Get("viewer", "/fhir/Organization/" + own_org_, 200);
+  EXPECT_EQ(org["resourceType"], "Organization");
+  EXPECT_EQ(org["id"], own_org_);
+  for (const auto& o : zwn_.organizations) {
+    if (o.id == own_org_) {
+      EXPECT_EQ(org["name"], o.name);
+    }
+  }
+
+  json missing = Get("viewer", "/fhir/Organization/no-such-org", 404);
+  EXPECT_TRUE(IsOutcome(missing));
+  EXPECT_EQ(missing["issue"][0]["code"], "not-found");
+}
+
+TEST_F(FhirApiTest, SiteAndUnitLocations) {
+  json bundle = Get("viewer", "/fhir/Location", 200);
+  EXPECT_EQ(bundle["type"], "searchset");
+  EXPECT_EQ(bundle["total"], zwn_.locations.size() + zwn_.units.size());
+  EXPECT_EQ(bundle["entry"].size(), zwn_.locations.size() + zwn_.units.size());
+
+  const Location& site = zwn_.locations.front();
+  json s = Get("viewer", "/fhir/Location/" + site.id, 200);
+  EXPECT_EQ(s["resourceType"], "Location");
+  EXPECT_EQ(s["id"], site.id);
+  EXPECT_EQ(s["physicalType"]["coding"][0]["code"], "si");
+  EXPECT_EQ(s["managingOrganization"]["reference"], "Organization/" + site.organization_id);
+  EXPECT_DOUBLE_EQ(s["position"]["latitude"].get<double>(), site.lat);
+  EXPECT_DOUBLE_EQ(s["position"]["longitude"].get<double>(), site.lon);
+
+  const std::string ic = UnitOf(own_org_, UnitType::kIc);
+  std::string ic_site;
+  for (const auto& u : zwn_.units) {
+    if (u.id == ic) ic_site = u.location_id;
+  }
+  json u = Get("viewer", "/fhir/Location/" + ic, 200);
+  EXPECT_EQ(u["id"], ic);
+  EXPECT_EQ(u["partOf"]["reference"], "Location/" + ic_site);
+  EXPECT_EQ(u["physicalType"]["coding"][0]["code"], "wa");
+  bool icu = false;
+  for (const auto& t : u.value("type", json::array())) {
+    for (const auto& c : t["coding"]) icu = icu || c.value("code", "") == "ICU";
+  }
+  EXPECT_TRUE(icu) << u.dump(1);
+
+  json missing = Get("viewer", "/fhir/Location/no-such-place", 404);
+  EXPECT_TRUE(IsOutcome(missing));
+}
+
+TEST_F(FhirApiTest, ReadsNeedSignInAndTheRegion) {
+  for (const char* target :
+       {"/fhir/Organization", "/fhir/Organization/x", "/fhir/Location", "/fhir/Location/x", "/fhir/MeasureReport"}) {
+    json oo = Get("", target, 401);
+    EXPECT_TRUE(IsOutcome(oo)) << target;
+  }
+  int status = 0;
+  json post = Post("", R"({"resourceType":"MeasureReport"})", &status);
+  EXPECT_EQ(status, 401);
+  EXPECT_TRUE(IsOutcome(post));
+
+  // A DEMO2 coordinator may not read ZWN, and sees only DEMO2 by default.
+  for (const std::string& target :
+       std::vector<std::string>{"/fhir/Organization?region=ZWN", "/fhir/Location?region=ZWN",
+                                "/fhir/MeasureReport?region=ZWN", "/fhir/Organization/" + own_org_ + "?region=ZWN"}) {
+    json oo = Get("demo2-coordinator", target, 403);
+    EXPECT_TRUE(IsOutcome(oo)) << target;
+    EXPECT_EQ(oo["issue"][0]["code"], "forbidden") << target;
+  }
+  json own = Get("demo2-coordinator", "/fhir/Organization", 200);
+  for (const auto& e : own["entry"]) {
+    for (const auto& o : zwn_.organizations) EXPECT_NE(e["resource"]["id"], o.id);
+  }
+  Get("demo2-coordinator", "/fhir/Organization/" + own_org_, 404);  // not in its region
+}
+
+// ---------------------------------------------------------------- MeasureReport
+
+TEST_F(FhirApiTest, MeasureReportRoundTripAsFeedToken) {
+  const std::string unit = UnitOf(own_org_, UnitType::kIc);
+  json mr = ExportedReport(unit);
+  ASSERT_TRUE(mr.is_object());
+  EXPECT_EQ(mr["resourceType"], "MeasureReport");
+  EXPECT_EQ(mr["subject"]["reference"], "Location/" + unit);
+  EXPECT_EQ(mr["reporter"]["reference"], "Organization/" + own_org_);
+  json& beds = mr["group"][0];
+  ASSERT_NE(PopulationOf(beds, "numTotBeds"), nullptr) << mr.dump(1);
+  EXPECT_EQ((*PopulationOf(beds, "numTotBeds"))["count"], 20);
+  EXPECT_EQ((*PopulationOf(beds, "numICUBeds"))["count"], 18);
+  EXPECT_EQ((*PopulationOf(beds, "numICUBedsOcc"))["count"], 15);
+  EXPECT_EQ((*PopulationOf(beds, "numICUBedsAvail"))["count"], 3);
+
+  // New numbers, consistent: 24 beds, 22 staffed, 16 occupied, 6 free; a new as_of.
+  (*PopulationOf(beds, "numTotBeds"))["count"] = 24;
+  (*PopulationOf(beds, "numICUBeds"))["count"] = 22;
+  (*PopulationOf(beds, "numICUBedsOcc"))["count"] = 16;
+  (*PopulationOf(beds, "numICUBedsAvail"))["count"] = 6;
+  const std::string as_of = FormatRfc3339(Now());
+  mr["period"] = {{"start", as_of}, {"end", as_of}};
+  mr["date"] = as_of;
+  const std::int64_t before = Version();
+
+  int status = 0;
+  json oo = Post("feed", mr.dump(), &status);
+  ASSERT_EQ(status, 200) << oo.dump(1);
+  EXPECT_TRUE(IsOutcome(oo, "information"));
+  EXPECT_GT(Version(), before);
+
+  json row = SnapshotRow(unit);
+  EXPECT_EQ(row["beds"], (json{{"total", 24}, {"staffed", 22}, {"occupied", 16}, {"available", 6}})) << row.dump(1);
+  EXPECT_EQ(row["source"], "fhir") << "a SANER MeasureReport is stored with source fhir";
+  json points = History(unit);
+  ASSERT_EQ(points.size(), 2u) << points.dump(1);
+  EXPECT_EQ(points[0]["beds"]["total"], 20);
+  EXPECT_EQ(points[1]["beds"], (json{{"total", 24}, {"staffed", 22}, {"occupied", 16}, {"available", 6}}));
+
+  // The export now says the same.
+  json again = Get("viewer", "/fhir/MeasureReport?subject=Location/" + unit, 200);
+  ASSERT_EQ(again["entry"].size(), 1u);
+  EXPECT_EQ((*PopulationOf(again["entry"][0]["resource"]["group"][0], "numICUBedsAvail"))["count"], 6);
+}
+
+TEST_F(FhirApiTest, MeasureReportExportBundleCoversEveryReportedUnit) {
+  // SEH with ED state, IC, and a ward: a region export holds one report each.
+  const std::string seh = UnitOf(own_org_, UnitType::kSeh);
+  const std::string ic = UnitOf(own_org_, UnitType::kIc);
+  const std::string ward = UnitOf(own_org_, UnitType::kWard);
+  ASSERT_EQ(Call("manager", "PUT", "/api/v1/units/" + seh + "/capacity",
+                 R"({"beds":{"total":30,"staffed":28,"occupied":20,"available":8},)"
+                 R"("ed":{"status":"threatened","waiting":12,"in_treatment":20,"boarding":4,"crowding":135}})")
+                .status,
+            200);
+  ASSERT_EQ(Call("manager", "PUT", "/api/v1/units/" + ic + "/capacity", kBeds).status, 200);
+  ASSERT_EQ(Call("manager", "PUT", "/api/v1/units/" + ward + "/capacity", kBeds).status, 200);
+
+  json all = Get("viewer", "/fhir/MeasureReport", 200);
+  EXPECT_EQ(all["type"], "searchset");
+  std::set<std::string> subjects;
+  for (const auto& e : all["entry"]) subjects.insert(e["resource"]["subject"]["reference"]);
+  EXPECT_EQ(subjects, (std::set<std::string>{"Location/" + seh, "Location/" + ic, "Location/" + ward}));
+
+  // A site subject exports the reports of the units at that site.
+  std::string site;
+  for (const auto& u : zwn_.units) {
+    if (u.id == seh) site = u.location_id;
+  }
+  json at_site = Get("viewer", "/fhir/MeasureReport?subject=Location/" + site, 200);
+  EXPECT_GE(at_site["entry"].size(), 1u);
+  json by_org = Get("viewer", "/fhir/MeasureReport?subject=Organization/" + own_org_, 200);
+  EXPECT_EQ(by_org["entry"].size(), 3u);
+  json none = Get("viewer", "/fhir/MeasureReport?subject=Location/nowhere", 200);
+  EXPECT_EQ(none["total"], 0);
+
+  // The SEH's ED group round-trips through POST as the feed token.
+  json seh_mr;
+  for (const auto& e : all["entry"]) {
+    if (e["resource"]["subject"]["reference"] == "Location/" + seh) seh_mr = e["resource"];
+  }
+  ASSERT_TRUE(seh_mr.is_object());
+  int status = 0;
+  json oo = Post("feed", seh_mr.dump(), &status);
+  EXPECT_EQ(status, 200) << oo.dump(1);
+  EXPECT_EQ(SnapshotRow(seh)["ed"]["crowding"], 135);
+}
+
+TEST_F(FhirApiTest, FeedTokenMayNotReportForAnotherOrganisation) {
+  const std::string mine = UnitOf(own_org_, UnitType::kIc);
+  const std::string theirs = UnitOf(other_org_, UnitType::kIc);
+  json mr = ExportedReport(mine);
+  ASSERT_TRUE(mr.is_object());
+  mr["subject"]["reference"] = "Location/" + theirs;
+  mr["reporter"]["reference"] = "Organization/" + other_org_;
+  const std::int64_t before = Version();
+  const json snap_before = SnapshotRow(theirs);
+
+  int status = 0;
+  json oo = Post("feed", mr.dump(), &status);
+  EXPECT_EQ(status, 403) << oo.dump(1);
+  EXPECT_TRUE(IsOutcome(oo));
+  EXPECT_EQ(oo["issue"][0]["code"], "forbidden");
+  EXPECT_EQ(Version(), before) << "nothing stored";
+  EXPECT_EQ(SnapshotRow(theirs), snap_before);
+  EXPECT_TRUE(History(theirs).empty());
+
+  // The other organisation as a whole: also refused.
+  mr["subject"]["reference"] = "Organization/" + other_org_;
+  oo = Post("feed", mr.dump(), &status);
+  EXPECT_EQ(status, 403) << oo.dump(1);
+  EXPECT_TRUE(IsOutcome(oo));
+  EXPECT_EQ(Version(), before);
+
+  // A viewer may not write at all.
+  mr["subject"]["reference"] = "Location/" + mine;
+  oo = Post("viewer", mr.dump(), &status);
+  EXPECT_EQ(status, 403) << oo.dump(1);
+  EXPECT_TRUE(IsOutcome(oo));
+  EXPECT_EQ(Version(), before);
+}
+
+TEST_F(FhirApiTest, InvalidMeasureReportsAreRefusedWithPaths) {
+  const std::string unit = UnitOf(own_org_, UnitType::kIc);
+  const json good = ExportedReport(unit);
+  ASSERT_TRUE(good.is_object());
+  // Exported populations: [0] numTotBeds, [1] numICUBeds, [2] numICUBedsOcc, [3] numICUBedsAvail.
+  ASSERT_EQ(good["group"][0]["population"][1]["code"]["coding"][0]["code"], "numICUBeds");
+  const std::int64_t before = Version();
+
+  struct Case {
+    std::string name, body, path;  // path "" = no expression expected
+  };
+  std::vector<Case> cases;
+  cases.push_back({"not JSON", "{\"resourceType\": \"MeasureReport\", ", ""});
+  cases.push_back({"a JSON array", "[]", ""});
+  cases.push_back({"resourceType Patient", R"({"resourceType":"Patient","id":"p1"})", "resourceType"});
+  json mr = good;
+  mr["status"] = "pending";
+  cases.push_back({"status pending", mr.dump(), "status"});
+  mr = good;
+  mr["subject"]["reference"] = "Location/nowhere";
+  cases.push_back({"unknown subject", mr.dump(), "subject.reference"});
+  mr = good;
+  mr["group"][0]["population"][2]["count"] = -1;
+  cases.push_back({"negative count", mr.dump(), "group[0].population[2].count"});
+  mr = good;
+  mr["group"][0]["population"][1]["count"] = 21;  // staffed 21 > total 20
+  cases.push_back({"staffed > total", mr.dump(), "group[0].population[1].count"});
+
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    int status = 0;
+    json oo = Post("feed", c.body, &status);
+    EXPECT_GE(status, 400);
+    EXPECT_LT(status, 500);
+    EXPECT_TRUE(IsOutcome(oo));
+    if (!c.path.empty()) {
+      json issue = IssueFor(oo, c.path);
+      EXPECT_TRUE(issue.is_object()) << "no issue with expression " << c.path << ": " << oo.dump(1);
+      if (issue.is_object()) {
+        EXPECT_EQ(issue["severity"], "error");
+        EXPECT_FALSE(issue.value("diagnostics", "").empty());
+      }
+    }
+    EXPECT_EQ(Version(), before) << "nothing stored";
+  }
+  EXPECT_EQ(History(unit).size(), 1u);
+}
+
+// A MeasureReport the domain rules refuse (as_of in the future) still names
+// the FHIR path, not our JSON field.
+TEST_F(FhirApiTest, DomainRuleErrorsNameTheFhirPath) {
+  const std::string unit = UnitOf(own_org_, UnitType::kIc);
+  json mr = ExportedReport(unit);
+  ASSERT_TRUE(mr.is_object());
+  mr["period"] = {{"start", "2999-01-01T00:00:00Z"}, {"end", "2999-01-01T00:00:00Z"}};
+  const std::int64_t before = Version();
+  int status = 0;
+  json oo = Post("feed", mr.dump(), &status);
+  EXPECT_EQ(status, 422) << oo.dump(1);
+  EXPECT_TRUE(IsOutcome(oo));
+  EXPECT_TRUE(IssueFor(oo, "period.end").is_object()) << oo.dump(1);
+  EXPECT_EQ(Version(), before);
+}
+
+// Every SANER IG example MeasureReport, posted as is: its subject is a US
+// location we do not know, so each is refused and says so.
+TEST_F(FhirApiTest, SanerIgExamplesWithUnknownSubjectsAreRefused) {
+  OZCC_SKIP_IF_NO_EXTERNAL();
+  const std::int64_t before = Version();
+  int files = 0;
+  for (const auto& entry : fs::directory_iterator(ExternalDir() / "saner" / "examples")) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind("MeasureReport-", 0) != 0 || entry.path().extension() != ".json") continue;
+    ++files;
+    SCOPED_TRACE(name);
+    const std::string body = ReadFile(entry.path());
+    const std::string subject = json::parse(body)["subject"]["reference"];
+    int status = 0;
+    json oo = Post("feed", body, &status);
+    EXPECT_EQ(status, 422) << oo.dump(1);
+    EXPECT_TRUE(IsOutcome(oo));
+    json issue = IssueFor(oo, "subject.reference");
+    ASSERT_TRUE(issue.is_object()) << oo.dump(1);
+    EXPECT_NE(issue.value("diagnostics", "").find("unknown subject " + subject), std::string::npos) << issue.dump();
+  }
+  EXPECT_GT(files, 100) << "expected the SANER IG examples";
+  EXPECT_EQ(Version(), before) << "nothing stored";
+  // Keep the schema check small: the outcomes are all alike.
+  if (returned_.size() > 5) returned_.resize(5);
+}
+
+TEST_F(FhirApiTest, IdempotentRepeatStoresOnce) {
+  const std::string unit = UnitOf(own_org_, UnitType::kIc);
+  json mr = ExportedReport(unit);
+  ASSERT_TRUE(mr.is_object());
+  (*PopulationOf(mr["group"][0], "numICUBedsOcc"))["count"] = 16;
+  (*PopulationOf(mr["group"][0], "numICUBedsAvail"))["count"] = 2;
+  const std::string as_of = FormatRfc3339(Now());
+  mr["period"] = {{"start", as_of}, {"end", as_of}};
+  int status = 0;
+  json first = Fhir("feed", "POST", "/fhir/MeasureReport", mr.dump(), &status,
+                    {{"Content-Type", "application/fhir+json"}, {"Idempotency-Key", "fhir-1"}});
+  ASSERT_EQ(status, 200) << first.dump(1);
+  const std::int64_t after_first = Version();
+  json second = Fhir("feed", "POST", "/fhir/MeasureReport", mr.dump(), &status,
+                     {{"Content-Type", "application/fhir+json"}, {"Idempotency-Key", "fhir-1"}});
+  EXPECT_EQ(status, 200) << second.dump(1);
+  EXPECT_EQ(second, first);
+  EXPECT_EQ(Version(), after_first);
+  EXPECT_EQ(History(unit).size(), 2u);
+}
+
+}  // namespace
+}  // namespace ozcc::test
