@@ -1,0 +1,194 @@
+#!/usr/bin/env bash
+# OpenZCC benchmarks. Each prints its figures and a ratio against a baseline
+# measured in the same run; nothing here asserts on time.
+#
+#   bench/run.sh BUILD_DIR            # full run (make bench): ~2 min
+#   bench/run.sh BUILD_DIR --smoke    # a few seconds each (make test)
+#
+# BUILD_DIR holds a Release openzcc and the helpers of bench/CMakeLists.txt
+# (-DOZCC_BENCH=ON). Needs wrk, nginx (nginx-light), curl, python3.
+#   1. snapshot: GET /api/v1/capacity/snapshot?region=ZWN (gzip) on openzcc vs
+#      nginx serving the same gzip bytes and headers as a static file
+#      (wrk -c64 -t2, two alternating rounds, best of each); ratio
+#      openzcc / nginx (goal >= 0.8).
+#   2. durable updates: PUT /api/v1/units/{id}/capacity round-robin over the
+#      172 ZWN units, 64 connections (wrk + put_capacity.lua), SQLite store;
+#      baseline: fsync'd single-row SQLite inserts/s without group commit on
+#      the same disk; ratio server / baseline (goal >= 5000 updates/s).
+#   3. SSE: write acknowledged -> event received at 1000 connected clients,
+#      p50/p99 (goal p99 < 50 ms); baseline: the same loop with 1 client.
+# Everything runs on 127.0.0.1 in a temp dir under BUILD_DIR (same disk as a
+# real store) that is removed at the end; every load is bounded in time.
+set -euo pipefail
+
+if [[ $# -lt 1 ]]; then
+  echo "usage: $0 BUILD_DIR [--smoke]" >&2
+  exit 2
+fi
+build=$(cd "$1" && pwd)
+mode=${2:-full}
+repo=$(cd "$(dirname "$0")/.." && pwd)
+openzcc=$build/openzcc
+sse_bin=$build/bench/ozcc_bench_sse
+base_bin=$build/bench/ozcc_bench_sqlite_baseline
+for f in "$openzcc" "$sse_bin" "$base_bin"; do
+  [[ -x $f ]] || { echo "bench: $f not built (configure with -DOZCC_BENCH=ON)" >&2; exit 2; }
+done
+for t in wrk nginx curl python3; do
+  command -v "$t" >/dev/null || { echo "bench: $t is not installed" >&2; exit 2; }
+done
+
+if [[ $mode == --smoke ]]; then
+  dur=2 base_secs=2 sse_clients=50 sse_updates=20 rounds=1
+else
+  dur=10 base_secs=5 sse_clients=1000 sse_updates=200 rounds=2
+fi
+
+tmp=$(mktemp -d "$build/bench-run.XXXXXX")
+server_pid="" nginx_pid=""
+cleanup() {
+  [[ -n $nginx_pid ]] && kill "$nginx_pid" 2>/dev/null && wait "$nginx_pid" 2>/dev/null
+  [[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+ulimit -n 16384 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+wait_http() {  # URL: up to 15 s
+  for _ in $(seq 150); do
+    curl -s -o /dev/null "$1" && return 0
+    sleep 0.1
+  done
+  echo "bench: $1 did not come up" >&2
+  return 1
+}
+ratio() { python3 -c "import sys; a,b=float(sys.argv[1]),float(sys.argv[2]); print(f'{a/b:.2f}' if b else 'n/a')" "$1" "$2"; }
+wrk_rps() { grep -o 'Requests/sec: *[0-9.]*' | awk '{print $2}'; }
+
+# --- server -------------------------------------------------------------------
+db=$tmp/bench.db
+pw=bench-password-1
+"$openzcc" region import "$repo/data/regions/zwn.json" --db "$db" >/dev/null
+echo "$pw" | "$openzcc" user add --username bench --role admin --password-stdin --db "$db" >/dev/null
+# Units and their types; the SSE writer's unit is the first SEH, its feed token is for that organisation.
+python3 - "$repo/data/regions/zwn.json" "$tmp" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+with open(sys.argv[2] + "/units.txt", "w") as f:
+    for u in d["units"]:
+        f.write(f"{u['id']} {u['type']}\n")
+seh = next(u for u in d["units"] if u["type"] == "seh")
+open(sys.argv[2] + "/sse_unit", "w").write(seh["id"])
+open(sys.argv[2] + "/sse_org", "w").write(seh["organization_id"])
+PY
+sse_unit=$(cat "$tmp/sse_unit")
+feed=$("$openzcc" token create --org "$(cat "$tmp/sse_org")" --name bench --db "$db" | tail -n1)
+port=$(free_port)
+"$openzcc" serve --db "$db" --listen "127.0.0.1:$port" --no-access-log >"$tmp/server.log" 2>&1 &
+server_pid=$!
+base=http://127.0.0.1:$port
+wait_http "$base/healthz"
+session=$(curl -sf -X POST "$base/api/v1/auth/login" -H 'Content-Type: application/json' \
+  -d "{\"username\":\"bench\",\"password\":\"$pw\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+echo "openzcc $(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo "?") on 127.0.0.1:$port, $(nproc) cores, mode ${mode#--}"
+
+# --- 1. snapshot vs nginx -------------------------------------------------------
+echo
+echo "== 1. GET /api/v1/capacity/snapshot?region=ZWN (gzip): openzcc vs nginx static file, wrk -c64 -t2 -d${dur}s"
+mkdir -p "$tmp/nginx/www"
+snap_url="$base/api/v1/capacity/snapshot?region=ZWN"
+curl -sf -D "$tmp/snap.headers" -o "$tmp/nginx/www/snapshot.gz" -H "Authorization: Bearer $session" \
+  -H 'Accept-Encoding: gzip' "$snap_url"
+grep -qi '^content-encoding: gzip' "$tmp/snap.headers" || { echo "bench: snapshot was not gzip" >&2; exit 1; }
+etag=$(grep -i '^etag:' "$tmp/snap.headers" | cut -d' ' -f2- | tr -d '\r')
+nport=$(free_port)
+chmod 755 "$tmp" "$tmp/nginx" "$tmp/nginx/www"
+chmod 644 "$tmp/nginx/www/snapshot.gz"
+{
+  [[ $EUID -eq 0 ]] && echo "user root;"
+  cat <<NGINX
+worker_processes 2;
+pid $tmp/nginx/nginx.pid;
+error_log $tmp/nginx/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $tmp/nginx/body;
+  proxy_temp_path $tmp/nginx/proxy;
+  fastcgi_temp_path $tmp/nginx/fastcgi;
+  uwsgi_temp_path $tmp/nginx/uwsgi;
+  scgi_temp_path $tmp/nginx/scgi;
+  keepalive_requests 1000000;
+  server {
+    listen 127.0.0.1:$nport;
+    location = /api/v1/capacity/snapshot {
+      types { }
+      default_type application/json;
+      etag off;
+      add_header ETag '$etag';
+      add_header Cache-Control "private, no-cache";
+      add_header Vary Accept-Encoding;
+      add_header Content-Encoding gzip;
+      alias $tmp/nginx/www/snapshot.gz;
+    }
+  }
+}
+NGINX
+} >"$tmp/nginx/nginx.conf"
+nginx -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" -g 'daemon off;' 2>"$tmp/nginx/stderr.log" &
+nginx_pid=$!
+nginx_url="http://127.0.0.1:$nport/api/v1/capacity/snapshot?region=ZWN"
+wait_http "$nginx_url"
+curl -sf -o "$tmp/nginx.body" -H 'Accept-Encoding: gzip' "$nginx_url"
+cmp -s "$tmp/nginx.body" "$tmp/nginx/www/snapshot.gz" || { echo "bench: nginx serves other bytes" >&2; exit 1; }
+echo "same bytes: $(stat -c %s "$tmp/nginx.body") gzip bytes, ETag $etag"
+# Alternating rounds, best of each: the box may be shared, and a burst of
+# foreign load during one run should not decide the ratio.
+snap_wrk() { wrk -c64 -t2 -d"${dur}s" -H "Authorization: Bearer $session" -H 'Accept-Encoding: gzip' "$1" | wrk_rps; }
+best() { python3 -c "import sys; print(max(float(x) for x in sys.argv[1:]))" "$@"; }
+ozcc_runs=() nginx_runs=()
+for _ in $(seq "$rounds"); do
+  ozcc_runs+=("$(snap_wrk "$snap_url")")
+  nginx_runs+=("$(snap_wrk "$nginx_url")")
+done
+echo "rounds: openzcc ${ozcc_runs[*]} req/s; nginx ${nginx_runs[*]} req/s"
+ozcc_rps=$(best "${ozcc_runs[@]}")
+nginx_rps=$(best "${nginx_runs[@]}")
+kill "$nginx_pid" && wait "$nginx_pid" 2>/dev/null || true
+nginx_pid=""
+echo "best: openzcc_req_per_s=$ozcc_rps nginx_req_per_s=$nginx_rps ratio=$(ratio "$ozcc_rps" "$nginx_rps") (goal >= 0.8)"
+
+# --- 2. durable updates ---------------------------------------------------------
+echo
+echo "== 2. PUT /api/v1/units/{id}/capacity over $(wc -l <"$tmp/units.txt") units, wrk -c64 -t2 -d${dur}s, SQLite synchronous=FULL"
+put_out=$(OZCC_BENCH_UNITS="$tmp/units.txt" OZCC_BENCH_TOKEN="$session" \
+  wrk -c64 -t2 -d"${dur}s" -s "$repo/bench/put_capacity.lua" "$base" 2>"$tmp/put.err")
+put_line=$(grep '^put_requests=' <<<"$put_out")
+put_rps=$(grep -o 'put_req_per_s=[0-9.]*' <<<"$put_line" | cut -d= -f2)
+[[ -s $tmp/put.err ]] && head -n3 "$tmp/put.err"
+base_out=$("$base_bin" "$tmp" "$base_secs")
+base_rps=$(awk '/^inserts_per_s/ {print $2}' <<<"$base_out")
+echo "$put_line"
+echo "baseline_sqlite_fsync_inserts_per_s=$base_rps (one transaction per row, WAL, synchronous=FULL, same disk)"
+echo "ratio=$(ratio "$put_rps" "$base_rps") (goal >= 5000 updates/s: $(python3 -c "print('met' if float('$put_rps') >= 5000 else 'not met')"))"
+
+# --- 3. SSE latency --------------------------------------------------------------
+echo
+echo "== 3. SSE: PUT acknowledged -> event received, $sse_clients clients vs 1 client, $sse_updates updates 20 ms apart"
+sse_many=$("$sse_bin" --port "$port" --session "$session" --feed-token "$feed" --unit "$sse_unit" \
+  --clients "$sse_clients" --updates "$sse_updates" --timeout-s 60)
+sse_one=$("$sse_bin" --port "$port" --session "$session" --feed-token "$feed" --unit "$sse_unit" \
+  --clients 1 --updates "$sse_updates" --timeout-s 30)
+echo "many: $sse_many"
+echo "one:  $sse_one"
+field() { grep -o " $1=[0-9.]*" | cut -d= -f2; }  # KEY: one key=value field of a result line
+p99_many=$(field p99_ms <<<"$sse_many")
+p99_one=$(field p99_ms <<<"$sse_one")
+s99_many=$(field send_to_event_p99_ms <<<"$sse_many")
+s99_one=$(field send_to_event_p99_ms <<<"$sse_one")
+echo "ack->event p99: ${p99_many} ms at $sse_clients clients, ${p99_one} ms at 1 client, ratio $(ratio "$p99_many" "$p99_one")" \
+  "(goal p99 < 50 ms: $(python3 -c "print('met' if float('$p99_many') < 50 else 'not met')"))"
+echo "send->event p99: ${s99_many} ms at $sse_clients clients, ${s99_one} ms at 1 client, ratio $(ratio "$s99_many" "$s99_one")"
