@@ -19,6 +19,7 @@ void Api::Register(http::Router& router) {
   RegisterRegionRoutes(*state_, router);
   RegisterCapacityRoutes(*state_, router);
   RegisterFhirRoutes(*state_, router);
+  RegisterOpenApiRoute(*state_, router);
   RegisterWebRoutes(*state_, router);  // last: its patterns are the most general
 }
 

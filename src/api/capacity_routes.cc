@@ -230,8 +230,10 @@ void AddEvents(State& s, http::Router& r) {
 
 }  // namespace
 
-ReportSource SourceFor(const Principal& who, ReportSource fallback) {
-  return who.kind == PrincipalKind::kFeedToken ? ReportSource::kFeed : fallback;
+// The format names the source (csv, fhir, demo); a plain JSON report is
+// "feed" when a feed token sent it and "manual" when a person did.
+ReportSource SourceFor(const Principal& who, ReportSource format) {
+  return format == ReportSource::kManual && who.kind == PrincipalKind::kFeedToken ? ReportSource::kFeed : format;
 }
 
 // Looks up, authorises and validates each input. Errors are collected with

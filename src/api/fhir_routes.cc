@@ -116,6 +116,20 @@ http::Response ReadOrSearch(const http::Request& req, const std::vector<json>& a
   return FhirError(Status::NotFound(type + "/" + id->second + " is not known"));
 }
 
+// Domain rule errors name our capacity fields; say where they came from in
+// the MeasureReport instead (the numbers of beds and ED are in its groups).
+std::vector<FieldError> ToFhirPaths(std::vector<FieldError> errors) {
+  for (auto& e : errors) {
+    if (e.field == "as_of") {
+      e.field = "period.end";
+    } else if (e.field.rfind("beds", 0) == 0 || e.field.rfind("ed", 0) == 0) {
+      e.message = e.field + " " + e.message;
+      e.field = "group";
+    }
+  }
+  return errors;
+}
+
 template <class Make>
 http::Handler Authed(State& s, Make make) {
   return [&s, make](http::Request& req) {
@@ -182,50 +196,57 @@ void RegisterFhirRoutes(State& s, http::Router& r) {
           return FhirJson(200, Bundle(req, reports));
         }));
 
-  r.Add("POST", "/fhir/MeasureReport", Authed(s, [&s](http::Request& req, const Principal& who) {
-          if (auto replay = Replay(s, req, who)) return replay->status == 200 ? *replay : AsFhir(*replay);
-          auto body = ParseJsonObject(req.body);
-          if (!body.ok()) return FhirError(body.status());
-          // Resolve the subject in the principal's region (admins: any region).
-          std::vector<std::string> region_ids;
-          if (!who.region_id.empty()) {
-            region_ids.push_back(who.region_id);
-          } else {
-            auto regions = s.store.ListRegions();
-            if (!regions.ok()) return FhirError(regions.status());
-            for (const auto& rg : *regions) region_ids.push_back(rg.id);
+  r.Add(
+      "POST", "/fhir/MeasureReport", Authed(s, [&s](http::Request& req, const Principal& who) {
+        if (auto replay = Replay(s, req, who)) {
+          if (replay->status != 200) return AsFhir(*replay);
+          replay->headers.clear();
+          replay->Set("Content-Type", kFhirJson);
+          replay->Set("Idempotent-Replayed", "true");
+          return *replay;
+        }
+        auto body = ParseJsonObject(req.body);
+        if (!body.ok()) return FhirError(body.status());
+        // Resolve the subject in the principal's region (admins: any region).
+        std::vector<std::string> region_ids;
+        if (!who.region_id.empty()) {
+          region_ids.push_back(who.region_id);
+        } else {
+          auto regions = s.store.ListRegions();
+          if (!regions.ok()) return FhirError(regions.status());
+          for (const auto& rg : *regions) region_ids.push_back(rg.id);
+        }
+        Result<std::vector<CapacityInput>> inputs = Status::Invalid("no region to resolve the subject in");
+        for (const auto& id : region_ids) {
+          auto d = s.store.GetRegion(id);
+          if (!d.ok()) return FhirError(d.status());
+          inputs = fhir::MeasureReportToCapacity(*body, fhir::RegionLookup(*d));
+          bool unknown_subject = false;
+          for (const auto& e : inputs.ok() ? std::vector<FieldError>{} : inputs.status().errors()) {
+            unknown_subject |= e.field == "subject.reference" && e.message.rfind("unknown subject", 0) == 0;
           }
-          Result<std::vector<CapacityInput>> inputs = Status::Invalid("no region to resolve the subject in");
-          for (const auto& id : region_ids) {
-            auto d = s.store.GetRegion(id);
-            if (!d.ok()) return FhirError(d.status());
-            inputs = fhir::MeasureReportToCapacity(*body, fhir::RegionLookup(*d));
-            bool unknown_subject = false;
-            for (const auto& e : inputs.ok() ? std::vector<FieldError>{} : inputs.status().errors()) {
-              unknown_subject |= e.field == "subject.reference" && e.message.rfind("unknown subject", 0) == 0;
-            }
-            if (!unknown_subject) break;  // found in this region (or wrong for another reason)
-          }
-          if (!inputs.ok()) return FhirError(inputs.status());
-          auto checked = Check(s, req, who, std::move(*inputs), [](size_t) { return std::string(); });
-          if (checked.forbidden) return AsFhir(*checked.forbidden);
-          if (!checked.errors.empty()) {
-            return FhirError(Status::Invalid("the MeasureReport's numbers break the rules", checked.errors));
-          }
-          auto resp = Commit(s, req, who, std::move(checked.ok), ReportSource::kFhir, "capacity.fhir",
-                             [](const std::vector<CapacityReport>& stored, std::int64_t version) {
-                               std::ostringstream msg;
-                               msg << "stored " << stored.size() << " capacity report(s); data version " << version;
-                               return json{{"resourceType", "OperationOutcome"},
-                                           {"issue", json::array({{{"severity", "information"},
-                                                                   {"code", "informational"},
-                                                                   {"diagnostics", msg.str()}}})}};
-                             });
-          if (resp.status != 200) return AsFhir(resp);
-          resp.headers.clear();
-          resp.Set("Content-Type", kFhirJson);
-          return resp;
-        }));
+          if (!unknown_subject) break;  // found in this region (or wrong for another reason)
+        }
+        if (!inputs.ok()) return FhirError(inputs.status());
+        auto checked = Check(s, req, who, std::move(*inputs), [](size_t) { return std::string(); });
+        if (checked.forbidden) return AsFhir(*checked.forbidden);
+        if (!checked.errors.empty()) {
+          return FhirError(Status::Invalid("the MeasureReport's numbers break the rules", ToFhirPaths(checked.errors)));
+        }
+        auto resp = Commit(s, req, who, std::move(checked.ok), ReportSource::kFhir, "capacity.fhir",
+                           [](const std::vector<CapacityReport>& stored, std::int64_t version) {
+                             std::ostringstream msg;
+                             msg << "stored " << stored.size() << " capacity report(s); data version " << version;
+                             return json{{"resourceType", "OperationOutcome"},
+                                         {"issue", json::array({{{"severity", "information"},
+                                                                 {"code", "informational"},
+                                                                 {"diagnostics", msg.str()}}})}};
+                           });
+        if (resp.status != 200) return AsFhir(resp);
+        resp.headers.clear();
+        resp.Set("Content-Type", kFhirJson);
+        return resp;
+      }));
 }
 
 }  // namespace ozcc::api

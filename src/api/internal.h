@@ -83,6 +83,7 @@ void RegisterCapacityRoutes(State& s, http::Router& r);
 void RegisterRegionRoutes(State& s, http::Router& r);
 void RegisterFhirRoutes(State& s, http::Router& r);
 void RegisterOpsRoutes(State& s, http::Router& r);
+void RegisterOpenApiRoute(State& s, http::Router& r);
 void RegisterWebRoutes(State& s, http::Router& r);
 
 }  // namespace ozcc::api

@@ -1,4 +1,4 @@
-// /healthz, /readyz, /metrics, /api/v1/audit, /api/v1/openapi.json.
+// /healthz, /readyz, /metrics, /api/v1/audit.
 #include <fstream>
 #include <sstream>
 

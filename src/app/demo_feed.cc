@@ -71,13 +71,15 @@ CapacityInput DemoFeed::Simulate(const UnitView& unit, Time now, std::uint32_t s
   }
   if (UnitHasEd(unit.unit.type)) {
     EdState e;
-    const double load = std::clamp(0.55 + 0.3 * rhythm + 0.25 * noise + 0.2 * (Unit01(h >> 17) - 0.5), 0.0, 1.0);
+    // Mostly open, some threatened at the afternoon peak, rarely closed.
+    const double load = std::clamp(0.48 + 0.22 * rhythm + 0.25 * noise + 0.3 * (Unit01(h >> 17) - 0.5), 0.0, 1.0);
     const bool hap = unit.unit.type == UnitType::kHap;
     e.waiting = std::lround(load * (hap ? 25 : 18));
     e.in_treatment = std::lround(load * (hap ? 8 : 22));
     e.boarding = hap ? 0 : std::lround(std::max(0.0, load - 0.5) * 10);
     e.crowding = std::clamp<std::int64_t>(std::lround(load * 170 + 10 * noise), 0, 200);
-    e.status = e.crowding >= 160 ? EdStatus::kClosed : e.crowding >= 120 ? EdStatus::kThreatened : EdStatus::kOpen;
+    // NEDOCS-like bands: ≥ 100 overcrowded (threatened), ≥ 150 severely (closed to ambulances).
+    e.status = e.crowding >= 150 ? EdStatus::kClosed : e.crowding >= 100 ? EdStatus::kThreatened : EdStatus::kOpen;
     in.ed = e;
   }
   return in;
