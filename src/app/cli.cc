@@ -166,6 +166,20 @@ int Serve(ServeConfig cfg) {
   return 0;
 }
 
+// The region an organisation belongs to; kNotFound when no region has it.
+Result<std::string> RegionOfOrganization(Store& store, const std::string& org_id) {
+  auto regions = store.ListRegions();
+  if (!regions.ok()) return regions.status();
+  for (const auto& r : *regions) {
+    auto data = store.GetRegion(r.id);
+    if (!data.ok()) return data.status();
+    for (const auto& o : data->organizations) {
+      if (o.id == org_id) return r.id;
+    }
+  }
+  return Status::NotFound("unknown organisation " + org_id);
+}
+
 std::string ReadAll(std::istream& in) {
   std::stringstream ss;
   ss << in.rdbuf();
@@ -272,23 +286,11 @@ int RunCli(int argc, char** argv) {
     if (!store.ok()) return FailStatus("cannot open the store " + db, store.status());
     const bool org_role = *role == Role::kOrgCapacityManager || *role == Role::kOrgUser;
     if (org_role && u.organization_id.empty()) return Fail("role " + role_name + " needs --org");
-    if (!u.organization_id.empty()) {
-      // The organisation fixes the region; find it among the regions.
-      bool found = false;
-      auto regions = (*store)->ListRegions();
-      if (!regions.ok()) return FailStatus("regions", regions.status());
-      for (const auto& r : *regions) {
-        auto rd = (*store)->GetRegion(r.id);
-        if (!rd.ok()) continue;
-        for (const auto& o : rd->organizations) {
-          if (o.id == u.organization_id) {
-            found = true;
-            if (!u.region_id.empty() && u.region_id != r.id) return Fail("--org is not in --region");
-            u.region_id = r.id;
-          }
-        }
-      }
-      if (!found) return Fail("unknown organisation " + u.organization_id);
+    if (!u.organization_id.empty()) {  // the organisation fixes the region
+      auto region = RegionOfOrganization(**store, u.organization_id);
+      if (!region.ok()) return FailStatus("user add", region.status());
+      if (!u.region_id.empty() && u.region_id != *region) return Fail("--org is not in --region");
+      u.region_id = *region;
     }
     if (*role != Role::kAdmin && u.region_id.empty()) return Fail("role " + role_name + " needs --region or --org");
     if (!u.region_id.empty() && !(*store)->GetRegion(u.region_id).ok()) return Fail("unknown region " + u.region_id);
@@ -304,16 +306,9 @@ int RunCli(int argc, char** argv) {
   if (create->parsed()) {
     auto store = Open(db);
     if (!store.ok()) return FailStatus("cannot open the store " + db, store.status());
-    auto regions = (*store)->ListRegions();
-    if (!regions.ok()) return FailStatus("regions", regions.status());
-    for (const auto& r : *regions) {
-      auto rd = (*store)->GetRegion(r.id);
-      if (!rd.ok()) continue;
-      for (const auto& o : rd->organizations) {
-        if (o.id == tok.organization_id) tok.region_id = r.id;
-      }
-    }
-    if (tok.region_id.empty()) return Fail("unknown organisation " + tok.organization_id);
+    auto region = RegionOfOrganization(**store, tok.organization_id);
+    if (!region.ok()) return FailStatus("token create", region.status());
+    tok.region_id = *region;
     std::string secret = api::NewToken(api::kFeedPrefix);
     tok.token_hash = api::TokenHash(secret);
     tok.created_at = Now();

@@ -15,18 +15,6 @@ struct ShapeError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-const char* TypeName(const json& v) {
-  switch (v.type()) {
-    case json::value_t::null: return "null";
-    case json::value_t::boolean: return "a boolean";
-    case json::value_t::string: return "a string";
-    case json::value_t::array: return "an array";
-    case json::value_t::object: return "an object";
-    case json::value_t::number_float: return "a decimal number";
-    default: return "a number";
-  }
-}
-
 // Reads an integer field; adds an error and returns nullopt when it is not one.
 std::optional<std::int64_t> IntField(const json& obj, const char* key, const std::string& path,
                                      std::vector<FieldError>& errs, bool required) {
@@ -42,7 +30,7 @@ std::optional<std::int64_t> IntField(const json& obj, const char* key, const std
     }
     return it->get<std::int64_t>();
   }
-  errs.push_back({path, std::string("must be an integer, not ") + TypeName(*it)});
+  errs.push_back({path, std::string("must be an integer, not ") + JsonTypeName(*it)});
   return std::nullopt;
 }
 
@@ -57,7 +45,7 @@ void RejectUnknown(const json& obj, std::initializer_list<const char*> known, co
 
 std::optional<Beds> ParseBeds(const json& v, const std::string& p, std::vector<FieldError>& errs) {
   if (!v.is_object()) {
-    errs.push_back({p, std::string("must be an object, not ") + TypeName(v)});
+    errs.push_back({p, std::string("must be an object, not ") + JsonTypeName(v)});
     return std::nullopt;
   }
   RejectUnknown(v, {"total", "staffed", "occupied", "available"}, p + ".", errs);
@@ -73,7 +61,7 @@ std::optional<Beds> ParseBeds(const json& v, const std::string& p, std::vector<F
 
 std::optional<EdState> ParseEd(const json& v, const std::string& p, std::vector<FieldError>& errs) {
   if (!v.is_object()) {
-    errs.push_back({p, std::string("must be an object, not ") + TypeName(v)});
+    errs.push_back({p, std::string("must be an object, not ") + JsonTypeName(v)});
     return std::nullopt;
   }
   RejectUnknown(v, {"status", "waiting", "in_treatment", "boarding", "crowding"}, p + ".", errs);
@@ -83,7 +71,7 @@ std::optional<EdState> ParseEd(const json& v, const std::string& p, std::vector<
   if (st == v.end()) {
     errs.push_back({p + ".status", "is required"});
   } else if (!st->is_string()) {
-    errs.push_back({p + ".status", std::string("must be a string, not ") + TypeName(*st)});
+    errs.push_back({p + ".status", std::string("must be a string, not ") + JsonTypeName(*st)});
   } else if (auto parsed = ParseEdStatus(st->get_ref<const std::string&>())) {
     e.status = *parsed;
   } else {
@@ -106,7 +94,7 @@ void ParseInto(const json& body, const std::string& prefix, CapacityInput& in, s
   }
   if (auto it = body.find("as_of"); it != body.end() && !it->is_null()) {
     if (!it->is_string()) {
-      errs.push_back({prefix + "as_of", std::string("must be an RFC 3339 string, not ") + TypeName(*it)});
+      errs.push_back({prefix + "as_of", std::string("must be an RFC 3339 string, not ") + JsonTypeName(*it)});
     } else if (auto t = ParseRfc3339(it->get_ref<const std::string&>())) {
       in.as_of = *t;
     } else {
@@ -117,7 +105,7 @@ void ParseInto(const json& body, const std::string& prefix, CapacityInput& in, s
   if (auto it = body.find("ed"); it != body.end() && !it->is_null()) in.ed = ParseEd(*it, prefix + "ed", errs);
   if (auto it = body.find("note"); it != body.end() && !it->is_null()) {
     if (!it->is_string()) {
-      errs.push_back({prefix + "note", std::string("must be a string, not ") + TypeName(*it)});
+      errs.push_back({prefix + "note", std::string("must be a string, not ") + JsonTypeName(*it)});
     } else {
       in.note = it->get<std::string>();
     }
@@ -125,6 +113,18 @@ void ParseInto(const json& body, const std::string& prefix, CapacityInput& in, s
 }
 
 }  // namespace
+
+const char* JsonTypeName(const json& v) {
+  switch (v.type()) {
+    case json::value_t::null: return "null";
+    case json::value_t::boolean: return "a boolean";
+    case json::value_t::string: return "a string";
+    case json::value_t::array: return "an array";
+    case json::value_t::object: return "an object";
+    case json::value_t::number_float: return "a decimal number";
+    default: return "an integer";
+  }
+}
 
 Result<json> ParseJsonObject(std::string_view text) {
   if (text.empty()) return Status::Invalid("request body is empty; a JSON object is expected");
@@ -149,7 +149,7 @@ Result<json> ParseJsonObject(std::string_view text) {
   };
   try {
     json j = json::parse(text.begin(), text.end(), cb);
-    if (!j.is_object()) return Status::Invalid(std::string("body must be a JSON object, not ") + TypeName(j));
+    if (!j.is_object()) return Status::Invalid(std::string("body must be a JSON object, not ") + JsonTypeName(j));
     return j;
   } catch (const ShapeError& e) {
     return Status::Invalid(e.what());
@@ -191,7 +191,7 @@ Result<std::vector<CapacityInput>> ParseCapacityBatch(const json& body, size_t m
     const json& item = (*it)[i];
     const std::string prefix = "items[" + std::to_string(i) + "].";
     if (!item.is_object()) {
-      errs.push_back({"items[" + std::to_string(i) + "]", std::string("must be an object, not ") + TypeName(item)});
+      errs.push_back({"items[" + std::to_string(i) + "]", std::string("must be an object, not ") + JsonTypeName(item)});
       continue;
     }
     CapacityInput in;

@@ -13,6 +13,9 @@
 
 namespace ozcc::api {
 
+// "a string", "an integer", "a decimal number" …: for error messages.
+const char* JsonTypeName(const nlohmann::json& v);
+
 // Parses request text into JSON, rejecting invalid UTF-8, duplicate keys,
 // nesting deeper than 32 and bodies that are not a JSON object.
 Result<nlohmann::json> ParseJsonObject(std::string_view text);

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "api/json/capacity_json.h"
 #include "core/validate.h"
 
 namespace ozcc::api {
@@ -158,18 +159,6 @@ class PathLines {
   std::vector<FieldError> errors_;
 };
 
-const char* TypeName(const json& v) {
-  switch (v.type()) {
-    case json::value_t::null: return "null";
-    case json::value_t::boolean: return "a boolean";
-    case json::value_t::string: return "a string";
-    case json::value_t::array: return "an array";
-    case json::value_t::object: return "an object";
-    case json::value_t::number_float: return "a decimal number";
-    default: return "an integer";
-  }
-}
-
 std::string Join(std::string_view path, std::string_view key) {
   return path.empty() ? std::string(key) : std::string(path) + "." + std::string(key);
 }
@@ -188,7 +177,7 @@ class Reader {
   // True when `v` is an object; also reports every key not in `known`.
   bool Object(const json& v, const std::string& path, std::initializer_list<std::string_view> known) {
     if (!v.is_object()) {
-      Error(path.empty() ? "json" : path, std::string("must be an object, not ") + TypeName(v));
+      Error(path.empty() ? "json" : path, std::string("must be an object, not ") + JsonTypeName(v));
       return false;
     }
     for (const auto& [key, _] : v.items()) {
@@ -215,7 +204,7 @@ class Reader {
     const json* v = Member(obj, path, key, required);
     if (!v) return;
     if (!v->is_string()) {
-      Error(Join(path, key), std::string("must be a string, not ") + TypeName(*v));
+      Error(Join(path, key), std::string("must be a string, not ") + JsonTypeName(*v));
       return;
     }
     out = v->get<std::string>();
@@ -226,7 +215,7 @@ class Reader {
     const json* v = Member(obj, path, key, required);
     if (!v) return false;
     if (!v->is_number_integer()) {
-      Error(Join(path, key), std::string("must be an integer, not ") + TypeName(*v));
+      Error(Join(path, key), std::string("must be an integer, not ") + JsonTypeName(*v));
       return false;
     }
     if (v->is_number_unsigned() ? v->get<std::uint64_t>() > static_cast<std::uint64_t>(kMaxCount * 100)
@@ -242,7 +231,7 @@ class Reader {
     const json* v = Member(obj, path, key, required);
     if (!v) return false;
     if (!v->is_number()) {
-      Error(Join(path, key), std::string("must be a number, not ") + TypeName(*v));
+      Error(Join(path, key), std::string("must be a number, not ") + JsonTypeName(*v));
       return false;
     }
     out = v->get<double>();
@@ -253,7 +242,7 @@ class Reader {
     const json* v = Member(obj, path, key, required);
     if (!v) return;
     if (!v->is_boolean()) {
-      Error(Join(path, key), std::string("must be true or false, not ") + TypeName(*v));
+      Error(Join(path, key), std::string("must be true or false, not ") + JsonTypeName(*v));
       return;
     }
     out = v->get<bool>();
@@ -264,7 +253,7 @@ class Reader {
     const json* v = Member(obj, path, key, true);
     if (!v) return nullptr;
     if (!v->is_array()) {
-      Error(Join(path, key), std::string("must be an array, not ") + TypeName(*v));
+      Error(Join(path, key), std::string("must be an array, not ") + JsonTypeName(*v));
       return nullptr;
     }
     return v;
