@@ -303,6 +303,13 @@ TEST_F(FhirReject, EdGroupNeedsStatus) {
   EXPECT_TRUE(HasError(Import(bad), "group[1].extension[0].valueCode"));
 }
 
+// Found by measure_report_fuzz: an extension url that is not a string threw
+// a JSON type error instead of being reported.
+TEST_F(FhirReject, ExtensionUrlOfWrongTypeIsAnErrorNotACrash) {
+  seh_["group"][1]["extension"] = json::array({{{"url", 5}}});
+  EXPECT_TRUE(HasError(Import(seh_), "group[1].extension", "open, threatened or closed"));
+}
+
 TEST_F(FhirReject, NoUsableGroups) {
   ic_.erase("group");
   EXPECT_TRUE(HasError(Import(ic_), "group", "no usable group"));

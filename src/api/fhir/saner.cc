@@ -246,7 +246,7 @@ class Importer {
     if (ext != g.end() && ext->is_array()) {
       for (size_t k = 0; k < ext->size(); ++k) {
         const json& e = (*ext)[k];
-        if (!e.is_object() || e.value("url", "") != kEdStatusExtension) continue;
+        if (!e.is_object() || e.value("url", json()) != kEdStatusExtension) continue;
         const std::string ep = p + ".extension[" + std::to_string(k) + "].valueCode";
         std::optional<EdStatus> s;
         if (e.contains("valueCode") && e["valueCode"].is_string()) s = ParseEdStatus(e["valueCode"].get<std::string>());
