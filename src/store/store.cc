@@ -4,6 +4,10 @@
 
 #include "store/sqlite/sqlite_store.h"
 
+#ifdef OZCC_HAVE_POSTGRES
+#include "store/postgres/postgres_store.h"
+#endif
+
 namespace ozcc {
 
 namespace {
@@ -14,7 +18,17 @@ bool StartsWith(std::string_view s, std::string_view prefix) { return s.substr(0
 
 Result<std::unique_ptr<Store>> OpenStore(const std::string& url) {
   if (StartsWith(url, "postgresql://") || StartsWith(url, "postgres://")) {
+#ifdef OZCC_HAVE_POSTGRES
+    postgres::PostgresStore::Options options;
+    options.url = url;
+    auto store = postgres::PostgresStore::Open(options);
+    if (!store.ok()) return store.status();
+    Status st = store.value()->Migrate();
+    if (!st.ok()) return st;
+    return std::unique_ptr<Store>(std::move(store).value());
+#else
     return Status::Invalid("PostgreSQL backend not built yet");
+#endif
   }
   std::string path = url;
   if (StartsWith(path, "sqlite://")) {

@@ -1,0 +1,117 @@
+// Thin RAII wrapper over one libpq connection with a per-connection cache of
+// server-side prepared statements. Not thread-safe: a Connection is used by
+// one thread at a time (the owner serialises access; see PostgresStore).
+// Errors are Status values; nothing throws. All values travel in text format.
+#pragma once
+
+#include <libpq-fe.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/status.h"
+
+namespace ozcc::postgres {
+
+// Positional parameters ($1, $2, …) of one statement, as text or NULL.
+class Params {
+ public:
+  Params& Add(std::string_view v) {
+    values_.emplace_back(std::string(v));
+    return *this;
+  }
+  Params& Add(const std::string& v) { return Add(std::string_view(v)); }
+  Params& Add(const char* v) { return Add(std::string_view(v)); }
+  Params& Add(std::int64_t v) { return Add(std::to_string(v)); }
+  Params& Add(int v) { return Add(static_cast<std::int64_t>(v)); }
+  Params& Add(bool v) { return Add(v ? "true" : "false"); }
+  Params& Add(double v);  // exact round trip (17 significant digits)
+  Params& Add(const std::optional<std::int64_t>& v) { return v ? Add(*v) : AddNull(); }
+  Params& AddNull() {
+    values_.emplace_back(std::nullopt);
+    return *this;
+  }
+  // Empty text adds NULL (for optional foreign keys).
+  Params& AddTextOrNull(std::string_view v) { return v.empty() ? AddNull() : Add(v); }
+  const std::vector<std::optional<std::string>>& values() const { return values_; }
+
+ private:
+  std::vector<std::optional<std::string>> values_;
+};
+
+// A PostgreSQL text[] literal of `items` ('{"a","b"}'), for `= ANY($1)`.
+std::string TextArray(const std::vector<std::string>& items);
+
+// The rows of a successful statement. Row and column indices are 0-based.
+class Rows {
+ public:
+  Rows() = default;
+  explicit Rows(PGresult* r) : r_(r, &PQclear) {}
+  int size() const { return r_ ? PQntuples(r_.get()) : 0; }
+  bool empty() const { return size() == 0; }
+  // Rows inserted / updated / deleted by the statement.
+  std::int64_t affected() const;
+  bool IsNull(int row, int col) const { return PQgetisnull(r_.get(), row, col) != 0; }
+  std::string Text(int row, int col) const { return std::string(PQgetvalue(r_.get(), row, col)); }
+  std::int64_t Int(int row, int col) const;
+  double Double(int row, int col) const;
+  bool Bool(int row, int col) const { return PQgetvalue(r_.get(), row, col)[0] == 't'; }
+
+ private:
+  std::shared_ptr<PGresult> r_;
+};
+
+class Connection {
+ public:
+  // Connects (conninfo: "postgresql://…" URI or "key=value" string) and sets
+  // the session: UTF8, UTC, synchronous_commit = on. kUnavailable when the
+  // server cannot be reached.
+  static Result<std::unique_ptr<Connection>> Open(const std::string& conninfo);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // Runs `sql` as a cached prepared statement (prepared on first use).
+  Result<Rows> Query(const std::string& sql, const Params& params = Params());
+  // As Query, ignoring rows.
+  Status Run(const std::string& sql, const Params& params = Params());
+  // Runs one or more statements without parameters or caching (DDL,
+  // transaction control, migrations).
+  Status Exec(const std::string& sql);
+
+  // The connection is lost (server gone, backend terminated); only a reconnect helps.
+  bool broken() const { return broken_ || PQstatus(conn_) != CONNECTION_OK; }
+  // A statement failed since ClearFlags() with a serialisation failure or
+  // deadlock (SQLSTATE 40001 / 40P01): the transaction must be retried whole.
+  bool retryable() const { return retryable_; }
+  void ClearFlags() { retryable_ = false; }
+  // Inside a transaction block (also an aborted one).
+  bool InTransaction() const;
+  // SQLSTATE of the last failed statement ("" if none or no server answer).
+  const std::string& last_sqlstate() const { return last_sqlstate_; }
+  // The server process id of this session (for pg_terminate_backend in tests).
+  int backend_pid() const { return PQbackendPID(conn_); }
+
+ private:
+  explicit Connection(PGconn* c) : conn_(c) {}
+  // Turns a result into Rows or an error Status, noting broken / retryable.
+  Result<Rows> Take(PGresult* r, std::string_view what);
+
+  PGconn* conn_;
+  std::unordered_map<std::string, std::string> prepared_;  // sql → statement name
+  bool broken_ = false;
+  bool retryable_ = false;
+  std::string last_sqlstate_;
+};
+
+// Maps a SQLSTATE to a Status code: class 23 (integrity) → kConflict; 40001,
+// 40P01, class 08 (connection), 57P01-3 (shutdown), 53 (resources) →
+// kUnavailable; everything else → kInternal. `what` prefixes the message.
+Status MapError(std::string_view sqlstate, std::string_view what, std::string_view detail);
+
+}  // namespace ozcc::postgres
