@@ -1,7 +1,9 @@
 // The Store contract as value-parameterised tests, shared by every backend.
 // A backend's test file includes this header once and instantiates the suite
-// with a StoreBackend whose open_fresh() yields a new, migrated, empty store:
+// with a StoreBackend whose open_fresh() yields a new, migrated, empty store
+// (the suite name must be unqualified, hence the using-declaration):
 //
+//   using store_test::StoreContractTest;
 //   INSTANTIATE_TEST_SUITE_P(Postgres, StoreContractTest,
 //                            ::testing::Values(StoreBackend{"postgres", &OpenFreshPostgres}),
 //                            StoreBackendName);
