@@ -10,7 +10,7 @@ RELEASE := build/release
 ASAN := build/asan
 FUZZ := build/fuzz
 
-.PHONY: run test bench fuzz deps build build-asan build-fuzz web lint unit integration web-test fuzz-smoke e2e clean
+.PHONY: run test bench bench-smoke fuzz deps build build-asan build-fuzz web lint unit integration web-test fuzz-smoke e2e clean
 
 deps:
 	@scripts/install-deps.sh
@@ -20,7 +20,7 @@ build: deps
 	@cmake --build $(RELEASE) -j$(JOBS) --target openzcc
 
 build-asan: deps
-	@cmake -S . -B $(ASAN) -DCMAKE_BUILD_TYPE=Debug -DOZCC_SANITIZE=ON >/dev/null
+	@cmake -S . -B $(ASAN) -DCMAKE_BUILD_TYPE=Debug -DOZCC_SANITIZE=ON -DOZCC_BENCH=ON >/dev/null
 	@cmake --build $(ASAN) -j$(JOBS)
 
 build-fuzz: deps
@@ -61,12 +61,17 @@ test: deps lint build-asan
 	@$(MAKE) --no-print-directory web-test
 	@$(MAKE) --no-print-directory fuzz-smoke
 	@$(MAKE) --no-print-directory e2e
+	@$(MAKE) --no-print-directory bench-smoke
+
+# A few seconds of each benchmark on the sanitizer build: the scripts and
+# baselines work; the figures mean nothing here (see docs/benchmarks.md).
+bench-smoke: build-asan
+	@bench/run.sh $(ASAN) --smoke
 
 fuzz: build-fuzz
 	@scripts/fuzz.sh $(FUZZ) $${FUZZ_SECONDS:-600}
 
-bench:
-	@scripts/install-deps.sh --bench
+bench: deps
 	@cmake -S . -B $(RELEASE) -DCMAKE_BUILD_TYPE=Release -DOZCC_TESTS=OFF -DOZCC_BENCH=ON >/dev/null
 	@cmake --build $(RELEASE) -j$(JOBS)
 	@bench/run.sh $(RELEASE)

@@ -1,16 +1,14 @@
 #!/usr/bin/env bash
 # Installs what OpenZCC needs to build, run and test, and nothing that is
 # already there. Idempotent: a second run installs nothing and takes seconds.
-# Usage: scripts/install-deps.sh [--no-web] [--bench]
+# Usage: scripts/install-deps.sh [--no-web]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 web=1
-bench=0
 for arg in "$@"; do
   case "$arg" in
     --no-web) web=0 ;;
-    --bench) bench=1 ;;
     *) echo "unknown option $arg" >&2; exit 2 ;;
   esac
 done
@@ -22,10 +20,9 @@ packages=(
   libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev zlib1g-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev python3-jsonschema
   postgresql libpq-dev
-  curl
+  curl nginx-light wrk
 )
 if [ "$web" = 1 ]; then packages+=(nodejs chromium); fi
-if [ "$bench" = 1 ]; then packages+=(nginx-light wrk); fi
 
 missing=()
 for p in "${packages[@]}"; do
