@@ -96,6 +96,12 @@ void AddCsv(State& s, http::Router& r) {
     auto checked =
         Check(s, req, who, std::move(inputs), [&](size_t i) { return "line " + std::to_string(lines[i]) + ": "; });
     if (checked.forbidden) return *checked.forbidden;
+    // Name the CSV column ("beds_staffed"), not the JSON field ("beds.staffed").
+    for (auto& e : checked.errors) {
+      for (const char* part : {": beds.", ": ed."}) {
+        if (auto pos = e.field.find(part); pos != std::string::npos) e.field[e.field.find('.', pos)] = '_';
+      }
+    }
     if (!checked.errors.empty() && (!partial || checked.ok.empty())) {
       return ProblemFor(req, Status::Invalid("the CSV has invalid rows; nothing was stored", checked.errors));
     }

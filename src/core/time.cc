@@ -62,8 +62,14 @@ std::optional<Time> ParseRfc3339(std::string_view s) {
   }
   if (pos != s.size()) return std::nullopt;
   if (se == 60) se = 59;  // leap second: clamp
-  auto t = sys_days{ymd} + hours{h} + minutes{mi} + seconds{se} + milliseconds{millis} - minutes{offset_min};
-  return time_point_cast<milliseconds>(t);
+  auto t = time_point_cast<milliseconds>(sys_days{ymd} + hours{h} + minutes{mi} + seconds{se} + milliseconds{millis} -
+                                         minutes{offset_min});
+  // A zone offset may push the instant out of the four-digit years that
+  // FormatRfc3339 can write back; refuse those.
+  static const auto kMin = sys_days{year{1} / 1 / 1};
+  static const auto kMax = sys_days{year{9999} / 12 / 31} + hours{24};
+  if (t < kMin || t >= kMax) return std::nullopt;
+  return t;
 }
 
 std::string FormatRfc3339(Time t) {

@@ -18,7 +18,8 @@ inline std::int64_t ToUnixMillis(Time t) { return t.time_since_epoch().count(); 
 
 // Parses "2026-11-26T13:40:59Z", "...59.123Z", "...59+01:00". Requires a
 // date, 'T' (or 't'), a time and a zone; returns nullopt otherwise or when a
-// field is out of range. Fractions beyond milliseconds are truncated.
+// field is out of range, or the instant is outside the years 0001–9999 UTC.
+// Fractions beyond milliseconds are truncated.
 std::optional<Time> ParseRfc3339(std::string_view s);
 
 // Formats as "2026-11-26T13:40:59Z", or with ".123" when the milliseconds are

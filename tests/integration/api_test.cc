@@ -260,7 +260,7 @@ TEST_F(ApiTest, CsvImportNamesLinesAndHonoursPartial) {
                     ",10,8,5,3,,\n" + b + ",,,,,open,999\n";
   auto r = Call("manager", "POST", "/api/v1/capacity:import-csv", bad, csv_type);
   EXPECT_EQ(r.status, 422) << r.body;
-  EXPECT_TRUE(NamesField(r, "line 3: ed.crowding"));
+  EXPECT_TRUE(NamesField(r, "line 3: ed_crowding"));  // the CSV column
   EXPECT_EQ(Version(), before);
 
   auto partial = Call("manager", "POST", "/api/v1/capacity:import-csv?partial=true", bad, csv_type);
