@@ -174,7 +174,9 @@ describe('OpenZCC web UI', () => {
   test('keyboard: "/" focuses the filter, filtering narrows the table', async () => {
     const { context, page } = await newUser('e2e-viewer');
     await page.keyboard.press('/');
-    assert.equal(await page.evaluate(() => document.activeElement?.id), 'filter-input');
+    // The app moves focus on the next tick (it may first switch to the overview).
+    await eventually(async () => (await page.evaluate(() => document.activeElement?.id)) === 'filter-input',
+      'focus on the filter');
     const org = srv.region.organizations.find((o) => o.type === 'hospital');
     await page.keyboard.type(org.name);
     await eventually(async () => {
