@@ -42,10 +42,10 @@ lint:
 	  clang-format --dry-run --Werror $$files && echo "lint: clang-format clean ($$(echo $$files | wc -w) files)"
 
 unit: build-asan
-	@cd $(ASAN) && ASAN_OPTIONS=detect_leaks=1 ctest -L unit --output-on-failure -j$(JOBS)
+	@cd $(ASAN) && ASAN_OPTIONS=detect_leaks=1 $(CURDIR)/scripts/with-postgres.sh ctest -L unit --output-on-failure -j$(JOBS)
 
 integration: build-asan
-	@cd $(ASAN) && ASAN_OPTIONS=detect_leaks=1 ctest -L integration --output-on-failure -j$(JOBS)
+	@cd $(ASAN) && ASAN_OPTIONS=detect_leaks=1 $(CURDIR)/scripts/with-postgres.sh ctest -L integration --output-on-failure -j$(JOBS)
 
 web-test: deps
 	@cd web && npm run typecheck --silent && npm run test --silent
@@ -56,8 +56,10 @@ fuzz-smoke: build-fuzz
 e2e: build-asan web
 	@cd web && OZCC_BIN=$(abspath $(ASAN))/openzcc npm run e2e --silent
 
+# ctest runs under a throwaway PostgreSQL (scripts/with-postgres.sh) so the
+# PostgreSQL store tests run too; nothing needs to be running beforehand.
 test: deps lint build-asan
-	@cd $(ASAN) && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j$(JOBS)
+	@cd $(ASAN) && ASAN_OPTIONS=detect_leaks=1 $(CURDIR)/scripts/with-postgres.sh ctest --output-on-failure -j$(JOBS)
 	@$(MAKE) --no-print-directory web-test
 	@$(MAKE) --no-print-directory fuzz-smoke
 	@$(MAKE) --no-print-directory e2e

@@ -1,5 +1,5 @@
 // The one storage interface. Implementations: sqlite/ (embedded, default)
-// and, later, postgres/. All methods are thread-safe. Every write method
+// and postgres/ (production). All methods are thread-safe. Every write method
 // returns only after its transaction is durably committed (group commit may
 // batch concurrent writes into one transaction; each caller still sees its own
 // outcome). A failing write stores nothing of that call.
@@ -120,7 +120,7 @@ class Store {
 };
 
 // Opens a store from a URL: a file path or "sqlite:PATH" or ":memory:" for
-// SQLite; "postgresql://…" once that backend exists (kInvalid until then).
+// SQLite; "postgresql://…" or "postgres://…" for PostgreSQL.
 Result<std::unique_ptr<Store>> OpenStore(const std::string& url);
 
 }  // namespace ozcc
