@@ -93,6 +93,9 @@ std::vector<FieldError> ValidateRegion(const RegionData& d) {
     if (!orgs.insert(o.id).second) errs.push_back({p + ".id", "duplicate id " + o.id});
     if (o.name.empty()) errs.push_back({p + ".name", "is required"});
     if (!subregions.count(o.subregion_id)) errs.push_back({p + ".subregion_id", "unknown subregion " + o.subregion_id});
+    if (!o.region_id.empty() && o.region_id != d.region.id) {
+      errs.push_back({p + ".region_id", "is " + o.region_id + ", expected " + d.region.id});
+    }
   }
   for (size_t i = 0; i < d.locations.size(); ++i) {
     const auto& l = d.locations[i];

@@ -9,6 +9,8 @@
 #include <unordered_set>
 #include <utility>
 
+#include "core/validate.h"
+#include "store/common.h"
 #include "store/sqlite/migrations.h"
 
 namespace ozcc::sqlite {
@@ -129,63 +131,6 @@ Status CheckOwner(Connection& c, const std::string& sql, const std::string& kind
     return Status::Ok();
   }
   return rc == SQLITE_DONE ? Status::Ok() : s.Error();
-}
-
-// Pure checks of a region file before anything touches the database.
-Status ValidateRegion(const RegionData& d) {
-  std::vector<FieldError> errors;
-  if (d.region.id.empty()) errors.push_back({"region.id", "must not be empty"});
-  std::set<std::string> subregions, orgs, locations, units;
-  for (size_t i = 0; i < d.region.subregions.size(); ++i) {
-    const auto& s = d.region.subregions[i];
-    std::string at = "region.subregions[" + std::to_string(i) + "].id";
-    if (s.id.empty()) errors.push_back({at, "must not be empty"});
-    if (!subregions.insert(s.id).second) errors.push_back({at, "duplicate id " + s.id});
-  }
-  for (size_t i = 0; i < d.organizations.size(); ++i) {
-    const auto& o = d.organizations[i];
-    std::string at = "organizations[" + std::to_string(i) + "]";
-    if (o.id.empty()) errors.push_back({at + ".id", "must not be empty"});
-    if (!orgs.insert(o.id).second) errors.push_back({at + ".id", "duplicate id " + o.id});
-    if (!o.region_id.empty() && o.region_id != d.region.id) {
-      errors.push_back({at + ".region_id", "is " + o.region_id + ", expected " + d.region.id});
-    }
-    if (!o.subregion_id.empty() && subregions.count(o.subregion_id) == 0) {
-      errors.push_back({at + ".subregion_id", "unknown subregion " + o.subregion_id});
-    }
-  }
-  for (size_t i = 0; i < d.locations.size(); ++i) {
-    const auto& l = d.locations[i];
-    std::string at = "locations[" + std::to_string(i) + "]";
-    if (l.id.empty()) errors.push_back({at + ".id", "must not be empty"});
-    if (!locations.insert(l.id).second) errors.push_back({at + ".id", "duplicate id " + l.id});
-    if (orgs.count(l.organization_id) == 0) {
-      errors.push_back({at + ".organization_id", "unknown organization " + l.organization_id});
-    }
-  }
-  for (size_t i = 0; i < d.units.size(); ++i) {
-    const auto& u = d.units[i];
-    std::string at = "units[" + std::to_string(i) + "]";
-    if (u.id.empty()) errors.push_back({at + ".id", "must not be empty"});
-    if (!units.insert(u.id).second) errors.push_back({at + ".id", "duplicate id " + u.id});
-    if (orgs.count(u.organization_id) == 0) {
-      errors.push_back({at + ".organization_id", "unknown organization " + u.organization_id});
-    }
-    if (!u.location_id.empty() && locations.count(u.location_id) == 0) {
-      errors.push_back({at + ".location_id", "unknown location " + u.location_id});
-    }
-  }
-  if (!errors.empty()) return Status::Invalid("invalid region " + d.region.id, std::move(errors));
-  return Status::Ok();
-}
-
-std::string JoinIds(const std::vector<std::string>& ids) {
-  std::string out;
-  for (const auto& id : ids) {
-    if (!out.empty()) out += ", ";
-    out += id;
-  }
-  return out;
 }
 
 }  // namespace
@@ -460,7 +405,9 @@ Status SqliteStore::Ping() {
 // --- region tree -----------------------------------------------------------------
 
 Status SqliteStore::ImportRegion(const RegionData& data, const AuditRecord& audit) {
-  OZCC_RETURN_IF_ERROR(ValidateRegion(data));
+  if (auto errors = ValidateRegion(data); !errors.empty()) {
+    return Status::Invalid("invalid region " + data.region.id, std::move(errors));
+  }
   const std::string& rid = data.region.id;
   return Write([&](Connection& c) -> Status {
     // Ids are global: none may belong to another region.
