@@ -1,6 +1,7 @@
 // The capacity API end to end: a real server on a free port, real HTTP, a
-// real SQLite file. Every write path is also driven with bad input, and the
-// store must be unchanged afterwards.
+// real store (each test on SQLite and on PostgreSQL, see ApiFixture). Every
+// write path is also driven with bad input, and the store must be unchanged
+// afterwards.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -29,7 +30,7 @@ json Body(const HttpResponse& r) { return json::parse(r.body); }
 
 class ApiTest : public ApiFixture {};
 
-TEST_F(ApiTest, HealthReadyMetrics) {
+TEST_P(ApiTest, HealthReadyMetrics) {
   EXPECT_EQ(Call("", "GET", "/healthz").status, 200);
   EXPECT_EQ(Call("", "GET", "/readyz").status, 200);
   auto m = Call("", "GET", "/metrics");
@@ -37,7 +38,7 @@ TEST_F(ApiTest, HealthReadyMetrics) {
   EXPECT_NE(m.body.find("openzcc_capacity_reports_total"), std::string::npos);
 }
 
-TEST_F(ApiTest, LoginMeLogout) {
+TEST_P(ApiTest, LoginMeLogout) {
   auto bad = Call("", "POST", "/api/v1/auth/login", R"({"username":"viewer","password":"wrong-password"})");
   EXPECT_EQ(bad.status, 401);
   auto missing = Call("", "POST", "/api/v1/auth/login", R"({"username":"viewer"})");
@@ -64,7 +65,7 @@ TEST_F(ApiTest, LoginMeLogout) {
   EXPECT_EQ(after.Header("content-type").value_or(""), "application/problem+json");
 }
 
-TEST_F(ApiTest, SnapshotNeedsSignInAndIsCachedWithEtag) {
+TEST_P(ApiTest, SnapshotNeedsSignInAndIsCachedWithEtag) {
   EXPECT_EQ(Call("", "GET", "/api/v1/capacity/snapshot?region=ZWN").status, 401);
   EXPECT_EQ(Call("viewer", "GET", "/api/v1/capacity/snapshot?region=DEMO2").status, 403);
   EXPECT_EQ(Call("admin", "GET", "/api/v1/capacity/snapshot?region=NOPE").status, 404);
@@ -99,7 +100,7 @@ TEST_F(ApiTest, SnapshotNeedsSignInAndIsCachedWithEtag) {
   EXPECT_GT(Body(after)["version"].get<std::int64_t>(), s["version"].get<std::int64_t>());
 }
 
-TEST_F(ApiTest, PutStoresAndShowsInSnapshotAndHistory) {
+TEST_P(ApiTest, PutStoresAndShowsInSnapshotAndHistory) {
   const std::string unit = UnitOf(own_org_, UnitType::kIc);
   auto put = Call("manager", "PUT", "/api/v1/units/" + unit + "/capacity", kBeds);
   ASSERT_EQ(put.status, 200) << put.body;
@@ -128,7 +129,7 @@ TEST_F(ApiTest, PutStoresAndShowsInSnapshotAndHistory) {
   EXPECT_EQ(Call("viewer", "GET", "/api/v1/units/nope/capacity/history").status, 404);
 }
 
-TEST_F(ApiTest, BadInputIsRefusedAndNothingIsStored) {
+TEST_P(ApiTest, BadInputIsRefusedAndNothingIsStored) {
   const std::string seh = "/api/v1/units/" + UnitOf(own_org_, UnitType::kSeh) + "/capacity";
   const std::string ic = "/api/v1/units/" + UnitOf(own_org_, UnitType::kIc) + "/capacity";
   const std::int64_t before = Version();
@@ -174,7 +175,7 @@ TEST_F(ApiTest, BadInputIsRefusedAndNothingIsStored) {
   EXPECT_TRUE(latest->empty());
 }
 
-TEST_F(ApiTest, WritesAreScopedToOrganisationAndRegion) {
+TEST_P(ApiTest, WritesAreScopedToOrganisationAndRegion) {
   const std::string own = "/api/v1/units/" + UnitOf(own_org_, UnitType::kIc) + "/capacity";
   const std::string other = "/api/v1/units/" + UnitOf(other_org_, UnitType::kIc) + "/capacity";
   EXPECT_EQ(Call("", "PUT", own, kBeds).status, 401);
@@ -207,7 +208,7 @@ TEST_F(ApiTest, WritesAreScopedToOrganisationAndRegion) {
   EXPECT_EQ(Call("coordinator", "GET", "/api/v1/audit").status, 403);
 }
 
-TEST_F(ApiTest, IdempotencyKeyReturnsTheFirstResult) {
+TEST_P(ApiTest, IdempotencyKeyReturnsTheFirstResult) {
   const std::string ic = "/api/v1/units/" + UnitOf(own_org_, UnitType::kIc) + "/capacity";
   auto first = Call("manager", "PUT", ic, kBeds, {{"Idempotency-Key", "k-1"}});
   ASSERT_EQ(first.status, 200);
@@ -223,7 +224,7 @@ TEST_F(ApiTest, IdempotencyKeyReturnsTheFirstResult) {
   EXPECT_EQ(Version(), v);
 }
 
-TEST_F(ApiTest, BatchIsAtomicAndNamesItems) {
+TEST_P(ApiTest, BatchIsAtomicAndNamesItems) {
   const std::string a = UnitOf(own_org_, UnitType::kIc), b = UnitOf(own_org_, UnitType::kSeh);
   const std::int64_t before = Version();
   json bad = {{"items",
@@ -252,7 +253,7 @@ TEST_F(ApiTest, BatchIsAtomicAndNamesItems) {
   EXPECT_EQ(Version(), before + 2);
 }
 
-TEST_F(ApiTest, CsvImportNamesLinesAndHonoursPartial) {
+TEST_P(ApiTest, CsvImportNamesLinesAndHonoursPartial) {
   const std::string a = UnitOf(own_org_, UnitType::kIc), b = UnitOf(own_org_, UnitType::kSeh);
   const std::vector<std::pair<std::string, std::string>> csv_type = {{"Content-Type", "text/csv"}};
   const std::int64_t before = Version();
@@ -275,7 +276,7 @@ TEST_F(ApiTest, CsvImportNamesLinesAndHonoursPartial) {
   EXPECT_EQ(Version(), before + 1);
 }
 
-TEST_F(ApiTest, EventsArriveLiveAndResumeWithLastEventId) {
+TEST_P(ApiTest, EventsArriveLiveAndResumeWithLastEventId) {
   const std::string unit = UnitOf(own_org_, UnitType::kIc);
   SseClient sse(server_->port(), "/api/v1/events?region=ZWN", {{"Authorization", "Bearer " + TokenFor("viewer")}});
   ASSERT_EQ(sse.status(), 200);
@@ -311,7 +312,7 @@ TEST_F(ApiTest, EventsArriveLiveAndResumeWithLastEventId) {
   EXPECT_EQ(first->id, "1");
 }
 
-TEST_F(ApiTest, EventsNotKeptTellTheClientToReload) {
+TEST_P(ApiTest, EventsNotKeptTellTheClientToReload) {
   // A write this instance never published (another process, before start).
   CapacityWrite w;
   CapacityReport r;
@@ -331,7 +332,7 @@ TEST_F(ApiTest, EventsNotKeptTellTheClientToReload) {
   EXPECT_EQ(Call("viewer", "GET", "/api/v1/events?region=ZWN&last_event_id=x").status, 422);
 }
 
-TEST_F(ApiTest, RegionsAreListedPerPrincipal) {
+TEST_P(ApiTest, RegionsAreListedPerPrincipal) {
   auto all = Call("admin", "GET", "/api/v1/regions");
   ASSERT_EQ(all.status, 200);
   EXPECT_EQ(Body(all).size(), 2u);
@@ -345,11 +346,13 @@ TEST_F(ApiTest, RegionsAreListedPerPrincipal) {
   EXPECT_EQ(Call("viewer", "GET", "/api/v1/regions/DEMO2").status, 403);
 }
 
-TEST_F(ApiTest, UnknownRoutesAndMethods) {
+TEST_P(ApiTest, UnknownRoutesAndMethods) {
   EXPECT_EQ(Call("viewer", "GET", "/api/v1/nope").status, 404);
   EXPECT_EQ(Call("viewer", "DELETE", "/api/v1/capacity/snapshot").status, 405);
   EXPECT_EQ(Call("admin", "DELETE", "/api/v1/audit").status, 405);  // audit cannot be changed
 }
+
+INSTANTIATE_TEST_SUITE_P(, ApiTest, ::testing::ValuesIn(kApiBackends), ApiBackendName);
 
 }  // namespace
 }  // namespace ozcc::test

@@ -1,9 +1,10 @@
 // The FHIR R4 endpoints end to end: a real server on a free port, real HTTP,
-// a real SQLite file. Reads (metadata, Organization, Location, MeasureReport
-// export) and SANER MeasureReport import, with the organisation scope of feed
-// tokens and every kind of bad input; a refused POST must leave the store
-// unchanged. Every FHIR resource the server answers with is collected and, at
-// the end of each test, validated against the official R4 JSON schema with
+// a real store (each test on SQLite and on PostgreSQL, see ApiFixture). Reads
+// (metadata, Organization, Location, MeasureReport export) and SANER
+// MeasureReport import, with the organisation scope of feed tokens and every
+// kind of bad input; a refused POST must leave the store unchanged. Every FHIR
+// resource the server answers with is collected and, at the end of each test,
+// validated against the official R4 JSON schema with
 // tests/fhir/validate_fhir.py (as tests/unit/fhir_test.cc does).
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -167,7 +168,7 @@ class FhirApiTest : public ApiFixture {
 
 // ---------------------------------------------------------------- reads
 
-TEST_F(FhirApiTest, MetadataIsAnR4CapabilityStatement) {
+TEST_P(FhirApiTest, MetadataIsAnR4CapabilityStatement) {
   json cs = Get("", "/fhir/metadata", 200);  // no sign-in needed
   EXPECT_EQ(cs["resourceType"], "CapabilityStatement");
   EXPECT_EQ(cs["fhirVersion"], "4.0.1");
@@ -181,7 +182,7 @@ TEST_F(FhirApiTest, MetadataIsAnR4CapabilityStatement) {
   for (const char* t : {"Organization", "Location", "MeasureReport"}) EXPECT_TRUE(types.count(t)) << t;
 }
 
-TEST_F(FhirApiTest, OrganizationsOfTheViewersRegion) {
+TEST_P(FhirApiTest, OrganizationsOfTheViewersRegion) {
   json bundle = Get("viewer", "/fhir/Organization", 200);
   EXPECT_EQ(bundle["resourceType"], "Bundle");
   EXPECT_EQ(bundle["type"], "searchset");
@@ -210,7 +211,7 @@ TEST_F(FhirApiTest, OrganizationsOfTheViewersRegion) {
   EXPECT_EQ(missing["issue"][0]["code"], "not-found");
 }
 
-TEST_F(FhirApiTest, SiteAndUnitLocations) {
+TEST_P(FhirApiTest, SiteAndUnitLocations) {
   json bundle = Get("viewer", "/fhir/Location", 200);
   EXPECT_EQ(bundle["type"], "searchset");
   EXPECT_EQ(bundle["total"], zwn_.locations.size() + zwn_.units.size());
@@ -244,7 +245,7 @@ TEST_F(FhirApiTest, SiteAndUnitLocations) {
   EXPECT_TRUE(IsOutcome(missing));
 }
 
-TEST_F(FhirApiTest, ReadsNeedSignInAndTheRegion) {
+TEST_P(FhirApiTest, ReadsNeedSignInAndTheRegion) {
   for (const char* target :
        {"/fhir/Organization", "/fhir/Organization/x", "/fhir/Location", "/fhir/Location/x", "/fhir/MeasureReport"}) {
     json oo = Get("", target, 401);
@@ -272,7 +273,7 @@ TEST_F(FhirApiTest, ReadsNeedSignInAndTheRegion) {
 
 // ---------------------------------------------------------------- MeasureReport
 
-TEST_F(FhirApiTest, MeasureReportRoundTripAsFeedToken) {
+TEST_P(FhirApiTest, MeasureReportRoundTripAsFeedToken) {
   const std::string unit = UnitOf(own_org_, UnitType::kIc);
   json mr = ExportedReport(unit);
   ASSERT_TRUE(mr.is_object());
@@ -316,7 +317,7 @@ TEST_F(FhirApiTest, MeasureReportRoundTripAsFeedToken) {
   EXPECT_EQ((*PopulationOf(again["entry"][0]["resource"]["group"][0], "numICUBedsAvail"))["count"], 6);
 }
 
-TEST_F(FhirApiTest, MeasureReportExportBundleCoversEveryReportedUnit) {
+TEST_P(FhirApiTest, MeasureReportExportBundleCoversEveryReportedUnit) {
   // SEH with ED state, IC, and a ward: a region export holds one report each.
   const std::string seh = UnitOf(own_org_, UnitType::kSeh);
   const std::string ic = UnitOf(own_org_, UnitType::kIc);
@@ -359,7 +360,7 @@ TEST_F(FhirApiTest, MeasureReportExportBundleCoversEveryReportedUnit) {
   EXPECT_EQ(SnapshotRow(seh)["ed"]["crowding"], 135);
 }
 
-TEST_F(FhirApiTest, FeedTokenMayNotReportForAnotherOrganisation) {
+TEST_P(FhirApiTest, FeedTokenMayNotReportForAnotherOrganisation) {
   const std::string mine = UnitOf(own_org_, UnitType::kIc);
   const std::string theirs = UnitOf(other_org_, UnitType::kIc);
   json mr = ExportedReport(mine);
@@ -393,7 +394,7 @@ TEST_F(FhirApiTest, FeedTokenMayNotReportForAnotherOrganisation) {
   EXPECT_EQ(Version(), before);
 }
 
-TEST_F(FhirApiTest, InvalidMeasureReportsAreRefusedWithPaths) {
+TEST_P(FhirApiTest, InvalidMeasureReportsAreRefusedWithPaths) {
   const std::string unit = UnitOf(own_org_, UnitType::kIc);
   const json good = ExportedReport(unit);
   ASSERT_TRUE(good.is_object());
@@ -443,7 +444,7 @@ TEST_F(FhirApiTest, InvalidMeasureReportsAreRefusedWithPaths) {
 
 // A MeasureReport the domain rules refuse (as_of in the future) still names
 // the FHIR path, not our JSON field.
-TEST_F(FhirApiTest, DomainRuleErrorsNameTheFhirPath) {
+TEST_P(FhirApiTest, DomainRuleErrorsNameTheFhirPath) {
   const std::string unit = UnitOf(own_org_, UnitType::kIc);
   json mr = ExportedReport(unit);
   ASSERT_TRUE(mr.is_object());
@@ -459,7 +460,7 @@ TEST_F(FhirApiTest, DomainRuleErrorsNameTheFhirPath) {
 
 // Every SANER IG example MeasureReport, posted as is: its subject is a US
 // location we do not know, so each is refused and says so.
-TEST_F(FhirApiTest, SanerIgExamplesWithUnknownSubjectsAreRefused) {
+TEST_P(FhirApiTest, SanerIgExamplesWithUnknownSubjectsAreRefused) {
   OZCC_SKIP_IF_NO_EXTERNAL();
   const std::int64_t before = Version();
   int files = 0;
@@ -484,7 +485,7 @@ TEST_F(FhirApiTest, SanerIgExamplesWithUnknownSubjectsAreRefused) {
   if (returned_.size() > 5) returned_.resize(5);
 }
 
-TEST_F(FhirApiTest, IdempotentRepeatStoresOnce) {
+TEST_P(FhirApiTest, IdempotentRepeatStoresOnce) {
   const std::string unit = UnitOf(own_org_, UnitType::kIc);
   json mr = ExportedReport(unit);
   ASSERT_TRUE(mr.is_object());
@@ -504,6 +505,8 @@ TEST_F(FhirApiTest, IdempotentRepeatStoresOnce) {
   EXPECT_EQ(Version(), after_first);
   EXPECT_EQ(History(unit).size(), 2u);
 }
+
+INSTANTIATE_TEST_SUITE_P(, FhirApiTest, ::testing::ValuesIn(kApiBackends), ApiBackendName);
 
 }  // namespace
 }  // namespace ozcc::test

@@ -1,5 +1,10 @@
 #include "support/api_fixture.h"
 
+#include <libpq-fe.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -32,14 +37,65 @@ AuditRecord SetupAudit(const std::string& object) {
   return a;
 }
 
+constexpr const char* kPgSkip =
+    "OZCC_TEST_PG is not set; run under scripts/with-postgres.sh to test the API on PostgreSQL";
+
+// The server where a test may CREATE DATABASE ("" = none).
+std::string PgAdminUrl() {
+  const char* v = std::getenv("OZCC_TEST_PG");
+  return v != nullptr ? v : "";
+}
+
+// `url` with its database name replaced by `db`.
+std::string WithDatabase(const std::string& url, const std::string& db) {
+  size_t scheme = url.find("://");
+  size_t slash = url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
+  size_t query = url.find('?');
+  std::string head = slash == std::string::npos ? url.substr(0, query) : url.substr(0, slash);
+  std::string tail = query == std::string::npos ? "" : url.substr(query);
+  return head + "/" + db + tail;
+}
+
+// Runs one statement on the admin server; "" on success, else the error.
+std::string PgAdminExec(const std::string& sql) {
+  PGconn* c = PQconnectdb(PgAdminUrl().c_str());
+  PQsetNoticeProcessor(
+      c, [](void*, const char*) {}, nullptr);
+  std::string err;
+  if (PQstatus(c) != CONNECTION_OK) {
+    err = PQerrorMessage(c);
+  } else {
+    PGresult* r = PQexec(c, sql.c_str());
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) err = PQresultErrorMessage(r);
+    if (err.empty() && PQresultStatus(r) != PGRES_COMMAND_OK) err = "failed";
+    PQclear(r);
+  }
+  PQfinish(c);
+  return err;
+}
+
 }  // namespace
 
 void ApiFixture::SetUp() {
-  std::random_device rd;
-  dir_ = std::filesystem::temp_directory_path() / ("ozcc-it-" + std::to_string(rd()));
-  std::filesystem::create_directories(dir_);
-  auto store = OpenStore((dir_ / "test.db").string());
-  ASSERT_TRUE(store.ok()) << store.status().message();
+  const std::string& backend = GetParam();
+  std::string url;
+  if (backend == "postgres") {
+    if (PgAdminUrl().empty()) GTEST_SKIP() << kPgSkip;
+    static std::atomic<int> counter{0};
+    const std::string name = "ozcc_it_" + std::to_string(::getpid()) + "_" + std::to_string(counter++);
+    const std::string err = PgAdminExec("CREATE DATABASE " + name);
+    ASSERT_EQ(err, "") << "CREATE DATABASE " << name;
+    pg_database_ = name;
+    url = WithDatabase(PgAdminUrl(), name);
+  } else {
+    ASSERT_EQ(backend, "sqlite") << "unknown store backend";
+    std::random_device rd;
+    dir_ = std::filesystem::temp_directory_path() / ("ozcc-it-" + std::to_string(rd()));
+    std::filesystem::create_directories(dir_);
+    url = (dir_ / "test.db").string();
+  }
+  auto store = OpenStore(url);
+  ASSERT_TRUE(store.ok()) << backend << ": " << store.status().message();
   store_ = std::move(*store);
   zwn_ = LoadRegion("zwn.json");
   ASSERT_TRUE(store_->ImportRegion(zwn_, SetupAudit("ZWN")).ok());
@@ -90,8 +146,15 @@ void ApiFixture::TearDown() {
   router_.reset();
   api_.reset();
   store_.reset();
-  std::error_code ec;
-  std::filesystem::remove_all(dir_, ec);
+  if (!pg_database_.empty()) {
+    const std::string err = PgAdminExec("DROP DATABASE IF EXISTS " + pg_database_ + " WITH (FORCE)");
+    EXPECT_EQ(err, "") << "DROP DATABASE " << pg_database_;
+    pg_database_.clear();
+  }
+  if (!dir_.empty()) {
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
 }
 
 std::string ApiFixture::TokenFor(const std::string& username) {

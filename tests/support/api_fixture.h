@@ -1,6 +1,13 @@
-// A real OpenZCC server for integration tests: a SQLite file store in a temp
-// directory, the ZWN and DEMO2 regions imported, one user per role, a feed
-// token, the Api on a Beast server on a free loopback port.
+// A real OpenZCC server for integration tests, value-parameterised over the
+// store backend: "sqlite" (a file store in a temp directory) or "postgres" (a
+// database of its own per test on the server OZCC_TEST_PG names, dropped in
+// TearDown; without OZCC_TEST_PG those tests are skipped). The ZWN and DEMO2
+// regions imported, one user per role, a feed token, the Api on a Beast server
+// on a free loopback port. A test file instantiates its suite on both:
+//
+//   INSTANTIATE_TEST_SUITE_P(, ApiTest, ::testing::ValuesIn(kApiBackends), ApiBackendName);
+//
+// which names the tests ApiTest.X/sqlite and ApiTest.X/postgres.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -10,6 +17,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "api/api.h"
 #include "http/server.h"
@@ -20,7 +28,11 @@ namespace ozcc::test {
 
 inline constexpr const char* kPassword = "correct-horse-battery";
 
-class ApiFixture : public ::testing::Test {
+// The store backends every API integration test runs on.
+inline const std::vector<std::string> kApiBackends = {"sqlite", "postgres"};
+inline std::string ApiBackendName(const ::testing::TestParamInfo<std::string>& info) { return info.param; }
+
+class ApiFixture : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override;
   void TearDown() override;
@@ -34,7 +46,8 @@ class ApiFixture : public ::testing::Test {
   // A unit id of the given type in the given organisation.
   std::string UnitOf(const std::string& org, UnitType type);
 
-  std::filesystem::path dir_;
+  std::filesystem::path dir_;  // sqlite: holds the database file
+  std::string pg_database_;    // postgres: the database created for this test ("" = none)
   std::unique_ptr<Store> store_;
   std::unique_ptr<api::Api> api_;
   std::unique_ptr<http::Router> router_;
