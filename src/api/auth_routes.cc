@@ -1,4 +1,6 @@
 // POST /api/v1/auth/login, POST /api/v1/auth/logout, GET /api/v1/auth/me.
+#include <algorithm>
+
 #include "api/internal.h"
 #include "api/json/capacity_json.h"
 
@@ -47,6 +49,28 @@ void RegisterAuthRoutes(State& s, http::Router& r) {
     }
     if (!errs.empty()) return ProblemFor(req, Status::Invalid("sign-in needs a username and a password", errs));
 
+    // Back-off after repeated failures, per account and per client address.
+    const std::string account_key = "user:" + username, address_key = "addr:" + req.remote_addr;
+    std::chrono::milliseconds wait{0};
+    {
+      std::lock_guard lock(s.login_mu);
+      wait = std::max(s.account_throttle.WaitFor(account_key, Now()), s.address_throttle.WaitFor(address_key, Now()));
+    }
+    if (wait.count() > 0) {
+      AuditRecord throttled;
+      throttled.at = Now();
+      throttled.actor = username;
+      throttled.action = "auth.login";
+      throttled.object = username;
+      throttled.outcome = "throttled";
+      throttled.request_id = req.request_id;
+      throttled.detail = "from " + req.remote_addr;
+      (void)s.store.AppendAudit(throttled);
+      auto resp = ProblemFor(req, Status(Code::kRateLimited, "too many failed sign-ins; try again later"));
+      resp.Set("Retry-After", std::to_string((wait.count() + 999) / 1000));
+      return resp;
+    }
+
     auto user = s.store.GetUser(username);
     bool ok =
         user.ok() ? VerifyPassword(user->password_hash, password) : (VerifyPassword(DummyHash(), password), false);
@@ -60,8 +84,18 @@ void RegisterAuthRoutes(State& s, http::Router& r) {
     if (!ok || user->disabled) {
       audit.outcome = "failed";
       (void)s.store.AppendAudit(audit);
+      {
+        std::lock_guard lock(s.login_mu);
+        s.account_throttle.RecordFailure(account_key, Now());
+        s.address_throttle.RecordFailure(address_key, Now());
+      }
       s.auth_failures++;
       return ProblemFor(req, Status::Unauthenticated("unknown user name or wrong password"));
+    }
+    {
+      std::lock_guard lock(s.login_mu);
+      s.account_throttle.RecordSuccess(account_key);
+      s.address_throttle.RecordSuccess(address_key);
     }
     Principal p{PrincipalKind::kUser, user->username, user->role, user->organization_id, user->region_id};
     std::string token = NewToken(kSessionPrefix);

@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <functional>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -13,6 +14,7 @@
 #include "api/problem.h"
 #include "api/snapshot.h"
 #include "core/authz.h"
+#include "core/login_throttle.h"
 #include "http/router.h"
 #include "store/store.h"
 
@@ -28,6 +30,10 @@ struct Api::State {
   std::function<std::string()> transport_metrics;
   std::atomic<std::uint64_t> capacity_writes{0};
   std::atomic<std::uint64_t> auth_failures{0};
+  // Sign-in back-off per account and per client address (auth_routes.cc).
+  std::mutex login_mu;
+  LoginThrottle account_throttle;
+  LoginThrottle address_throttle{LoginThrottleOptions{.free_failures = 20}};
 };
 
 using State = Api::State;

@@ -65,6 +65,33 @@ TEST_P(ApiTest, LoginMeLogout) {
   EXPECT_EQ(after.Header("content-type").value_or(""), "application/problem+json");
 }
 
+TEST_P(ApiTest, RepeatedFailedSignInsAreThrottledAndAudited) {
+  const std::string wrong = json{{"username", "viewer"}, {"password", "wrong-password"}}.dump();
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(Call("", "POST", "/api/v1/auth/login", wrong).status, 401) << i;
+  // Even the right password waits now.
+  auto right = json{{"username", "viewer"}, {"password", kPassword}}.dump();
+  auto throttled = Call("", "POST", "/api/v1/auth/login", right);
+  EXPECT_EQ(throttled.status, 429);
+  EXPECT_EQ(throttled.Header("retry-after").value_or(""), "1");
+  // Another account from the same address is not held up by this one.
+  EXPECT_EQ(
+      Call("", "POST", "/api/v1/auth/login", json{{"username", "manager"}, {"password", kPassword}}.dump()).status,
+      200);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  EXPECT_EQ(Call("", "POST", "/api/v1/auth/login", right).status, 200);
+  // Every attempt is in the audit log.
+  const json records = Body(Call("admin", "GET", "/api/v1/audit?limit=1000"));
+  int failed = 0, throttled_n = 0, ok = 0;
+  for (const auto& a : records["items"]) {
+    if (a["action"] != "auth.login" || a["object"] != "viewer") continue;
+    const std::string outcome = a["outcome"];
+    (outcome == "failed" ? failed : outcome == "throttled" ? throttled_n : ok)++;
+  }
+  EXPECT_EQ(failed, 5);
+  EXPECT_EQ(throttled_n, 1);
+  EXPECT_EQ(ok, 1);
+}
+
 TEST_P(ApiTest, SnapshotNeedsSignInAndIsCachedWithEtag) {
   EXPECT_EQ(Call("", "GET", "/api/v1/capacity/snapshot?region=ZWN").status, 401);
   EXPECT_EQ(Call("viewer", "GET", "/api/v1/capacity/snapshot?region=DEMO2").status, 403);
