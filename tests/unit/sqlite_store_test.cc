@@ -46,61 +46,12 @@ class TempDir {
   std::string path_;
 };
 
-// A region with two subregions, two organisations and `units` units.
-RegionData MakeRegion(const std::string& id, int units) {
-  RegionData d;
-  d.region = Region{id, "Region " + id, {{id + "-A", "Sub A"}, {id + "-B", "Sub B"}}};
-  d.demo_values = true;
-  d.organizations = {
-      Organization{id + "-H1", id, id + "-A", "Hospital One", OrgType::kHospital, "test"},
-      Organization{id + "-V1", id, id + "-B", "Care Home", OrgType::kVvt, "test"},
-  };
-  d.locations = {
-      Location{id + "-L1", id + "-H1", "Main site", "Street 1", "Town", 51.9, 4.47},
-      Location{id + "-L2", id + "-V1", "Home", "Lane 2", "Village", 51.5, 3.6},
-  };
-  for (int i = 0; i < units; ++i) {
-    bool hospital = i % 2 == 0;
-    Unit u;
-    u.id = id + "-U" + std::to_string(i);
-    u.organization_id = hospital ? id + "-H1" : id + "-V1";
-    u.location_id = hospital ? id + "-L1" : id + "-L2";
-    u.type = i == 0 ? UnitType::kSeh : hospital ? UnitType::kWard : UnitType::kVvtCrisis;
-    u.specialism = u.type == UnitType::kWard ? "interne" : "";
-    u.name = "Unit " + std::to_string(i);
-    u.expected_interval_s = 600 + i;
-    d.units.push_back(u);
-  }
-  return d;
-}
-
-AuditRecord Audit(const std::string& action, const std::string& object) {
-  AuditRecord a;
-  a.actor = "tester";
-  a.role = "admin";
-  a.action = action;
-  a.object = object;
-  a.outcome = "ok";
-  a.request_id = "req-1";
-  return a;
-}
-
-CapacityReport Report(const std::string& unit, Time as_of, std::int64_t available) {
-  CapacityReport r;
-  r.unit_id = unit;
-  r.as_of = as_of;
-  r.source = ReportSource::kFeed;
-  r.beds = Beds{20, 18, 18 - available, available};
-  r.note = "n" + std::to_string(available);
-  r.reported_by = "token:feed";
-  return r;
-}
-
-CapacityWrite OneReport(const CapacityReport& r) {
-  CapacityWrite w;
-  w.reports = {r};
-  return w;
-}
+// Shared with the backend-neutral contract (tests/support/store_contract.h).
+using store_test::Audit;
+using store_test::kT0;
+using store_test::MakeRegion;
+using store_test::OneReport;
+using store_test::Report;
 
 std::unique_ptr<SqliteStore> OpenSqlite(const std::string& path) {
   SqliteStore::Options o;
@@ -142,8 +93,6 @@ std::int64_t RawCount(const std::string& path, const std::string& sql) {
   sqlite3_close(db);
   return n;
 }
-
-const Time kT0 = FromUnixMillis(1'790'000'000'000);
 
 TEST(SqliteStoreTest, OpenStoreUrls) {
   TempDir dir;
@@ -193,93 +142,6 @@ TEST(SqliteStoreTest, PingNeedsMigration) {
   EXPECT_FALSE(s.value()->Ping().ok());
   ASSERT_TRUE(s.value()->Migrate().ok());
   EXPECT_TRUE(s.value()->Ping().ok());
-}
-
-TEST(SqliteStoreTest, RegionImportAndReadBack) {
-  auto store = OpenOk(":memory:");
-  ASSERT_TRUE(store);
-  RegionData zwn = MakeRegion("ZWN", 5);
-  ASSERT_TRUE(store->ImportRegion(zwn, Audit("region.import", "ZWN")).ok());
-  ASSERT_TRUE(store->ImportRegion(MakeRegion("OTH", 2), Audit("region.import", "OTH")).ok());
-
-  auto regions = store->ListRegions();
-  ASSERT_TRUE(regions.ok());
-  ASSERT_EQ(regions->size(), 2u);
-  EXPECT_EQ((*regions)[0].id, "OTH");
-  EXPECT_EQ((*regions)[1].id, "ZWN");
-  ASSERT_EQ((*regions)[1].subregions.size(), 2u);
-  EXPECT_EQ((*regions)[1].subregions[1].name, "Sub B");
-
-  auto got = store->GetRegion("ZWN");
-  ASSERT_TRUE(got.ok()) << got.status().message();
-  EXPECT_EQ(got->region.name, "Region ZWN");
-  EXPECT_TRUE(got->demo_values);
-  ASSERT_EQ(got->organizations.size(), 2u);
-  EXPECT_EQ(got->organizations[1].type, OrgType::kVvt);
-  EXPECT_EQ(got->organizations[1].subregion_id, "ZWN-B");
-  ASSERT_EQ(got->locations.size(), 2u);
-  EXPECT_DOUBLE_EQ(got->locations[0].lat, 51.9);
-  EXPECT_EQ(got->locations[1].city, "Village");
-  ASSERT_EQ(got->units.size(), 5u);
-  for (size_t i = 0; i < zwn.units.size(); ++i) {
-    EXPECT_EQ(got->units[i].id, zwn.units[i].id);
-    EXPECT_EQ(got->units[i].type, zwn.units[i].type);
-    EXPECT_EQ(got->units[i].specialism, zwn.units[i].specialism);
-    EXPECT_EQ(got->units[i].location_id, zwn.units[i].location_id);
-    EXPECT_EQ(got->units[i].expected_interval_s, zwn.units[i].expected_interval_s);
-  }
-  EXPECT_EQ(store->GetRegion("NOPE").status().code(), Code::kNotFound);
-
-  auto unit = store->GetUnit("ZWN-U1");
-  ASSERT_TRUE(unit.ok());
-  EXPECT_EQ(unit->region_id, "ZWN");
-  EXPECT_EQ(unit->subregion_id, "ZWN-B");
-  EXPECT_EQ(unit->organization_name, "Care Home");
-  EXPECT_DOUBLE_EQ(unit->lon, 3.6);
-  EXPECT_EQ(unit->unit.type, UnitType::kVvtCrisis);
-  EXPECT_EQ(store->GetUnit("ZWN-U99").status().code(), Code::kNotFound);
-  auto units = store->ListUnits("ZWN");
-  ASSERT_TRUE(units.ok());
-  EXPECT_EQ(units->size(), 5u);
-  EXPECT_EQ(store->ListUnits("OTH")->size(), 2u);
-
-  // Re-import: renamed unit, one unit dropped (it has no reports).
-  RegionData v2 = MakeRegion("ZWN", 4);
-  v2.units[0].name = "SEH renamed";
-  ASSERT_TRUE(store->ImportRegion(v2, Audit("region.import", "ZWN")).ok());
-  EXPECT_EQ(store->ListUnits("ZWN")->size(), 4u);
-  EXPECT_EQ(store->GetUnit("ZWN-U0")->unit.name, "SEH renamed");
-  EXPECT_EQ(store->GetUnit("ZWN-U4").status().code(), Code::kNotFound);
-
-  // A unit with reports cannot be dropped; nothing of that import is applied.
-  ASSERT_TRUE(store->WriteCapacity(OneReport(Report("ZWN-U3", kT0, 1))).ok());
-  RegionData v3 = MakeRegion("ZWN", 3);
-  v3.region.name = "should not stick";
-  auto st = store->ImportRegion(v3, Audit("region.import", "ZWN"));
-  EXPECT_EQ(st.code(), Code::kConflict);
-  EXPECT_NE(st.message().find("ZWN-U3"), std::string::npos);
-  EXPECT_EQ(store->GetRegion("ZWN")->region.name, "Region ZWN");
-  EXPECT_EQ(store->ListUnits("ZWN")->size(), 4u);
-
-  // Ids are global: another region may not claim ZWN's organisation.
-  RegionData thief = MakeRegion("OTH", 2);
-  thief.organizations[0].id = "ZWN-H1";
-  for (auto& l : thief.locations)
-    if (l.organization_id == "OTH-H1") l.organization_id = "ZWN-H1";
-  for (auto& u : thief.units)
-    if (u.organization_id == "OTH-H1") u.organization_id = "ZWN-H1";
-  EXPECT_EQ(store->ImportRegion(thief, Audit("region.import", "OTH")).code(), Code::kConflict);
-
-  // Broken references are named per field.
-  RegionData bad = MakeRegion("BAD", 2);
-  bad.units[1].organization_id = "nowhere";
-  bad.locations[0].organization_id = "nowhere";
-  st = store->ImportRegion(bad, Audit("region.import", "BAD"));
-  EXPECT_EQ(st.code(), Code::kInvalid);
-  ASSERT_EQ(st.errors().size(), 2u);
-  EXPECT_EQ(st.errors()[0].field, "locations[0].organization_id");
-  EXPECT_EQ(st.errors()[1].field, "units[1].organization_id");
-  EXPECT_EQ(store->GetRegion("BAD").status().code(), Code::kNotFound);
 }
 
 TEST(SqliteStoreTest, WriteAndReadCapacity) {
@@ -412,107 +274,6 @@ TEST(SqliteStoreTest, MemoryStoresAreIndependent) {
   ASSERT_TRUE(a->ImportRegion(MakeRegion("ZWN", 1), Audit("region.import", "ZWN")).ok());
   EXPECT_EQ(a->ListRegions()->size(), 1u);
   EXPECT_EQ(b->ListRegions()->size(), 0u);
-}
-
-TEST(SqliteStoreTest, VersionsStrictlyIncreasePerRegion) {
-  auto store = OpenOk(":memory:");
-  ASSERT_TRUE(store);
-  ASSERT_TRUE(store->ImportRegion(MakeRegion("A", 2), Audit("region.import", "A")).ok());
-  ASSERT_TRUE(store->ImportRegion(MakeRegion("B", 2), Audit("region.import", "B")).ok());
-  std::int64_t last_a = 0, last_b = 0;
-  for (int i = 0; i < 10; ++i) {
-    auto a = store->WriteCapacity(OneReport(Report("A-U" + std::to_string(i % 2), kT0, i)));
-    ASSERT_TRUE(a.ok());
-    EXPECT_EQ(a->version, last_a + 1);
-    last_a = a->version;
-    if (i % 3 == 0) {
-      auto b = store->WriteCapacity(OneReport(Report("B-U1", kT0, i)));
-      ASSERT_TRUE(b.ok());
-      EXPECT_EQ(b->version, last_b + 1);
-      last_b = b->version;
-    }
-  }
-  // A batch takes one version per report, in order.
-  CapacityWrite batch;
-  batch.reports = {Report("A-U0", kT0, 1), Report("A-U1", kT0, 2), Report("A-U0", kT0, 3)};
-  auto r = store->WriteCapacity(batch);
-  ASSERT_TRUE(r.ok());
-  EXPECT_EQ(r->reports[0].version, last_a + 1);
-  EXPECT_EQ(r->reports[1].version, last_a + 2);
-  EXPECT_EQ(r->reports[2].version, last_a + 3);
-  EXPECT_EQ(r->version, last_a + 3);
-  EXPECT_EQ(*store->DataVersion("A"), last_a + 3);
-  EXPECT_EQ(*store->DataVersion("B"), last_b);
-}
-
-TEST(SqliteStoreTest, BatchWithUnknownUnitStoresNothing) {
-  auto store = OpenOk(":memory:");
-  ASSERT_TRUE(store);
-  ASSERT_TRUE(store->ImportRegion(MakeRegion("ZWN", 3), Audit("region.import", "ZWN")).ok());
-  ASSERT_TRUE(store->WriteCapacity(OneReport(Report("ZWN-U0", kT0, 1))).ok());
-  const auto audit_before = store->ListAudit(0, 1000)->size();
-
-  CapacityWrite batch;
-  batch.reports = {Report("ZWN-U1", kT0, 1), Report("ghost-1", kT0, 2), Report("ghost-2", kT0, 3)};
-  batch.audit = {Audit("capacity.write", "batch")};
-  batch.idempotency_key = "k1";
-  batch.idempotency_scope = "alice";
-  auto r = store->WriteCapacity(batch);
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.status().code(), Code::kNotFound);
-  EXPECT_NE(r.status().message().find("ghost-1"), std::string::npos);
-  EXPECT_EQ(r.status().message().find("ghost-2"), std::string::npos);
-
-  EXPECT_EQ(*store->DataVersion("ZWN"), 1);
-  EXPECT_EQ(store->LatestCapacity("ZWN")->size(), 1u);
-  EXPECT_EQ(store->CapacitySince("ZWN", 0, 100)->size(), 1u);
-  EXPECT_EQ(store->ListAudit(0, 1000)->size(), audit_before);
-  EXPECT_FALSE(store->GetIdempotent("alice", "k1")->has_value());
-
-  // The next good write continues the sequence without a gap.
-  auto ok = store->WriteCapacity(OneReport(Report("ZWN-U1", kT0, 4)));
-  ASSERT_TRUE(ok.ok());
-  EXPECT_EQ(ok->version, 2);
-}
-
-TEST(SqliteStoreTest, IdempotencyEntryStoredWithWrite) {
-  auto store = OpenOk(":memory:");
-  ASSERT_TRUE(store);
-  ASSERT_TRUE(store->ImportRegion(MakeRegion("ZWN", 2), Audit("region.import", "ZWN")).ok());
-  CapacityWrite w = OneReport(Report("ZWN-U0", kT0, 4));
-  w.idempotency_key = "key-1";
-  w.idempotency_scope = "alice";
-  w.request_hash = "h1";
-  w.response_for_key = [](const std::vector<CapacityReport>& stored) {
-    return "{\"version\":" + std::to_string(stored.at(0).version) + "}";
-  };
-  auto r = store->WriteCapacity(w);
-  ASSERT_TRUE(r.ok());
-
-  auto entry = store->GetIdempotent("alice", "key-1");
-  ASSERT_TRUE(entry.ok());
-  ASSERT_TRUE(entry->has_value());
-  EXPECT_EQ((*entry)->request_hash, "h1");
-  EXPECT_EQ((*entry)->status, 200);
-  EXPECT_EQ((*entry)->body, "{\"version\":1}");
-  EXPECT_FALSE(store->GetIdempotent("bob", "key-1")->has_value());
-  EXPECT_FALSE(store->GetIdempotent("alice", "key-2")->has_value());
-
-  // Reusing the key stores nothing more; another principal may use the same key.
-  auto again = store->WriteCapacity(w);
-  EXPECT_EQ(again.status().code(), Code::kConflict);
-  EXPECT_EQ(*store->DataVersion("ZWN"), 1);
-  w.idempotency_scope = "bob";
-  EXPECT_TRUE(store->WriteCapacity(w).ok());
-
-  // A throwing response callback fails that write only, as a Status.
-  CapacityWrite bad = OneReport(Report("ZWN-U1", kT0, 1));
-  bad.idempotency_key = "key-3";
-  bad.idempotency_scope = "alice";
-  bad.response_for_key = [](const std::vector<CapacityReport>&) -> std::string { throw std::runtime_error("boom"); };
-  auto failed = store->WriteCapacity(bad);
-  EXPECT_EQ(failed.status().code(), Code::kInternal);
-  EXPECT_EQ(*store->DataVersion("ZWN"), 2);
 }
 
 TEST(SqliteStoreTest, ConcurrentWritesAreGroupedAndAllStored) {
@@ -801,7 +562,8 @@ TEST(SqliteStoreTest, FileStoreReadsWhileWriting) {
 }
 
 // The backend-neutral store contract (tests/support/store_contract.h), also
-// instantiated for PostgreSQL in postgres_store_test.cc.
+// instantiated for PostgreSQL in postgres_store_test.cc. It covers region
+// import, versions, batch atomicity and idempotency for both backends.
 store_test::FreshStore OpenFreshSqlite() {
   store_test::FreshStore f;
   auto s = OpenStore(":memory:");
