@@ -5,10 +5,16 @@
 namespace ozcc::api {
 
 Api::State::State(Store& s, ApiOptions o)
-    : store(s), options(std::move(o)), auth(s), snapshots(s, options.snapshot_max_age) {}
+    : store(s),
+      options(std::move(o)),
+      auth(s),
+      snapshots(s, options.snapshot_max_age),
+      follower(s, snapshots, events, auth) {}
 
 Api::Api(Store& store, ApiOptions options) : state_(std::make_unique<State>(store, std::move(options))) {
   InitCrypto();
+  // Without a feed yet (database unreachable) it keeps trying; nothing else waits for it.
+  (void)state_->follower.Start();
 }
 
 Api::~Api() = default;

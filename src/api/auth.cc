@@ -133,4 +133,9 @@ void Authenticator::Forget(const std::string& token_hash) {
   cache_.erase(token_hash);
 }
 
+void Authenticator::ForgetAll() {
+  std::lock_guard lock(mu_);
+  cache_.clear();
+}
+
 }  // namespace ozcc::api

@@ -34,7 +34,7 @@ std::string Sha256Hex(std::string_view bytes);
 
 // Resolves request credentials. Resolved sessions and tokens are cached in
 // memory for `cache_ttl` so hot reads do not hit the store; Forget() drops a
-// token at once (logout on this instance).
+// token at once (logout here, or on another instance as the change feed tells).
 class Authenticator {
  public:
   explicit Authenticator(Store& store, std::chrono::seconds cache_ttl = std::chrono::seconds(30));
@@ -43,6 +43,8 @@ class Authenticator {
   // The raw token the request carries (Bearer first, then cookie); empty if none.
   static std::string TokenOf(const http::Request& req);
   void Forget(const std::string& token_hash);
+  // Drops every cached token (revocations may have been missed).
+  void ForgetAll();
 
  private:
   struct Cached {

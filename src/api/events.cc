@@ -1,6 +1,7 @@
 #include "api/events.h"
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 
 namespace ozcc::api {
 
@@ -19,23 +20,55 @@ std::string EventHub::Format(std::int64_t id, const std::string& type, const std
   return out;
 }
 
-void EventHub::Publish(const std::string& region_id, std::int64_t version, const std::string& type,
+bool EventHub::Publish(const std::string& region_id, std::int64_t version, const std::string& type,
                        const std::string& data) {
   std::string text = Format(version, type, data);
   std::lock_guard lock(mu_);
   Channel& ch = channels_[region_id];
+  if (version <= ch.dropped_upto) return false;
   // Concurrent writers may publish slightly out of order: keep the ring sorted.
-  auto pos = std::upper_bound(ch.ring.begin(), ch.ring.end(), version,
-                              [](std::int64_t v, const Kept& k) { return v < k.version; });
+  auto pos = std::lower_bound(ch.ring.begin(), ch.ring.end(), version,
+                              [](const Kept& k, std::int64_t v) { return k.version < v; });
+  if (pos != ch.ring.end() && pos->version == version) return false;  // published already
+  size_t at = static_cast<size_t>(pos - ch.ring.begin());
   ch.ring.insert(pos, Kept{version, text});
+  for (size_t i = at; i < ch.ring.size() && ch.ring[i].version == ch.contiguous + 1; ++i) ++ch.contiguous;
   while (ch.ring.size() > replay_capacity_) {
     ch.dropped_upto = std::max(ch.dropped_upto, ch.ring.front().version);
     ch.ring.pop_front();
   }
+  // A gap that fell out of the ring can no longer be filled.
+  ch.contiguous = std::max(ch.contiguous, ch.dropped_upto);
+  SendAll(ch, text);
+  return true;
+}
+
+void EventHub::SendAll(Channel& ch, const std::string& text) {
   auto& sinks = ch.sinks;
   sinks.erase(std::remove_if(sinks.begin(), sinks.end(),
                              [&](const std::shared_ptr<http::EventSink>& s) { return !s->Send(text); }),
               sinks.end());
+}
+
+std::int64_t EventHub::Contiguous(const std::string& region_id) const {
+  std::lock_guard lock(mu_);
+  auto it = channels_.find(region_id);
+  return it == channels_.end() ? 0 : it->second.contiguous;
+}
+
+void EventHub::SetBaseline(const std::string& region_id, std::int64_t version) {
+  std::lock_guard lock(mu_);
+  Channel& ch = channels_[region_id];
+  ch.dropped_upto = std::max(ch.dropped_upto, version);
+  ch.contiguous = std::max(ch.contiguous, version);
+}
+
+void EventHub::Reload(const std::string& region_id, std::int64_t version, const std::string& reason) {
+  std::lock_guard lock(mu_);
+  Channel& ch = channels_[region_id];
+  ch.dropped_upto = std::max(ch.dropped_upto, version);
+  ch.contiguous = std::max(ch.contiguous, version);
+  SendAll(ch, Format(version, "reload", nlohmann::json{{"reason", reason}}.dump()));
 }
 
 void EventHub::Subscribe(const std::string& region_id, std::shared_ptr<http::EventSink> sink,

@@ -22,8 +22,20 @@ class EventHub {
   explicit EventHub(size_t replay_capacity = 20000);
 
   // Sends event `type` with id = version and `data` (one line of JSON) to
-  // the region's subscribers and keeps it for replay.
-  void Publish(const std::string& region_id, std::int64_t version, const std::string& type, const std::string& data);
+  // the region's subscribers and keeps it for replay. A version already
+  // published (or older than what is kept) is ignored: the local write path
+  // and the change feed may both publish one report.
+  // Returns whether it was published.
+  bool Publish(const std::string& region_id, std::int64_t version, const std::string& type, const std::string& data);
+
+  // Versions ≤ this were all published (or predate the baseline): the change
+  // feed publishes what lies between it and a region's newest version.
+  std::int64_t Contiguous(const std::string& region_id) const;
+  // Marks versions ≤ version as known without events (at start: history is not replayed).
+  void SetBaseline(const std::string& region_id, std::int64_t version);
+  // Sends every stream of the region a "reload" event (too much was missed
+  // to publish one by one) and moves the baseline to version.
+  void Reload(const std::string& region_id, std::int64_t version, const std::string& reason);
 
   // Adds a stream. With last_event_id, first replays the kept events with a
   // greater id; when events after last_event_id are no longer kept, sends a
@@ -44,9 +56,12 @@ class EventHub {
   };
   struct Channel {
     std::deque<Kept> ring;          // ascending by version
-    std::int64_t dropped_upto = 0;  // versions ≤ this were evicted from the ring
+    std::int64_t dropped_upto = 0;  // versions ≤ this were evicted from the ring (or predate the baseline)
+    std::int64_t contiguous = 0;    // versions ≤ this were all published
     std::vector<std::shared_ptr<http::EventSink>> sinks;
   };
+  // Sends `text` to every sink, dropping the ones that cannot take it. mu_ held.
+  static void SendAll(Channel& ch, const std::string& text);
   size_t replay_capacity_;
   mutable std::mutex mu_;
   std::unordered_map<std::string, Channel> channels_;

@@ -11,6 +11,7 @@
 #include "api/api.h"
 #include "api/auth.h"
 #include "api/events.h"
+#include "api/follower.h"
 #include "api/problem.h"
 #include "api/snapshot.h"
 #include "core/authz.h"
@@ -27,6 +28,7 @@ struct Api::State {
   Authenticator auth;
   SnapshotCache snapshots;
   EventHub events;
+  ChangeFollower follower;  // after what it updates: destroyed first
   std::function<std::string()> transport_metrics;
   std::atomic<std::uint64_t> capacity_writes{0};
   std::atomic<std::uint64_t> auth_failures{0};

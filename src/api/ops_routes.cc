@@ -41,7 +41,10 @@ void RegisterOpsRoutes(State& s, http::Router& r) {
         << "openzcc_snapshot_builds_total " << s.snapshots.builds() << "\n"
         << "# HELP openzcc_event_subscribers Live event streams.\n"
         << "# TYPE openzcc_event_subscribers gauge\n"
-        << "openzcc_event_subscribers " << s.events.subscribers() << "\n";
+        << "openzcc_event_subscribers " << s.events.subscribers() << "\n"
+        << "# HELP openzcc_feed_events_total Events published here for writes made by other instances.\n"
+        << "# TYPE openzcc_feed_events_total counter\n"
+        << "openzcc_feed_events_total " << s.follower.published() << "\n";
     http::Response resp;
     resp.Set("Content-Type", "text/plain; version=0.0.4");
     resp.body = out.str();

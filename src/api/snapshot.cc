@@ -67,6 +67,15 @@ void SnapshotCache::NoteVersion(const std::string& region_id, std::int64_t versi
   if (version > v) v = version;
 }
 
+void SnapshotCache::Invalidate(const std::string& region_id) {
+  std::lock_guard lock(mu_);
+  if (region_id.empty()) {
+    snapshots_.clear();
+  } else {
+    snapshots_.erase(region_id);
+  }
+}
+
 Result<std::shared_ptr<const Snapshot>> SnapshotCache::Get(const std::string& region_id) {
   auto fresh = [&](const std::shared_ptr<const Snapshot>& s) {
     if (!s) return false;

@@ -42,6 +42,8 @@ class SnapshotCache {
   Result<std::shared_ptr<const Snapshot>> Get(const std::string& region_id);
   // Tells the cache the region reached `version` (after a committed write).
   void NoteVersion(const std::string& region_id, std::int64_t version);
+  // Drops the region's snapshot (its units changed); "" drops all.
+  void Invalidate(const std::string& region_id);
   std::uint64_t builds() const { return builds_.load(); }
 
  private:

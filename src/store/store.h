@@ -69,6 +69,22 @@ struct CapacityWriteResult {
   std::int64_t version = 0;             // region data version after the write
 };
 
+// A change committed to a store shared by several server instances, as its
+// change feed reports it (to every instance, the writing one included).
+struct StoreChange {
+  enum class Kind {
+    kCapacity,        // region_id reached data version `version`
+    kRegion,          // region_id's organisations, locations or units were replaced
+    kSessionRevoked,  // the session with token_hash was deleted
+    kResync,          // the feed was interrupted: changes may have been missed, re-read what is cached
+  };
+  Kind kind = Kind::kResync;
+  std::string region_id;
+  std::int64_t version = 0;
+  std::string token_hash;
+};
+using ChangeHandler = std::function<void(const StoreChange&)>;
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -77,6 +93,17 @@ class Store {
   virtual Status Migrate() = 0;
   // Cheap reachability check for /readyz.
   virtual Status Ping() = 0;
+
+  // Starts the change feed: on_change is called, on a thread of the store,
+  // for every change committed by any instance sharing the store. Returns
+  // once the feed listens (changes committed after the return are reported)
+  // or failed to (it keeps retrying then, and reports kResync when it
+  // succeeds). Call at most once. A store only one process uses (SQLite)
+  // has no other writers and reports nothing.
+  virtual Status WatchChanges(ChangeHandler on_change) {
+    (void)on_change;
+    return Status::Ok();
+  }
 
   // --- region tree -------------------------------------------------------
   // Inserts or replaces a region with its organisations, locations and units.

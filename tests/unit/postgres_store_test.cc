@@ -17,7 +17,11 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <cstdlib>
+#include <functional>
+#include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -402,6 +406,98 @@ TEST_F(PostgresStoreTest, ReconnectsAfterBackendsAreTerminated) {
   EXPECT_GE(store->Stats().reconnects, 2);
   const auto after = store->BackendPids();
   for (int pid : after) EXPECT_EQ(std::count(pids.begin(), pids.end(), pid), 0);
+}
+
+// Collects what a store's change feed reports.
+class ChangeLog {
+ public:
+  ChangeHandler Handler() {
+    return [this](const StoreChange& c) {
+      std::lock_guard lock(mu_);
+      changes_.push_back(c);
+      cv_.notify_all();
+    };
+  }
+  // Waits (up to 10 s) until `pred` holds for some change; returns it.
+  std::optional<StoreChange> WaitFor(const std::function<bool(const StoreChange&)>& pred) {
+    std::unique_lock lock(mu_);
+    std::optional<StoreChange> found;
+    cv_.wait_for(lock, std::chrono::seconds(10), [&] {
+      for (const auto& c : changes_)
+        if (pred(c)) found = c;
+      return found.has_value();
+    });
+    return found;
+  }
+  std::vector<StoreChange> All() {
+    std::lock_guard lock(mu_);
+    return changes_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<StoreChange> changes_;
+};
+
+bool IsCapacity(const StoreChange& c, const std::string& region, std::int64_t version) {
+  return c.kind == StoreChange::Kind::kCapacity && c.region_id == region && c.version == version;
+}
+
+// Two stores on one database: what one commits, the other's feed reports;
+// what fails or rolls back is not reported.
+TEST_F(PostgresStoreTest, ChangeFeedReportsCommittedChangesOfOtherInstances) {
+  auto writer = OpenPg(url());
+  auto watcher = OpenPg(url());
+  ASSERT_TRUE(writer && watcher);
+  ASSERT_TRUE(writer->ImportRegion(MakeRegion("ZWN", 3), Audit("region.import", "ZWN")).ok());
+  ChangeLog log;
+  ASSERT_TRUE(watcher->WatchChanges(log.Handler()).ok());
+  EXPECT_EQ(watcher->WatchChanges(log.Handler()).code(), Code::kInvalid);  // once only
+
+  auto w = writer->WriteCapacity(OneReport(Report("ZWN-U0", kT0, 1)));
+  ASSERT_TRUE(w.ok()) << w.status().message();
+  EXPECT_TRUE(log.WaitFor([&](const StoreChange& c) { return IsCapacity(c, "ZWN", w->version); }));
+
+  // A failing write (unknown unit) and a refused one (reused key) announce nothing.
+  EXPECT_EQ(writer->WriteCapacity(OneReport(Report("NOPE", kT0, 1))).status().code(), Code::kNotFound);
+  CapacityWrite keyed = OneReport(Report("ZWN-U1", kT0, 2));
+  keyed.idempotency_key = "k1";
+  keyed.idempotency_scope = "feed";
+  CapacityWrite again = keyed;
+  ASSERT_TRUE(writer->WriteCapacity(std::move(keyed)).ok());
+  EXPECT_EQ(writer->WriteCapacity(std::move(again)).status().code(), Code::kConflict);
+
+  ASSERT_TRUE(writer->ImportRegion(MakeRegion("ZWN", 3), Audit("region.import", "ZWN")).ok());
+  EXPECT_TRUE(
+      log.WaitFor([](const StoreChange& c) { return c.kind == StoreChange::Kind::kRegion && c.region_id == "ZWN"; }));
+  ASSERT_TRUE(writer->DeleteSession("abc123").ok());
+  EXPECT_TRUE(log.WaitFor(
+      [](const StoreChange& c) { return c.kind == StoreChange::Kind::kSessionRevoked && c.token_hash == "abc123"; }));
+  std::set<std::int64_t> versions;
+  for (const auto& c : log.All()) {
+    if (c.kind == StoreChange::Kind::kCapacity) versions.insert(c.version);
+  }
+  EXPECT_EQ(versions, (std::set<std::int64_t>{1, 2}));  // nothing from the failed writes
+}
+
+// The feed's connection is killed: it reconnects by itself and reports
+// kResync (notifications sent meanwhile are lost), then follows again.
+TEST_F(PostgresStoreTest, ChangeFeedReconnectsAndAsksForResync) {
+  auto writer = OpenPg(url());
+  auto watcher = OpenPg(url());
+  ASSERT_TRUE(writer && watcher);
+  ASSERT_TRUE(writer->ImportRegion(MakeRegion("ZWN", 2), Audit("region.import", "ZWN")).ok());
+  ChangeLog log;
+  ASSERT_TRUE(watcher->WatchChanges(log.Handler()).ok());
+  const auto pids = watcher->BackendPids();
+  ASSERT_EQ(pids.size(), 2u);  // writer and feed; no reader opened yet
+  Raw admin(AdminUrl());
+  for (int pid : pids) EXPECT_EQ(admin.Int("SELECT pg_terminate_backend(" + std::to_string(pid) + ")::int"), 1);
+  EXPECT_TRUE(log.WaitFor([](const StoreChange& c) { return c.kind == StoreChange::Kind::kResync; }));
+  auto w = writer->WriteCapacity(OneReport(Report("ZWN-U0", kT0, 1)));
+  ASSERT_TRUE(w.ok());
+  EXPECT_TRUE(log.WaitFor([&](const StoreChange& c) { return IsCapacity(c, "ZWN", w->version); }));
 }
 
 // The database refuses connections for a while (as during a restart): Ping

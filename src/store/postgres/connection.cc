@@ -1,7 +1,11 @@
 #include "store/postgres/connection.h"
 
+#include <poll.h>
+
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 namespace ozcc::postgres {
 
@@ -118,6 +122,27 @@ Result<Rows> Connection::Query(const std::string& sql, const Params& params) {
 }
 
 Status Connection::Run(const std::string& sql, const Params& params) { return Query(sql, params).status(); }
+
+Status Connection::WaitNotifications(std::chrono::milliseconds timeout, std::vector<std::string>& out) {
+  auto drain = [&] {
+    while (PGnotify* n = PQnotifies(conn_)) {
+      out.emplace_back(n->extra);
+      PQfreemem(n);
+    }
+  };
+  drain();
+  if (!out.empty()) return Status::Ok();
+  if (broken()) return Status::Unavailable("connection to PostgreSQL lost");
+  pollfd p{.fd = PQsocket(conn_), .events = POLLIN, .revents = 0};
+  int n = ::poll(&p, 1, static_cast<int>(timeout.count()));
+  if (n < 0 && errno != EINTR) return Status::Unavailable(std::string("poll: ") + std::strerror(errno));
+  if (n > 0 && PQconsumeInput(conn_) == 0) {
+    broken_ = true;
+    return Status::Unavailable("connection to PostgreSQL lost: " + Trim(PQerrorMessage(conn_)));
+  }
+  drain();
+  return Status::Ok();
+}
 
 Status Connection::Exec(const std::string& sql) {
   if (broken()) return Status::Unavailable("connection to PostgreSQL lost");

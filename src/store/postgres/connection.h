@@ -6,6 +6,7 @@
 
 #include <libpq-fe.h>
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -94,6 +95,12 @@ class Connection {
   bool InTransaction() const;
   // SQLSTATE of the last failed statement ("" if none or no server answer).
   const std::string& last_sqlstate() const { return last_sqlstate_; }
+  // Asynchronous notifications (LISTEN). Waits up to `timeout` for the
+  // server to send something, reads it, and appends the payloads that
+  // arrived (also those collected during earlier statements) to `out`.
+  // kUnavailable when the connection is lost.
+  Status WaitNotifications(std::chrono::milliseconds timeout, std::vector<std::string>& out);
+
   // The server process id of this session (for pg_terminate_backend in tests).
   int backend_pid() const { return PQbackendPID(conn_); }
 

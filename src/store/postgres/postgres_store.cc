@@ -1,10 +1,12 @@
 #include "store/postgres/postgres_store.h"
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <exception>
 #include <limits>
 #include <map>
+#include <optional>
 #include <set>
 #include <unordered_map>
 #include <utility>
@@ -138,6 +140,45 @@ Status CheckOwners(Connection& c, const std::string& sql, const std::string& kin
   return Status::Ok();
 }
 
+// The channel of the change feed and its payloads, one per change:
+// "capacity\t<version>\t<region>", "region\t<region>", "session\t<token hash>".
+constexpr const char* kChangeChannel = "openzcc_changes";
+
+// Takes the next versions of a region ($1) for $2 reports and announces the new version.
+const std::string kTakeVersions = std::string(
+                                      "WITH u AS (UPDATE regions SET data_version = data_version + $2 WHERE id = $1 "
+                                      "RETURNING data_version) SELECT data_version, pg_notify('") +
+                                  kChangeChannel + "', 'capacity' || chr(9) || data_version || chr(9) || $1) FROM u";
+
+// Announces a change to every listening instance when the transaction commits.
+Status Notify(Connection& c, const std::string& payload) {
+  return c.Run(std::string("SELECT pg_notify('") + kChangeChannel + "', $1)", Params().Add(payload));
+}
+
+std::optional<StoreChange> ParseChange(std::string_view payload) {
+  auto tab = payload.find('\t');
+  if (tab == std::string_view::npos) return std::nullopt;
+  std::string_view kind = payload.substr(0, tab), rest = payload.substr(tab + 1);
+  StoreChange ch;
+  if (kind == "capacity") {
+    auto tab2 = rest.find('\t');
+    if (tab2 == std::string_view::npos) return std::nullopt;
+    ch.kind = StoreChange::Kind::kCapacity;
+    auto [end, err] = std::from_chars(rest.data(), rest.data() + tab2, ch.version);
+    if (err != std::errc() || end != rest.data() + tab2) return std::nullopt;
+    ch.region_id = std::string(rest.substr(tab2 + 1));
+  } else if (kind == "region") {
+    ch.kind = StoreChange::Kind::kRegion;
+    ch.region_id = std::string(rest);
+  } else if (kind == "session") {
+    ch.kind = StoreChange::Kind::kSessionRevoked;
+    ch.token_hash = std::string(rest);
+  } else {
+    return std::nullopt;
+  }
+  return ch;
+}
+
 void Backoff(int attempt) {
   std::this_thread::sleep_for(std::chrono::milliseconds(std::min(1000, 10 << std::min(attempt, 7))));
 }
@@ -165,6 +206,12 @@ Status PostgresStore::Init() {
 
 PostgresStore::~PostgresStore() {
   {
+    std::lock_guard<std::mutex> lk(listen_mu_);
+    listen_stop_ = true;
+  }
+  listen_cv_.notify_all();
+  if (listener_.joinable()) listener_.join();
+  {
     std::lock_guard<std::mutex> lk(queue_mu_);
     stopping_ = true;
   }
@@ -182,6 +229,7 @@ std::vector<int> PostgresStore::BackendPids() {
   {
     std::lock_guard<std::mutex> lk(writer_pid_mu_);
     if (writer_pid_ != 0) out.push_back(writer_pid_);
+    if (listener_pid_ != 0) out.push_back(listener_pid_);
   }
   std::lock_guard<std::mutex> lk(pool_mu_);
   for (const auto& c : free_readers_)
@@ -205,6 +253,77 @@ Status PostgresStore::EnsureWriter() {
     stats_.reconnects += 1;
   }
   return Status::Ok();
+}
+
+// --- change feed -----------------------------------------------------------------
+
+Status PostgresStore::WatchChanges(ChangeHandler on_change) {
+  std::promise<Status> first;
+  auto listening = first.get_future();
+  {
+    std::lock_guard<std::mutex> lk(listen_mu_);
+    if (listener_.joinable()) return Status::Invalid("the change feed is already started");
+    listener_ = std::thread(
+        [this, fn = std::move(on_change), p = std::move(first)]() mutable { ListenLoop(std::move(fn), p); });
+  }
+  return listening.get();
+}
+
+void PostgresStore::ListenLoop(ChangeHandler on_change, std::promise<Status>& first) {
+  bool first_told = false;
+  bool missed = false;  // the feed was down: changes may have gone unreported
+  int attempt = 0;
+  std::unique_ptr<Connection> conn;
+  auto quiet_since = std::chrono::steady_clock::now();
+  auto stopping = [&](std::chrono::milliseconds wait) {
+    std::unique_lock<std::mutex> lk(listen_mu_);
+    return listen_cv_.wait_for(lk, wait, [&] { return listen_stop_; });
+  };
+  while (!stopping(std::chrono::milliseconds(0))) {
+    if (!conn || conn->broken()) {
+      conn.reset();
+      auto c = Connection::Open(options_.url);
+      Status st = c.ok() ? (*c)->Exec(std::string("LISTEN ") + kChangeChannel) : c.status();
+      if (!first_told) {
+        first.set_value(st);
+        first_told = true;
+      }
+      if (!st.ok()) {
+        missed = true;
+        if (stopping(std::chrono::milliseconds(std::min(2000, 50 << std::min(attempt++, 6))))) break;
+        continue;
+      }
+      conn = std::move(c).value();
+      {
+        std::lock_guard<std::mutex> lk(writer_pid_mu_);
+        listener_pid_ = conn->backend_pid();
+      }
+      attempt = 0;
+      quiet_since = std::chrono::steady_clock::now();
+      if (missed) {
+        {
+          std::lock_guard<std::mutex> lk(stats_mu_);
+          stats_.reconnects += 1;
+        }
+        on_change(StoreChange{});  // kResync
+        missed = false;
+      }
+    }
+    std::vector<std::string> payloads;
+    Status st = conn->WaitNotifications(std::chrono::milliseconds(200), payloads);
+    for (const auto& p : payloads) {
+      if (auto ch = ParseChange(p)) on_change(*ch);
+    }
+    auto now = std::chrono::steady_clock::now();
+    if (!payloads.empty()) {
+      quiet_since = now;
+    } else if (st.ok() && now - quiet_since > std::chrono::seconds(5)) {
+      // A silent connection may be a dead one (no reset reached us): ask.
+      st = conn->Exec("SELECT 1");
+      quiet_since = now;
+    }
+    if (!st.ok() || conn->broken()) missed = true;
+  }
 }
 
 // --- group commit ------------------------------------------------------------
@@ -617,6 +736,7 @@ Status PostgresStore::ImportRegion(const RegionData& data, const AuditRecord& au
     OZCC_RETURN_IF_ERROR(remove("DELETE FROM locations WHERE id = ANY($1)", old_locations));
     OZCC_RETURN_IF_ERROR(remove("DELETE FROM organizations WHERE id = ANY($1)", old_orgs));
     OZCC_RETURN_IF_ERROR(remove("DELETE FROM subregions WHERE id = ANY($1)", old_subregions));
+    OZCC_RETURN_IF_ERROR(Notify(c, "region\t" + rid));
     return InsertAudit(c, audit, Now());
   });
 }
@@ -754,9 +874,9 @@ Result<CapacityWriteResult> PostgresStore::WriteCapacity(CapacityWrite write) {
         // Take each region's next versions; the row lock serialises all writers of the region until COMMIT.
         std::unordered_map<std::string, std::int64_t> next;
         for (const auto& [rid, n] : count) {
-          OZCC_PG_QUERY(s, c,
-                        "UPDATE regions SET data_version = data_version + $2 WHERE id = $1 RETURNING data_version",
-                        Params().Add(rid).Add(n));
+          // The notification reaches every listening instance at COMMIT (and is
+          // dropped with the job's savepoint if the job rolls back).
+          OZCC_PG_QUERY(s, c, kTakeVersions, Params().Add(rid).Add(n));
           if (s.empty()) return Status::Internal("region vanished: " + rid);
           next[rid] = s.Int(0, 0) - n + 1;
         }
@@ -960,7 +1080,8 @@ Result<SessionRecord> PostgresStore::GetSession(const std::string& token_hash) {
 
 Status PostgresStore::DeleteSession(const std::string& token_hash) {
   return Write([&](Connection& c) -> Status {
-    return c.Run("DELETE FROM sessions WHERE token_hash = $1", Params().Add(token_hash));
+    OZCC_RETURN_IF_ERROR(c.Run("DELETE FROM sessions WHERE token_hash = $1", Params().Add(token_hash)));
+    return Notify(c, "session\t" + token_hash);
   });
 }
 

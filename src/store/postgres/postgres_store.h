@@ -41,6 +41,12 @@
 // transaction, so they see one snapshot. Ping() reports kUnavailable while the
 // database cannot be reached, and recovers by itself when it comes back.
 //
+// Change feed: capacity writes, region imports and session deletions send a
+// NOTIFY on channel openzcc_changes in their transaction; WatchChanges()
+// LISTENs on a connection of its own and hands each notification to the
+// caller. When that connection is lost it reconnects with back-off and then
+// reports kResync, since notifications sent meanwhile are gone.
+//
 // Migrations: Migrate() uses its own connection and holds a session-level
 // pg_advisory_lock while it applies pending migrations (each in its own
 // transaction, recorded in schema_migrations), so any number of instances can
@@ -88,7 +94,7 @@ class PostgresStore final : public Store {
     std::int64_t failed_groups = 0;  // groups not committed
     std::int64_t largest_group = 0;  // most jobs in one group
     std::int64_t retries = 0;        // group reruns (serialisation failure, deadlock, lost connection)
-    std::int64_t reconnects = 0;     // connections reopened (writer and readers)
+    std::int64_t reconnects = 0;     // connections reopened (writer, readers, change feed)
   };
 
   // Connects the write connection and starts the writer thread; kUnavailable
@@ -98,12 +104,14 @@ class PostgresStore final : public Store {
   ~PostgresStore() override;
 
   WriterStats Stats() const;
-  // Server process ids of this store's open connections (writer and pooled
-  // readers), for tests that terminate them.
+  // Server process ids of this store's open connections (writer, change feed
+  // and pooled readers), for tests that terminate them.
   std::vector<int> BackendPids();
 
   Status Migrate() override;
   Status Ping() override;
+  // LISTEN on its own connection (reopened when lost, then kResync).
+  Status WatchChanges(ChangeHandler on_change) override;
 
   Status ImportRegion(const RegionData& data, const AuditRecord& audit) override;
   Result<std::vector<Region>> ListRegions() override;
@@ -148,6 +156,7 @@ class PostgresStore final : public Store {
   Status Init();
   Status Write(JobFn fn, std::vector<std::string> units = {});
   void WriterLoop();
+  void ListenLoop(ChangeHandler on_change, std::promise<Status>& first);
   void RunGroup(std::vector<Job>& jobs);
   // One attempt at a group. Returns true when the outcome is final (results
   // set), false when the group should be retried.
@@ -162,6 +171,7 @@ class PostgresStore final : public Store {
   std::unique_ptr<Connection> writer_conn_;  // writer thread only (and Init)
   std::mutex writer_pid_mu_;
   int writer_pid_ = 0;
+  int listener_pid_ = 0;  // the change feed's connection; also under writer_pid_mu_
 
   std::mutex pool_mu_;
   std::condition_variable pool_cv_;
@@ -172,6 +182,11 @@ class PostgresStore final : public Store {
   std::deque<Job> queue_;
   bool stopping_ = false;
   std::thread writer_;
+
+  std::mutex listen_mu_;
+  std::condition_variable listen_cv_;
+  bool listen_stop_ = false;
+  std::thread listener_;
 
   mutable std::mutex stats_mu_;
   WriterStats stats_;

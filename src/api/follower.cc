@@ -1,0 +1,130 @@
+#include "api/follower.h"
+
+#include <spdlog/spdlog.h>
+
+#include <map>
+
+namespace ozcc::api {
+
+ChangeFollower::ChangeFollower(Store& store, SnapshotCache& snapshots, EventHub& events, Authenticator& auth)
+    : store_(store), snapshots_(snapshots), events_(events), auth_(auth) {}
+
+ChangeFollower::~ChangeFollower() {
+  {
+    std::lock_guard lock(inbox_->mu);
+    inbox_->closed = true;
+  }
+  inbox_->cv.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+Status ChangeFollower::Start() {
+  std::shared_ptr<Inbox> inbox = inbox_;
+  Status feed = store_.WatchChanges([inbox](const StoreChange& change) {
+    std::lock_guard lock(inbox->mu);
+    if (inbox->closed) return;
+    inbox->changes.push_back(change);
+    inbox->cv.notify_one();
+  });
+  if (!feed.ok()) spdlog::warn("change feed not started yet, retrying: {}", feed.message());
+  // Events before now are not replayed (the snapshot holds them); listening
+  // started first, so a write committed meanwhile is followed, not lost.
+  if (auto regions = store_.ListRegions(); regions.ok()) {
+    for (const auto& r : *regions) {
+      if (auto v = store_.DataVersion(r.id); v.ok()) events_.SetBaseline(r.id, *v);
+    }
+  }
+  thread_ = std::thread([this] { Run(); });
+  return feed;
+}
+
+std::uint64_t ChangeFollower::published() const { return published_.load(); }
+
+void ChangeFollower::Run() {
+  std::map<std::string, std::int64_t> behind;  // region → newest version announced, not yet caught up
+  bool resync = false;
+  for (;;) {
+    std::deque<StoreChange> batch;
+    {
+      std::unique_lock lock(inbox_->mu);
+      // With work left over (a read failed), retry after a second.
+      inbox_->cv.wait_for(lock, std::chrono::seconds(1), [&] { return inbox_->closed || !inbox_->changes.empty(); });
+      if (inbox_->closed) return;
+      batch.swap(inbox_->changes);
+    }
+    for (const auto& change : batch) {
+      switch (change.kind) {
+        case StoreChange::Kind::kCapacity: {
+          auto& v = behind[change.region_id];
+          v = std::max(v, change.version);  // one catch-up for a burst of writes
+          break;
+        }
+        case StoreChange::Kind::kRegion:
+          std::erase_if(units_, [&](const auto& kv) { return kv.second.region_id == change.region_id; });
+          snapshots_.Invalidate(change.region_id);
+          break;
+        case StoreChange::Kind::kSessionRevoked: auth_.Forget(change.token_hash); break;
+        case StoreChange::Kind::kResync: resync = true; break;
+      }
+    }
+    if (resync) resync = !Resync(behind);
+    for (auto it = behind.begin(); it != behind.end();) {
+      CatchUp(it->first, it->second);
+      it = events_.Contiguous(it->first) >= it->second ? behind.erase(it) : std::next(it);
+    }
+  }
+}
+
+void ChangeFollower::CatchUp(const std::string& region_id, std::int64_t version) {
+  snapshots_.NoteVersion(region_id, version);
+  std::int64_t from = events_.Contiguous(region_id);
+  if (from >= version) return;
+  if (version - from > kMaxCatchUp) {
+    events_.Reload(region_id, version, "too many changes to send one by one");
+    return;
+  }
+  constexpr size_t kPage = 1000;
+  while (from < version) {
+    auto reports = store_.CapacitySince(region_id, from, kPage);
+    if (!reports.ok()) {
+      spdlog::warn("change feed: cannot read reports of {} after version {}: {}", region_id, from,
+                   reports.status().message());
+      return;  // Run() retries
+    }
+    for (const auto& r : *reports) {
+      auto it = units_.find(r.unit_id);
+      if (it == units_.end()) {
+        auto unit = store_.GetUnit(r.unit_id);
+        if (!unit.ok()) {
+          spdlog::warn("change feed: unit {} of report {} unreadable: {}", r.unit_id, r.version,
+                       unit.status().message());
+          return;
+        }
+        it = units_.emplace(r.unit_id, std::move(unit).value()).first;
+      }
+      if (events_.Publish(region_id, r.version, "capacity", UnitRow(it->second, &r, Now()).dump())) ++published_;
+      from = r.version;
+    }
+    if (reports->size() < kPage) break;
+  }
+}
+
+bool ChangeFollower::Resync(std::map<std::string, std::int64_t>& behind) {
+  units_.clear();
+  auth_.ForgetAll();
+  snapshots_.Invalidate("");
+  auto regions = store_.ListRegions();
+  if (!regions.ok()) {
+    spdlog::warn("change feed: cannot list regions to resynchronise: {}", regions.status().message());
+    return false;
+  }
+  for (const auto& r : *regions) {
+    auto v = store_.DataVersion(r.id);
+    if (!v.ok()) return false;
+    auto& b = behind[r.id];
+    b = std::max(b, *v);
+  }
+  return true;
+}
+
+}  // namespace ozcc::api
