@@ -17,6 +17,9 @@
 #      the same disk; ratio server / baseline (goal >= 5000 updates/s).
 #   3. SSE: write acknowledged -> event received at 1000 connected clients,
 #      p50/p99 (goal p99 < 50 ms); baseline: the same loop with 1 client.
+#   4. across instances (bench/cross_instance.sh, on a throwaway PostgreSQL):
+#      write acknowledged on instance 1 -> event on instance 2 (goal p99 <
+#      200 ms); baseline: the clients on instance 1.
 # Everything runs on 127.0.0.1 in a temp dir under BUILD_DIR (same disk as a
 # real store) that is removed at the end; every load is bounded in time.
 set -euo pipefail
@@ -192,3 +195,7 @@ s99_one=$(field send_to_event_p99_ms <<<"$sse_one")
 echo "ack->event p99: ${p99_many} ms at $sse_clients clients, ${p99_one} ms at 1 client, ratio $(ratio "$p99_many" "$p99_one")" \
   "(goal p99 < 50 ms: $(python3 -c "print('met' if float('$p99_many') < 50 else 'not met')"))"
 echo "send->event p99: ${s99_many} ms at $sse_clients clients, ${s99_one} ms at 1 client, ratio $(ratio "$s99_many" "$s99_one")"
+
+# --- 4. events across instances (PostgreSQL) -------------------------------------
+echo
+"$repo/scripts/with-postgres.sh" "$repo/bench/cross_instance.sh" "$build" "$mode"

@@ -5,8 +5,11 @@
 //
 //   ozcc_bench_sse --port P --session TOKEN --feed-token TOKEN --unit UNIT_ID
 //                  [--region ZWN] [--clients 1000] [--updates 200]
-//                  [--interval-ms 20] [--timeout-s 60]
+//                  [--interval-ms 20] [--timeout-s 60] [--write-port P2]
 //
+// With --write-port the writer PUTs to another instance (P2) than the one the
+// clients listen on (P): the latency then includes the change feed between
+// instances.
 // All clients share one epoll loop (Boost.Asio, one thread); the writer is a
 // second thread on one keep-alive connection. Both read the same steady clock.
 // Events that arrive before their PUT's response has been read count as 0 ms
@@ -41,6 +44,7 @@ namespace {
 
 struct Options {
   int port = 0;
+  int write_port = 0;  // 0: the clients' port
   std::string session, feed_token, unit, region = "ZWN";
   int clients = 1000, updates = 200, interval_ms = 20, timeout_s = 60;
 };
@@ -238,6 +242,8 @@ int main(int argc, char** argv) {
     const std::string k = argv[i], v = argv[i + 1];
     if (k == "--port")
       o.port = std::atoi(v.c_str());
+    else if (k == "--write-port")
+      o.write_port = std::atoi(v.c_str());
     else if (k == "--session")
       o.session = v;
     else if (k == "--feed-token")
@@ -293,7 +299,8 @@ int main(int argc, char** argv) {
   std::map<long, std::pair<Clock::time_point, Clock::time_point>> acks;  // version → (sent, ack)
   tcp::socket w(io);
   boost::system::error_code ec;
-  w.connect({asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(o.port)}, ec);
+  w.connect(
+      {asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(o.write_port > 0 ? o.write_port : o.port)}, ec);
   int put_errors = 0;
   const auto write_start = Clock::now();
   for (int i = 0; i < o.updates && !ec && Clock::now() < deadline; ++i) {

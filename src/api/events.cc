@@ -30,17 +30,22 @@ bool EventHub::Publish(const std::string& region_id, std::int64_t version, const
   auto pos = std::lower_bound(ch.ring.begin(), ch.ring.end(), version,
                               [](const Kept& k, std::int64_t v) { return k.version < v; });
   if (pos != ch.ring.end() && pos->version == version) return false;  // published already
-  size_t at = static_cast<size_t>(pos - ch.ring.begin());
   ch.ring.insert(pos, Kept{version, text});
-  for (size_t i = at; i < ch.ring.size() && ch.ring[i].version == ch.contiguous + 1; ++i) ++ch.contiguous;
   while (ch.ring.size() > replay_capacity_) {
     ch.dropped_upto = std::max(ch.dropped_upto, ch.ring.front().version);
     ch.ring.pop_front();
   }
-  // A gap that fell out of the ring can no longer be filled.
-  ch.contiguous = std::max(ch.contiguous, ch.dropped_upto);
+  Advance(ch);
   SendAll(ch, text);
   return true;
+}
+
+void EventHub::Advance(Channel& ch) {
+  // A gap that fell out of the ring (or lies before the baseline) can no longer be filled.
+  ch.contiguous = std::max(ch.contiguous, ch.dropped_upto);
+  auto it = std::upper_bound(ch.ring.begin(), ch.ring.end(), ch.contiguous,
+                             [](std::int64_t v, const Kept& k) { return v < k.version; });
+  for (; it != ch.ring.end() && it->version == ch.contiguous + 1; ++it) ++ch.contiguous;
 }
 
 void EventHub::SendAll(Channel& ch, const std::string& text) {
@@ -60,14 +65,14 @@ void EventHub::SetBaseline(const std::string& region_id, std::int64_t version) {
   std::lock_guard lock(mu_);
   Channel& ch = channels_[region_id];
   ch.dropped_upto = std::max(ch.dropped_upto, version);
-  ch.contiguous = std::max(ch.contiguous, version);
+  Advance(ch);
 }
 
 void EventHub::Reload(const std::string& region_id, std::int64_t version, const std::string& reason) {
   std::lock_guard lock(mu_);
   Channel& ch = channels_[region_id];
   ch.dropped_upto = std::max(ch.dropped_upto, version);
-  ch.contiguous = std::max(ch.contiguous, version);
+  Advance(ch);
   SendAll(ch, Format(version, "reload", nlohmann::json{{"reason", reason}}.dump()));
 }
 

@@ -60,6 +60,8 @@ class EventHub {
     std::int64_t contiguous = 0;    // versions ≤ this were all published
     std::vector<std::shared_ptr<http::EventSink>> sinks;
   };
+  // Moves `contiguous` over the dropped versions and the run of kept ones after it. mu_ held.
+  static void Advance(Channel& ch);
   // Sends `text` to every sink, dropping the ones that cannot take it. mu_ held.
   static void SendAll(Channel& ch, const std::string& text);
   size_t replay_capacity_;

@@ -56,7 +56,8 @@ std::string WithDatabase(const std::string& url, const std::string& db) {
   return head + "/" + db + tail;
 }
 
-// Runs one statement on the admin server; "" on success, else the error.
+}  // namespace
+
 std::string PgAdminExec(const std::string& sql) {
   PGconn* c = PQconnectdb(PgAdminUrl().c_str());
   PQsetNoticeProcessor(
@@ -66,15 +67,14 @@ std::string PgAdminExec(const std::string& sql) {
     err = PQerrorMessage(c);
   } else {
     PGresult* r = PQexec(c, sql.c_str());
-    if (PQresultStatus(r) != PGRES_COMMAND_OK) err = PQresultErrorMessage(r);
-    if (err.empty() && PQresultStatus(r) != PGRES_COMMAND_OK) err = "failed";
+    const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
+    if (!ok) err = PQresultErrorMessage(r);
+    if (!ok && err.empty()) err = "failed";
     PQclear(r);
   }
   PQfinish(c);
   return err;
 }
-
-}  // namespace
 
 void ApiFixture::SetUp() {
   const std::string& backend = GetParam();
@@ -94,6 +94,7 @@ void ApiFixture::SetUp() {
     std::filesystem::create_directories(dir_);
     url = (dir_ / "test.db").string();
   }
+  store_url_ = url;
   auto store = OpenStore(url);
   ASSERT_TRUE(store.ok()) << backend << ": " << store.status().message();
   store_ = std::move(*store);

@@ -32,6 +32,10 @@ inline constexpr const char* kPassword = "correct-horse-battery";
 inline const std::vector<std::string> kApiBackends = {"sqlite", "postgres"};
 inline std::string ApiBackendName(const ::testing::TestParamInfo<std::string>& info) { return info.param; }
 
+// Runs one statement on the PostgreSQL server OZCC_TEST_PG names; "" on
+// success, else the error.
+std::string PgAdminExec(const std::string& sql);
+
 class ApiFixture : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override;
@@ -46,6 +50,7 @@ class ApiFixture : public ::testing::TestWithParam<std::string> {
   // A unit id of the given type in the given organisation.
   std::string UnitOf(const std::string& org, UnitType type);
 
+  std::string store_url_;      // what OpenStore was given
   std::filesystem::path dir_;  // sqlite: holds the database file
   std::string pg_database_;    // postgres: the database created for this test ("" = none)
   std::unique_ptr<Store> store_;

@@ -284,6 +284,11 @@ void PostgresStore::ListenLoop(ChangeHandler on_change, std::promise<Status>& fi
       conn.reset();
       auto c = Connection::Open(options_.url);
       Status st = c.ok() ? (*c)->Exec(std::string("LISTEN ") + kChangeChannel) : c.status();
+      if (st.ok()) {
+        conn = std::move(c).value();
+        std::lock_guard<std::mutex> lk(writer_pid_mu_);
+        listener_pid_ = conn->backend_pid();
+      }
       if (!first_told) {
         first.set_value(st);
         first_told = true;
@@ -292,11 +297,6 @@ void PostgresStore::ListenLoop(ChangeHandler on_change, std::promise<Status>& fi
         missed = true;
         if (stopping(std::chrono::milliseconds(std::min(2000, 50 << std::min(attempt++, 6))))) break;
         continue;
-      }
-      conn = std::move(c).value();
-      {
-        std::lock_guard<std::mutex> lk(writer_pid_mu_);
-        listener_pid_ = conn->backend_pid();
       }
       attempt = 0;
       quiet_since = std::chrono::steady_clock::now();

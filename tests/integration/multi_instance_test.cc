@@ -1,0 +1,208 @@
+// Two OpenZCC instances on one PostgreSQL database behave as one system: a
+// write on one reaches the live streams and the snapshot of the other, a
+// sign-out on one ends the session on both, and the second keeps following
+// after its change-feed connection is lost. (SQLite is one process's store:
+// these run on PostgreSQL only.)
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <set>
+#include <thread>
+
+#include "store/postgres/postgres_store.h"
+#include "support/api_fixture.h"
+
+namespace ozcc::test {
+namespace {
+
+using nlohmann::json;
+
+const std::string kBeds = R"({"beds":{"total":20,"staffed":18,"occupied":15,"available":3}})";
+
+// A second server on the fixture's database. Its snapshots never age out by
+// time (1 h), so only the change feed can refresh them.
+struct Instance {
+  explicit Instance(const std::string& url) {
+    auto opened = OpenStore(url);
+    EXPECT_TRUE(opened.ok()) << opened.status().message();
+    if (!opened.ok()) return;
+    store = std::move(*opened);
+    api::ApiOptions ao;
+    ao.snapshot_max_age = std::chrono::hours(1);
+    api = std::make_unique<api::Api>(*store, ao);
+    api->Register(router);
+    http::ServerOptions so;
+    so.port = 0;
+    so.worker_threads = 4;
+    so.access_log = false;
+    so.sse_heartbeat_s = 1;
+    server = std::make_unique<http::Server>(so, router);
+    EXPECT_TRUE(server->Start().ok());
+    client = std::make_unique<TestClient>(server->port());
+  }
+  ~Instance() {
+    client.reset();
+    if (api) api->Shutdown();
+    if (server) server->Stop(2);
+    server.reset();
+    api.reset();
+    store.reset();
+  }
+  std::unique_ptr<Store> store;
+  http::Router router;
+  std::unique_ptr<api::Api> api;
+  std::unique_ptr<http::Server> server;
+  std::unique_ptr<TestClient> client;
+};
+
+class MultiInstanceTest : public ApiFixture {
+ protected:
+  void SetUp() override {
+    ApiFixture::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    b_ = std::make_unique<Instance>(store_url_);
+    ASSERT_TRUE(b_->client);
+  }
+  void TearDown() override {
+    b_.reset();
+    ApiFixture::TearDown();
+  }
+  // A request to instance B with `user`'s session (signed in on A: sessions live in the database).
+  HttpResponse CallB(const std::string& user, const std::string& method, const std::string& target,
+                     const std::string& body = "") {
+    std::vector<std::pair<std::string, std::string>> headers = {{"Authorization", "Bearer " + TokenFor(user)}};
+    if (!body.empty()) headers.emplace_back("Content-Type", "application/json");
+    return b_->client->Request(method, target, body, headers);
+  }
+  std::unique_ptr<SseClient> StreamB(const std::string& user) {
+    auto sse = std::make_unique<SseClient>(
+        b_->server->port(), "/api/v1/events?region=ZWN",
+        std::vector<std::pair<std::string, std::string>>{{"Authorization", "Bearer " + TokenFor(user)}});
+    EXPECT_EQ(sse->status(), 200);
+    return sse;
+  }
+  std::int64_t SnapshotVersionB() {
+    auto r = CallB("viewer", "GET", "/api/v1/capacity/snapshot?region=ZWN");
+    EXPECT_EQ(r.status, 200) << r.body;
+    return r.status == 200 ? json::parse(r.body)["version"].get<std::int64_t>() : -1;
+  }
+  // Next capacity event on the stream (skipping none: the test knows what comes).
+  static json NextCapacity(SseClient& sse) {
+    auto e = sse.Next(std::chrono::seconds(10));
+    if (!e) {
+      ADD_FAILURE() << "no event within 10 s";
+      return json();
+    }
+    EXPECT_EQ(e->event, "capacity") << e->data;
+    json data = json::parse(e->data);
+    EXPECT_EQ(e->id, std::to_string(data["version"].get<std::int64_t>()));
+    return data;
+  }
+  std::unique_ptr<Instance> b_;
+};
+
+TEST_P(MultiInstanceTest, WriteOnOneReachesTheStreamsAndSnapshotOfTheOther) {
+  const std::int64_t before = SnapshotVersionB();  // cached on B from here on
+  auto sse = StreamB("viewer");
+  const std::string unit = UnitOf(own_org_, UnitType::kIc);
+  auto put = Call("manager", "PUT", "/api/v1/units/" + unit + "/capacity", kBeds);
+  ASSERT_EQ(put.status, 200) << put.body;
+  const std::int64_t version = json::parse(put.body)["version"].get<std::int64_t>();
+  EXPECT_GT(version, before);
+
+  json event = NextCapacity(*sse);
+  EXPECT_EQ(event["unit_id"], unit);
+  EXPECT_EQ(event["version"], version);
+  EXPECT_EQ(event["beds"]["available"], 3);
+  EXPECT_EQ(SnapshotVersionB(), version);  // not the cached one
+}
+
+// Writes on both instances at once: each stream gets every version exactly once.
+TEST_P(MultiInstanceTest, StreamsOfBothInstancesGetEveryWriteOnce) {
+  auto on_b = StreamB("viewer");
+  SseClient on_a(server_->port(), "/api/v1/events?region=ZWN", {{"Authorization", "Bearer " + TokenFor("viewer")}});
+  ASSERT_EQ(on_a.status(), 200);
+  const std::string ic = UnitOf(own_org_, UnitType::kIc);
+  const std::string ward = UnitOf(other_org_, UnitType::kIc);
+  const std::string token = TokenFor("coordinator");
+  constexpr int kEach = 15;
+  auto writer = [&](std::uint16_t port, const std::string& unit) {
+    TestClient c(port);
+    for (int i = 0; i < kEach; ++i) {
+      auto r = c.Request("PUT", "/api/v1/units/" + unit + "/capacity", kBeds,
+                         {{"Authorization", "Bearer " + token}, {"Content-Type", "application/json"}});
+      EXPECT_EQ(r.status, 200) << r.body;
+    }
+  };
+  std::thread ta(writer, server_->port(), ic);
+  std::thread tb(writer, b_->server->port(), ward);
+  ta.join();
+  tb.join();
+  const std::int64_t last = Version();
+  ASSERT_EQ(last, 2 * kEach);
+  for (SseClient* sse : {on_b.get(), &on_a}) {
+    std::multiset<std::int64_t> seen;
+    while (seen.size() < static_cast<size_t>(2 * kEach)) {
+      json e = NextCapacity(*sse);
+      if (e.is_null()) break;
+      seen.insert(e["version"].get<std::int64_t>());
+    }
+    std::multiset<std::int64_t> want;
+    for (std::int64_t v = 1; v <= last; ++v) want.insert(v);
+    EXPECT_EQ(seen, want);
+    EXPECT_FALSE(sse->Next(std::chrono::milliseconds(300)).has_value()) << "an event came twice";
+  }
+}
+
+TEST_P(MultiInstanceTest, SignOutOnOneEndsTheSessionOnBoth) {
+  ASSERT_EQ(CallB("viewer", "GET", "/api/v1/auth/me").status, 200);  // now cached on B
+  ASSERT_EQ(Call("viewer", "POST", "/api/v1/auth/logout").status, 204);
+  int status = 200;
+  for (int i = 0; i < 100 && status == 200; ++i) {  // the cache would keep it for 30 s
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    status = CallB("viewer", "GET", "/api/v1/auth/me").status;
+  }
+  EXPECT_EQ(status, 401);
+}
+
+TEST_P(MultiInstanceTest, RegionImportOnOneRefreshesTheSnapshotOfTheOther) {
+  SnapshotVersionB();
+  RegionData renamed = zwn_;
+  renamed.units[0].name = "Hernoemd via de andere instantie";
+  AuditRecord a;
+  a.actor = "test";
+  a.action = "region.import";
+  a.object = "ZWN";
+  a.outcome = "ok";
+  ASSERT_TRUE(store_->ImportRegion(renamed, a).ok());
+  bool seen = false;
+  for (int i = 0; i < 100 && !seen; ++i) {
+    auto r = CallB("viewer", "GET", "/api/v1/capacity/snapshot?region=ZWN");
+    seen = r.body.find(renamed.units[0].name) != std::string::npos;
+    if (!seen) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_TRUE(seen);
+}
+
+// B's connections are terminated (as in a database fail-over): its feed
+// reconnects, catches up what it missed and follows new writes.
+TEST_P(MultiInstanceTest, FollowsAgainAfterItsFeedConnectionIsLost) {
+  auto sse = StreamB("viewer");
+  auto* pg = dynamic_cast<postgres::PostgresStore*>(b_->store.get());
+  ASSERT_NE(pg, nullptr);
+  for (int pid : pg->BackendPids()) {
+    EXPECT_EQ(PgAdminExec("SELECT pg_terminate_backend(" + std::to_string(pid) + ")"), "");
+  }
+  const std::string unit = UnitOf(own_org_, UnitType::kIc);
+  for (int i = 1; i <= 3; ++i) {
+    auto put = Call("manager", "PUT", "/api/v1/units/" + unit + "/capacity", kBeds);
+    ASSERT_EQ(put.status, 200) << put.body;
+  }
+  for (std::int64_t v = 1; v <= 3; ++v) EXPECT_EQ(NextCapacity(*sse)["version"], v);
+  EXPECT_EQ(SnapshotVersionB(), 3);
+}
+
+INSTANTIATE_TEST_SUITE_P(, MultiInstanceTest, ::testing::Values(std::string("postgres")), ApiBackendName);
+
+}  // namespace
+}  // namespace ozcc::test
