@@ -166,6 +166,10 @@ struct ServerCore {
   net::io_context ioc;
   std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
   tcp::acceptor acceptor{net::make_strand(ioc)};
+  // Re-arms accepting after a failed accept (EMFILE): a member, so that path
+  // allocates nothing (a make_shared'd timer there tripped UBSan's vptr check
+  // and ended the sanitizer build exactly when descriptors ran out).
+  net::steady_timer accept_retry{acceptor.get_executor()};
   std::optional<net::thread_pool> workers;
   std::vector<std::thread> io_threads;
   std::uint16_t bound_port = 0;
@@ -898,9 +902,9 @@ void ServerCore::OnAccept(beast::error_code ec, tcp::socket socket) {
   if (ec) {
     // EMFILE and friends: back off briefly instead of spinning.
     spdlog::warn("http accept failed: {}", ec.message());
-    auto timer = std::make_shared<net::steady_timer>(acceptor.get_executor(), std::chrono::milliseconds(50));
-    timer->async_wait([this, timer](beast::error_code) {
-      if (acceptor.is_open()) DoAccept();
+    accept_retry.expires_after(std::chrono::milliseconds(50));
+    accept_retry.async_wait([this](beast::error_code wait_ec) {
+      if (!wait_ec && acceptor.is_open()) DoAccept();
     });
     return;
   }
@@ -1007,6 +1011,7 @@ void Server::Stop(int drain_timeout_s) {
   net::post(im.acceptor.get_executor(), [&im] {
     beast::error_code ignored;
     im.acceptor.close(ignored);
+    im.accept_retry.cancel();
   });
   // Idle connections close, busy ones close after their response, streams end.
   im.ForEachSession([](Session& s) { s.OnStop(); });
