@@ -118,6 +118,8 @@ Result<Authenticator::Cached> Authenticator::Resolve(const std::string& token, T
   }
   if (s->expires_at <= now) return Status::Unauthenticated("the session has expired; sign in again");
   auto u = store_.GetUser(s->username);
+  // A store that cannot be reached is 503, not a reason to sign the user out.
+  if (!u.ok() && u.status().code() != Code::kNotFound) return u.status();
   if (!u.ok() || u->disabled) return Status::Unauthenticated("the account is not active");
   Principal p;
   p.kind = PrincipalKind::kUser;

@@ -2,9 +2,11 @@
 
 #include <signal.h>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 #include <toml++/toml.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -52,6 +54,38 @@ int FailStatus(const std::string& what, const Status& st) {
   std::cerr << "openzcc: " << what << ": " << st.message() << "\n";
   for (const auto& e : st.errors()) std::cerr << "  " << e.field << ": " << e.message << "\n";
   return 1;
+}
+
+// Descriptors kept free for everything but client connections: the store's
+// files or PostgreSQL sockets, logs, the listener, the accept of a connection
+// that is then refused with 503.
+constexpr std::int64_t kReservedFds = 64;
+
+// Every connection is a file descriptor, and the soft limit is often 1024
+// while the hard limit allows far more: raise the soft limit to the hard one.
+// Returns the soft limit now in force (0 if unknown).
+std::int64_t RaiseFileLimit() {
+  rlimit rl{};
+  if (getrlimit(RLIMIT_NOFILE, &rl) != 0) return 0;
+  if (rl.rlim_cur != rl.rlim_max) {
+    rlimit want = rl;
+    want.rlim_cur = rl.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &want) == 0) rl = want;
+  }
+  return rl.rlim_cur == RLIM_INFINITY ? std::int64_t{1} << 30 : static_cast<std::int64_t>(rl.rlim_cur);
+}
+
+// Caps max_connections below the descriptor limit: a connection over the cap
+// gets a 503 at once, whereas a failing accept() (EMFILE) leaves clients
+// hanging in the backlog and starves the store of descriptors.
+void FitConnectionsToFileLimit(http::ServerOptions& so) {
+  const std::int64_t nofile = RaiseFileLimit();
+  if (nofile <= 0) return;
+  const auto fit = static_cast<std::size_t>(std::max<std::int64_t>(16, nofile - kReservedFds));
+  if (so.max_connections > fit) {
+    spdlog::warn("file descriptor limit {}: serving at most {} connections (raise ulimit -n for more)", nofile, fit);
+    so.max_connections = fit;
+  }
 }
 
 Result<std::unique_ptr<Store>> Open(const std::string& db) {
@@ -118,6 +152,7 @@ int Serve(ServeConfig cfg) {
   so.worker_threads = std::max(1, cfg.workers);
   so.body_limit = cfg.body_limit;
   so.access_log = cfg.access_log;
+  FitConnectionsToFileLimit(so);
 
   auto store = Open(cfg.db);
   if (!store.ok()) return FailStatus("cannot open the store " + cfg.db, store.status());
