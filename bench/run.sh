@@ -20,6 +20,9 @@
 #   4. across instances (bench/cross_instance.sh, on a throwaway PostgreSQL):
 #      write acknowledged on instance 1 -> event on instance 2 (goal p99 <
 #      200 ms); baseline: the clients on instance 1.
+#   5. reliability (bench/reliability.sh): SIGKILL mid-load on SQLite and
+#      PostgreSQL, PostgreSQL restarted under load, overload; prints writes
+#      acknowledged, kills, lost=0, duplicates=0, recovery time, peak RSS.
 # Everything runs on 127.0.0.1 in a temp dir under BUILD_DIR (same disk as a
 # real store) that is removed at the end; every load is bounded in time.
 set -euo pipefail
@@ -199,3 +202,10 @@ echo "send->event p99: ${s99_many} ms at $sse_clients clients, ${s99_one} ms at 
 # --- 4. events across instances (PostgreSQL) -------------------------------------
 echo
 "$repo/scripts/with-postgres.sh" "$repo/bench/cross_instance.sh" "$build" "$mode"
+
+# --- 5. reliability ---------------------------------------------------------------
+echo
+echo "== 5. reliability: SIGKILL mid-load, PostgreSQL restart under load, overload (bench/reliability.sh)"
+kill "$server_pid" && wait "$server_pid" 2>/dev/null || true
+server_pid=""
+"$repo/bench/reliability.sh" "$build" "$mode"
