@@ -58,7 +58,7 @@ struct ServerOptions {
   int header_timeout_s = 10;              // time to receive a request's headers
   int idle_timeout_s = 60;                // keep-alive idle
   int body_timeout_s = 30;                // time to receive a request body once the header is in
-  std::size_t sse_queue_limit = 1 << 20;  // bytes queued per stream before it is dropped
+  std::size_t sse_queue_limit = 256 << 10;  // bytes queued per stream before it is dropped
   int sse_heartbeat_s = 15;
   std::size_t max_connections = 10000;
   bool access_log = true;
