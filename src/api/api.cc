@@ -1,5 +1,7 @@
 #include "api/api.h"
 
+#include <cctype>
+
 #include "api/internal.h"
 
 namespace ozcc::api {
@@ -82,6 +84,15 @@ std::optional<http::Response> RequireAllowed(State& s, const http::Request& req,
   return ProblemFor(req, Status::Forbidden("you may not " + std::string(ToString(action)) + " for " +
                                            (what.organization_id.empty() ? "region " + what.region_id
                                                                          : "organisation " + what.organization_id)));
+}
+
+Status RequireJsonBody(const http::Request& req) {
+  std::string type(req.Header("content-type").value_or(""));
+  type = type.substr(0, type.find(';'));
+  while (!type.empty() && type.back() == ' ') type.pop_back();
+  for (char& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (type == "application/json" || (type.starts_with("application/") && type.ends_with("+json"))) return Status();
+  return Status(Code::kUnsupportedMedia, "send the body as JSON, with Content-Type: application/json");
 }
 
 Result<std::string> RegionParam(const http::Request& req, const Principal& who) {

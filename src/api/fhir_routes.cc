@@ -198,6 +198,7 @@ void RegisterFhirRoutes(State& s, http::Router& r) {
 
   r.Add(
       "POST", "/fhir/MeasureReport", Authed(s, [&s](http::Request& req, const Principal& who) {
+        if (auto st = RequireJsonBody(req); !st.ok()) return FhirError(st);
         if (auto replay = Replay(s, req, who)) {
           if (replay->status != 200) return AsFhir(*replay);
           replay->headers.clear();

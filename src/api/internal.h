@@ -54,6 +54,10 @@ std::optional<http::Response> RequireAllowed(State& s, const http::Request& req,
 AuditRecord MakeAudit(const http::Request& req, const Principal& who, std::string action, std::string object,
                       std::string outcome, std::string detail = "");
 
+// Ok when the request declares a JSON body (application/json or
+// application/<x>+json, any parameters); else kUnsupportedMedia (415).
+Status RequireJsonBody(const http::Request& req);
+
 // The region a read refers to: ?region=, else the principal's own region.
 Result<std::string> RegionParam(const http::Request& req, const Principal& who);
 
