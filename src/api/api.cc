@@ -22,13 +22,16 @@ Api::Api(Store& store, ApiOptions options) : state_(std::make_unique<State>(stor
 Api::~Api() = default;
 
 void Api::Register(http::Router& router) {
-  RegisterOpsRoutes(*state_, router);
-  RegisterAuthRoutes(*state_, router);
-  RegisterRegionRoutes(*state_, router);
-  RegisterCapacityRoutes(*state_, router);
-  RegisterFhirRoutes(*state_, router);
-  RegisterOpenApiRoute(*state_, router);
-  RegisterWebRoutes(*state_, router);  // last: its patterns are the most general
+  http::Router routes;
+  RegisterOpsRoutes(*state_, routes);
+  RegisterAuthRoutes(*state_, routes);
+  RegisterRegionRoutes(*state_, routes);
+  RegisterCapacityRoutes(*state_, routes);
+  RegisterFhirRoutes(*state_, routes);
+  RegisterOpenApiRoute(*state_, routes);
+  RegisterWebRoutes(*state_, routes);  // last: its patterns are the most general
+  // Every route goes through the same guard (CSRF, security headers).
+  for (const auto& r : routes.routes()) router.Add(r.method, r.pattern, Guarded(*state_, r), r.options);
 }
 
 void Api::SetTransportMetrics(std::function<std::string()> text) { state_->transport_metrics = std::move(text); }

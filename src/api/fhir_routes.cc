@@ -27,8 +27,6 @@ http::Response FhirJson(int status, const json& body) {
   return r;
 }
 
-http::Response FhirError(const Status& st) { return FhirJson(HttpStatusFor(st.code()), fhir::OperationOutcome(st)); }
-
 // Re-wraps an API problem response (401/403 …) as an OperationOutcome.
 http::Response AsFhir(const http::Response& problem) {
   Code code = Code::kInternal;
@@ -140,6 +138,8 @@ http::Handler Authed(State& s, Make make) {
 }
 
 }  // namespace
+
+http::Response FhirError(const Status& st) { return FhirJson(HttpStatusFor(st.code()), fhir::OperationOutcome(st)); }
 
 void RegisterFhirRoutes(State& s, http::Router& r) {
   r.Add("GET", "/fhir/metadata",

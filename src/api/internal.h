@@ -42,6 +42,13 @@ using State = Api::State;
 
 http::Response Json(int status, const nlohmann::json& body);
 http::Response ProblemFor(const http::Request& req, const Status& st);
+// The FHIR form of an error: an OperationOutcome with the status's HTTP code.
+http::Response FhirError(const Status& st);
+
+// `route`'s handler with what every route gets (guard.cc): CSRF protection
+// for unsafe requests of browser sessions and for sign-in, and the security
+// headers on every response.
+http::Handler Guarded(State& s, const http::Route& route);
 
 // Authenticates; on failure returns the 401 response.
 std::optional<http::Response> RequireAuth(State& s, const http::Request& req, Principal& out);
