@@ -48,7 +48,7 @@ struct Row {
 
 // clang-format off
 const std::vector<Row> kRows = {
-//  method  pattern / target                                   body                 admin  coord  manager orguser viewer feed   anon   expired revoked
+// Cells, in order: admin, coordinator, manager, orguser, viewer, feed, anonymous, expired, revoked.
   // Public: credentials, good or bad, do not matter.
   {"GET",  "/healthz", "/healthz",                                                    Body::kNone, {"A", "A", "A", "A", "A", "A", "A", "A", "A"}},
   {"GET",  "/readyz", "/readyz",                                                      Body::kNone, {"A", "A", "A", "A", "A", "A", "A", "A", "A"}},
