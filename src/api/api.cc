@@ -1,5 +1,7 @@
 #include "api/api.h"
 
+#include <cctype>
+
 #include "api/internal.h"
 
 namespace ozcc::api {
@@ -20,13 +22,16 @@ Api::Api(Store& store, ApiOptions options) : state_(std::make_unique<State>(stor
 Api::~Api() = default;
 
 void Api::Register(http::Router& router) {
-  RegisterOpsRoutes(*state_, router);
-  RegisterAuthRoutes(*state_, router);
-  RegisterRegionRoutes(*state_, router);
-  RegisterCapacityRoutes(*state_, router);
-  RegisterFhirRoutes(*state_, router);
-  RegisterOpenApiRoute(*state_, router);
-  RegisterWebRoutes(*state_, router);  // last: its patterns are the most general
+  http::Router routes;
+  RegisterOpsRoutes(*state_, routes);
+  RegisterAuthRoutes(*state_, routes);
+  RegisterRegionRoutes(*state_, routes);
+  RegisterCapacityRoutes(*state_, routes);
+  RegisterFhirRoutes(*state_, routes);
+  RegisterOpenApiRoute(*state_, routes);
+  RegisterWebRoutes(*state_, routes);  // last: its patterns are the most general
+  // Every route goes through the same guard (CSRF, security headers).
+  for (const auto& r : routes.routes()) router.Add(r.method, r.pattern, Guarded(*state_, r), r.options);
 }
 
 void Api::SetTransportMetrics(std::function<std::string()> text) { state_->transport_metrics = std::move(text); }
@@ -82,6 +87,15 @@ std::optional<http::Response> RequireAllowed(State& s, const http::Request& req,
   return ProblemFor(req, Status::Forbidden("you may not " + std::string(ToString(action)) + " for " +
                                            (what.organization_id.empty() ? "region " + what.region_id
                                                                          : "organisation " + what.organization_id)));
+}
+
+Status RequireJsonBody(const http::Request& req) {
+  std::string type(req.Header("content-type").value_or(""));
+  type = type.substr(0, type.find(';'));
+  while (!type.empty() && type.back() == ' ') type.pop_back();
+  for (char& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (type == "application/json" || (type.starts_with("application/") && type.ends_with("+json"))) return Status();
+  return Status(Code::kUnsupportedMedia, "send the body as JSON, with Content-Type: application/json");
 }
 
 Result<std::string> RegionParam(const http::Request& req, const Principal& who) {

@@ -50,13 +50,17 @@ std::string TokenHash(std::string_view token) { return Sha256Hex(token); }
 
 Authenticator::Authenticator(Store& store, std::chrono::seconds cache_ttl) : store_(store), cache_ttl_(cache_ttl) {}
 
-std::string Authenticator::TokenOf(const http::Request& req) {
+std::string Authenticator::BearerOf(const http::Request& req) {
   if (auto h = req.Header("authorization")) {
     std::string_view v = *h;
     if (v.size() > 7 && (v.substr(0, 7) == "Bearer " || v.substr(0, 7) == "bearer ")) {
       return std::string(v.substr(7));
     }
   }
+  return {};
+}
+
+std::string Authenticator::CookieOf(const http::Request& req) {
   for (const auto& [name, value] : req.headers) {
     if (name != "cookie") continue;
     std::string_view rest = value;
@@ -72,6 +76,11 @@ std::string Authenticator::TokenOf(const http::Request& req) {
     }
   }
   return {};
+}
+
+std::string Authenticator::TokenOf(const http::Request& req) {
+  std::string bearer = BearerOf(req);
+  return bearer.empty() ? CookieOf(req) : bearer;
 }
 
 Result<Principal> Authenticator::Authenticate(const http::Request& req) {

@@ -19,6 +19,9 @@ namespace ozcc::api {
 inline constexpr std::string_view kSessionCookie = "ozcc_session";
 inline constexpr std::string_view kSessionPrefix = "ozs_";
 inline constexpr std::string_view kFeedPrefix = "ozf_";
+// The header a browser session's unsafe requests must carry (CSRF protection,
+// guard.cc); lower-case as http::Request keeps header names.
+inline constexpr std::string_view kCsrfHeader = "x-openzcc-csrf";
 
 // Initialises libsodium once; safe to call many times.
 void InitCrypto();
@@ -42,6 +45,10 @@ class Authenticator {
   Result<Principal> Authenticate(const http::Request& req);
   // The raw token the request carries (Bearer first, then cookie); empty if none.
   static std::string TokenOf(const http::Request& req);
+  // The token of the Authorization: Bearer header; empty if none.
+  static std::string BearerOf(const http::Request& req);
+  // The value of the session cookie; empty if none.
+  static std::string CookieOf(const http::Request& req);
   void Forget(const std::string& token_hash);
   // Drops every cached token (revocations may have been missed).
   void ForgetAll();

@@ -32,6 +32,7 @@ std::string SessionCookie(const State& s, const std::string& value, std::int64_t
 
 void RegisterAuthRoutes(State& s, http::Router& r) {
   r.Add("POST", "/api/v1/auth/login", [&s](http::Request& req) {
+    if (auto st = RequireJsonBody(req); !st.ok()) return ProblemFor(req, st);
     auto body = ParseJsonObject(req.body);
     if (!body.ok()) return ProblemFor(req, body.status());
     std::vector<FieldError> errs;

@@ -31,6 +31,7 @@ void AddPut(State& s, http::Router& r) {
   r.Add("PUT", "/api/v1/units/{unit_id}/capacity", [&s](http::Request& req) {
     Principal who;
     if (auto denied = RequireAuth(s, req, who)) return *denied;
+    if (auto st = RequireJsonBody(req); !st.ok()) return ProblemFor(req, st);
     if (auto replay = Replay(s, req, who)) return *replay;
     const std::string& unit_id = req.params["unit_id"];
     auto unit = s.store.GetUnit(unit_id);
@@ -57,6 +58,7 @@ void AddBatch(State& s, http::Router& r) {
   r.Add("POST", "/api/v1/capacity:batch", [&s](http::Request& req) {
     Principal who;
     if (auto denied = RequireAuth(s, req, who)) return *denied;
+    if (auto st = RequireJsonBody(req); !st.ok()) return ProblemFor(req, st);
     if (auto replay = Replay(s, req, who)) return *replay;
     auto body = ParseJsonObject(req.body);
     if (!body.ok()) return ProblemFor(req, body.status());

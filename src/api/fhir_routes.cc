@@ -27,8 +27,6 @@ http::Response FhirJson(int status, const json& body) {
   return r;
 }
 
-http::Response FhirError(const Status& st) { return FhirJson(HttpStatusFor(st.code()), fhir::OperationOutcome(st)); }
-
 // Re-wraps an API problem response (401/403 …) as an OperationOutcome.
 http::Response AsFhir(const http::Response& problem) {
   Code code = Code::kInternal;
@@ -141,6 +139,8 @@ http::Handler Authed(State& s, Make make) {
 
 }  // namespace
 
+http::Response FhirError(const Status& st) { return FhirJson(HttpStatusFor(st.code()), fhir::OperationOutcome(st)); }
+
 void RegisterFhirRoutes(State& s, http::Router& r) {
   r.Add("GET", "/fhir/metadata",
         [](http::Request& req) { return FhirJson(200, fhir::CapabilityStatement(BaseUrl(req))); });
@@ -198,6 +198,7 @@ void RegisterFhirRoutes(State& s, http::Router& r) {
 
   r.Add(
       "POST", "/fhir/MeasureReport", Authed(s, [&s](http::Request& req, const Principal& who) {
+        if (auto st = RequireJsonBody(req); !st.ok()) return FhirError(st);
         if (auto replay = Replay(s, req, who)) {
           if (replay->status != 200) return AsFhir(*replay);
           replay->headers.clear();

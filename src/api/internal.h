@@ -42,6 +42,13 @@ using State = Api::State;
 
 http::Response Json(int status, const nlohmann::json& body);
 http::Response ProblemFor(const http::Request& req, const Status& st);
+// The FHIR form of an error: an OperationOutcome with the status's HTTP code.
+http::Response FhirError(const Status& st);
+
+// `route`'s handler with what every route gets (guard.cc): CSRF protection
+// for unsafe requests of browser sessions and for sign-in, and the security
+// headers on every response.
+http::Handler Guarded(State& s, const http::Route& route);
 
 // Authenticates; on failure returns the 401 response.
 std::optional<http::Response> RequireAuth(State& s, const http::Request& req, Principal& out);
@@ -53,6 +60,10 @@ std::optional<http::Response> RequireAllowed(State& s, const http::Request& req,
 
 AuditRecord MakeAudit(const http::Request& req, const Principal& who, std::string action, std::string object,
                       std::string outcome, std::string detail = "");
+
+// Ok when the request declares a JSON body (application/json or
+// application/<x>+json, any parameters); else kUnsupportedMedia (415).
+Status RequireJsonBody(const http::Request& req);
 
 // The region a read refers to: ?region=, else the principal's own region.
 Result<std::string> RegionParam(const http::Request& req, const Principal& who);

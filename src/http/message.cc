@@ -164,6 +164,8 @@ Response ProblemResponse(int status, std::string_view title, std::string_view de
   Response r;
   r.status = status;
   r.Set("Content-Type", "application/problem+json");
+  r.Set("X-Content-Type-Options", "nosniff");
+  r.Set("Cache-Control", "no-store");
   std::string& b = r.body;
   b.reserve(160 + title.size() + detail.size() + instance.size());
   b += "{\"type\":\"https://openzcc.nl/problems/";

@@ -67,7 +67,8 @@ class EventSink {
 
 // Minimal RFC 9457 body for errors the transport itself produces (413, 404 …):
 // {"type","title","status","detail","instance","request_id"} with
-// Content-Type application/problem+json. Strings are JSON-escaped; invalid
+// Content-Type application/problem+json, X-Content-Type-Options: nosniff and
+// Cache-Control: no-store. Strings are JSON-escaped; invalid
 // UTF-8 becomes U+FFFD. `request_id` is omitted when empty.
 Response ProblemResponse(int status, std::string_view title, std::string_view detail, std::string_view request_id,
                          std::string_view instance = {});

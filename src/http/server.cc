@@ -564,6 +564,10 @@ void Session::Dispatch() {
   req.remote_addr = remote_;
   req.params.clear();
 
+  if (req.path.find('\0') != std::string::npos) {
+    Respond(ProblemResponse(400, "Bad request", "The path contains a NUL byte (%00).", req.request_id));
+    return;
+  }
   Router::Match m = srv_.router.Find(req);
   if (m.kind == Router::MatchKind::kNoPath) {
     Respond(ProblemResponse(404, "Not found", "No resource at " + req.path + ".", req.request_id, req.path));

@@ -77,6 +77,14 @@ std::string PgAdminExec(const std::string& sql) {
 }
 
 void ApiFixture::SetUp() {
+  if (with_web_ui_) {
+    std::random_device rd;
+    web_root_ = std::filesystem::temp_directory_path() / ("ozcc-it-web-" + std::to_string(rd()));
+    std::filesystem::create_directories(web_root_ / "assets");
+    std::ofstream(web_root_ / "index.html") << "<!doctype html><title>OpenZCC</title><script src=/assets/app.js>";
+    std::ofstream(web_root_ / "assets" / "app.js") << "console.log('OpenZCC');";
+    api_options_.web_root = web_root_.string();
+  }
   const std::string& backend = GetParam();
   std::string url;
   if (backend == "postgres") {
@@ -125,8 +133,7 @@ void ApiFixture::SetUp() {
       store_->CreateFeedToken({api::TokenHash(feed_token_), "hix", own_org_, "ZWN", Now(), false}, SetupAudit("hix"))
           .ok());
 
-  api::ApiOptions ao;
-  api_ = std::make_unique<api::Api>(*store_, ao);
+  api_ = std::make_unique<api::Api>(*store_, api_options_);
   router_ = std::make_unique<http::Router>();
   api_->Register(*router_);
   http::ServerOptions so;
@@ -152,9 +159,9 @@ void ApiFixture::TearDown() {
     EXPECT_EQ(err, "") << "DROP DATABASE " << pg_database_;
     pg_database_.clear();
   }
-  if (!dir_.empty()) {
+  for (const auto& d : {dir_, web_root_}) {
     std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
+    if (!d.empty()) std::filesystem::remove_all(d, ec);
   }
 }
 
@@ -184,6 +191,33 @@ std::int64_t ApiFixture::Version(const std::string& region) {
   auto v = store_->DataVersion(region);
   EXPECT_TRUE(v.ok());
   return v.ok() ? *v : -1;
+}
+
+std::string ApiFixture::NewSession(const std::string& username, std::chrono::seconds ttl) {
+  const std::string token = api::NewToken(api::kSessionPrefix);
+  const Time now = Now();
+  EXPECT_TRUE(store_->CreateSession({api::TokenHash(token), username, now, now + ttl}).ok()) << username;
+  return token;
+}
+
+std::string ApiFixture::StoreFingerprint() {
+  nlohmann::json out;
+  for (const char* region : {"ZWN", "DEMO2"}) {
+    out[region]["version"] = Version(region);
+    auto latest = store_->LatestCapacity(region);
+    EXPECT_TRUE(latest.ok());
+    auto& reports = out[region]["latest"] = nlohmann::json::array();
+    for (const auto& r : latest.ok() ? *latest : std::vector<CapacityReport>{}) {
+      reports.push_back({r.unit_id, r.version, ToUnixMillis(r.as_of)});
+    }
+  }
+  auto audit = store_->ListAudit(0, 100000);
+  EXPECT_TRUE(audit.ok());
+  auto& writes = out["audited_writes"] = nlohmann::json::array();
+  for (const auto& a : audit.ok() ? *audit : std::vector<AuditRecord>{}) {
+    if (a.outcome == "ok" && a.action.rfind("auth.", 0) != 0) writes.push_back({a.id, a.action, a.object});
+  }
+  return out.dump();
 }
 
 std::string ApiFixture::UnitOf(const std::string& org, UnitType type) {

@@ -12,6 +12,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -47,10 +48,21 @@ class ApiFixture : public ::testing::TestWithParam<std::string> {
   HttpResponse Call(const std::string& user, const std::string& method, const std::string& target,
                     const std::string& body = "", std::vector<std::pair<std::string, std::string>> headers = {});
   std::int64_t Version(const std::string& region = "ZWN");
+  // A session of `username` made directly in the store (no sign-in, no
+  // throttle), valid for `ttl` from now (negative: already expired).
+  std::string NewSession(const std::string& username, std::chrono::seconds ttl = std::chrono::hours(1));
+  // What a refused write must leave as it was: the data version and latest
+  // reports of both regions, and the successful writes in the audit log.
+  std::string StoreFingerprint();
   // A unit id of the given type in the given organisation.
   std::string UnitOf(const std::string& org, UnitType type);
 
-  std::string store_url_;      // what OpenStore was given
+  std::string store_url_;        // what OpenStore was given
+  api::ApiOptions api_options_;  // what SetUp gives the Api; a suite may change it before SetUp
+  // Set before SetUp: serve a small built UI (/index.html, /assets/app.js)
+  // from a temporary directory, so the web routes are registered.
+  bool with_web_ui_ = false;
+  std::filesystem::path web_root_;
   std::filesystem::path dir_;  // sqlite: holds the database file
   std::string pg_database_;    // postgres: the database created for this test ("" = none)
   std::unique_ptr<Store> store_;

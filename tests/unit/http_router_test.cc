@@ -168,8 +168,10 @@ TEST(MessageTest, PercentDecode) {
 TEST(MessageTest, ProblemResponseEscapes) {
   auto r = ProblemResponse(404, "Not \"found\"", "line\nbreak \\ tab\t ctl\x01 bad\xff end", "rid-1", "/x");
   EXPECT_EQ(r.status, 404);
-  ASSERT_EQ(r.headers.size(), 1u);
-  EXPECT_EQ(r.headers[0].second, "application/problem+json");
+  ASSERT_EQ(r.headers.size(), 3u);
+  EXPECT_EQ(r.headers[0], (std::pair<std::string, std::string>{"Content-Type", "application/problem+json"}));
+  EXPECT_EQ(r.headers[1], (std::pair<std::string, std::string>{"X-Content-Type-Options", "nosniff"}));
+  EXPECT_EQ(r.headers[2], (std::pair<std::string, std::string>{"Cache-Control", "no-store"}));
   EXPECT_EQ(r.body,
             "{\"type\":\"https://openzcc.nl/problems/not-found\",\"title\":\"Not \\\"found\\\"\",\"status\":404,"
             "\"detail\":\"line\\nbreak \\\\ tab\\t ctl\\u0001 bad\\ufffd end\",\"instance\":\"/x\","

@@ -371,6 +371,25 @@ TEST_F(PostgresStoreTest, DataSurvivesReopen) {
   EXPECT_EQ(next->version, 6);
 }
 
+// libpq reads a text parameter up to its first NUL, so "alice\0x" would be
+// "alice": the store refuses such text instead (found by the bad-input
+// corpus, where a sign-in as "admin\0x" became one as "admin").
+TEST_F(PostgresStoreTest, TextWithNulIsRefusedNotCut) {
+  auto store = OpenPg(url());
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(store->ImportRegion(MakeRegion("ZWN", 1), Audit("region.import", "ZWN")).ok());
+  ASSERT_TRUE(
+      store->CreateUser({"alice", "$argon2id$x", Role::kViewer, "", "ZWN", false}, Audit("user.add", "alice")).ok());
+  const std::string nul(1, '\0');
+  auto user = store->GetUser("alice" + nul + "x");
+  ASSERT_FALSE(user.ok());
+  EXPECT_EQ(user.status().code(), Code::kInvalid);
+  EXPECT_EQ(store->GetUnit("ZWN-U0" + nul).status().code(), Code::kInvalid);
+  EXPECT_EQ(store->WriteCapacity(OneReport(Report("ZWN-U0" + nul, kT0, 1))).status().code(), Code::kInvalid);
+  EXPECT_EQ(*store->DataVersion("ZWN"), 0);
+  EXPECT_TRUE(store->GetUser("alice").ok());
+}
+
 TEST_F(PostgresStoreTest, AuditIsAppendOnlyInTheDatabase) {
   auto store = OpenPg(url());
   ASSERT_TRUE(store);

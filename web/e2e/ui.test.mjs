@@ -194,7 +194,8 @@ describe('OpenZCC web UI', () => {
     const cookie = await apiLogin(srv.base, 'e2e-coord', srv.password);
     for (const [u, free] of [[near, 2], [far, 5]]) {
       const res = await fetch(`${srv.base}/api/v1/units/${encodeURIComponent(u.id)}/capacity`, {
-        method: 'PUT', headers: { Cookie: cookie, 'Content-Type': 'application/json' },
+        // A cookie session writes only with the CSRF header (as the UI sends it).
+        method: 'PUT', headers: { Cookie: cookie, 'Content-Type': 'application/json', 'X-OpenZCC-CSRF': '1' },
         body: JSON.stringify({ beds: { total: 12, staffed: 10, occupied: 10 - free, available: free } }),
       });
       assert.equal(res.status, 200, await res.text());

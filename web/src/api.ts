@@ -11,6 +11,22 @@ let onUnauthorized: (() => void) | null = null;
 /** Called when any API call (other than login/me) gets 401: the session has ended. */
 export function setUnauthorizedHandler(fn: (() => void) | null): void { onUnauthorized = fn; }
 
+/**
+ * Sent on every unsafe request. The server refuses POST/PUT/PATCH/DELETE that the session cookie
+ * authenticates without it (CSRF protection: another site cannot add a custom header without CORS).
+ */
+export const CSRF_HEADER = 'X-OpenZCC-CSRF';
+
+/** The request headers for a call: JSON, and the CSRF header on unsafe methods. */
+export function requestHeaders(method: string, hasBody: boolean): Record<string, string> {
+  const unsafe = !['GET', 'HEAD', 'OPTIONS'].includes(method.toUpperCase());
+  return {
+    Accept: 'application/json',
+    ...(hasBody ? { 'Content-Type': 'application/json' } : {}),
+    ...(unsafe ? { [CSRF_HEADER]: '1' } : {}),
+  };
+}
+
 async function request<T>(method: string, path: string, body?: unknown, opts: { quiet401?: boolean; cache?: RequestCache } = {}): Promise<T> {
   let res: Response;
   try {
@@ -18,7 +34,7 @@ async function request<T>(method: string, path: string, body?: unknown, opts: { 
       method,
       credentials: 'same-origin',
       cache: opts.cache ?? 'no-cache',
-      headers: { Accept: 'application/json', ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
+      headers: requestHeaders(method, body !== undefined),
       body: body !== undefined ? JSON.stringify(body) : undefined,
     });
   } catch (e) {

@@ -139,8 +139,17 @@ Result<json> ParseJsonObject(std::string_view text) {
       case json::parse_event_t::object_end: keys.pop_back(); [[fallthrough]];
       case json::parse_event_t::array_end: --depth; break;
       case json::parse_event_t::key:
+        if (parsed.get_ref<const std::string&>().find('\0') != std::string::npos) {
+          throw ShapeError("a key contains U+0000");
+        }
         if (!keys.empty() && !keys.back().insert(parsed.get<std::string>()).second) {
           throw ShapeError("duplicate key \"" + parsed.get<std::string>() + "\"");
+        }
+        break;
+      case json::parse_event_t::value:
+        // Stores differ on NUL (PostgreSQL text cannot hold it): refuse it at the door.
+        if (parsed.is_string() && parsed.get_ref<const std::string&>().find('\0') != std::string::npos) {
+          throw ShapeError("a string contains U+0000");
         }
         break;
       default: break;

@@ -17,7 +17,8 @@ namespace ozcc::api {
 const char* JsonTypeName(const nlohmann::json& v);
 
 // Parses request text into JSON, rejecting invalid UTF-8, duplicate keys,
-// nesting deeper than 32 and bodies that are not a JSON object.
+// U+0000 in keys and strings, nesting deeper than 32 and bodies that are
+// not a JSON object.
 Result<nlohmann::json> ParseJsonObject(std::string_view text);
 
 // One capacity body {"as_of","beds":{…},"ed":{…},"note"} for unit_id.

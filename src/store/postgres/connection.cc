@@ -115,7 +115,11 @@ Result<Rows> Connection::Query(const std::string& sql, const Params& params) {
   const auto& values = params.values();
   std::vector<const char*> ptrs;
   ptrs.reserve(values.size());
-  for (const auto& v : values) ptrs.push_back(v ? v->c_str() : nullptr);
+  for (const auto& v : values) {
+    // libpq reads text parameters up to the first NUL: "a\0b" would silently become "a".
+    if (v && v->find('\0') != std::string::npos) return Status::Invalid("text must not contain a NUL character");
+    ptrs.push_back(v ? v->c_str() : nullptr);
+  }
   return Take(
       PQexecPrepared(conn_, it->second.c_str(), static_cast<int>(ptrs.size()), ptrs.data(), nullptr, nullptr, 0),
       "query");

@@ -78,6 +78,8 @@ class Connection {
   Connection& operator=(const Connection&) = delete;
 
   // Runs `sql` as a cached prepared statement (prepared on first use).
+  // kInvalid, without running it, when a text parameter contains NUL
+  // (libpq would cut it there).
   Result<Rows> Query(const std::string& sql, const Params& params = Params());
   // As Query, ignoring rows.
   Status Run(const std::string& sql, const Params& params = Params());

@@ -843,7 +843,13 @@ Result<CapacityWriteResult> PostgresStore::WriteCapacity(CapacityWrite write) {
   CapacityWriteResult out;
   std::vector<std::string> lock_units;
   lock_units.reserve(write.reports.size());
-  for (const auto& r : write.reports) lock_units.push_back(r.unit_id);
+  for (const auto& r : write.reports) {
+    // Refused here, before the group: in the group's lock query it would fail every job.
+    for (const std::string* text : {&r.unit_id, &r.note, &r.reported_by}) {
+      if (text->find('\0') != std::string::npos) return Status::Invalid("text must not contain a NUL character");
+    }
+    lock_units.push_back(r.unit_id);
+  }
   Status st = Write(
       [&](Connection& c) -> Status {
         out = CapacityWriteResult{};  // the job may run more than once (retries)

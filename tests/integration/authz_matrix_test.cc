@@ -1,0 +1,247 @@
+// The authorisation matrix, end to end: every route of the real route table
+// (the Api's http::Router, web UI included) × every kind of caller — each
+// role acting on its own organisation, another organisation of its region and
+// another region (DEMO2), a feed token, no credentials, an expired session and
+// a revoked (signed-out) session — against the expected outcome written down
+// per route below. A route without a row, or a row for a route that no longer
+// exists, fails the test; so does any cell whose answer differs (in
+// particular any 2xx where the table says 401 or 403). Runs on both stores.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "api/fhir/saner.h"
+#include "core/time.h"
+#include "support/api_fixture.h"
+
+namespace ozcc::test {
+namespace {
+
+using nlohmann::json;
+
+// The callers, in the order of a row's cells.
+enum Caller { kAdmin, kCoordinator, kManager, kOrgUser, kViewer, kFeed, kAnonymous, kExpired, kRevoked, kCallers };
+const std::array<const char*, kCallers> kCallerNames = {"admin", "coordinator", "manager", "orguser", "viewer",
+                                                        "feed",  "anonymous",   "expired", "revoked"};
+
+// What a request sends as its body; the unit is the scope's unit.
+enum class Body { kNone, kBeds, kBatch, kCsv, kMeasureReport, kLogin };
+
+// One route. `target` is the concrete request; in a scoped row {unit},
+// {region} and {org} are filled from the scope. Each cell is one letter per
+// scope — one for an unscoped row, three (own organisation, other
+// organisation, other region) for a scoped one:
+//   A  allowed: 2xx      U  401      F  403
+//   I  422: the subject is not in the caller's region (FHIR import resolves
+//      subjects there; it cannot tell another region's unit from a typo)
+struct Row {
+  const char* method;
+  const char* pattern;
+  const char* target;
+  Body body;
+  std::array<const char*, kCallers> expect;
+};
+
+// clang-format off
+const std::vector<Row> kRows = {
+// Cells, in order: admin, coordinator, manager, orguser, viewer, feed, anonymous, expired, revoked.
+  // Public: credentials, good or bad, do not matter.
+  {"GET",  "/healthz", "/healthz",                                                    Body::kNone, {"A", "A", "A", "A", "A", "A", "A", "A", "A"}},
+  {"GET",  "/readyz", "/readyz",                                                      Body::kNone, {"A", "A", "A", "A", "A", "A", "A", "A", "A"}},
+  {"GET",  "/metrics", "/metrics",                                                    Body::kNone, {"A", "A", "A", "A", "A", "A", "A", "A", "A"}},
+  {"GET",  "/api/v1/openapi.json", "/api/v1/openapi.json",                            Body::kNone, {"A", "A", "A", "A", "A", "A", "A", "A", "A"}},
+  {"GET",  "/fhir/metadata", "/fhir/metadata",                                        Body::kNone, {"A", "A", "A", "A", "A", "A", "A", "A", "A"}},
+  {"POST", "/api/v1/auth/login", "/api/v1/auth/login",                                Body::kLogin, {"A", "A", "A", "A", "A", "A", "A", "A", "A"}},
+  {"GET",  "/", "/",                                                                  Body::kNone, {"A", "A", "A", "A", "A", "A", "A", "A", "A"}},
+  {"GET",  "/{file}", "/index.html",                                                  Body::kNone, {"A", "A", "A", "A", "A", "A", "A", "A", "A"}},
+  {"GET",  "/assets/{file}", "/assets/app.js",                                        Body::kNone, {"A", "A", "A", "A", "A", "A", "A", "A", "A"}},
+  // Any valid credentials. Logout runs on a fresh session of each user; a
+  // feed token's "logout" only drops it from the cache (it stays valid).
+  {"GET",  "/api/v1/auth/me", "/api/v1/auth/me",                                      Body::kNone, {"A", "A", "A", "A", "A", "A", "U", "U", "U"}},
+  {"POST", "/api/v1/auth/logout", "/api/v1/auth/logout",                              Body::kNone, {"A", "A", "A", "A", "A", "A", "U", "U", "U"}},
+  // The regions the caller may read (a feed token gets an empty list).
+  {"GET",  "/api/v1/regions", "/api/v1/regions",                                      Body::kNone, {"A", "A", "A", "A", "A", "A", "U", "U", "U"}},
+  {"GET",  "/api/v1/audit", "/api/v1/audit",                                          Body::kNone, {"A", "F", "F", "F", "F", "F", "U", "U", "U"}},
+  // Reads of a region: its own region for every role, every region for admins, never for feeds.
+  {"GET",  "/api/v1/regions/{region_id}", "/api/v1/regions/{region}",                 Body::kNone, {"AAA", "AAF", "AAF", "AAF", "AAF", "FFF", "UUU", "UUU", "UUU"}},
+  {"GET",  "/api/v1/capacity/snapshot", "/api/v1/capacity/snapshot?region={region}", Body::kNone, {"AAA", "AAF", "AAF", "AAF", "AAF", "FFF", "UUU", "UUU", "UUU"}},
+  {"GET",  "/api/v1/events", "/api/v1/events?region={region}",                        Body::kNone, {"AAA", "AAF", "AAF", "AAF", "AAF", "FFF", "UUU", "UUU", "UUU"}},
+  {"GET",  "/api/v1/units/{unit_id}/capacity/history", "/api/v1/units/{unit}/capacity/history",
+                                                                                      Body::kNone, {"AAA", "AAF", "AAF", "AAF", "AAF", "FFF", "UUU", "UUU", "UUU"}},
+  {"GET",  "/fhir/Organization", "/fhir/Organization?region={region}",                Body::kNone, {"AAA", "AAF", "AAF", "AAF", "AAF", "FFF", "UUU", "UUU", "UUU"}},
+  {"GET",  "/fhir/Organization/{id}", "/fhir/Organization/{org}?region={region}",     Body::kNone, {"AAA", "AAF", "AAF", "AAF", "AAF", "FFF", "UUU", "UUU", "UUU"}},
+  {"GET",  "/fhir/Location", "/fhir/Location?region={region}",                        Body::kNone, {"AAA", "AAF", "AAF", "AAF", "AAF", "FFF", "UUU", "UUU", "UUU"}},
+  {"GET",  "/fhir/Location/{id}", "/fhir/Location/{unit}?region={region}",            Body::kNone, {"AAA", "AAF", "AAF", "AAF", "AAF", "FFF", "UUU", "UUU", "UUU"}},
+  {"GET",  "/fhir/MeasureReport", "/fhir/MeasureReport?region={region}",              Body::kNone, {"AAA", "AAF", "AAF", "AAF", "AAF", "FFF", "UUU", "UUU", "UUU"}},
+  // Capacity writes: coordinators in their region, managers and feeds for their own organisation.
+  {"PUT",  "/api/v1/units/{unit_id}/capacity", "/api/v1/units/{unit}/capacity",       Body::kBeds, {"AAA", "AAF", "AFF", "FFF", "FFF", "AFF", "UUU", "UUU", "UUU"}},
+  {"POST", "/api/v1/capacity:batch", "/api/v1/capacity:batch",                        Body::kBatch, {"AAA", "AAF", "AFF", "FFF", "FFF", "AFF", "UUU", "UUU", "UUU"}},
+  {"POST", "/api/v1/capacity:import-csv", "/api/v1/capacity:import-csv",              Body::kCsv, {"AAA", "AAF", "AFF", "FFF", "FFF", "AFF", "UUU", "UUU", "UUU"}},
+  {"POST", "/fhir/MeasureReport", "/fhir/MeasureReport",                              Body::kMeasureReport, {"AAA", "AAI", "AFI", "FFI", "FFI", "AFI", "UUU", "UUU", "UUU"}},
+};
+// clang-format on
+
+std::string Replace(std::string s, const std::string& what, const std::string& with) {
+  for (size_t pos = s.find(what); pos != std::string::npos; pos = s.find(what, pos + with.size())) {
+    s.replace(pos, what.size(), with);
+  }
+  return s;
+}
+
+bool Matches(char cell, int status) {
+  switch (cell) {
+    case 'A': return status >= 200 && status < 300;
+    case 'U': return status == 401;
+    case 'F': return status == 403;
+    case 'I': return status == 422;
+  }
+  return false;
+}
+
+class AuthzMatrixTest : public ApiFixture {
+ protected:
+  void SetUp() override {
+    with_web_ui_ = true;  // the web routes are in the route table too
+    ApiFixture::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+
+    // Both sessions belong to the admin, who may do everything: only the
+    // session's state can make them fail.
+    expired_ = NewSession("admin", -std::chrono::hours(1));
+    revoked_ = NewSession("admin");
+    ASSERT_EQ(client_->Request("GET", "/api/v1/auth/me", "", {{"Authorization", "Bearer " + revoked_}}).status, 200)
+        << "the revoked session is cached before it is revoked";
+    ASSERT_EQ(client_->Request("POST", "/api/v1/auth/logout", "", {{"Authorization", "Bearer " + revoked_}}).status,
+              204);
+
+    auto demo2 = store_->GetRegion("DEMO2");
+    ASSERT_TRUE(demo2.ok());
+    for (const auto& u : demo2->units) {
+      if (u.type == UnitType::kIc && region_unit_.empty()) {
+        region_unit_ = u.id;
+        region_org_ = u.organization_id;
+      }
+    }
+    ASSERT_FALSE(region_unit_.empty()) << "DEMO2 has an IC unit";
+  }
+
+  struct Scope {
+    std::string name, unit, region, org;
+  };
+  std::vector<Scope> Scopes() {
+    return {{"own organisation", UnitOf(own_org_, UnitType::kIc), "ZWN", own_org_},
+            {"other organisation", UnitOf(other_org_, UnitType::kIc), "ZWN", other_org_},
+            {"other region", region_unit_, "DEMO2", region_org_}};
+  }
+
+  // The Authorization header of a caller (none for anonymous). `fresh`: a
+  // new session of its own for a user (the request may end it).
+  std::vector<std::pair<std::string, std::string>> CredentialsOf(Caller c, bool fresh) {
+    std::string token;
+    switch (c) {
+      case kAnonymous: return {};
+      case kExpired: token = expired_; break;
+      case kRevoked: token = revoked_; break;
+      case kFeed: token = TokenFor("feed"); break;
+      default: token = fresh ? NewSession(kCallerNames[c]) : TokenFor(kCallerNames[c]);
+    }
+    return {{"Authorization", "Bearer " + token}};
+  }
+
+  std::string BodyFor(Body kind, const Scope& scope) {
+    const json beds = {{"total", 20}, {"staffed", 18}, {"occupied", 15}, {"available", 3}};
+    switch (kind) {
+      case Body::kNone: return "";
+      case Body::kBeds: return json{{"beds", beds}}.dump();
+      case Body::kBatch: return json{{"items", {{{"unit_id", scope.unit}, {"beds", beds}}}}}.dump();
+      case Body::kCsv:
+        return "unit_id,beds_total,beds_staffed,beds_occupied,beds_available\n" + scope.unit + ",20,18,15,3\n";
+      case Body::kLogin: return json{{"username", "viewer"}, {"password", kPassword}}.dump();
+      case Body::kMeasureReport: {
+        auto unit = store_->GetUnit(scope.unit);
+        EXPECT_TRUE(unit.ok()) << scope.unit;
+        CapacityReport r;
+        r.unit_id = scope.unit;
+        r.as_of = Now();
+        r.beds = Beds{20, 18, 15, 3};
+        return unit.ok() ? api::fhir::CapacityToMeasureReport(*unit, r).dump() : "";
+      }
+    }
+    return "";
+  }
+
+  // The status of one request. An event stream expected to open is opened
+  // and closed again; one expected to be refused is asked for as a plain
+  // request, which times out (status 0) should the stream open after all.
+  int StatusOf(const Row& row, Caller c, const Scope& scope, char expected) {
+    const bool logout = std::string(row.pattern) == "/api/v1/auth/logout";
+    auto headers = CredentialsOf(c, logout);
+    std::string target =
+        Replace(Replace(Replace(row.target, "{unit}", scope.unit), "{region}", scope.region), "{org}", scope.org);
+    if (std::string(row.pattern) == "/api/v1/events" && expected == 'A') {
+      return SseClient(server_->port(), target, headers).status();
+    }
+    const std::string body = BodyFor(row.body, scope);
+    if (row.body == Body::kCsv) headers.emplace_back("Content-Type", "text/csv");
+    if (row.body == Body::kMeasureReport) headers.emplace_back("Content-Type", "application/fhir+json");
+    if (!body.empty() && row.body != Body::kCsv && row.body != Body::kMeasureReport) {
+      headers.emplace_back("Content-Type", "application/json");
+    }
+    return client_->Request(row.method, target, body, headers).status;
+  }
+
+  std::string expired_, revoked_, region_unit_, region_org_;
+};
+
+TEST_P(AuthzMatrixTest, EveryRouteHasARowAndEveryRowARoute) {
+  std::set<std::pair<std::string, std::string>> routes, rows;
+  for (const auto& r : router_->routes()) routes.insert({r.method, r.pattern});
+  for (const auto& r : kRows) {
+    EXPECT_TRUE(rows.insert({r.method, r.pattern}).second) << "two rows for " << r.method << " " << r.pattern;
+  }
+  for (const auto& op : routes) {
+    EXPECT_TRUE(rows.count(op)) << op.first << " " << op.second
+                                << " has no row in kRows: write down who may call it (authz_matrix_test.cc)";
+  }
+  for (const auto& op : rows) {
+    EXPECT_TRUE(routes.count(op)) << "kRows names " << op.first << " " << op.second << ", which is not a route";
+  }
+}
+
+TEST_P(AuthzMatrixTest, EveryCallerGetsWhatTheTableSays) {
+  const std::vector<Scope> scopes = Scopes();
+  client_->set_timeout(std::chrono::seconds(10));
+  std::vector<std::string> wrong;
+  int requests = 0;
+  for (const Row& row : kRows) {
+    const size_t n = std::string(row.expect[0]).size();
+    ASSERT_TRUE(n == 1 || n == 3) << row.pattern << ": a cell has one letter or three";
+    for (int c = 0; c < kCallers; ++c) {
+      const std::string cell = row.expect[c];
+      ASSERT_EQ(cell.size(), n) << row.pattern << ", " << kCallerNames[c] << ": every cell of a row is as wide";
+      for (size_t s = 0; s < n; ++s) {
+        const int status = StatusOf(row, static_cast<Caller>(c), scopes[s], cell[s]);
+        ++requests;
+        EXPECT_LT(status, 500) << row.method << " " << row.target << " as " << kCallerNames[c];
+        if (!Matches(cell[s], status)) {
+          wrong.push_back(std::string(row.method) + " " + row.pattern + " as " + kCallerNames[c] +
+                          (n == 3 ? " on " + scopes[s].name : "") + ": expected " + cell[s] + ", got " +
+                          std::to_string(status));
+        }
+      }
+    }
+  }
+  std::string list;
+  for (const auto& w : wrong) list += "\n  " + w;
+  EXPECT_TRUE(wrong.empty()) << wrong.size() << " of " << requests << " cells differ from the table:" << list;
+  EXPECT_GT(requests, 400);
+}
+
+INSTANTIATE_TEST_SUITE_P(, AuthzMatrixTest, ::testing::ValuesIn(kApiBackends), ApiBackendName);
+
+}  // namespace
+}  // namespace ozcc::test

@@ -1,0 +1,417 @@
+// A corpus of bad input for every write endpoint (PUT capacity, :batch,
+// :import-csv, FHIR MeasureReport import, sign-in): wrong types, missing and
+// unknown fields, negative and inconsistent numbers, boundary values, huge
+// strings, oversize bodies, invalid UTF-8, SQL and script injection, duplicate
+// keys, wrong or missing content types, empty bodies. Every case must get the
+// 4xx the table says — problem+json naming the field (FHIR: an
+// OperationOutcome whose issue names the path) — never a 5xx, and must leave
+// the store as it was. Runs on both stores; a case that once found a bug stays
+// here as its regression test.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "api/fhir/saner.h"
+#include "core/time.h"
+#include "support/api_fixture.h"
+
+namespace ozcc::test {
+namespace {
+
+using nlohmann::json;
+
+struct Case {
+  std::string name;
+  std::string method, target, body;
+  std::string content_type;  // "" = no Content-Type header
+  int status;                // the exact answer expected
+  std::string field;         // the field (FHIR: expression) the answer names; "" = none
+};
+
+const std::string kJson = "application/json";
+const std::string kFhirJson = "application/fhir+json";
+const std::string kCsv = "text/csv";
+const std::string kHuge(900 * 1024, 'x');  // under the 1 MiB body limit
+const std::string kSqlInjection = "x'; DROP TABLE capacity_reports; --";
+const std::string kScript = "<script>alert(1)</script>";
+const std::string kBadUtf8 = "\xc3\x28";
+
+std::string BedsJson(const std::string& total, const std::string& staffed, const std::string& occupied,
+                     const std::string& available) {
+  return R"({"beds":{"total":)" + total + R"(,"staffed":)" + staffed + R"(,"occupied":)" + occupied +
+         R"(,"available":)" + available + "}}";
+}
+
+class BadInputTest : public ApiFixture {
+ protected:
+  // The cases for PUT /api/v1/units/{id}/capacity.
+  std::vector<Case> PutCases() {
+    const std::string ic = "/api/v1/units/" + UnitOf(own_org_, UnitType::kIc) + "/capacity";
+    const std::string seh = "/api/v1/units/" + UnitOf(own_org_, UnitType::kSeh) + "/capacity";
+    const std::string ok = BedsJson("20", "18", "15", "3");
+    auto put = [&](std::string name, std::string body, int status, std::string field, std::string target = "") {
+      return Case{std::move(name), "PUT",           target.empty() ? ic : target, std::move(body), kJson,
+                  status,          std::move(field)};
+    };
+    std::vector<Case> c = {
+        // Types.
+        put("total is a string", BedsJson("\"20\"", "18", "15", "3"), 422, "beds.total"),
+        put("total is a boolean", BedsJson("true", "18", "15", "3"), 422, "beds.total"),
+        put("total is null", BedsJson("null", "18", "15", "3"), 422, "beds.total"),
+        put("total is a decimal", BedsJson("2.5", "1", "1", "0"), 422, "beds.total"),
+        put("total is 1.0", BedsJson("1.0", "1", "1", "0"), 422, "beds.total"),
+        put("beds is an array", R"({"beds":[20,18,15,3]})", 422, "beds"),
+        put("beds is a string", R"({"beds":"full"})", 422, "beds"),
+        put("note is a number", R"({"beds":{"total":1,"staffed":1,"occupied":0,"available":1},"note":5})", 422, "note"),
+        put("as_of is a number", R"({"as_of":1700000000,"beds":{"total":1,"staffed":1,"occupied":0,"available":1}})",
+            422, "as_of"),
+        put("ed.status is a number", R"({"ed":{"status":1}})", 422, "ed.status", seh),
+        put("ed.crowding is a string", R"({"ed":{"status":"open","crowding":"high"}})", 422, "ed.crowding", seh),
+        // Missing and unknown fields.
+        put("empty object", "{}", 422, "beds"),
+        put("beds null and no ed", R"({"beds":null})", 422, "beds"),
+        put("beds without available", R"({"beds":{"total":20,"staffed":18,"occupied":15}})", 422, "beds.available"),
+        put("ed without status", R"({"ed":{"crowding":10}})", 422, "ed.status", seh),
+        put("unknown top-level field", R"({"beds":{"total":1,"staffed":1,"occupied":0,"available":1},"colour":1})", 422,
+            "colour"),
+        put("unknown beds field", R"({"beds":{"total":1,"staffed":1,"occupied":0,"available":1,"extra":1}})", 422,
+            "beds.extra"),
+        put("unit_id in a PUT body", R"({"unit_id":"x","beds":{"total":1,"staffed":1,"occupied":0,"available":1}})",
+            422, "unit_id"),
+        put("ED numbers for an IC unit", R"({"ed":{"status":"open"}})", 422, "ed"),
+        // Negative and inconsistent numbers.
+        put("negative available", BedsJson("20", "18", "15", "-1"), 422, "beds.available"),
+        put("negative total", BedsJson("-5", "0", "0", "0"), 422, "beds.total"),
+        put("staffed > total", BedsJson("20", "21", "15", "3"), 422, "beds.staffed"),
+        put("occupied > total", BedsJson("20", "18", "21", "3"), 422, "beds.occupied"),
+        put("available > staffed", BedsJson("20", "18", "15", "19"), 422, "beds.available"),
+        put("negative waiting", R"({"ed":{"status":"open","waiting":-1}})", 422, "ed.waiting", seh),
+        put("crowding above 200", R"({"ed":{"status":"open","crowding":201}})", 422, "ed.crowding", seh),
+        // Boundaries.
+        put("max int32", BedsJson("2147483647", "1", "1", "0"), 422, "beds.total"),
+        put("max int64", BedsJson("9223372036854775807", "1", "1", "0"), 422, "beds.total"),
+        put("int64 overflow", BedsJson("9223372036854775808", "1", "1", "0"), 422, "beds.total"),
+        put("uint64 overflow", BedsJson("18446744073709551616", "1", "1", "0"), 422, "beds.total"),
+        put("min int64 - 1", BedsJson("-9223372036854775809", "1", "1", "0"), 422, "beds.total"),
+        put("float overflow", BedsJson("1e400", "1", "1", "0"), 422, ""),
+        put("as_of far future",
+            R"({"as_of":"2999-01-01T00:00:00Z","beds":{"total":1,"staffed":1,"occupied":0,)"
+            R"("available":1}})",
+            422, "as_of"),
+        put("as_of year 0",
+            R"({"as_of":"0000-01-01T00:00:00Z","beds":{"total":1,"staffed":1,"occupied":0,)"
+            R"("available":1}})",
+            422, "as_of"),
+        put("as_of not a date", R"({"as_of":"gisteren","beds":{"total":1,"staffed":1,"occupied":0,"available":1}})",
+            422, "as_of"),
+        put("note over 2000 bytes",
+            json{{"beds", {{"total", 1}, {"staffed", 1}, {"occupied", 0}, {"available", 1}}},
+                 {"note", std::string(2001, 'n')}}
+                .dump(),
+            422, "note"),
+        put("huge note",
+            json{{"beds", {{"total", 1}, {"staffed", 1}, {"occupied", 0}, {"available", 1}}}, {"note", kHuge}}.dump(),
+            422, "note"),
+        put("huge unknown key", "{\"" + kHuge + "\":1}", 422, kHuge),
+        // Injection.
+        put("SQL in ed.status", json{{"ed", {{"status", kSqlInjection}}}}.dump(), 422, "ed.status", seh),
+        put("script in ed.status", json{{"ed", {{"status", kScript}}}}.dump(), 422, "ed.status", seh),
+        put("SQL in as_of", json{{"as_of", "2024-01-01' OR '1'='1"}, {"beds", json::parse(ok)["beds"]}}.dump(), 422,
+            "as_of"),
+        put("SQL in the unit id", ok, 404, "", "/api/v1/units/x'%20OR%20'1'='1/capacity"),
+        put("script in the unit id", ok, 404, "", "/api/v1/units/%3Cscript%3E/capacity"),
+        put("huge unit id", ok, 404, "", "/api/v1/units/" + std::string(8000, 'u') + "/capacity"),
+        // PostgreSQL would read "erasmusmc-ic\0" as "erasmusmc-ic": found by this corpus.
+        put("NUL in the unit id", ok, 400, "", ic.substr(0, ic.size() - 9) + "%00/capacity"),
+        put("NUL in note", R"({"note":"a\u0000b","beds":{"total":1,"staffed":1,"occupied":0,"available":1}})", 422, ""),
+        put("NUL in a key", R"({"be\u0000ds":{"total":1,"staffed":1,"occupied":0,"available":1}})", 422, ""),
+        // Syntax, encoding, shape.
+        put("empty body", "", 422, ""),
+        put("not JSON", "{", 422, ""),
+        put("trailing garbage", ok + "x", 422, ""),
+        put("a JSON array", "[]", 422, ""),
+        put("a JSON string", "\"beds\"", 422, ""),
+        put("duplicate key", R"({"beds":{"total":1,"total":2,"staffed":1,"occupied":0,"available":1}})", 422, ""),
+        put("invalid UTF-8 in a string", "{\"note\":\"" + kBadUtf8 + "\"}", 422, ""),
+        put("invalid UTF-8 in a key", "{\"" + kBadUtf8 + "\":1}", 422, ""),
+        put("overlong UTF-8", "{\"note\":\"\xc0\xaf\"}", 422, ""),
+        put("lone surrogate escape", R"({"note":"\ud800","beds":{"total":1,"staffed":1,"occupied":0,"available":1}})",
+            422, ""),
+        put("nested 33 deep", std::string(33, '[') + std::string(33, ']'), 422, ""),
+        put("nested 100000 deep", R"({"note":)" + std::string(100000, '[') + std::string(100000, ']') + "}", 422, ""),
+        put("oversize body", std::string(2 << 20, ' '), 413, ""),
+    };
+    // Content types: JSON endpoints take JSON only.
+    for (const std::string& type :
+         {std::string(), std::string("text/plain"), std::string("text/csv"),
+          std::string("application/x-www-form-urlencoded"), std::string("multipart/form-data")}) {
+      c.push_back(Case{"Content-Type '" + type + "'", "PUT", ic, ok, type, 415, ""});
+    }
+    return c;
+  }
+
+  std::vector<Case> BatchCases() {
+    const std::string a = UnitOf(own_org_, UnitType::kIc);
+    const json beds = {{"total", 1}, {"staffed", 1}, {"occupied", 0}, {"available", 1}};
+    auto batch = [&](std::string name, std::string body, int status, std::string field, std::string type = kJson) {
+      return Case{std::move(name), "POST", "/api/v1/capacity:batch", std::move(body),
+                  std::move(type), status, std::move(field)};
+    };
+    json too_many = {{"items", json::array()}};
+    for (int i = 0; i < 5001; ++i) too_many["items"].push_back({{"unit_id", a}, {"beds", beds}});
+    return {
+        batch("items missing", "{}", 422, "items"),
+        batch("items an object", R"({"items":{}})", 422, "items"),
+        batch("items empty", R"({"items":[]})", 422, "items"),
+        batch("unknown field", json{{"items", {{{"unit_id", a}, {"beds", beds}}}}, {"all", true}}.dump(), 422, "all"),
+        batch("item a string", R"({"items":["x"]})", 422, "items[0]"),
+        batch("unit_id missing", json{{"items", {{{"beds", beds}}}}}.dump(), 422, "items[0].unit_id"),
+        batch("unit_id a number", json{{"items", {{{"unit_id", 7}, {"beds", beds}}}}}.dump(), 422, "items[0].unit_id"),
+        batch("unit_id empty", json{{"items", {{{"unit_id", ""}, {"beds", beds}}}}}.dump(), 422, "items[0].unit_id"),
+        batch("SQL in unit_id", json{{"items", {{{"unit_id", kSqlInjection}, {"beds", beds}}}}}.dump(), 422,
+              "items[0].unit_id"),
+        batch("script in unit_id", json{{"items", {{{"unit_id", kScript}, {"beds", beds}}}}}.dump(), 422,
+              "items[0].unit_id"),
+        // PostgreSQL read "erasmusmc-ic\0" as "erasmusmc-ic" and stored the report: found by this corpus.
+        batch("NUL in unit_id", json{{"items", {{{"unit_id", a + std::string(1, '\0')}, {"beds", beds}}}}}.dump(), 422,
+              ""),
+        batch("huge unit_id", json{{"items", {{{"unit_id", kHuge}, {"beds", beds}}}}}.dump(), 422, "items[0].unit_id"),
+        batch("second item inconsistent",
+              json{{"items",
+                    {{{"unit_id", a}, {"beds", beds}},
+                     {{"unit_id", a}, {"beds", {{"total", 1}, {"staffed", 2}, {"occupied", 0}, {"available", 1}}}}}}}
+                  .dump(),
+              422, "items[1].beds.staffed"),
+        batch("second item overflows",
+              R"({"items":[{"unit_id":")" + a + R"(","beds":{"total":1,"staffed":1,"occupied":0,"available":1}},)" +
+                  R"({"unit_id":")" + a +
+                  R"(","beds":{"total":99999999999999999999,"staffed":1,"occupied":0,"available":1}}]})",
+              422, "items[1].beds.total"),
+        batch("5001 items", too_many.dump(), 422, "items"),
+        batch("empty body", "", 422, ""),
+        batch("duplicate key", R"({"items":[],"items":[]})", 422, ""),
+        batch("invalid UTF-8", "{\"items\":[{\"unit_id\":\"" + kBadUtf8 + "\"}]}", 422, ""),
+        batch("text/plain", json{{"items", {{{"unit_id", a}, {"beds", beds}}}}}.dump(), 415, "", "text/plain"),
+        batch("no content type", json{{"items", {{{"unit_id", a}, {"beds", beds}}}}}.dump(), 415, "", ""),
+        batch("oversize body", std::string(2 << 20, '['), 413, ""),
+    };
+  }
+
+  std::vector<Case> CsvCases() {
+    const std::string a = UnitOf(own_org_, UnitType::kIc);
+    const std::string head = "unit_id,beds_total,beds_staffed,beds_occupied,beds_available\n";
+    auto csv = [&](std::string name, std::string body, int status, std::string field, std::string type = kCsv) {
+      return Case{std::move(name), "POST",          "/api/v1/capacity:import-csv", std::move(body), std::move(type),
+                  status,          std::move(field)};
+    };
+    std::string too_many = head;
+    for (int i = 0; i < 20001; ++i) too_many += a + ",1,1,0,1\n";
+    return {
+        csv("empty body", "", 422, ""),
+        csv("header only", head, 422, "line 2"),
+        csv("unknown column", "unit_id,colour\n" + a + ",red\n", 422, ""),
+        csv("text in a number", head + a + ",twenty,18,15,3\n", 422, "line 2: beds_total"),
+        csv("decimal", head + a + ",2.5,1,1,0\n", 422, "line 2: beds_total"),
+        csv("negative", head + a + ",20,18,15,-3\n", 422, "line 2: beds_available"),
+        csv("inconsistent", head + a + ",20,21,15,3\n", 422, "line 2: beds_staffed"),
+        csv("int64 overflow", head + a + ",9223372036854775808,1,1,0\n", 422, "line 2: beds_total"),
+        csv("max int64", head + a + ",9223372036854775807,1,1,0\n", 422, "line 2: beds_total"),
+        csv("missing cells", head + a + ",20\n", 422, ""),
+        csv("too many cells", head + a + ",20,18,15,3,9\n", 422, ""),
+        csv("unknown unit", head + "nope,20,18,15,3\n", 422, "line 2: unit_id"),
+        csv("SQL in unit_id", head + "\"" + kSqlInjection + "\",20,18,15,3\n", 422, "line 2: unit_id"),
+        csv("script in unit_id", head + kScript + ",20,18,15,3\n", 422, "line 2: unit_id"),
+        csv("formula in unit_id", head + "=HYPERLINK(\"http://x\"),20,18,15,3\n", 422, "line 2: unit_id"),
+        csv("unbalanced quote", head + "\"" + a + ",20,18,15,3\n", 422, ""),
+        csv("invalid UTF-8", head + a + kBadUtf8 + ",20,18,15,3\n", 422, ""),
+        csv("NUL byte", head + a + std::string(1, '\0') + ",20,18,15,3\n", 422, ""),
+        csv("huge cell", head + kHuge + ",1,1,0,1\n", 422, ""),
+        csv("20001 rows", too_many, 413, ""),
+        csv("application/json", head + a + ",20,18,15,3\n", 415, "", kJson),
+        csv("no content type", head + a + ",20,18,15,3\n", 415, "", ""),
+        csv("oversize body", std::string(2 << 20, 'x'), 413, ""),
+    };
+  }
+
+  std::vector<Case> FhirCases() {
+    const std::string unit = UnitOf(own_org_, UnitType::kIc);
+    auto view = store_->GetUnit(unit);
+    EXPECT_TRUE(view.ok());
+    CapacityReport r;
+    r.unit_id = unit;
+    r.as_of = Now();
+    r.beds = ozcc::Beds{20, 18, 15, 3};
+    const json good = view.ok() ? api::fhir::CapacityToMeasureReport(*view, r) : json::object();
+    // Populations of group 0: [0] numTotBeds, [1] numICUBeds, [2] numICUBedsOcc, [3] numICUBedsAvail.
+    auto with = [&](const std::string& pointer, json value) {
+      json mr = good;
+      mr[json::json_pointer(pointer)] = std::move(value);
+      return mr.dump();
+    };
+    auto post = [&](std::string name, std::string body, int status, std::string field, std::string type = kFhirJson) {
+      return Case{std::move(name), "POST", "/fhir/MeasureReport", std::move(body),
+                  std::move(type), status, std::move(field)};
+    };
+    return {
+        post("resourceType Patient", R"({"resourceType":"Patient"})", 422, "resourceType"),
+        post("no resourceType", R"({"status":"complete"})", 422, "resourceType"),
+        post("status pending", with("/status", "pending"), 422, "status"),
+        post("type individual", with("/type", "individual"), 422, "type"),
+        post("subject missing", with("/subject", json::object()), 422, "subject.reference"),
+        post("subject a number", with("/subject/reference", 5), 422, "subject.reference"),
+        post("subject unknown", with("/subject/reference", "Location/nowhere"), 422, "subject.reference"),
+        post("SQL in subject", with("/subject/reference", "Location/" + kSqlInjection), 422, "subject.reference"),
+        post("NUL in subject", with("/subject/reference", "Location/" + unit + std::string(1, '\0')), 422, ""),
+        post("script in subject", with("/subject/reference", "Location/" + kScript), 422, "subject.reference"),
+        post("period.end not a date", with("/period/end", "gisteren"), 422, "period.end"),
+        post("period.end in 2999", with("/period/end", "2999-01-01T00:00:00Z"), 422, "period.end"),
+        post("negative count", with("/group/0/population/2/count", -1), 422, "group[0].population[2].count"),
+        post("count a string", with("/group/0/population/2/count", "15"), 422, "group[0].population[2].count"),
+        post("count decimal", with("/group/0/population/2/count", 1.5), 422, "group[0].population[2].count"),
+        post("count max int64", with("/group/0/population/0/count", INT64_MAX), 422, "group[0].population[0].count"),
+        post("count int64 overflow",
+             Replace(with("/group/0/population/0/count", 424242), "424242", "9223372036854775808"), 422,
+             "group[0].population[0].count"),
+        post("count float overflow", Replace(with("/group/0/population/0/count", 424242), "424242", "1e400"), 422, ""),
+        post("staffed > total", with("/group/0/population/1/count", 21), 422, "group[0].population[1].count"),
+        post("group not an array", with("/group", "beds"), 422, "group"),
+        post("empty body", "", 422, ""),
+        post("not JSON", "{\"resourceType\":", 422, ""),
+        post("a JSON array", "[]", 422, ""),
+        post("duplicate key", R"({"resourceType":"MeasureReport","resourceType":"Patient"})", 422, ""),
+        post("invalid UTF-8", "{\"resourceType\":\"" + kBadUtf8 + "\"}", 422, ""),
+        post("huge subject", with("/subject/reference", "Location/" + kHuge), 422, "subject.reference"),
+        post("text/plain", good.dump(), 415, "", "text/plain"),
+        post("no content type", good.dump(), 415, "", ""),
+        post("oversize body", std::string(2 << 20, ' '), 413, ""),
+    };
+  }
+
+  std::vector<Case> LoginCases() {
+    auto login = [&](std::string name, std::string body, int status, std::string field, std::string type = kJson) {
+      return Case{std::move(name), "POST", "/api/v1/auth/login", std::move(body),
+                  std::move(type), status, std::move(field)};
+    };
+    return {
+        login("empty object", "{}", 422, "username"),
+        login("password missing", R"({"username":"viewer"})", 422, "password"),
+        login("username a number", json{{"username", 5}, {"password", kPassword}}.dump(), 422, "username"),
+        login("password null", R"({"username":"viewer","password":null})", 422, "password"),
+        login("empty username", json{{"username", ""}, {"password", kPassword}}.dump(), 422, "username"),
+        login("unknown field", json{{"username", "viewer"}, {"password", kPassword}, {"role", "admin"}}.dump(), 422,
+              "role"),
+        login("SQL in username", json{{"username", "admin' OR '1'='1"}, {"password", "x"}}.dump(), 401, ""),
+        login("SQL comment in username", json{{"username", "admin'--"}, {"password", kPassword}}.dump(), 401, ""),
+        // PostgreSQL read "admin\0x" as "admin" and signed the caller in as admin: found by this corpus.
+        login("NUL in username", json{{"username", std::string("admin\0x", 7)}, {"password", kPassword}}.dump(), 422,
+              ""),
+        login("script in username", json{{"username", kScript}, {"password", "x"}}.dump(), 401, ""),
+        login("huge username", json{{"username", std::string(400 * 1024, 'u')}, {"password", "x"}}.dump(), 401, ""),
+        login("huge password", json{{"username", "viewer"}, {"password", std::string(400 * 1024, 'p')}}.dump(), 401,
+              ""),
+        login("empty body", "", 422, ""),
+        login("duplicate key", R"({"username":"viewer","username":"admin","password":"x"})", 422, ""),
+        login("invalid UTF-8", "{\"username\":\"" + kBadUtf8 + "\",\"password\":\"x\"}", 422, ""),
+        login("form-encoded", "username=viewer&password=" + std::string(kPassword), 415, "",
+              "application/x-www-form-urlencoded"),
+        login("text/plain JSON", json{{"username", "viewer"}, {"password", kPassword}}.dump(), 415, "", "text/plain"),
+        login("oversize body", std::string(2 << 20, ' '), 413, ""),
+    };
+  }
+
+  static std::string Replace(std::string s, const std::string& what, const std::string& with) {
+    auto pos = s.find(what);
+    if (pos != std::string::npos) s.replace(pos, what.size(), with);
+    return s;
+  }
+
+  // Sends every case as the admin (who may write every unit, so only the
+  // input can be wrong) and checks the answer and the store.
+  void Run(const std::vector<Case>& cases, bool fhir) {
+    const std::string before = StoreFingerprint();
+    for (const Case& c : cases) {
+      SCOPED_TRACE(c.method + " " + c.target.substr(0, 80) + ": " + c.name);
+      std::vector<std::pair<std::string, std::string>> headers;
+      if (!c.content_type.empty()) headers.emplace_back("Content-Type", c.content_type);
+      const bool login = c.target == "/api/v1/auth/login";
+      if (!login) headers.emplace_back("Authorization", "Bearer " + TokenFor("admin"));
+      HttpResponse r = client_->Request(c.method, c.target, c.body, headers);
+      EXPECT_GE(r.status, 400) << r.body.substr(0, 500);
+      EXPECT_LT(r.status, 500) << r.body.substr(0, 500);
+      EXPECT_EQ(r.status, c.status) << r.body.substr(0, 500);
+      const std::string type = r.Header("content-type").value_or("");
+      const json body = json::parse(r.body, nullptr, false);
+      ASSERT_FALSE(body.is_discarded()) << "not JSON: " << r.body.substr(0, 500);
+      // The transport answers oversize bodies itself, as problem+json.
+      if (fhir && r.status != 413) {
+        EXPECT_EQ(type.rfind(kFhirJson, 0), 0u) << type;
+        EXPECT_EQ(body.value("resourceType", ""), "OperationOutcome") << r.body.substr(0, 500);
+      } else {
+        EXPECT_EQ(type, "application/problem+json");
+        EXPECT_EQ(body.value("status", 0), r.status);
+        EXPECT_FALSE(body.value("detail", "").empty());
+      }
+      if (!c.field.empty()) {
+        EXPECT_TRUE(Names(body, c.field)) << r.body.substr(0, 500);
+      }
+      EXPECT_EQ(StoreFingerprint(), before) << "the store changed";
+    }
+  }
+
+  // The problem's errors[].field or the OperationOutcome's issue[].expression names `field`.
+  static bool Names(const json& body, const std::string& field) {
+    for (const auto& e : body.value("errors", json::array())) {
+      if (e.value("field", "") == field) return true;
+    }
+    for (const auto& i : body.value("issue", json::array())) {
+      for (const auto& x : i.value("expression", json::array())) {
+        if (x == field) return true;
+      }
+    }
+    return false;
+  }
+};
+
+TEST_P(BadInputTest, PutCapacity) { Run(PutCases(), false); }
+TEST_P(BadInputTest, Batch) { Run(BatchCases(), false); }
+TEST_P(BadInputTest, CsvImport) { Run(CsvCases(), false); }
+TEST_P(BadInputTest, FhirMeasureReport) { Run(FhirCases(), true); }
+TEST_P(BadInputTest, Login) { Run(LoginCases(), false); }
+
+// The corpus is only worth something if the same requests, made valid, are
+// stored: and the fingerprint it compares must see that.
+TEST_P(BadInputTest, ValidRequestsToTheSameEndpointsAreStored) {
+  const std::string unit = UnitOf(own_org_, UnitType::kIc);
+  const std::string before = StoreFingerprint();
+  auto put = Call("admin", "PUT", "/api/v1/units/" + unit + "/capacity", BedsJson("20", "18", "15", "3"));
+  EXPECT_EQ(put.status, 200) << put.body;
+  const std::string after_put = StoreFingerprint();
+  EXPECT_NE(after_put, before);
+  auto batch =
+      Call("admin", "POST", "/api/v1/capacity:batch",
+           json{{"items", {{{"unit_id", unit}, {"beds", json::parse(BedsJson("9", "9", "1", "8"))["beds"]}}}}}.dump());
+  EXPECT_EQ(batch.status, 200) << batch.body;
+  auto csv = Call("admin", "POST", "/api/v1/capacity:import-csv",
+                  "unit_id,beds_total,beds_staffed,beds_occupied,beds_available\n" + unit + ",20,18,15,3\n",
+                  {{"Content-Type", "text/csv"}});
+  EXPECT_EQ(csv.status, 200) << csv.body;
+  auto view = store_->GetUnit(unit);
+  ASSERT_TRUE(view.ok());
+  CapacityReport r;
+  r.unit_id = unit;
+  r.as_of = Now();
+  r.beds = ozcc::Beds{20, 18, 15, 3};
+  auto fhir = Call("admin", "POST", "/fhir/MeasureReport", api::fhir::CapacityToMeasureReport(*view, r).dump(),
+                   {{"Content-Type", "application/fhir+json"}});
+  EXPECT_EQ(fhir.status, 200) << fhir.body;
+  EXPECT_EQ(Version(), 4);
+  EXPECT_EQ(Call("", "POST", "/api/v1/auth/login", json{{"username", "viewer"}, {"password", kPassword}}.dump()).status,
+            200);
+}
+
+INSTANTIATE_TEST_SUITE_P(, BadInputTest, ::testing::ValuesIn(kApiBackends), ApiBackendName);
+
+}  // namespace
+}  // namespace ozcc::test

@@ -1,0 +1,40 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { api, CSRF_HEADER } from '../src/api';
+
+// Records the requests api.ts makes, answering each with an empty 200 JSON body (204 for logout).
+function recordFetch() {
+  const calls: { url: string; init: RequestInit }[] = [];
+  vi.stubGlobal('fetch', vi.fn(async (url: string, init: RequestInit) => {
+    calls.push({ url, init });
+    const logout = url.endsWith('/logout');
+    return new Response(logout ? null : '{}', { status: logout ? 204 : 200 });
+  }));
+  return calls;
+}
+
+const header = (init: RequestInit, name: string) => (init.headers as Record<string, string>)[name];
+
+afterEach(() => { vi.unstubAllGlobals(); });
+
+describe('api requests', () => {
+  it('send the CSRF header on every unsafe request (cookie sessions need it)', async () => {
+    const calls = recordFetch();
+    await api.putCapacity('u1', { beds: { total: 1, staffed: 1, occupied: 0, available: 1 } });
+    await api.logout();
+    await api.login('jan', 'secret');
+    expect(calls.map((c) => c.init.method)).toEqual(['PUT', 'POST', 'POST']);
+    for (const c of calls) {
+      expect(header(c.init, CSRF_HEADER)).toBe('1');
+      expect(c.init.credentials).toBe('same-origin');
+    }
+    expect(header(calls[0].init, 'Content-Type')).toBe('application/json');
+  });
+
+  it('do not add it to reads', async () => {
+    const calls = recordFetch();
+    await api.me();
+    await api.snapshot('ZWN');
+    expect(calls).toHaveLength(2);
+    for (const c of calls) expect(header(c.init, CSRF_HEADER)).toBeUndefined();
+  });
+});
