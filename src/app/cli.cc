@@ -7,11 +7,14 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iomanip>
 #include <iostream>
 #include <sstream>
+#include <string_view>
 
 #include "api/api.h"
 #include "api/auth.h"
@@ -20,6 +23,7 @@
 #include "app/demo_feed.h"
 #include "core/validate.h"
 #include "http/server.h"
+#include "store/sqlite/backup.h"
 #include "store/store.h"
 
 namespace ozcc::app {
@@ -215,6 +219,34 @@ Result<std::string> RegionOfOrganization(Store& store, const std::string& org_id
   return Status::NotFound("unknown organisation " + org_id);
 }
 
+bool StartsWith(const std::string& s, std::string_view prefix) { return s.compare(0, prefix.size(), prefix) == 0; }
+
+// `openzcc backup`: SQLite only; a PostgreSQL store is backed up with pg_dump.
+int Backup(const std::string& db, const std::string& to) {
+  if (StartsWith(db, "postgresql://") || StartsWith(db, "postgres://")) {
+    return Fail(
+        "backup copies SQLite stores only; back up PostgreSQL with pg_dump -Fc (or base backups and WAL "
+        "archiving), see docs/operations.md, section Backups");
+  }
+  std::string path = db;
+  if (StartsWith(path, "sqlite://")) {
+    path = path.substr(9);
+  } else if (StartsWith(path, "sqlite:")) {
+    path = path.substr(7);
+  }
+  const auto start = std::chrono::steady_clock::now();
+  auto r = sqlite::BackupDatabase(path, to);
+  if (!r.ok()) return FailStatus("backup of " + path, r.status());
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::ostringstream line;
+  line << "backup of " << path << " written to " << to << ": " << r->pages << " pages, " << r->bytes << " bytes in "
+       << std::fixed << std::setprecision(2) << secs << " s, "
+       << (r->snapshot ? "one consistent snapshot" : std::to_string(r->restarts) + " restarts")
+       << ", integrity_check ok, fsync'd\n";
+  std::cout << line.str();
+  return 0;
+}
+
 std::string ReadAll(std::istream& in) {
   std::stringstream ss;
   ss << in.rdbuf();
@@ -275,7 +307,15 @@ int RunCli(int argc, char** argv) {
   create->add_option("--name", tok.name, "A name that says which feed uses it")->required();
   create->add_option("--db", db, "Store (env OPENZCC_DB)");
 
+  auto* backup = app.add_subcommand(
+      "backup", "Copy a SQLite store while it serves: one consistent state, verified, fsync'd (PostgreSQL: pg_dump)");
+  std::string backup_to;
+  backup->add_option("--db", db, "SQLite store file (env OPENZCC_DB)");
+  backup->add_option("--to", backup_to, "Backup file; written as FILE.partial, checked, then renamed")->required();
+
   CLI11_PARSE(app, argc, argv);
+
+  if (backup->parsed()) return Backup(db, backup_to);
 
   if (serve->parsed()) {
     if (!cfg.config_file.empty()) {
