@@ -15,6 +15,7 @@
 #include <iostream>
 #include <sstream>
 #include <string_view>
+#include <type_traits>
 
 #include "api/api.h"
 #include "api/auth.h"
@@ -126,8 +127,11 @@ bool ParseListen(const std::string& listen, std::string& host, std::uint16_t& po
   return !host.empty();
 }
 
-// Reads keys of a TOML config into cfg; flags given on the command line win.
-Status LoadConfig(const std::string& path, ServeConfig& cfg, const CLI::App& cmd) {
+// Reads a TOML config into cfg; flags given on the command line (cmd, may be
+// null) win. Unknown keys and values of the wrong type or out of range are
+// errors naming the key: a misspelt `secure_cookie` must not silently leave
+// the session cookie without Secure.
+Status LoadConfig(const std::string& path, ServeConfig& cfg, const CLI::App* cmd) {
   toml::table t;
   try {
     t = toml::parse_file(path);
@@ -136,16 +140,55 @@ Status LoadConfig(const std::string& path, ServeConfig& cfg, const CLI::App& cmd
     msg << path << ":" << e.source().begin.line << ": " << e.description();
     return Status::Invalid(msg.str());
   }
-  auto given = [&](const char* flag) { return cmd.count(flag) > 0; };
-  if (auto v = t["db"].value<std::string>(); v && !given("--db")) cfg.db = *v;
-  if (auto v = t["listen"].value<std::string>(); v && !given("--listen")) cfg.listen = *v;
-  if (auto v = t["web"].value<std::string>(); v && !given("--web")) cfg.web = *v;
-  if (auto v = t["io_threads"].value<int>(); v && !given("--io-threads")) cfg.io_threads = *v;
-  if (auto v = t["workers"].value<int>(); v && !given("--workers")) cfg.workers = *v;
-  if (auto v = t["body_limit"].value<std::int64_t>(); v && !given("--body-limit")) cfg.body_limit = *v;
-  if (auto v = t["secure_cookie"].value<bool>()) cfg.secure_cookie = *v;
-  if (auto v = t["session_hours"].value<int>()) cfg.session_hours = *v;
-  if (auto v = t["access_log"].value<bool>()) cfg.access_log = *v;
+  static constexpr const char* kKeys[] = {"db",         "listen",        "web",           "io_threads", "workers",
+                                          "body_limit", "secure_cookie", "session_hours", "access_log"};
+  std::vector<FieldError> errs;
+  for (const auto& [key, node] : t) {
+    if (std::find(std::begin(kKeys), std::end(kKeys), key.str()) == std::end(kKeys)) {
+      errs.push_back({std::string(key.str()),
+                      "unknown key (known: db, listen, web, io_threads, workers, body_limit, secure_cookie, "
+                      "session_hours, access_log)"});
+    }
+  }
+  auto given = [&](const char* flag) { return cmd != nullptr && cmd->count(flag) > 0; };
+  auto text = [&](const char* key, const char* flag, std::string& out) {
+    if (!t.contains(key)) return;
+    if (auto v = t[key].value_exact<std::string>()) {
+      if (!given(flag)) out = *v;
+    } else {
+      errs.push_back({key, "must be a string"});
+    }
+  };
+  auto number = [&](const char* key, const char* flag, std::int64_t lo, std::int64_t hi, auto& out) {
+    if (!t.contains(key)) return;
+    auto v = t[key].value_exact<std::int64_t>();
+    if (!v || *v < lo || *v > hi) {
+      errs.push_back({key, "must be an integer from " + std::to_string(lo) + " to " + std::to_string(hi)});
+    } else if (!given(flag)) {
+      out = static_cast<std::remove_reference_t<decltype(out)>>(*v);
+    }
+  };
+  auto boolean = [&](const char* key, const char* flag, bool& out) {
+    if (!t.contains(key)) return;
+    if (auto v = t[key].value_exact<bool>()) {
+      if (!given(flag)) out = *v;
+    } else {
+      errs.push_back({key, "must be true or false"});
+    }
+  };
+  text("db", "--db", cfg.db);
+  text("listen", "--listen", cfg.listen);
+  text("web", "--web", cfg.web);
+  number("io_threads", "--io-threads", 1, 64, cfg.io_threads);
+  number("workers", "--workers", 1, 1024, cfg.workers);
+  number("body_limit", "--body-limit", 1, std::int64_t{1} << 30, cfg.body_limit);
+  boolean("secure_cookie", "", cfg.secure_cookie);
+  number("session_hours", "", 1, 24 * 366, cfg.session_hours);
+  boolean("access_log", "--no-access-log", cfg.access_log);
+  std::string host;
+  std::uint16_t port = 0;
+  if (!ParseListen(cfg.listen, host, port)) errs.push_back({"listen", "must be HOST:PORT, got " + cfg.listen});
+  if (!errs.empty()) return Status::Invalid(path + " has invalid settings", std::move(errs));
   return Status::Ok();
 }
 
@@ -255,6 +298,11 @@ std::string ReadAll(std::istream& in) {
 
 }  // namespace
 
+Status CheckServeConfig(const std::string& path) {
+  ServeConfig cfg;
+  return LoadConfig(path, cfg, nullptr);
+}
+
 int RunCli(int argc, char** argv) {
   CLI::App app{"OpenZCC: the regional acute-care coordination platform"};
   app.require_subcommand(1);
@@ -319,7 +367,7 @@ int RunCli(int argc, char** argv) {
 
   if (serve->parsed()) {
     if (!cfg.config_file.empty()) {
-      if (auto st = LoadConfig(cfg.config_file, cfg, *serve); !st.ok()) return FailStatus("config", st);
+      if (auto st = LoadConfig(cfg.config_file, cfg, serve); !st.ok()) return FailStatus("config", st);
     }
     return Serve(cfg);
   }
