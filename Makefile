@@ -10,7 +10,7 @@ RELEASE := build/release
 ASAN := build/asan
 FUZZ := build/fuzz
 
-.PHONY: run test bench bench-smoke fuzz deps build build-asan build-fuzz web lint unit integration web-test fuzz-smoke e2e clean
+.PHONY: run test bench bench-smoke soak fuzz deps build build-asan build-fuzz web lint unit integration web-test fuzz-smoke e2e clean
 
 deps:
 	@scripts/install-deps.sh
@@ -77,6 +77,14 @@ bench: deps
 	@cmake -S . -B $(RELEASE) -DCMAKE_BUILD_TYPE=Release -DOZCC_TESTS=OFF -DOZCC_BENCH=ON >/dev/null
 	@cmake --build $(RELEASE) -j$(JOBS)
 	@bench/run.sh $(RELEASE)
+	@bench/soak.sh $(RELEASE) --short
+
+# The one-hour soak (bench/soak.sh; SOAK_SECONDS to change the length). Results
+# stay in build/release/soak-<time>/ (soak.csv, summary.txt).
+soak: deps
+	@cmake -S . -B $(RELEASE) -DCMAKE_BUILD_TYPE=Release -DOZCC_TESTS=OFF -DOZCC_BENCH=ON >/dev/null
+	@cmake --build $(RELEASE) -j$(JOBS) --target openzcc ozcc_bench_soak_sse
+	@bench/soak.sh $(RELEASE)
 
 clean:
 	rm -rf build web/dist
