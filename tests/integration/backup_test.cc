@@ -20,6 +20,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -360,20 +361,41 @@ int RunCli(std::vector<std::string> args, std::string* err = nullptr) {
   return rc;
 }
 
-// The commands of docs/operations.md, run through the real command line.
+// The commands of docs/operations.md ("First start", "Backups"), run through
+// the real command line.
 TEST(SqliteBackup, CommandLineAsDocumented) {
   TempDir dir;
   const fs::path db = dir.path() / "openzcc.db", copy = dir.path() / "openzcc-backup.db";
   const std::string zwn = (SourceDir() / "data" / "regions" / "zwn.json").string();
+  const RegionData zwn_data = LoadRegion("zwn.json");
   std::string out;
+  ASSERT_EQ(RunCli({"openzcc", "migrate", "--db", db.string()}, &out), 0) << out;
   ASSERT_EQ(RunCli({"openzcc", "region", "import", zwn, "--db", db.string()}, &out), 0) << out;
+  {
+    std::istringstream password(std::string(kPassword) + "\n");
+    auto* saved = std::cin.rdbuf(password.rdbuf());
+    const int rc = RunCli(
+        {"openzcc", "user", "add", "--username", "admin", "--role", "admin", "--password-stdin", "--db", db.string()},
+        &out);
+    std::cin.rdbuf(saved);
+    ASSERT_EQ(rc, 0) << out;
+  }
+  ASSERT_EQ(RunCli({"openzcc", "token", "create", "--org", zwn_data.organizations.front().id, "--name", "hix-feed",
+                    "--db", db.string()},
+                   &out),
+            0)
+      << out;
+  EXPECT_NE(out.find("ozf_"), std::string::npos) << out;
   ASSERT_EQ(RunCli({"openzcc", "backup", "--db", db.string(), "--to", copy.string()}, &out), 0) << out;
   EXPECT_NE(out.find("integrity_check ok"), std::string::npos) << out;
   auto store = OpenStore(copy.string());
   ASSERT_TRUE(store.ok()) << store.status().message();
   auto zwn_region = (*store)->GetRegion("ZWN");
   ASSERT_TRUE(zwn_region.ok());
-  EXPECT_EQ(zwn_region->units.size(), LoadRegion("zwn.json").units.size());
+  EXPECT_EQ(zwn_region->units.size(), zwn_data.units.size());
+  auto admin = (*store)->GetUser("admin");
+  ASSERT_TRUE(admin.ok());
+  EXPECT_TRUE(api::VerifyPassword(admin->password_hash, kPassword));
   store->reset();
 
   // sqlite: prefix as for serve --db
