@@ -10,7 +10,7 @@ RELEASE := build/release
 ASAN := build/asan
 FUZZ := build/fuzz
 
-.PHONY: run test bench bench-smoke soak fuzz deps build build-asan build-fuzz web lint unit integration web-test fuzz-smoke e2e clean
+.PHONY: run test bench bench-smoke soak deploy-check fuzz deps build build-asan build-fuzz web lint unit integration web-test fuzz-smoke e2e clean
 
 deps:
 	@scripts/install-deps.sh
@@ -64,6 +64,12 @@ test: deps lint build-asan
 	@$(MAKE) --no-print-directory fuzz-smoke
 	@$(MAKE) --no-print-directory e2e
 	@$(MAKE) --no-print-directory bench-smoke
+	@$(MAKE) --no-print-directory deploy-check
+
+# The deploy/ examples of docs/operations.md: systemd-analyze verify, nginx -t,
+# and a live event through nginx over TLS in front of the server.
+deploy-check: build-asan
+	@deploy/check.sh $(ASAN)
 
 # A few seconds of each benchmark on the sanitizer build: the scripts and
 # baselines work; the figures mean nothing here (see docs/benchmarks.md).

@@ -20,7 +20,7 @@ packages=(
   libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev zlib1g-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev python3-jsonschema
   postgresql libpq-dev
-  curl nginx-light wrk ccache
+  curl nginx-light wrk ccache openssl
 )
 if [ "$web" = 1 ]; then packages+=(nodejs chromium); fi
 
