@@ -161,7 +161,7 @@ for _ in $(seq 100); do  # streams up (at most 10 s)
 done
 
 csv=$out/soak.csv
-echo "window,t_s,rss_kb,fd,threads,subscribers,sse_connected,sse_events,sse_drops,sse_stalled,read_req,read_err,read_rps,read_p50_ms,read_p99_ms,read_max_ms,put_req,put_err,put_rps,put_p50_ms,put_p99_ms,put_max_ms,batch_req,batch_err,batch_p99_ms,batch_max_ms,db_mb,load1" >"$csv"
+echo "window,t_s,rss_kb,fd,threads,subscribers,sse_connected,sse_events,sse_drops,sse_stalled,read_req,read_err,read_rps,read_p50_ms,read_p99_ms,read_max_ms,put_req,put_err,put_rps,put_p50_ms,put_p99_ms,put_max_ms,batch_req,batch_err,batch_p99_ms,batch_max_ms,db_mb,load1,rss_anon_kb,hwm_kb" >"$csv"
 load_wrk() {  # MODE CONNS DELAY_MS OUTFILE
   OZCC_SOAK_MODE=$1 OZCC_SOAK_DELAY_MS=$3 OZCC_SOAK_BATCH_ITEMS=$batch_items OZCC_SOAK_REGIONS=$regions \
     OZCC_BENCH_UNITS="$tmp/units.txt" OZCC_BENCH_TOKEN="$session" \
@@ -178,7 +178,8 @@ for w in $(seq "$windows"); do
   wrk_pids+=($!)
   sleep $((window / 2))
   if ! kill -0 "$server_pid" 2>/dev/null; then broken="the server exited in window $w"; break; fi
-  rss=$(status_kb VmRSS) threads=$(status_kb Threads) fd=$(fds) subs=$(subscribers || echo "")
+  rss=$(status_kb VmRSS) anon=$(status_kb RssAnon) hwm=$(status_kb VmHWM) threads=$(status_kb Threads) fd=$(fds)
+  subs=$(subscribers || echo "")
   sse_conn=$(kv connected "$out/sse.log") sse_drops=$(kv drops "$out/sse.log") sse_stalled=$(kv stalled "$out/sse.log")
   for p in "${wrk_pids[@]}"; do wait "$p" || true; done
   wrk_pids=()
@@ -193,7 +194,7 @@ for w in $(seq "$windows"); do
       batch) row+=("$(kv batch_requests "$f")" "$(kv batch_errors "$f")" "$(kv batch_p99_ms "$f")" "$(kv batch_max_ms "$f")") ;;
     esac
   done
-  row+=("$(db_mb)" "$(cut -d' ' -f1 /proc/loadavg)")
+  row+=("$(db_mb)" "$(cut -d' ' -f1 /proc/loadavg)" "$anon" "$hwm")
   (IFS=,; echo "${row[*]}") >>"$csv"
   printf 'window %3d/%d: rss %6.1f MiB  fd %4d  streams %s  read p99 %7s ms  put p99 %7s ms  batch p99 %7s ms  errors %s/%s/%s  load %s\n' \
     "$w" "$windows" "$(awk "BEGIN{print $rss/1024}")" "$fd" "$sse_conn" "${row[14]}" "${row[20]}" "${row[24]}" \
@@ -268,6 +269,21 @@ if n > k + 2:  # slope after warm-up, MiB per hour, least squares
     sxx = sum((x - mx) ** 2 for x in xs)
     slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sxx * 3600 if sxx else 0
     print(f"\nVmRSS trend after warm-up (least squares): {slope:+.2f} MiB/hour")
+def trend(rs, key):  # MiB per hour, least squares
+    xs = [num(r, "t_s") for r in rs]
+    ys = [num(r, key) / 1024 for r in rs]
+    mx, my = statistics.mean(xs), statistics.mean(ys)
+    sxx = sum((x - mx) ** 2 for x in xs)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sxx * 3600 if sxx else 0.0
+if len(last) >= 3:
+    # Growth that stops is warm-up (replay rings of 20 000 events per region fill at the
+    # region's write rate; a quiet region takes long); growth that goes on to the end is a leak.
+    line = f"VmRSS trend in the last {k} windows: {trend(last, 'rss_kb'):+.2f} MiB/hour"
+    if all(r.get("rss_anon_kb") for r in last):
+        line += f" (RssAnon {trend(last, 'rss_anon_kb'):+.2f})"
+    if all(r.get("hwm_kb") for r in rows):
+        line += f"; peak VmHWM {max(num(r, 'hwm_kb') for r in rows) / 1024:.1f} MiB"
+    print(line + " (informational: growth that stops is warm-up, growth to the end is a leak)")
 fd_first = max(int(num(r, "fd")) for r in first)
 fd_last = max(int(num(r, "fd")) for r in last)
 fd_ok = fd_last <= fd_first + 5
