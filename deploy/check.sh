@@ -114,10 +114,13 @@ code=$(curl -s "${resolve[@]}" -o /dev/null -w '%{http_code} %{redirect_url}' "h
 hdrs=$(curl -sf "${resolve[@]}" -D - -o /dev/null "$base/healthz") || fail "no /healthz through nginx"
 grep -qi '^strict-transport-security: max-age=63072000' <<<"$hdrs" || fail "no HSTS header: $hdrs"
 grep -qi '^x-request-id: [0-9a-f]\{32\}' <<<"$hdrs" || fail "openzcc did not adopt nginx's request id: $hdrs"
+[[ $(grep -ci '^x-content-type-options:' <<<"$hdrs") == 1 ]] || fail "security headers set twice: $hdrs"
+# Sign-in as a browser sends it (Origin, Sec-Fetch-Site): the CSRF check must see the same host.
 token=$(curl -sf "${resolve[@]}" -X POST "$base/api/v1/auth/login" -H 'Content-Type: application/json' \
+  -H "Origin: $base" -H 'Sec-Fetch-Site: same-origin' \
   -d "{\"username\":\"ops\",\"password\":\"$pw\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])') ||
-  fail "sign-in through nginx"
-echo "check: through nginx over TLS: redirect, HSTS, request id, sign-in ok"
+  fail "sign-in through nginx with the browser's Origin (is Host passed through as \$http_host?)"
+echo "check: through nginx over TLS: redirect, HSTS, request id, security headers once, browser sign-in ok"
 
 curl -sN "${resolve[@]}" --max-time 20 -H "Authorization: Bearer $token" "$base/api/v1/events?region=ZWN" >"$tmp/events.txt" &
 sse_pid=$!
