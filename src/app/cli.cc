@@ -43,6 +43,7 @@ struct ServeConfig {
   bool secure_cookie = false;
   int session_hours = 12;
   bool access_log = true;
+  std::vector<std::string> trusted_proxies;  // addresses / networks whose X-Forwarded-For is believed
 };
 
 std::string EnvOr(const char* name, std::string fallback) {
@@ -140,14 +141,15 @@ Status LoadConfig(const std::string& path, ServeConfig& cfg, const CLI::App* cmd
     msg << path << ":" << e.source().begin.line << ": " << e.description();
     return Status::Invalid(msg.str());
   }
-  static constexpr const char* kKeys[] = {"db",         "listen",        "web",           "io_threads", "workers",
-                                          "body_limit", "secure_cookie", "session_hours", "access_log"};
+  static constexpr const char* kKeys[] = {"db",         "listen",         "web",           "io_threads",
+                                          "workers",    "body_limit",     "secure_cookie", "session_hours",
+                                          "access_log", "trusted_proxies"};
   std::vector<FieldError> errs;
   for (const auto& [key, node] : t) {
     if (std::find(std::begin(kKeys), std::end(kKeys), key.str()) == std::end(kKeys)) {
       errs.push_back({std::string(key.str()),
                       "unknown key (known: db, listen, web, io_threads, workers, body_limit, secure_cookie, "
-                      "session_hours, access_log)"});
+                      "session_hours, access_log, trusted_proxies)"});
     }
   }
   auto given = [&](const char* flag) { return cmd != nullptr && cmd->count(flag) > 0; };
@@ -185,6 +187,20 @@ Status LoadConfig(const std::string& path, ServeConfig& cfg, const CLI::App* cmd
   boolean("secure_cookie", "", cfg.secure_cookie);
   number("session_hours", "", 1, 24 * 366, cfg.session_hours);
   boolean("access_log", "--no-access-log", cfg.access_log);
+  if (t.contains("trusted_proxies")) {
+    std::vector<std::string> list;
+    const toml::array* arr = t["trusted_proxies"].as_array();
+    for (size_t i = 0; arr != nullptr && i < arr->size(); ++i) {
+      if (auto v = (*arr)[i].value_exact<std::string>()) list.push_back(*v);
+    }
+    if (arr == nullptr || list.size() != arr->size()) {
+      errs.push_back({"trusted_proxies", "must be a list of strings (addresses or networks)"});
+    } else if (auto parsed = http::TrustedProxies::Parse(list); !parsed.ok()) {
+      errs.push_back({"trusted_proxies", parsed.status().message()});
+    } else if (!given("--trusted-proxy")) {
+      cfg.trusted_proxies = std::move(list);
+    }
+  }
   std::string host;
   std::uint16_t port = 0;
   if (!ParseListen(cfg.listen, host, port)) errs.push_back({"listen", "must be HOST:PORT, got " + cfg.listen});
@@ -199,6 +215,9 @@ int Serve(ServeConfig cfg) {
   so.worker_threads = std::max(1, cfg.workers);
   so.body_limit = cfg.body_limit;
   so.access_log = cfg.access_log;
+  auto trusted = http::TrustedProxies::Parse(cfg.trusted_proxies);
+  if (!trusted.ok()) return FailStatus("--trusted-proxy", trusted.status());
+  so.trusted_proxies = std::move(trusted).value();
   FitConnectionsToFileLimit(so);
 
   auto store = Open(cfg.db);
@@ -321,6 +340,8 @@ int RunCli(int argc, char** argv) {
   serve->add_option("--body-limit", cfg.body_limit, "Largest request body in bytes");
   serve->add_flag("--demo", cfg.demo, "Simulate live feeds for every region");
   serve->add_flag("!--no-access-log", cfg.access_log, "Do not log each request");
+  serve->add_option("--trusted-proxy", cfg.trusted_proxies,
+                    "Address or network (CIDR) of a reverse proxy whose X-Forwarded-For is believed; repeatable");
 
   auto* migrate = app.add_subcommand("migrate", "Apply pending store migrations");
   migrate->add_option("--db", db, "Store (env OPENZCC_DB)");

@@ -38,6 +38,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "http/client_address.h"
+
 namespace ozcc::http {
 namespace {
 
@@ -561,7 +563,13 @@ void Session::Dispatch() {
   }
   req.request_id = ValidRequestId(rid) ? std::string(rid) : NewRequestId();
   req.body = std::move(msg.body());
-  req.remote_addr = remote_;
+  std::string forwarded_for;  // every X-Forwarded-For line, in order, as one list
+  for (const auto& [name, value] : req.headers) {
+    if (name != "x-forwarded-for") continue;
+    if (!forwarded_for.empty()) forwarded_for += ',';
+    forwarded_for += value;
+  }
+  req.remote_addr = ClientAddress(remote_, forwarded_for, srv_.options.trusted_proxies);
   req.params.clear();
 
   if (req.path.find('\0') != std::string::npos) {

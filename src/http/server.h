@@ -45,6 +45,7 @@
 #include <string>
 
 #include "core/status.h"
+#include "http/client_address.h"
 #include "http/router.h"
 
 namespace ozcc::http {
@@ -63,6 +64,9 @@ struct ServerOptions {
   int sse_heartbeat_s = 15;
   std::size_t max_connections = 10000;
   bool access_log = true;
+  // Peers whose X-Forwarded-For is believed (see client_address.h); empty:
+  // the TCP peer is the client.
+  TrustedProxies trusted_proxies;
 };
 
 struct ServerStats {

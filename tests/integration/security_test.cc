@@ -117,6 +117,45 @@ class SecureCookieTest : public SecurityTest {
 
 // ------------------------------------------------------------ sessions
 
+// Behind a reverse proxy on 127.0.0.1 (trusted): sign-in back-off and audit
+// go by the client the proxy names, not by the proxy.
+class BehindProxyTest : public SecurityTest {
+ protected:
+  void SetUp() override {
+    auto trusted = http::TrustedProxies::Parse({"127.0.0.1", "::1"});
+    ASSERT_TRUE(trusted.ok());
+    server_options_.trusted_proxies = *trusted;
+    SecurityTest::SetUp();
+  }
+  HttpResponse LoginFrom(const std::string& client, const std::string& user, const std::string& password) {
+    return client_->Request("POST", "/api/v1/auth/login",
+                            nlohmann::json{{"username", user}, {"password", password}}.dump(),
+                            {{"Content-Type", "application/json"}, {"X-Forwarded-For", "1.2.3.4, " + client}});
+  }
+};
+
+TEST_P(BehindProxyTest, SignInBackOffAndAuditGoByTheForwardedClient) {
+  const std::string attacker = "198.51.100.66", nurse = "198.51.100.7";
+  int refused = 0;
+  for (int i = 0; i < 30 && refused == 0; ++i) {  // guesses over many accounts, from one client
+    int status = LoginFrom(attacker, "nobody" + std::to_string(i), "guess").status;
+    if (status == 429)
+      ++refused;
+    else
+      EXPECT_EQ(status, 401);
+  }
+  EXPECT_EQ(refused, 1) << "the client's address is never held back";
+  EXPECT_EQ(LoginFrom(attacker, "viewer", kPassword).status, 429);
+  // Another client behind the same proxy signs in as usual.
+  EXPECT_EQ(LoginFrom(nurse, "viewer", kPassword).status, 200);
+  bool audited = false;
+  const auto audit = nlohmann::json::parse(Call("admin", "GET", "/api/v1/audit?limit=100").body);
+  for (const auto& a : audit["items"]) {
+    audited |= a["action"] == "auth.login" && a["detail"] == "from " + nurse;
+  }
+  EXPECT_TRUE(audited);
+}
+
 TEST_P(ShortSessionTest, ASessionEndsWhenItExpiresEvenWhenCached) {
   auto login = Login("coordinator");
   ASSERT_EQ(login.status, 200) << login.body;
@@ -383,6 +422,7 @@ TEST_P(SecurityTest, TransportErrorsAreNotSniffedOrStored) {
 INSTANTIATE_TEST_SUITE_P(, SecurityTest, ::testing::ValuesIn(kApiBackends), ApiBackendName);
 INSTANTIATE_TEST_SUITE_P(, ShortSessionTest, ::testing::ValuesIn(kApiBackends), ApiBackendName);
 INSTANTIATE_TEST_SUITE_P(, SecureCookieTest, ::testing::ValuesIn(kApiBackends), ApiBackendName);
+INSTANTIATE_TEST_SUITE_P(, BehindProxyTest, ::testing::ValuesIn(kApiBackends), ApiBackendName);
 
 }  // namespace
 }  // namespace ozcc::test

@@ -136,12 +136,7 @@ void ApiFixture::SetUp() {
   api_ = std::make_unique<api::Api>(*store_, api_options_);
   router_ = std::make_unique<http::Router>();
   api_->Register(*router_);
-  http::ServerOptions so;
-  so.port = 0;
-  so.worker_threads = 8;
-  so.access_log = false;
-  so.sse_heartbeat_s = 1;
-  server_ = std::make_unique<http::Server>(so, *router_);
+  server_ = std::make_unique<http::Server>(server_options_, *router_);
   ASSERT_TRUE(server_->Start().ok());
   client_ = std::make_unique<TestClient>(server_->port());
 }

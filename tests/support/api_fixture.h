@@ -59,6 +59,15 @@ class ApiFixture : public ::testing::TestWithParam<std::string> {
 
   std::string store_url_;        // what OpenStore was given
   api::ApiOptions api_options_;  // what SetUp gives the Api; a suite may change it before SetUp
+  // What SetUp gives the server (port 0, 8 workers, no access log, 1 s heartbeat); likewise.
+  http::ServerOptions server_options_ = [] {
+    http::ServerOptions so;
+    so.port = 0;
+    so.worker_threads = 8;
+    so.access_log = false;
+    so.sse_heartbeat_s = 1;
+    return so;
+  }();
   // Set before SetUp: serve a small built UI (/index.html, /assets/app.js)
   // from a temporary directory, so the web routes are registered.
   bool with_web_ui_ = false;
