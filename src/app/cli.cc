@@ -368,6 +368,11 @@ int RunCli(int argc, char** argv) {
   add->add_flag("--password-stdin", password_stdin, "Read the password from standard input")->required();
   add->add_option("--db", db, "Store (env OPENZCC_DB)");
 
+  std::string disable_name;
+  auto* disable = user->add_subcommand("disable", "Disable a user and end all of their sessions at once");
+  disable->add_option("--username", disable_name, "User name")->required();
+  disable->add_option("--db", db, "Store (env OPENZCC_DB)");
+
   auto* token = app.add_subcommand("token", "Feed tokens");
   token->require_subcommand(1);
   FeedTokenRecord tok;
@@ -444,6 +449,16 @@ int RunCli(int argc, char** argv) {
       return FailStatus("user add", st);
     }
     std::cout << "user " << u.username << " (" << role_name << ") added\n";
+    return 0;
+  }
+
+  if (disable->parsed()) {
+    auto store = Open(db);
+    if (!store.ok()) return FailStatus("cannot open the store " + db, store.status());
+    if (auto st = (*store)->DisableUser(disable_name, CliAudit("user.disable", disable_name)); !st.ok()) {
+      return FailStatus("user disable", st);
+    }
+    std::cout << "user " << disable_name << " disabled; their sessions are ended\n";
     return 0;
   }
 

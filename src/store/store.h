@@ -137,6 +137,9 @@ class Store {
   virtual Status CreateSession(const SessionRecord& session) = 0;
   virtual Result<SessionRecord> GetSession(const std::string& token_hash) = 0;  // kNotFound (expired ones too)
   virtual Status DeleteSession(const std::string& token_hash) = 0;
+  // Disables the account and deletes all its sessions, in one transaction
+  // with the audit record. kNotFound for an unknown user.
+  virtual Status DisableUser(const std::string& username, const AuditRecord& audit) = 0;
   virtual Status CreateFeedToken(const FeedTokenRecord& token, const AuditRecord& audit) = 0;
   virtual Result<FeedTokenRecord> GetFeedToken(const std::string& token_hash) = 0;  // kNotFound
 

@@ -165,6 +165,27 @@ TEST_P(MultiInstanceTest, SignOutOnOneEndsTheSessionOnBoth) {
   EXPECT_EQ(status, 401);
 }
 
+// `openzcc user disable` (here: the store call it makes) ends every session of
+// the account on every instance at once, not after the 30 s auth cache.
+TEST_P(MultiInstanceTest, DisablingAUserEndsTheirSessionsEverywhere) {
+  ASSERT_EQ(CallB("viewer", "GET", "/api/v1/auth/me").status, 200);  // cached on B
+  ASSERT_EQ(Call("viewer", "GET", "/api/v1/auth/me").status, 200);   // and on A
+  AuditRecord a;
+  a.actor = "test";
+  a.action = "user.disable";
+  a.object = "viewer";
+  a.outcome = "ok";
+  ASSERT_TRUE(store_->DisableUser("viewer", a).ok());
+  int on_a = 200, on_b = 200;
+  for (int i = 0; i < 100 && (on_a == 200 || on_b == 200); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    on_a = Call("viewer", "GET", "/api/v1/auth/me").status;
+    on_b = CallB("viewer", "GET", "/api/v1/auth/me").status;
+  }
+  EXPECT_EQ(on_a, 401);
+  EXPECT_EQ(on_b, 401);
+}
+
 TEST_P(MultiInstanceTest, RegionImportOnOneRefreshesTheSnapshotOfTheOther) {
   SnapshotVersionB();
   RegionData renamed = zwn_;

@@ -575,6 +575,21 @@ TEST_P(StoreContractTest, UsersSessionsAndFeedTokens) {
   EXPECT_EQ(s.GetSession("hash-live").status().code(), Code::kNotFound);
   EXPECT_TRUE(s.DeleteSession("hash-live").ok());
 
+  // Disabling an account ends all its sessions, and only its own.
+  ASSERT_TRUE(s.CreateSession(SessionRecord{"bob-1", "bob", now, now + std::chrono::hours(8)}).ok());
+  ASSERT_TRUE(s.CreateSession(SessionRecord{"bob-2", "bob", now, now + std::chrono::hours(8)}).ok());
+  UserRecord ann{"ann", "$argon2id$y", Role::kViewer, "", "ZWN", false};
+  ASSERT_TRUE(s.CreateUser(ann, Audit("user.add", "ann")).ok());
+  ASSERT_TRUE(s.CreateSession(SessionRecord{"ann-1", "ann", now, now + std::chrono::hours(8)}).ok());
+  const size_t audits = s.ListAudit(0, 100)->size();
+  ASSERT_TRUE(s.DisableUser("bob", Audit("user.disable", "bob")).ok());
+  EXPECT_TRUE(s.GetUser("bob")->disabled);
+  EXPECT_EQ(s.GetSession("bob-1").status().code(), Code::kNotFound);
+  EXPECT_EQ(s.GetSession("bob-2").status().code(), Code::kNotFound);
+  EXPECT_TRUE(s.GetSession("ann-1").ok());
+  EXPECT_EQ(s.DisableUser("carol", Audit("user.disable", "carol")).code(), Code::kNotFound);
+  EXPECT_EQ(s.ListAudit(0, 100)->size(), audits + 1);
+
   FeedTokenRecord tok{"tok-hash", "lis-feed", "ZWN-H1", "ZWN", now, false};
   ASSERT_TRUE(s.CreateFeedToken(tok, Audit("token.create", "lis-feed")).ok());
   EXPECT_EQ(s.CreateFeedToken(tok, Audit("token.create", "lis-feed")).code(), Code::kConflict);
@@ -586,7 +601,7 @@ TEST_P(StoreContractTest, UsersSessionsAndFeedTokens) {
   EXPECT_EQ(t->created_at, now);
   EXPECT_FALSE(t->revoked);
   EXPECT_EQ(s.GetFeedToken("other").status().code(), Code::kNotFound);
-  EXPECT_EQ(s.ListAudit(0, 10)->size(), 3u);
+  EXPECT_EQ(s.ListAudit(0, 10)->size(), 5u);  // 2 users, ann, the disable, the token
 }
 
 TEST_P(StoreContractTest, ReadsWhileWriting) {

@@ -1084,6 +1084,19 @@ Result<SessionRecord> PostgresStore::GetSession(const std::string& token_hash) {
   });
 }
 
+Status PostgresStore::DisableUser(const std::string& username, const AuditRecord& audit) {
+  return Write([&](Connection& c) -> Status {
+    {
+      OZCC_PG_QUERY(s, c, "UPDATE users SET disabled = true WHERE username = $1", Params().Add(username));
+      if (s.affected() == 0) return Status::NotFound("no such user: " + username);
+    }
+    // Other instances drop each session from their caches (change feed).
+    OZCC_PG_QUERY(s, c, "DELETE FROM sessions WHERE username = $1 RETURNING token_hash", Params().Add(username));
+    for (int i = 0; i < s.size(); ++i) OZCC_RETURN_IF_ERROR(Notify(c, "session\t" + s.Text(i, 0)));
+    return InsertAudit(c, audit, Now());
+  });
+}
+
 Status PostgresStore::DeleteSession(const std::string& token_hash) {
   return Write([&](Connection& c) -> Status {
     OZCC_RETURN_IF_ERROR(c.Run("DELETE FROM sessions WHERE token_hash = $1", Params().Add(token_hash)));

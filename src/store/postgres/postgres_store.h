@@ -137,7 +137,8 @@ class PostgresStore final : public Store {
   Result<UserRecord> GetUser(const std::string& username) override;
   Status CreateSession(const SessionRecord& session) override;  // kNotFound: no user; kConflict: hash taken
   Result<SessionRecord> GetSession(const std::string& token_hash) override;
-  Status DeleteSession(const std::string& token_hash) override;  // Ok also when absent
+  Status DisableUser(const std::string& username, const AuditRecord& audit) override;  // notifies each session
+  Status DeleteSession(const std::string& token_hash) override;                        // Ok also when absent
   Status CreateFeedToken(const FeedTokenRecord& token, const AuditRecord& audit) override;
   Result<FeedTokenRecord> GetFeedToken(const std::string& token_hash) override;  // revoked ones too
 

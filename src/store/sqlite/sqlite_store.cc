@@ -919,6 +919,23 @@ Result<SessionRecord> SqliteStore::GetSession(const std::string& token_hash) {
   });
 }
 
+Status SqliteStore::DisableUser(const std::string& username, const AuditRecord& audit) {
+  return Write([&](Connection& c) -> Status {
+    {
+      OZCC_PREPARE(s, c, "UPDATE users SET disabled = 1 WHERE username = ?");
+      s.Bind(1, username);
+      OZCC_RETURN_IF_ERROR(s.Run());
+      if (sqlite3_changes(c.raw()) == 0) return Status::NotFound("no such user: " + username);
+    }
+    {
+      OZCC_PREPARE(s, c, "DELETE FROM sessions WHERE username = ?");
+      s.Bind(1, username);
+      OZCC_RETURN_IF_ERROR(s.Run());
+    }
+    return InsertAudit(c, audit, Now());
+  });
+}
+
 Status SqliteStore::DeleteSession(const std::string& token_hash) {
   return Write([&](Connection& c) -> Status {
     OZCC_PREPARE(s, c, "DELETE FROM sessions WHERE token_hash = ?");

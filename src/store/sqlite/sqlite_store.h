@@ -105,6 +105,7 @@ class SqliteStore final : public Store {
   // Also purges expired sessions.
   Status CreateSession(const SessionRecord& session) override;
   Result<SessionRecord> GetSession(const std::string& token_hash) override;
+  Status DisableUser(const std::string& username, const AuditRecord& audit) override;
   Status DeleteSession(const std::string& token_hash) override;                             // Ok also when absent
   Status CreateFeedToken(const FeedTokenRecord& token, const AuditRecord& audit) override;  // kConflict if taken
   // Revoked tokens are returned too (with revoked = true); the caller decides.
