@@ -119,13 +119,15 @@ void ToRequest(BeastRequest& msg, Request& req) {
   req.target.assign(ToStd(msg.target()));
   std::string_view target = req.target;
   std::string_view path = target;
-  if (path.starts_with("http://") || path.starts_with("https://")) {
+  const bool absolute = path.starts_with("http://") || path.starts_with("https://");
+  if (absolute) {
     std::size_t slash = path.find_first_of("/?", path.find("//") + 2);
     path = slash == std::string_view::npos ? std::string_view("/") : path.substr(slash);
   }
   std::size_t q = path.find('?');
   req.query.assign(q == std::string_view::npos ? std::string_view() : path.substr(q + 1));
   path = path.substr(0, q);
+  if (absolute && path.empty()) path = "/";  // "http://host?q=1": an empty path is "/" (RFC 3986 6.2.3)
   if (path.find('%') == std::string_view::npos) {
     req.path.assign(path);
   } else {

@@ -30,9 +30,10 @@ std::string NewRequestId();
 
 // Fills `req` from a complete parsed message, moving the body out of `msg`:
 // method, raw target, path (from origin- or absolute-form, without the
-// query, percent-decoded), raw query, headers with lower-case names in wire
-// order, and request_id (the first X-Request-Id when ValidRequestId, else a
-// new one). remote_addr is left as it is; params are cleared.
+// query, percent-decoded; "/" for an absolute-form target without one), raw
+// query, headers with lower-case names in wire order, and request_id (the
+// first X-Request-Id when ValidRequestId, else a new one). remote_addr is
+// left as it is; params are cleared.
 void ToRequest(BeastRequest& msg, Request& req);
 
 // The client's address for `req` from the connection's `peer`: ClientAddress()
