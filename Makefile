@@ -50,8 +50,9 @@ integration: build-asan
 web-test: deps
 	@cd web && npm run typecheck --silent && npm run test --silent
 
+# 15 s per target (five targets), replaying tests/fuzz/regressions/ first.
 fuzz-smoke: build-fuzz
-	@scripts/fuzz.sh $(FUZZ) 20
+	@scripts/fuzz.sh $(FUZZ) 15
 
 e2e: build-asan web
 	@cd web && OZCC_BIN=$(abspath $(ASAN))/openzcc npm run e2e --silent
@@ -76,8 +77,11 @@ deploy-check: build-asan
 bench-smoke: build-asan
 	@bench/run.sh $(ASAN) --smoke
 
+# make fuzz [FUZZ_SECONDS=600] [FUZZ_RUNS=10000000] [FUZZ_TARGETS="http_request_fuzz …"]
+# With FUZZ_RUNS alone each target runs for that many executions, however long.
 fuzz: build-fuzz
-	@scripts/fuzz.sh $(FUZZ) $${FUZZ_SECONDS:-600}
+	@secs=$${FUZZ_SECONDS:-$$([[ -n "$${FUZZ_RUNS:-}" ]] && echo 0 || echo 600)}; \
+	  scripts/fuzz.sh $(FUZZ) $$secs $${FUZZ_TARGETS:-}
 
 bench: deps
 	@cmake -S . -B $(RELEASE) -DCMAKE_BUILD_TYPE=Release -DOZCC_TESTS=OFF -DOZCC_BENCH=ON >/dev/null

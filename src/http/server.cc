@@ -30,15 +30,14 @@
 #include <boost/beast/http.hpp>
 #include <chrono>
 #include <condition_variable>
-#include <ctime>
 #include <mutex>
 #include <optional>
-#include <random>
 #include <thread>
 #include <unordered_map>
 #include <vector>
 
 #include "http/client_address.h"
+#include "http/wire.h"
 
 namespace ozcc::http {
 namespace {
@@ -55,11 +54,6 @@ constexpr std::size_t kLingerMaxBytes = 16 << 20;
 
 std::string_view ToStd(beast::string_view s) { return {s.data(), s.size()}; }
 
-void AppendLower(std::string& out, std::string_view s) {
-  out.reserve(out.size() + s.size());
-  for (char c : s) out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
 bool IEquals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
@@ -69,64 +63,6 @@ bool IEquals(std::string_view a, std::string_view b) {
     if (x != y) return false;
   }
   return true;
-}
-
-bool ValidRequestId(std::string_view id) {
-  if (id.empty() || id.size() > 64) return false;
-  for (char c : id) {
-    bool ok =
-        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
-    if (!ok) return false;
-  }
-  return true;
-}
-
-// 16 random hex chars from a per-thread splitmix64 generator.
-std::string NewRequestId() {
-  thread_local std::uint64_t state = [] {
-    std::random_device rd;
-    return (static_cast<std::uint64_t>(rd()) << 32) ^ rd() ^
-           static_cast<std::uint64_t>(std::hash<std::thread::id>{}(std::this_thread::get_id()));
-  }();
-  std::uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  z ^= z >> 31;
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string id(16, '0');
-  for (int i = 15; i >= 0; --i, z >>= 4) id[static_cast<std::size_t>(i)] = kHex[z & 0xF];
-  return id;
-}
-
-// RFC 9110 IMF-fixdate, recomputed at most once a second per thread.
-std::string_view HttpDate() {
-  thread_local std::time_t last = 0;
-  thread_local char buf[40] = {};
-  thread_local std::size_t len = 0;
-  std::time_t now = std::time(nullptr);
-  if (now != last) {
-    last = now;
-    std::tm tm{};
-    gmtime_r(&now, &tm);
-    len = std::strftime(buf, sizeof(buf), "%a, %d %b %Y %H:%M:%S GMT", &tm);
-  }
-  return {buf, len};
-}
-
-// Header names/values from handlers must not smuggle CR/LF.
-void AppendSanitized(std::string& out, std::string_view s) {
-  for (char c : s) {
-    if (c != '\r' && c != '\n' && c != '\0') out += c;
-  }
-}
-
-void AppendStatusLine(std::string& out, int status) {
-  out += "HTTP/1.1 ";
-  out += std::to_string(status);
-  out += ' ';
-  auto reason = bhttp::obsolete_reason(static_cast<bhttp::status>(status));
-  out.append(reason.data(), reason.size());
-  out += "\r\n";
 }
 
 std::shared_ptr<spdlog::logger> AccessLogger() {
@@ -491,18 +427,6 @@ void Session::OnBytes() {
 }
 
 void Session::OnParseError(beast::error_code ec) {
-  int status = 400;
-  std::string_view title = "Bad request";
-  std::string detail = "Malformed HTTP request: " + ec.message() + ".";
-  if (ec == bhttp::error::header_limit) {
-    status = 431;
-    title = "Request header fields too large";
-    detail = "The request header exceeds " + std::to_string(srv_.options.header_limit) + " bytes.";
-  } else if (ec == bhttp::error::body_limit) {
-    status = 413;
-    title = "Request body too large";
-    detail = "The request body exceeds " + std::to_string(srv_.options.body_limit) + " bytes.";
-  }
   state_ = State::kHandling;
   if (!header_done_) start_ = Clock::now();
   req_ = Request{};
@@ -522,7 +446,7 @@ void Session::OnParseError(beast::error_code ec) {
   http10_ = false;
   close_after_write_ = true;
   linger_after_write_ = true;
-  Respond(ProblemResponse(status, title, detail, req_.request_id));
+  Respond(ParseErrorResponse(ec, srv_.options.header_limit, srv_.options.body_limit, req_.request_id));
 }
 
 void Session::Dispatch() {
@@ -536,58 +460,16 @@ void Session::Dispatch() {
   auto msg = parser_->release();
   keep_alive_ = msg.keep_alive();
   http10_ = msg.version() < 11;
-  Request& req = req_;
-  req.method.assign(ToStd(msg.method_string()));
-  req.target.assign(ToStd(msg.target()));
-  std::string_view target = req.target;
-  std::string_view path = target;
-  if (path.starts_with("http://") || path.starts_with("https://")) {
-    std::size_t slash = path.find_first_of("/?", path.find("//") + 2);
-    path = slash == std::string_view::npos ? std::string_view("/") : path.substr(slash);
-  }
-  std::size_t q = path.find('?');
-  req.query.assign(q == std::string_view::npos ? std::string_view() : path.substr(q + 1));
-  path = path.substr(0, q);
-  if (path.find('%') == std::string_view::npos) {
-    req.path.assign(path);
-  } else {
-    req.path = PercentDecode(path, false);
-  }
-  req.headers.clear();
-  std::string_view rid;
-  for (const auto& f : msg) {
-    req.headers.emplace_back();
-    AppendLower(req.headers.back().first, ToStd(f.name_string()));
-    req.headers.back().second.assign(ToStd(f.value()));
-    if (req.headers.back().first == "x-request-id" && rid.empty()) rid = ToStd(f.value());
-  }
-  req.request_id = ValidRequestId(rid) ? std::string(rid) : NewRequestId();
-  req.body = std::move(msg.body());
-  std::string forwarded_for;  // every X-Forwarded-For line, in order, as one list
-  for (const auto& [name, value] : req.headers) {
-    if (name != "x-forwarded-for") continue;
-    if (!forwarded_for.empty()) forwarded_for += ',';
-    forwarded_for += value;
-  }
-  req.remote_addr = ClientAddress(remote_, forwarded_for, srv_.options.trusted_proxies);
-  req.params.clear();
+  ToRequest(msg, req_);
+  req_.remote_addr = ClientAddressOf(req_, remote_, srv_.options.trusted_proxies);
 
-  if (req.path.find('\0') != std::string::npos) {
-    Respond(ProblemResponse(400, "Bad request", "The path contains a NUL byte (%00).", req.request_id));
+  if (auto bad = PathProblem(req_)) {
+    Respond(std::move(*bad));
     return;
   }
-  Router::Match m = srv_.router.Find(req);
-  if (m.kind == Router::MatchKind::kNoPath) {
-    Respond(ProblemResponse(404, "Not found", "No resource at " + req.path + ".", req.request_id, req.path));
-    return;
-  }
-  if (m.kind == Router::MatchKind::kNoMethod) {
-    Response r =
-        ProblemResponse(405, "Method not allowed",
-                        "Method " + req.method + " is not allowed on " + req.path + "; allowed: " + m.allow + ".",
-                        req.request_id, req.path);
-    r.Set("Allow", m.allow);
-    Respond(std::move(r));
+  Router::Match m = srv_.router.Find(req_);
+  if (m.kind != Router::MatchKind::kFound) {
+    Respond(NoRouteResponse(m, req_));
     return;
   }
   route_ = m.route;
@@ -611,30 +493,9 @@ void Session::Respond(Response&& r) {
     return;
   }
   status_ = r.status;
-  bool ka = keep_alive_ && !close_after_write_ && !srv_.stopping.load(std::memory_order_relaxed);
+  const bool ka = keep_alive_ && !close_after_write_ && !srv_.stopping.load(std::memory_order_relaxed);
   const bool head = req_.method == "HEAD";
   const bool no_body = status_ < 200 || status_ == 204 || status_ == 304;
-
-  head_.clear();
-  AppendStatusLine(head_, status_);
-  for (const auto& [name, value] : r.headers) {
-    if (IEquals(name, "content-length") || IEquals(name, "transfer-encoding") || IEquals(name, "x-request-id")) {
-      continue;
-    }
-    if (IEquals(name, "connection")) {
-      if (IEquals(value, "close")) ka = false;
-      continue;
-    }
-    AppendSanitized(head_, name);
-    head_ += ": ";
-    AppendSanitized(head_, value);
-    head_ += "\r\n";
-  }
-  head_ += "X-Request-Id: ";
-  head_ += req_.request_id;
-  head_ += "\r\nDate: ";
-  head_ += HttpDate();
-  head_ += "\r\n";
 
   std::string_view body;
   if (r.shared_body) {
@@ -644,18 +505,8 @@ void Session::Respond(Response&& r) {
     body_owned_ = std::move(r.body);
     body = body_owned_;
   }
-  if (!no_body) {
-    head_ += "Content-Length: ";
-    head_ += std::to_string(body.size());
-    head_ += "\r\n";
-  }
-  if (!ka) {
-    head_ += "Connection: close\r\n";
-  } else if (http10_) {
-    head_ += "Connection: keep-alive\r\n";
-  }
-  head_ += "\r\n";
-  keep_alive_ = ka;
+  head_.clear();
+  keep_alive_ = AppendResponseHead(head_, r, req_.request_id, ka, http10_, body.size());
   WriteResponse(body, !head && !no_body);
 }
 
@@ -758,27 +609,7 @@ void Session::StartStream(Response&& r) {
   status_ = r.status;
   StreamSpec spec = std::move(*r.stream);
   head_.clear();
-  AppendStatusLine(head_, r.status);
-  bool has_type = false, has_cache = false;
-  for (const auto& [name, value] : r.headers) {
-    if (IEquals(name, "content-length") || IEquals(name, "transfer-encoding") || IEquals(name, "x-request-id") ||
-        IEquals(name, "connection")) {
-      continue;
-    }
-    has_type = has_type || IEquals(name, "content-type");
-    has_cache = has_cache || IEquals(name, "cache-control");
-    AppendSanitized(head_, name);
-    head_ += ": ";
-    AppendSanitized(head_, value);
-    head_ += "\r\n";
-  }
-  if (!has_type) head_ += "Content-Type: text/event-stream\r\n";
-  if (!has_cache) head_ += "Cache-Control: no-cache\r\n";
-  head_ += "X-Accel-Buffering: no\r\nTransfer-Encoding: chunked\r\nX-Request-Id: ";
-  head_ += req_.request_id;
-  head_ += "\r\nDate: ";
-  head_ += HttpDate();
-  head_ += "\r\n\r\n";
+  AppendStreamHead(head_, r, req_.request_id);
 
   sink_ = std::make_shared<SseSink>(srv_, weak_from_this(), srv_.options.sse_queue_limit);
   stream_counted_ = true;

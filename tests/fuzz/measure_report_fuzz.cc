@@ -33,7 +33,7 @@ constexpr UnitType kTypes[] = {UnitType::kSeh,       UnitType::kIc,      UnitTyp
 // Any Location/<x> is one unit whose type depends on x; any Organization/<x>
 // has an IC, an SEH and a ward. So every mapping path is reachable from the
 // IG examples' subjects.
-std::vector<SubjectUnit> AnyLookup(std::string_view ref) {
+OZCC_FUZZ_NO_COVERAGE std::vector<SubjectUnit> AnyLookup(std::string_view ref) {
   const std::string id(ref.substr(ref.find('/') + 1));
   if (ref.starts_with("Location/")) {
     const size_t h = std::hash<std::string>{}(id);
@@ -42,8 +42,8 @@ std::vector<SubjectUnit> AnyLookup(std::string_view ref) {
   return {{id + "-ic", UnitType::kIc}, {id + "-seh", UnitType::kSeh}, {id + "-ward", UnitType::kWard}};
 }
 
-void CheckFailure(const ozcc::Status& st) {
-  ozcc::fuzz::CheckClientError(st);
+OZCC_FUZZ_NO_COVERAGE void CheckFailure(const ozcc::Status& st, std::string_view input) {
+  ozcc::fuzz::CheckClientError(st, input);
   const json outcome = ozcc::api::fhir::OperationOutcome(st);
   OZCC_FUZZ_CHECK(outcome.is_object() && outcome.value("resourceType", "") == "OperationOutcome");
   (void)outcome.dump(-1, ' ', false, json::error_handler_t::replace);
@@ -51,7 +51,7 @@ void CheckFailure(const ozcc::Status& st) {
 
 }  // namespace
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, size_t size) {
+extern "C" OZCC_FUZZ_NO_COVERAGE int LLVMFuzzerTestOneInput(const std::uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   auto body = ozcc::api::ParseJsonObject(text);
   if (!body.ok()) return 0;  // capacity_json_fuzz covers the JSON layer
@@ -64,7 +64,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, size_t size) {
   };
   auto result = ozcc::api::fhir::MeasureReportToCapacity(*body, lookup);
   if (!result.ok()) {
-    CheckFailure(result.status());
+    CheckFailure(result.status(), text);
     return 0;
   }
   for (const CapacityInput& in : *result) {

@@ -1,0 +1,71 @@
+// The server's pure steps between the bytes on the wire and the handlers:
+// a parsed Beast message → Request, parser errors and unmatched routes →
+// problem responses, and a Response → the status line and header block the
+// server writes. Session (server.cc) calls these; they are separate so that
+// tests and the fuzz target (tests/fuzz/http_request_fuzz.cc) run exactly
+// the server's code without sockets. Pure apart from NewRequestId()'s
+// per-thread generator; thread-safe.
+#pragma once
+
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "http/client_address.h"
+#include "http/message.h"
+#include "http/router.h"
+
+namespace ozcc::http {
+
+using BeastRequest = boost::beast::http::request<boost::beast::http::string_body>;
+
+// Whether a client's X-Request-Id is used as is: [A-Za-z0-9._-]{1,64}.
+bool ValidRequestId(std::string_view id);
+// 16 random hex characters.
+std::string NewRequestId();
+
+// Fills `req` from a complete parsed message, moving the body out of `msg`:
+// method, raw target, path (from origin- or absolute-form, without the
+// query, percent-decoded; "/" for an absolute-form target without one), raw
+// query, headers with lower-case names in wire order, and request_id (the
+// first X-Request-Id when ValidRequestId, else a new one). remote_addr is
+// left as it is; params are cleared.
+void ToRequest(BeastRequest& msg, Request& req);
+
+// The client's address for `req` from the connection's `peer`: ClientAddress()
+// over every X-Forwarded-For line of the request, joined with ','.
+std::string ClientAddressOf(const Request& req, std::string_view peer, const TrustedProxies& trusted);
+
+// 400 when the decoded path holds a NUL byte (no store keeps one; answered
+// before routing); nullopt otherwise.
+std::optional<Response> PathProblem(const Request& req);
+
+// The answer to bytes the parser rejected: 431 for header_limit, 413 for
+// body_limit, else 400 naming the parser's error.
+Response ParseErrorResponse(boost::beast::error_code ec, std::size_t header_limit, std::size_t body_limit,
+                            std::string_view request_id);
+
+// 404, or 405 with Allow, for a Match that is not kFound.
+Response NoRouteResponse(const Router::Match& m, const Request& req);
+
+// Appends the status line and headers (through the blank line) for `r` with
+// a body of `body_size` bytes: the handler's headers with CR, LF and NUL
+// removed, except Content-Length, Transfer-Encoding, X-Request-Id and
+// Connection, which the server sets itself (a handler's "Connection: close"
+// closes); then X-Request-Id, Date, Content-Length (not for 1xx, 204, 304)
+// and Connection. Returns whether the connection stays open: `keep_alive`
+// unless the handler asked to close.
+bool AppendResponseHead(std::string& out, const Response& r, std::string_view request_id, bool keep_alive, bool http10,
+                        std::size_t body_size);
+
+// Appends the head of an event stream (r.stream set): the handler's headers
+// as above, Content-Type text/event-stream and Cache-Control no-cache unless
+// the handler set them, X-Accel-Buffering no, Transfer-Encoding chunked,
+// X-Request-Id and Date.
+void AppendStreamHead(std::string& out, const Response& r, std::string_view request_id);
+
+}  // namespace ozcc::http
