@@ -34,18 +34,9 @@ cleanup() {
   rm -rf "$tmp"
 }
 trap cleanup EXIT
-ulimit -n 16384 2>/dev/null || ulimit -n "$(ulimit -Hn)"
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-wait_ready() {  # URL: up to 15 s
-  for _ in $(seq 150); do
-    curl -sf -o /dev/null "$1" && return 0
-    sleep 0.1
-  done
-  echo "bench: $1 did not become ready" >&2
-  return 1
-}
+# shellcheck source=bench/lib.sh
+source "$repo/bench/lib.sh"
+raise_file_limit
 
 pw=bench-password-1
 "$openzcc" migrate --db "$db" >/dev/null
@@ -64,7 +55,7 @@ for i in 1 2; do
   pids+=($!)
   ports+=("$p")
 done
-for p in "${ports[@]}"; do wait_ready "http://127.0.0.1:$p/readyz"; done
+for p in "${ports[@]}"; do wait_http "http://127.0.0.1:$p/readyz" -f; done
 session=$(curl -sf -X POST "http://127.0.0.1:${ports[0]}/api/v1/auth/login" -H 'Content-Type: application/json' \
   -d "{\"username\":\"bench\",\"password\":\"$pw\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
 
@@ -78,12 +69,11 @@ cross=$(run "${ports[1]}")
 same=$(run "${ports[0]}")
 echo "other instance: $cross"
 echo "same instance:  $same"
-field() { grep -o " $1=[0-9.]*" | cut -d= -f2; }
 p99_cross=$(field p99_ms <<<"$cross")
 p99_same=$(field p99_ms <<<"$same")
 lost=$(field missing <<<"$cross")
 echo "ack->event p99: ${p99_cross} ms across instances, ${p99_same} ms on the writing instance," \
-  "ratio $(python3 -c "print(f'{$p99_cross/$p99_same:.2f}' if $p99_same else 'n/a')")" \
+  "ratio $(ratio "$p99_cross" "$p99_same")" \
   "(goal p99 < 200 ms: $(python3 -c "print('met' if $p99_cross < 200 else 'not met')"))"
 if [[ ${lost:-0} != 0 ]]; then
   echo "bench: $lost events never reached instance 2" >&2

@@ -58,20 +58,9 @@ cleanup() {
   rm -rf "$tmp"
 }
 trap cleanup EXIT
-ulimit -n 16384 2>/dev/null || ulimit -n "$(ulimit -Hn)"
-
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-wait_http() {  # URL: up to 15 s
-  for _ in $(seq 150); do
-    curl -s -o /dev/null "$1" && return 0
-    sleep 0.1
-  done
-  echo "bench: $1 did not come up" >&2
-  return 1
-}
-ratio() { python3 -c "import sys; a,b=float(sys.argv[1]),float(sys.argv[2]); print(f'{a/b:.2f}' if b else 'n/a')" "$1" "$2"; }
+# shellcheck source=bench/lib.sh
+source "$repo/bench/lib.sh"
+raise_file_limit
 wrk_rps() { grep -o 'Requests/sec: *[0-9.]*' | awk '{print $2}'; }
 
 # --- server -------------------------------------------------------------------
@@ -190,7 +179,6 @@ sse_one=$("$sse_bin" --port "$port" --session "$session" --feed-token "$feed" --
   --clients 1 --updates "$sse_updates" --timeout-s 30)
 echo "many: $sse_many"
 echo "one:  $sse_one"
-field() { grep -o " $1=[0-9.]*" | cut -d= -f2; }  # KEY: one key=value field of a result line
 p99_many=$(field p99_ms <<<"$sse_many")
 p99_one=$(field p99_ms <<<"$sse_one")
 s99_many=$(field send_to_event_p99_ms <<<"$sse_many")

@@ -95,19 +95,9 @@ cleanup() {
   ((keep_out)) || rm -rf "$out"
 }
 trap cleanup EXIT
-ulimit -n 16384 2>/dev/null || ulimit -n "$(ulimit -Hn)"
-
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-wait_http() {
-  for _ in $(seq 150); do
-    curl -s -o /dev/null "$1" && return 0
-    sleep 0.1
-  done
-  echo "soak: $1 did not come up" >&2
-  return 1
-}
+# shellcheck source=bench/lib.sh
+source "$repo/bench/lib.sh"
+raise_file_limit
 kv() { grep -o "$1=[0-9.]*" "$2" 2>/dev/null | tail -n1 | cut -d= -f2; }  # KEY FILE
 status_kb() { awk -v k="$1:" '$1 == k {print $2}' "/proc/$server_pid/status"; }
 fds() { ls "/proc/$server_pid/fd" | wc -l; }

@@ -52,19 +52,6 @@ constexpr std::size_t kReadChunk = std::size_t{16} * 1024;
 constexpr std::chrono::seconds kLingerTimeout{2};
 constexpr std::size_t kLingerMaxBytes = 16 << 20;
 
-std::string_view ToStd(beast::string_view s) { return {s.data(), s.size()}; }
-
-bool IEquals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
-
 std::shared_ptr<spdlog::logger> AccessLogger() {
   static std::once_flag once;
   static std::shared_ptr<spdlog::logger> logger;

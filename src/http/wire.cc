@@ -9,17 +9,11 @@
 #include <thread>
 
 namespace ozcc::http {
-namespace {
 
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 
 std::string_view ToStd(beast::string_view s) { return {s.data(), s.size()}; }
-
-void AppendLower(std::string& out, std::string_view s) {
-  out.reserve(out.size() + s.size());
-  for (char c : s) out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
 
 bool IEquals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -30,6 +24,13 @@ bool IEquals(std::string_view a, std::string_view b) {
     if (x != y) return false;
   }
   return true;
+}
+
+namespace {
+
+void AppendLower(std::string& out, std::string_view s) {
+  out.reserve(out.size() + s.size());
+  for (char c : s) out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
 // RFC 9110 IMF-fixdate, recomputed at most once a second per thread.

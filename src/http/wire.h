@@ -21,6 +21,11 @@
 
 namespace ozcc::http {
 
+// A Beast string as a std::string_view.
+std::string_view ToStd(boost::beast::string_view s);
+// ASCII case-insensitive equality (header names and tokens).
+bool IEquals(std::string_view a, std::string_view b);
+
 using BeastRequest = boost::beast::http::request<boost::beast::http::string_body>;
 
 // Whether a client's X-Request-Id is used as is: [A-Za-z0-9._-]{1,64}.
