@@ -199,8 +199,8 @@ sse_pid=""
 idle_fd_after="" idle_sock_after="" idle_rss_after="" subs_after="" settle_s=""
 if [[ -z $broken ]] && kill -0 "$server_pid" 2>/dev/null; then
   # The server sees a closed stream when it next writes to it (an event, or the
-  # heartbeat every 15 s); the event hub forgets dead streams of a region when
-  # it next publishes there. One PUT per region, then wait for the sockets.
+  # heartbeat every 15 s); from then on openzcc_event_subscribers no longer
+  # counts it. One PUT per region (an event to write), then wait for the sockets.
   for i in $(seq 40); do
     for r in ${regions//,/ }; do
       unit=$(awk -v r="$r" '$3 == r && $2 != "hap" {print $1; exit}' "$tmp/units.txt")

@@ -99,6 +99,12 @@ Result<Principal> Authenticator::Authenticate(const http::Request& req) {
   auto resolved = Resolve(token, now);
   if (!resolved.ok()) return resolved.status();
   std::lock_guard lock(mu_);
+  if (cache_.size() >= sweep_at_) {
+    // An entry is otherwise dropped only when its own token comes again:
+    // tokens never seen after they expired would stay until the hard bound.
+    std::erase_if(cache_, [&](const auto& e) { return e.second.valid_until <= now; });
+    sweep_at_ = std::max(kMinSweepAt, 2 * cache_.size());
+  }
   if (cache_.size() > 100000) cache_.clear();  // bound memory; entries are cheap to rebuild
   cache_[hash] = *resolved;
   return resolved->principal;
@@ -142,6 +148,11 @@ Result<Authenticator::Cached> Authenticator::Resolve(const std::string& token, T
 void Authenticator::Forget(const std::string& token_hash) {
   std::lock_guard lock(mu_);
   cache_.erase(token_hash);
+}
+
+size_t Authenticator::cached() const {
+  std::lock_guard lock(mu_);
+  return cache_.size();
 }
 
 void Authenticator::ForgetAll() {

@@ -52,6 +52,9 @@ class Authenticator {
   void Forget(const std::string& token_hash);
   // Drops every cached token (revocations may have been missed).
   void ForgetAll();
+  // Cached tokens (expired ones are swept when the cache doubles, from kMinSweepAt).
+  size_t cached() const;
+  static constexpr size_t kMinSweepAt = 1024;
 
  private:
   struct Cached {
@@ -62,8 +65,9 @@ class Authenticator {
   Result<Cached> Resolve(const std::string& token, Time now);
   Store& store_;
   std::chrono::seconds cache_ttl_;
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::unordered_map<std::string, Cached> cache_;
+  size_t sweep_at_ = kMinSweepAt;  // sweep expired entries when the cache reaches this size
 };
 
 }  // namespace ozcc::api

@@ -55,6 +55,10 @@ void EventHub::SendAll(Channel& ch, const std::string& text) {
               sinks.end());
 }
 
+void EventHub::DropClosed(Channel& ch) {
+  std::erase_if(ch.sinks, [](const std::shared_ptr<http::EventSink>& s) { return s->closed(); });
+}
+
 std::int64_t EventHub::Contiguous(const std::string& region_id) const {
   std::lock_guard lock(mu_);
   auto it = channels_.find(region_id);
@@ -79,6 +83,9 @@ void EventHub::Reload(const std::string& region_id, std::int64_t version, const 
 void EventHub::Subscribe(const std::string& region_id, std::shared_ptr<http::EventSink> sink,
                          std::optional<std::int64_t> last_event_id, std::int64_t current_version) {
   std::lock_guard lock(mu_);
+  // Closed streams are otherwise forgotten only when their region next
+  // publishes: a quiet region would keep them (and their queued bytes).
+  for (auto& [_, other] : channels_) DropClosed(other);
   Channel& ch = channels_[region_id];
   if (last_event_id) {
     // Events after last_event_id that this instance never kept (evicted, or
@@ -110,7 +117,9 @@ void EventHub::CloseAll() {
 size_t EventHub::subscribers() const {
   std::lock_guard lock(mu_);
   size_t n = 0;
-  for (const auto& [_, ch] : channels_) n += ch.sinks.size();
+  for (const auto& [_, ch] : channels_) {
+    n += std::count_if(ch.sinks.begin(), ch.sinks.end(), [](const auto& s) { return !s->closed(); });
+  }
   return n;
 }
 

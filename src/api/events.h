@@ -39,12 +39,14 @@ class EventHub {
 
   // Adds a stream. With last_event_id, first replays the kept events with a
   // greater id; when events after last_event_id are no longer kept, sends a
-  // "reload" event instead so the client refetches the snapshot.
+  // "reload" event instead so the client refetches the snapshot. Also forgets
+  // the closed streams of every region (else kept until the region publishes).
   void Subscribe(const std::string& region_id, std::shared_ptr<http::EventSink> sink,
                  std::optional<std::int64_t> last_event_id, std::int64_t current_version);
 
   // Closes every stream (shutdown).
   void CloseAll();
+  // Open streams (closed ones not yet forgotten are not counted).
   size_t subscribers() const;
 
   static std::string Format(std::int64_t id, const std::string& type, const std::string& data);
@@ -62,6 +64,8 @@ class EventHub {
   };
   // Moves `contiguous` over the dropped versions and the run of kept ones after it. mu_ held.
   static void Advance(Channel& ch);
+  // Forgets the sinks whose stream has closed. mu_ held.
+  static void DropClosed(Channel& ch);
   // Sends `text` to every sink, dropping the ones that cannot take it. mu_ held.
   static void SendAll(Channel& ch, const std::string& text);
   size_t replay_capacity_;

@@ -80,5 +80,20 @@ TEST(EventHubTest, EvictedGapsNoLongerHoldTheContiguousVersionBack) {
   EXPECT_EQ(hub.Contiguous("R"), 6);                                   // 1 and 3 evicted: the gap fell out of the ring
 }
 
+TEST(EventHubTest, ClosedStreamsAreForgottenWithoutWaitingForTheirRegion) {
+  EventHub hub;
+  auto quiet = std::make_shared<RecordingSink>();
+  hub.Subscribe("QUIET", quiet, std::nullopt, 0);
+  auto busy = std::make_shared<RecordingSink>();
+  hub.Subscribe("BUSY", busy, std::nullopt, 0);
+  EXPECT_EQ(hub.subscribers(), 2u);
+  quiet->Close();  // the client went away; QUIET publishes nothing after that
+  EXPECT_EQ(hub.subscribers(), 1u);
+  EXPECT_EQ(quiet.use_count(), 2);  // still held by the hub
+  hub.Subscribe("BUSY", std::make_shared<RecordingSink>(), std::nullopt, 0);
+  EXPECT_EQ(quiet.use_count(), 1);  // forgotten on the next Subscribe, in any region
+  EXPECT_EQ(hub.subscribers(), 2u);
+}
+
 }  // namespace
 }  // namespace ozcc::api
