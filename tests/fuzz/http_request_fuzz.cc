@@ -2,22 +2,26 @@
 // input is the bytes a client sends on one connection (one request or
 // several pipelined). They go through Beast's request_parser with the
 // server's limits (ServerOptions: 16 KiB header, 1 MiB body), the server's own
-// conversion (http/wire.h: ToRequest, ParseErrorResponse, NoRouteResponse),
+// conversion (http/wire.h: ToRequest, ClientAddressOf, PathProblem,
+// ParseErrorResponse, NoRouteResponse),
 // the real Router with every route of the real Api on an in-memory SQLite
 // store, and back out as the bytes the server would write
-// (AppendResponseHead / AppendStreamHead). Everything a handler does with
-// the request — query, cookie, Authorization, Idempotency-Key,
-// Last-Event-ID, Content-Type, the JSON / CSV / FHIR bodies — is fuzzed with
-// real principals: the store holds the DEMO2 region and a session per role
-// (Bearer tokens "ozs_fuzz_<role>", feed token "ozf_fuzz_feed"; see
-// http_request_fuzz.dict and seeds/http/).
+// (AppendResponseHead / AppendStreamHead). Requests come from a trusted
+// reverse proxy, so X-Forwarded-For is fuzzed too (ClientAddressOf), and go
+// through the Api's guard (CSRF, security headers). Everything a handler does
+// with the request — query, cookie, Authorization, X-OpenZCC-CSRF,
+// Idempotency-Key, Last-Event-ID, Content-Type, the JSON / CSV / FHIR bodies
+// — is fuzzed with real principals: the store holds the DEMO2 region and a
+// session per role (Bearer tokens "ozs_fuzz_<role>", feed token
+// "ozf_fuzz_feed"; see http_request_fuzz.dict and seeds/http/).
 //
 // Properties, per request: no crash, leak, UB or exception escaping a
 // handler (the server would turn it into a 500); no 5xx at all; every JSON
 // body (problem+json, application/json, FHIR) is valid JSON; the response
 // bytes parse back with Beast's response_parser to the same status, body and
 // X-Request-Id (no header injection); an event stream's head parses and its
-// chunks are whole SSE frames; nothing outside the web root is served.
+// chunks are whole SSE frames; nothing outside the web root is served; the
+// client address is the peer or an address from X-Forwarded-For.
 //
 // State: the store keeps what earlier inputs wrote (that is how idempotent
 // replays, history and event replay get exercised). It is rebuilt from
@@ -47,6 +51,7 @@
 #include "api/auth.h"
 #include "api/json/region_json.h"
 #include "fuzz_util.h"
+#include "http/client_address.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "http/wire.h"
@@ -69,6 +74,28 @@ struct Account {
   const char* org;  // "" = region-wide
   const char* region;
 };
+
+constexpr std::string_view kProxyPeer = "192.0.2.7";      // a trusted reverse proxy
+constexpr std::string_view kDirectPeer = "198.51.100.9";  // not one
+
+const ozcc::http::TrustedProxies& Proxies() {
+  static const ozcc::http::TrustedProxies proxies = [] {
+    auto p = ozcc::http::TrustedProxies::Parse({"192.0.2.0/24", "10.0.0.0/8", "fd00::/8"});
+    OZCC_FUZZ_CHECK(p.ok());
+    return *p;
+  }();
+  return proxies;
+}
+
+// What ClientAddress may return besides the peer: an address it parsed.
+OZCC_FUZZ_NO_COVERAGE bool IsAddressText(std::string_view a) {
+  if (a.empty() || a.size() > 45) return false;
+  for (char c : a) {
+    const bool ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == '.' || c == ':';
+    if (!ok) return false;
+  }
+  return true;
+}
 
 // One session per role; tokens are fixed so seeds and the dictionary carry them.
 constexpr Account kAccounts[] = {
@@ -367,7 +394,13 @@ extern "C" OZCC_FUZZ_NO_COVERAGE int LLVMFuzzerTestOneInput(const std::uint8_t* 
     const bool http10 = msg.version() < 11;
     ozcc::http::Request req;
     ozcc::http::ToRequest(msg, req);
-    req.remote_addr = "192.0.2.7";
+    // From a trusted proxy, so X-Forwarded-For decides the client address;
+    // except sign-in, from one fixed address: the per-address back-off then
+    // bounds how often a failed sign-in costs an argon2 verification.
+    const bool login = req.path.starts_with("/api/v1/auth/login");
+    const std::string_view peer = login ? kDirectPeer : kProxyPeer;
+    req.remote_addr = ozcc::http::ClientAddressOf(req, peer, Proxies());
+    OZCC_FUZZ_CHECK(req.remote_addr == peer || IsAddressText(req.remote_addr));
     OZCC_FUZZ_CHECK(ozcc::http::ValidRequestId(req.request_id));
     for (const auto& [name, value] : req.headers) {
       for (char c : name) OZCC_FUZZ_CHECK(!(c >= 'A' && c <= 'Z'));
@@ -375,7 +408,10 @@ extern "C" OZCC_FUZZ_NO_COVERAGE int LLVMFuzzerTestOneInput(const std::uint8_t* 
 
     ozcc::http::Router::Match m = world.router.Find(req);
     ozcc::http::Response resp;
-    if (m.kind != ozcc::http::Router::MatchKind::kFound) {
+    if (auto bad = ozcc::http::PathProblem(req)) {
+      resp = std::move(*bad);
+      OZCC_FUZZ_CHECK(resp.status == 400);
+    } else if (m.kind != ozcc::http::Router::MatchKind::kFound) {
       resp = ozcc::http::NoRouteResponse(m, req);
       OZCC_FUZZ_CHECK(resp.status == (m.kind == ozcc::http::Router::MatchKind::kNoMethod ? 405 : 404));
     } else {
