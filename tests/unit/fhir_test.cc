@@ -310,6 +310,23 @@ TEST_F(FhirReject, ExtensionUrlOfWrongTypeIsAnErrorNotACrash) {
   EXPECT_TRUE(HasError(Import(seh_), "group[1].extension", "open, threatened or closed"));
 }
 
+// Found by measure_report_fuzz (2026-11-26): inpatient (numImp*) and NHSN
+// (numbeds, numBedsOcc) codes were mapped to a HAP, a unit without beds; the
+// import "succeeded" and the export of the result did not import again.
+TEST_F(FhirReject, BedsForAUnitWithoutBeds) {
+  json mr = CapacityToMeasureReport(ViewOf(d_, "hosp-w-interne"),
+                                    Report("hosp-w-interne", Beds{30, 28, 20, 8}, std::nullopt));
+  mr["subject"]["reference"] = "Location/hap-queue";
+  mr["group"][0]["population"].erase(0);  // numTotBeds: "needs a unit with beds" was always said
+  EXPECT_TRUE(HasError(Import(mr), "group[0].population[0].count", "needs a ward, ELV, GGZ or VVT unit"));
+  auto population = [](const char* code, std::int64_t count) {
+    return json{{"code", {{"coding", json::array({{{"system", std::string(kSanerValueSystem)}, {"code", code}}})}}},
+                {"count", count}};
+  };
+  mr["group"][0]["population"] = json::array({population("numbeds", 30), population("numBedsOcc", 20)});
+  EXPECT_TRUE(HasError(Import(mr), "group[0].population[0].count", "needs a ward, ELV, GGZ or VVT unit"));
+}
+
 TEST_F(FhirReject, NoUsableGroups) {
   ic_.erase("group");
   EXPECT_TRUE(HasError(Import(ic_), "group", "no usable group"));

@@ -155,6 +155,18 @@ TEST(RegionJson, SyntaxErrorNamesLine) {
   EXPECT_TRUE(HasError(r.status(), "json", 6, "syntax error")) << Dump(r.status());
 }
 
+// Found by region_json_fuzz (2026-11-26): a number beyond double range made
+// nlohmann::json throw out_of_range, which escaped ParseRegionFile (and would
+// have ended `openzcc region import` with terminate).
+TEST(RegionJson, NumberOutOfRangeIsAnErrorNotACrash) {
+  std::string bad = Replace(kGood, "\"demo_values\": true,", "\"demo_values\": 1E9999999999999,");
+  auto r = ParseRegionFile(bad);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Code::kInvalid);
+  EXPECT_TRUE(HasError(r.status(), "json", 5, "number overflow")) << Dump(r.status());
+  EXPECT_FALSE(ParseRegionFile("{\"region\": 9E99999}").ok());
+}
+
 TEST(RegionJson, SyntaxErrorAtEndOfFile) {
   std::string bad(kGood);
   bad.resize(bad.rfind('}'));

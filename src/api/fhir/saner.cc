@@ -82,9 +82,12 @@ Family BedFamily(UnitType t) {
 }
 
 bool Fits(Family f, UnitType t) {
+  if (f == Family::kEd) return UnitHasEd(t);
+  // No bed family fits a unit without beds (a HAP), though BedFamily() says
+  // "inpatient" for it; found by measure_report_fuzz.
+  if (!UnitHasBeds(t)) return false;
   switch (f) {
-    case Family::kTotal: return UnitHasBeds(t);
-    case Family::kEd: return UnitHasEd(t);
+    case Family::kTotal: return true;
     case Family::kNhsnInpatient: return BedFamily(t) == Family::kInpatient;
     default: return BedFamily(t) == f;
   }

@@ -412,6 +412,16 @@ Result<RegionFile> ParseRegionFile(std::string_view text) {
     size_t offset = e.byte > 0 ? e.byte - 1 : 0;
     return Status::Invalid("region file is not valid JSON",
                            {{"json", "line " + std::to_string(LineAt(text, offset)) + ": " + what}});
+  } catch (const json::exception& e) {
+    // Not a syntax error but a value the parser cannot hold: a number beyond
+    // double range (out_of_range.406). Found by region_json_fuzz.
+    std::string what = e.what();
+    if (auto close = what.find("] "); close != std::string::npos) what = what.substr(close + 2);
+    int line = 1;  // the message quotes the number; find it for the line
+    if (auto q1 = what.find('\''), q2 = what.rfind('\''); q1 != std::string::npos && q2 > q1 + 1) {
+      if (auto at = text.find(what.substr(q1 + 1, q2 - q1 - 1)); at != std::string_view::npos) line = LineAt(text, at);
+    }
+    return Status::Invalid("region file is not valid JSON", {{"json", "line " + std::to_string(line) + ": " + what}});
   }
 
   PathLines lines(text);
