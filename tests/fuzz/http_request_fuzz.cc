@@ -162,26 +162,19 @@ OZCC_FUZZ_NO_COVERAGE bool ContainsSecret(std::string_view text) {
   return false;
 }
 
-// A web root with the secret file beside it; removed at exit (the path is kept
-// in a never-destroyed string, so the exit handler may still read it).
-const std::filesystem::path& WebRoot() {
-  static const std::string* base = [] {
-    char tmpl[] = "/tmp/ozcc-http-fuzz-XXXXXX";
-    const char* dir = ::mkdtemp(tmpl);
-    OZCC_FUZZ_CHECK(dir != nullptr);
-    auto* b = new std::string(dir);
-    std::filesystem::create_directories(*b + "/web/assets");
-    std::ofstream(*b + "/web/index.html") << "<!doctype html><title>OpenZCC</title>\n";
-    std::ofstream(*b + "/web/assets/app-1234.js") << "console.log('openzcc');\n";
-    std::ofstream(*b + "/secret.txt") << Secret() << "\n";
-    std::atexit([] {
-      std::error_code ec;
-      std::filesystem::remove_all(*base, ec);
-    });
-    return b;
-  }();
-  static const std::filesystem::path root = std::filesystem::path(*base) / "web";
-  return root;
+// A fresh web root with the secret file beside it. The Api reads the web
+// root when it registers its routes and serves from memory, so World removes
+// the directory at once (a fuzzer that ends with _exit leaves nothing in /tmp).
+std::filesystem::path MakeWebRoot() {
+  char tmpl[] = "/tmp/ozcc-http-fuzz-XXXXXX";
+  const char* dir = ::mkdtemp(tmpl);
+  OZCC_FUZZ_CHECK(dir != nullptr);
+  const std::filesystem::path base = dir;
+  std::filesystem::create_directories(base / "web" / "assets");
+  std::ofstream(base / "web" / "index.html") << "<!doctype html><title>OpenZCC</title>\n";
+  std::ofstream(base / "web" / "assets" / "app-1234.js") << "console.log('openzcc');\n";
+  std::ofstream(base / "secret.txt") << Secret() << "\n";
+  return base;
 }
 
 // gunzip; nullopt when `gz` is not one whole gzip member.
@@ -226,12 +219,15 @@ struct World {
     }
     SETUP_OK(store->CreateFeedToken({ozcc::api::TokenHash(kFeedToken), "fuzz-feed", "westerhaven", "DEMO2", now, false},
                                     Setup("feed")));
+    const std::filesystem::path base = MakeWebRoot();
     ozcc::api::ApiOptions options;
-    options.web_root = WebRoot().string();
+    options.web_root = (base / "web").string();
     options.max_batch_items = 64;  // the real limits are 5000 and 20000; small keeps the
     options.max_csv_rows = 64;     // "too many" paths reachable with short inputs
     api = std::make_unique<ozcc::api::Api>(*store, options);
     api->Register(router);
+    std::error_code ec;
+    std::filesystem::remove_all(base, ec);
   }
   ~World() {
     if (api) api->Shutdown();
