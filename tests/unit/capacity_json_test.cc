@@ -30,6 +30,13 @@ TEST(ParseJsonObject, RejectsBadDocuments) {
   EXPECT_TRUE(ParseJsonObject("{\"a\":{\"a\":1}}").ok());  // same key at different levels is fine
 }
 
+TEST(ParseCapacityInput, EmptyUnknownKeyIsNamed) {
+  auto in = Parse(R"({"beds":{"total":1,"staffed":1,"occupied":0,"available":1},"":1})");
+  ASSERT_FALSE(in.ok());
+  ASSERT_EQ(in.status().errors().size(), 1u);
+  EXPECT_EQ(in.status().errors()[0].field, "\"\"");
+}
+
 TEST(ParseCapacityInput, ReadsAFullReport) {
   auto in = Parse(R"({"as_of":"2026-11-26T10:00:00Z","beds":{"total":20,"staffed":18,"occupied":15,"available":3},
                       "ed":{"status":"threatened","waiting":4,"in_treatment":9,"boarding":1,"crowding":130},

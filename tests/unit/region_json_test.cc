@@ -236,6 +236,13 @@ TEST(RegionJson, DuplicateKeyIsAnError) {
   EXPECT_TRUE(HasError(r.status(), "units[0].name", 14, "duplicate key")) << Dump(r.status());
 }
 
+// Found by region_json_fuzz: an unknown empty key must still name a field.
+TEST(RegionJson, EmptyUnknownKeyIsNamed) {
+  auto r = ParseRegionJson(Replace(kGood, "\"name\": \"SEH\",", "\"name\": \"SEH\", \"\": true,"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_TRUE(HasError(r.status(), "units[0].\"\"", 14, "unknown field")) << Dump(r.status());
+}
+
 TEST(RegionJson, UnknownEnumNamesListsChoices) {
   std::string bad = Replace(kGood, "\"type\": \"seh\"", "\"type\": \"er\"");
   bad = Replace(bad, "\"type\": \"hospital\"", "\"type\": \"clinic\"");

@@ -39,7 +39,7 @@ void RejectUnknown(const json& obj, std::initializer_list<const char*> known, co
   for (const auto& [k, _] : obj.items()) {
     bool found = false;
     for (const char* name : known) found = found || k == name;
-    if (!found) errs.push_back({prefix + k, "unknown field"});
+    if (!found) errs.push_back({prefix + (k.empty() ? "\"\"" : k), "unknown field"});  // "" still names a field
   }
 }
 

@@ -159,8 +159,10 @@ class PathLines {
   std::vector<FieldError> errors_;
 };
 
+// A field's path; an empty key is shown as "" so that every error names a field.
 std::string Join(std::string_view path, std::string_view key) {
-  return path.empty() ? std::string(key) : std::string(path) + "." + std::string(key);
+  std::string k = key.empty() ? std::string("\"\"") : std::string(key);
+  return path.empty() ? k : std::string(path) + "." + k;
 }
 
 std::string Index(std::string_view path, size_t i) { return std::string(path) + "[" + std::to_string(i) + "]"; }
