@@ -11,7 +11,6 @@
 #include "store/sqlite/backup.h"
 
 #include <gtest/gtest.h>
-#include <libpq-fe.h>
 #include <sqlite3.h>
 #include <unistd.h>
 
@@ -35,6 +34,7 @@
 #include "app/cli.h"
 #include "http/server.h"
 #include "store/store.h"
+#include "support/api_fixture.h"
 #include "support/external.h"
 #include "support/http_client.h"
 
@@ -412,34 +412,6 @@ TEST(SqliteBackup, CommandLineAsDocumented) {
 
 // ------------------------------------------------------------ PostgreSQL ---
 
-std::string PgUrl() {
-  const char* v = std::getenv("OZCC_TEST_PG");
-  return v != nullptr ? v : "";
-}
-
-std::string WithDatabase(const std::string& url, const std::string& db) {
-  size_t scheme = url.find("://");
-  size_t slash = url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
-  size_t query = url.find('?');
-  std::string head = slash == std::string::npos ? url.substr(0, query) : url.substr(0, slash);
-  std::string tail = query == std::string::npos ? "" : url.substr(query);
-  return head + "/" + db + tail;
-}
-
-std::string PgExec(const std::string& sql) {
-  PGconn* c = PQconnectdb(PgUrl().c_str());
-  std::string err;
-  if (PQstatus(c) != CONNECTION_OK) {
-    err = PQerrorMessage(c);
-  } else {
-    PGresult* r = PQexec(c, sql.c_str());
-    if (PQresultStatus(r) != PGRES_COMMAND_OK) err = std::string("failed: ") + PQresultErrorMessage(r);
-    PQclear(r);
-  }
-  PQfinish(c);
-  return err;
-}
-
 std::string PgTool(const std::string& name) {
   std::vector<fs::path> dirs;
   if (const char* b = std::getenv("PG_BIN"); b && *b) dirs.emplace_back(b);
@@ -461,25 +433,25 @@ std::string Quote(const std::string& s) {
 }
 
 TEST(PostgresBackup, PgDumpAndPgRestoreGiveTheSameStore) {
-  if (PgUrl().empty()) GTEST_SKIP() << "OZCC_TEST_PG is not set; run under scripts/with-postgres.sh";
+  if (PgAdminUrl().empty()) GTEST_SKIP() << "OZCC_TEST_PG is not set; run under scripts/with-postgres.sh";
   const std::string pg_dump = PgTool("pg_dump"), pg_restore = PgTool("pg_restore");
   if (pg_dump.empty() || pg_restore.empty()) GTEST_SKIP() << "pg_dump / pg_restore not found (PG_BIN)";
   TempDir dir;
   const std::string suffix = std::to_string(::getpid());
   const std::string src_db = "ozcc_bk_src_" + suffix, dst_db = "ozcc_bk_dst_" + suffix;
-  ASSERT_EQ(PgExec("CREATE DATABASE " + src_db), "");
-  ASSERT_EQ(PgExec("CREATE DATABASE " + dst_db), "");
+  ASSERT_EQ(PgAdminExec("CREATE DATABASE " + src_db), "");
+  ASSERT_EQ(PgAdminExec("CREATE DATABASE " + dst_db), "");
   struct Drop {
     std::vector<std::string> dbs;
     ~Drop() {
-      for (const auto& d : dbs) PgExec("DROP DATABASE IF EXISTS " + d + " WITH (FORCE)");
+      for (const auto& d : dbs) PgAdminExec("DROP DATABASE IF EXISTS " + d + " WITH (FORCE)");
     }
   } drop{{src_db, dst_db}};
 
   const std::vector<RegionData> regions = {LoadRegion("zwn.json"), LoadRegion("demo-small.json")};
   const auto units = BedUnits(regions);
   const Time t0 = Now() - std::chrono::hours(24);
-  auto src = OpenStore(WithDatabase(PgUrl(), src_db));
+  auto src = OpenStore(WithDatabase(PgAdminUrl(), src_db));
   ASSERT_TRUE(src.ok()) << src.status().message();
   Seed(**src, regions);
   WriteReports(**src, units, 600, 50, t0);
@@ -488,16 +460,16 @@ TEST(PostgresBackup, PgDumpAndPgRestoreGiveTheSameStore) {
   WriteReports(**src, {units[0]}, 1, 1, t0 - std::chrono::hours(1));
 
   const fs::path dump = dir.path() / "openzcc.dump";
-  const std::string dump_cmd =
-      Quote(pg_dump) + " -Fc --no-owner -d " + Quote(WithDatabase(PgUrl(), src_db)) + " -f " + Quote(dump.string());
+  const std::string dump_cmd = Quote(pg_dump) + " -Fc --no-owner -d " + Quote(WithDatabase(PgAdminUrl(), src_db)) +
+                               " -f " + Quote(dump.string());
   ASSERT_EQ(std::system(dump_cmd.c_str()), 0) << dump_cmd;
   // Writes after the dump are not in it.
   WriteReports(**src, units, 5, 1, t0 + std::chrono::hours(2));
   const std::string restore_cmd = Quote(pg_restore) + " --no-owner --exit-on-error -d " +
-                                  Quote(WithDatabase(PgUrl(), dst_db)) + " " + Quote(dump.string());
+                                  Quote(WithDatabase(PgAdminUrl(), dst_db)) + " " + Quote(dump.string());
   ASSERT_EQ(std::system(restore_cmd.c_str()), 0) << restore_cmd;
 
-  auto dst = OpenStore(WithDatabase(PgUrl(), dst_db));
+  auto dst = OpenStore(WithDatabase(PgAdminUrl(), dst_db));
   ASSERT_TRUE(dst.ok()) << dst.status().message();
   Store& a = **src;
   Store& b = **dst;

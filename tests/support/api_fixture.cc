@@ -40,13 +40,13 @@ AuditRecord SetupAudit(const std::string& object) {
 constexpr const char* kPgSkip =
     "OZCC_TEST_PG is not set; run under scripts/with-postgres.sh to test the API on PostgreSQL";
 
-// The server where a test may CREATE DATABASE ("" = none).
+}  // namespace
+
 std::string PgAdminUrl() {
   const char* v = std::getenv("OZCC_TEST_PG");
   return v != nullptr ? v : "";
 }
 
-// `url` with its database name replaced by `db`.
 std::string WithDatabase(const std::string& url, const std::string& db) {
   size_t scheme = url.find("://");
   size_t slash = url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
@@ -55,8 +55,6 @@ std::string WithDatabase(const std::string& url, const std::string& db) {
   std::string tail = query == std::string::npos ? "" : url.substr(query);
   return head + "/" + db + tail;
 }
-
-}  // namespace
 
 std::string PgAdminExec(const std::string& sql) {
   PGconn* c = PQconnectdb(PgAdminUrl().c_str());

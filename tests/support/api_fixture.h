@@ -33,6 +33,10 @@ inline constexpr const char* kPassword = "correct-horse-battery";
 inline const std::vector<std::string> kApiBackends = {"sqlite", "postgres"};
 inline std::string ApiBackendName(const ::testing::TestParamInfo<std::string>& info) { return info.param; }
 
+// The PostgreSQL server where a test may CREATE DATABASE: OZCC_TEST_PG ("" = none).
+std::string PgAdminUrl();
+// `url` with its database name replaced by `db`.
+std::string WithDatabase(const std::string& url, const std::string& db);
 // Runs one statement on the PostgreSQL server OZCC_TEST_PG names; "" on
 // success, else the error.
 std::string PgAdminExec(const std::string& sql);

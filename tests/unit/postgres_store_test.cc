@@ -30,6 +30,7 @@
 #include "store/postgres/migrations.h"
 #include "store/postgres/postgres_store.h"
 #include "store/store.h"
+#include "support/api_fixture.h"
 #include "support/store_contract.h"
 
 namespace ozcc {
@@ -37,23 +38,10 @@ namespace {
 
 using postgres::PostgresStore;
 using namespace store_test;  // NOLINT(google-build-using-namespace)
+using test::PgAdminUrl;
+using test::WithDatabase;
 
 constexpr const char* kSkip = "OZCC_TEST_PG is not set; run under scripts/with-postgres.sh to test PostgreSQL";
-
-std::string AdminUrl() {
-  const char* v = std::getenv("OZCC_TEST_PG");
-  return v != nullptr ? v : "";
-}
-
-// `url` with its database name replaced by `db`.
-std::string WithDatabase(const std::string& url, const std::string& db) {
-  size_t scheme = url.find("://");
-  size_t slash = url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
-  size_t query = url.find('?');
-  std::string head = slash == std::string::npos ? url.substr(0, query) : url.substr(0, slash);
-  std::string tail = query == std::string::npos ? "" : url.substr(query);
-  return head + "/" + db + tail;
-}
 
 // A raw libpq session for checks behind the store's back.
 class Raw {
@@ -95,14 +83,14 @@ class TestDb {
   TestDb() {
     static std::atomic<int> counter{0};
     name_ = "ozcc_t_" + std::to_string(getpid()) + "_" + std::to_string(counter++);
-    Raw admin(AdminUrl());
+    Raw admin(PgAdminUrl());
     EXPECT_TRUE(admin.ok());
     std::string err = admin.Exec("CREATE DATABASE " + name_);
     EXPECT_EQ(err, "");
-    url_ = WithDatabase(AdminUrl(), name_);
+    url_ = WithDatabase(PgAdminUrl(), name_);
   }
   ~TestDb() {
-    Raw admin(AdminUrl());
+    Raw admin(PgAdminUrl());
     admin.Exec("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
   }
   TestDb(const TestDb&) = delete;
@@ -131,7 +119,7 @@ std::unique_ptr<PostgresStore> OpenPg(const std::string& url, bool migrate = tru
 
 FreshStore OpenFreshPostgres() {
   FreshStore f;
-  if (AdminUrl().empty()) {
+  if (PgAdminUrl().empty()) {
     f.skip = kSkip;
     return f;
   }
@@ -149,7 +137,7 @@ INSTANTIATE_TEST_SUITE_P(Postgres, StoreContractTest, ::testing::Values(StoreBac
 class PostgresStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (AdminUrl().empty()) GTEST_SKIP() << kSkip;
+    if (PgAdminUrl().empty()) GTEST_SKIP() << kSkip;
     db_ = std::make_unique<TestDb>();
   }
   const std::string& url() const { return db_->url(); }
@@ -410,7 +398,7 @@ TEST_F(PostgresStoreTest, ReconnectsAfterBackendsAreTerminated) {
   ASSERT_TRUE(store->LatestCapacity("ZWN").ok());  // opens a read connection
   const auto pids = store->BackendPids();
   ASSERT_GE(pids.size(), 2u);
-  Raw admin(AdminUrl());
+  Raw admin(PgAdminUrl());
   for (int pid : pids) {
     EXPECT_EQ(admin.Int("SELECT pg_terminate_backend(" + std::to_string(pid) + ")::int"), 1);
   }
@@ -511,7 +499,7 @@ TEST_F(PostgresStoreTest, ChangeFeedReconnectsAndAsksForResync) {
   ASSERT_TRUE(watcher->WatchChanges(log.Handler()).ok());
   const auto pids = watcher->BackendPids();
   ASSERT_EQ(pids.size(), 2u);  // writer and feed; no reader opened yet
-  Raw admin(AdminUrl());
+  Raw admin(PgAdminUrl());
   for (int pid : pids) EXPECT_EQ(admin.Int("SELECT pg_terminate_backend(" + std::to_string(pid) + ")::int"), 1);
   EXPECT_TRUE(log.WaitFor([](const StoreChange& c) { return c.kind == StoreChange::Kind::kResync; }));
   auto w = writer->WriteCapacity(OneReport(Report("ZWN-U0", kT0, 1)));
@@ -526,7 +514,7 @@ TEST_F(PostgresStoreTest, PingUnavailableWhileDatabaseIsDown) {
   ASSERT_TRUE(store);
   ASSERT_TRUE(store->ImportRegion(MakeRegion("ZWN", 2), Audit("region.import", "ZWN")).ok());
   ASSERT_TRUE(store->Ping().ok());
-  Raw admin(AdminUrl());
+  Raw admin(PgAdminUrl());
   ASSERT_EQ(admin.Exec("ALTER DATABASE " + db_->name() + " ALLOW_CONNECTIONS false"), "");
   admin.Exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + db_->name() + "'");
   Status ping = store->Ping();
