@@ -6,6 +6,12 @@
 #   bench/soak.sh BUILD_DIR            # one hour, one-minute windows
 #   bench/soak.sh BUILD_DIR --short    # 20 s, 5 s windows (make bench)
 #
+# Before the load, SOAK_PREFILL capacity reports per region are committed in
+# batches of 100 (the same bodies as the load's), so the event replay rings
+# (20 000 events per region, ~0.5 KiB each) are full before the first window:
+# a bounded cache that is still filling is not a trend. The script waits until
+# /metrics shows them kept (openzcc_event_replay_events).
+#
 # Load, all at once for the whole run (paced, not flat out; see bench/soak.lua):
 #   - snapshot reads   wrk -t1 -c$SOAK_READ_CONNS, each connection pausing SOAK_READ_DELAY_MS
 #   - capacity PUTs    wrk -t1 -c$SOAK_PUT_CONNS, pause SOAK_PUT_DELAY_MS
@@ -16,11 +22,12 @@
 # wrk runs one window at a time (-d WINDOW), so each window has its own
 # latency percentiles; its connections are new each window. In the middle of
 # each window the script samples the server: VmRSS and Threads from
-# /proc/PID/status, open files (ls /proc/PID/fd | wc -l), openzcc_event_subscribers
-# from /metrics, the database size. Before the load starts and after it stops
+# /proc/PID/status, open files (ls /proc/PID/fd | wc -l), from /metrics
+# openzcc_event_subscribers, the replay rings' events and bytes and glibc's
+# heap in use and held free (openzcc_heap_*_bytes), the database size. Before the load starts and after it stops
 # it samples the idle server too.
 #
-# Environment (defaults: full / --short): SOAK_SECONDS (3600 / 20),
+# Environment (defaults: full / --short): SOAK_SECONDS (3600 / 20), SOAK_PREFILL (20000 / 200),
 # SOAK_WINDOW (60 / 5), SOAK_SSE_CLIENTS (300 / 50), SOAK_SSE_CHURN (10 / 5),
 # SOAK_READ_CONNS (8), SOAK_READ_DELAY_MS (10), SOAK_PUT_CONNS (4),
 # SOAK_PUT_DELAY_MS (50), SOAK_BATCH_CONNS (1), SOAK_BATCH_DELAY_MS (1000),
@@ -61,10 +68,11 @@ for t in wrk curl python3; do
 done
 
 if [[ $mode == --short ]]; then
-  d_seconds=20 d_window=5 d_clients=50 d_churn=5
+  d_seconds=20 d_window=5 d_clients=50 d_churn=5 d_prefill=200
 else
-  d_seconds=3600 d_window=60 d_clients=300 d_churn=10
+  d_seconds=3600 d_window=60 d_clients=300 d_churn=10 d_prefill=20000
 fi
+prefill=${SOAK_PREFILL:-$d_prefill}
 seconds=${SOAK_SECONDS:-$d_seconds}
 window=${SOAK_WINDOW:-$d_window}
 sse_clients=${SOAK_SSE_CLIENTS:-$d_clients}
@@ -102,7 +110,11 @@ kv() { grep -o "$1=[0-9.]*" "$2" 2>/dev/null | tail -n1 | cut -d= -f2; }  # KEY 
 status_kb() { awk -v k="$1:" '$1 == k {print $2}' "/proc/$server_pid/status"; }
 fds() { ls "/proc/$server_pid/fd" | wc -l; }
 sockets() { find "/proc/$server_pid/fd" -lname 'socket:*' 2>/dev/null | wc -l; }
-subscribers() { curl -sf "$base/metrics" | awk '$1 == "openzcc_event_subscribers" {print $2}'; }
+metric() { curl -sf "$base/metrics" | awk -v m="$1" '$1 == m {print $2}'; }  # NAME
+metrics_kb() {  # NAME... -> each value / 1024, comma-separated (empty where absent)
+  curl -sf "$base/metrics" | awk -v names="$*" 'BEGIN { n = split(names, want, " ") }
+    { v[$1] = $2 } END { for (i = 1; i <= n; i++) printf "%s%s", (i > 1 ? "," : ""), (want[i] in v ? int(v[want[i]] / 1024) : "") }'
+}
 db_mb() { du -cm "$db"* 2>/dev/null | tail -n1 | cut -f1; }
 
 # --- server -------------------------------------------------------------------
@@ -141,6 +153,41 @@ commit=$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo "?")
 for r in ${regions//,/ }; do curl -sf -o /dev/null -H "Authorization: Bearer $session" "$base/api/v1/capacity/snapshot?region=$r"; done
 idle_fd_before=$(fds) idle_sock_before=$(sockets) idle_rss_before=$(status_kb VmRSS)
 
+# --- prefill: fill the replay rings ------------------------------------------------
+if ((prefill > 0)); then
+  prefill_start=$(date +%s)
+  python3 - "$base" "$session" "$tmp/units.txt" "$prefill" <<'PY'
+import json, sys, urllib.request
+base, token, units_file, per_region = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+by_region = {}
+for line in open(units_file):
+    uid, typ, region = line.split()
+    by_region.setdefault(region, []).append((uid, typ))
+def report(uid, typ, n):  # the same bodies as bench/soak.lua's report_body
+    occ = n % 18
+    beds = {"total": 20, "staffed": 18, "occupied": occ, "available": 18 - occ}
+    ed = {"status": "open", "waiting": n % 25, "in_treatment": 4, "boarding": 1, "crowding": n % 150}
+    item = {"unit_id": uid}
+    if typ != "hap": item["beds"] = beds
+    if typ in ("hap", "seh"): item["ed"] = ed
+    return item
+for region, units in sorted(by_region.items()):
+    for start in range(0, per_region, 100):
+        items = [report(*units[(start + i) % len(units)], start + i) for i in range(min(100, per_region - start))]
+        req = urllib.request.Request(base + "/api/v1/capacity:batch", data=json.dumps({"items": items}).encode(),
+                                     headers={"Authorization": "Bearer " + token, "Content-Type": "application/json"})
+        urllib.request.urlopen(req).read()
+PY
+  n_regions=$(tr , '\n' <<<"$regions" | wc -l)
+  for _ in $(seq 100); do  # the events are published as the writes commit
+    (($(metric openzcc_event_replay_events || echo 0) >= prefill * n_regions)) && break
+    sleep 0.1
+  done
+  echo "  prefill: $prefill reports per region in $(($(date +%s) - prefill_start)) s; kept events" \
+    "$(metric openzcc_event_replay_events), $(($(metric openzcc_event_replay_bytes) / 1024)) KiB of event text," \
+    "rss $(($(status_kb VmRSS) / 1024)) MiB" | tee -a "$out/header.txt"
+fi
+
 # --- load -----------------------------------------------------------------------
 "$sse_bin" --port "$port" --session "$session" --regions "$regions" --clients "$sse_clients" \
   --seconds $((seconds + 600)) --churn "$sse_churn" --churn-every-s "$window" --report-s 1 >"$out/sse.log" 2>&1 &
@@ -151,7 +198,7 @@ for _ in $(seq 100); do  # streams up (at most 10 s)
 done
 
 csv=$out/soak.csv
-echo "window,t_s,rss_kb,fd,threads,subscribers,sse_connected,sse_events,sse_drops,sse_stalled,read_req,read_err,read_rps,read_p50_ms,read_p99_ms,read_max_ms,put_req,put_err,put_rps,put_p50_ms,put_p99_ms,put_max_ms,batch_req,batch_err,batch_p99_ms,batch_max_ms,db_mb,load1,rss_anon_kb,hwm_kb" >"$csv"
+echo "window,t_s,rss_kb,fd,threads,subscribers,sse_connected,sse_events,sse_drops,sse_stalled,read_req,read_err,read_rps,read_p50_ms,read_p99_ms,read_max_ms,put_req,put_err,put_rps,put_p50_ms,put_p99_ms,put_max_ms,batch_req,batch_err,batch_p99_ms,batch_max_ms,db_mb,load1,rss_anon_kb,hwm_kb,replay_events,replay_kb,heap_in_use_kb,heap_free_kb" >"$csv"
 load_wrk() {  # MODE CONNS DELAY_MS OUTFILE
   OZCC_SOAK_MODE=$1 OZCC_SOAK_DELAY_MS=$3 OZCC_SOAK_BATCH_ITEMS=$batch_items OZCC_SOAK_REGIONS=$regions \
     OZCC_BENCH_UNITS="$tmp/units.txt" OZCC_BENCH_TOKEN="$session" \
@@ -169,7 +216,9 @@ for w in $(seq "$windows"); do
   sleep $((window / 2))
   if ! kill -0 "$server_pid" 2>/dev/null; then broken="the server exited in window $w"; break; fi
   rss=$(status_kb VmRSS) anon=$(status_kb RssAnon) hwm=$(status_kb VmHWM) threads=$(status_kb Threads) fd=$(fds)
-  subs=$(subscribers || echo "")
+  replay_events=$(metric openzcc_event_replay_events || echo "")
+  mem_kb=$(metrics_kb openzcc_event_replay_bytes openzcc_heap_in_use_bytes openzcc_heap_free_bytes || echo ",,")
+  subs=$(metric openzcc_event_subscribers || echo "")
   sse_conn=$(kv connected "$out/sse.log") sse_drops=$(kv drops "$out/sse.log") sse_stalled=$(kv stalled "$out/sse.log")
   for p in "${wrk_pids[@]}"; do wait "$p" || true; done
   wrk_pids=()
@@ -184,7 +233,7 @@ for w in $(seq "$windows"); do
       batch) row+=("$(kv batch_requests "$f")" "$(kv batch_errors "$f")" "$(kv batch_p99_ms "$f")" "$(kv batch_max_ms "$f")") ;;
     esac
   done
-  row+=("$(db_mb)" "$(cut -d' ' -f1 /proc/loadavg)" "$anon" "$hwm")
+  row+=("$(db_mb)" "$(cut -d' ' -f1 /proc/loadavg)" "$anon" "$hwm" "$replay_events" "$mem_kb")
   (IFS=,; echo "${row[*]}") >>"$csv"
   printf 'window %3d/%d: rss %6.1f MiB  fd %4d  streams %s  read p99 %7s ms  put p99 %7s ms  batch p99 %7s ms  errors %s/%s/%s  load %s\n' \
     "$w" "$windows" "$(awk "BEGIN{print $rss/1024}")" "$fd" "$sse_conn" "${row[14]}" "${row[20]}" "${row[24]}" \
@@ -208,7 +257,7 @@ if [[ -z $broken ]] && kill -0 "$server_pid" 2>/dev/null; then
         -d '{"beds":{"total":20,"staffed":18,"occupied":9,"available":9}}' "$base/api/v1/units/$unit/capacity" || true
     done
     idle_fd_after=$(fds) idle_sock_after=$(sockets)
-    subs_after=$(subscribers || echo "")
+    subs_after=$(metric openzcc_event_subscribers || echo "")
     settle_s=$i
     ((idle_sock_after <= idle_sock_before)) && [[ $subs_after == 0 ]] && break
     sleep 1
@@ -259,6 +308,7 @@ if n > k + 2:  # slope after warm-up, MiB per hour, least squares
     sxx = sum((x - mx) ** 2 for x in xs)
     slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sxx * 3600 if sxx else 0
     print(f"\nVmRSS trend after warm-up (least squares): {slope:+.2f} MiB/hour")
+r_ok = lambda r, key: bool(r.get(key))
 def trend(rs, key):  # MiB per hour, least squares
     xs = [num(r, "t_s") for r in rs]
     ys = [num(r, key) / 1024 for r in rs]
@@ -274,6 +324,11 @@ if len(last) >= 3:
     if all(r.get("hwm_kb") for r in rows):
         line += f"; peak VmHWM {max(num(r, 'hwm_kb') for r in rows) / 1024:.1f} MiB"
     print(line + " (informational: growth that stops is warm-up, growth to the end is a leak)")
+    parts = [f"{label} {num(rows[k - 1], key) / 1024:.1f} -> {num(rows[-1], key) / 1024:.1f} MiB ({trend(last, key):+.2f} MiB/hour in the last {k})"
+             for key, label in (("heap_in_use_kb", "heap in use"), ("heap_free_kb", "heap held free"), ("replay_kb", "replay ring text"))
+             if all(r.get(key) for r in last) and r_ok(rows[k - 1], key)]
+    if parts:
+        print("from /metrics, end of warm-up -> end: " + "; ".join(parts))
 fd_first = max(int(num(r, "fd")) for r in first)
 fd_last = max(int(num(r, "fd")) for r in last)
 fd_ok = fd_last <= fd_first + 5

@@ -31,8 +31,10 @@ bool EventHub::Publish(const std::string& region_id, std::int64_t version, const
                               [](const Kept& k, std::int64_t v) { return k.version < v; });
   if (pos != ch.ring.end() && pos->version == version) return false;  // published already
   ch.ring.insert(pos, Kept{version, text});
+  ch.ring_bytes += text.size();
   while (ch.ring.size() > replay_capacity_) {
     ch.dropped_upto = std::max(ch.dropped_upto, ch.ring.front().version);
+    ch.ring_bytes -= ch.ring.front().text.size();
     ch.ring.pop_front();
   }
   Advance(ch);
@@ -121,6 +123,16 @@ size_t EventHub::subscribers() const {
     n += std::count_if(ch.sinks.begin(), ch.sinks.end(), [](const auto& s) { return !s->closed(); });
   }
   return n;
+}
+
+EventHub::ReplayTotals EventHub::replay_totals() const {
+  std::lock_guard lock(mu_);
+  ReplayTotals t;
+  for (const auto& [_, ch] : channels_) {
+    t.events += ch.ring.size();
+    t.bytes += ch.ring_bytes;
+  }
+  return t;
 }
 
 }  // namespace ozcc::api

@@ -48,6 +48,14 @@ class EventHub {
   void CloseAll();
   // Open streams (closed ones not yet forgotten are not counted).
   size_t subscribers() const;
+  // What the replay rings of all regions hold: events, and the bytes of their
+  // text (container overhead not counted). At most replay_capacity events per
+  // region; memory planning and the soak test read it from /metrics.
+  struct ReplayTotals {
+    size_t events = 0;
+    size_t bytes = 0;
+  };
+  ReplayTotals replay_totals() const;
 
   static std::string Format(std::int64_t id, const std::string& type, const std::string& data);
 
@@ -58,6 +66,7 @@ class EventHub {
   };
   struct Channel {
     std::deque<Kept> ring;          // ascending by version
+    size_t ring_bytes = 0;          // sum of the kept texts' sizes
     std::int64_t dropped_upto = 0;  // versions ≤ this were evicted from the ring (or predate the baseline)
     std::int64_t contiguous = 0;    // versions ≤ this were all published
     std::vector<std::shared_ptr<http::EventSink>> sinks;

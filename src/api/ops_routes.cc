@@ -1,12 +1,40 @@
 // /healthz, /readyz, /metrics, /api/v1/audit.
 #include <fstream>
 #include <sstream>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include "api/internal.h"
 
 namespace ozcc::api {
 
 using nlohmann::json;
+
+namespace {
+
+// The C heap as glibc sees it, summed over its arenas: bytes handed out and
+// bytes it holds free without returning them to the system. A leak grows the
+// first; fragmentation and per-thread arenas grow the second. (Under ASan the
+// sanitizer's allocator serves the program and glibc's figures stay small.)
+std::string HeapMetrics() {
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 33)
+  const struct mallinfo2 m = ::mallinfo2();
+  std::ostringstream out;
+  out << "# HELP openzcc_heap_in_use_bytes Heap allocated by the process (glibc malloc, all arenas, mmapped "
+         "included).\n"
+      << "# TYPE openzcc_heap_in_use_bytes gauge\n"
+      << "openzcc_heap_in_use_bytes " << m.uordblks + m.hblkhd << "\n"
+      << "# HELP openzcc_heap_free_bytes Heap that glibc malloc holds free and has not returned to the system.\n"
+      << "# TYPE openzcc_heap_free_bytes gauge\n"
+      << "openzcc_heap_free_bytes " << m.fordblks << "\n";
+  return out.str();
+#else
+  return "";
+#endif
+}
+
+}  // namespace
 
 void RegisterOpsRoutes(State& s, http::Router& r) {
   r.Add(
@@ -29,6 +57,7 @@ void RegisterOpsRoutes(State& s, http::Router& r) {
 
   r.Add("GET", "/metrics", [&s](http::Request&) {
     std::ostringstream out;
+    const auto replay = s.events.replay_totals();
     if (s.transport_metrics) out << s.transport_metrics();
     out << "# HELP openzcc_capacity_reports_total Capacity reports committed by this instance.\n"
         << "# TYPE openzcc_capacity_reports_total counter\n"
@@ -42,9 +71,16 @@ void RegisterOpsRoutes(State& s, http::Router& r) {
         << "# HELP openzcc_event_subscribers Live event streams.\n"
         << "# TYPE openzcc_event_subscribers gauge\n"
         << "openzcc_event_subscribers " << s.events.subscribers() << "\n"
+        << "# HELP openzcc_event_replay_events Events kept for Last-Event-ID replay, all regions.\n"
+        << "# TYPE openzcc_event_replay_events gauge\n"
+        << "openzcc_event_replay_events " << replay.events << "\n"
+        << "# HELP openzcc_event_replay_bytes Bytes of event text kept for replay, all regions.\n"
+        << "# TYPE openzcc_event_replay_bytes gauge\n"
+        << "openzcc_event_replay_bytes " << replay.bytes << "\n"
         << "# HELP openzcc_feed_events_total Events published here for writes made by other instances.\n"
         << "# TYPE openzcc_feed_events_total counter\n"
-        << "openzcc_feed_events_total " << s.follower.published() << "\n";
+        << "openzcc_feed_events_total " << s.follower.published() << "\n"
+        << HeapMetrics();
     http::Response resp;
     resp.Set("Content-Type", "text/plain; version=0.0.4");
     resp.body = out.str();

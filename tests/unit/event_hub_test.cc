@@ -80,6 +80,22 @@ TEST(EventHubTest, EvictedGapsNoLongerHoldTheContiguousVersionBack) {
   EXPECT_EQ(hub.Contiguous("R"), 6);                                   // 1 and 3 evicted: the gap fell out of the ring
 }
 
+TEST(EventHubTest, ReplayTotalsCountWhatTheRingsKeep) {
+  EventHub hub(2);
+  EXPECT_EQ(hub.replay_totals().events, 0u);
+  hub.Publish("A", 1, "capacity", "{\"x\":1}");
+  const size_t one = EventHub::Format(1, "capacity", "{\"x\":1}").size();
+  EXPECT_EQ(hub.replay_totals().bytes, one);
+  hub.Publish("A", 1, "capacity", "{\"x\":1}");  // a duplicate is not kept twice
+  hub.Publish("A", 2, "capacity", "{}");
+  hub.Publish("A", 3, "capacity", "{}");  // evicts version 1
+  hub.Publish("B", 7, "capacity", "{}");
+  const size_t small = EventHub::Format(2, "capacity", "{}").size();
+  const auto t = hub.replay_totals();
+  EXPECT_EQ(t.events, 3u);  // A keeps 2 and 3, B keeps 7
+  EXPECT_EQ(t.bytes, 3 * small);
+}
+
 TEST(EventHubTest, ClosedStreamsAreForgottenWithoutWaitingForTheirRegion) {
   EventHub hub;
   auto quiet = std::make_shared<RecordingSink>();
