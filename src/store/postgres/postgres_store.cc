@@ -200,7 +200,7 @@ Result<std::unique_ptr<PostgresStore>> PostgresStore::Open(const Options& option
 Status PostgresStore::Init() {
   OZCC_RETURN_IF_ERROR(EnsureWriter());
   for (int i = 0; i < std::max(1, options_.read_connections); ++i) free_readers_.push_back(nullptr);
-  writer_ = std::thread([this] { WriterLoop(); });
+  writes_.Start(options_.max_group, [this](std::vector<Job>& group) { RunGroup(group); });
   return Status::Ok();
 }
 
@@ -211,12 +211,7 @@ PostgresStore::~PostgresStore() {
   }
   listen_cv_.notify_all();
   if (listener_.joinable()) listener_.join();
-  {
-    std::lock_guard<std::mutex> lk(queue_mu_);
-    stopping_ = true;
-  }
-  queue_cv_.notify_all();
-  if (writer_.joinable()) writer_.join();
+  writes_.Stop();
 }
 
 PostgresStore::WriterStats PostgresStore::Stats() const {
@@ -329,33 +324,7 @@ void PostgresStore::ListenLoop(ChangeHandler on_change, std::promise<Status>& fi
 // --- group commit ------------------------------------------------------------
 
 Status PostgresStore::Write(JobFn fn, std::vector<std::string> units) {
-  std::future<Status> done;
-  {
-    std::lock_guard<std::mutex> lk(queue_mu_);
-    if (stopping_ || !writer_.joinable()) return Status::Unavailable("store is shutting down");
-    queue_.push_back(Job{std::move(fn), {}, std::move(units)});
-    done = queue_.back().done.get_future();
-  }
-  queue_cv_.notify_one();
-  return done.get();
-}
-
-void PostgresStore::WriterLoop() {
-  for (;;) {
-    std::vector<Job> group;
-    {
-      std::unique_lock<std::mutex> lk(queue_mu_);
-      queue_cv_.wait(lk, [this] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, and everything queued is done
-      size_t n = std::min(queue_.size(), std::max<size_t>(1, options_.max_group));
-      group.reserve(n);
-      for (size_t i = 0; i < n; ++i) {
-        group.push_back(std::move(queue_.front()));
-        queue_.pop_front();
-      }
-    }
-    RunGroup(group);
-  }
+  return writes_.Submit(Job{std::move(fn), {}, std::move(units)});
 }
 
 bool PostgresStore::TryGroup(std::vector<Job>& jobs, std::vector<Status>& results, std::int64_t& failed_jobs,
@@ -598,10 +567,7 @@ Status PostgresStore::Migrate() {
 }
 
 Status PostgresStore::Ping() {
-  {
-    std::lock_guard<std::mutex> lk(queue_mu_);
-    if (stopping_) return Status::Unavailable("store is shutting down");
-  }
+  if (writes_.stopping()) return Status::Unavailable("store is shutting down");
   return Read([](Connection& c) -> Status {
     OZCC_PG_QUERY(t, c, "SELECT to_regclass('schema_migrations') IS NOT NULL", Params());
     if (!t.Bool(0, 0)) return Status::Unavailable("database not migrated");

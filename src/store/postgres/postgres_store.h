@@ -6,7 +6,7 @@
 // returns only once its WAL is flushed (and, where configured, replicated). A
 // write method returns only after the COMMIT holding its changes succeeded.
 //
-// Group commit: one writer thread owns one write connection. Every write
+// Group commit (store/group_commit.h): one writer thread owns one write connection. Every write
 // method enqueues a job and blocks on its outcome. The writer takes all queued
 // jobs (at most Options::max_group), runs BEGIN, executes each job in its own
 // SAVEPOINT (a job failing on its own is rolled back to its savepoint and only
@@ -60,7 +60,6 @@
 
 #include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <future>
 #include <memory>
@@ -70,6 +69,7 @@
 #include <utility>
 #include <vector>
 
+#include "store/group_commit.h"
 #include "store/postgres/connection.h"
 #include "store/store.h"
 
@@ -156,7 +156,6 @@ class PostgresStore final : public Store {
   explicit PostgresStore(const Options& options);
   Status Init();
   Status Write(JobFn fn, std::vector<std::string> units = {});
-  void WriterLoop();
   void ListenLoop(ChangeHandler on_change, std::promise<Status>& first);
   void RunGroup(std::vector<Job>& jobs);
   // One attempt at a group. Returns true when the outcome is final (results
@@ -178,11 +177,7 @@ class PostgresStore final : public Store {
   std::condition_variable pool_cv_;
   std::vector<std::unique_ptr<Connection>> free_readers_;  // idle connections (null: not yet opened)
 
-  std::mutex queue_mu_;
-  std::condition_variable queue_cv_;
-  std::deque<Job> queue_;
-  bool stopping_ = false;
-  std::thread writer_;
+  GroupCommitQueue<Job> writes_;
 
   std::mutex listen_mu_;
   std::condition_variable listen_cv_;

@@ -168,18 +168,11 @@ Status SqliteStore::Init() {
       free_readers_.push_back(readers_.back().get());
     }
   }
-  writer_ = std::thread([this] { WriterLoop(); });
+  writes_.Start(options_.max_group, [this](std::vector<Job>& group) { RunGroup(group); });
   return Status::Ok();
 }
 
-SqliteStore::~SqliteStore() {
-  {
-    std::lock_guard<std::mutex> lk(queue_mu_);
-    stopping_ = true;
-  }
-  queue_cv_.notify_all();
-  if (writer_.joinable()) writer_.join();
-}
+SqliteStore::~SqliteStore() { writes_.Stop(); }
 
 SqliteStore::WriterStats SqliteStore::Stats() const {
   std::lock_guard<std::mutex> lk(stats_mu_);
@@ -188,35 +181,7 @@ SqliteStore::WriterStats SqliteStore::Stats() const {
 
 // --- group commit ------------------------------------------------------------
 
-Status SqliteStore::Write(JobFn fn) {
-  std::future<Status> done;
-  {
-    std::lock_guard<std::mutex> lk(queue_mu_);
-    if (stopping_ || !writer_.joinable()) return Status::Unavailable("store is shutting down");
-    queue_.push_back(Job{std::move(fn), {}});
-    done = queue_.back().done.get_future();
-  }
-  queue_cv_.notify_one();
-  return done.get();
-}
-
-void SqliteStore::WriterLoop() {
-  for (;;) {
-    std::vector<Job> group;
-    {
-      std::unique_lock<std::mutex> lk(queue_mu_);
-      queue_cv_.wait(lk, [this] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, and everything queued is done
-      size_t n = std::min(queue_.size(), std::max<size_t>(1, options_.max_group));
-      group.reserve(n);
-      for (size_t i = 0; i < n; ++i) {
-        group.push_back(std::move(queue_.front()));
-        queue_.pop_front();
-      }
-    }
-    RunGroup(group);
-  }
-}
+Status SqliteStore::Write(JobFn fn) { return writes_.Submit(Job{std::move(fn), {}}); }
 
 void SqliteStore::RunGroup(std::vector<Job>& jobs) {
   std::vector<Status> results(jobs.size());
@@ -390,10 +355,7 @@ Status SqliteStore::Migrate() {
 }
 
 Status SqliteStore::Ping() {
-  {
-    std::lock_guard<std::mutex> lk(queue_mu_);
-    if (stopping_) return Status::Unavailable("store is shutting down");
-  }
+  if (writes_.stopping()) return Status::Unavailable("store is shutting down");
   return Read([](Connection& c) -> Status {
     OZCC_PREPARE(s, c, "SELECT COUNT(*) FROM schema_migrations");
     if (s.Step() != SQLITE_ROW) return s.Error();

@@ -4,7 +4,7 @@
 // returns only after the COMMIT of the transaction holding its changes is
 // durable.
 //
-// Group commit: one writer thread owns the only write connection. Every write
+// Group commit (store/group_commit.h): one writer thread owns the only write connection. Every write
 // method enqueues a job and blocks on its outcome. The writer takes all queued
 // jobs (at most Options::max_group), runs BEGIN IMMEDIATE, executes each job in
 // its own SAVEPOINT (a failing job is rolled back to its savepoint and only its
@@ -27,19 +27,17 @@
 // Times are stored as INTEGER UTC milliseconds since the epoch.
 #pragma once
 
-#include <atomic>
 #include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <future>
 #include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
+#include "store/group_commit.h"
 #include "store/sqlite/connection.h"
 #include "store/store.h"
 
@@ -125,7 +123,6 @@ class SqliteStore final : public Store {
   Status Init();
   // Runs `fn` inside the next group transaction; returns its outcome once committed.
   Status Write(JobFn fn);
-  void WriterLoop();
   void RunGroup(std::vector<Job>& jobs);
   // Runs `fn` on a read connection (pooled, or the shared one for ":memory:").
   // With snapshot, `fn` runs inside one read transaction.
@@ -145,11 +142,7 @@ class SqliteStore final : public Store {
   std::vector<std::unique_ptr<Connection>> readers_;  // all read connections
   std::vector<Connection*> free_readers_;
 
-  std::mutex queue_mu_;
-  std::condition_variable queue_cv_;
-  std::deque<Job> queue_;
-  bool stopping_ = false;
-  std::thread writer_;
+  GroupCommitQueue<Job> writes_;
 
   mutable std::mutex stats_mu_;
   WriterStats stats_;
