@@ -64,6 +64,12 @@ class GroupCommitQueue {
     if (writer_.joinable()) writer_.join();
   }
 
+  // Jobs queued and not yet taken by the writer.
+  size_t pending() const {
+    std::lock_guard<std::mutex> lk(mu_);
+    return queue_.size();
+  }
+
   bool stopping() const {
     std::lock_guard<std::mutex> lk(mu_);
     return stopping_;
