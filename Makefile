@@ -38,7 +38,7 @@ run: build web
 	@$(RELEASE)/openzcc serve --db $(DB) --listen $(LISTEN) --web web/dist --demo
 
 lint:
-	@files=$$(git ls-files 'src/*.cc' 'src/*.h' 'tests/*.cc' 'tests/*.h' 'bench/*.cc'); \
+	@files=$$(git ls-files 'src/*.cc' 'src/*.h' 'tests/*.cc' 'tests/*.h' 'bench/*.cc' 'bench/*.h'); \
 	  clang-format --dry-run --Werror $$files && echo "lint: clang-format clean ($$(echo $$files | wc -w) files)"
 
 unit: build-asan

@@ -32,6 +32,8 @@
 #include <string>
 #include <vector>
 
+#include "sse_parser.h"
+
 namespace asio = boost::asio;
 using asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
@@ -107,11 +109,8 @@ class Stream : public std::enable_shared_from_this<Stream> {
 
  private:
   void Reset() {
-    connected_ = headers_done_ = chunked_ = had_event_ = false;
-    head_.clear();
-    raw_.clear();
-    text_.clear();
-    chunk_left_ = 0;
+    connected_ = had_event_ = false;
+    parser_.Reset();
   }
 
   void Failed(bool connecting) {
@@ -142,88 +141,24 @@ class Stream : public std::enable_shared_from_this<Stream> {
   }
 
   bool Feed(std::string_view data) {
-    if (!headers_done_) {
-      head_.append(data);
-      const size_t end = head_.find("\r\n\r\n");
-      if (end == std::string::npos) return head_.size() < 65536;
-      if (head_.compare(0, 12, "HTTP/1.1 200") != 0) {
-        std::fprintf(stderr, "soak_sse: unexpected response: %.120s\n", head_.c_str());
-        return false;
-      }
-      std::string lower = head_.substr(0, end);
-      std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-      chunked_ = lower.find("transfer-encoding: chunked") != std::string::npos;
-      headers_done_ = connected_ = true;
-      last_event_ = Clock::now();
-      std::string rest = head_.substr(end + 4);
-      head_.clear();
-      Body(rest);
-      return true;
-    }
-    Body(data);
-    return true;
+    return parser_.Feed(
+        data, "soak_sse",
+        [this] {
+          connected_ = true;
+          last_event_ = Clock::now();
+        },
+        [this](const ozcc::bench::SseParser::Event& ev) { OnEvent(ev); });
   }
 
-  void Body(std::string_view data) {
-    if (!chunked_) return Events(data);
-    raw_.append(data);
-    size_t pos = 0;
-    for (;;) {
-      if (chunk_left_ == 0) {
-        const size_t eol = raw_.find("\r\n", pos);
-        if (eol == std::string::npos) break;
-        if (eol == pos) {
-          pos = eol + 2;
-          continue;
-        }
-        chunk_left_ = std::strtoul(raw_.substr(pos, eol - pos).c_str(), nullptr, 16);
-        pos = eol + 2;
-        if (chunk_left_ == 0) break;
-      }
-      const size_t take = std::min(chunk_left_, raw_.size() - pos);
-      if (take == 0) break;
-      Events(std::string_view(raw_).substr(pos, take));
-      pos += take;
-      chunk_left_ -= take;
-    }
-    raw_.erase(0, pos);
-  }
-
-  void Events(std::string_view data) {
-    text_.append(data);
-    size_t start = 0;
+  void OnEvent(const ozcc::bench::SseParser::Event& ev) {
     const auto now = Clock::now();
-    for (;;) {
-      const size_t end = text_.find("\n\n", start);
-      if (end == std::string::npos) break;
-      std::string_view ev(text_.data() + start, end - start);
-      start = end + 2;
-      long id = -1;
-      bool capacity = false, reload = false;
-      size_t p = 0;
-      while (p < ev.size()) {
-        size_t nl = ev.find('\n', p);
-        if (nl == std::string_view::npos) nl = ev.size();
-        std::string_view line = ev.substr(p, nl - p);
-        if (line.starts_with("id:")) id = std::atol(std::string(line.substr(3)).c_str());
-        if (line.starts_with("event:")) {
-          capacity = line.find("capacity") != std::string_view::npos;
-          reload = line.find("reload") != std::string_view::npos;
-        }
-        p = nl + 1;
-      }
-      if (id > last_id_) last_id_ = id;
-      if (reload) ++c_.reloads;
-      if (capacity) {
-        ++c_.events;
-        if (had_event_) {
-          c_.max_gap_s = std::max(c_.max_gap_s, std::chrono::duration<double>(now - last_event_).count());
-        }
-        had_event_ = true;
-        last_event_ = c_.last_event_any = now;
-      }
-    }
-    text_.erase(0, start);
+    if (ev.id > last_id_) last_id_ = ev.id;
+    if (ev.type == "reload") ++c_.reloads;
+    if (ev.type != "capacity") return;
+    ++c_.events;
+    if (had_event_) c_.max_gap_s = std::max(c_.max_gap_s, std::chrono::duration<double>(now - last_event_).count());
+    had_event_ = true;
+    last_event_ = c_.last_event_any = now;
   }
 
   asio::io_context& io_;
@@ -232,10 +167,10 @@ class Stream : public std::enable_shared_from_this<Stream> {
   const Options& o_;
   std::string region_;
   Counters& c_;
-  std::string request_, head_, raw_, text_;
+  std::string request_;
   std::array<char, 16384> buf_{};
-  bool headers_done_ = false, chunked_ = false, connected_ = false, closing_ = false, had_event_ = false;
-  size_t chunk_left_ = 0;
+  ozcc::bench::SseParser parser_;
+  bool connected_ = false, closing_ = false, had_event_ = false;
   long last_id_ = -1;
   unsigned generation_ = 0;
   Clock::time_point last_event_{};

@@ -36,6 +36,8 @@
 #include <utility>
 #include <vector>
 
+#include "sse_parser.h"
+
 namespace asio = boost::asio;
 using asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
@@ -49,8 +51,8 @@ struct Options {
   int clients = 1000, updates = 200, interval_ms = 20, timeout_s = 60;
 };
 
-// One SSE client: sends the request, de-chunks the body if needed, splits it
-// into events and records (version, arrival time) of each "capacity" event.
+// One SSE client: sends the request, parses the stream (sse_parser.h) and records (version, arrival time) of each
+// "capacity" event.
 class Client : public std::enable_shared_from_this<Client> {
  public:
   Client(asio::io_context& io, const Options& o) : socket_(io), o_(o) {}
@@ -105,83 +107,20 @@ class Client : public std::enable_shared_from_this<Client> {
 
   void Feed(std::string_view data) {
     const auto now = Clock::now();
-    if (!headers_done_) {
-      head_.append(data);
-      const size_t end = head_.find("\r\n\r\n");
-      if (end == std::string::npos) return;
-      if (head_.compare(0, 12, "HTTP/1.1 200") != 0) {
-        std::fprintf(stderr, "sse: unexpected response: %.80s\n", head_.c_str());
-        return Ready(false);
-      }
-      std::string lower = head_.substr(0, end);
-      std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-      chunked_ = lower.find("transfer-encoding: chunked") != std::string::npos;
-      headers_done_ = true;
-      std::string rest = head_.substr(end + 4);
-      head_.clear();
-      Ready(true);
-      return Body(rest, now);
-    }
-    Body(data, now);
-  }
-
-  // De-chunks (when chunked) and appends to the event text.
-  void Body(std::string_view data, Clock::time_point now) {
-    if (!chunked_) return Events(data, now);
-    raw_.append(data);
-    size_t pos = 0;
-    for (;;) {
-      if (chunk_left_ == 0) {
-        const size_t eol = raw_.find("\r\n", pos);
-        if (eol == std::string::npos) break;
-        if (eol == pos) {  // CRLF after a chunk's data
-          pos = eol + 2;
-          continue;
-        }
-        chunk_left_ = std::strtoul(raw_.substr(pos, eol - pos).c_str(), nullptr, 16);
-        pos = eol + 2;
-        if (chunk_left_ == 0) break;  // last chunk
-      }
-      const size_t take = std::min(chunk_left_, raw_.size() - pos);
-      if (take == 0) break;
-      Events(std::string_view(raw_).substr(pos, take), now);
-      pos += take;
-      chunk_left_ -= take;
-    }
-    raw_.erase(0, pos);
-  }
-
-  void Events(std::string_view data, Clock::time_point now) {
-    text_.append(data);
-    size_t start = 0;
-    for (;;) {
-      const size_t end = text_.find("\n\n", start);
-      if (end == std::string::npos) break;
-      std::string_view ev(text_.data() + start, end - start);
-      start = end + 2;
-      long id = -1;
-      bool capacity = false;
-      size_t p = 0;
-      while (p < ev.size()) {
-        size_t nl = ev.find('\n', p);
-        if (nl == std::string_view::npos) nl = ev.size();
-        std::string_view line = ev.substr(p, nl - p);
-        if (line.starts_with("id:")) id = std::atol(std::string(line.substr(3)).c_str());
-        if (line.starts_with("event:") && line.find("capacity") != std::string_view::npos) capacity = true;
-        p = nl + 1;
-      }
-      if (capacity && id >= 0) received.emplace_back(id, now);
-    }
-    text_.erase(0, start);
+    const bool ok = parser_.Feed(
+        data, "sse", [this] { Ready(true); },
+        [this, now](const ozcc::bench::SseParser::Event& ev) {
+          if (ev.type == "capacity" && ev.id >= 0) received.emplace_back(ev.id, now);
+        });
+    if (!ok) Ready(false);
   }
 
   tcp::socket socket_;
   const Options& o_;
   std::function<void(bool)> on_ready_;
-  std::string request_, head_, raw_, text_;
+  std::string request_;
   std::array<char, 16384> buf_{};
-  bool headers_done_ = false, chunked_ = false;
-  size_t chunk_left_ = 0;
+  ozcc::bench::SseParser parser_;
 };
 
 // Blocking keep-alive writer. Returns the version of each acknowledged PUT
