@@ -22,6 +22,7 @@ struct ApiOptions {
   bool secure_cookie = false;                        // add Secure to the session cookie (when served over TLS)
   size_t max_batch_items = 5000;
   size_t max_csv_rows = 20000;
+  unsigned password_slots = 0;  // password hashes at once (PasswordGate); 0: the hardware threads, at least 2
 };
 
 class EventHub;

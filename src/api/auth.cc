@@ -3,6 +3,7 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <thread>
 
 namespace ozcc::api {
 
@@ -26,6 +27,53 @@ bool VerifyPassword(std::string_view encoded, std::string_view password) {
   if (encoded.empty() || encoded.size() >= crypto_pwhash_STRBYTES) return false;
   std::string z(encoded);  // NUL-terminated copy
   return crypto_pwhash_str_verify(z.c_str(), password.data(), password.size()) == 0;
+}
+
+PasswordGate::PasswordGate(unsigned slots, std::chrono::milliseconds max_wait)
+    : slots_(slots ? slots : std::max(2u, std::thread::hardware_concurrency())),
+      max_waiting_(4 * slots_),
+      max_wait_(max_wait) {}
+
+bool PasswordGate::Run(const std::function<void()>& fn) {
+  {
+    std::unique_lock lock(mu_);
+    if (running_ >= slots_) {
+      if (waiting_ >= max_waiting_) {
+        ++refused_;
+        return false;
+      }
+      ++waiting_;
+      const bool got = cv_.wait_for(lock, max_wait_, [this] { return running_ < slots_; });
+      --waiting_;
+      if (!got) {
+        ++refused_;
+        return false;
+      }
+    }
+    peak_ = std::max(peak_, ++running_);
+  }
+  struct Release {
+    PasswordGate& g;
+    ~Release() {
+      {
+        std::lock_guard lock(g.mu_);
+        --g.running_;
+      }
+      g.cv_.notify_one();
+    }
+  } release{*this};
+  fn();
+  return true;
+}
+
+unsigned PasswordGate::peak() const {
+  std::lock_guard lock(mu_);
+  return peak_;
+}
+
+std::uint64_t PasswordGate::refused() const {
+  std::lock_guard lock(mu_);
+  return refused_;
 }
 
 std::string NewToken(std::string_view prefix) {

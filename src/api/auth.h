@@ -4,6 +4,9 @@
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -28,6 +31,35 @@ void InitCrypto();
 // argon2id (libsodium interactive limits); the result embeds salt and parameters.
 std::string HashPassword(std::string_view password);
 bool VerifyPassword(std::string_view encoded, std::string_view password);
+
+// Bounds how many password hashes run at once. argon2id is memory-hard on
+// purpose: each hash or check takes 64 MiB (libsodium's interactive limit)
+// and tens of milliseconds of one core, so a burst of sign-ins (many
+// addresses, or everyone at a shift change) on 64 workers took over 1 GiB at
+// once. With the gate it takes at most `slots` × 64 MiB, and no sign-in is
+// slower than the cores allow anyway. Callers beyond the slots wait, at most
+// `max_waiting` of them and for at most `max_wait`; the others are refused
+// at once (the route answers 503 with Retry-After).
+class PasswordGate {
+ public:
+  // slots 0: the hardware threads (at least 2); max_waiting: 4 × slots.
+  explicit PasswordGate(unsigned slots = 0, std::chrono::milliseconds max_wait = std::chrono::seconds(5));
+  // Runs fn in a slot; false (fn not run) when none came free in time.
+  bool Run(const std::function<void()>& fn);
+  unsigned slots() const { return slots_; }
+  unsigned peak() const;          // most hashes at once so far
+  std::uint64_t refused() const;  // callers turned away
+
+ private:
+  const unsigned slots_;
+  const unsigned max_waiting_;
+  const std::chrono::milliseconds max_wait_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  unsigned running_ = 0, waiting_ = 0, peak_ = 0;
+  std::uint64_t refused_ = 0;
+};
+
 // prefix + 43 characters of URL-safe base64 from 32 random bytes.
 std::string NewToken(std::string_view prefix);
 // Lower-case hex SHA-256 of the token: what the store keeps.

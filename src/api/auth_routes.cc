@@ -73,8 +73,15 @@ void RegisterAuthRoutes(State& s, http::Router& r) {
     }
 
     auto user = s.store.GetUser(username);
-    bool ok =
-        user.ok() ? VerifyPassword(user->password_hash, password) : (VerifyPassword(DummyHash(), password), false);
+    bool ok = false;
+    const bool checked = s.password_gate.Run([&] {
+      ok = user.ok() ? VerifyPassword(user->password_hash, password) : (VerifyPassword(DummyHash(), password), false);
+    });
+    if (!checked) {  // more sign-ins at once than the gate lets wait: neither a success nor a failure
+      auto resp = ProblemFor(req, Status::Unavailable("too many sign-ins at once; try again in a moment"));
+      resp.Set("Retry-After", "1");
+      return resp;
+    }
     AuditRecord audit;
     audit.at = Now();
     audit.actor = username;

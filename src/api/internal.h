@@ -36,6 +36,7 @@ struct Api::State {
   std::mutex login_mu;
   LoginThrottle account_throttle;
   LoginThrottle address_throttle{LoginThrottleOptions{.free_failures = 20}};
+  PasswordGate password_gate{options.password_slots};
 };
 
 using State = Api::State;

@@ -80,6 +80,9 @@ void RegisterOpsRoutes(State& s, http::Router& r) {
         << "# HELP openzcc_feed_events_total Events published here for writes made by other instances.\n"
         << "# TYPE openzcc_feed_events_total counter\n"
         << "openzcc_feed_events_total " << s.follower.published() << "\n"
+        << "# HELP openzcc_signin_busy_total Sign-ins refused (503) because every password-hash slot was taken.\n"
+        << "# TYPE openzcc_signin_busy_total counter\n"
+        << "openzcc_signin_busy_total " << s.password_gate.refused() << "\n"
         << HeapMetrics();
     http::Response resp;
     resp.Set("Content-Type", "text/plain; version=0.0.4");

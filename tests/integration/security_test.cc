@@ -11,6 +11,7 @@
 //  - security headers on UI documents, API answers, problems and FHIR.
 #include <gtest/gtest.h>
 
+#include <future>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -154,6 +155,49 @@ TEST_P(BehindProxyTest, SignInBackOffAndAuditGoByTheForwardedClient) {
     audited |= a["action"] == "auth.login" && a["detail"] == "from " + nurse;
   }
   EXPECT_TRUE(audited);
+}
+
+// One password-hash slot (each argon2id check takes 64 MiB): a burst of
+// sign-ins waits for it, and those beyond the four that may wait are told to
+// retry (503, Retry-After), counted on /metrics.
+class OneHashSlotTest : public SecurityTest {
+ protected:
+  void SetUp() override {
+    api_options_.password_slots = 1;
+    server_options_.worker_threads = 16;
+    SecurityTest::SetUp();
+  }
+};
+
+TEST_P(OneHashSlotTest, ABurstOfSignInsWaitsForTheSlotOrIsToldToRetry) {
+  auto busy_total = [&] {
+    const std::string body = Call("", "GET", "/metrics").body, name = "\nopenzcc_signin_busy_total ";
+    const auto at = body.find(name);
+    return at == std::string::npos ? -1 : std::stoi(body.substr(at + name.size()));
+  };
+  ASSERT_EQ(busy_total(), 0);
+  std::vector<std::future<HttpResponse>> answers;
+  for (int i = 0; i < 12; ++i) {
+    answers.push_back(std::async(std::launch::async, [this] {
+      TestClient c(server_->port());
+      return c.Request("POST", "/api/v1/auth/login", json{{"username", "viewer"}, {"password", kPassword}}.dump(),
+                       {kJsonType});
+    }));
+  }
+  int ok = 0, busy = 0;
+  for (auto& a : answers) {
+    auto r = a.get();
+    if (r.status == 200) {
+      ++ok;
+      continue;
+    }
+    ++busy;
+    EXPECT_EQ(r.status, 503) << r.body;
+    EXPECT_EQ(r.Header("retry-after").value_or(""), "1");
+    EXPECT_EQ(r.Header("content-type").value_or(""), "application/problem+json") << r.body;
+  }
+  EXPECT_GE(ok, 5);  // the one in the slot and the four that may wait always get in
+  EXPECT_EQ(busy_total(), busy);
 }
 
 TEST_P(ShortSessionTest, ASessionEndsWhenItExpiresEvenWhenCached) {
@@ -423,6 +467,7 @@ INSTANTIATE_TEST_SUITE_P(, SecurityTest, ::testing::ValuesIn(kApiBackends), ApiB
 INSTANTIATE_TEST_SUITE_P(, ShortSessionTest, ::testing::ValuesIn(kApiBackends), ApiBackendName);
 INSTANTIATE_TEST_SUITE_P(, SecureCookieTest, ::testing::ValuesIn(kApiBackends), ApiBackendName);
 INSTANTIATE_TEST_SUITE_P(, BehindProxyTest, ::testing::ValuesIn(kApiBackends), ApiBackendName);
+INSTANTIATE_TEST_SUITE_P(, OneHashSlotTest, ::testing::ValuesIn(kApiBackends), ApiBackendName);
 
 }  // namespace
 }  // namespace ozcc::test
