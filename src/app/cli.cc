@@ -380,6 +380,17 @@ int RunCli(int argc, char** argv) {
   create->add_option("--org", tok.organization_id, "Organisation id")->required();
   create->add_option("--name", tok.name, "A name that says which feed uses it")->required();
   create->add_option("--db", db, "Store (env OPENZCC_DB)");
+  std::string list_org;
+  auto* list =
+      token->add_subcommand("list", "List feed tokens (name, organisation, created, revoked; never the token)");
+  list->add_option("--org", list_org, "Only this organisation");
+  list->add_option("--db", db, "Store (env OPENZCC_DB)");
+  FeedTokenRecord revoke_tok;
+  auto* revoke = token->add_subcommand(
+      "revoke", "Revoke an organisation's feed tokens of one name at once (a lost or leaked token, a retired feed)");
+  revoke->add_option("--org", revoke_tok.organization_id, "Organisation id")->required();
+  revoke->add_option("--name", revoke_tok.name, "The token's name, as given to token create")->required();
+  revoke->add_option("--db", db, "Store (env OPENZCC_DB)");
 
   auto* backup = app.add_subcommand(
       "backup", "Copy a SQLite store while it serves: one consistent state, verified, fsync'd (PostgreSQL: pg_dump)");
@@ -475,6 +486,34 @@ int RunCli(int argc, char** argv) {
       return FailStatus("token create", st);
     }
     std::cout << secret << "\n";
+    return 0;
+  }
+
+  if (list->parsed()) {
+    auto store = Open(db);
+    if (!store.ok()) return FailStatus("cannot open the store " + db, store.status());
+    auto tokens = (*store)->ListFeedTokens(list_org);
+    if (!tokens.ok()) return FailStatus("token list", tokens.status());
+    std::cout << "organisation\tname\tcreated\tstatus\n";
+    for (const auto& t : *tokens) {
+      std::cout << t.organization_id << "\t" << t.name << "\t" << FormatRfc3339(t.created_at) << "\t"
+                << (t.revoked ? "revoked" : "active") << "\n";
+    }
+    return 0;
+  }
+
+  if (revoke->parsed()) {
+    auto store = Open(db);
+    if (!store.ok()) return FailStatus("cannot open the store " + db, store.status());
+    auto n = (*store)->RevokeFeedTokens(revoke_tok.organization_id, revoke_tok.name,
+                                        CliAudit("token.revoke", revoke_tok.organization_id + "/" + revoke_tok.name));
+    if (!n.ok()) return FailStatus("token revoke", n.status());
+    if (*n == 0) {
+      return FailStatus("token revoke", Status::NotFound("no active feed token named " + revoke_tok.name + " in " +
+                                                         revoke_tok.organization_id));
+    }
+    std::cout << *n << " feed token(s) " << revoke_tok.name << " of " << revoke_tok.organization_id
+              << " revoked; every instance refuses them within 30 s (at once on PostgreSQL)\n";
     return 0;
   }
   return 0;

@@ -75,7 +75,7 @@ struct StoreChange {
   enum class Kind {
     kCapacity,        // region_id reached data version `version`
     kRegion,          // region_id's organisations, locations or units were replaced
-    kSessionRevoked,  // the session with token_hash was deleted
+    kSessionRevoked,  // the session (or feed token) with token_hash was deleted (revoked)
     kResync,          // the feed was interrupted: changes may have been missed, re-read what is cached
   };
   Kind kind = Kind::kResync;
@@ -142,6 +142,14 @@ class Store {
   virtual Status DisableUser(const std::string& username, const AuditRecord& audit) = 0;
   virtual Status CreateFeedToken(const FeedTokenRecord& token, const AuditRecord& audit) = 0;
   virtual Result<FeedTokenRecord> GetFeedToken(const std::string& token_hash) = 0;  // kNotFound
+  // The tokens of one organisation ("" = all), revoked ones included, by
+  // organisation, name and creation time.
+  virtual Result<std::vector<FeedTokenRecord>> ListFeedTokens(const std::string& organization_id) = 0;
+  // Revokes the organisation's live tokens of that name, in one transaction
+  // with the audit record (written only when one was revoked); returns how
+  // many. Other instances drop them from their caches (kSessionRevoked).
+  virtual Result<int> RevokeFeedTokens(const std::string& organization_id, const std::string& name,
+                                       const AuditRecord& audit) = 0;
 
   // --- audit ---------------------------------------------------------------
   virtual Status AppendAudit(const AuditRecord& record) = 0;

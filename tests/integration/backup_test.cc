@@ -386,6 +386,19 @@ TEST(SqliteBackup, CommandLineAsDocumented) {
             0)
       << out;
   EXPECT_NE(out.find("ozf_"), std::string::npos) << out;
+  const std::string org = zwn_data.organizations.front().id;
+  ASSERT_EQ(RunCli({"openzcc", "token", "list", "--db", db.string()}, &out), 0) << out;
+  EXPECT_NE(out.find(org + "\thix-feed\t"), std::string::npos) << out;
+  EXPECT_NE(out.find("\tactive\n"), std::string::npos) << out;
+  EXPECT_EQ(out.find("ozf_"), std::string::npos) << "a listing never shows a token: " << out;
+  ASSERT_EQ(RunCli({"openzcc", "token", "revoke", "--org", org, "--name", "hix-feed", "--db", db.string()}, &out), 0)
+      << out;
+  ASSERT_EQ(RunCli({"openzcc", "token", "list", "--org", org, "--db", db.string()}, &out), 0) << out;
+  EXPECT_NE(out.find("\trevoked\n"), std::string::npos) << out;
+  EXPECT_EQ(RunCli({"openzcc", "token", "revoke", "--org", org, "--name", "hix-feed", "--db", db.string()}, &out), 1);
+  EXPECT_NE(out.find("no active feed token"), std::string::npos) << out;
+  ASSERT_EQ(RunCli({"openzcc", "token", "create", "--org", org, "--name", "hix-feed", "--db", db.string()}, &out), 0)
+      << out;  // its replacement
   ASSERT_EQ(RunCli({"openzcc", "backup", "--db", db.string(), "--to", copy.string()}, &out), 0) << out;
   EXPECT_NE(out.find("integrity_check ok"), std::string::npos) << out;
   auto store = OpenStore(copy.string());

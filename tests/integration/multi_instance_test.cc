@@ -186,6 +186,29 @@ TEST_P(MultiInstanceTest, DisablingAUserEndsTheirSessionsEverywhere) {
   EXPECT_EQ(on_b, 401);
 }
 
+// `openzcc token revoke` (the store call it makes): the feed token is refused
+// on every instance at once, not after the 30 s auth cache.
+TEST_P(MultiInstanceTest, RevokingAFeedTokenRefusesItEverywhere) {
+  ASSERT_EQ(CallB("feed", "GET", "/api/v1/auth/me").status, 200);  // cached on B
+  ASSERT_EQ(Call("feed", "GET", "/api/v1/auth/me").status, 200);   // and on A
+  AuditRecord a;
+  a.actor = "test";
+  a.action = "token.revoke";
+  a.object = own_org_ + "/hix";
+  a.outcome = "ok";
+  auto n = store_->RevokeFeedTokens(own_org_, "hix", a);
+  ASSERT_TRUE(n.ok()) << n.status().message();
+  ASSERT_EQ(*n, 1);
+  int on_a = 200, on_b = 200;
+  for (int i = 0; i < 100 && (on_a == 200 || on_b == 200); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    on_a = Call("feed", "GET", "/api/v1/auth/me").status;
+    on_b = CallB("feed", "GET", "/api/v1/auth/me").status;
+  }
+  EXPECT_EQ(on_a, 401);
+  EXPECT_EQ(on_b, 401);
+}
+
 TEST_P(MultiInstanceTest, RegionImportOnOneRefreshesTheSnapshotOfTheOther) {
   SnapshotVersionB();
   RegionData renamed = zwn_;

@@ -602,6 +602,32 @@ TEST_P(StoreContractTest, UsersSessionsAndFeedTokens) {
   EXPECT_FALSE(t->revoked);
   EXPECT_EQ(s.GetFeedToken("other").status().code(), Code::kNotFound);
   EXPECT_EQ(s.ListAudit(0, 10)->size(), 5u);  // 2 users, ann, the disable, the token
+
+  // Revoking by organisation and name: every live token of that name, and only those.
+  ASSERT_TRUE(s.CreateFeedToken({"tok-2", "lis-feed", "ZWN-H1", "ZWN", now + std::chrono::seconds(1), false},
+                                Audit("token.create", "lis-feed"))
+                  .ok());
+  ASSERT_TRUE(s.CreateFeedToken({"tok-3", "ris-feed", "ZWN-H1", "ZWN", now, false}, Audit("token.create", "ris")).ok());
+  ASSERT_TRUE(s.CreateFeedToken({"tok-4", "lis-feed", "ZWN-H2", "ZWN", now, false}, Audit("token.create", "lis")).ok());
+  auto revoked = s.RevokeFeedTokens("ZWN-H1", "lis-feed", Audit("token.revoke", "lis-feed"));
+  ASSERT_TRUE(revoked.ok()) << revoked.status().message();
+  EXPECT_EQ(*revoked, 2);
+  EXPECT_TRUE(s.GetFeedToken("tok-hash")->revoked);
+  EXPECT_TRUE(s.GetFeedToken("tok-2")->revoked);
+  EXPECT_FALSE(s.GetFeedToken("tok-3")->revoked);  // another name
+  EXPECT_FALSE(s.GetFeedToken("tok-4")->revoked);  // another organisation
+  const size_t before_noop = s.ListAudit(0, 100)->size();
+  EXPECT_EQ(*s.RevokeFeedTokens("ZWN-H1", "lis-feed", Audit("token.revoke", "lis-feed")), 0);  // already revoked
+  EXPECT_EQ(*s.RevokeFeedTokens("ZWN-H1", "nope", Audit("token.revoke", "nope")), 0);
+  EXPECT_EQ(s.ListAudit(0, 100)->size(), before_noop);  // nothing revoked, nothing audited
+  auto h1 = s.ListFeedTokens("ZWN-H1");
+  ASSERT_TRUE(h1.ok());
+  ASSERT_EQ(h1->size(), 3u);
+  EXPECT_EQ((*h1)[0].token_hash, "tok-hash");  // lis-feed, oldest first
+  EXPECT_EQ((*h1)[1].token_hash, "tok-2");
+  EXPECT_EQ((*h1)[2].token_hash, "tok-3");
+  EXPECT_EQ(s.ListFeedTokens("")->size(), 4u);
+  EXPECT_TRUE(s.ListFeedTokens("ZWN-H9")->empty());
 }
 
 TEST_P(StoreContractTest, ReadsWhileWriting) {

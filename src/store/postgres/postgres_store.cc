@@ -1100,6 +1100,38 @@ Result<FeedTokenRecord> PostgresStore::GetFeedToken(const std::string& token_has
   });
 }
 
+Result<std::vector<FeedTokenRecord>> PostgresStore::ListFeedTokens(const std::string& organization_id) {
+  return Read([&](Connection& c) -> Result<std::vector<FeedTokenRecord>> {
+    OZCC_PG_QUERY(s, c,
+                  "SELECT token_hash, name, organization_id, region_id, created_at, revoked FROM feed_tokens "
+                  "WHERE $1 = '' OR organization_id = $1 ORDER BY organization_id, name, created_at",
+                  Params().Add(organization_id));
+    std::vector<FeedTokenRecord> out;
+    for (int i = 0; i < s.size(); ++i) {
+      out.push_back(
+          {s.Text(i, 0), s.Text(i, 1), s.Text(i, 2), s.Text(i, 3), FromUnixMillis(s.Int(i, 4)), s.Bool(i, 5)});
+    }
+    return out;
+  });
+}
+
+Result<int> PostgresStore::RevokeFeedTokens(const std::string& organization_id, const std::string& name,
+                                            const AuditRecord& audit) {
+  int revoked = 0;
+  Status st = Write([&](Connection& c) -> Status {
+    OZCC_PG_QUERY(s, c,
+                  "UPDATE feed_tokens SET revoked = true WHERE organization_id = $1 AND name = $2 AND NOT revoked "
+                  "RETURNING token_hash",
+                  Params().Add(organization_id).Add(name));
+    revoked = s.size();
+    // Other instances drop each token from their caches (change feed).
+    for (int i = 0; i < s.size(); ++i) OZCC_RETURN_IF_ERROR(Notify(c, "session\t" + s.Text(i, 0)));
+    return revoked > 0 ? InsertAudit(c, audit, Now()) : Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return revoked;
+}
+
 // --- audit -------------------------------------------------------------------------------
 
 Status PostgresStore::AppendAudit(const AuditRecord& record) {

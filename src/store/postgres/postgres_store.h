@@ -141,6 +141,9 @@ class PostgresStore final : public Store {
   Status DeleteSession(const std::string& token_hash) override;                        // Ok also when absent
   Status CreateFeedToken(const FeedTokenRecord& token, const AuditRecord& audit) override;
   Result<FeedTokenRecord> GetFeedToken(const std::string& token_hash) override;  // revoked ones too
+  Result<std::vector<FeedTokenRecord>> ListFeedTokens(const std::string& organization_id) override;
+  Result<int> RevokeFeedTokens(const std::string& organization_id, const std::string& name,
+                               const AuditRecord& audit) override;
 
   Status AppendAudit(const AuditRecord& record) override;
   Result<std::vector<AuditRecord>> ListAudit(std::int64_t before_id, size_t limit) override;

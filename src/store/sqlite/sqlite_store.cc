@@ -939,6 +939,38 @@ Result<FeedTokenRecord> SqliteStore::GetFeedToken(const std::string& token_hash)
   });
 }
 
+Result<std::vector<FeedTokenRecord>> SqliteStore::ListFeedTokens(const std::string& organization_id) {
+  return Read([&](Connection& c) -> Result<std::vector<FeedTokenRecord>> {
+    OZCC_PREPARE(s, c,
+                 "SELECT token_hash, name, organization_id, region_id, created_at, revoked FROM feed_tokens "
+                 "WHERE ? = '' OR organization_id = ? ORDER BY organization_id, name, created_at");
+    s.Bind(1, organization_id).Bind(2, organization_id);
+    std::vector<FeedTokenRecord> out;
+    int rc;
+    while ((rc = s.Step()) == SQLITE_ROW) {
+      out.push_back({s.Text(0), s.Text(1), s.Text(2), s.Text(3), FromUnixMillis(s.Int(4)), s.Int(5) != 0});
+    }
+    if (rc != SQLITE_DONE) return s.Error();
+    return out;
+  });
+}
+
+Result<int> SqliteStore::RevokeFeedTokens(const std::string& organization_id, const std::string& name,
+                                          const AuditRecord& audit) {
+  int revoked = 0;
+  Status st = Write([&](Connection& c) -> Status {
+    {
+      OZCC_PREPARE(s, c, "UPDATE feed_tokens SET revoked = 1 WHERE organization_id = ? AND name = ? AND revoked = 0");
+      s.Bind(1, organization_id).Bind(2, name);
+      OZCC_RETURN_IF_ERROR(s.Run());
+      revoked = sqlite3_changes(c.raw());
+    }
+    return revoked > 0 ? InsertAudit(c, audit, Now()) : Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return revoked;
+}
+
 // --- audit -------------------------------------------------------------------------------
 
 Status SqliteStore::AppendAudit(const AuditRecord& record) {

@@ -108,6 +108,9 @@ class SqliteStore final : public Store {
   Status CreateFeedToken(const FeedTokenRecord& token, const AuditRecord& audit) override;  // kConflict if taken
   // Revoked tokens are returned too (with revoked = true); the caller decides.
   Result<FeedTokenRecord> GetFeedToken(const std::string& token_hash) override;
+  Result<std::vector<FeedTokenRecord>> ListFeedTokens(const std::string& organization_id) override;
+  Result<int> RevokeFeedTokens(const std::string& organization_id, const std::string& name,
+                               const AuditRecord& audit) override;
 
   Status AppendAudit(const AuditRecord& record) override;
   Result<std::vector<AuditRecord>> ListAudit(std::int64_t before_id, size_t limit) override;
