@@ -49,6 +49,10 @@ using tcp = net::ip::tcp;
 using Clock = std::chrono::steady_clock;
 
 constexpr std::size_t kReadChunk = std::size_t{16} * 1024;
+// A stream's write buffers keep at most this much capacity once written out:
+// a burst (up to the stream's queue limit) is freed again instead of staying
+// allocated for the life of the stream, in each of hundreds of streams.
+constexpr std::size_t kStreamBufferKept = std::size_t{16} * 1024;
 constexpr std::chrono::seconds kLingerTimeout{2};
 constexpr std::size_t kLingerMaxBytes = 16 << 20;
 
@@ -672,7 +676,11 @@ void Session::StreamPump() {
   net::async_write(stream_, bufs, [self = shared_from_this()](beast::error_code ec, std::size_t) {
     self->write_in_flight_ = false;
     self->sink_->Written(self->writing_.size());
-    self->writing_.clear();
+    if (self->writing_.capacity() > kStreamBufferKept) {
+      std::string().swap(self->writing_);  // Take() swaps it with the queue: both stay small
+    } else {
+      self->writing_.clear();
+    }
     if (self->state_ != State::kStreaming) return;
     if (ec) {
       self->Close();
