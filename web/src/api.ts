@@ -2,7 +2,7 @@ import type { CapacityInput, History, Problem, RegionDetail, RegionSummary, Snap
 
 /** A failed API call; `problem` is the parsed application/problem+json body when there was one. */
 export class ApiError extends Error {
-  constructor(public status: number, public problem: Problem | null, message?: string) {
+  constructor(public status: number, public problem: Problem | null, message?: string, public retryAfterS: number | null = null) {
     super(message ?? problem?.detail ?? problem?.title ?? `HTTP ${status}`);
   }
 }
@@ -49,14 +49,33 @@ async function request<T>(method: string, path: string, body?: unknown, opts: { 
   if (!res.ok) {
     if (res.status === 401 && !opts.quiet401) onUnauthorized?.();
     const problem = json && typeof json === 'object' ? (json as Problem) : null;
-    throw new ApiError(res.status, problem, problem?.detail ?? problem?.title ?? (text.slice(0, 200) || `HTTP ${res.status}`));
+    const retry = Number.parseInt(res.headers.get('Retry-After') ?? '', 10);
+    throw new ApiError(res.status, problem, problem?.detail ?? problem?.title ?? (text.slice(0, 200) || `HTTP ${res.status}`),
+      Number.isFinite(retry) ? retry : null);
   }
   return json as T;
 }
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Signs in. When the server is busy hashing other sign-ins (503 with Retry-After, e.g. at a shift
+ * change) it tries again by itself, up to 3 times, so nobody has to retype a password.
+ */
+async function login(username: string, password: string) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await request<{ token: string; expires_at: string; user: User }>(
+        'POST', '/api/v1/auth/login', { username, password }, { quiet401: true });
+    } catch (e) {
+      if (!(e instanceof ApiError) || e.status !== 503 || e.retryAfterS === null || attempt >= 3) throw e;
+      await sleep(Math.min(e.retryAfterS, 5) * 1000);
+    }
+  }
+}
+
 export const api = {
-  login: (username: string, password: string) =>
-    request<{ token: string; expires_at: string; user: User }>('POST', '/api/v1/auth/login', { username, password }, { quiet401: true }),
+  login,
   logout: () => request<void>('POST', '/api/v1/auth/logout', undefined, { quiet401: true }),
   me: () => request<User>('GET', '/api/v1/auth/me', undefined, { quiet401: true }),
   regions: () => request<RegionSummary[]>('GET', '/api/v1/regions'),

@@ -38,3 +38,41 @@ describe('api requests', () => {
     for (const c of calls) expect(header(c.init, CSRF_HEADER)).toBeUndefined();
   });
 });
+
+describe('sign-in', () => {
+  it('tries again by itself while the server is busy (503 with Retry-After), then succeeds', async () => {
+    vi.useFakeTimers();
+    let calls = 0;
+    vi.stubGlobal('fetch', vi.fn(async () => {
+      calls++;
+      if (calls <= 2) {
+        return new Response('{"title":"Service unavailable","status":503}',
+          { status: 503, headers: { 'Content-Type': 'application/problem+json', 'Retry-After': '1' } });
+      }
+      return new Response('{"token":"t","expires_at":"x","user":{"username":"jan"}}', { status: 200 });
+    }));
+    const done = api.login('jan', 'secret');
+    await vi.advanceTimersByTimeAsync(2000);
+    await expect(done).resolves.toMatchObject({ token: 't' });
+    expect(calls).toBe(3);
+    vi.useRealTimers();
+  });
+
+  it('gives up after three retries, and never retries a refusal', async () => {
+    vi.useFakeTimers();
+    let calls = 0;
+    vi.stubGlobal('fetch', vi.fn(async () => {
+      calls++;
+      return new Response('{"status":503}', { status: 503, headers: { 'Retry-After': '1' } });
+    }));
+    const busy = api.login('jan', 'secret').catch((e) => e);
+    await vi.advanceTimersByTimeAsync(5000);
+    expect((await busy).status).toBe(503);
+    expect(calls).toBe(4);
+    calls = 0;
+    vi.stubGlobal('fetch', vi.fn(async () => { calls++; return new Response('{"status":401}', { status: 401 }); }));
+    await expect(api.login('jan', 'wrong')).rejects.toMatchObject({ status: 401 });
+    expect(calls).toBe(1);
+    vi.useRealTimers();
+  });
+});
