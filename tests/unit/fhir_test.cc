@@ -117,6 +117,26 @@ TEST(Fhir, RoundTrip) {
   }
 }
 
+// Found by measure_report_fuzz: a report with occupied beds beyond the staffed ones (overflow,
+// valid in the domain: occupied up to the total) and none available imported, but its own export
+// did not import again ("occupied + available exceed staffed beds").
+TEST(Fhir, OverflowBeyondStaffedBedsRoundTrips) {
+  RegionData d = TestRegion();
+  Lookup lookup = RegionLookup(d);
+  CapacityReport r = SampleReports()[0];
+  r.beds = Beds{30, 20, 25, 0};  // total, staffed, occupied, available
+  ASSERT_TRUE(ValidateCapacity({r.unit_id, r.as_of, r.beds, std::nullopt, ""}, ViewOf(d, r.unit_id).unit.type, r.as_of)
+                  .empty());
+  auto back = MeasureReportToCapacity(CapacityToMeasureReport(ViewOf(d, r.unit_id), r), lookup);
+  ASSERT_TRUE(back.ok()) << Dump(back.status());
+  EXPECT_EQ(back->front().beds, r.beds);
+  // Free beds on top of an overflow still contradict the staffed count.
+  r.beds = Beds{30, 20, 25, 1};
+  auto bad = MeasureReportToCapacity(CapacityToMeasureReport(ViewOf(d, r.unit_id), r), lookup);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(Dump(bad.status()).find("occupied + available exceed staffed"), std::string::npos) << Dump(bad.status());
+}
+
 TEST(Fhir, SiteAndOrganizationSubjects) {
   RegionData d = TestRegion();
   Lookup lookup = RegionLookup(d);

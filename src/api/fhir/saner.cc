@@ -367,7 +367,9 @@ std::optional<Beds> CompleteBeds(const FieldValues& f, std::vector<FieldError>& 
   }
   if (available && b.available > b.staffed) {
     errs.push_back({available->path, "available beds exceed staffed beds (" + std::to_string(b.staffed) + ")"});
-  } else if (available && occupied && b.occupied + b.available > b.staffed) {
+  } else if (available && occupied && b.available > 0 && b.occupied + b.available > b.staffed) {
+    // Occupied beds may exceed the staffed ones (overflow; the domain allows up to the total),
+    // and then none are available: only free beds on top of that are a contradiction.
     errs.push_back({available->path, "occupied + available exceed staffed beds (" + std::to_string(b.staffed) + ")"});
   }
   if (errs.size() != before) return std::nullopt;
