@@ -72,6 +72,13 @@ std::vector<CapacityReport> ReadReports(const Rows& s) {
   return out;
 }
 
+constexpr const char* kFeedTokenSelect =
+    "SELECT token_hash, name, organization_id, region_id, created_at, revoked FROM feed_tokens ";
+
+FeedTokenRecord ReadFeedToken(const Rows& s, int i) {
+  return {s.Text(i, 0), s.Text(i, 1), s.Text(i, 2), s.Text(i, 3), FromUnixMillis(s.Int(i, 4)), s.Bool(i, 5)};
+}
+
 constexpr const char* kUnitViewSelect =
     "SELECT u.id, u.organization_id, COALESCE(u.location_id, ''), u.type, u.specialism, u.name, "
     "u.expected_interval_s, u.region_id, COALESCE(o.subregion_id, ''), o.name, COALESCE(l.lat, 0), "
@@ -154,6 +161,10 @@ const std::string kTakeVersions = std::string(
 Status Notify(Connection& c, const std::string& payload) {
   return c.Run(std::string("SELECT pg_notify('") + kChangeChannel + "', $1)", Params().Add(payload));
 }
+
+// Announces that a session or feed token is no longer valid: every instance
+// drops it from its auth cache (StoreChange::kSessionRevoked).
+Status NotifyRevoked(Connection& c, const std::string& token_hash) { return Notify(c, "session\t" + token_hash); }
 
 std::optional<StoreChange> ParseChange(std::string_view payload) {
   auto tab = payload.find('\t');
@@ -1058,7 +1069,7 @@ Status PostgresStore::DisableUser(const std::string& username, const AuditRecord
     }
     // Other instances drop each session from their caches (change feed).
     OZCC_PG_QUERY(s, c, "DELETE FROM sessions WHERE username = $1 RETURNING token_hash", Params().Add(username));
-    for (int i = 0; i < s.size(); ++i) OZCC_RETURN_IF_ERROR(Notify(c, "session\t" + s.Text(i, 0)));
+    for (int i = 0; i < s.size(); ++i) OZCC_RETURN_IF_ERROR(NotifyRevoked(c, s.Text(i, 0)));
     return InsertAudit(c, audit, Now());
   });
 }
@@ -1066,7 +1077,7 @@ Status PostgresStore::DisableUser(const std::string& username, const AuditRecord
 Status PostgresStore::DeleteSession(const std::string& token_hash) {
   return Write([&](Connection& c) -> Status {
     OZCC_RETURN_IF_ERROR(c.Run("DELETE FROM sessions WHERE token_hash = $1", Params().Add(token_hash)));
-    return Notify(c, "session\t" + token_hash);
+    return NotifyRevoked(c, token_hash);
   });
 }
 
@@ -1090,27 +1101,20 @@ Status PostgresStore::CreateFeedToken(const FeedTokenRecord& token, const AuditR
 
 Result<FeedTokenRecord> PostgresStore::GetFeedToken(const std::string& token_hash) {
   return Read([&](Connection& c) -> Result<FeedTokenRecord> {
-    OZCC_PG_QUERY(s, c,
-                  "SELECT token_hash, name, organization_id, region_id, created_at, revoked FROM feed_tokens "
-                  "WHERE token_hash = $1",
-                  Params().Add(token_hash));
+    OZCC_PG_QUERY(s, c, std::string(kFeedTokenSelect) + "WHERE token_hash = $1", Params().Add(token_hash));
     if (s.empty()) return Status::NotFound("no such feed token");
-    return FeedTokenRecord{s.Text(0, 0), s.Text(0, 1), s.Text(0, 2), s.Text(0, 3), FromUnixMillis(s.Int(0, 4)),
-                           s.Bool(0, 5)};
+    return ReadFeedToken(s, 0);
   });
 }
 
 Result<std::vector<FeedTokenRecord>> PostgresStore::ListFeedTokens(const std::string& organization_id) {
   return Read([&](Connection& c) -> Result<std::vector<FeedTokenRecord>> {
     OZCC_PG_QUERY(s, c,
-                  "SELECT token_hash, name, organization_id, region_id, created_at, revoked FROM feed_tokens "
-                  "WHERE $1 = '' OR organization_id = $1 ORDER BY organization_id, name, created_at",
+                  std::string(kFeedTokenSelect) +
+                      "WHERE $1 = '' OR organization_id = $1 ORDER BY organization_id, name, created_at",
                   Params().Add(organization_id));
     std::vector<FeedTokenRecord> out;
-    for (int i = 0; i < s.size(); ++i) {
-      out.push_back(
-          {s.Text(i, 0), s.Text(i, 1), s.Text(i, 2), s.Text(i, 3), FromUnixMillis(s.Int(i, 4)), s.Bool(i, 5)});
-    }
+    for (int i = 0; i < s.size(); ++i) out.push_back(ReadFeedToken(s, i));
     return out;
   });
 }
@@ -1125,7 +1129,7 @@ Result<int> PostgresStore::RevokeFeedTokens(const std::string& organization_id, 
                   Params().Add(organization_id).Add(name));
     revoked = s.size();
     // Other instances drop each token from their caches (change feed).
-    for (int i = 0; i < s.size(); ++i) OZCC_RETURN_IF_ERROR(Notify(c, "session\t" + s.Text(i, 0)));
+    for (int i = 0; i < s.size(); ++i) OZCC_RETURN_IF_ERROR(NotifyRevoked(c, s.Text(i, 0)));
     return revoked > 0 ? InsertAudit(c, audit, Now()) : Status::Ok();
   });
   if (!st.ok()) return st;

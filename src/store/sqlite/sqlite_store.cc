@@ -94,6 +94,13 @@ UnitView ReadUnitView(const Stmt& s) {
   return v;
 }
 
+constexpr const char* kFeedTokenSelect =
+    "SELECT token_hash, name, organization_id, region_id, created_at, revoked FROM feed_tokens ";
+
+FeedTokenRecord ReadFeedToken(const Stmt& s) {
+  return {s.Text(0), s.Text(1), s.Text(2), s.Text(3), FromUnixMillis(s.Int(4)), s.Int(5) != 0};
+}
+
 Status InsertAudit(Connection& c, const AuditRecord& a, Time now) {
   OZCC_PREPARE(s, c,
                "INSERT INTO audit (at, actor, role, organization_id, action, object, outcome, request_id, detail) "
@@ -928,27 +935,25 @@ Status SqliteStore::CreateFeedToken(const FeedTokenRecord& token, const AuditRec
 
 Result<FeedTokenRecord> SqliteStore::GetFeedToken(const std::string& token_hash) {
   return Read([&](Connection& c) -> Result<FeedTokenRecord> {
-    OZCC_PREPARE(s, c,
-                 "SELECT token_hash, name, organization_id, region_id, created_at, revoked FROM feed_tokens "
-                 "WHERE token_hash = ?");
+    OZCC_PREPARE(s, c, std::string(kFeedTokenSelect) + "WHERE token_hash = ?");
     s.Bind(1, token_hash);
     int rc = s.Step();
     if (rc == SQLITE_DONE) return Status::NotFound("no such feed token");
     if (rc != SQLITE_ROW) return s.Error();
-    return FeedTokenRecord{s.Text(0), s.Text(1), s.Text(2), s.Text(3), FromUnixMillis(s.Int(4)), s.Int(5) != 0};
+    return ReadFeedToken(s);
   });
 }
 
 Result<std::vector<FeedTokenRecord>> SqliteStore::ListFeedTokens(const std::string& organization_id) {
   return Read([&](Connection& c) -> Result<std::vector<FeedTokenRecord>> {
     OZCC_PREPARE(s, c,
-                 "SELECT token_hash, name, organization_id, region_id, created_at, revoked FROM feed_tokens "
-                 "WHERE ? = '' OR organization_id = ? ORDER BY organization_id, name, created_at");
+                 std::string(kFeedTokenSelect) +
+                     "WHERE ? = '' OR organization_id = ? ORDER BY organization_id, name, created_at");
     s.Bind(1, organization_id).Bind(2, organization_id);
     std::vector<FeedTokenRecord> out;
     int rc;
     while ((rc = s.Step()) == SQLITE_ROW) {
-      out.push_back({s.Text(0), s.Text(1), s.Text(2), s.Text(3), FromUnixMillis(s.Int(4)), s.Int(5) != 0});
+      out.push_back(ReadFeedToken(s));
     }
     if (rc != SQLITE_DONE) return s.Error();
     return out;
