@@ -40,17 +40,12 @@ TEST_P(ApiTest, HealthReadyMetrics) {
   EXPECT_NE(m.body.find("openzcc_capacity_reports_total"), std::string::npos);
 
   // The replay ring's size is visible: one committed report keeps one event.
-  auto kept = [&](const std::string& name) {
-    auto body = Call("", "GET", "/metrics").body;
-    auto at = body.find("\n" + name + " ");
-    return at == std::string::npos ? -1.0 : std::stod(body.substr(at + name.size() + 2));
-  };
-  const double events = kept("openzcc_event_replay_events"), bytes = kept("openzcc_event_replay_bytes");
+  const double events = Metric("openzcc_event_replay_events"), bytes = Metric("openzcc_event_replay_bytes");
   ASSERT_GE(events, 0);
   ASSERT_EQ(Call("manager", "PUT", "/api/v1/units/" + UnitOf(own_org_, UnitType::kIc) + "/capacity", kBeds).status,
             200);
-  EXPECT_EQ(kept("openzcc_event_replay_events"), events + 1);
-  EXPECT_GT(kept("openzcc_event_replay_bytes"), bytes + 100);  // a capacity event is a unit row of JSON
+  EXPECT_EQ(Metric("openzcc_event_replay_events"), events + 1);
+  EXPECT_GT(Metric("openzcc_event_replay_bytes"), bytes + 100);  // a capacity event is a unit row of JSON
 }
 
 TEST_P(ApiTest, LoginMeLogout) {

@@ -17,6 +17,16 @@ namespace {
 
 using nlohmann::json;
 
+// The audit record of a change made outside the instances (the command line).
+AuditRecord ToolAudit(const std::string& action, const std::string& object) {
+  AuditRecord a;
+  a.actor = "test";
+  a.action = action;
+  a.object = object;
+  a.outcome = "ok";
+  return a;
+}
+
 const std::string kBeds = R"({"beds":{"total":20,"staffed":18,"occupied":15,"available":3}})";
 
 // A second server on the fixture's database. Its snapshots never age out by
@@ -73,6 +83,18 @@ class MultiInstanceTest : public ApiFixture {
     std::vector<std::pair<std::string, std::string>> headers = {{"Authorization", "Bearer " + TokenFor(user)}};
     if (!body.empty()) headers.emplace_back("Content-Type", "application/json");
     return b_->client->Request(method, target, body, headers);
+  }
+  // Polls GET /api/v1/auth/me with `user`'s credentials on both instances
+  // until both refuse them, for at most 10 s (the auth cache alone would keep
+  // them for 30 s). Returns the last statuses on A and on B.
+  std::pair<int, int> StatusesUntilRefusedOnBoth(const std::string& user) {
+    int on_a = 200, on_b = 200;
+    for (int i = 0; i < 100 && (on_a == 200 || on_b == 200); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      on_a = Call(user, "GET", "/api/v1/auth/me").status;
+      on_b = CallB(user, "GET", "/api/v1/auth/me").status;
+    }
+    return {on_a, on_b};
   }
   std::unique_ptr<SseClient> StreamB(const std::string& user) {
     auto sse = std::make_unique<SseClient>(
@@ -170,18 +192,8 @@ TEST_P(MultiInstanceTest, SignOutOnOneEndsTheSessionOnBoth) {
 TEST_P(MultiInstanceTest, DisablingAUserEndsTheirSessionsEverywhere) {
   ASSERT_EQ(CallB("viewer", "GET", "/api/v1/auth/me").status, 200);  // cached on B
   ASSERT_EQ(Call("viewer", "GET", "/api/v1/auth/me").status, 200);   // and on A
-  AuditRecord a;
-  a.actor = "test";
-  a.action = "user.disable";
-  a.object = "viewer";
-  a.outcome = "ok";
-  ASSERT_TRUE(store_->DisableUser("viewer", a).ok());
-  int on_a = 200, on_b = 200;
-  for (int i = 0; i < 100 && (on_a == 200 || on_b == 200); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    on_a = Call("viewer", "GET", "/api/v1/auth/me").status;
-    on_b = CallB("viewer", "GET", "/api/v1/auth/me").status;
-  }
+  ASSERT_TRUE(store_->DisableUser("viewer", ToolAudit("user.disable", "viewer")).ok());
+  const auto [on_a, on_b] = StatusesUntilRefusedOnBoth("viewer");
   EXPECT_EQ(on_a, 401);
   EXPECT_EQ(on_b, 401);
 }
@@ -191,20 +203,10 @@ TEST_P(MultiInstanceTest, DisablingAUserEndsTheirSessionsEverywhere) {
 TEST_P(MultiInstanceTest, RevokingAFeedTokenRefusesItEverywhere) {
   ASSERT_EQ(CallB("feed", "GET", "/api/v1/auth/me").status, 200);  // cached on B
   ASSERT_EQ(Call("feed", "GET", "/api/v1/auth/me").status, 200);   // and on A
-  AuditRecord a;
-  a.actor = "test";
-  a.action = "token.revoke";
-  a.object = own_org_ + "/hix";
-  a.outcome = "ok";
-  auto n = store_->RevokeFeedTokens(own_org_, "hix", a);
+  auto n = store_->RevokeFeedTokens(own_org_, "hix", ToolAudit("token.revoke", own_org_ + "/hix"));
   ASSERT_TRUE(n.ok()) << n.status().message();
   ASSERT_EQ(*n, 1);
-  int on_a = 200, on_b = 200;
-  for (int i = 0; i < 100 && (on_a == 200 || on_b == 200); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    on_a = Call("feed", "GET", "/api/v1/auth/me").status;
-    on_b = CallB("feed", "GET", "/api/v1/auth/me").status;
-  }
+  const auto [on_a, on_b] = StatusesUntilRefusedOnBoth("feed");
   EXPECT_EQ(on_a, 401);
   EXPECT_EQ(on_b, 401);
 }
@@ -213,12 +215,7 @@ TEST_P(MultiInstanceTest, RegionImportOnOneRefreshesTheSnapshotOfTheOther) {
   SnapshotVersionB();
   RegionData renamed = zwn_;
   renamed.units[0].name = "Hernoemd via de andere instantie";
-  AuditRecord a;
-  a.actor = "test";
-  a.action = "region.import";
-  a.object = "ZWN";
-  a.outcome = "ok";
-  ASSERT_TRUE(store_->ImportRegion(renamed, a).ok());
+  ASSERT_TRUE(store_->ImportRegion(renamed, ToolAudit("region.import", "ZWN")).ok());
   bool seen = false;
   for (int i = 0; i < 100 && !seen; ++i) {
     auto r = CallB("viewer", "GET", "/api/v1/capacity/snapshot?region=ZWN");

@@ -186,6 +186,12 @@ std::int64_t ApiFixture::Version(const std::string& region) {
   return v.ok() ? *v : -1;
 }
 
+double ApiFixture::Metric(const std::string& name) {
+  const std::string body = Call("", "GET", "/metrics").body;
+  const auto at = body.find("\n" + name + " ");
+  return at == std::string::npos ? -1 : std::stod(body.substr(at + name.size() + 2));
+}
+
 std::string ApiFixture::NewSession(const std::string& username, std::chrono::seconds ttl) {
   const std::string token = api::NewToken(api::kSessionPrefix);
   const Time now = Now();

@@ -52,6 +52,8 @@ class ApiFixture : public ::testing::TestWithParam<std::string> {
   HttpResponse Call(const std::string& user, const std::string& method, const std::string& target,
                     const std::string& body = "", std::vector<std::pair<std::string, std::string>> headers = {});
   std::int64_t Version(const std::string& region = "ZWN");
+  // The value of metric `name` on /metrics now; -1 when it is not there.
+  double Metric(const std::string& name);
   // A session of `username` made directly in the store (no sign-in, no
   // throttle), valid for `ttl` from now (negative: already expired).
   std::string NewSession(const std::string& username, std::chrono::seconds ttl = std::chrono::hours(1));
