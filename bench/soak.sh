@@ -110,9 +110,10 @@ kv() { grep -o "$1=[0-9.]*" "$2" 2>/dev/null | tail -n1 | cut -d= -f2; }  # KEY 
 status_kb() { awk -v k="$1:" '$1 == k {print $2}' "/proc/$server_pid/status"; }
 fds() { ls "/proc/$server_pid/fd" | wc -l; }
 sockets() { find "/proc/$server_pid/fd" -lname 'socket:*' 2>/dev/null | wc -l; }
-metric() { curl -sf "$base/metrics" | awk -v m="$1" '$1 == m {print $2}'; }  # NAME
-metrics_kb() {  # NAME... -> each value / 1024, comma-separated (empty where absent)
-  curl -sf "$base/metrics" | awk -v names="$*" 'BEGIN { n = split(names, want, " ") }
+metric_in() { awk -v m="$1" '$1 == m {print $2}'; }  # NAME: its value in the /metrics text on stdin
+metric() { curl -sf "$base/metrics" | metric_in "$1"; }  # NAME: its value now
+metrics_kb() {  # NAME...: each value / 1024 in the /metrics text on stdin, comma-separated (empty where absent)
+  awk -v names="$*" 'BEGIN { n = split(names, want, " ") }
     { v[$1] = $2 } END { for (i = 1; i <= n; i++) printf "%s%s", (i > 1 ? "," : ""), (want[i] in v ? int(v[want[i]] / 1024) : "") }'
 }
 db_mb() { du -cm "$db"* 2>/dev/null | tail -n1 | cut -f1; }
@@ -217,9 +218,10 @@ for w in $(seq "$windows"); do
   sleep $((window / 2))
   if ! kill -0 "$server_pid" 2>/dev/null; then broken="the server exited in window $w"; break; fi
   rss=$(status_kb VmRSS) anon=$(status_kb RssAnon) hwm=$(status_kb VmHWM) threads=$(status_kb Threads) fd=$(fds)
-  replay_events=$(metric openzcc_event_replay_events || echo "")
-  mem_kb=$(metrics_kb openzcc_event_replay_bytes openzcc_heap_in_use_bytes openzcc_heap_free_bytes || echo ",,")
-  subs=$(metric openzcc_event_subscribers || echo "")
+  scraped=$(curl -sf "$base/metrics" || true)  # one scrape per window
+  replay_events=$(metric_in openzcc_event_replay_events <<<"$scraped")
+  mem_kb=$(metrics_kb openzcc_event_replay_bytes openzcc_heap_in_use_bytes openzcc_heap_free_bytes <<<"$scraped")
+  subs=$(metric_in openzcc_event_subscribers <<<"$scraped")
   sse_conn=$(kv connected "$out/sse.log") sse_drops=$(kv drops "$out/sse.log") sse_stalled=$(kv stalled "$out/sse.log")
   for p in "${wrk_pids[@]}"; do wait "$p" || true; done
   wrk_pids=()
@@ -302,20 +304,14 @@ rss_base = num(rows[k - 1], "rss_kb")
 rss_last = max(num(r, "rss_kb") for r in last)
 growth = rss_last / rss_base - 1 if rss_base else float("nan")
 checks.append(("rss", growth < 0.10, f"VmRSS {rss_base/1024:.1f} MiB after warm-up (window {k}) -> max {rss_last/1024:.1f} MiB in the last {k}: {growth*100:+.1f} % (rule < +10 %)"))
-if n > k + 2:  # slope after warm-up, MiB per hour, least squares
-    xs = [num(r, "t_s") for r in rows[k - 1:]]
-    ys = [num(r, "rss_kb") / 1024 for r in rows[k - 1:]]
-    mx, my = statistics.mean(xs), statistics.mean(ys)
-    sxx = sum((x - mx) ** 2 for x in xs)
-    slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sxx * 3600 if sxx else 0
-    print(f"\nVmRSS trend after warm-up (least squares): {slope:+.2f} MiB/hour")
-r_ok = lambda r, key: bool(r.get(key))
 def trend(rs, key):  # MiB per hour, least squares
     xs = [num(r, "t_s") for r in rs]
     ys = [num(r, key) / 1024 for r in rs]
     mx, my = statistics.mean(xs), statistics.mean(ys)
     sxx = sum((x - mx) ** 2 for x in xs)
     return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sxx * 3600 if sxx else 0.0
+if n > k + 2:
+    print(f"\nVmRSS trend after warm-up (least squares): {trend(rows[k - 1:], 'rss_kb'):+.2f} MiB/hour")
 if len(last) >= 3:
     # Growth that stops is warm-up (replay rings of 20 000 events per region fill at the
     # region's write rate; a quiet region takes long); growth that goes on to the end is a leak.
@@ -327,7 +323,7 @@ if len(last) >= 3:
     print(line + " (informational: growth that stops is warm-up, growth to the end is a leak)")
     parts = [f"{label} {num(rows[k - 1], key) / 1024:.1f} -> {num(rows[-1], key) / 1024:.1f} MiB ({trend(last, key):+.2f} MiB/hour in the last {k})"
              for key, label in (("heap_in_use_kb", "heap in use"), ("heap_free_kb", "heap held free"), ("replay_kb", "replay ring text"))
-             if all(r.get(key) for r in last) and r_ok(rows[k - 1], key)]
+             if all(r.get(key) for r in last + [rows[k - 1]])]
     if parts:
         print("from /metrics, end of warm-up -> end: " + "; ".join(parts))
 fd_first = max(int(num(r, "fd")) for r in first)
