@@ -17,16 +17,6 @@ namespace {
 
 using nlohmann::json;
 
-// The audit record of a change made outside the instances (the command line).
-AuditRecord ToolAudit(const std::string& action, const std::string& object) {
-  AuditRecord a;
-  a.actor = "test";
-  a.action = action;
-  a.object = object;
-  a.outcome = "ok";
-  return a;
-}
-
 const std::string kBeds = R"({"beds":{"total":20,"staffed":18,"occupied":15,"available":3}})";
 
 // A second server on the fixture's database. Its snapshots never age out by
