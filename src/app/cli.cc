@@ -102,15 +102,7 @@ Result<std::unique_ptr<Store>> Open(const std::string& db) {
 }
 
 AuditRecord CliAudit(std::string action, std::string object) {
-  AuditRecord a;
-  a.at = Now();
-  a.actor = EnvOr("USER", "cli");
-  a.role = "cli";
-  a.action = std::move(action);
-  a.object = std::move(object);
-  a.outcome = "ok";
-  a.request_id = "cli";
-  return a;
+  return ToolAudit(EnvOr("USER", "cli"), std::move(action), std::move(object), "cli");
 }
 
 bool ParseListen(const std::string& listen, std::string& host, std::uint16_t& port) {

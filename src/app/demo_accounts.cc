@@ -44,15 +44,7 @@ Result<std::string> EnsureDemoAccounts(Store& store, const std::filesystem::path
     if (a.role == Role::kOrgCapacityManager && a.org.empty()) continue;
     std::string password = api::NewToken("").substr(0, 16);
     UserRecord u{a.name, api::HashPassword(password), a.role, a.org, a.role == Role::kAdmin ? "" : region_id, false};
-    AuditRecord audit;
-    audit.at = Now();
-    audit.actor = "demo";
-    audit.role = "cli";
-    audit.action = "user.add";
-    audit.object = a.name;
-    audit.outcome = "ok";
-    audit.request_id = "demo";
-    auto st = store.CreateUser(u, audit);
+    auto st = store.CreateUser(u, ToolAudit("demo", "user.add", a.name, "demo"));
     if (!st.ok() && st.code() != Code::kConflict) return st;
     if (!st.ok()) continue;  // made earlier, password in an older file
     out << a.name << "  " << ToString(a.role) << (a.org.empty() ? "" : "  " + a.org) << "  password: " << password

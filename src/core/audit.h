@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 
 #include "core/time.h"
 
@@ -21,5 +22,19 @@ struct AuditRecord {
   std::string request_id;
   std::string detail;  // short free text; never patient data
 };
+
+// The record of a change made directly on the store by a tool, not through
+// the API: the command line, the demo set-up, a test's or fuzzer's set-up.
+inline AuditRecord ToolAudit(std::string actor, std::string action, std::string object, std::string request_id = "") {
+  AuditRecord a;
+  a.at = Now();
+  a.actor = std::move(actor);
+  a.role = "cli";
+  a.action = std::move(action);
+  a.object = std::move(object);
+  a.outcome = "ok";
+  a.request_id = std::move(request_id);
+  return a;
+}
 
 }  // namespace ozcc

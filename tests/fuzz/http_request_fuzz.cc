@@ -117,17 +117,6 @@ std::string ReadFile(const char* path) {
   return ss.str();
 }
 
-ozcc::AuditRecord Setup(const std::string& object) {
-  ozcc::AuditRecord a;
-  a.at = ozcc::Now();
-  a.actor = "fuzz";
-  a.role = "cli";
-  a.action = "setup";
-  a.object = object;
-  a.outcome = "ok";
-  return a;
-}
-
 #define SETUP_OK(expr)                                                                                 \
   do {                                                                                                 \
     if (!(expr).ok()) {                                                                                \
@@ -210,15 +199,16 @@ struct World {
     static const std::string region_text = ReadFile(kRegionFile);
     auto region = ozcc::api::ParseRegionJson(region_text);
     SETUP_OK(region);
-    SETUP_OK(store->ImportRegion(*region, Setup("DEMO2")));
+    SETUP_OK(store->ImportRegion(*region, ozcc::ToolAudit("fuzz", "setup", "DEMO2")));
     const ozcc::Time now = ozcc::Now();
     for (const Account& a : kAccounts) {
       // "!" is no argon2 string: nobody can sign in as these, and trying is cheap.
-      SETUP_OK(store->CreateUser({a.user, "!", a.role, a.org, a.region, false}, Setup(a.user)));
+      SETUP_OK(
+          store->CreateUser({a.user, "!", a.role, a.org, a.region, false}, ozcc::ToolAudit("fuzz", "setup", a.user)));
       RestoreSession(a, now);
     }
     SETUP_OK(store->CreateFeedToken({ozcc::api::TokenHash(kFeedToken), "fuzz-feed", "westerhaven", "DEMO2", now, false},
-                                    Setup("feed")));
+                                    ozcc::ToolAudit("fuzz", "setup", "feed")));
     const std::filesystem::path base = MakeWebRoot();
     ozcc::api::ApiOptions options;
     options.web_root = (base / "web").string();

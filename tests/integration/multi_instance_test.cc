@@ -182,7 +182,7 @@ TEST_P(MultiInstanceTest, SignOutOnOneEndsTheSessionOnBoth) {
 TEST_P(MultiInstanceTest, DisablingAUserEndsTheirSessionsEverywhere) {
   ASSERT_EQ(CallB("viewer", "GET", "/api/v1/auth/me").status, 200);  // cached on B
   ASSERT_EQ(Call("viewer", "GET", "/api/v1/auth/me").status, 200);   // and on A
-  ASSERT_TRUE(store_->DisableUser("viewer", ToolAudit("user.disable", "viewer")).ok());
+  ASSERT_TRUE(store_->DisableUser("viewer", ToolAudit("test", "user.disable", "viewer")).ok());
   const auto [on_a, on_b] = StatusesUntilRefusedOnBoth("viewer");
   EXPECT_EQ(on_a, 401);
   EXPECT_EQ(on_b, 401);
@@ -193,7 +193,7 @@ TEST_P(MultiInstanceTest, DisablingAUserEndsTheirSessionsEverywhere) {
 TEST_P(MultiInstanceTest, RevokingAFeedTokenRefusesItEverywhere) {
   ASSERT_EQ(CallB("feed", "GET", "/api/v1/auth/me").status, 200);  // cached on B
   ASSERT_EQ(Call("feed", "GET", "/api/v1/auth/me").status, 200);   // and on A
-  auto n = store_->RevokeFeedTokens(own_org_, "hix", ToolAudit("token.revoke", own_org_ + "/hix"));
+  auto n = store_->RevokeFeedTokens(own_org_, "hix", ToolAudit("test", "token.revoke", own_org_ + "/hix"));
   ASSERT_TRUE(n.ok()) << n.status().message();
   ASSERT_EQ(*n, 1);
   const auto [on_a, on_b] = StatusesUntilRefusedOnBoth("feed");
@@ -205,7 +205,7 @@ TEST_P(MultiInstanceTest, RegionImportOnOneRefreshesTheSnapshotOfTheOther) {
   SnapshotVersionB();
   RegionData renamed = zwn_;
   renamed.units[0].name = "Hernoemd via de andere instantie";
-  ASSERT_TRUE(store_->ImportRegion(renamed, ToolAudit("region.import", "ZWN")).ok());
+  ASSERT_TRUE(store_->ImportRegion(renamed, ToolAudit("test", "region.import", "ZWN")).ok());
   bool seen = false;
   for (int i = 0; i < 100 && !seen; ++i) {
     auto r = CallB("viewer", "GET", "/api/v1/capacity/snapshot?region=ZWN");

@@ -31,17 +31,6 @@ constexpr const char* kPgSkip =
 
 }  // namespace
 
-AuditRecord ToolAudit(const std::string& action, const std::string& object) {
-  AuditRecord a;
-  a.at = Now();
-  a.actor = "test";
-  a.role = "cli";
-  a.action = action;
-  a.object = object;
-  a.outcome = "ok";
-  return a;
-}
-
 std::string PgAdminUrl() {
   const char* v = std::getenv("OZCC_TEST_PG");
   return v != nullptr ? v : "";
@@ -105,8 +94,8 @@ void ApiFixture::SetUp() {
   ASSERT_TRUE(store.ok()) << backend << ": " << store.status().message();
   store_ = std::move(*store);
   zwn_ = LoadRegion("zwn.json");
-  ASSERT_TRUE(store_->ImportRegion(zwn_, ToolAudit("setup", "ZWN")).ok());
-  ASSERT_TRUE(store_->ImportRegion(LoadRegion("demo-small.json"), ToolAudit("setup", "DEMO2")).ok());
+  ASSERT_TRUE(store_->ImportRegion(zwn_, ToolAudit("test", "setup", "ZWN")).ok());
+  ASSERT_TRUE(store_->ImportRegion(LoadRegion("demo-small.json"), ToolAudit("test", "setup", "DEMO2")).ok());
   for (const auto& o : zwn_.organizations) {
     if (o.type != OrgType::kHospital) continue;
     if (own_org_.empty()) {
@@ -118,7 +107,7 @@ void ApiFixture::SetUp() {
   const std::string hash = api::HashPassword(kPassword);
   auto add = [&](const std::string& name, Role role, const std::string& org, const std::string& region) {
     UserRecord u{name, hash, role, org, region, false};
-    ASSERT_TRUE(store_->CreateUser(u, ToolAudit("setup", name)).ok()) << name;
+    ASSERT_TRUE(store_->CreateUser(u, ToolAudit("test", "setup", name)).ok()) << name;
   };
   add("admin", Role::kAdmin, "", "");
   add("coordinator", Role::kRoazCoordinator, "", "ZWN");
@@ -128,7 +117,7 @@ void ApiFixture::SetUp() {
   add("demo2-coordinator", Role::kRoazCoordinator, "", "DEMO2");
   feed_token_ = api::NewToken(api::kFeedPrefix);
   const FeedTokenRecord feed{api::TokenHash(feed_token_), "hix", own_org_, "ZWN", Now(), false};
-  ASSERT_TRUE(store_->CreateFeedToken(feed, ToolAudit("setup", "hix")).ok());
+  ASSERT_TRUE(store_->CreateFeedToken(feed, ToolAudit("test", "setup", "hix")).ok());
 
   api_ = std::make_unique<api::Api>(*store_, api_options_);
   router_ = std::make_unique<http::Router>();

@@ -41,10 +41,6 @@ std::string WithDatabase(const std::string& url, const std::string& db);
 // success, else the error.
 std::string PgAdminExec(const std::string& sql);
 
-// The audit record of a change made directly on the store, as the command
-// line makes it (role "cli"): for setting up and for changes "from outside".
-AuditRecord ToolAudit(const std::string& action, const std::string& object);
-
 class ApiFixture : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override;

@@ -1,6 +1,7 @@
 // Core rules: time parsing/formatting, staleness, capacity and region validation.
 #include <gtest/gtest.h>
 
+#include "core/audit.h"
 #include "core/stale.h"
 #include "core/time.h"
 #include "core/types.h"
@@ -134,6 +135,22 @@ TEST(Types, WireNamesRoundTrip) {
   }
   EXPECT_FALSE(ParseUnitType("SEH").has_value());
   EXPECT_EQ(ParseEdStatus("threatened"), EdStatus::kThreatened);
+}
+
+TEST(Audit, ToolChangesAreRecordedAsCliWithTheirActorAndTime) {
+  const Time before = Now();
+  const AuditRecord a = ToolAudit("alice", "user.add", "bob", "cli");
+  const Time after = Now();
+  EXPECT_EQ(a.actor, "alice");
+  EXPECT_EQ(a.role, "cli");
+  EXPECT_EQ(a.action, "user.add");
+  EXPECT_EQ(a.object, "bob");
+  EXPECT_EQ(a.outcome, "ok");
+  EXPECT_EQ(a.request_id, "cli");
+  EXPECT_TRUE(a.organization_id.empty());
+  EXPECT_GE(a.at, before);
+  EXPECT_LE(a.at, after);
+  EXPECT_EQ(ToolAudit("test", "setup", "ZWN").request_id, "");
 }
 
 }  // namespace
