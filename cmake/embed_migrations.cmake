@@ -1,17 +1,43 @@
-# Embeds every NNNN_name.sql of DIR, in order, as a C++ table in OUT:
-#   cmake -DBACKEND=sqlite|postgres -DDIR=src/store/migrations/<backend> -DOUT=<generated .cc> -P embed_migrations.cmake
-# defines ozcc::<backend>::Migrations(), declared in store/<backend>/migrations.h.
+# Embeds the migrations of one engine, in version order, as a C++ table in OUT:
+#   cmake -DBACKEND=sqlite|postgres -DSHARED=src/store/migrations -DOUT=<generated .cc> -P embed_migrations.cmake
+# Migration NNNN is SHARED/NNNN_name.sql (written once for both engines) followed
+# by SHARED/<backend>/NNNN_name.sql (what only that engine does); either may be
+# absent. In the shared part "{rowid}" and "{autoincrement}" become the engine's
+# generated primary key. Defines ozcc::<backend>::Migrations(), declared in
+# store/<backend>/migrations.h.
 if(NOT BACKEND)
   set(BACKEND sqlite)
 endif()
-file(GLOB files "${DIR}/*.sql")
-list(SORT files)
-set(body "// Generated from src/store/migrations/${BACKEND}/*.sql; do not edit.\n#include \"store/${BACKEND}/migrations.h\"\nnamespace ozcc::${BACKEND} {\nconst std::vector<Migration>& Migrations() {\n  static const std::vector<Migration> kAll = {\n")
-foreach(f ${files})
+if(BACKEND STREQUAL "sqlite")
+  set(rowid "INTEGER PRIMARY KEY")
+  set(autoincrement "INTEGER PRIMARY KEY AUTOINCREMENT")
+else()
+  set(rowid "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY")
+  set(autoincrement "${rowid}")
+endif()
+file(GLOB shared_files "${SHARED}/*.sql")
+file(GLOB own_files "${SHARED}/${BACKEND}/*.sql")
+set(names "")
+foreach(f ${shared_files} ${own_files})
   get_filename_component(name "${f}" NAME_WE)
+  list(APPEND names "${name}")
+endforeach()
+list(REMOVE_DUPLICATES names)
+list(SORT names)
+set(body "// Generated from src/store/migrations/{,${BACKEND}/}*.sql; do not edit.\n#include \"store/${BACKEND}/migrations.h\"\nnamespace ozcc::${BACKEND} {\nconst std::vector<Migration>& Migrations() {\n  static const std::vector<Migration> kAll = {\n")
+foreach(name ${names})
   string(REGEX MATCH "^[0-9]+" version "${name}")
   math(EXPR version "${version}")  # "0008" must not become an octal literal
-  file(READ "${f}" sql)
+  set(sql "")
+  if(EXISTS "${SHARED}/${name}.sql")
+    file(READ "${SHARED}/${name}.sql" sql)
+    string(REPLACE "{rowid}" "${rowid}" sql "${sql}")
+    string(REPLACE "{autoincrement}" "${autoincrement}" sql "${sql}")
+  endif()
+  if(EXISTS "${SHARED}/${BACKEND}/${name}.sql")
+    file(READ "${SHARED}/${BACKEND}/${name}.sql" own)
+    string(APPEND sql "\n${own}")
+  endif()
   string(APPEND body "    {${version}, \"${name}\", R\"__sql__(${sql})__sql__\"},\n")
 endforeach()
 string(APPEND body "  };\n  return kAll;\n}\n}  // namespace ozcc::${BACKEND}\n")

@@ -78,3 +78,10 @@ class Result {
 };
 
 }  // namespace ozcc
+
+// Returns the Status of `expr` from the enclosing function unless it is Ok.
+#define OZCC_RETURN_IF_ERROR(expr) \
+  do {                             \
+    ::ozcc::Status _st = (expr);   \
+    if (!_st.ok()) return _st;     \
+  } while (false)

@@ -478,7 +478,15 @@ TEST_F(PostgresStoreTest, ChangeFeedReportsCommittedChangesOfOtherInstances) {
   ASSERT_TRUE(writer->ImportRegion(MakeRegion("ZWN", 3), Audit("region.import", "ZWN")).ok());
   EXPECT_TRUE(
       log.WaitFor([](const StoreChange& c) { return c.kind == StoreChange::Kind::kRegion && c.region_id == "ZWN"; }));
+  // A session that ends, and a feed token that is revoked, are announced (the schema's triggers send it).
+  ASSERT_TRUE(
+      writer->CreateUser({"alice", "$argon2id$x", Role::kViewer, "", "ZWN", false}, Audit("user.add", "alice")).ok());
+  ASSERT_TRUE(writer->CreateSession({"abc123", "alice", Time{}, Now() + std::chrono::hours(1)}).ok());
   ASSERT_TRUE(writer->DeleteSession("abc123").ok());
+  ASSERT_TRUE(writer->CreateFeedToken({"feed1", "lab", "ORG", "ZWN", Time{}, false}, Audit("token.add", "lab")).ok());
+  ASSERT_EQ(*writer->RevokeFeedTokens("ORG", "lab", Audit("token.revoke", "lab")), 1);
+  EXPECT_TRUE(log.WaitFor(
+      [](const StoreChange& c) { return c.kind == StoreChange::Kind::kSessionRevoked && c.token_hash == "feed1"; }));
   EXPECT_TRUE(log.WaitFor(
       [](const StoreChange& c) { return c.kind == StoreChange::Kind::kSessionRevoked && c.token_hash == "abc123"; }));
   std::set<std::int64_t> versions;

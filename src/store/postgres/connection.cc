@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <type_traits>
+#include <variant>
 
 namespace ozcc::postgres {
 
@@ -19,14 +21,27 @@ std::string Trim(std::string s) {
   return s;
 }
 
-}  // namespace
-
-Params& Params::Add(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return Add(std::string_view(buf));
+// Each `?` outside quotes becomes $1, $2, ….
+std::string Numbered(std::string_view sql) {
+  std::string out;
+  out.reserve(sql.size() + 16);
+  int n = 0;
+  char quote = 0;
+  for (char ch : sql) {
+    if (quote != 0) {
+      if (ch == quote) quote = 0;
+    } else if (ch == '\'' || ch == '"') {
+      quote = ch;
+    } else if (ch == '?') {
+      out += '$' + std::to_string(++n);
+      continue;
+    }
+    out += ch;
+  }
+  return out;
 }
 
+// A text[] literal of `items` ('{"a","b"}'), for `= ANY($1)`.
 std::string TextArray(const std::vector<std::string>& items) {
   std::string out = "{";
   for (size_t i = 0; i < items.size(); ++i) {
@@ -42,8 +57,48 @@ std::string TextArray(const std::vector<std::string>& items) {
   return out;
 }
 
+// A parameter in PostgreSQL's text format; nullopt is NULL.
+std::optional<std::string> ToText(const sql::Value& v) {
+  return std::visit(
+      [](const auto& x) -> std::optional<std::string> {
+        using T = std::decay_t<decltype(x)>;
+        if constexpr (std::is_same_v<T, std::monostate>) {
+          return std::nullopt;
+        } else if constexpr (std::is_same_v<T, std::int64_t>) {
+          return std::to_string(x);
+        } else if constexpr (std::is_same_v<T, double>) {
+          char buf[64];
+          std::snprintf(buf, sizeof buf, "%.17g", x);  // exact round trip
+          return std::string(buf);
+        } else if constexpr (std::is_same_v<T, bool>) {
+          return std::string(x ? "true" : "false");
+        } else if constexpr (std::is_same_v<T, sql::TextList>) {
+          return TextArray(x.items);
+        } else {
+          return x;
+        }
+      },
+      v);
+}
+
+class PgRow final : public sql::Row {
+ public:
+  PgRow(const Rows& rows, int i) : rows_(rows), i_(i) {}
+  bool IsNull(int col) const override { return rows_.IsNull(i_, col); }
+  std::int64_t Int(int col) const override { return rows_.Int(i_, col); }
+  double Double(int col) const override { return rows_.Double(i_, col); }
+  std::string Text(int col) const override { return rows_.Text(i_, col); }
+  bool Bool(int col) const override { return rows_.Bool(i_, col); }
+
+ private:
+  const Rows& rows_;
+  int i_;
+};
+
+}  // namespace
+
 std::int64_t Rows::affected() const {
-  if (!r_) return 0;
+  if (!r_ || StartsWith(PQcmdStatus(r_.get()), "SELECT")) return 0;
   const char* n = PQcmdTuples(r_.get());
   return n[0] == '\0' ? 0 : std::strtoll(n, nullptr, 10);
 }
@@ -103,7 +158,7 @@ Result<Rows> Connection::Take(PGresult* r, std::string_view what) {
   return MapError(last_sqlstate_, what, detail);
 }
 
-Result<Rows> Connection::Query(const std::string& sql, const Params& params) {
+Result<Rows> Connection::Fetch(const std::string& sql, const sql::Params& params) {
   if (broken()) return Status::Unavailable("connection to PostgreSQL lost");
   auto it = prepared_.find(sql);
   if (it == prepared_.end()) {
@@ -112,7 +167,9 @@ Result<Rows> Connection::Query(const std::string& sql, const Params& params) {
     if (!r.ok()) return Status(r.status().code(), r.status().message() + " [" + sql + "]");
     it = prepared_.emplace(sql, std::move(name)).first;
   }
-  const auto& values = params.values();
+  std::vector<std::optional<std::string>> values;
+  values.reserve(params.values().size());
+  for (const auto& v : params.values()) values.push_back(ToText(v));
   std::vector<const char*> ptrs;
   ptrs.reserve(values.size());
   for (const auto& v : values) {
@@ -125,7 +182,17 @@ Result<Rows> Connection::Query(const std::string& sql, const Params& params) {
       "query");
 }
 
-Status Connection::Run(const std::string& sql, const Params& params) { return Query(sql, params).status(); }
+Result<std::int64_t> Connection::Query(std::string_view sql, const sql::Params& params, const sql::RowFn& each) {
+  std::string key(sql);
+  auto it = numbered_.find(key);
+  if (it == numbered_.end()) it = numbered_.emplace(key, Numbered(sql)).first;
+  auto rows = Fetch(it->second, params);
+  if (!rows.ok()) return rows.status();
+  if (each) {
+    for (int i = 0; i < rows->size(); ++i) each(PgRow(*rows, i));
+  }
+  return rows->affected();
+}
 
 Status Connection::WaitNotifications(std::chrono::milliseconds timeout, std::vector<std::string>& out) {
   auto drain = [&] {

@@ -1,7 +1,8 @@
 // Thin RAII wrapper over one libpq connection with a per-connection cache of
-// server-side prepared statements. Not thread-safe: a Connection is used by
-// one thread at a time (the owner serialises access; see PostgresStore).
-// Errors are Status values; nothing throws. All values travel in text format.
+// server-side prepared statements; the PostgreSQL side of the statement layer
+// (sql::Conn). Not thread-safe: a Connection is used by one thread at a time
+// (the owner serialises access; see PostgresStore). Errors are Status values;
+// nothing throws. All values travel in text format.
 #pragma once
 
 #include <libpq-fe.h>
@@ -16,37 +17,9 @@
 #include <vector>
 
 #include "core/status.h"
+#include "store/sql/sql.h"
 
 namespace ozcc::postgres {
-
-// Positional parameters ($1, $2, …) of one statement, as text or NULL.
-class Params {
- public:
-  Params& Add(std::string_view v) {
-    values_.emplace_back(std::string(v));
-    return *this;
-  }
-  Params& Add(const std::string& v) { return Add(std::string_view(v)); }
-  Params& Add(const char* v) { return Add(std::string_view(v)); }
-  Params& Add(std::int64_t v) { return Add(std::to_string(v)); }
-  Params& Add(int v) { return Add(static_cast<std::int64_t>(v)); }
-  Params& Add(bool v) { return Add(v ? "true" : "false"); }
-  Params& Add(double v);  // exact round trip (17 significant digits)
-  Params& Add(const std::optional<std::int64_t>& v) { return v ? Add(*v) : AddNull(); }
-  Params& AddNull() {
-    values_.emplace_back(std::nullopt);
-    return *this;
-  }
-  // Empty text adds NULL (for optional foreign keys).
-  Params& AddTextOrNull(std::string_view v) { return v.empty() ? AddNull() : Add(v); }
-  const std::vector<std::optional<std::string>>& values() const { return values_; }
-
- private:
-  std::vector<std::optional<std::string>> values_;
-};
-
-// A PostgreSQL text[] literal of `items` ('{"a","b"}'), for `= ANY($1)`.
-std::string TextArray(const std::vector<std::string>& items);
 
 // The rows of a successful statement. Row and column indices are 0-based.
 class Rows {
@@ -55,7 +28,7 @@ class Rows {
   explicit Rows(PGresult* r) : r_(r, &PQclear) {}
   int size() const { return r_ ? PQntuples(r_.get()) : 0; }
   bool empty() const { return size() == 0; }
-  // Rows inserted / updated / deleted by the statement.
+  // Rows inserted / updated / deleted by the statement (0 for a SELECT).
   std::int64_t affected() const;
   bool IsNull(int row, int col) const { return PQgetisnull(r_.get(), row, col) != 0; }
   std::string Text(int row, int col) const { return std::string(PQgetvalue(r_.get(), row, col)); }
@@ -67,25 +40,27 @@ class Rows {
   std::shared_ptr<PGresult> r_;
 };
 
-class Connection {
+class Connection final : public sql::Conn {
  public:
   // Connects (conninfo: "postgresql://…" URI or "key=value" string) and sets
   // the session: UTF8, UTC, synchronous_commit = on. kUnavailable when the
   // server cannot be reached.
   static Result<std::unique_ptr<Connection>> Open(const std::string& conninfo);
-  ~Connection();
+  ~Connection() override;
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
-  // Runs `sql` as a cached prepared statement (prepared on first use).
-  // kInvalid, without running it, when a text parameter contains NUL
-  // (libpq would cut it there).
-  Result<Rows> Query(const std::string& sql, const Params& params = Params());
-  // As Query, ignoring rows.
-  Status Run(const std::string& sql, const Params& params = Params());
+  // Runs `sql`, written with $1, $2, … placeholders, as a cached prepared
+  // statement (prepared on first use). kInvalid, without running it, when a
+  // text parameter contains NUL (libpq would cut it there).
+  Result<Rows> Fetch(const std::string& sql, const sql::Params& params = sql::Params());
+  // sql::Conn: as Fetch, for SQL written with `?` placeholders.
+  Result<std::int64_t> Query(std::string_view sql, const sql::Params& params, const sql::RowFn& each) override;
+  // A TextList travels as a text[] literal.
+  std::string AnyOf(std::string_view column) const override { return std::string(column) + " = ANY(?)"; }
   // Runs one or more statements without parameters or caching (DDL,
   // transaction control, migrations).
-  Status Exec(const std::string& sql);
+  Status Exec(const std::string& sql) override;
 
   // The connection is lost (server gone, backend terminated); only a reconnect helps.
   bool broken() const { return broken_ || PQstatus(conn_) != CONNECTION_OK; }
@@ -94,7 +69,8 @@ class Connection {
   bool retryable() const { return retryable_; }
   void ClearFlags() { retryable_ = false; }
   // Inside a transaction block (also an aborted one).
-  bool InTransaction() const;
+  bool InTransaction() const override;
+  bool MustRetry() const override { return broken() || retryable(); }
   // SQLSTATE of the last failed statement ("" if none or no server answer).
   const std::string& last_sqlstate() const { return last_sqlstate_; }
   // Asynchronous notifications (LISTEN). Waits up to `timeout` for the
@@ -113,6 +89,7 @@ class Connection {
 
   PGconn* conn_;
   std::unordered_map<std::string, std::string> prepared_;  // sql → statement name
+  std::unordered_map<std::string, std::string> numbered_;  // `?` SQL → the same with $n
   bool broken_ = false;
   bool retryable_ = false;
   std::string last_sqlstate_;

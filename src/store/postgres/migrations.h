@@ -1,16 +1,14 @@
 // Versioned schema migrations for PostgreSQL, embedded at build time from
-// src/store/migrations/postgres/NNNN_name.sql (see cmake/embed_pg_migrations.cmake).
+// src/store/migrations/{,postgres/}NNNN_name.sql (see cmake/embed_migrations.cmake).
 #pragma once
 
 #include <vector>
 
+#include "store/sql/migrate.h"
+
 namespace ozcc::postgres {
 
-struct Migration {
-  int version;
-  const char* name;
-  const char* sql;
-};
+using Migration = sql::Migration;
 
 // All migrations, ascending by version.
 const std::vector<Migration>& Migrations();

@@ -1,16 +1,15 @@
-// PostgreSQL implementation of Store (the production backend), on libpq.
-// Behaves like SqliteStore (same contract, same tests); the differences are
-// where several server instances share one database.
+// PostgreSQL backend of the store (production), on libpq. The persistence of
+// every capability is SqlStore's (store/sql/), shared with SQLite; this class
+// supplies the engine, and differs from SqliteStore where several server
+// instances share one database.
 //
 // Durability: every session runs with synchronous_commit = on, so a COMMIT
 // returns only once its WAL is flushed (and, where configured, replicated). A
 // write method returns only after the COMMIT holding its changes succeeded.
 //
-// Group commit (store/group_commit.h): one writer thread owns one write connection. Every write
-// method enqueues a job and blocks on its outcome. The writer takes all queued
-// jobs (at most Options::max_group), runs BEGIN, executes each job in its own
-// SAVEPOINT (a job failing on its own is rolled back to its savepoint and only
-// its caller sees the error), then COMMITs once and completes every job.
+// Group commit (group_commit.h, sql/group.h): one writer thread owns one write
+// connection and runs each group of queued jobs (at most Options::max_group)
+// in one BEGIN … COMMIT, a savepoint per job.
 //
 // Retries: when a statement of the group fails with a serialisation failure or
 // deadlock (SQLSTATE 40001 / 40P01, e.g. two instances taking region rows in
@@ -41,8 +40,10 @@
 // transaction, so they see one snapshot. Ping() reports kUnavailable while the
 // database cannot be reached, and recovers by itself when it comes back.
 //
-// Change feed: capacity writes, region imports and session deletions send a
-// NOTIFY on channel openzcc_changes in their transaction; WatchChanges()
+// Change feed: triggers of the schema (migration 0002) send a NOTIFY on
+// channel openzcc_changes in the transaction of every capacity write, region
+// import, session deletion and feed-token revocation, so the shared SQL needs
+// no engine-specific call and no extra round trip; WatchChanges()
 // LISTENs on a connection of its own and hands each notification to the
 // caller. When that connection is lost it reconnects with back-off and then
 // reports kResync, since notifications sent meanwhile are gone.
@@ -71,11 +72,12 @@
 
 #include "store/group_commit.h"
 #include "store/postgres/connection.h"
-#include "store/store.h"
+#include "store/sql/group.h"
+#include "store/sql/sql_store.h"
 
 namespace ozcc::postgres {
 
-class PostgresStore final : public Store {
+class PostgresStore final : public sql::SqlStore {
  public:
   struct Options {
     std::string url;           // "postgresql://user@host:port/db?…" or a libpq "key=value" string
@@ -86,16 +88,7 @@ class PostgresStore final : public Store {
     std::int64_t idempotency_retention_s = 24 * 3600;
   };
 
-  // Counters of the writer thread, for tests, /metrics and benchmarks.
-  struct WriterStats {
-    std::int64_t writes = 0;         // write jobs completed (ok or failed)
-    std::int64_t failed_writes = 0;  // jobs whose own work failed (rolled back to their savepoint)
-    std::int64_t groups = 0;         // groups completed (committed or failed)
-    std::int64_t failed_groups = 0;  // groups not committed
-    std::int64_t largest_group = 0;  // most jobs in one group
-    std::int64_t retries = 0;        // group reruns (serialisation failure, deadlock, lost connection)
-    std::int64_t reconnects = 0;     // connections reopened (writer, readers, change feed)
-  };
+  using WriterStats = sql::WriterStats;
 
   // Connects the write connection and starts the writer thread; kUnavailable
   // if the server cannot be reached. Does not migrate; call Migrate()
@@ -113,61 +106,26 @@ class PostgresStore final : public Store {
   // LISTEN on its own connection (reopened when lost, then kResync).
   Status WatchChanges(ChangeHandler on_change) override;
 
-  Status ImportRegion(const RegionData& data, const AuditRecord& audit) override;
-  Result<std::vector<Region>> ListRegions() override;
-  Result<RegionData> GetRegion(const std::string& region_id) override;
-  Result<UnitView> GetUnit(const std::string& unit_id) override;
-  Result<std::vector<UnitView>> ListUnits(const std::string& region_id) override;
-
-  // As SqliteStore::WriteCapacity: versions per region, kInvalid for an empty
-  // list, kConflict for a stored idempotency key, kNotFound for the first
-  // unknown unit. write.response_for_key runs on the writer thread inside the
-  // transaction, possibly more than once (retries): it must be quick, pure and
-  // must not call the store.
-  Result<CapacityWriteResult> WriteCapacity(CapacityWrite write) override;
-  Result<std::vector<CapacityReport>> LatestCapacity(const std::string& region_id) override;
-  Result<std::vector<CapacityReport>> CapacityHistory(const std::string& unit_id, Time from, Time to,
-                                                      size_t limit) override;
-  Result<std::vector<CapacityReport>> CapacitySince(const std::string& region_id, std::int64_t after_version,
-                                                    size_t limit) override;
-  Result<std::int64_t> DataVersion(const std::string& region_id) override;  // 0 when unknown
-  Result<std::optional<IdempotentResponse>> GetIdempotent(const std::string& scope, const std::string& key) override;
-
-  Status CreateUser(const UserRecord& user, const AuditRecord& audit) override;
-  Result<UserRecord> GetUser(const std::string& username) override;
-  Status CreateSession(const SessionRecord& session) override;  // kNotFound: no user; kConflict: hash taken
-  Result<SessionRecord> GetSession(const std::string& token_hash) override;
-  Status DisableUser(const std::string& username, const AuditRecord& audit) override;  // notifies each session
-  Status DeleteSession(const std::string& token_hash) override;                        // Ok also when absent
-  Status CreateFeedToken(const FeedTokenRecord& token, const AuditRecord& audit) override;
-  Result<FeedTokenRecord> GetFeedToken(const std::string& token_hash) override;  // revoked ones too
-  Result<std::vector<FeedTokenRecord>> ListFeedTokens(const std::string& organization_id) override;
-  Result<int> RevokeFeedTokens(const std::string& organization_id, const std::string& name,
-                               const AuditRecord& audit) override;
-
-  Status AppendAudit(const AuditRecord& record) override;
-  Result<std::vector<AuditRecord>> ListAudit(std::int64_t before_id, size_t limit) override;
+ protected:
+  Status Write(Job job, std::vector<std::string> units) override;
+  Status Read(const Job& fn, bool snapshot) override;
 
  private:
-  using JobFn = std::function<Status(Connection&)>;
-  struct Job {
-    JobFn fn;
+  struct Queued {
+    Job fn;
     std::promise<Status> done;
     std::vector<std::string> units;  // units whose regions the job will lock (pre-locked in id order)
   };
 
   explicit PostgresStore(const Options& options);
   Status Init();
-  Status Write(JobFn fn, std::vector<std::string> units = {});
   void ListenLoop(ChangeHandler on_change, std::promise<Status>& first);
-  void RunGroup(std::vector<Job>& jobs);
+  void RunGroup(std::vector<Queued>& jobs);
   // One attempt at a group. Returns true when the outcome is final (results
   // set), false when the group should be retried.
-  bool TryGroup(std::vector<Job>& jobs, std::vector<Status>& results, std::int64_t& failed_jobs, bool& committed);
+  bool TryGroup(std::vector<Queued>& jobs, std::vector<Status>& results, sql::GroupRun& run);
   // Opens the writer connection if it is missing or lost.
   Status EnsureWriter();
-  template <class F>
-  auto Read(F&& fn, bool snapshot = false) -> decltype(fn(std::declval<Connection&>()));
 
   Options options_;
 
@@ -180,7 +138,7 @@ class PostgresStore final : public Store {
   std::condition_variable pool_cv_;
   std::vector<std::unique_ptr<Connection>> free_readers_;  // idle connections (null: not yet opened)
 
-  GroupCommitQueue<Job> writes_;
+  GroupCommitQueue<Queued> writes_;
 
   std::mutex listen_mu_;
   std::condition_variable listen_cv_;
@@ -189,7 +147,6 @@ class PostgresStore final : public Store {
 
   mutable std::mutex stats_mu_;
   WriterStats stats_;
-  std::int64_t keyed_writes_ = 0;  // writer thread only; paces idempotency purges
 };
 
 }  // namespace ozcc::postgres

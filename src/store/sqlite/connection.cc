@@ -1,7 +1,10 @@
 #include "store/sqlite/connection.h"
 
 #include <string>
+#include <type_traits>
 #include <utility>
+#include <variant>
+#include <vector>
 
 namespace ozcc::sqlite {
 
@@ -32,8 +35,6 @@ Stmt& Stmt::BindNull(int i) {
   return *this;
 }
 
-Stmt& Stmt::BindTextOrNull(int i, std::string_view v) { return v.empty() ? BindNull(i) : Bind(i, v); }
-
 int Stmt::Step() {
   last_ = sqlite3_step(s_);
   if (last_ != SQLITE_ROW && last_ != SQLITE_DONE) last_ = sqlite3_extended_errcode(sqlite3_db_handle(s_));
@@ -59,11 +60,6 @@ std::string Stmt::Text(int col) const {
   return std::string(p, static_cast<size_t>(sqlite3_column_bytes(s_, col)));
 }
 
-std::optional<std::int64_t> Stmt::OptInt(int col) const {
-  if (IsNull(col)) return std::nullopt;
-  return Int(col);
-}
-
 Result<std::unique_ptr<Connection>> Connection::Open(const std::string& filename, int flags, int busy_timeout_ms) {
   sqlite3* db = nullptr;
   int rc = sqlite3_open_v2(filename.c_str(), &db, flags | SQLITE_OPEN_NOMUTEX, nullptr);
@@ -82,14 +78,87 @@ Connection::~Connection() {
   sqlite3_close_v2(db_);
 }
 
-Result<Stmt> Connection::Prepare(const std::string& sql) {
-  auto it = cache_.find(sql);
+Result<Stmt> Connection::Prepare(std::string_view sql) {
+  std::string key(sql);
+  auto it = cache_.find(key);
   if (it != cache_.end()) return Stmt(it->second);
   sqlite3_stmt* s = nullptr;
-  int rc = sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &s, nullptr);
+  int rc = sqlite3_prepare_v3(db_, key.c_str(), static_cast<int>(key.size()), SQLITE_PREPARE_PERSISTENT, &s, nullptr);
   if (rc != SQLITE_OK) return MapError(sqlite3_extended_errcode(db_), "prepare", sqlite3_errmsg(db_));
-  cache_.emplace(sql, s);
+  cache_.emplace(std::move(key), s);
   return Stmt(s);
+}
+
+namespace {
+
+// A TextList as the JSON array that json_each reads.
+std::string JsonArray(const std::vector<std::string>& items) {
+  std::string out = "[";
+  for (const auto& item : items) {
+    if (out.size() > 1) out += ',';
+    out += '"';
+    for (char ch : item) {
+      const auto u = static_cast<unsigned char>(ch);
+      if (ch == '"' || ch == '\\') {
+        out += '\\';
+        out += ch;
+      } else if (u < 0x20) {
+        static const char* kHex = "0123456789abcdef";
+        out += "\\u00";
+        out += kHex[u >> 4];
+        out += kHex[u & 15];
+      } else {
+        out += ch;
+      }
+    }
+    out += '"';
+  }
+  out += ']';
+  return out;
+}
+
+class SqliteRow final : public sql::Row {
+ public:
+  explicit SqliteRow(const Stmt& s) : s_(s) {}
+  bool IsNull(int col) const override { return s_.IsNull(col); }
+  std::int64_t Int(int col) const override { return s_.Int(col); }
+  double Double(int col) const override { return s_.Double(col); }
+  std::string Text(int col) const override { return s_.Text(col); }
+  bool Bool(int col) const override { return s_.Int(col) != 0; }
+
+ private:
+  const Stmt& s_;
+};
+
+}  // namespace
+
+Result<std::int64_t> Connection::Query(std::string_view sql, const sql::Params& params, const sql::RowFn& each) {
+  auto prepared = Prepare(sql);
+  if (!prepared.ok()) return prepared.status();
+  Stmt& s = *prepared;
+  int i = 1;
+  for (const auto& v : params.values()) {
+    std::visit(
+        [&](const auto& x) {
+          using T = std::decay_t<decltype(x)>;
+          if constexpr (std::is_same_v<T, std::monostate>) {
+            s.BindNull(i);
+          } else if constexpr (std::is_same_v<T, sql::TextList>) {
+            s.Bind(i, JsonArray(x.items));
+          } else {
+            s.Bind(i, x);
+          }
+        },
+        v);
+    ++i;
+  }
+  const SqliteRow row(s);
+  int rc;
+  while ((rc = s.Step()) == SQLITE_ROW) {
+    if (each) each(row);
+  }
+  if (rc != SQLITE_DONE) return s.Error();
+  return s.ReadOnly() ? std::int64_t{0} : static_cast<std::int64_t>(sqlite3_changes64(db_));
 }
 
 Status Connection::Exec(const std::string& sql) {

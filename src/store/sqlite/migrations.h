@@ -1,16 +1,14 @@
 // Versioned schema migrations for SQLite, embedded at build time from
-// src/store/migrations/sqlite/NNNN_name.sql (see cmake/embed_migrations.cmake).
+// src/store/migrations/{,sqlite/}NNNN_name.sql (see cmake/embed_migrations.cmake).
 #pragma once
 
 #include <vector>
 
+#include "store/sql/migrate.h"
+
 namespace ozcc::sqlite {
 
-struct Migration {
-  int version;
-  const char* name;
-  const char* sql;
-};
+using Migration = sql::Migration;
 
 // All migrations, ascending by version.
 const std::vector<Migration>& Migrations();

@@ -1,16 +1,16 @@
-// SQLite implementation of Store (the embedded default backend).
+// SQLite backend of the store (the embedded default). The persistence of every
+// capability is SqlStore's (store/sql/), shared with PostgreSQL; this class
+// supplies the engine: connections, the group-commit writer, the read pool,
+// migrations and health.
 //
 // Durability: WAL journal, synchronous=FULL, foreign_keys=ON. A write method
 // returns only after the COMMIT of the transaction holding its changes is
 // durable.
 //
-// Group commit (store/group_commit.h): one writer thread owns the only write connection. Every write
-// method enqueues a job and blocks on its outcome. The writer takes all queued
-// jobs (at most Options::max_group), runs BEGIN IMMEDIATE, executes each job in
-// its own SAVEPOINT (a failing job is rolled back to its savepoint and only its
-// caller sees the error), then COMMITs once and completes every job. If the
-// COMMIT (or BEGIN) fails, every job of the group gets an error and nothing of
-// the group is stored.
+// Group commit (group_commit.h, sql/group.h): one writer thread owns the only
+// write connection and runs each group of queued jobs (at most
+// Options::max_group) in one BEGIN IMMEDIATE … COMMIT, a savepoint per job.
+// If BEGIN or COMMIT fails, every job of the group fails and nothing is stored.
 //
 // Reads: a pool of read-only connections (Options::read_connections) that read
 // concurrently with the writer thanks to WAL; multi-statement reads run in one
@@ -38,12 +38,13 @@
 #include <vector>
 
 #include "store/group_commit.h"
+#include "store/sql/group.h"
+#include "store/sql/sql_store.h"
 #include "store/sqlite/connection.h"
-#include "store/store.h"
 
 namespace ozcc::sqlite {
 
-class SqliteStore final : public Store {
+class SqliteStore final : public sql::SqlStore {
  public:
   struct Options {
     std::string path;          // file path, or ":memory:"
@@ -54,14 +55,7 @@ class SqliteStore final : public Store {
     std::int64_t idempotency_retention_s = 24 * 3600;
   };
 
-  // Counters of the writer thread, for tests, /metrics and benchmarks.
-  struct WriterStats {
-    std::int64_t writes = 0;         // write jobs executed (ok or failed)
-    std::int64_t failed_writes = 0;  // jobs whose own work failed (rolled back to their savepoint)
-    std::int64_t groups = 0;         // transactions attempted (= COMMITs issued or BEGIN failures)
-    std::int64_t failed_groups = 0;  // groups whose BEGIN or COMMIT failed
-    std::int64_t largest_group = 0;  // most jobs in one group
-  };
+  using WriterStats = sql::WriterStats;  // retries and reconnects stay 0
 
   // Opens (creating the file if needed) and starts the writer thread. Does not
   // migrate; call Migrate() (OpenStore does both).
@@ -74,63 +68,20 @@ class SqliteStore final : public Store {
   Status Migrate() override;
   Status Ping() override;
 
-  Status ImportRegion(const RegionData& data, const AuditRecord& audit) override;
-  Result<std::vector<Region>> ListRegions() override;
-  Result<RegionData> GetRegion(const std::string& region_id) override;
-  Result<UnitView> GetUnit(const std::string& unit_id) override;
-  Result<std::vector<UnitView>> ListUnits(const std::string& region_id) override;
-
-  // Reports may name units of several regions; each report gets the next
-  // version of its own region. result.version is the greatest version
-  // assigned. An empty report list is kInvalid. If the idempotency key is
-  // already stored for the scope, the call fails with kConflict and stores
-  // nothing (the caller then serves GetIdempotent). Audit records with a zero
-  // `at` get the commit time. write.response_for_key runs on the writer
-  // thread inside the transaction: it must be quick and must not call the store.
-  Result<CapacityWriteResult> WriteCapacity(CapacityWrite write) override;
-  Result<std::vector<CapacityReport>> LatestCapacity(const std::string& region_id) override;
-  Result<std::vector<CapacityReport>> CapacityHistory(const std::string& unit_id, Time from, Time to,
-                                                      size_t limit) override;
-  Result<std::vector<CapacityReport>> CapacitySince(const std::string& region_id, std::int64_t after_version,
-                                                    size_t limit) override;
-  // 0 for a region that has no reports or does not exist.
-  Result<std::int64_t> DataVersion(const std::string& region_id) override;
-  Result<std::optional<IdempotentResponse>> GetIdempotent(const std::string& scope, const std::string& key) override;
-
-  Status CreateUser(const UserRecord& user, const AuditRecord& audit) override;
-  Result<UserRecord> GetUser(const std::string& username) override;
-  // kNotFound if the user does not exist; kConflict if the hash is taken.
-  // Also purges expired sessions.
-  Status CreateSession(const SessionRecord& session) override;
-  Result<SessionRecord> GetSession(const std::string& token_hash) override;
-  Status DisableUser(const std::string& username, const AuditRecord& audit) override;
-  Status DeleteSession(const std::string& token_hash) override;                             // Ok also when absent
-  Status CreateFeedToken(const FeedTokenRecord& token, const AuditRecord& audit) override;  // kConflict if taken
-  // Revoked tokens are returned too (with revoked = true); the caller decides.
-  Result<FeedTokenRecord> GetFeedToken(const std::string& token_hash) override;
-  Result<std::vector<FeedTokenRecord>> ListFeedTokens(const std::string& organization_id) override;
-  Result<int> RevokeFeedTokens(const std::string& organization_id, const std::string& name,
-                               const AuditRecord& audit) override;
-
-  Status AppendAudit(const AuditRecord& record) override;
-  Result<std::vector<AuditRecord>> ListAudit(std::int64_t before_id, size_t limit) override;
+ protected:
+  Status Write(Job job, std::vector<std::string> units) override;
+  Status Read(const Job& fn, bool snapshot) override;
 
  private:
-  using JobFn = std::function<Status(Connection&)>;
-  struct Job {
-    JobFn fn;
+  struct Queued {
+    Job fn;
     std::promise<Status> done;
   };
 
   explicit SqliteStore(const Options& options);
   Status Init();
-  // Runs `fn` inside the next group transaction; returns its outcome once committed.
-  Status Write(JobFn fn);
-  void RunGroup(std::vector<Job>& jobs);
-  // Runs `fn` on a read connection (pooled, or the shared one for ":memory:").
-  // With snapshot, `fn` runs inside one read transaction.
-  template <class F>
-  auto Read(F&& fn, bool snapshot = false) -> decltype(fn(std::declval<Connection&>()));
+  void RunGroup(std::vector<Queued>& jobs);
+  Status RunRead(Connection& c, const Job& fn, bool snapshot);
 
   Options options_;
   bool in_memory_ = false;
@@ -145,11 +96,10 @@ class SqliteStore final : public Store {
   std::vector<std::unique_ptr<Connection>> readers_;  // all read connections
   std::vector<Connection*> free_readers_;
 
-  GroupCommitQueue<Job> writes_;
+  GroupCommitQueue<Queued> writes_;
 
   mutable std::mutex stats_mu_;
   WriterStats stats_;
-  std::int64_t keyed_writes_ = 0;  // writer thread only; paces idempotency purges
 };
 
 }  // namespace ozcc::sqlite

@@ -1,0 +1,19 @@
+// Shared by the files of SqlStore; not part of the store's interface.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/audit.h"
+#include "core/time.h"
+#include "store/sql/sql.h"
+
+namespace ozcc::sql {
+
+// Appends one audit record; a zero `at` becomes `now`.
+Status InsertAudit(Conn& c, const AuditRecord& a, Time now);
+
+// "a, b, c": ids for an error message.
+std::string JoinIds(const std::vector<std::string>& ids);
+
+}  // namespace ozcc::sql

@@ -1,0 +1,26 @@
+// The migration runner both backends share. Each backend embeds its own
+// versioned SQL files (migrations/<backend>/NNNN_name.sql, see
+// cmake/embed_migrations.cmake), since column types differ between engines.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "store/sql/sql.h"
+
+namespace ozcc::sql {
+
+struct Migration {
+  int version;
+  const char* name;
+  const char* sql;
+};
+
+// Applies, in order, each migration of `all` (ascending by version) that
+// schema_migrations does not list yet, each in its own transaction opened
+// with `begin` and re-checked inside it, so concurrent migrators apply each
+// once. The caller has created schema_migrations and holds whatever lock its
+// engine needs. kInternal when the database is newer than `all` knows.
+Status ApplyMigrations(Conn& c, const std::vector<Migration>& all, const std::string& begin);
+
+}  // namespace ozcc::sql

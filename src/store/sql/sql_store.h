@@ -1,0 +1,98 @@
+// Every capability's persistence, written once over the statement layer
+// (sql.h) and run unchanged on SQLite and PostgreSQL. A backend (sqlite/,
+// postgres/) derives from SqlStore and supplies only what the engines do
+// differently: connections, the group-commit writer, read pools and snapshot
+// reads, migrations, health and the change feed.
+//
+// The SQL of each capability is in its own file: regions.cc, capacity.cc,
+// accounts.cc, audit.cc. A new capability adds its interface (store/x_store.h),
+// its file here, a migration per backend and its contract cases.
+//
+// Times are stored as integer UTC milliseconds since the epoch on both engines.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "store/sql/sql.h"
+#include "store/store.h"
+
+namespace ozcc::sql {
+
+class SqlStore : public Store {
+ public:
+  Status ImportRegion(const RegionData& data, const AuditRecord& audit) final;
+  Result<std::vector<Region>> ListRegions() final;
+  Result<RegionData> GetRegion(const std::string& region_id) final;
+  Result<UnitView> GetUnit(const std::string& unit_id) final;
+  Result<std::vector<UnitView>> ListUnits(const std::string& region_id) final;
+
+  Result<CapacityWriteResult> WriteCapacity(CapacityWrite write) final;
+  Result<std::vector<CapacityReport>> LatestCapacity(const std::string& region_id) final;
+  Result<std::vector<CapacityReport>> CapacityHistory(const std::string& unit_id, Time from, Time to,
+                                                      size_t limit) final;
+  Result<std::vector<CapacityReport>> CapacitySince(const std::string& region_id, std::int64_t after_version,
+                                                    size_t limit) final;
+  Result<std::int64_t> DataVersion(const std::string& region_id) final;
+  Result<std::optional<IdempotentResponse>> GetIdempotent(const std::string& scope, const std::string& key) final;
+
+  Status CreateUser(const UserRecord& user, const AuditRecord& audit) final;
+  Result<UserRecord> GetUser(const std::string& username) final;
+  Status CreateSession(const SessionRecord& session) final;
+  Result<SessionRecord> GetSession(const std::string& token_hash) final;
+  Status DeleteSession(const std::string& token_hash) final;
+  Status DisableUser(const std::string& username, const AuditRecord& audit) final;
+  Status CreateFeedToken(const FeedTokenRecord& token, const AuditRecord& audit) final;
+  Result<FeedTokenRecord> GetFeedToken(const std::string& token_hash) final;
+  Result<std::vector<FeedTokenRecord>> ListFeedTokens(const std::string& organization_id) final;
+  Result<int> RevokeFeedTokens(const std::string& organization_id, const std::string& name,
+                               const AuditRecord& audit) final;
+
+  Status AppendAudit(const AuditRecord& record) final;
+  Result<std::vector<AuditRecord>> ListAudit(std::int64_t before_id, size_t limit) final;
+
+ protected:
+  using Job = std::function<Status(Conn&)>;
+
+  // Idempotency entries older than this are purged (every 256th keyed write).
+  explicit SqlStore(std::int64_t idempotency_retention_s) : idempotency_retention_s_(idempotency_retention_s) {}
+
+  // Runs `job` inside the next group-commit transaction and returns its
+  // outcome once that transaction is committed (or failed). The job may run
+  // more than once (the backend retries a whole group after a serialisation
+  // failure or a lost connection); only the committed run counts. `units`:
+  // the units whose region versions the job will take, so a backend shared by
+  // several instances can lock those regions in one global order up front.
+  virtual Status Write(Job job, std::vector<std::string> units = {}) = 0;
+  // Runs `fn` on a read connection; with `snapshot`, inside one read
+  // transaction that sees one consistent state. May run `fn` again on a fresh
+  // connection when the first was lost.
+  virtual Status Read(const Job& fn, bool snapshot = false) = 0;
+
+ private:
+  // Read returning a value: `fn(Conn&) -> Result<T>`.
+  template <class T, class F>
+  Result<T> ReadValue(F&& fn, bool snapshot = false) {
+    std::optional<T> out;
+    Status st = Read(
+        [&](Conn& c) -> Status {
+          Result<T> r = fn(c);
+          if (!r.ok()) return r.status();
+          out = std::move(r).value();
+          return Status::Ok();
+        },
+        snapshot);
+    if (!st.ok()) return st;
+    return std::move(*out);
+  }
+
+  const std::int64_t idempotency_retention_s_;
+  std::atomic<std::int64_t> keyed_writes_{0};  // paces idempotency purges
+};
+
+}  // namespace ozcc::sql
