@@ -217,19 +217,19 @@ void RegisterFhirRoutes(State& s, http::Router& r) {
           if (!regions.ok()) return FhirError(regions.status());
           for (const auto& rg : *regions) region_ids.push_back(rg.id);
         }
-        Result<std::vector<CapacityInput>> inputs = Status::Invalid("no region to resolve the subject in");
+        Result<fhir::MeasureReportImport> import = Status::Invalid("no region to resolve the subject in");
         for (const auto& id : region_ids) {
           auto d = s.store.GetRegion(id);
           if (!d.ok()) return FhirError(d.status());
-          inputs = fhir::MeasureReportToCapacity(*body, fhir::RegionLookup(*d));
+          import = fhir::MeasureReportToCapacity(*body, fhir::RegionLookup(*d));
           bool unknown_subject = false;
-          for (const auto& e : inputs.ok() ? std::vector<FieldError>{} : inputs.status().errors()) {
+          for (const auto& e : import.ok() ? std::vector<FieldError>{} : import.status().errors()) {
             unknown_subject |= e.field == "subject.reference" && e.message.rfind("unknown subject", 0) == 0;
           }
           if (!unknown_subject) break;  // found in this region (or wrong for another reason)
         }
-        if (!inputs.ok()) return FhirError(inputs.status());
-        auto checked = Check(s, req, who, std::move(*inputs), [](size_t) { return std::string(); });
+        if (!import.ok()) return FhirError(import.status());
+        auto checked = Check(s, req, who, std::move(import->inputs), [](size_t) { return std::string(); });
         if (checked.forbidden) return AsFhir(*checked.forbidden);
         if (!checked.errors.empty()) {
           return FhirError(Status::Invalid("the MeasureReport's numbers break the rules", ToFhirPaths(checked.errors)));
