@@ -234,15 +234,22 @@ void RegisterFhirRoutes(State& s, http::Router& r) {
         if (!checked.errors.empty()) {
           return FhirError(Status::Invalid("the MeasureReport's numbers break the rules", ToFhirPaths(checked.errors)));
         }
-        auto resp = Commit(s, req, who, std::move(checked.ok), ReportSource::kFhir, "capacity.fhir",
-                           [](const std::vector<CapacityReport>& stored, std::int64_t version) {
-                             std::ostringstream msg;
-                             msg << "stored " << stored.size() << " capacity report(s); data version " << version;
-                             return json{{"resourceType", "OperationOutcome"},
-                                         {"issue", json::array({{{"severity", "information"},
-                                                                 {"code", "informational"},
-                                                                 {"diagnostics", msg.str()}}})}};
-                           });
+        // Stored: one informational issue, then a warning for each part of the
+        // report that was not applied (docs/saner-mapping.md).
+        const json warnings = fhir::WarningIssues(import->warnings);
+        auto resp = Commit(
+            s, req, who, std::move(checked.ok), ReportSource::kFhir, "capacity.fhir",
+            [&warnings](const std::vector<CapacityReport>& stored, std::int64_t version) {
+              std::ostringstream msg;
+              msg << "stored " << stored.size() << " capacity report(s)";
+              for (size_t i = 0; i < stored.size(); ++i) msg << (i ? ", " : ": ") << stored[i].unit_id;
+              msg << "; data version " << version;
+              if (!warnings.empty()) msg << "; " << warnings.size() << " warning(s) name what was not applied";
+              json issues =
+                  json::array({{{"severity", "information"}, {"code", "informational"}, {"diagnostics", msg.str()}}});
+              issues.insert(issues.end(), warnings.begin(), warnings.end());
+              return json{{"resourceType", "OperationOutcome"}, {"issue", issues}};
+            });
         if (resp.status != 200) return AsFhir(resp);
         resp.headers.clear();
         resp.Set("Content-Type", kFhirJson);
