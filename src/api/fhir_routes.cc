@@ -217,32 +217,39 @@ void RegisterFhirRoutes(State& s, http::Router& r) {
           if (!regions.ok()) return FhirError(regions.status());
           for (const auto& rg : *regions) region_ids.push_back(rg.id);
         }
-        Result<std::vector<CapacityInput>> inputs = Status::Invalid("no region to resolve the subject in");
+        Result<fhir::MeasureReportImport> import = Status::Invalid("no region to resolve the subject in");
         for (const auto& id : region_ids) {
           auto d = s.store.GetRegion(id);
           if (!d.ok()) return FhirError(d.status());
-          inputs = fhir::MeasureReportToCapacity(*body, fhir::RegionLookup(*d));
+          import = fhir::MeasureReportToCapacity(*body, fhir::RegionLookup(*d));
           bool unknown_subject = false;
-          for (const auto& e : inputs.ok() ? std::vector<FieldError>{} : inputs.status().errors()) {
+          for (const auto& e : import.ok() ? std::vector<FieldError>{} : import.status().errors()) {
             unknown_subject |= e.field == "subject.reference" && e.message.rfind("unknown subject", 0) == 0;
           }
           if (!unknown_subject) break;  // found in this region (or wrong for another reason)
         }
-        if (!inputs.ok()) return FhirError(inputs.status());
-        auto checked = Check(s, req, who, std::move(*inputs), [](size_t) { return std::string(); });
+        if (!import.ok()) return FhirError(import.status());
+        auto checked = Check(s, req, who, std::move(import->inputs), [](size_t) { return std::string(); });
         if (checked.forbidden) return AsFhir(*checked.forbidden);
         if (!checked.errors.empty()) {
           return FhirError(Status::Invalid("the MeasureReport's numbers break the rules", ToFhirPaths(checked.errors)));
         }
-        auto resp = Commit(s, req, who, std::move(checked.ok), ReportSource::kFhir, "capacity.fhir",
-                           [](const std::vector<CapacityReport>& stored, std::int64_t version) {
-                             std::ostringstream msg;
-                             msg << "stored " << stored.size() << " capacity report(s); data version " << version;
-                             return json{{"resourceType", "OperationOutcome"},
-                                         {"issue", json::array({{{"severity", "information"},
-                                                                 {"code", "informational"},
-                                                                 {"diagnostics", msg.str()}}})}};
-                           });
+        // Stored: one informational issue, then a warning for each part of the
+        // report that was not applied (docs/saner-mapping.md).
+        const json warnings = fhir::WarningIssues(import->warnings);
+        auto resp = Commit(
+            s, req, who, std::move(checked.ok), ReportSource::kFhir, "capacity.fhir",
+            [&warnings](const std::vector<CapacityReport>& stored, std::int64_t version) {
+              std::ostringstream msg;
+              msg << "stored " << stored.size() << " capacity report(s)";
+              for (size_t i = 0; i < stored.size(); ++i) msg << (i ? ", " : ": ") << stored[i].unit_id;
+              msg << "; data version " << version;
+              if (!warnings.empty()) msg << "; " << warnings.size() << " warning(s) name what was not applied";
+              json issues =
+                  json::array({{{"severity", "information"}, {"code", "informational"}, {"diagnostics", msg.str()}}});
+              issues.insert(issues.end(), warnings.begin(), warnings.end());
+              return json{{"resourceType", "OperationOutcome"}, {"issue", issues}};
+            });
         if (resp.status != 200) return AsFhir(resp);
         resp.headers.clear();
         resp.Set("Content-Type", kFhirJson);

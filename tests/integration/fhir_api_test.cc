@@ -9,10 +9,12 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
@@ -483,6 +485,105 @@ TEST_P(FhirApiTest, SanerIgExamplesWithUnknownSubjectsAreRefused) {
   EXPECT_EQ(Version(), before) << "nothing stored";
   // Keep the schema check small: the outcomes are all alike.
   if (returned_.size() > 5) returned_.resize(5);
+}
+
+// The issue's case end to end: a real hospital-level report of the SANER IG
+// (CDC "Patient Impact and Hospital Capacity": numTotBeds, numbeds,
+// numBedsOcc, numICUBeds, numICUBedsOcc, Ventilators, Encounters), posted as
+// is but for its subject, now the site of our hospital's IC unit (a site with
+// several wards and one IC unit). 200: the ICU numbers are stored for the IC
+// unit; the hospital-wide totals and the other groups come back as warnings;
+// no ward and not the SEH get a report.
+TEST_P(FhirApiTest, FacilityLevelSanerReportAppliesTheIcuAndWarnsTheRest) {
+  OZCC_SKIP_IF_NO_EXTERNAL();
+  const std::string ic = UnitOf(own_org_, UnitType::kIc);
+  std::string site;
+  for (const auto& u : zwn_.units) {
+    if (u.id == ic) site = u.location_id;
+  }
+  std::vector<std::string> others;  // the site's other units
+  int wards = 0, ics = 0;
+  for (const auto& u : zwn_.units) {
+    if (u.location_id != site) continue;
+    wards += u.type == UnitType::kWard;
+    ics += u.type == UnitType::kIc;
+    if (u.id != ic) others.push_back(u.id);
+  }
+  ASSERT_GE(wards, 2) << site << " should have several wards";
+  ASSERT_EQ(ics, 1) << site;
+
+  json mr = json::parse(ReadFile(ExternalDir() / "saner" / "examples" / "MeasureReport-FHIR-102.json"));
+  ASSERT_EQ(mr["subject"]["reference"], "Location/Loc-X410011");
+  mr["subject"] = {{"reference", "Location/" + site}};
+  std::map<std::string, std::int64_t> c;  // the file's Beds counts
+  for (const auto& p : mr["group"][0]["population"]) c[p["code"]["coding"][0]["code"].get<std::string>()] = p["count"];
+  ASSERT_TRUE(c.count("numICUBeds") && c.count("numICUBedsOcc") && c.count("numbeds") && c.count("numTotBeds"));
+  const std::int64_t before = Version();
+
+  int status = 0;
+  json oo = Post("feed", mr.dump(), &status);
+  ASSERT_EQ(status, 200) << oo.dump(1);
+  EXPECT_TRUE(IsOutcome(oo, "information"));
+  EXPECT_NE(oo["issue"][0].value("diagnostics", "").find("stored 1 capacity report(s): " + ic), std::string::npos)
+      << oo.dump(1);
+  // Warnings: numTotBeds [0], numbeds/numBedsOcc [1] (hospital-wide, not split), Ventilators, Encounters.
+  json tot = IssueFor(oo, "group[0].population[0].count");
+  json nhsn = IssueFor(oo, "group[0].population[1].count");
+  ASSERT_TRUE(tot.is_object() && nhsn.is_object()) << oo.dump(1);
+  for (const json& w : {tot, nhsn}) {
+    EXPECT_EQ(w["severity"], "warning");
+    EXPECT_EQ(w["code"], "not-supported");
+    EXPECT_NE(w.value("diagnostics", "").find("not split"), std::string::npos) << w.dump();
+  }
+  EXPECT_NE(tot.value("diagnostics", "").find("numTotBeds " + std::to_string(c["numTotBeds"])), std::string::npos);
+  EXPECT_NE(nhsn.value("diagnostics", "")
+                .find("numbeds " + std::to_string(c["numbeds"]) + ", numBedsOcc " + std::to_string(c["numBedsOcc"]) +
+                      ": hospital-wide"),
+            std::string::npos)
+      << nhsn.dump();
+  for (const char* g : {"group[1]", "group[2]"}) {
+    json w = IssueFor(oo, g);
+    ASSERT_TRUE(w.is_object()) << g << oo.dump(1);
+    EXPECT_EQ(w["severity"], "warning");
+    EXPECT_EQ(w["code"], "informational");
+  }
+  EXPECT_EQ(oo["issue"].size(), 5u) << oo.dump(1);
+
+  // Stored: the IC unit's capacity, from the file; nothing for the site's other units.
+  EXPECT_EQ(Version(), before + 1);
+  const std::int64_t staffed = c["numICUBeds"], occ = c["numICUBedsOcc"];
+  json row = SnapshotRow(ic);
+  EXPECT_EQ(row["beds"],
+            (json{{"total", staffed}, {"staffed", staffed}, {"occupied", occ}, {"available", staffed - occ}}))
+      << row.dump(1);
+  EXPECT_EQ(row["source"], "fhir");
+  // History around the report's date (period.end 2020-05-11), for the IC unit and every other unit of the site.
+  ASSERT_EQ(mr["period"]["end"], "2020-05-11");
+  auto history = [&](const std::string& unit) {
+    auto h = Call("viewer", "GET",
+                  "/api/v1/units/" + unit + "/capacity/history?from=2020-05-01T00:00:00Z&to=2020-06-01T00:00:00Z");
+    EXPECT_EQ(h.status, 200) << h.body;
+    return json::parse(h.body)["points"];
+  };
+  EXPECT_EQ(history(ic).size(), 1u);
+  for (const std::string& u : others) EXPECT_TRUE(history(u).empty()) << u << " got a report";
+  EXPECT_FALSE(others.empty());
+
+  // The same report without its ICU counts: nothing can be applied, 422 naming why.
+  auto& pops = mr["group"][0]["population"];
+  pops.erase(std::remove_if(pops.begin(), pops.end(),
+                            [](const json& p) {
+                              return p["code"]["coding"][0]["code"].get<std::string>().rfind("numICU", 0) == 0;
+                            }),
+             pops.end());
+  oo = Post("feed", mr.dump(), &status);
+  EXPECT_EQ(status, 422) << oo.dump(1);
+  EXPECT_TRUE(IsOutcome(oo));
+  json why = IssueFor(oo, "group");
+  ASSERT_TRUE(why.is_object()) << oo.dump(1);
+  EXPECT_NE(why.value("diagnostics", "").find("nothing in this report could be applied"), std::string::npos);
+  EXPECT_TRUE(IssueFor(oo, "group[0].population[1].count").is_object()) << "numbeds named: " << oo.dump(1);
+  EXPECT_EQ(Version(), before + 1) << "nothing more stored";
 }
 
 TEST_P(FhirApiTest, IdempotentRepeatStoresOnce) {

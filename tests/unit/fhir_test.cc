@@ -105,8 +105,9 @@ TEST(Fhir, RoundTrip) {
     EXPECT_EQ(mr["status"], "complete");
     auto back = MeasureReportToCapacity(mr, lookup);
     ASSERT_TRUE(back.ok()) << r.unit_id << ": " << Dump(back.status()) << "\n" << mr.dump(2);
-    ASSERT_EQ(back->size(), 1u);
-    const CapacityInput& in = back->front();
+    ASSERT_EQ(back->inputs.size(), 1u);
+    EXPECT_TRUE(back->warnings.empty()) << r.unit_id << ": our own export is applied whole";
+    const CapacityInput& in = back->inputs.front();
     EXPECT_EQ(in.unit_id, r.unit_id);
     ASSERT_TRUE(in.as_of.has_value());
     EXPECT_EQ(ToUnixMillis(*in.as_of), ToUnixMillis(r.as_of));
@@ -129,12 +130,54 @@ TEST(Fhir, OverflowBeyondStaffedBedsRoundTrips) {
                   .empty());
   auto back = MeasureReportToCapacity(CapacityToMeasureReport(ViewOf(d, r.unit_id), r), lookup);
   ASSERT_TRUE(back.ok()) << Dump(back.status());
-  EXPECT_EQ(back->front().beds, r.beds);
+  EXPECT_EQ(back->inputs.front().beds, r.beds);
   // Free beds on top of an overflow still contradict the staffed count.
   r.beds = Beds{30, 20, 25, 1};
   auto bad = MeasureReportToCapacity(CapacityToMeasureReport(ViewOf(d, r.unit_id), r), lookup);
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(Dump(bad.status()).find("occupied + available exceed staffed"), std::string::npos) << Dump(bad.status());
+}
+
+// The warning whose code names `code` ("numbeds" matches "numbeds, numBedsOcc"), or null.
+const ImportWarning* WarningFor(const MeasureReportImport& r, const std::string& code) {
+  for (const ImportWarning& w : r.warnings) {
+    if (w.code == code || w.code.rfind(code + ",", 0) == 0) return &w;
+  }
+  return nullptr;
+}
+
+std::string Dump(const MeasureReportImport& r) {
+  std::string out;
+  for (const CapacityInput& in : r.inputs) out += "\n  applied to " + in.unit_id;
+  for (const ImportWarning& w : r.warnings) out += "\n  warning " + w.path + ": " + w.code + ": " + w.message;
+  return out;
+}
+
+json SanerPopulation(const std::string& code, std::int64_t count) {
+  return {{"code", {{"coding", json::array({{{"system", std::string(kSanerValueSystem)}, {"code", code}}})}}},
+          {"count", count}};
+}
+
+// A hospital-level report of the CDC "Patient Impact and Hospital Capacity"
+// measure, shaped as the SANER IG's examples are: a Beds group with these
+// counts, then a Ventilators group.
+json CdcReport(const std::string& subject, const std::vector<std::pair<std::string, std::int64_t>>& beds) {
+  json pops = json::array();
+  for (const auto& [code, count] : beds) pops.push_back(SanerPopulation(code, count));
+  json vent = {
+      {"code", {{"coding", json::array({{{"system", std::string(kSanerGroupSystem)}, {"code", "Ventilators"}}})}}},
+      {"population", json::array({SanerPopulation("numVent", 12)})}};
+  return {{"resourceType", "MeasureReport"},
+          {"status", "complete"},
+          {"type", "summary"},
+          {"measure", "http://hl7.org/fhir/uv/saner/Measure/CDCPatientImpactAndHospitalCapacity"},
+          {"subject", {{"reference", subject}}},
+          {"period", {{"start", "2025-11-26"}, {"end", "2025-11-26"}}},
+          {"group",
+           json::array(
+               {{{"code", {{"coding", json::array({{{"system", std::string(kSanerGroupSystem)}, {"code", "Beds"}}})}}},
+                 {"population", pops}},
+                vent})}};
 }
 
 TEST(Fhir, SiteAndOrganizationSubjects) {
@@ -148,16 +191,168 @@ TEST(Fhir, SiteAndOrganizationSubjects) {
     auto r = MeasureReportToCapacity(mr, lookup);
     // numTotBeds describes the whole subject, so the IC's total is its staffed count.
     ASSERT_TRUE(r.ok()) << subject << ": " << Dump(r.status());
-    ASSERT_EQ(r->size(), 1u);
-    EXPECT_EQ(r->front().unit_id, "hosp-ic");
-    EXPECT_EQ(r->front().beds, (Beds{18, 18, 15, 3}));
+    ASSERT_EQ(r->inputs.size(), 1u);
+    EXPECT_EQ(r->inputs.front().unit_id, "hosp-ic");
+    EXPECT_EQ(r->inputs.front().beds, (Beds{18, 18, 15, 3}));
+    // … and is answered back, not split.
+    ASSERT_EQ(r->warnings.size(), 1u) << Dump(*r);
+    EXPECT_EQ(r->warnings[0].kind, ImportWarning::Kind::kNotApplied);
+    EXPECT_EQ(r->warnings[0].path, "group[0].population[0].count");
+    EXPECT_EQ(r->warnings[0].counts, (std::map<std::string, std::int64_t>{{"numTotBeds", 20}}));
+    EXPECT_NE(r->warnings[0].message.find("not split"), std::string::npos) << Dump(*r);
   }
-  // A ward report for the site is ambiguous: two wards.
+  // A ward report for the site is ambiguous (two wards) and nothing else in it applies: refused, saying why.
   json ward = CapacityToMeasureReport(ViewOf(d, "hosp-w-interne"), SampleReports()[2]);
   ward["subject"]["reference"] = "Location/hosp-main";
   auto amb = MeasureReportToCapacity(ward, lookup);
   ASSERT_FALSE(amb.ok());
+  EXPECT_TRUE(HasError(amb.status(), "group", "nothing in this report could be applied")) << Dump(amb.status());
   EXPECT_TRUE(HasError(amb.status(), "group[0].population[1].count", "2 units that fit")) << Dump(amb.status());
+  EXPECT_TRUE(HasError(amb.status(), "group[0].population[0].count", "numTotBeds 32: a total of the whole"))
+      << Dump(amb.status());
+}
+
+// The issue's case: a hospital-level CDC report for a site with an SEH, an
+// IC unit and two wards. The ICU numbers go to the IC unit; numbeds /
+// numBedsOcc and numTotBeds are hospital-wide and are not split over the
+// wards: warnings carry them back with their counts.
+TEST(Fhir, FacilityReportForASiteWithSeveralWards) {
+  RegionData d = TestRegion();
+  json mr =
+      CdcReport("Location/hosp-main",
+                {{"numTotBeds", 53}, {"numbeds", 51}, {"numBedsOcc", 10}, {"numICUBeds", 6}, {"numICUBedsOcc", 4}});
+  auto r = MeasureReportToCapacity(mr, RegionLookup(d));
+  ASSERT_TRUE(r.ok()) << Dump(r.status());
+  ASSERT_EQ(r->inputs.size(), 1u) << Dump(*r);
+  EXPECT_EQ(r->inputs[0].unit_id, "hosp-ic");
+  EXPECT_EQ(r->inputs[0].beds, (Beds{6, 6, 4, 2}));
+  EXPECT_EQ(ToUnixMillis(*r->inputs[0].as_of), ToUnixMillis(*ParseRfc3339("2025-11-26T00:00:00Z")));
+  EXPECT_TRUE(ValidateCapacity(r->inputs[0], UnitType::kIc, Now()).empty());
+
+  ASSERT_EQ(r->warnings.size(), 3u) << Dump(*r);
+  const ImportWarning* tot = WarningFor(*r, "numTotBeds");
+  ASSERT_NE(tot, nullptr) << Dump(*r);
+  EXPECT_EQ(tot->counts, (std::map<std::string, std::int64_t>{{"numTotBeds", 53}}));
+  const ImportWarning* nhsn = WarningFor(*r, "numbeds");
+  ASSERT_NE(nhsn, nullptr) << Dump(*r);
+  EXPECT_EQ(nhsn->kind, ImportWarning::Kind::kNotApplied);
+  EXPECT_EQ(nhsn->path, "group[0].population[1].count");
+  EXPECT_EQ(nhsn->code, "numbeds, numBedsOcc");
+  EXPECT_EQ(nhsn->counts, (std::map<std::string, std::int64_t>{{"numbeds", 51}, {"numBedsOcc", 10}}))
+      << "the hospital's own figures, not minus the ICU";
+  EXPECT_NE(nhsn->message.find("hospital-wide"), std::string::npos) << nhsn->message;
+  EXPECT_NE(nhsn->message.find("2 ward-type units"), std::string::npos) << nhsn->message;
+  const ImportWarning* vent = WarningFor(*r, "Ventilators");
+  ASSERT_NE(vent, nullptr) << Dump(*r);
+  EXPECT_EQ(vent->kind, ImportWarning::Kind::kIgnored);
+  EXPECT_EQ(vent->path, "group[1]");
+  // In the report's order.
+  EXPECT_EQ(r->warnings[0].path, "group[0].population[0].count");
+  EXPECT_EQ(r->warnings[2].path, "group[1]");
+
+  // As OperationOutcome issues.
+  json issues = WarningIssues(r->warnings);
+  ASSERT_EQ(issues.size(), 3u);
+  EXPECT_EQ(issues[1]["severity"], "warning");
+  EXPECT_EQ(issues[1]["code"], "not-supported");
+  EXPECT_EQ(issues[1]["expression"][0], "group[0].population[1].count");
+  EXPECT_EQ(issues[1]["diagnostics"].get<std::string>().rfind("numbeds 51, numBedsOcc 10: hospital-wide", 0), 0u)
+      << issues[1].dump();
+  EXPECT_EQ(issues[2]["code"], "informational");
+
+  // The same for the organisation as a whole (one IC unit in it).
+  mr["subject"]["reference"] = "Organization/hosp";
+  auto org = MeasureReportToCapacity(mr, RegionLookup(d));
+  ASSERT_TRUE(org.ok()) << Dump(org.status());
+  ASSERT_EQ(org->inputs.size(), 1u);
+  EXPECT_EQ(org->inputs[0].unit_id, "hosp-ic");
+}
+
+// Two IC units at the site: the ICU numbers fit both, so they are not
+// applied; with nothing else to apply the report is refused, naming why.
+TEST(Fhir, TwoIcUnitsAtTheSiteAreAmbiguous) {
+  RegionData d = TestRegion();
+  d.units.push_back({"hosp-ic2", "hosp", "hosp-main", UnitType::kIc, "", "IC 2", 900});
+  json mr =
+      CdcReport("Location/hosp-main",
+                {{"numTotBeds", 53}, {"numbeds", 51}, {"numBedsOcc", 10}, {"numICUBeds", 6}, {"numICUBedsOcc", 4}});
+  auto r = MeasureReportToCapacity(mr, RegionLookup(d));
+  ASSERT_FALSE(r.ok());
+  const Status& st = r.status();
+  EXPECT_TRUE(HasError(st, "group", "nothing in this report could be applied to one unit of Location/hosp-main"))
+      << Dump(st);
+  EXPECT_TRUE(HasError(st, "group", "ignored groups: Ventilators (group[1])")) << Dump(st);
+  EXPECT_TRUE(HasError(st, "group[0].population[3].count",
+                       "numICUBeds 6, numICUBedsOcc 4: subject Location/hosp-main "
+                       "has 2 units that fit (hosp-ic, hosp-ic2)"))
+      << Dump(st);
+  EXPECT_TRUE(HasError(st, "group[0].population[1].count", "hospital-wide")) << Dump(st);
+  EXPECT_TRUE(HasError(st, "group[0].population[0].count", "numTotBeds")) << Dump(st);
+
+  // With an ED group besides, the single SEH gets its state and the ICU is a warning.
+  mr["group"].push_back(
+      {{"extension", json::array({{{"url", kEdStatusExtension}, {"valueCode", "threatened"}}})},
+       {"code", {{"coding", json::array({{{"system", std::string(kOzccGroupSystem)}, {"code", "ED"}}})}}},
+       {"population",
+        json::array(
+            {{{"code", {{"coding", json::array({{{"system", std::string(kOzccValueSystem)}, {"code", "edWaiting"}}})}}},
+              {"count", 7}}})}});
+  auto ed = MeasureReportToCapacity(mr, RegionLookup(d));
+  ASSERT_TRUE(ed.ok()) << Dump(ed.status());
+  ASSERT_EQ(ed->inputs.size(), 1u) << Dump(*ed);
+  EXPECT_EQ(ed->inputs[0].unit_id, "hosp-seh");
+  ASSERT_TRUE(ed->inputs[0].ed.has_value());
+  EXPECT_EQ(ed->inputs[0].ed->status, EdStatus::kThreatened);
+  EXPECT_EQ(ed->inputs[0].ed->waiting, 7);
+  const ImportWarning* icu = WarningFor(*ed, "numICUBeds");
+  ASSERT_NE(icu, nullptr) << Dump(*ed);
+  EXPECT_NE(icu->message.find("2 units that fit"), std::string::npos);
+}
+
+// numbeds counts the ICU's beds too: for a site with one ward and an IC
+// unit, the ward gets numbeds − numICUBeds; without the ICU's counts in the
+// report the ward's part cannot be told apart and is not applied.
+TEST(Fhir, NhsnBedsForASiteWithOneWard) {
+  RegionData d = TestRegion();
+  std::erase_if(d.units, [](const Unit& u) { return u.id == "hosp-w-chirurgie"; });
+  json mr =
+      CdcReport("Location/hosp-main", {{"numbeds", 51}, {"numBedsOcc", 10}, {"numICUBeds", 6}, {"numICUBedsOcc", 4}});
+  auto r = MeasureReportToCapacity(mr, RegionLookup(d));
+  ASSERT_TRUE(r.ok()) << Dump(r.status());
+  ASSERT_EQ(r->inputs.size(), 2u) << Dump(*r);
+  EXPECT_EQ(r->inputs[0].unit_id, "hosp-ic");
+  EXPECT_EQ(r->inputs[1].unit_id, "hosp-w-interne");
+  EXPECT_EQ(r->inputs[1].beds, (Beds{45, 45, 6, 39}));
+
+  json no_icu = CdcReport("Location/hosp-main", {{"numbeds", 51}, {"numBedsOcc", 10}});
+  auto n = MeasureReportToCapacity(no_icu, RegionLookup(d));
+  ASSERT_FALSE(n.ok()) << "nothing else to apply";
+  EXPECT_TRUE(HasError(n.status(), "group[0].population[0].count", "includes the ICU's beds")) << Dump(n.status());
+  EXPECT_TRUE(HasError(n.status(), "group[0].population[1].count", "includes the ICU's occupied beds"))
+      << Dump(n.status());
+}
+
+// A unit's own report with a family that does not fit it: the rest is
+// applied and the misfit is a warning.
+TEST(Fhir, FamilyThatFitsNoUnitIsAWarningWhenTheRestApplies) {
+  RegionData d = TestRegion();
+  json mr = CapacityToMeasureReport(ViewOf(d, "hosp-ic"), SampleReports()[0]);
+  mr["group"][0]["population"].push_back(SanerPopulation("numImpBeds", 30));
+  mr["group"][0]["population"].push_back(SanerPopulation("numVentUse", 3));  // not a code we map
+  json absent = SanerPopulation("numAmbBedsOcc", 0);
+  absent.erase("count");
+  mr["group"][0]["population"].push_back(absent);
+  auto r = MeasureReportToCapacity(mr, RegionLookup(d));
+  ASSERT_TRUE(r.ok()) << Dump(r.status());
+  ASSERT_EQ(r->inputs.size(), 1u);
+  EXPECT_EQ(r->inputs[0].beds, SampleReports()[0].beds);
+  ASSERT_EQ(r->warnings.size(), 3u) << Dump(*r);
+  EXPECT_EQ(r->warnings[0].path, "group[0].population[4].count");
+  EXPECT_NE(r->warnings[0].message.find("needs a ward, ELV, GGZ or VVT unit"), std::string::npos) << Dump(*r);
+  EXPECT_EQ(r->warnings[1].code, "numVentUse");
+  EXPECT_EQ(r->warnings[1].kind, ImportWarning::Kind::kIgnored);
+  EXPECT_EQ(r->warnings[2].code, "numAmbBedsOcc");
+  EXPECT_NE(r->warnings[2].message.find("no count"), std::string::npos);
 }
 
 // The SANER IG examples: hospital (and state) level reports. A test lookup
@@ -196,8 +391,9 @@ TEST(Fhir, SanerIgExamples) {
       consistent = consistent && occ <= staffed;
       expected["icu"] = Beds{staffed, staffed, occ, std::max<std::int64_t>(0, staffed - occ)};
     }
-    if (c.count("numbeds") && c.count("numBedsOcc")) {
-      std::int64_t total = c["numbeds"] - c["numICUBeds"];  // numICUBeds absent → 0
+    // The subject has an IC unit, so the ward needs the ICU's counts to be told apart.
+    if (c.count("numbeds") && c.count("numBedsOcc") && c.count("numICUBeds") && c.count("numICUBedsOcc")) {
+      std::int64_t total = c["numbeds"] - c["numICUBeds"];
       std::int64_t occ = c["numBedsOcc"] - c["numICUBedsOcc"];
       consistent = consistent && total >= 0 && occ >= 0 && occ <= total;
       expected["ward"] = Beds{total, total, occ, std::max<std::int64_t>(0, total - occ)};
@@ -205,25 +401,164 @@ TEST(Fhir, SanerIgExamples) {
     if (expected.empty() || !consistent) {
       EXPECT_FALSE(r.ok()) << name;
       if (expected.empty()) {
-        EXPECT_TRUE(HasError(r.status(), "group", "no usable group")) << name << Dump(r.status());
+        EXPECT_TRUE(HasError(r.status(), "group")) << name << Dump(r.status());
       }
       ++rejected;
       continue;
     }
     ASSERT_TRUE(r.ok()) << name << ": " << Dump(r.status());
     std::map<std::string, Beds> got;
-    for (const CapacityInput& in : *r) {
+    for (const CapacityInput& in : r->inputs) {
       ASSERT_TRUE(in.beds.has_value()) << name;
       got[in.unit_id] = *in.beds;
       ASSERT_TRUE(in.as_of.has_value()) << name;
     }
     EXPECT_EQ(got, expected) << name;
+    if (c.count("numTotBeds")) {
+      const ImportWarning* tot = WarningFor(*r, "numTotBeds");
+      ASSERT_NE(tot, nullptr) << name << Dump(*r);
+      EXPECT_EQ(tot->counts.at("numTotBeds"), c["numTotBeds"]) << name;
+    }
     ++imported;
   }
   EXPECT_GT(files, 100) << "expected the SANER IG examples";
   EXPECT_GT(imported, 100);
   EXPECT_GT(rejected, 10);  // FEMA test-result reports have no bed groups
   std::cout << "SANER examples: " << files << " files, " << imported << " imported, " << rejected << " rejected\n";
+}
+
+// Every facility-level MeasureReport of the SANER IG examples (subject: the
+// Location of a hospital, by the Location resource in the same folder, or
+// when that is absent by its reporter, a provider Organization), posted for
+// a site of ours with an SEH, one IC unit and three wards. Expected, computed
+// from each file: the ICU counts go to the IC unit (when it has an occupied
+// or available count and they agree), nothing goes to a ward or the SEH,
+// numTotBeds and numbeds/numBedsOcc come back as warnings with the file's
+// counts, and every group other than Beds is named as ignored. A report
+// whose ICU counts cannot be applied is refused with those same reasons.
+TEST(Fhir, SanerFacilityExamplesAtASiteWithSeveralWards) {
+  OZCC_SKIP_IF_NO_EXTERNAL();
+  const fs::path dir = test::ExternalDir() / "saner" / "examples";
+  auto resource = [&](const std::string& type, const std::string& id) -> json {
+    const fs::path p = dir / (type + "-" + id + ".json");
+    return fs::exists(p) ? json::parse(ReadFile(p)) : json();
+  };
+  auto has_code = [](const json& concepts, const std::string& code) {
+    for (const json& cc : concepts.is_array() ? concepts : json::array({concepts})) {
+      if (!cc.is_object()) continue;
+      for (const json& c : cc.value("coding", json::array())) {
+        if (c.value("code", "") == code) return true;
+      }
+    }
+    return false;
+  };
+  int files = 0, facility = 0, applied = 0, refused = 0;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind("MeasureReport-", 0) != 0) continue;
+    ++files;
+    const json mr = json::parse(ReadFile(entry.path()));
+    const std::string subject = mr.value("subject", json::object()).value("reference", "");
+    if (subject.rfind("Location/", 0) != 0) continue;
+    const std::string site_id = subject.substr(9);
+    const json loc = resource("Location", site_id);
+    bool hospital = false;
+    if (loc.is_object()) {
+      hospital =
+          has_code(loc.value("type", json::array()), "HOSP") || has_code(loc.value("physicalType", json()), "si");
+    } else if (const std::string rep = mr.value("reporter", json::object()).value("reference", "");
+               rep.rfind("Organization/", 0) == 0) {
+      const json org = resource("Organization", rep.substr(13));
+      hospital = org.is_object() && has_code(org.value("type", json::array()), "prov");
+    }
+    if (!hospital) continue;
+    ++facility;
+    SCOPED_TRACE(name);
+
+    RegionData d;
+    d.region = {"US", "Test", {{"US-A", "A"}}};
+    d.organizations = {{"org", "US", "US-A", "Hospital", OrgType::kHospital, ""}};
+    d.locations = {{site_id, "org", "Hospital", "", "", 0, 0}};
+    d.units = {{"seh", "org", site_id, UnitType::kSeh, "", "SEH", 300},
+               {"ic", "org", site_id, UnitType::kIc, "", "IC", 900},
+               {"w-interne", "org", site_id, UnitType::kWard, "interne", "Interne", 1800},
+               {"w-chirurgie", "org", site_id, UnitType::kWard, "chirurgie", "Chirurgie", 1800},
+               {"w-cardio", "org", site_id, UnitType::kWard, "cardiologie", "Cardiologie", 1800}};
+
+    // From the file: the Beds counts, and the other groups' codes.
+    std::map<std::string, std::int64_t> c;
+    std::vector<std::string> other_groups;
+    const json groups = mr.value("group", json::array());
+    for (size_t i = 0; i < groups.size(); ++i) {
+      if (!has_code(groups[i].value("code", json()), "Beds")) {
+        other_groups.push_back("group[" + std::to_string(i) + "]");
+        continue;
+      }
+      for (const json& p : groups[i].value("population", json::array())) {
+        if (p.contains("count")) c[p["code"]["coding"][0]["code"].get<std::string>()] = p["count"].get<std::int64_t>();
+      }
+    }
+    auto pick = [&](std::initializer_list<const char*> codes) {
+      std::map<std::string, std::int64_t> out;
+      for (const char* code : codes) {
+        if (c.count(code)) out[code] = c[code];
+      }
+      return out;
+    };
+
+    auto r = MeasureReportToCapacity(mr, RegionLookup(d));
+    const bool icu_usable = c.count("numICUBeds") && (c.count("numICUBedsOcc") || c.count("numICUBedsAvail"));
+    const bool icu_consistent = !c.count("numICUBedsOcc") || c["numICUBedsOcc"] <= c["numICUBeds"];
+    if (!icu_usable || !icu_consistent) {
+      ASSERT_FALSE(r.ok()) << Dump(*r);
+      EXPECT_TRUE(HasError(r.status(), "group")) << Dump(r.status());
+      ++refused;
+      continue;
+    }
+    ASSERT_TRUE(r.ok()) << Dump(r.status());
+    ASSERT_EQ(r->inputs.size(), 1u) << Dump(*r) << "\nonly the IC unit; never a ward or the SEH";
+    const CapacityInput& ic = r->inputs[0];
+    EXPECT_EQ(ic.unit_id, "ic");
+    const std::int64_t staffed = c["numICUBeds"];
+    const std::int64_t occ =
+        c.count("numICUBedsOcc") ? c["numICUBedsOcc"] : std::max<std::int64_t>(0, staffed - c["numICUBedsAvail"]);
+    EXPECT_EQ(ic.beds, (Beds{staffed, staffed, occ, std::max<std::int64_t>(0, staffed - occ)}));
+    ASSERT_TRUE(ic.as_of.has_value());
+    EXPECT_TRUE(ValidateCapacity(ic, UnitType::kIc, Now()).empty());
+
+    std::map<std::string, std::int64_t> tot = pick({"numTotBeds", "numTotBedsOcc", "numTotBedsAvail"});
+    if (!tot.empty()) {
+      const ImportWarning* w = WarningFor(*r, "numTotBeds");
+      ASSERT_NE(w, nullptr) << Dump(*r);
+      EXPECT_EQ(w->counts, tot);
+      EXPECT_NE(w->message.find("not split"), std::string::npos) << w->message;
+    }
+    std::map<std::string, std::int64_t> nhsn = pick({"numbeds", "numBedsOcc"});
+    if (!nhsn.empty()) {
+      const ImportWarning* w = WarningFor(*r, nhsn.count("numbeds") ? "numbeds" : "numBedsOcc");
+      ASSERT_NE(w, nullptr) << Dump(*r);
+      EXPECT_EQ(w->kind, ImportWarning::Kind::kNotApplied);
+      EXPECT_EQ(w->counts, nhsn) << "the hospital's own figures";
+      EXPECT_NE(w->message.find("hospital-wide"), std::string::npos) << w->message;
+      EXPECT_NE(w->message.find("3 ward-type units"), std::string::npos) << w->message;
+    }
+    for (const std::string& g : other_groups) {
+      bool named = false;
+      for (const ImportWarning& w : r->warnings)
+        named = named || (w.path == g && w.kind == ImportWarning::Kind::kIgnored);
+      EXPECT_TRUE(named) << g << " not named as ignored" << Dump(*r);
+    }
+    // Every warning points at something in the file.
+    for (const ImportWarning& w : r->warnings) {
+      EXPECT_EQ(w.path.rfind("group[", 0), 0u) << w.path;
+      EXPECT_FALSE(w.message.empty());
+    }
+    ++applied;
+  }
+  EXPECT_GT(facility, 100) << "expected the SANER IG's hospital reports";
+  EXPECT_GT(applied, 100);
+  std::cout << "SANER examples: " << files << " files, " << facility << " facility-level: " << applied
+            << " applied to the IC unit with warnings, " << refused << " refused\n";
 }
 
 TEST(Fhir, SanerExampleValuesSpotCheck) {
@@ -238,14 +573,15 @@ TEST(Fhir, SanerExampleValuesSpotCheck) {
   };
   auto r = MeasureReportToCapacity(mr, lookup);
   ASSERT_TRUE(r.ok()) << Dump(r.status());
-  ASSERT_EQ(r->size(), 2u);
-  EXPECT_EQ((*r)[0].unit_id, "icu");
-  EXPECT_EQ((*r)[0].beds->staffed, c["numICUBeds"]);
-  EXPECT_EQ((*r)[0].beds->occupied, c["numICUBedsOcc"]);
-  EXPECT_EQ((*r)[1].unit_id, "ward");
-  EXPECT_EQ((*r)[1].beds->total, c["numbeds"] - c["numICUBeds"]);
-  EXPECT_EQ((*r)[1].beds->occupied, c["numBedsOcc"] - c["numICUBedsOcc"]);
-  EXPECT_EQ(ToUnixMillis(*(*r)[0].as_of), ToUnixMillis(*ParseRfc3339("2020-05-11T00:00:00Z")));
+  ASSERT_EQ(r->inputs.size(), 2u);
+  const std::vector<CapacityInput>& in = r->inputs;
+  EXPECT_EQ(in[0].unit_id, "icu");
+  EXPECT_EQ(in[0].beds->staffed, c["numICUBeds"]);
+  EXPECT_EQ(in[0].beds->occupied, c["numICUBedsOcc"]);
+  EXPECT_EQ(in[1].unit_id, "ward");
+  EXPECT_EQ(in[1].beds->total, c["numbeds"] - c["numICUBeds"]);
+  EXPECT_EQ(in[1].beds->occupied, c["numBedsOcc"] - c["numICUBedsOcc"]);
+  EXPECT_EQ(ToUnixMillis(*in[0].as_of), ToUnixMillis(*ParseRfc3339("2020-05-11T00:00:00Z")));
 }
 
 class FhirReject : public ::testing::Test {
@@ -415,6 +751,13 @@ TEST(Fhir, OutputValidatesAgainstR4Schema) {
   bad["group"][0]["population"][2]["count"] = -1;
   write(OperationOutcome(MeasureReportToCapacity(bad, RegionLookup(d)).status()));
   write(OperationOutcome(Status::Internal("boom")));
+  // The warnings a stored hospital-level report is answered with.
+  auto facility = MeasureReportToCapacity(
+      CdcReport("Location/hosp-main",
+                {{"numTotBeds", 53}, {"numbeds", 51}, {"numBedsOcc", 10}, {"numICUBeds", 6}, {"numICUBedsOcc", 4}}),
+      RegionLookup(d));
+  ASSERT_TRUE(facility.ok()) << Dump(facility.status());
+  write({{"resourceType", "OperationOutcome"}, {"issue", WarningIssues(facility->warnings)}});
 
   std::string cmd = "/usr/bin/python3 '" + script.string() + "' '" + schema.string() + "'";
   for (const fs::path& f : files) cmd += " '" + f.string() + "'";

@@ -1,5 +1,6 @@
 #include "api/fhir/saner.h"
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <optional>
@@ -184,10 +185,42 @@ namespace {
 
 struct Value {
   std::int64_t v = 0;
-  std::string path;  // of the count, for errors
+  std::string code;  // the population code, for warnings
+  std::string path;  // of the count, for errors and warnings
 };
 
 using FieldValues = std::map<Field, Value>;
+
+// "numbeds, numBedsOcc"
+std::string Codes(const FieldValues& f) {
+  std::string out;
+  for (const auto& [field, value] : f) out += (out.empty() ? "" : ", ") + value.code;
+  return out;
+}
+
+// "numbeds 51, numBedsOcc 10"
+std::string Figures(const FieldValues& f) {
+  std::string out;
+  for (const auto& [field, value] : f) out += (out.empty() ? "" : ", ") + value.code + " " + std::to_string(value.v);
+  return out;
+}
+
+std::map<std::string, std::int64_t> Counts(const FieldValues& f) {
+  std::map<std::string, std::int64_t> out;
+  for (const auto& [field, value] : f) out[value.code] = value.v;
+  return out;
+}
+
+// "(a, b)" or "(a, b, …)"
+std::string UnitList(const std::vector<const SubjectUnit*>& units) {
+  std::string out = "(" + units[0]->unit_id;
+  if (units.size() > 1) out += ", " + units[1]->unit_id;
+  if (units.size() > 2) out += ", …";
+  return out + ")";
+}
+
+constexpr std::string_view kNotStored =
+    "not split over its units and not stored (figures of a site or organisation as a whole are not kept yet)";
 
 class Importer {
  public:
@@ -195,6 +228,16 @@ class Importer {
 
   void Error(std::string path, std::string message) { errors_.push_back({std::move(path), std::move(message)}); }
   std::vector<FieldError>& errors() { return errors_; }
+
+  void Warn(ImportWarning::Kind kind, std::string path, std::string code, std::string message,
+            std::map<std::string, std::int64_t> counts = {}) {
+    warnings_.push_back({kind, std::move(path), std::move(code), std::move(message), std::move(counts)});
+  }
+  // Not applied: the numbers of `f`, and why.
+  void NotApplied(const FieldValues& f, std::string why) {
+    Warn(ImportWarning::Kind::kNotApplied, f.begin()->second.path, Codes(f), Figures(f) + ": " + why, Counts(f));
+  }
+  std::vector<ImportWarning>& warnings() { return warnings_; }
 
   // Reads every recognised population into values_; ED statuses into ed_status_.
   void ReadGroups() {
@@ -210,6 +253,7 @@ class Importer {
   std::map<Family, FieldValues> values_;
   std::optional<EdStatus> ed_status_;
   std::string ed_group_path_;
+  std::vector<std::string> ignored_groups_;  // "Ventilators (group[1])", for the error when nothing applies
 
  private:
   // The recognised group kind of `code`, if any.
@@ -224,13 +268,31 @@ class Importer {
     return std::nullopt;
   }
 
+  // The first code (else the text) of a CodeableConcept, for warnings.
+  static std::string Label(const json& obj) {
+    auto code = obj.is_object() ? obj.find("code") : obj.end();
+    if (!obj.is_object() || code == obj.end() || !code->is_object()) return "(no code)";
+    if (auto codings = code->find("coding"); codings != code->end() && codings->is_array()) {
+      for (const json& c : *codings) {
+        if (c.is_object() && c.contains("code") && c["code"].is_string()) return c["code"].get<std::string>();
+      }
+    }
+    if (auto text = code->find("text"); text != code->end() && text->is_string()) return text->get<std::string>();
+    return "(no code)";
+  }
+
   void ReadGroup(const json& g, const std::string& p) {
     if (!g.is_object()) {
       Error(p, "must be an object");
       return;
     }
     std::optional<Group> kind = g.contains("code") ? GroupOf(g["code"]) : std::nullopt;
-    if (!kind) return;  // not a group we map: ignored (docs/saner-mapping.md)
+    if (!kind) {  // not a group we map: ignored (docs/saner-mapping.md)
+      const std::string label = Label(g);
+      Warn(ImportWarning::Kind::kIgnored, p, label, "group " + label + " is not part of the capacity picture; ignored");
+      ignored_groups_.push_back(label + " (" + p + ")");
+      return;
+    }
     if (*kind == Group::kEd) ReadEdStatus(g, p);
     auto pops = g.find("population");
     if (pops == g.end()) return;
@@ -283,9 +345,17 @@ class Importer {
         }
       }
     }
-    if (!def) return;  // a population we do not map: ignored
+    if (!def) {  // a population we do not map: ignored
+      const std::string label = Label(pop);
+      Warn(ImportWarning::Kind::kIgnored, p, label, label + " is not a code this server maps; ignored");
+      return;
+    }
     auto count = pop.find("count");
-    if (count == pop.end()) return;  // absent (data-absent-reason): nothing to take
+    if (count == pop.end()) {  // absent (data-absent-reason): nothing to take
+      Warn(ImportWarning::Kind::kIgnored, p, std::string(def->code),
+           std::string(def->code) + " has no count (data absent); nothing to apply");
+      return;
+    }
     const std::string cp = p + ".count";
     if (!count->is_number_integer()) {
       Error(cp, "must be an integer");
@@ -305,12 +375,13 @@ class Importer {
       Error(cp, "edCrowding must be at most " + std::to_string(kMaxCrowding));
       return;
     }
-    auto [it, inserted] = values_[def->family].emplace(def->field, Value{v, cp});
+    auto [it, inserted] = values_[def->family].emplace(def->field, Value{v, std::string(def->code), cp});
     if (!inserted) Error(cp, std::string(def->code) + " appears twice (first at " + it->second.path + ")");
   }
 
   const json& mr_;
   std::vector<FieldError> errors_;
+  std::vector<ImportWarning> warnings_;
 };
 
 // Normalises "https://x/fhir/Location/a/_history/2" to "Location/a".
@@ -376,9 +447,23 @@ std::optional<Beds> CompleteBeds(const FieldValues& f, std::vector<FieldError>& 
   return b;
 }
 
+// Where a path points in the report, to list warnings in the report's order:
+// "group[2].population[10].count" → {2, 10}; "group[1]" → {1, -1}.
+std::pair<long, long> PathOrder(std::string_view path) {
+  auto index_after = [&](std::string_view key) -> long {
+    size_t at = path.find(key);
+    if (at == std::string_view::npos) return -1;
+    long v = 0;
+    for (size_t i = at + key.size(); i < path.size() && path[i] >= '0' && path[i] <= '9'; ++i)
+      v = v * 10 + (path[i] - '0');
+    return v;
+  };
+  return {index_after("group["), index_after("population[")};
+}
+
 }  // namespace
 
-Result<std::vector<CapacityInput>> MeasureReportToCapacity(const json& mr, const Lookup& lookup) {
+Result<MeasureReportImport> MeasureReportToCapacity(const json& mr, const Lookup& lookup) {
   if (!mr.is_object()) return Status::Invalid("not a FHIR resource", {{"resourceType", "body must be a JSON object"}});
   if (mr.value("resourceType", json()) != "MeasureReport") {
     return Status::Invalid("not a MeasureReport", {{"resourceType", "must be MeasureReport"}});
@@ -427,50 +512,62 @@ Result<std::vector<CapacityInput>> MeasureReportToCapacity(const json& mr, const
   in.ReadGroups();
   if (units.empty()) return Status::Invalid("MeasureReport rejected", std::move(in.errors()));
 
-  // Each family's numbers go to the one unit of the subject that fits it.
-  std::map<std::string, CapacityInput> out;  // by unit id
-  std::map<std::string, FieldValues> beds;   // by unit id, merged fields
-  std::vector<std::string> unusable;
+  auto units_that = [&](auto pred) {
+    std::vector<const SubjectUnit*> out;
+    for (const SubjectUnit& u : units) {
+      if (pred(u.type)) out.push_back(&u);
+    }
+    return out;
+  };
+
+  // Each family's numbers go to the one unit of the subject that fits it;
+  // a family with no such unit is not applied, and never split.
   const bool single = units.size() == 1;
   std::map<Family, std::string> target;
   for (const auto& [family, fields] : in.values_) {
     if (fields.empty()) continue;
     if (family == Family::kTotal && !single) {
-      unusable.push_back(std::string(CodeOf(Family::kTotal, Field::kTotal)) +
-                         "… describe the whole subject and are not split over its units");
+      in.NotApplied(fields, "a total of the whole of " + ref_text + " (" + std::to_string(units.size()) + " units); " +
+                                std::string(kNotStored));
       continue;
     }
-    std::vector<const SubjectUnit*> fit;
-    for (const SubjectUnit& u : units) {
-      if (Fits(family, u.type)) fit.push_back(&u);
-    }
-    const std::string& first_path = fields.begin()->second.path;
+    std::vector<const SubjectUnit*> fit = units_that([f = family](UnitType t) { return Fits(f, t); });
     if (fit.empty()) {
-      in.Error(first_path, "needs " + std::string(FamilyWants(family)) + "; subject " + ref_text + " has none");
-      continue;
+      in.NotApplied(fields, "needs " + std::string(FamilyWants(family)) + "; subject " + ref_text + " has none");
+    } else if (fit.size() > 1 && family == Family::kNhsnInpatient) {
+      in.NotApplied(fields, "hospital-wide inpatient totals (ICU beds included) for " + ref_text + ", which has " +
+                                std::to_string(fit.size()) + " ward-type units " + UnitList(fit) + "; " +
+                                std::string(kNotStored));
+    } else if (fit.size() > 1) {
+      in.NotApplied(fields, "subject " + ref_text + " has " + std::to_string(fit.size()) + " units that fit " +
+                                UnitList(fit) + "; not applied: send one MeasureReport per unit (Location/<unit>)");
+    } else {
+      target[family] = fit[0]->unit_id;
     }
-    if (fit.size() > 1) {
-      in.Error(first_path, "subject " + ref_text + " has " + std::to_string(fit.size()) + " units that fit (" +
-                               fit[0]->unit_id + ", " + fit[1]->unit_id + (fit.size() > 2 ? ", …" : "") +
-                               "); send one MeasureReport per unit (Location/<unit>)");
-      continue;
-    }
-    target[family] = fit[0]->unit_id;
   }
 
-  // NHSN numbeds / numBedsOcc include the ICU; take the ICU's part out when
-  // the same report gives it for an IC unit.
-  if (target.count(Family::kNhsnInpatient) && target.count(Family::kIcu)) {
+  // NHSN numbeds / numBedsOcc include the ICU: take the ICU's part out when
+  // the report gives it. When it does not and the subject has an IC unit,
+  // the ward's part cannot be told apart: that count is not applied.
+  if (target.count(Family::kNhsnInpatient)) {
     FieldValues& nhsn = in.values_[Family::kNhsnInpatient];
     const FieldValues& icu = in.values_[Family::kIcu];
+    const bool has_ic = !units_that([](UnitType t) { return Fits(Family::kIcu, t); }).empty();
     auto subtract = [&](Field nf, Field icu_field, const char* what) {
       auto n = nhsn.find(nf);
+      if (n == nhsn.end()) return;
       auto c = icu.find(icu_field);
-      if (n == nhsn.end() || c == icu.end()) return;
-      if (n->second.v < c->second.v) {
-        in.Error(n->second.path, std::string("smaller than the ICU's ") + what + " (" + c->second.path + ")");
-      } else {
-        n->second.v -= c->second.v;
+      if (c != icu.end()) {
+        if (n->second.v < c->second.v) {
+          in.Error(n->second.path, std::string("smaller than the ICU's ") + what + " (" + c->second.path + ")");
+        } else {
+          n->second.v -= c->second.v;
+        }
+      } else if (has_ic) {
+        in.NotApplied({{n->first, n->second}}, std::string("includes the ICU's ") + what + ", which the report does " +
+                                                   "not give (" + std::string(CodeOf(Family::kIcu, icu_field)) +
+                                                   "); the ward's part cannot be told apart");
+        nhsn.erase(n);
       }
     };
     subtract(Field::kTotal, Field::kStaffed, "beds");
@@ -478,19 +575,21 @@ Result<std::vector<CapacityInput>> MeasureReportToCapacity(const json& mr, const
   }
 
   // Merge per unit: totals first, then NHSN, then the unit type's own codes win.
+  std::map<std::string, FieldValues> beds;  // by unit id, merged fields
   for (Family f : {Family::kTotal, Family::kNhsnInpatient, Family::kIcu, Family::kInpatient, Family::kAmbulatory,
                    Family::kVehicles}) {
     auto t = target.find(f);
     if (t == target.end()) continue;
     for (const auto& [field, value] : in.values_[f]) beds[t->second][field] = value;
   }
+  std::map<std::string, CapacityInput> out;  // by unit id
   for (const auto& [unit_id, fields] : beds) {
     std::string why;
     std::optional<Beds> b = CompleteBeds(fields, in.errors(), why);
     if (b) {
       out[unit_id].beds = b;
     } else if (!why.empty()) {
-      unusable.push_back("beds of " + unit_id + ": " + why);
+      in.NotApplied(fields, "beds of " + unit_id + ": " + why);
     }
   }
   if (auto t = target.find(Family::kEd); t != target.end() && in.ed_status_) {
@@ -505,33 +604,62 @@ Result<std::vector<CapacityInput>> MeasureReportToCapacity(const json& mr, const
     out[t->second].ed = e;
   } else if (in.ed_status_ && !in.values_.count(Family::kEd)) {
     // An ED group with a status but no counts: the status alone is news.
-    std::vector<const SubjectUnit*> fit;
-    for (const SubjectUnit& u : units) {
-      if (UnitHasEd(u.type)) fit.push_back(&u);
-    }
+    std::vector<const SubjectUnit*> fit = units_that(UnitHasEd);
+    const std::string status(ToString(*in.ed_status_));
     if (fit.size() == 1) {
       EdState e;
       e.status = *in.ed_status_;
       out[fit[0]->unit_id].ed = e;
     } else {
-      in.Error(in.ed_group_path_, fit.empty() ? "subject " + ref_text + " has no SEH or HAP unit"
-                                              : "subject " + ref_text + " has several SEH/HAP units; report per unit");
+      in.Warn(ImportWarning::Kind::kNotApplied, in.ed_group_path_, "ED",
+              "status " + status + ": " +
+                  (fit.empty() ? "subject " + ref_text + " has no SEH or HAP unit"
+                               : "subject " + ref_text + " has " + std::to_string(fit.size()) + " SEH/HAP units " +
+                                     UnitList(fit) + "; not applied: send one MeasureReport per unit"));
     }
   }
 
   if (!in.errors().empty()) return Status::Invalid("MeasureReport rejected", std::move(in.errors()));
+  // In the report's order, whatever step found them.
+  std::stable_sort(in.warnings().begin(), in.warnings().end(), [](const ImportWarning& a, const ImportWarning& b) {
+    return PathOrder(a.path) < PathOrder(b.path);
+  });
   if (out.empty()) {
-    std::string detail = "no usable group: expected a Beds (SANER), Vehicles or ED group with counts";
-    for (const std::string& u : unusable) detail += "; " + u;
-    return Status::Invalid("MeasureReport rejected", {{"group", detail}});
+    // Nothing applies: the reasons are the errors.
+    std::vector<FieldError> why;
+    for (const ImportWarning& w : in.warnings()) {
+      if (w.kind == ImportWarning::Kind::kNotApplied) why.push_back({w.path, w.message});
+    }
+    std::string detail = why.empty() ? "no usable group: expected a Beds (SANER), Vehicles or ED group with counts"
+                                     : "nothing in this report could be applied to one unit of " + ref_text +
+                                           " (the other issues say why)";
+    if (!in.ignored_groups_.empty()) {
+      detail += "; ignored groups:";
+      for (size_t i = 0; i < in.ignored_groups_.size(); ++i) detail += (i ? ", " : " ") + in.ignored_groups_[i];
+    }
+    why.insert(why.begin(), {"group", detail});
+    return Status::Invalid("MeasureReport rejected", std::move(why));
   }
-  std::vector<CapacityInput> result;
+  MeasureReportImport result;
+  result.warnings = std::move(in.warnings());
   for (auto& [unit_id, input] : out) {
     input.unit_id = unit_id;
     input.as_of = as_of;
-    result.push_back(std::move(input));
+    result.inputs.push_back(std::move(input));
   }
   return result;
+}
+
+json WarningIssues(const std::vector<ImportWarning>& warnings) {
+  json issues = json::array();
+  for (const ImportWarning& w : warnings) {
+    json issue = {{"severity", "warning"},
+                  {"code", w.kind == ImportWarning::Kind::kNotApplied ? "not-supported" : "informational"},
+                  {"diagnostics", w.message}};
+    if (!w.path.empty()) issue["expression"] = json::array({w.path});
+    issues.push_back(std::move(issue));
+  }
+  return issues;
 }
 
 }  // namespace ozcc::api::fhir

@@ -11,7 +11,9 @@
 // Pure functions; thread-safe.
 #pragma once
 
+#include <cstdint>
 #include <functional>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -45,17 +47,53 @@ using Lookup = std::function<std::vector<SubjectUnit>(std::string_view reference
 // A Lookup over one region (copies what it needs from `region`).
 Lookup RegionLookup(const RegionData& region);
 
+// Something a MeasureReport says that was read but not applied to a unit.
+struct ImportWarning {
+  enum class Kind {
+    kNotApplied,  // capacity numbers with no one unit to go to (a hospital-wide
+                  // total, two units that fit, none that fits, too few counts)
+    kIgnored,     // outside the mapping: other groups (Ventilators, COVID
+                  // encounters …), unknown codes, populations without a count
+  };
+  Kind kind = Kind::kNotApplied;
+  std::string path;     // FHIR path: "group[0].population[1].count", "group[2]"
+  std::string code;     // the population code(s) or group code: "numbeds, numBedsOcc"
+  std::string message;  // what and why, naming the counts and the subject:
+                        // "numbeds 51, numBedsOcc 10: hospital-wide inpatient totals …"
+  // The counts not applied, by code (kNotApplied only). For a hospital-wide
+  // total these are the site's (or organisation's) own figures; they are
+  // not stored anywhere yet, only answered back to the sender.
+  std::map<std::string, std::int64_t> counts;
+};
+
+// What an import applies and what it does not.
+struct MeasureReportImport {
+  std::vector<CapacityInput> inputs;    // one per unit, at least one
+  std::vector<ImportWarning> warnings;  // in the order of the report's groups
+};
+
 // Import: a SANER MeasureReport → one CapacityInput per unit it reports on
-// (as_of from period.end, else date; source is the caller's to set).
-// Recognised groups are Beds, Vehicles and ED; other groups (ventilators,
-// COVID encounters, tests, supplies …) and unknown population codes are
-// ignored. Fails with kInvalid, every error's field a FHIR path
+// (as_of from period.end, else date; source is the caller's to set), and a
+// warning for each part that is not applied. Each family of codes (ICU beds,
+// inpatient beds, NHSN numbeds, ED …) goes to the one unit of the subject
+// that fits it; a family that fits none or several units, or a total of a
+// subject of several units (numTotBeds, and numbeds for a site with several
+// wards), is not applied and not split: a warning names it with its counts.
+// Recognised groups are Beds, Vehicles and ED; other groups and unknown
+// population codes are ignored with a warning.
+//
+// Fails with kInvalid, every error's field a FHIR path
 // ("group[1].population[0].count"), when: not a MeasureReport, status is not
 // complete, type is not summary, the subject is missing or unknown, a count
-// is not a non-negative integer, a code appears twice, numbers are
-// inconsistent (staffed > total, available > staffed, occupied + available >
-// staffed …), a group's numbers fit no unit of the subject or more than one,
-// an ED group lacks its status, or no group is usable.
-Result<std::vector<CapacityInput>> MeasureReportToCapacity(const nlohmann::json& mr, const Lookup& lookup);
+// is not a non-negative integer, a code appears twice, numbers of a family
+// that is applied are inconsistent (staffed > total, available > staffed,
+// occupied + available > staffed …), an ED group lacks its status, or
+// nothing at all can be applied (then the reasons are the errors).
+Result<MeasureReportImport> MeasureReportToCapacity(const nlohmann::json& mr, const Lookup& lookup);
+
+// The warnings as FHIR OperationOutcome issues: severity warning, code
+// not-supported (kNotApplied) or informational (kIgnored), diagnostics the
+// message, expression [path].
+nlohmann::json WarningIssues(const std::vector<ImportWarning>& warnings);
 
 }  // namespace ozcc::api::fhir
