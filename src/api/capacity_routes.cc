@@ -153,7 +153,9 @@ void AddHistory(State& s, http::Router& r) {
       }
       points.push_back({{"as_of", FormatRfc3339(rep.as_of)},
                         {"beds", rep.beds ? ToJson(*rep.beds) : json(nullptr)},
-                        {"ed", rep.ed ? ToJson(*rep.ed) : json(nullptr)}});
+                        {"ed", rep.ed ? ToJson(*rep.ed) : json(nullptr)},
+                        {"source", ToString(rep.source)},
+                        {"reported_by", rep.reported_by}});
     }
     return Json(200, {{"unit_id", unit->unit.id},
                       {"from", FormatRfc3339(from)},

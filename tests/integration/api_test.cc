@@ -161,7 +161,10 @@ TEST_P(ApiTest, PutStoresAndShowsInSnapshotAndHistory) {
 
   auto hist = Call("viewer", "GET", "/api/v1/units/" + unit + "/capacity/history");
   ASSERT_EQ(hist.status, 200);
-  EXPECT_EQ(Body(hist)["points"].size(), 1u);
+  ASSERT_EQ(Body(hist)["points"].size(), 1u);
+  // Each point says where the number came from and who reported it.
+  EXPECT_EQ(Body(hist)["points"][0]["source"], "manual");
+  EXPECT_EQ(Body(hist)["points"][0]["reported_by"], "manager");
   EXPECT_EQ(Call("viewer", "GET", "/api/v1/units/" + unit + "/capacity/history?from=yesterday").status, 422);
   EXPECT_EQ(Call("viewer", "GET", "/api/v1/units/nope/capacity/history").status, 404);
 }

@@ -70,7 +70,7 @@ export interface Snapshot {
   totals: { by_type: Record<string, TypeTotals>; by_subregion: Record<string, Record<string, TypeTotals>> };
 }
 
-export interface HistoryPoint { as_of: string; beds: Beds | null; ed: Ed | null }
+export interface HistoryPoint { as_of: string; beds: Beds | null; ed: Ed | null; source: string; reported_by: string }
 export interface History { unit_id: string; from: string; to: string; downsampled: boolean; points: HistoryPoint[] }
 
 export interface FieldError { field: string; message: string }

@@ -11,6 +11,8 @@ import type { History, User } from '../types';
 
 const HOUR = 3600000;
 const RANGES = [168, 24, 6] as const;
+// The newest reports listed under the charts, with where each came from.
+const RECENT = 8;
 type Range = (typeof RANGES)[number];
 
 export function UnitDetail({ id, user }: { id: string; user: User }) {
@@ -161,6 +163,33 @@ export function UnitDetail({ id, user }: { id: string; user: User }) {
           <h2>{t('unit.trendEd')} · {t(`unit.range${range}`)}</h2>
           {hist && hist.points.length === 0 ? <p className="empty">{t('unit.noHistory')}</p>
             : <Chart option={edOption} className="chart" ariaLabel={t('unit.trendEd')} />}
+        </div>
+      )}
+      {hist && hist.points.length > 0 && (
+        <div className="card" data-testid="unit-recent">
+          <h2>{t('unit.recent')}</h2>
+          <table className="dense">
+            <thead>
+              <tr>
+                <th>{t('unit.asOf')}</th>
+                {hasBeds(type) && <th>{t('col.available')}</th>}
+                {hasEd(type) && <th>{t('col.waiting')}</th>}
+                <th>{t('unit.source')}</th>
+                <th>{t('unit.reportedBy')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {hist.points.slice(-RECENT).reverse().map((p) => (
+                <tr key={p.as_of}>
+                  <td>{formatDateTime(p.as_of, lang)}</td>
+                  {hasBeds(type) && <td className="num">{p.beds?.available ?? '—'}</td>}
+                  {hasEd(type) && <td className="num">{p.ed?.waiting ?? '—'}</td>}
+                  <td>{t(`source.${p.source}`)}</td>
+                  <td>{p.reported_by}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
         </div>
       )}
     </section>
