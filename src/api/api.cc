@@ -62,31 +62,12 @@ std::optional<http::Response> RequireAuth(State& s, const http::Request& req, Pr
   return std::nullopt;
 }
 
-AuditRecord MakeAudit(const http::Request& req, const Principal& who, std::string action, std::string object,
-                      std::string outcome, std::string detail) {
-  AuditRecord a;
-  a.at = Now();
-  a.actor = who.name;
-  a.role = who.kind == PrincipalKind::kFeedToken ? "feed" : std::string(ToString(who.role));
-  a.organization_id = who.organization_id;
-  a.action = std::move(action);
-  a.object = std::move(object);
-  a.outcome = std::move(outcome);
-  a.request_id = req.request_id;
-  a.detail = std::move(detail);
-  return a;
-}
-
 std::optional<http::Response> RequireAllowed(State& s, const http::Request& req, const Principal& who, Action action,
                                              const Resource& what, const std::string& audit_action,
                                              const std::string& object) {
-  if (Authorize(who, action, what) == Decision::kAllow) return std::nullopt;
-  if (action != Action::kReadRegion) {
-    (void)s.store.AppendAudit(MakeAudit(req, who, audit_action, object, "denied"));
-  }
-  return ProblemFor(req, Status::Forbidden("you may not " + std::string(ToString(action)) + " for " +
-                                           (what.organization_id.empty() ? "region " + what.region_id
-                                                                         : "organisation " + what.organization_id)));
+  Status st = service::Require(s.store, CallerOf(req, who), action, what, audit_action, object);
+  if (st.ok()) return std::nullopt;
+  return ProblemFor(req, st);
 }
 
 Status RequireJsonBody(const http::Request& req) {

@@ -66,7 +66,7 @@ void RegisterAuthRoutes(State& s, http::Router& r) {
       throttled.outcome = "throttled";
       throttled.request_id = req.request_id;
       throttled.detail = "from " + req.remote_addr;
-      (void)s.store.AppendAudit(throttled);
+      service::AuditBestEffort(s.store, throttled);
       auto resp = ProblemFor(req, Status(Code::kRateLimited, "too many failed sign-ins; try again later"));
       resp.Set("Retry-After", std::to_string((wait.count() + 999) / 1000));
       return resp;
@@ -91,7 +91,7 @@ void RegisterAuthRoutes(State& s, http::Router& r) {
     audit.detail = "from " + req.remote_addr;
     if (!ok || user->disabled) {
       audit.outcome = "failed";
-      (void)s.store.AppendAudit(audit);
+      service::AuditBestEffort(s.store, audit);
       {
         std::lock_guard lock(s.login_mu);
         s.account_throttle.RecordFailure(account_key, Now());
@@ -112,7 +112,7 @@ void RegisterAuthRoutes(State& s, http::Router& r) {
     audit.role = std::string(ToString(user->role));
     audit.organization_id = user->organization_id;
     audit.outcome = "ok";
-    (void)s.store.AppendAudit(audit);
+    service::AuditBestEffort(s.store, audit);
     auto resp = Json(200, {{"token", token}, {"expires_at", FormatRfc3339(session.expires_at)}, {"user", UserJson(p)}});
     resp.Set("Set-Cookie", SessionCookie(s, token, s.options.session_ttl.count()));
     return resp;
@@ -126,7 +126,7 @@ void RegisterAuthRoutes(State& s, http::Router& r) {
       if (auto st = s.store.DeleteSession(hash); !st.ok()) return ProblemFor(req, st);
     }
     s.auth.Forget(hash);
-    (void)s.store.AppendAudit(MakeAudit(req, who, "auth.logout", who.name, "ok"));
+    service::AuditBestEffort(s.store, service::AuditOf(CallerOf(req, who), "auth.logout", who.name, "ok"));
     http::Response resp;
     resp.status = 204;
     resp.Set("Set-Cookie", SessionCookie(s, "", 0));

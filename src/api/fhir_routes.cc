@@ -27,23 +27,12 @@ http::Response FhirJson(int status, const json& body) {
   return r;
 }
 
-// Re-wraps an API problem response (401/403 …) as an OperationOutcome.
-http::Response AsFhir(const http::Response& problem) {
-  Code code = Code::kInternal;
-  for (Code c : {Code::kInvalid, Code::kNotFound, Code::kConflict, Code::kUnauthenticated, Code::kForbidden,
-                 Code::kUnavailable}) {
-    if (HttpStatusFor(c) == problem.status) code = c;
-  }
-  std::string detail;
-  try {
-    detail = json::parse(problem.body).value("detail", "");
-  } catch (const json::exception&) {
-  }
-  http::Response r = FhirError(Status(code, detail));
-  for (const auto& h : problem.headers) {
-    if (h.first == "WWW-Authenticate") r.headers.push_back(h);
-  }
-  return r;
+// A stored answer to an idempotent repeat, as FHIR.
+http::Response FhirReplay(const IdempotentResponse& r) {
+  http::Response resp = FhirJson(r.status, nullptr);
+  resp.Set("Idempotent-Replayed", "true");
+  resp.body = r.body;
+  return resp;
 }
 
 std::string BaseUrl(const http::Request& req) {
@@ -131,9 +120,14 @@ std::vector<FieldError> ToFhirPaths(std::vector<FieldError> errors) {
 template <class Make>
 http::Handler Authed(State& s, Make make) {
   return [&s, make](http::Request& req) {
-    Principal who;
-    if (auto denied = RequireAuth(s, req, who)) return AsFhir(*denied);
-    return make(req, who);
+    auto who = s.auth.Authenticate(req);
+    if (!who.ok()) {
+      s.auth_failures++;
+      http::Response resp = FhirError(who.status());
+      if (who.status().code() == Code::kUnauthenticated) resp.Set("WWW-Authenticate", "Bearer realm=\"openzcc\"");
+      return resp;
+    }
+    return make(req, *who);
   };
 }
 
@@ -199,13 +193,10 @@ void RegisterFhirRoutes(State& s, http::Router& r) {
   r.Add(
       "POST", "/fhir/MeasureReport", Authed(s, [&s](http::Request& req, const Principal& who) {
         if (auto st = RequireJsonBody(req); !st.ok()) return FhirError(st);
-        if (auto replay = Replay(s, req, who)) {
-          if (replay->status != 200) return AsFhir(*replay);
-          replay->headers.clear();
-          replay->Set("Content-Type", kFhirJson);
-          replay->Set("Idempotent-Replayed", "true");
-          return *replay;
-        }
+        const service::Caller caller = CallerOf(req, who);
+        auto replay = s.capacity.Replay(caller, IdempotencyKey(req), RequestHash(req));
+        if (!replay.ok()) return FhirError(replay.status());
+        if (*replay) return FhirReplay(**replay);
         auto body = ParseJsonObject(req.body);
         if (!body.ok()) return FhirError(body.status());
         // Resolve the subject in the principal's region (admins: any region).
@@ -229,30 +220,37 @@ void RegisterFhirRoutes(State& s, http::Router& r) {
           if (!unknown_subject) break;  // found in this region (or wrong for another reason)
         }
         if (!import.ok()) return FhirError(import.status());
-        auto checked = Check(s, req, who, std::move(import->inputs), [](size_t) { return std::string(); });
-        if (checked.forbidden) return AsFhir(*checked.forbidden);
-        if (!checked.errors.empty()) {
-          return FhirError(Status::Invalid("the MeasureReport's numbers break the rules", ToFhirPaths(checked.errors)));
-        }
         // Stored: one informational issue, then a warning for each part of the
         // report that was not applied (docs/saner-mapping.md).
-        const json warnings = fhir::WarningIssues(import->warnings);
-        auto resp = Commit(
-            s, req, who, std::move(checked.ok), ReportSource::kFhir, "capacity.fhir",
-            [&warnings](const std::vector<CapacityReport>& stored, std::int64_t version) {
-              std::ostringstream msg;
-              msg << "stored " << stored.size() << " capacity report(s)";
-              for (size_t i = 0; i < stored.size(); ++i) msg << (i ? ", " : ": ") << stored[i].unit_id;
-              msg << "; data version " << version;
-              if (!warnings.empty()) msg << "; " << warnings.size() << " warning(s) name what was not applied";
-              json issues =
-                  json::array({{{"severity", "information"}, {"code", "informational"}, {"diagnostics", msg.str()}}});
-              issues.insert(issues.end(), warnings.begin(), warnings.end());
-              return json{{"resourceType", "OperationOutcome"}, {"issue", issues}};
-            });
-        if (resp.status != 200) return AsFhir(resp);
-        resp.headers.clear();
-        resp.Set("Content-Type", kFhirJson);
+        service::CapacitySubmission sub;
+        sub.inputs = std::move(import->inputs);
+        sub.format = ReportSource::kFhir;
+        sub.audit_action = "capacity.fhir";
+        sub.invalid_message = "the MeasureReport's numbers break the rules";
+        sub.idempotency_key = IdempotencyKey(req);
+        sub.request_hash = RequestHash(req);
+        sub.remember = [warnings = fhir::WarningIssues(import->warnings)](const std::vector<CapacityReport>& stored,
+                                                                          std::int64_t version,
+                                                                          const std::vector<FieldError>&) {
+          std::ostringstream msg;
+          msg << "stored " << stored.size() << " capacity report(s)";
+          for (size_t i = 0; i < stored.size(); ++i) msg << (i ? ", " : ": ") << stored[i].unit_id;
+          msg << "; data version " << version;
+          if (!warnings.empty()) msg << "; " << warnings.size() << " warning(s) name what was not applied";
+          json issues =
+              json::array({{{"severity", "information"}, {"code", "informational"}, {"diagnostics", msg.str()}}});
+          issues.insert(issues.end(), warnings.begin(), warnings.end());
+          return json{{"resourceType", "OperationOutcome"}, {"issue", issues}}.dump();
+        };
+        auto remember = sub.remember;
+        auto out = s.capacity.Submit(caller, std::move(sub));
+        if (!out.ok()) {
+          const Status& st = out.status();
+          return FhirError(st.code() == Code::kInvalid ? Status::Invalid(st.message(), ToFhirPaths(st.errors())) : st);
+        }
+        if (out->replayed) return FhirReplay(*out->replayed);
+        http::Response resp = FhirJson(200, nullptr);
+        resp.body = remember(out->stored, out->version, out->rejected);
         return resp;
       }));
 }

@@ -67,7 +67,7 @@ void AuditRefusal(State& s, const http::Request& req, const std::string& reason)
   auto who = s.auth.Authenticate(req);
   AuditRecord a;
   if (who.ok()) {
-    a = MakeAudit(req, *who, "csrf", req.method + " " + req.path, "denied");
+    a = service::AuditOf(CallerOf(req, *who), "csrf", req.method + " " + req.path, "denied");
   } else {
     a.at = Now();
     a.actor = "anonymous";
@@ -77,7 +77,7 @@ void AuditRefusal(State& s, const http::Request& req, const std::string& reason)
     a.request_id = req.request_id;
   }
   a.detail = reason + "; from " + req.remote_addr;
-  (void)s.store.AppendAudit(a);
+  service::AuditBestEffort(s.store, a);
 }
 
 void AddSecurityHeaders(http::Response& r) {

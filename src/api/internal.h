@@ -17,9 +17,23 @@
 #include "core/authz.h"
 #include "core/login_throttle.h"
 #include "http/router.h"
+#include "service/capacity_service.h"
 #include "store/store.h"
 
 namespace ozcc::api {
+
+// Publishes committed capacity reports to this instance's live clients and
+// snapshot cache (the capacity service's listener).
+class LivePublisher final : public service::CapacityListener {
+ public:
+  LivePublisher(SnapshotCache& snapshots, EventHub& events) : snapshots_(snapshots), events_(events) {}
+  void Committed(const UnitView& unit, const CapacityReport& report) override;
+  std::atomic<std::uint64_t> committed{0};
+
+ private:
+  SnapshotCache& snapshots_;
+  EventHub& events_;
+};
 
 struct Api::State {
   State(Store& s, ApiOptions o);
@@ -29,8 +43,9 @@ struct Api::State {
   SnapshotCache snapshots;
   EventHub events;
   ChangeFollower follower;  // after what it updates: destroyed first
+  LivePublisher publisher{snapshots, events};
+  service::CapacityService capacity{store, store, store, publisher};
   std::function<std::string()> transport_metrics;
-  std::atomic<std::uint64_t> capacity_writes{0};
   std::atomic<std::uint64_t> auth_failures{0};
   // Sign-in back-off per account and per client address (auth_routes.cc).
   std::mutex login_mu;
@@ -54,13 +69,13 @@ http::Handler Guarded(State& s, const http::Route& route);
 // Authenticates; on failure returns the 401 response.
 std::optional<http::Response> RequireAuth(State& s, const http::Request& req, Principal& out);
 
-// Authorises; on deny writes an audit record (outcome "denied") and returns 403.
+// The caller of a service: the principal and the request's id.
+inline service::Caller CallerOf(const http::Request& req, const Principal& who) { return {who, req.request_id}; }
+
+// Authorises (service::Require: a refusal of a write is audited); on deny returns 403.
 std::optional<http::Response> RequireAllowed(State& s, const http::Request& req, const Principal& who, Action action,
                                              const Resource& what, const std::string& audit_action,
                                              const std::string& object);
-
-AuditRecord MakeAudit(const http::Request& req, const Principal& who, std::string action, std::string object,
-                      std::string outcome, std::string detail = "");
 
 // Ok when the request declares a JSON body (application/json or
 // application/<x>+json, any parameters); else kUnsupportedMedia (415).
@@ -69,34 +84,17 @@ Status RequireJsonBody(const http::Request& req);
 // The region a read refers to: ?region=, else the principal's own region.
 Result<std::string> RegionParam(const http::Request& req, const Principal& who);
 
-// One capacity input with the unit it is for, checked and ready to commit.
-struct Prepared {
-  CapacityInput input;
-  UnitView unit;
-};
+// What a capacity write carries for idempotency: the Idempotency-Key header
+// and the hash of method, target and body.
+std::string IdempotencyKey(const http::Request& req);
+std::string RequestHash(const http::Request& req);
 
-struct Checked {
-  std::vector<Prepared> ok;
-  std::vector<FieldError> errors;           // with the caller's field prefixes
-  std::vector<size_t> bad_indexes;          // inputs with errors
-  std::optional<http::Response> forbidden;  // set: answer with it, nothing else counts
-};
-
-// Looks up, authorises and validates each input; prefix_of(i) prefixes the
-// field names of input i ("items[3].", "line 4: ").
-Checked Check(State& s, const http::Request& req, const Principal& who, std::vector<CapacityInput> inputs,
-              const std::function<std::string(size_t)>& prefix_of);
-
-// Commits the prepared reports in one transaction (with audit and the
-// request's Idempotency-Key), publishes them to live clients and answers
-// 200 with make_body(stored reports, version).
-http::Response Commit(State& s, const http::Request& req, const Principal& who, std::vector<Prepared> prepared,
-                      ReportSource source, const std::string& audit_action,
-                      const std::function<nlohmann::json(const std::vector<CapacityReport>&, std::int64_t)>& make_body);
-
-// A stored response when the request's Idempotency-Key was seen before
-// (409 when it was used for a different request); nullopt otherwise.
+// The answer stored for the request's Idempotency-Key (JSON, with
+// Idempotent-Replayed), or the error (409 for another request, 422 too long);
+// nullopt when the request is new.
 std::optional<http::Response> Replay(State& s, const http::Request& req, const Principal& who);
+// A stored answer as it is replayed: its status and body, Idempotent-Replayed: true.
+http::Response ReplayResponse(const IdempotentResponse& r);
 
 void RegisterAuthRoutes(State& s, http::Router& r);
 void RegisterCapacityRoutes(State& s, http::Router& r);

@@ -61,7 +61,7 @@ void RegisterOpsRoutes(State& s, http::Router& r) {
     if (s.transport_metrics) out << s.transport_metrics();
     out << "# HELP openzcc_capacity_reports_total Capacity reports committed by this instance.\n"
         << "# TYPE openzcc_capacity_reports_total counter\n"
-        << "openzcc_capacity_reports_total " << s.capacity_writes.load() << "\n"
+        << "openzcc_capacity_reports_total " << s.publisher.committed.load() << "\n"
         << "# HELP openzcc_auth_failures_total Requests refused for missing or bad credentials.\n"
         << "# TYPE openzcc_auth_failures_total counter\n"
         << "openzcc_auth_failures_total " << s.auth_failures.load() << "\n"
