@@ -7,11 +7,7 @@
 namespace ozcc::api {
 
 Api::State::State(Store& s, ApiOptions o)
-    : store(s),
-      options(std::move(o)),
-      auth(s),
-      snapshots(s, options.snapshot_max_age),
-      follower(s, snapshots, events, auth) {}
+    : store(s), options(std::move(o)), snapshots(s, options.snapshot_max_age), follower(s, snapshots, events, auth) {}
 
 Api::Api(Store& store, ApiOptions options) : state_(std::make_unique<State>(store, std::move(options))) {
   InitCrypto();

@@ -15,22 +15,24 @@
 #include "core/authz.h"
 #include "core/status.h"
 #include "http/message.h"
-#include "store/store.h"
+#include "service/account_service.h"
+#include "service/credentials.h"
 
 namespace ozcc::api {
 
 inline constexpr std::string_view kSessionCookie = "ozcc_session";
-inline constexpr std::string_view kSessionPrefix = "ozs_";
-inline constexpr std::string_view kFeedPrefix = "ozf_";
+using service::kFeedPrefix;
+using service::kSessionPrefix;
 // The header a browser session's unsafe requests must carry (CSRF protection,
 // guard.cc); lower-case as http::Request keeps header names.
 inline constexpr std::string_view kCsrfHeader = "x-openzcc-csrf";
 
-// Initialises libsodium once; safe to call many times.
-void InitCrypto();
-// argon2id (libsodium interactive limits); the result embeds salt and parameters.
-std::string HashPassword(std::string_view password);
-bool VerifyPassword(std::string_view encoded, std::string_view password);
+using service::HashPassword;
+using service::InitCrypto;
+using service::NewToken;
+using service::Sha256Hex;
+using service::TokenHash;
+using service::VerifyPassword;
 
 // Bounds how many password hashes run at once. argon2id is memory-hard on
 // purpose: each hash or check takes 64 MiB (libsodium's interactive limit)
@@ -60,19 +62,12 @@ class PasswordGate {
   std::uint64_t refused_ = 0;
 };
 
-// prefix + 43 characters of URL-safe base64 from 32 random bytes.
-std::string NewToken(std::string_view prefix);
-// Lower-case hex SHA-256 of the token: what the store keeps.
-std::string TokenHash(std::string_view token);
-// Lower-case hex SHA-256 of arbitrary bytes.
-std::string Sha256Hex(std::string_view bytes);
-
 // Resolves request credentials. Resolved sessions and tokens are cached in
 // memory for `cache_ttl` so hot reads do not hit the store; Forget() drops a
 // token at once (logout here, or on another instance as the change feed tells).
 class Authenticator {
  public:
-  explicit Authenticator(Store& store, std::chrono::seconds cache_ttl = std::chrono::seconds(30));
+  explicit Authenticator(service::AccountService& accounts, std::chrono::seconds cache_ttl = std::chrono::seconds(30));
   // kUnauthenticated when there are no, unknown, expired or revoked credentials.
   Result<Principal> Authenticate(const http::Request& req);
   // The raw token the request carries (Bearer first, then cookie); empty if none.
@@ -89,13 +84,8 @@ class Authenticator {
   static constexpr size_t kMinSweepAt = 1024;
 
  private:
-  struct Cached {
-    Principal principal;
-    Time valid_until;
-  };
-  // The principal and how long it may be cached (never past the session's expiry).
-  Result<Cached> Resolve(const std::string& token, Time now);
-  Store& store_;
+  using Cached = service::ResolvedToken;
+  service::AccountService& accounts_;
   std::chrono::seconds cache_ttl_;
   mutable std::mutex mu_;
   std::unordered_map<std::string, Cached> cache_;

@@ -16,11 +16,6 @@ nlohmann::json UserJson(const Principal& p) {
 }
 
 // A verified hash of a random password, so unknown users cost as much time as known ones.
-const std::string& DummyHash() {
-  static const std::string kHash = HashPassword(NewToken("dummy"));
-  return kHash;
-}
-
 std::string SessionCookie(const State& s, const std::string& value, std::int64_t max_age) {
   std::string c = std::string(kSessionCookie) + "=" + value +
                   "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age);
@@ -72,11 +67,8 @@ void RegisterAuthRoutes(State& s, http::Router& r) {
       return resp;
     }
 
-    auto user = s.store.GetUser(username);
-    bool ok = false;
-    const bool checked = s.password_gate.Run([&] {
-      ok = user.ok() ? VerifyPassword(user->password_hash, password) : (VerifyPassword(DummyHash(), password), false);
-    });
+    Result<std::optional<UserRecord>> user = std::optional<UserRecord>();
+    const bool checked = s.password_gate.Run([&] { user = s.accounts.CheckPassword(username, password); });
     if (!checked) {  // more sign-ins at once than the gate lets wait: neither a success nor a failure
       auto resp = ProblemFor(req, Status::Unavailable("too many sign-ins at once; try again in a moment"));
       resp.Set("Retry-After", "1");
@@ -89,7 +81,8 @@ void RegisterAuthRoutes(State& s, http::Router& r) {
     audit.object = username;
     audit.request_id = req.request_id;
     audit.detail = "from " + req.remote_addr;
-    if (!ok || user->disabled) {
+    if (!user.ok()) return ProblemFor(req, user.status());
+    if (!*user) {
       audit.outcome = "failed";
       service::AuditBestEffort(s.store, audit);
       {
@@ -105,16 +98,17 @@ void RegisterAuthRoutes(State& s, http::Router& r) {
       s.account_throttle.RecordSuccess(account_key);
       s.address_throttle.RecordSuccess(address_key);
     }
-    Principal p{PrincipalKind::kUser, user->username, user->role, user->organization_id, user->region_id};
-    std::string token = NewToken(kSessionPrefix);
-    SessionRecord session{TokenHash(token), user->username, Now(), Now() + s.options.session_ttl};
-    if (auto st = s.store.CreateSession(session); !st.ok()) return ProblemFor(req, st);
-    audit.role = std::string(ToString(user->role));
-    audit.organization_id = user->organization_id;
+    const UserRecord& account = **user;
+    Principal p{PrincipalKind::kUser, account.username, account.role, account.organization_id, account.region_id};
+    const Time expires_at = Now() + s.options.session_ttl;
+    auto token = s.accounts.StartSession(account, expires_at);
+    if (!token.ok()) return ProblemFor(req, token.status());
+    audit.role = std::string(ToString(account.role));
+    audit.organization_id = account.organization_id;
     audit.outcome = "ok";
     service::AuditBestEffort(s.store, audit);
-    auto resp = Json(200, {{"token", token}, {"expires_at", FormatRfc3339(session.expires_at)}, {"user", UserJson(p)}});
-    resp.Set("Set-Cookie", SessionCookie(s, token, s.options.session_ttl.count()));
+    auto resp = Json(200, {{"token", *token}, {"expires_at", FormatRfc3339(expires_at)}, {"user", UserJson(p)}});
+    resp.Set("Set-Cookie", SessionCookie(s, *token, s.options.session_ttl.count()));
     return resp;
   });
 
@@ -123,7 +117,7 @@ void RegisterAuthRoutes(State& s, http::Router& r) {
     if (auto denied = RequireAuth(s, req, who)) return *denied;
     std::string hash = TokenHash(Authenticator::TokenOf(req));
     if (who.kind == PrincipalKind::kUser) {
-      if (auto st = s.store.DeleteSession(hash); !st.ok()) return ProblemFor(req, st);
+      if (auto st = s.accounts.EndSession(hash); !st.ok()) return ProblemFor(req, st);
     }
     s.auth.Forget(hash);
     service::AuditBestEffort(s.store, service::AuditOf(CallerOf(req, who), "auth.logout", who.name, "ok"));

@@ -17,6 +17,7 @@
 #include "core/authz.h"
 #include "core/login_throttle.h"
 #include "http/router.h"
+#include "service/account_service.h"
 #include "service/capacity_service.h"
 #include "store/store.h"
 
@@ -39,7 +40,8 @@ struct Api::State {
   State(Store& s, ApiOptions o);
   Store& store;
   ApiOptions options;
-  Authenticator auth;
+  service::AccountService accounts{store, store, store};
+  Authenticator auth{accounts};
   SnapshotCache snapshots;
   EventHub events;
   ChangeFollower follower;  // after what it updates: destroyed first

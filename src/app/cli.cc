@@ -24,6 +24,7 @@
 #include "app/demo_feed.h"
 #include "core/validate.h"
 #include "http/server.h"
+#include "service/account_service.h"
 #include "store/sqlite/backup.h"
 #include "store/store.h"
 
@@ -104,6 +105,9 @@ Result<std::unique_ptr<Store>> Open(const std::string& db) {
 AuditRecord CliAudit(std::string action, std::string object) {
   return ToolAudit(EnvOr("USER", "cli"), std::move(action), std::move(object), "cli");
 }
+
+// The operator running the command, as a service caller.
+service::Caller Tool() { return service::ToolCaller(EnvOr("USER", "cli")); }
 
 bool ParseListen(const std::string& listen, std::string& host, std::uint16_t& port) {
   auto colon = listen.rfind(':');
@@ -257,20 +261,6 @@ int Serve(ServeConfig cfg) {
   server.Stop(10);
   spdlog::info("stopped");
   return 0;
-}
-
-// The region an organisation belongs to; kNotFound when no region has it.
-Result<std::string> RegionOfOrganization(Store& store, const std::string& org_id) {
-  auto regions = store.ListRegions();
-  if (!regions.ok()) return regions.status();
-  for (const auto& r : *regions) {
-    auto data = store.GetRegion(r.id);
-    if (!data.ok()) return data.status();
-    for (const auto& o : data->organizations) {
-      if (o.id == org_id) return r.id;
-    }
-  }
-  return Status::NotFound("unknown organisation " + org_id);
 }
 
 bool StartsWith(const std::string& s, std::string_view prefix) { return s.compare(0, prefix.size(), prefix) == 0; }
@@ -433,24 +423,11 @@ int RunCli(int argc, char** argv) {
     if (!role) return Fail("unknown role " + role_name);
     std::string password;
     std::getline(std::cin, password);
-    if (password.size() < 10) return Fail("the password must have at least 10 characters");
     auto store = Open(db);
     if (!store.ok()) return FailStatus("cannot open the store " + db, store.status());
-    const bool org_role = *role == Role::kOrgCapacityManager || *role == Role::kOrgUser;
-    if (org_role && u.organization_id.empty()) return Fail("role " + role_name + " needs --org");
-    if (!u.organization_id.empty()) {  // the organisation fixes the region
-      auto region = RegionOfOrganization(**store, u.organization_id);
-      if (!region.ok()) return FailStatus("user add", region.status());
-      if (!u.region_id.empty() && u.region_id != *region) return Fail("--org is not in --region");
-      u.region_id = *region;
-    }
-    if (*role != Role::kAdmin && u.region_id.empty()) return Fail("role " + role_name + " needs --region or --org");
-    if (!u.region_id.empty() && !(*store)->GetRegion(u.region_id).ok()) return Fail("unknown region " + u.region_id);
-    u.role = *role;
-    u.password_hash = api::HashPassword(password);
-    if (auto st = (*store)->CreateUser(u, CliAudit("user.add", u.username)); !st.ok()) {
-      return FailStatus("user add", st);
-    }
+    service::AccountService accounts(**store, **store, **store);
+    Status st = accounts.AddUser(Tool(), {u.username, *role, u.organization_id, u.region_id}, password);
+    if (!st.ok()) return FailStatus("user add", st);
     std::cout << "user " << u.username << " (" << role_name << ") added\n";
     return 0;
   }
@@ -458,9 +435,8 @@ int RunCli(int argc, char** argv) {
   if (disable->parsed()) {
     auto store = Open(db);
     if (!store.ok()) return FailStatus("cannot open the store " + db, store.status());
-    if (auto st = (*store)->DisableUser(disable_name, CliAudit("user.disable", disable_name)); !st.ok()) {
-      return FailStatus("user disable", st);
-    }
+    service::AccountService accounts(**store, **store, **store);
+    if (auto st = accounts.DisableUser(Tool(), disable_name); !st.ok()) return FailStatus("user disable", st);
     std::cout << "user " << disable_name << " disabled; their sessions are ended\n";
     return 0;
   }
@@ -468,23 +444,18 @@ int RunCli(int argc, char** argv) {
   if (create->parsed()) {
     auto store = Open(db);
     if (!store.ok()) return FailStatus("cannot open the store " + db, store.status());
-    auto region = RegionOfOrganization(**store, tok.organization_id);
-    if (!region.ok()) return FailStatus("token create", region.status());
-    tok.region_id = *region;
-    std::string secret = api::NewToken(api::kFeedPrefix);
-    tok.token_hash = api::TokenHash(secret);
-    tok.created_at = Now();
-    if (auto st = (*store)->CreateFeedToken(tok, CliAudit("token.create", tok.name)); !st.ok()) {
-      return FailStatus("token create", st);
-    }
-    std::cout << secret << "\n";
+    service::AccountService accounts(**store, **store, **store);
+    auto secret = accounts.CreateFeedToken(Tool(), tok.organization_id, tok.name);
+    if (!secret.ok()) return FailStatus("token create", secret.status());
+    std::cout << *secret << "\n";
     return 0;
   }
 
   if (list->parsed()) {
     auto store = Open(db);
     if (!store.ok()) return FailStatus("cannot open the store " + db, store.status());
-    auto tokens = (*store)->ListFeedTokens(list_org);
+    service::AccountService accounts(**store, **store, **store);
+    auto tokens = accounts.ListFeedTokens(Tool(), list_org);
     if (!tokens.ok()) return FailStatus("token list", tokens.status());
     std::cout << "organisation\tname\tcreated\tstatus\n";
     for (const auto& t : *tokens) {
@@ -497,13 +468,9 @@ int RunCli(int argc, char** argv) {
   if (revoke->parsed()) {
     auto store = Open(db);
     if (!store.ok()) return FailStatus("cannot open the store " + db, store.status());
-    auto n = (*store)->RevokeFeedTokens(revoke_tok.organization_id, revoke_tok.name,
-                                        CliAudit("token.revoke", revoke_tok.organization_id + "/" + revoke_tok.name));
+    service::AccountService accounts(**store, **store, **store);
+    auto n = accounts.RevokeFeedTokens(Tool(), revoke_tok.organization_id, revoke_tok.name);
     if (!n.ok()) return FailStatus("token revoke", n.status());
-    if (*n == 0) {
-      return FailStatus("token revoke", Status::NotFound("no active feed token named " + revoke_tok.name + " in " +
-                                                         revoke_tok.organization_id));
-    }
     std::cout << *n << " feed token(s) " << revoke_tok.name << " of " << revoke_tok.organization_id
               << " revoked; every instance refuses them within 30 s (at once on PostgreSQL)\n";
     return 0;

@@ -9,7 +9,9 @@ AuditRecord AuditOf(const Caller& caller, std::string action, std::string object
   AuditRecord a;
   a.at = Now();
   a.actor = caller.who.name;
-  a.role = caller.who.kind == PrincipalKind::kFeedToken ? "feed" : std::string(ToString(caller.who.role));
+  a.role = !caller.audit_role.empty()                     ? caller.audit_role
+           : caller.who.kind == PrincipalKind::kFeedToken ? "feed"
+                                                          : std::string(ToString(caller.who.role));
   a.organization_id = caller.who.organization_id;
   a.action = std::move(action);
   a.object = std::move(object);
@@ -17,6 +19,10 @@ AuditRecord AuditOf(const Caller& caller, std::string action, std::string object
   a.request_id = caller.request_id;
   a.detail = std::move(detail);
   return a;
+}
+
+Caller ToolCaller(std::string actor, std::string request_id) {
+  return {Principal{PrincipalKind::kUser, std::move(actor), Role::kAdmin, "", ""}, std::move(request_id), "cli"};
 }
 
 void AuditBestEffort(AuditStore& audit, const AuditRecord& record) {

@@ -24,7 +24,12 @@ namespace ozcc::service {
 struct Caller {
   Principal who;
   std::string request_id;
+  std::string audit_role;  // the role its audit records name; empty: the principal's ("feed" for tokens)
 };
+
+// An operator's command-line tool on the server (`openzcc user add`, …): full
+// rights, audited as role "cli" under the operator's name.
+Caller ToolCaller(std::string actor, std::string request_id = "cli");
 
 // An audit record of `caller`, stamped now. Feed tokens appear with role "feed".
 AuditRecord AuditOf(const Caller& caller, std::string action, std::string object, std::string outcome,

@@ -31,7 +31,8 @@ TEST(AuthenticatorTest, ExpiredEntriesOfTokensNeverSeenAgainAreSwept) {
 
   // A TTL of 0: every entry has expired by the next request. Each token is
   // used once, like sessions that signed in, worked and went away.
-  Authenticator auth(**store, std::chrono::seconds(0));
+  service::AccountService accounts(**store, **store, **store);
+  Authenticator auth(accounts, std::chrono::seconds(0));
   const size_t n = Authenticator::kMinSweepAt + 200;
   for (size_t i = 0; i < n; ++i) {
     std::string token = NewToken(kSessionPrefix);
