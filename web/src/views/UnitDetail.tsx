@@ -17,7 +17,7 @@ type Range = (typeof RANGES)[number];
 
 export function UnitDetail({ id, user }: { id: string; user: User }) {
   const { t, lang } = useI18n();
-  const { rows, detail } = useRegionData();
+  const { rows, detail, regionId } = useRegionData();
   const now = useNow(5000);
   const row = rows.find((r) => r.unit_id === id);
   const unit = detail?.units.find((u) => u.id === id);
@@ -102,7 +102,7 @@ export function UnitDetail({ id, user }: { id: string; user: User }) {
       <div className="view-head">
         <h1 id="unit-title">{row?.organization_name ?? ''} · {row?.name ?? unit?.name}</h1>
         <span className="muted">{typeLabel(t, type)}{(row?.specialism ?? unit?.specialism) ? ` · ${row?.specialism ?? unit?.specialism}` : ''}</span>
-        {canEditUnit(user, { organization_id: row?.organization_id ?? unit!.organization_id }) && (
+        {canEditUnit(user, { organization_id: row?.organization_id ?? unit!.organization_id }, regionId) && (
           <a className="btn" href={href({ name: 'entry', id })}>{t('unit.edit')}</a>
         )}
       </div>
