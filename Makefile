@@ -48,7 +48,7 @@ integration: build-asan
 	@cd $(ASAN) && ASAN_OPTIONS=detect_leaks=1 $(CURDIR)/scripts/with-postgres.sh ctest -L integration --output-on-failure -j$(JOBS)
 
 web-test: deps
-	@cd web && npm run typecheck --silent && npm run test --silent
+	@cd web && npm run typecheck --silent && npm run lint --silent && npm run test --silent
 
 # 15 s per target (five targets), replaying tests/fuzz/regressions/ first.
 fuzz-smoke: build-fuzz

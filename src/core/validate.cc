@@ -1,5 +1,6 @@
 #include "core/validate.h"
 
+#include <algorithm>
 #include <set>
 
 namespace ozcc {
@@ -16,6 +17,24 @@ void CheckCount(std::vector<FieldError>& errs, const std::string& field, std::in
 
 }  // namespace
 
+std::vector<FieldError> ValidateBeds(const Beds& b, const std::string& prefix) {
+  std::vector<FieldError> errs;
+  CheckCount(errs, prefix + "total", b.total, kMaxCount);
+  CheckCount(errs, prefix + "staffed", b.staffed, kMaxCount);
+  CheckCount(errs, prefix + "occupied", b.occupied, kMaxCount);
+  CheckCount(errs, prefix + "available", b.available, kMaxCount);
+  if (b.staffed > b.total) errs.push_back({prefix + "staffed", "must not exceed total"});
+  if (b.occupied > b.total) errs.push_back({prefix + "occupied", "must not exceed total"});
+  // occupied + available > staffed, without overflowing on unchecked counts: when
+  // available ≤ staffed, staffed - available cannot overflow. A negative occupied
+  // count (named above) counts as none.
+  const std::int64_t occupied = std::max<std::int64_t>(b.occupied, 0);
+  if (b.available > 0 && (b.available > b.staffed || occupied > b.staffed - b.available)) {
+    errs.push_back({prefix + "available", std::string(kOccupiedPlusAvailableMsg)});
+  }
+  return errs;
+}
+
 std::vector<FieldError> ValidateCapacity(const CapacityInput& in, UnitType type, Time now, const std::string& prefix) {
   std::vector<FieldError> errs;
   if (in.as_of && ToUnixMillis(*in.as_of) > ToUnixMillis(now) + kMaxFutureSkewMs) {
@@ -29,14 +48,8 @@ std::vector<FieldError> ValidateCapacity(const CapacityInput& in, UnitType type,
     if (!UnitHasBeds(type)) {
       errs.push_back({prefix + "beds", "unit type " + std::string(ToString(type)) + " has no beds"});
     } else {
-      const std::string p = prefix + "beds.";
-      CheckCount(errs, p + "total", b.total, kMaxCount);
-      CheckCount(errs, p + "staffed", b.staffed, kMaxCount);
-      CheckCount(errs, p + "occupied", b.occupied, kMaxCount);
-      CheckCount(errs, p + "available", b.available, kMaxCount);
-      if (b.staffed > b.total) errs.push_back({p + "staffed", "must not exceed total"});
-      if (b.occupied > b.total) errs.push_back({p + "occupied", "must not exceed total"});
-      if (b.available > b.staffed) errs.push_back({p + "available", "must not exceed staffed"});
+      std::vector<FieldError> bed_errs = ValidateBeds(b, prefix + "beds.");
+      errs.insert(errs.end(), bed_errs.begin(), bed_errs.end());
     }
   }
   if (in.ed) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/status.h"
@@ -15,11 +16,24 @@ inline constexpr std::int64_t kMaxCrowding = 200;
 inline constexpr std::int64_t kMaxFutureSkewMs = 5 * 60 * 1000;
 inline constexpr size_t kMaxNoteBytes = 2000;
 
+// The one message of the bed rule below, on field "available".
+inline constexpr std::string_view kOccupiedPlusAvailableMsg = "occupied + available must not exceed staffed";
+
+// The bed rules, for every input path (PUT, batch, CSV, FHIR, the web form's
+// copy in web/src/lib/validation.ts). Field names are "total", "staffed",
+// "occupied", "available" prefixed with `prefix` (e.g. "items[2].beds.").
+// Rules: counts 0..kMaxCount; staffed ≤ total; occupied ≤ total; and, when
+// any bed is available, occupied + available ≤ staffed (one message, on
+// available). Occupied may exceed staffed (overflow, up to the total), but
+// then none are available.
+std::vector<FieldError> ValidateBeds(const Beds& b, const std::string& prefix = "");
+
 // Checks one input for a unit of `type` at time `now`. Field names are
-// prefixed with `prefix` (e.g. "items[2]."). Rules: counts 0..kMaxCount;
-// staffed ≤ total, occupied ≤ total, available ≤ staffed; crowding 0–200;
-// as_of ≤ now + 5 min; beds only where the unit type has beds, ed only where
-// it has an ED/queue; at least one of beds/ed; note ≤ 2000 bytes.
+// prefixed with `prefix` (e.g. "items[2]."). Rules: the bed rules above on
+// "beds."; ED counts 0..kMaxCount and crowding 0–200; as_of ≤ now + 5 min;
+// beds only where the unit type has beds, ed only where it has an ED/queue;
+// at least one of beds/ed; note ≤ 2000 bytes. tests/cases/capacity_rules.json
+// holds the cases that core and the web must decide alike.
 std::vector<FieldError> ValidateCapacity(const CapacityInput& in, UnitType type, Time now,
                                          const std::string& prefix = "");
 

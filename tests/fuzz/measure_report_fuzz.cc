@@ -2,8 +2,9 @@
 // SANER MeasureReport mapped to capacity (api/fhir/saner.h). Properties: no
 // crash, leak, UB or escaping exception on any input; failures are 4xx and
 // render as problem+json and as an OperationOutcome; a success reports only
-// units of the subject, with counts ≥ 0 and staffed ≤ total, available ≤
-// staffed, occupied ≤ total; and an accepted report exported again with
+// units of the subject, with beds that pass the domain's bed rules
+// (ValidateBeds: counts 0–100000, staffed ≤ total, occupied ≤ total,
+// occupied + available ≤ staffed when any are available); and an accepted report exported again with
 // CapacityToMeasureReport imports to the same numbers, with no warning.
 #include <cstddef>
 #include <cstdint>
@@ -17,6 +18,7 @@
 #include "api/fhir/fhir.h"
 #include "api/fhir/saner.h"
 #include "api/json/capacity_json.h"
+#include "core/validate.h"
 #include "fuzz_util.h"
 
 namespace {
@@ -73,8 +75,7 @@ extern "C" OZCC_FUZZ_NO_COVERAGE int LLVMFuzzerTestOneInput(const std::uint8_t* 
     OZCC_FUZZ_CHECK(in.beds || in.ed);
     if (in.beds) {
       const ozcc::Beds& b = *in.beds;
-      OZCC_FUZZ_CHECK(b.total >= 0 && b.staffed >= 0 && b.occupied >= 0 && b.available >= 0);
-      OZCC_FUZZ_CHECK(b.staffed <= b.total && b.available <= b.staffed && b.occupied <= b.total);
+      OZCC_FUZZ_CHECK(ozcc::ValidateBeds(b).empty());  // the domain's bed rules, as on every input path
     }
     if (in.ed) OZCC_FUZZ_CHECK(in.ed->waiting >= 0 && in.ed->crowding >= 0 && in.ed->crowding <= 200);
 

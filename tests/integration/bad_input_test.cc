@@ -15,6 +15,7 @@
 
 #include "api/fhir/saner.h"
 #include "core/time.h"
+#include "core/validate.h"
 #include "support/api_fixture.h"
 
 namespace ozcc::test {
@@ -28,6 +29,7 @@ struct Case {
   std::string content_type;  // "" = no Content-Type header
   int status;                // the exact answer expected
   std::string field;         // the field (FHIR: expression) the answer names; "" = none
+  std::string message = "";  // text the error naming `field` contains; "" = any
 };
 
 const std::string kJson = "application/json";
@@ -37,6 +39,13 @@ const std::string kHuge(900 * 1024, 'x');  // under the 1 MiB body limit
 const std::string kSqlInjection = "x'; DROP TABLE capacity_reports; --";
 const std::string kScript = "<script>alert(1)</script>";
 const std::string kBadUtf8 = "\xc3\x28";
+// The bed rule decided once in core: every input path refuses it with this message.
+const std::string kOccupiedPlusAvailable(kOccupiedPlusAvailableMsg);
+
+Case WithMessage(Case c, std::string message) {
+  c.message = std::move(message);
+  return c;
+}
 
 std::string BedsJson(const std::string& total, const std::string& staffed, const std::string& occupied,
                      const std::string& available) {
@@ -87,6 +96,10 @@ class BadInputTest : public ApiFixture {
         put("staffed > total", BedsJson("20", "21", "15", "3"), 422, "beds.staffed"),
         put("occupied > total", BedsJson("20", "18", "21", "3"), 422, "beds.occupied"),
         put("available > staffed", BedsJson("20", "18", "15", "19"), 422, "beds.available"),
+        WithMessage(put("occupied + available > staffed", BedsJson("20", "18", "15", "5"), 422, "beds.available"),
+                    kOccupiedPlusAvailable),
+        WithMessage(put("free beds on top of an overflow", BedsJson("30", "20", "25", "1"), 422, "beds.available"),
+                    kOccupiedPlusAvailable),
         put("negative waiting", R"({"ed":{"status":"open","waiting":-1}})", 422, "ed.waiting", seh),
         put("crowding above 200", R"({"ed":{"status":"open","crowding":201}})", 422, "ed.crowding", seh),
         // Boundaries.
@@ -184,6 +197,14 @@ class BadInputTest : public ApiFixture {
                      {{"unit_id", a}, {"beds", {{"total", 1}, {"staffed", 2}, {"occupied", 0}, {"available", 1}}}}}}}
                   .dump(),
               422, "items[1].beds.staffed"),
+        WithMessage(batch("second item occupied + available > staffed",
+                          json{{"items",
+                                {{{"unit_id", a}, {"beds", beds}},
+                                 {{"unit_id", a},
+                                  {"beds", {{"total", 20}, {"staffed", 18}, {"occupied", 15}, {"available", 5}}}}}}}
+                              .dump(),
+                          422, "items[1].beds.available"),
+                    kOccupiedPlusAvailable),
         batch("second item overflows",
               R"({"items":[{"unit_id":")" + a + R"(","beds":{"total":1,"staffed":1,"occupied":0,"available":1}},)" +
                   R"({"unit_id":")" + a +
@@ -216,6 +237,9 @@ class BadInputTest : public ApiFixture {
         csv("decimal", head + a + ",2.5,1,1,0\n", 422, "line 2: beds_total"),
         csv("negative", head + a + ",20,18,15,-3\n", 422, "line 2: beds_available"),
         csv("inconsistent", head + a + ",20,21,15,3\n", 422, "line 2: beds_staffed"),
+        WithMessage(csv("occupied + available > staffed", head + a + ",20,20,20,0\n" + a + ",20,18,15,5\n", 422,
+                        "line 3: beds_available"),
+                    kOccupiedPlusAvailable),
         csv("int64 overflow", head + a + ",9223372036854775808,1,1,0\n", 422, "line 2: beds_total"),
         csv("max int64", head + a + ",9223372036854775807,1,1,0\n", 422, "line 2: beds_total"),
         csv("missing cells", head + a + ",20\n", 422, ""),
@@ -276,6 +300,9 @@ class BadInputTest : public ApiFixture {
              "group[0].population[0].count"),
         post("count float overflow", Replace(with("/group/0/population/0/count", 424242), "424242", "1e400"), 422, ""),
         post("staffed > total", with("/group/0/population/1/count", 21), 422, "group[0].population[1].count"),
+        WithMessage(post("occupied + available > staffed", with("/group/0/population/3/count", 5), 422,
+                         "group[0].population[3].count"),
+                    kOccupiedPlusAvailable),
         post("group not an array", with("/group", "beds"), 422, "group"),
         post("empty body", "", 422, ""),
         post("not JSON", "{\"resourceType\":", 422, ""),
@@ -354,20 +381,22 @@ class BadInputTest : public ApiFixture {
         EXPECT_FALSE(body.value("detail", "").empty());
       }
       if (!c.field.empty()) {
-        EXPECT_TRUE(Names(body, c.field)) << r.body.substr(0, 500);
+        EXPECT_TRUE(Names(body, c.field, c.message)) << r.body.substr(0, 500);
       }
       EXPECT_EQ(StoreFingerprint(), before) << "the store changed";
     }
   }
 
-  // The problem's errors[].field or the OperationOutcome's issue[].expression names `field`.
-  static bool Names(const json& body, const std::string& field) {
+  // The problem's errors[].field or the OperationOutcome's issue[].expression
+  // names `field`, with a message (diagnostics) that contains `message`.
+  static bool Names(const json& body, const std::string& field, const std::string& message = "") {
+    auto says = [&](const std::string& text) { return text.find(message) != std::string::npos; };
     for (const auto& e : body.value("errors", json::array())) {
-      if (e.value("field", "") == field) return true;
+      if (e.value("field", "") == field && says(e.value("message", ""))) return true;
     }
     for (const auto& i : body.value("issue", json::array())) {
       for (const auto& x : i.value("expression", json::array())) {
-        if (x == field) return true;
+        if (x == field && says(i.value("diagnostics", ""))) return true;
       }
     }
     return false;

@@ -1,6 +1,8 @@
 // Core rules: time parsing/formatting, staleness, capacity and region validation.
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "core/audit.h"
 #include "core/stale.h"
 #include "core/time.h"
@@ -62,11 +64,31 @@ TEST(ValidateCapacity, NamesEveryBrokenRule) {
   auto errs = ValidateCapacity(Input({10, 12, 11, 13}), UnitType::kWard, Now(), "items[2].");
   EXPECT_TRUE(HasField(errs, "items[2].beds.staffed"));    // staffed > total
   EXPECT_TRUE(HasField(errs, "items[2].beds.occupied"));   // occupied > total
-  EXPECT_TRUE(HasField(errs, "items[2].beds.available"));  // available > staffed
+  EXPECT_TRUE(HasField(errs, "items[2].beds.available"));  // occupied + available > staffed
   auto neg = ValidateCapacity(Input({-1, 0, 0, 0}), UnitType::kWard, Now());
   EXPECT_TRUE(HasField(neg, "beds.total"));
   auto huge = ValidateCapacity(Input({kMaxCount + 1, 0, 0, 0}), UnitType::kWard, Now());
   EXPECT_TRUE(HasField(huge, "beds.total"));
+}
+
+// Occupied beds may exceed the staffed ones (overflow, up to the total) when
+// none are available; free beds on top of the occupied ones may not. One
+// message, on beds.available, whichever input path brought the numbers.
+TEST(ValidateCapacity, OccupiedPlusAvailableAtMostStaffed) {
+  EXPECT_TRUE(ValidateCapacity(Input({30, 20, 25, 0}), UnitType::kIc, Now()).empty());  // overflow
+  EXPECT_TRUE(ValidateCapacity(Input({20, 18, 15, 3}), UnitType::kWard, Now()).empty());
+  for (Beds b : {Beds{20, 18, 15, 5}, Beds{30, 20, 25, 1}, Beds{20, 18, 0, 19}, Beds{20, 18, 15, 19}}) {
+    auto errs = ValidateCapacity(Input(b), UnitType::kWard, Now(), "items[1].");
+    ASSERT_EQ(errs.size(), 1u) << b.occupied << " + " << b.available;
+    EXPECT_EQ(errs[0].field, "items[1].beds.available");
+    EXPECT_EQ(errs[0].message, kOccupiedPlusAvailableMsg);
+  }
+  // Unchecked extremes are named, and the sum does not overflow.
+  constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+  constexpr std::int64_t kMin = std::numeric_limits<std::int64_t>::min();
+  EXPECT_TRUE(HasField(ValidateBeds({kMax, kMax, kMax, kMax}), "available"));
+  EXPECT_TRUE(HasField(ValidateBeds({kMax, kMin, kMax, 1}), "available"));
+  EXPECT_TRUE(HasField(ValidateBeds({kMax, 5, kMin, kMax}), "occupied"));
 }
 
 TEST(ValidateCapacity, EdRules) {

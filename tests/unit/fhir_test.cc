@@ -120,7 +120,7 @@ TEST(Fhir, RoundTrip) {
 
 // Found by measure_report_fuzz: a report with occupied beds beyond the staffed ones (overflow,
 // valid in the domain: occupied up to the total) and none available imported, but its own export
-// did not import again ("occupied + available exceed staffed beds").
+// did not import again (free beds on top of the occupied ones beyond the staffed ones).
 TEST(Fhir, OverflowBeyondStaffedBedsRoundTrips) {
   RegionData d = TestRegion();
   Lookup lookup = RegionLookup(d);
@@ -135,7 +135,7 @@ TEST(Fhir, OverflowBeyondStaffedBedsRoundTrips) {
   r.beds = Beds{30, 20, 25, 1};
   auto bad = MeasureReportToCapacity(CapacityToMeasureReport(ViewOf(d, r.unit_id), r), lookup);
   ASSERT_FALSE(bad.ok());
-  EXPECT_NE(Dump(bad.status()).find("occupied + available exceed staffed"), std::string::npos) << Dump(bad.status());
+  EXPECT_NE(Dump(bad.status()).find(kOccupiedPlusAvailableMsg), std::string::npos) << Dump(bad.status());
 }
 
 // The warning whose code names `code` ("numbeds" matches "numbeds, numBedsOcc"), or null.
@@ -632,13 +632,39 @@ TEST_F(FhirReject, NegativeAndNonIntegerCounts) {
 
 TEST_F(FhirReject, InconsistentCounts) {
   ic_["group"][0]["population"][3]["count"] = 19;  // available 19 > staffed 18
-  EXPECT_TRUE(HasError(Import(ic_), "group[0].population[3].count", "exceed staffed"));
+  EXPECT_TRUE(HasError(Import(ic_), "group[0].population[3].count", std::string(kOccupiedPlusAvailableMsg)));
   json ic2 = ic_;
   ic2["group"][0]["population"][3]["count"] = 5;  // occupied 15 + available 5 > staffed 18
-  EXPECT_TRUE(HasError(Import(ic2), "group[0].population[3].count", "occupied + available"));
+  EXPECT_TRUE(HasError(Import(ic2), "group[0].population[3].count", std::string(kOccupiedPlusAvailableMsg)));
   json ic3 = ic_;
   ic3["group"][0]["population"][1]["count"] = 21;  // staffed 21 > total 20
-  EXPECT_TRUE(HasError(Import(ic3), "group[0].population[1].count", "exceed the total"));
+  EXPECT_TRUE(HasError(Import(ic3), "group[0].population[1].count", "must not exceed total"));
+}
+
+// The bed rules are core's (ValidateBeds): the same message as PUT, batch and
+// CSV, on the count the report gave, with the figures it was checked with.
+TEST_F(FhirReject, BedRulesAreCoresOnTheGivenCounts) {
+  ic_["group"][0]["population"][3]["count"] = 5;  // occupied 15 + available 5 > staffed 18
+  Status s = Import(ic_);
+  ASSERT_EQ(s.errors().size(), 1u) << Dump(s);
+  EXPECT_EQ(s.errors()[0].field, "group[0].population[3].count");
+  EXPECT_EQ(s.errors()[0].message.rfind(std::string(kOccupiedPlusAvailableMsg) + " (", 0), 0u) << Dump(s);
+  EXPECT_NE(s.errors()[0].message.find("numICUBeds 18"), std::string::npos) << Dump(s);
+  // Without numICUBeds the staffed count is the total: the error names the
+  // available count and says the staffed one was implied.
+  json no_staffed = ic_;
+  no_staffed["group"][0]["population"].erase(1);  // now [0] total 20, [1] occupied 15, [2] available
+  no_staffed["group"][0]["population"][2]["count"] = 6;
+  s = Import(no_staffed);
+  ASSERT_EQ(s.errors().size(), 1u) << Dump(s);
+  EXPECT_EQ(s.errors()[0].field, "group[0].population[2].count");
+  EXPECT_NE(s.errors()[0].message.find("staffed 20 implied"), std::string::npos) << Dump(s);
+  // Occupied beyond staffed with none available is an overflow, not an error.
+  json overflow = ic_;
+  overflow["group"][0]["population"][2]["count"] = 20;
+  overflow["group"][0]["population"][3]["count"] = 0;
+  auto ok = MeasureReportToCapacity(overflow, lookup_);
+  ASSERT_TRUE(ok.ok()) << Dump(ok.status());
 }
 
 TEST_F(FhirReject, DuplicateCode) {

@@ -116,7 +116,7 @@ function validate(u, body) {
     const b = body.beds;
     if (b.staffed > b.total) errors.push({ field: 'beds.staffed', message: 'staffed must not exceed total' });
     if (b.occupied > b.total) errors.push({ field: 'beds.occupied', message: 'occupied must not exceed total' });
-    if (b.available > b.staffed) errors.push({ field: 'beds.available', message: 'available must not exceed staffed' });
+    if (b.available > 0 && Math.max(b.occupied, 0) + b.available > b.staffed) errors.push({ field: 'beds.available', message: 'occupied + available must not exceed staffed' });
   }
   if (body.ed) {
     if (u.type !== 'seh' && u.type !== 'hap') errors.push({ field: 'ed', message: 'ed only for seh/hap' });

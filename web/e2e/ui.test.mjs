@@ -145,7 +145,7 @@ describe('OpenZCC web UI', () => {
       status: 422, contentType: 'application/problem+json',
       body: JSON.stringify({ type: 'https://openzcc.nl/problems/invalid', title: 'Invalid input', status: 422,
         detail: 'the capacity report breaks the rules', instance: `/api/v1/units/${unit.id}/capacity`,
-        errors: [{ field: 'beds.occupied', message: 'must not exceed total' }, { field: 'beds.available', message: 'must not exceed staffed' }] }),
+        errors: [{ field: 'beds.occupied', message: 'must not exceed total' }, { field: 'beds.available', message: 'occupied + available must not exceed staffed' }] }),
     }));
     await page.goto(`${srv.base}/#/invoer/${encodeURIComponent(unit.id)}`);
     for (const [f, v] of [['total', '10'], ['staffed', '8'], ['occupied', '5'], ['available', '3']]) await page.fill(`#f-beds-${f}`, v);
@@ -153,7 +153,7 @@ describe('OpenZCC web UI', () => {
     const occ = page.locator('.field-error[data-field="beds.occupied"]');
     await occ.waitFor();
     assert.match(await occ.textContent(), /Mag niet groter zijn dan totaal/);
-    assert.match(await page.locator('.field-error[data-field="beds.available"]').textContent(), /Mag niet groter zijn dan bemand/);
+    assert.match(await page.locator('.field-error[data-field="beds.available"]').textContent(), /Bezet \+ vrij mag niet groter zijn dan bemand/);
     await context.close();
   });
 

@@ -48,6 +48,9 @@ describe('isStale', () => {
     expect(isStale({ as_of: at(600), stale: false, expected_interval_s: 300 }, now)).toBe(false);
     expect(isStale({ as_of: at(601), stale: false, expected_interval_s: 300 }, now)).toBe(true);
   });
+  it('counts milliseconds, as the server does: 600.5 s is past 2 × 300 s', () => {
+    expect(isStale({ as_of: at(600.5), stale: false, expected_interval_s: 300 }, now)).toBe(true);
+  });
   it('keeps the server flag', () => {
     expect(isStale({ as_of: at(10), stale: true, expected_interval_s: 300 }, now)).toBe(true);
   });

@@ -76,14 +76,19 @@ describe('locationStatus', () => {
 
 describe('canEditUnit', () => {
   const u = { organization_id: 'org-a' };
-  it('lets managers edit their own organisation, coordinators and admins all', () => {
-    expect(canEditUnit({ role: 'org-capacity-manager', organization_id: 'org-a' }, u)).toBe(true);
-    expect(canEditUnit({ role: 'org-capacity-manager', organization_id: 'org-b' }, u)).toBe(false);
-    expect(canEditUnit({ role: 'roaz-coordinator', organization_id: null }, u)).toBe(true);
-    expect(canEditUnit({ role: 'admin', organization_id: null }, u)).toBe(true);
-    expect(canEditUnit({ role: 'org-user', organization_id: 'org-a' }, u)).toBe(false);
-    expect(canEditUnit({ role: 'viewer', organization_id: null }, u)).toBe(false);
-    expect(canEditUnit(null, u)).toBe(false);
+  it('lets managers edit their own organisation, coordinators their region and admins all', () => {
+    expect(canEditUnit({ role: 'org-capacity-manager', organization_id: 'org-a', region_id: 'R' }, u, 'R')).toBe(true);
+    expect(canEditUnit({ role: 'org-capacity-manager', organization_id: 'org-b', region_id: 'R' }, u, 'R')).toBe(false);
+    expect(canEditUnit({ role: 'roaz-coordinator', organization_id: null, region_id: 'R' }, u, 'R')).toBe(true);
+    expect(canEditUnit({ role: 'admin', organization_id: null, region_id: null }, u, 'R')).toBe(true);
+    expect(canEditUnit({ role: 'org-user', organization_id: 'org-a', region_id: 'R' }, u, 'R')).toBe(false);
+    expect(canEditUnit({ role: 'viewer', organization_id: null, region_id: 'R' }, u, 'R')).toBe(false);
+    expect(canEditUnit(null, u, 'R')).toBe(false);
+  });
+  it('keeps coordinators and managers to their own region, as the server does', () => {
+    expect(canEditUnit({ role: 'roaz-coordinator', organization_id: null, region_id: 'R' }, u, 'S')).toBe(false);
+    expect(canEditUnit({ role: 'org-capacity-manager', organization_id: 'org-a', region_id: 'R' }, u, 'S')).toBe(false);
+    expect(canEditUnit({ role: 'roaz-coordinator', organization_id: null }, u, 'R')).toBe(false);
   });
 });
 

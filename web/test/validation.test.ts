@@ -32,15 +32,34 @@ describe('validateCapacity', () => {
     expect(r.errors).toEqual({});
     expect(r.value).toEqual({ beds: { total: 10, staffed: 8, occupied: 5, available: 3 } });
   });
-  it('requires staffed ≤ total, occupied ≤ total, available ≤ staffed', () => {
+  it('requires staffed ≤ total, occupied ≤ total, occupied + available ≤ staffed', () => {
     const r = validateCapacity('ic', form({ total: '5', staffed: '6', occupied: '7', available: '7' }), now);
     expect(r.value).toBeNull();
     expect(r.errors['beds.staffed'].key).toBe('err.staffedGtTotal');
     expect(r.errors['beds.occupied'].key).toBe('err.occupiedGtTotal');
-    expect(r.errors['beds.available'].key).toBe('err.availableGtStaffed');
+    expect(r.errors['beds.available'].key).toBe('err.occupiedAvailableGtStaffed');
+  });
+  it('refuses free beds beyond staffed - occupied, with the server\'s one message', () => {
+    const r = validateCapacity('ward', form({ total: '20', staffed: '18', occupied: '15', available: '5' }), now);
+    expect(Object.keys(r.errors)).toEqual(['beds.available']);
+    const e = r.errors['beds.available'];
+    expect(translate('nl', e.key, e.params)).toBe('Bezet + vrij mag niet groter zijn dan bemand (18).');
+    expect(translate('en', e.key, e.params)).toBe('Occupied + free must not exceed staffed (18).');
+  });
+  it('allows occupied beyond staffed (overflow) when none are free', () => {
+    expect(validateCapacity('ic', form({ total: '30', staffed: '20', occupied: '25', available: '0' }), now).errors).toEqual({});
+    expect(Object.keys(validateCapacity('ic', form({ total: '30', staffed: '20', occupied: '25', available: '1' }), now).errors))
+      .toEqual(['beds.available']);
+  });
+  it('checks a rule whose numbers parsed while another field is wrong', () => {
+    const r = validateCapacity('ward', form({ total: '', staffed: '8', occupied: '5', available: '4' }), now);
+    expect(r.errors['beds.total'].key).toBe('err.required');
+    expect(r.errors['beds.available'].key).toBe('err.occupiedAvailableGtStaffed');
   });
   it('allows equality at the bounds', () => {
-    expect(validateCapacity('ic', form({ total: '5', staffed: '5', occupied: '5', available: '5' }), now).errors).toEqual({});
+    expect(validateCapacity('ic', form({ total: '5', staffed: '5', occupied: '5', available: '0' }), now).errors).toEqual({});
+    expect(validateCapacity('ic', form({ total: '5', staffed: '5', occupied: '0', available: '5' }), now).errors).toEqual({});
+    expect(validateCapacity('ic', form({ total: '5', staffed: '5', occupied: '3', available: '2' }), now).errors).toEqual({});
     expect(validateCapacity('ic', form({ total: '0', staffed: '0', occupied: '0', available: '0' }), now).errors).toEqual({});
   });
   it('gives Dutch messages next to the field by default', () => {
@@ -119,7 +138,7 @@ describe('localizeServerMessage', () => {
   it('shows the server\'s known field messages in Dutch', () => {
     const nl = (m: string) => { const k = localizeServerMessage(m); return k ? translate('nl', k.key, k.params) : m; };
     expect(nl('must not exceed total')).toBe('Mag niet groter zijn dan totaal.');
-    expect(nl('must not exceed staffed')).toBe('Mag niet groter zijn dan bemand.');
+    expect(nl('occupied + available must not exceed staffed')).toBe('Bezet + vrij mag niet groter zijn dan bemand.');
     expect(nl('must be at most 200')).toBe('Te groot (maximaal 200).');
     expect(nl('must be 0 or more')).toBe('Mag niet negatief zijn.');
     expect(nl('must be an integer, not a string')).toBe('Vul een geheel getal in (0 of meer).');

@@ -401,8 +401,9 @@ std::optional<Time> ParseFhirDateTime(const std::string& s) {
   return ParseRfc3339(s);
 }
 
-// Fills in what a partial set of bed numbers implies and checks it; adds
-// errors naming the counts; returns nullopt (with `why`) when too little is known.
+// Fills in what a partial set of bed numbers implies and checks it by the
+// domain's bed rules (core ValidateBeds, the same as every other input path);
+// adds errors naming the counts; returns nullopt (with `why`) when too little is known.
 std::optional<Beds> CompleteBeds(const FieldValues& f, std::vector<FieldError>& errs, std::string& why) {
   auto get = [&](Field k) -> const Value* {
     auto it = f.find(k);
@@ -412,13 +413,17 @@ std::optional<Beds> CompleteBeds(const FieldValues& f, std::vector<FieldError>& 
   const Value* staffed = get(Field::kStaffed);
   const Value* occupied = get(Field::kOccupied);
   const Value* available = get(Field::kAvailable);
+  // An implied number's errors go to the count it was taken from.
+  const Value* staffed_from = staffed;
   Beds b;
   if (staffed) {
     b.staffed = staffed->v;
   } else if (total) {
     b.staffed = total->v;
+    staffed_from = total;
   } else if (occupied && available) {
     b.staffed = occupied->v + available->v;
+    staffed_from = available;
   } else {
     why = "no total or staffed count";
     return std::nullopt;
@@ -431,20 +436,43 @@ std::optional<Beds> CompleteBeds(const FieldValues& f, std::vector<FieldError>& 
   b.occupied = occupied ? occupied->v : std::max<std::int64_t>(0, b.staffed - available->v);
   b.available = available ? available->v : std::max<std::int64_t>(0, b.staffed - b.occupied);
 
-  size_t before = errs.size();
-  if (staffed && total && staffed->v > total->v) errs.push_back({staffed->path, "staffed beds exceed the total"});
-  if (occupied && b.occupied > b.total) {
-    errs.push_back({occupied->path, "occupied beds exceed the total (" + std::to_string(b.total) + ")"});
+  std::vector<FieldError> rule_errs = ValidateBeds(b);
+  if (rule_errs.empty()) return b;
+  // The figures the rules saw, the implied ones marked: "numICUBeds 18, …, available 0 implied".
+  std::string figures = Figures(f);
+  struct Number {
+    const Value* given;
+    const char* name;
+    std::int64_t v;
+  };
+  for (const Number& n : {Number{total, "total", b.total}, Number{staffed, "staffed", b.staffed},
+                          Number{occupied, "occupied", b.occupied}, Number{available, "available", b.available}}) {
+    if (!n.given) figures += ", " + std::string(n.name) + " " + std::to_string(n.v) + " implied";
   }
-  if (available && b.available > b.staffed) {
-    errs.push_back({available->path, "available beds exceed staffed beds (" + std::to_string(b.staffed) + ")"});
-  } else if (available && occupied && b.available > 0 && b.occupied + b.available > b.staffed) {
-    // Occupied beds may exceed the staffed ones (overflow; the domain allows up to the total),
-    // and then none are available: only free beds on top of that are a contradiction.
-    errs.push_back({available->path, "occupied + available exceed staffed beds (" + std::to_string(b.staffed) + ")"});
+  struct Placed {
+    std::string path, message;
+    bool on_given;
+  };
+  std::vector<Placed> placed;
+  for (const FieldError& e : rule_errs) {
+    const Value* own = e.field == "total"      ? total
+                       : e.field == "staffed"  ? staffed
+                       : e.field == "occupied" ? occupied
+                                               : available;
+    const Value* from = own                     ? own
+                        : e.field == "total"    ? staffed_from
+                        : e.field == "staffed"  ? staffed_from
+                        : e.field == "occupied" ? available
+                                                : occupied;
+    placed.push_back({from ? from->path : "group", e.message + " (" + figures + ")", own != nullptr});
   }
-  if (errs.size() != before) return std::nullopt;
-  return b;
+  // An implied number breaks a rule only through the given ones: when a given
+  // count is named, that is the error to fix.
+  const bool any_given = std::any_of(placed.begin(), placed.end(), [](const Placed& p) { return p.on_given; });
+  for (Placed& p : placed) {
+    if (p.on_given || !any_given) errs.push_back({std::move(p.path), std::move(p.message)});
+  }
+  return std::nullopt;
 }
 
 // Where a path points in the report, to list warnings in the report's order:

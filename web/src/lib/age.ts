@@ -31,15 +31,23 @@ export function formatAge(seconds: number | null | undefined, lang: Lang = 'nl')
 }
 
 /**
- * A unit is stale when it never reported, when the server said so, or when its report has
- * since grown older than twice its expected update interval (the server's rule, applied live).
+ * The server's staleness rule (core/stale.h IsStale): stale when never reported, or when the report's
+ * as_of is more than twice the expected update interval before `nowMs`, counted in milliseconds.
+ * The shared case table tests/cases/capacity_rules.json holds both to the same answers.
+ */
+export function isStaleAt(asOf: string | null | undefined, expectedIntervalS: number, nowMs: number): boolean {
+  if (!asOf) return true;
+  const t = Date.parse(asOf);
+  if (Number.isNaN(t)) return true;
+  return nowMs - t > 2 * expectedIntervalS * 1000;
+}
+
+/**
+ * A unit is stale when the server said so, or by the server's rule (isStaleAt) applied live, so a row
+ * turns stale while the page is open.
  */
 export function isStale(row: Pick<SnapshotUnit, 'as_of' | 'stale' | 'expected_interval_s'>, nowMs: number): boolean {
-  const age = ageSeconds(row.as_of, nowMs);
-  if (age == null) return true;
-  if (row.stale) return true;
-  if (!row.expected_interval_s || row.expected_interval_s <= 0) return false;
-  return age > 2 * row.expected_interval_s;
+  return row.stale || isStaleAt(row.as_of, row.expected_interval_s, nowMs);
 }
 
 /** Offset to add to the browser clock to get the server clock, from a response's generated_at. */

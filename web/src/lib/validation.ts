@@ -1,9 +1,12 @@
-import type { CapacityInput, EdStatus, Problem, UnitType } from '../types';
+import type { Beds, CapacityInput, EdStatus, Problem, UnitType } from '../types';
 import { hasBeds, hasEd } from './units';
 
 /**
  * Client-side validation of a capacity report: the same rules as the API
  * (PUT /api/v1/units/{id}/capacity), so the user sees errors next to the fields before sending.
+ * `checkCapacity` is the copy of the server's rule (core/validate.cc ValidateCapacity); the shared
+ * case table tests/cases/capacity_rules.json holds both to the same answers (test/rules_table.test.ts).
+ * `validateCapacity` checks the form: it parses the text fields, then applies the same rules.
  * Messages are dictionary keys with parameters, so they render in the chosen language (Dutch by default).
  */
 
@@ -15,6 +18,8 @@ export const FUTURE_TOLERANCE_MS = 5 * 60 * 1000;
 export const COUNT_MAX = 100000;
 /** The server limits the note to 2000 bytes of UTF-8 (core/validate.h kMaxNoteBytes). */
 export const NOTE_MAX_BYTES = 2000;
+/** The server's one message for occupied + available > staffed (core/validate.h kOccupiedPlusAvailableMsg). */
+export const OCCUPIED_PLUS_AVAILABLE_MSG = 'occupied + available must not exceed staffed';
 
 export interface CapacityForm {
   beds: Record<(typeof BED_FIELDS)[number], string>;
@@ -49,26 +54,112 @@ export function parseCount(raw: string): { value?: number; error?: Msg } {
 
 export interface ValidationResult { errors: FieldErrors; value: CapacityInput | null }
 
+/** A count's range error (0..max), as the server's CheckCount. */
+function countError(v: number, max: number): Msg | undefined {
+  if (v < 0) return { key: 'err.negative' };
+  if (v > max) return { key: 'err.tooLarge', params: { max } };
+  return undefined;
+}
+
+/**
+ * The bed rules (core ValidateBeds): counts 0..COUNT_MAX; staffed ≤ total; occupied ≤ total; and, when any
+ * bed is available, occupied + available ≤ staffed (one message, on available). Occupied may exceed staffed
+ * (overflow, up to the total), but then none are available. A rule is checked only when its numbers are
+ * known, so the form shows it while another field is still wrong; with all four it is the server's rule.
+ */
+export function checkBeds(b: Partial<Beds>): FieldErrors {
+  const errors: FieldErrors = {};
+  const set = (f: string, m: Msg | undefined) => { if (m && !errors[`beds.${f}`]) errors[`beds.${f}`] = m; };
+  for (const f of BED_FIELDS) {
+    const v = b[f];
+    if (v != null) set(f, countError(v, COUNT_MAX));
+  }
+  const { total, staffed, occupied, available } = b;
+  if (total != null && staffed != null && staffed > total) set('staffed', { key: 'err.staffedGtTotal', params: { total } });
+  if (total != null && occupied != null && occupied > total) set('occupied', { key: 'err.occupiedGtTotal', params: { total } });
+  // A negative occupied count (named above) counts as none.
+  if (staffed != null && occupied != null && available != null && available > 0 && Math.max(occupied, 0) + available > staffed) {
+    set('available', { key: 'err.occupiedAvailableGtStaffed', params: { staffed } });
+  }
+  return errors;
+}
+
+/** ED counts 0..COUNT_MAX, crowding 0–200 (core ValidateCapacity); checks the counts that are given. */
+export function checkEdCounts(ed: Partial<Record<(typeof ED_COUNT_FIELDS)[number], number>>): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const f of ED_COUNT_FIELDS) {
+    const v = ed[f];
+    if (v == null) continue;
+    const e = f === 'crowding' ? (countError(v, CROWDING_MAX) && { key: 'err.crowdingRange', params: { max: CROWDING_MAX } })
+      : countError(v, COUNT_MAX);
+    if (e) errors[`ed.${f}`] = e;
+  }
+  return errors;
+}
+
+/** as_of (RFC 3339) at most 5 minutes ahead of `nowMs`. */
+export function checkAsOf(asOf: string, nowMs: number): Msg | undefined {
+  const t = Date.parse(asOf);
+  if (Number.isNaN(t)) return { key: 'err.dateInvalid' };
+  if (t - nowMs > FUTURE_TOLERANCE_MS) return { key: 'err.dateFuture' };
+  return undefined;
+}
+
+/** A note of at most 2000 bytes of UTF-8. */
+export function checkNote(note: string): Msg | undefined {
+  return new TextEncoder().encode(note).length > NOTE_MAX_BYTES ? { key: 'err.noteLong', params: { max: NOTE_MAX_BYTES } } : undefined;
+}
+
+/**
+ * The server's rule on a report as the API receives it (core ValidateCapacity): beds or ed; beds only where
+ * the unit type has beds, then the bed rules; ed only where it has an ED or queue, then its counts (missing
+ * ones are 0, as the API reads them); as_of at most 5 minutes ahead; a note of at most 2000 bytes.
+ */
+export function checkCapacity(type: UnitType, input: CapacityInput, nowMs: number): FieldErrors {
+  let errors: FieldErrors = {};
+  if (input.as_of != null) {
+    const e = checkAsOf(input.as_of, nowMs);
+    if (e) errors['as_of'] = e;
+  }
+  if (!input.beds && !input.ed) errors['beds'] = { key: 'err.reportEmpty' };
+  if (input.beds) {
+    if (!hasBeds(type)) errors['beds'] = { key: 'err.bedsNotForType', params: { type } };
+    else errors = { ...errors, ...checkBeds(input.beds) };
+  }
+  if (input.ed) {
+    if (!hasEd(type)) errors['ed'] = { key: 'err.edNotForType', params: { type } };
+    else {
+      const { waiting = 0, in_treatment = 0, boarding = 0, crowding = 0 } = input.ed;
+      errors = { ...errors, ...checkEdCounts({ waiting, in_treatment, boarding, crowding }) };
+    }
+  }
+  if (input.note != null) {
+    const e = checkNote(input.note);
+    if (e) errors['note'] = e;
+  }
+  return errors;
+}
+
+/**
+ * Checks the capacity form: each field parsed (required, a whole number), then the server's rules on the
+ * numbers that parsed. The form shows only the parts the unit type has, and each shown part is required.
+ */
 export function validateCapacity(type: UnitType, form: CapacityForm, nowMs: number = Date.now()): ValidationResult {
   const errors: FieldErrors = {};
   const out: CapacityInput = {};
+  /** A rule's error goes only where the field itself parsed. */
+  const add = (rules: FieldErrors) => {
+    for (const [f, m] of Object.entries(rules)) if (!errors[f]) errors[f] = m;
+  };
 
   if (hasBeds(type)) {
-    const v: Partial<Record<(typeof BED_FIELDS)[number], number>> = {};
+    const v: Partial<Beds> = {};
     for (const f of BED_FIELDS) {
       const r = parseCount(form.beds[f]);
       if (r.error) errors[`beds.${f}`] = r.error;
       else v[f] = r.value;
     }
-    if (v.total != null && v.staffed != null && v.staffed > v.total) {
-      errors['beds.staffed'] = { key: 'err.staffedGtTotal', params: { total: v.total } };
-    }
-    if (v.total != null && v.occupied != null && v.occupied > v.total) {
-      errors['beds.occupied'] = { key: 'err.occupiedGtTotal', params: { total: v.total } };
-    }
-    if (v.staffed != null && v.available != null && v.available > v.staffed) {
-      errors['beds.available'] = { key: 'err.availableGtStaffed', params: { staffed: v.staffed } };
-    }
+    add(checkBeds(v));
     if (BED_FIELDS.every((f) => v[f] != null)) {
       out.beds = { total: v.total!, staffed: v.staffed!, occupied: v.occupied!, available: v.available! };
     }
@@ -83,10 +174,8 @@ export function validateCapacity(type: UnitType, form: CapacityForm, nowMs: numb
       if (r.error) errors[`ed.${f}`] = r.error;
       else v[f] = r.value;
     }
-    if (v.crowding != null && v.crowding > CROWDING_MAX) {
-      errors['ed.crowding'] = { key: 'err.crowdingRange', params: { max: CROWDING_MAX } };
-    }
-    if (!errors['ed.status'] && ED_COUNT_FIELDS.every((f) => v[f] != null) && !errors['ed.crowding']) {
+    add(checkEdCounts(v));
+    if (!errors['ed.status'] && ED_COUNT_FIELDS.every((f) => v[f] != null)) {
       out.ed = {
         status: st as EdStatus, waiting: v.waiting!, in_treatment: v.in_treatment!, boarding: v.boarding!,
         crowding: v.crowding!,
@@ -97,12 +186,16 @@ export function validateCapacity(type: UnitType, form: CapacityForm, nowMs: numb
   if (form.as_of.trim() !== '') {
     const t = Date.parse(form.as_of); // datetime-local without zone: parsed as local time
     if (Number.isNaN(t)) errors['as_of'] = { key: 'err.dateInvalid' };
-    else if (t - nowMs > FUTURE_TOLERANCE_MS) errors['as_of'] = { key: 'err.dateFuture' };
-    else out.as_of = new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    else {
+      const e = checkAsOf(new Date(t).toISOString(), nowMs);
+      if (e) errors['as_of'] = e;
+      else out.as_of = new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    }
   }
 
-  const note = form.note.trim();
-  if (new TextEncoder().encode(note).length > NOTE_MAX_BYTES) errors['note'] = { key: 'err.noteLong', params: { max: NOTE_MAX_BYTES } };
+  const note = form.note.trim(); // what is sent, and what the server measures
+  const noteError = checkNote(note);
+  if (noteError) errors['note'] = noteError;
   else if (note) out.note = note;
 
   return { errors, value: Object.keys(errors).length ? null : out };
@@ -159,7 +252,7 @@ export function localizeServerMessage(message: string): Msg | null {
   const m = message.trim();
   let r: RegExpMatchArray | null;
   if (m === 'must not exceed total') return { key: 'srv.notExceedTotal' };
-  if (m === 'must not exceed staffed') return { key: 'srv.notExceedStaffed' };
+  if (m === OCCUPIED_PLUS_AVAILABLE_MSG) return { key: 'srv.occupiedAvailableGtStaffed' };
   if (m === 'must be 0 or more') return { key: 'err.negative' };
   if (m === 'is required') return { key: 'err.required' };
   if (/^must be an integer/.test(m)) return { key: 'err.integer' };

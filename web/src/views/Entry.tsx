@@ -12,11 +12,11 @@ import type { EdStatus, SnapshotUnit, User } from '../types';
 
 export function Entry({ id, user }: { id?: string; user: User }) {
   const { t } = useI18n();
-  const { rows } = useRegionData();
+  const { rows, regionId } = useRegionData();
   const now = useNow(10000);
   const [q, setQ] = useState('');
-  const editable = useMemo(() => rows.filter((r) => canEditUnit(user, r))
-    .sort((a, b) => a.organization_name.localeCompare(b.organization_name) || sortUnits(a, b)), [rows, user]);
+  const editable = useMemo(() => rows.filter((r) => canEditUnit(user, r, regionId))
+    .sort((a, b) => a.organization_name.localeCompare(b.organization_name) || sortUnits(a, b)), [rows, user, regionId]);
   const shown = editable.filter((r) => !q || `${r.organization_name} ${r.name} ${r.type} ${r.specialism ?? ''}`.toLowerCase().includes(q.toLowerCase()));
   const row = id ? rows.find((r) => r.unit_id === id) : undefined;
 
@@ -40,8 +40,8 @@ export function Entry({ id, user }: { id?: string; user: User }) {
         </nav>
         <div className="entry-main">
           {!id && <p className="empty">{t('entry.pickHint')}</p>}
-          {id && row && !canEditUnit(user, row) && <p className="error">{t('entry.forbidden')}</p>}
-          {id && row && canEditUnit(user, row) && <CapacityFormView key={row.unit_id} row={row} />}
+          {id && row && !canEditUnit(user, row, regionId) && <p className="error">{t('entry.forbidden')}</p>}
+          {id && row && canEditUnit(user, row, regionId) && <CapacityFormView key={row.unit_id} row={row} />}
         </div>
       </div>
     </section>

@@ -13,7 +13,7 @@ import type { User } from '../types';
 
 export function Overview({ filters, setFilters, user }: { filters: Filters; setFilters: (f: Filters) => void; user: User }) {
   const { t } = useI18n();
-  const { rows, detail } = useRegionData();
+  const { rows, detail, regionId } = useRegionData();
   const now = useNow(5000);
 
   const filtered = useMemo(() => applyFilters(rows, filters, now), [rows, filters, now]);
@@ -83,7 +83,7 @@ export function Overview({ filters, setFilters, user }: { filters: Filters; setF
                       {o.name}{o.type && <span className="org-type"> · {t(`org.${o.type}`)}</span>}
                     </th>
                   </tr>
-                  {o.units.map((u) => <UnitRow key={u.unit_id} u={u} now={now} editable={canEditUnit(user, u)} />)}
+                  {o.units.map((u) => <UnitRow key={u.unit_id} u={u} now={now} editable={canEditUnit(user, u, regionId)} />)}
                 </Fragment>
               ))}
             </tbody>

@@ -15,9 +15,14 @@ const RANGES = [168, 24, 6] as const;
 const RECENT = 8;
 type Range = (typeof RANGES)[number];
 
+/** A step line's points, with the last value held until `now`. */
+function extendToNow<T>(pts: [string | number, T][], now: number): [string | number, T][] {
+  return pts.length ? [...pts, [now, pts[pts.length - 1][1]]] : pts;
+}
+
 export function UnitDetail({ id, user }: { id: string; user: User }) {
   const { t, lang } = useI18n();
-  const { rows, detail } = useRegionData();
+  const { rows, detail, regionId } = useRegionData();
   const now = useNow(5000);
   const row = rows.find((r) => r.unit_id === id);
   const unit = detail?.units.find((u) => u.id === id);
@@ -37,9 +42,7 @@ export function UnitDetail({ id, user }: { id: string; user: User }) {
     return () => { cancelled = true; };
   }, [id, asOf, range]);
 
-  // Step lines hold the last value until now; few points also get symbols so they stay visible.
-  const extend = <T,>(pts: [string | number, T][]): [string | number, T][] =>
-    pts.length ? [...pts, [now, pts[pts.length - 1][1]]] : pts;
+  // Step lines hold the last value until now (extendToNow); few points also get symbols so they stay visible.
   const few = (hist?.points.length ?? 0) < 40;
   const from = now - range * HOUR;
 
@@ -47,7 +50,7 @@ export function UnitDetail({ id, user }: { id: string; user: User }) {
     const pts = hist?.points ?? [];
     const s = (name: string, key: 'available' | 'staffed' | 'occupied' | 'total', color: string, width = 1.5) => ({
       name, type: 'line', step: 'end', showSymbol: few, symbolSize: 4, color, lineStyle: { width },
-      data: extend(pts.filter((p) => p.beds).map((p) => [p.as_of, p.beds![key]] as [string, number])),
+      data: extendToNow(pts.filter((p) => p.beds).map((p) => [p.as_of, p.beds![key]] as [string, number]), now),
     });
     return {
       animation: false,
@@ -78,9 +81,9 @@ export function UnitDetail({ id, user }: { id: string; user: User }) {
         { type: 'value', min: 0, max: 200, axisLabel: { fontSize: 11 }, splitLine: { show: false } },
       ],
       series: [
-        { name: t('col.waiting'), type: 'line', step: 'end', showSymbol: few, symbolSize: 4, color: '#1f5fa8', data: extend(pts.map((p) => [p.as_of, p.ed!.waiting] as [string, number])) },
-        { name: t('col.boarding'), type: 'line', step: 'end', showSymbol: few, symbolSize: 4, color: '#7a4fa0', data: extend(pts.map((p) => [p.as_of, p.ed!.boarding] as [string, number])) },
-        { name: t('col.crowding'), type: 'line', yAxisIndex: 1, showSymbol: few, symbolSize: 4, color: '#c62828', data: extend(pts.map((p) => [p.as_of, p.ed!.crowding] as [string, number])),
+        { name: t('col.waiting'), type: 'line', step: 'end', showSymbol: few, symbolSize: 4, color: '#1f5fa8', data: extendToNow(pts.map((p) => [p.as_of, p.ed!.waiting] as [string, number]), now) },
+        { name: t('col.boarding'), type: 'line', step: 'end', showSymbol: few, symbolSize: 4, color: '#7a4fa0', data: extendToNow(pts.map((p) => [p.as_of, p.ed!.boarding] as [string, number]), now) },
+        { name: t('col.crowding'), type: 'line', yAxisIndex: 1, showSymbol: few, symbolSize: 4, color: '#c62828', data: extendToNow(pts.map((p) => [p.as_of, p.ed!.crowding] as [string, number]), now),
           markLine: { silent: true, symbol: 'none', lineStyle: { type: 'dashed', color: '#c62828', opacity: 0.5 }, data: [{ yAxis: 140 }], label: { show: false } } },
       ],
     };
@@ -102,7 +105,7 @@ export function UnitDetail({ id, user }: { id: string; user: User }) {
       <div className="view-head">
         <h1 id="unit-title">{row?.organization_name ?? ''} · {row?.name ?? unit?.name}</h1>
         <span className="muted">{typeLabel(t, type)}{(row?.specialism ?? unit?.specialism) ? ` · ${row?.specialism ?? unit?.specialism}` : ''}</span>
-        {canEditUnit(user, { organization_id: row?.organization_id ?? unit!.organization_id }) && (
+        {canEditUnit(user, { organization_id: row?.organization_id ?? unit!.organization_id }, regionId) && (
           <a className="btn" href={href({ name: 'entry', id })}>{t('unit.edit')}</a>
         )}
       </div>

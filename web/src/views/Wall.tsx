@@ -25,7 +25,7 @@ export function Wall() {
     return () => { window.removeEventListener('keydown', on); document.body.classList.remove('wall-mode'); };
   }, []);
 
-  const subs = detail?.region.subregions ?? [];
+  const subs = useMemo(() => detail?.region.subregions ?? [], [detail]);
   const totals = useMemo(() => computeTotals(rows), [rows]);
   const types = WALL_TYPES.filter((ty) => totals.by_type[ty]);
   const eds = useMemo(() => rows.filter((r) => r.type === 'seh')
