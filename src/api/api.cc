@@ -6,8 +6,7 @@
 
 namespace ozcc::api {
 
-Api::State::State(Store& s, ApiOptions o)
-    : store(s), options(std::move(o)), snapshots(s, options.snapshot_max_age), follower(s, snapshots, events, auth) {}
+Api::State::State(Store& s, ApiOptions o) : store(s), options(std::move(o)) {}
 
 Api::Api(Store& store, ApiOptions options) : state_(std::make_unique<State>(store, std::move(options))) {
   InitCrypto();

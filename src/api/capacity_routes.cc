@@ -219,9 +219,8 @@ void AddEvents(State& s, http::Router& r) {
     if (auto denied = RequireAuth(s, req, who)) return *denied;
     auto region = RegionParam(req, who);
     if (!region.ok()) return ProblemFor(req, region.status());
-    if (auto denied = RequireAllowed(s, req, who, Action::kReadRegion, {*region, ""}, "", "")) return *denied;
-    auto exists = s.store.GetRegion(*region);
-    if (!exists.ok()) return ProblemFor(req, exists.status());
+    auto version = s.regions.Version(CallerOf(req, who), *region);
+    if (!version.ok()) return ProblemFor(req, version.status());
     std::optional<std::int64_t> last;
     auto last_text = req.Header("last-event-id");
     std::optional<std::string> from_query;
@@ -237,8 +236,6 @@ void AddEvents(State& s, http::Router& r) {
                                                {{"Last-Event-ID", "must be a non-negative integer"}}));
       }
     }
-    auto version = s.store.DataVersion(*region);
-    if (!version.ok()) return ProblemFor(req, version.status());
     http::Response resp;
     resp.stream = http::StreamSpec{[&s, region = *region, last, v = *version](std::shared_ptr<http::EventSink> sink) {
       if (!sink->Send("retry: 3000\n\n")) return;

@@ -57,26 +57,8 @@ json Bundle(const http::Request& req, const std::vector<json>& resources) {
 
 // The regions the principal may read: ?region= (or its own), every region for admins.
 Result<std::vector<RegionData>> ReadableRegions(State& s, const http::Request& req, const Principal& who) {
-  std::vector<RegionData> out;
   auto wanted = req.Query("region");
-  if (!wanted && who.region_id.empty()) {  // admin without a region: all regions
-    auto regions = s.store.ListRegions();
-    if (!regions.ok()) return regions.status();
-    for (const auto& r : *regions) {
-      auto d = s.store.GetRegion(r.id);
-      if (!d.ok()) return d.status();
-      out.push_back(std::move(*d));
-    }
-    return out;
-  }
-  std::string id = wanted.value_or(who.region_id);
-  if (Authorize(who, Action::kReadRegion, {id, ""}) != Decision::kAllow) {
-    return Status::Forbidden("you may not read region " + id);
-  }
-  auto d = s.store.GetRegion(id);
-  if (!d.ok()) return d.status();
-  out.push_back(std::move(*d));
-  return out;
+  return s.regions.Readable(CallerOf(req, who), wanted ? std::optional<std::string>(*wanted) : std::nullopt);
 }
 
 // Every Location resource: sites and units.
@@ -174,13 +156,11 @@ void RegisterFhirRoutes(State& s, http::Router& r) {
             if (subject) {
               for (const auto& su : fhir::RegionLookup(d)(*subject)) wanted.insert(su.unit_id);
             }
-            auto units = s.store.ListUnits(d.region.id);
-            auto latest = s.store.LatestCapacity(d.region.id);
-            if (!units.ok()) return FhirError(units.status());
-            if (!latest.ok()) return FhirError(latest.status());
+            auto picture = s.regions.Picture(CallerOf(req, who), d.region.id);
+            if (!picture.ok()) return FhirError(picture.status());
             std::unordered_map<std::string, const UnitView*> view;
-            for (const auto& u : *units) view[u.unit.id] = &u;
-            for (const auto& rep : *latest) {
+            for (const auto& u : picture->units) view[u.unit.id] = &u;
+            for (const auto& rep : picture->latest) {
               if (subject && !wanted.count(rep.unit_id)) continue;
               if (auto it = view.find(rep.unit_id); it != view.end()) {
                 reports.push_back(fhir::CapacityToMeasureReport(*it->second, rep));
@@ -200,19 +180,11 @@ void RegisterFhirRoutes(State& s, http::Router& r) {
         auto body = ParseJsonObject(req.body);
         if (!body.ok()) return FhirError(body.status());
         // Resolve the subject in the principal's region (admins: any region).
-        std::vector<std::string> region_ids;
-        if (!who.region_id.empty()) {
-          region_ids.push_back(who.region_id);
-        } else {
-          auto regions = s.store.ListRegions();
-          if (!regions.ok()) return FhirError(regions.status());
-          for (const auto& rg : *regions) region_ids.push_back(rg.id);
-        }
+        auto regions = s.regions.ReportingScope(caller);
+        if (!regions.ok()) return FhirError(regions.status());
         Result<fhir::MeasureReportImport> import = Status::Invalid("no region to resolve the subject in");
-        for (const auto& id : region_ids) {
-          auto d = s.store.GetRegion(id);
-          if (!d.ok()) return FhirError(d.status());
-          import = fhir::MeasureReportToCapacity(*body, fhir::RegionLookup(*d));
+        for (const auto& d : *regions) {
+          import = fhir::MeasureReportToCapacity(*body, fhir::RegionLookup(d));
           bool unknown_subject = false;
           for (const auto& e : import.ok() ? std::vector<FieldError>{} : import.status().errors()) {
             unknown_subject |= e.field == "subject.reference" && e.message.rfind("unknown subject", 0) == 0;

@@ -6,8 +6,9 @@
 
 namespace ozcc::api {
 
-ChangeFollower::ChangeFollower(Store& store, SnapshotCache& snapshots, EventHub& events, Authenticator& auth)
-    : store_(store), snapshots_(snapshots), events_(events), auth_(auth) {}
+ChangeFollower::ChangeFollower(service::RegionService& regions, std::function<Status(ChangeHandler)> watch,
+                               SnapshotCache& snapshots, EventHub& events, Authenticator& auth)
+    : regions_(regions), watch_(std::move(watch)), snapshots_(snapshots), events_(events), auth_(auth) {}
 
 ChangeFollower::~ChangeFollower() {
   {
@@ -20,7 +21,7 @@ ChangeFollower::~ChangeFollower() {
 
 Status ChangeFollower::Start() {
   std::shared_ptr<Inbox> inbox = inbox_;
-  Status feed = store_.WatchChanges([inbox](const StoreChange& change) {
+  Status feed = watch_([inbox](const StoreChange& change) {
     std::lock_guard lock(inbox->mu);
     if (inbox->closed) return;
     inbox->changes.push_back(change);
@@ -29,9 +30,9 @@ Status ChangeFollower::Start() {
   if (!feed.ok()) spdlog::warn("change feed not started yet, retrying: {}", feed.message());
   // Events before now are not replayed (the snapshot holds them); listening
   // started first, so a write committed meanwhile is followed, not lost.
-  if (auto regions = store_.ListRegions(); regions.ok()) {
+  if (auto regions = regions_.AllRegions(); regions.ok()) {
     for (const auto& r : *regions) {
-      if (auto v = store_.DataVersion(r.id); v.ok()) events_.SetBaseline(r.id, *v);
+      if (auto v = regions_.DataVersion(r.id); v.ok()) events_.SetBaseline(r.id, *v);
     }
   }
   thread_ = std::thread([this] { Run(); });
@@ -85,7 +86,7 @@ void ChangeFollower::CatchUp(const std::string& region_id, std::int64_t version)
   }
   constexpr size_t kPage = 1000;
   while (from < version) {
-    auto reports = store_.CapacitySince(region_id, from, kPage);
+    auto reports = regions_.ReportsSince(region_id, from, kPage);
     if (!reports.ok()) {
       spdlog::warn("change feed: cannot read reports of {} after version {}: {}", region_id, from,
                    reports.status().message());
@@ -94,7 +95,7 @@ void ChangeFollower::CatchUp(const std::string& region_id, std::int64_t version)
     for (const auto& r : *reports) {
       auto it = units_.find(r.unit_id);
       if (it == units_.end()) {
-        auto unit = store_.GetUnit(r.unit_id);
+        auto unit = regions_.Unit(r.unit_id);
         if (!unit.ok()) {
           spdlog::warn("change feed: unit {} of report {} unreadable: {}", r.unit_id, r.version,
                        unit.status().message());
@@ -113,13 +114,13 @@ bool ChangeFollower::Resync(std::map<std::string, std::int64_t>& behind) {
   units_.clear();
   auth_.ForgetAll();
   snapshots_.Invalidate("");
-  auto regions = store_.ListRegions();
+  auto regions = regions_.AllRegions();
   if (!regions.ok()) {
     spdlog::warn("change feed: cannot list regions to resynchronise: {}", regions.status().message());
     return false;
   }
   for (const auto& r : *regions) {
-    auto v = store_.DataVersion(r.id);
+    auto v = regions_.DataVersion(r.id);
     if (!v.ok()) return false;
     auto& b = behind[r.id];
     b = std::max(b, *v);

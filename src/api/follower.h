@@ -27,13 +27,16 @@
 #include "api/auth.h"
 #include "api/events.h"
 #include "api/snapshot.h"
+#include "service/region_service.h"
 #include "store/store.h"
 
 namespace ozcc::api {
 
 class ChangeFollower {
  public:
-  ChangeFollower(Store& store, SnapshotCache& snapshots, EventHub& events, Authenticator& auth);
+  // `watch` subscribes to the store's change feed (Store::WatchChanges).
+  ChangeFollower(service::RegionService& regions, std::function<Status(ChangeHandler)> watch, SnapshotCache& snapshots,
+                 EventHub& events, Authenticator& auth);
   ~ChangeFollower();
   ChangeFollower(const ChangeFollower&) = delete;
   ChangeFollower& operator=(const ChangeFollower&) = delete;
@@ -65,7 +68,8 @@ class ChangeFollower {
   // Forgets caches and adds every region's current version to `behind`; false when the store failed.
   bool Resync(std::map<std::string, std::int64_t>& behind);
 
-  Store& store_;
+  service::RegionService& regions_;
+  std::function<Status(ChangeHandler)> watch_;
   SnapshotCache& snapshots_;
   EventHub& events_;
   Authenticator& auth_;

@@ -18,7 +18,9 @@
 #include "core/login_throttle.h"
 #include "http/router.h"
 #include "service/account_service.h"
+#include "service/audit_service.h"
 #include "service/capacity_service.h"
+#include "service/region_service.h"
 #include "store/store.h"
 
 namespace ozcc::api {
@@ -36,15 +38,22 @@ class LivePublisher final : public service::CapacityListener {
   EventHub& events_;
 };
 
+// What the routes share. The store is held only to wire the services (every
+// read and write of the routes goes through one), for /readyz and for the
+// change feed's subscription.
 struct Api::State {
   State(Store& s, ApiOptions o);
   Store& store;
   ApiOptions options;
   service::AccountService accounts{store, store, store};
+  service::RegionService regions{store, store, store};
+  service::AuditService audit_log{store};
   Authenticator auth{accounts};
-  SnapshotCache snapshots;
+  SnapshotCache snapshots{regions, options.snapshot_max_age};
   EventHub events;
-  ChangeFollower follower;  // after what it updates: destroyed first
+  // After what it updates: destroyed first.
+  ChangeFollower follower{regions, [this](ChangeHandler h) { return store.WatchChanges(std::move(h)); }, snapshots,
+                          events, auth};
   LivePublisher publisher{snapshots, events};
   service::CapacityService capacity{store, store, store, publisher};
   std::function<std::string()> transport_metrics;

@@ -15,12 +15,10 @@ void RegisterRegionRoutes(State& s, http::Router& r) {
   r.Add("GET", "/api/v1/regions", [&s](http::Request& req) {
     Principal who;
     if (auto denied = RequireAuth(s, req, who)) return *denied;
-    auto regions = s.store.ListRegions();
+    auto regions = s.regions.Regions(CallerOf(req, who));
     if (!regions.ok()) return ProblemFor(req, regions.status());
     json out = json::array();
-    for (const auto& region : *regions) {
-      if (Authorize(who, Action::kReadRegion, {region.id, ""}) == Decision::kAllow) out.push_back(RegionJson(region));
-    }
+    for (const auto& region : *regions) out.push_back(RegionJson(region));
     return Json(200, out);
   });
 
@@ -28,8 +26,7 @@ void RegisterRegionRoutes(State& s, http::Router& r) {
     Principal who;
     if (auto denied = RequireAuth(s, req, who)) return *denied;
     const std::string& id = req.params["region_id"];
-    if (auto denied = RequireAllowed(s, req, who, Action::kReadRegion, {id, ""}, "", "")) return *denied;
-    auto data = s.store.GetRegion(id);
+    auto data = s.regions.Tree(CallerOf(req, who), id);
     if (!data.ok()) return ProblemFor(req, data.status());
     json orgs = json::array(), locs = json::array(), units = json::array();
     for (const auto& o : data->organizations) {

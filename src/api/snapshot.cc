@@ -59,7 +59,8 @@ std::string Gzip(std::string_view data, int level) {
   return rc == Z_STREAM_END ? out : std::string{};
 }
 
-SnapshotCache::SnapshotCache(Store& store, std::chrono::milliseconds max_age) : store_(store), max_age_(max_age) {}
+SnapshotCache::SnapshotCache(service::RegionService& regions, std::chrono::milliseconds max_age)
+    : regions_(regions), max_age_(max_age) {}
 
 void SnapshotCache::NoteVersion(const std::string& region_id, std::int64_t version) {
   std::lock_guard lock(mu_);
@@ -98,20 +99,12 @@ Result<std::shared_ptr<const Snapshot>> SnapshotCache::Get(const std::string& re
 }
 
 Result<std::shared_ptr<const Snapshot>> SnapshotCache::Build(const std::string& region_id) {
-  // Read the version first: reports newer than it may be included, never missed.
-  auto version = store_.DataVersion(region_id);
-  if (!version.ok()) return version.status();
-  auto units = store_.ListUnits(region_id);
-  if (!units.ok()) return units.status();
-  if (units->empty()) {
-    auto region = store_.GetRegion(region_id);
-    if (!region.ok()) return region.status();
-  }
-  auto latest = store_.LatestCapacity(region_id);
-  if (!latest.ok()) return latest.status();
+  auto picture = regions_.PictureForCache(region_id);
+  if (!picture.ok()) return picture.status();
+  const std::vector<UnitView>& units = picture->units;
   std::unordered_map<std::string, const CapacityReport*> by_unit;
-  std::int64_t max_version = *version;
-  for (const auto& r : *latest) {
+  std::int64_t max_version = picture->version;
+  for (const auto& r : picture->latest) {
     by_unit[r.unit_id] = &r;
     max_version = std::max(max_version, r.version);
   }
@@ -123,7 +116,7 @@ Result<std::shared_ptr<const Snapshot>> SnapshotCache::Build(const std::string& 
   };
   std::map<std::string, Sum> by_type;
   std::map<std::string, std::map<std::string, Sum>> by_subregion;
-  for (const auto& v : *units) {
+  for (const auto& v : units) {
     auto it = by_unit.find(v.unit.id);
     const CapacityReport* rep = it == by_unit.end() ? nullptr : it->second;
     rows.push_back(UnitRow(v, rep, now));

@@ -12,7 +12,7 @@
 
 #include "core/status.h"
 #include "core/types.h"
-#include "store/store.h"
+#include "service/region_service.h"
 
 namespace ozcc::api {
 
@@ -37,7 +37,7 @@ struct Snapshot {
 // stale flags change with time even without writes).
 class SnapshotCache {
  public:
-  SnapshotCache(Store& store, std::chrono::milliseconds max_age);
+  SnapshotCache(service::RegionService& regions, std::chrono::milliseconds max_age);
   // Current snapshot; builds it when needed. kNotFound for an unknown region.
   Result<std::shared_ptr<const Snapshot>> Get(const std::string& region_id);
   // Tells the cache the region reached `version` (after a committed write).
@@ -48,7 +48,7 @@ class SnapshotCache {
 
  private:
   Result<std::shared_ptr<const Snapshot>> Build(const std::string& region_id);
-  Store& store_;
+  service::RegionService& regions_;
   std::chrono::milliseconds max_age_;
   std::mutex mu_;        // guards the maps
   std::mutex build_mu_;  // one build at a time

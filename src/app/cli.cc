@@ -25,6 +25,7 @@
 #include "core/validate.h"
 #include "http/server.h"
 #include "service/account_service.h"
+#include "service/region_service.h"
 #include "store/sqlite/backup.h"
 #include "store/store.h"
 
@@ -100,10 +101,6 @@ Result<std::unique_ptr<Store>> Open(const std::string& db) {
   if (!store.ok()) return store.status();
   if (auto st = (*store)->Migrate(); !st.ok()) return st;
   return store;
-}
-
-AuditRecord CliAudit(std::string action, std::string object) {
-  return ToolAudit(EnvOr("USER", "cli"), std::move(action), std::move(object), "cli");
 }
 
 // The operator running the command, as a service caller.
@@ -410,7 +407,8 @@ int RunCli(int argc, char** argv) {
     }
     auto store = Open(db);
     if (!store.ok()) return FailStatus("cannot open the store " + db, store.status());
-    if (auto st = (*store)->ImportRegion(*data, CliAudit("region.import", data->region.id)); !st.ok()) {
+    service::RegionService regions(**store, **store, **store);
+    if (auto st = regions.Import(Tool(), *data); !st.ok()) {
       return FailStatus("import of " + region_file, st);
     }
     std::cout << "imported region " << data->region.id << " (" << data->organizations.size() << " organisations, "
