@@ -12,8 +12,8 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "base/status.h"
 #include "core/authz.h"
-#include "core/status.h"
 #include "http/message.h"
 #include "service/account_service.h"
 #include "service/credentials.h"

@@ -4,7 +4,7 @@
 
 #include <string_view>
 
-#include "core/status.h"
+#include "base/status.h"
 #include "http/message.h"
 
 namespace ozcc::api {

@@ -10,7 +10,7 @@
 #include <string>
 #include <unordered_map>
 
-#include "core/status.h"
+#include "base/status.h"
 #include "core/types.h"
 #include "service/region_service.h"
 

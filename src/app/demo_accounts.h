@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <string>
 
-#include "core/status.h"
+#include "base/status.h"
 #include "store/store.h"
 
 namespace ozcc::app {

@@ -6,7 +6,7 @@
 #include <string>
 #include <utility>
 
-#include "core/time.h"
+#include "base/time.h"
 
 namespace ozcc {
 

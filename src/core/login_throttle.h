@@ -10,7 +10,7 @@
 #include <string>
 #include <unordered_map>
 
-#include "core/time.h"
+#include "base/time.h"
 
 namespace ozcc {
 

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <optional>
 
-#include "core/time.h"
+#include "base/time.h"
 
 namespace ozcc {
 

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/time.h"
+#include "base/time.h"
 
 namespace ozcc {
 

@@ -44,7 +44,7 @@
 #include <memory>
 #include <string>
 
-#include "core/status.h"
+#include "base/status.h"
 #include "http/client_address.h"
 #include "http/router.h"
 

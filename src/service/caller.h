@@ -12,9 +12,9 @@
 
 #include <string>
 
+#include "base/status.h"
 #include "core/audit.h"
 #include "core/authz.h"
-#include "core/status.h"
 #include "store/audit_store.h"
 
 namespace ozcc::service {

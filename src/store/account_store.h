@@ -5,10 +5,10 @@
 #include <string>
 #include <vector>
 
+#include "base/status.h"
+#include "base/time.h"
 #include "core/audit.h"
 #include "core/authz.h"
-#include "core/status.h"
-#include "core/time.h"
 
 namespace ozcc {
 

@@ -5,8 +5,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "base/status.h"
 #include "core/audit.h"
-#include "core/status.h"
 
 namespace ozcc {
 

@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "base/status.h"
+#include "base/time.h"
 #include "core/audit.h"
-#include "core/status.h"
-#include "core/time.h"
 #include "core/types.h"
 
 namespace ozcc {

@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "base/status.h"
 #include "core/audit.h"
-#include "core/status.h"
 #include "core/types.h"
 
 namespace ozcc {

@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "core/status.h"
+#include "base/status.h"
 #include "store/account_store.h"
 #include "store/audit_store.h"
 #include "store/capacity_store.h"

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "api/problem.h"
-#include "core/status.h"
+#include "base/status.h"
 
 namespace ozcc::fuzz {
 

@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "api/fhir/saner.h"
-#include "core/time.h"
+#include "base/time.h"
 #include "support/api_fixture.h"
 
 namespace ozcc::test {

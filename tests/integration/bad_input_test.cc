@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "api/fhir/saner.h"
-#include "core/time.h"
+#include "base/time.h"
 #include "core/validate.h"
 #include "support/api_fixture.h"
 

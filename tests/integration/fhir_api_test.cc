@@ -21,7 +21,7 @@
 #include <string>
 #include <vector>
 
-#include "core/time.h"
+#include "base/time.h"
 #include "support/api_fixture.h"
 #include "support/external.h"
 

@@ -3,9 +3,9 @@
 
 #include <limits>
 
+#include "base/time.h"
 #include "core/audit.h"
 #include "core/stale.h"
-#include "core/time.h"
 #include "core/types.h"
 #include "core/validate.h"
 

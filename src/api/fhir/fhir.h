@@ -15,8 +15,8 @@
 #include <string>
 #include <string_view>
 
-#include "core/status.h"
-#include "core/time.h"
+#include "base/status.h"
+#include "base/time.h"
 #include "core/types.h"
 
 namespace ozcc::api::fhir {

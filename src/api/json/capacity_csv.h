@@ -14,7 +14,7 @@
 //   - Exactly one header row (the first non-blank record). Column names are
 //     matched case-insensitively after trimming spaces/tabs, in any order:
 //       unit_id           required column; a non-empty cell in every row
-//       as_of             optional; RFC 3339 (core/time.h); empty = now
+//       as_of             optional; RFC 3339 (base/time.h); empty = now
 //       beds_total, beds_staffed, beds_occupied, beds_available
 //                         the four columns come together or not at all; per
 //                         row either all four cells are set (beds present) or
@@ -47,7 +47,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/status.h"
+#include "base/status.h"
 #include "core/types.h"
 
 namespace ozcc::api {

@@ -24,7 +24,7 @@
 #include <string>
 #include <string_view>
 
-#include "core/status.h"
+#include "base/status.h"
 #include "core/types.h"
 
 namespace ozcc::api {

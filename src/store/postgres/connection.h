@@ -16,7 +16,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "core/status.h"
+#include "base/status.h"
 #include "store/sql/sql.h"
 
 namespace ozcc::postgres {

@@ -11,7 +11,7 @@
 #include <functional>
 #include <vector>
 
-#include "core/status.h"
+#include "base/status.h"
 #include "store/sql/sql.h"
 
 namespace ozcc::sql {

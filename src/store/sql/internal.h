@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "base/time.h"
 #include "core/audit.h"
-#include "core/time.h"
 #include "store/sql/sql.h"
 
 namespace ozcc::sql {

@@ -1,6 +1,6 @@
 #include "store/sql/migrate.h"
 
-#include "core/time.h"
+#include "base/time.h"
 
 namespace ozcc::sql {
 

@@ -21,7 +21,7 @@
 #include <variant>
 #include <vector>
 
-#include "core/status.h"
+#include "base/status.h"
 
 namespace ozcc::sql {
 

@@ -28,7 +28,7 @@
 #include <functional>
 #include <string>
 
-#include "core/status.h"
+#include "base/status.h"
 
 namespace ozcc::sqlite {
 

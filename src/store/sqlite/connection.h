@@ -14,7 +14,7 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "core/status.h"
+#include "base/status.h"
 #include "store/sql/sql.h"
 
 namespace ozcc::sqlite {

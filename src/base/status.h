@@ -1,8 +1,23 @@
 // Errors as values. A Status is Ok or carries a Code, a human message and,
 // for validation failures, the list of offending fields. Result<T> holds a
-// value or a non-Ok Status. No exceptions cross module borders.
+// value or a non-Ok Status.
+//
+// Error policy:
+// 1. Expected failures (bad input, unknown id, refusal, store unreachable)
+//    are values, Status / Result<T>, never exceptions across a module border.
+// 2. Both are [[nodiscard]]: every one is looked at; one dropped on purpose is
+//    written `(void)` where a comment says why it may be.
+// 3. The Code says what a caller can do about it; the message says what
+//    happened, for a person; errors() names each offending field.
+// 4. One table maps codes to HTTP (api/problem.h); nothing else does.
+// 5. Exceptions are for bugs and exhausted resources: Result::value() on an
+//    error throws BadResultAccess naming the Status; the router's catch-all
+//    logs any exception as a 500 with the request id, the stores turn one
+//    from a job into kInternal. Third-party exceptions (JSON, std::sto*) are
+//    caught where they are thrown and become a Status.
 #pragma once
 
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <variant>
@@ -30,7 +45,7 @@ struct FieldError {
   bool operator==(const FieldError&) const = default;
 };
 
-class Status {
+class [[nodiscard]] Status {
  public:
   Status() = default;
   Status(Code code, std::string message, std::vector<FieldError> errors = {})
@@ -58,15 +73,30 @@ class Status {
   std::vector<FieldError> errors_;
 };
 
+// Result::value() on an error: a bug in the caller, named with the Status.
+class BadResultAccess : public std::logic_error {
+ public:
+  explicit BadResultAccess(const Status& st) : std::logic_error("value() of a failed Result: " + st.message()) {}
+};
+
 template <class T>
-class Result {
+class [[nodiscard]] Result {
  public:
   Result(T value) : v_(std::move(value)) {}         // NOLINT(google-explicit-constructor)
   Result(Status status) : v_(std::move(status)) {}  // NOLINT(google-explicit-constructor)
   bool ok() const { return std::holds_alternative<T>(v_); }
-  const T& value() const& { return std::get<T>(v_); }
-  T& value() & { return std::get<T>(v_); }
-  T&& value() && { return std::get<T>(std::move(v_)); }
+  const T& value() const& {
+    Check();
+    return std::get<T>(v_);
+  }
+  T& value() & {
+    Check();
+    return std::get<T>(v_);
+  }
+  T&& value() && {
+    Check();
+    return std::get<T>(std::move(v_));
+  }
   const T& operator*() const& { return value(); }
   T& operator*() & { return value(); }
   const T* operator->() const { return &value(); }
@@ -74,6 +104,9 @@ class Result {
   Status status() const { return ok() ? Status::Ok() : std::get<Status>(v_); }
 
  private:
+  void Check() const {
+    if (!ok()) throw BadResultAccess(std::get<Status>(v_));
+  }
   std::variant<T, Status> v_;
 };
 

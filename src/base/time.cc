@@ -1,4 +1,4 @@
-#include "core/time.h"
+#include "base/time.h"
 
 #include <cstdio>
 

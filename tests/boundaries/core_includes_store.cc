@@ -1,0 +1,2 @@
+// Must not compile: the domain is pure.
+#include "store/store.h"

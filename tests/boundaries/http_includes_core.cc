@@ -1,0 +1,2 @@
+// Must not compile: http/ knows nothing of the domain.
+#include "core/types.h"

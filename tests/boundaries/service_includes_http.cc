@@ -1,0 +1,2 @@
+// Must not compile: use cases see no HTTP.
+#include "http/message.h"

@@ -1,0 +1,2 @@
+// Must not compile: persistence knows no use case.
+#include "service/caller.h"
