@@ -178,7 +178,7 @@ Status LoadConfig(const std::string& path, ServeConfig& cfg, const CLI::App* cmd
   number("workers", "--workers", 1, 1024, cfg.workers);
   number("body_limit", "--body-limit", 1, std::int64_t{1} << 30, cfg.body_limit);
   boolean("secure_cookie", "", cfg.secure_cookie);
-  number("session_hours", "", 1, 24 * 366, cfg.session_hours);
+  number("session_hours", "", 1, std::int64_t{24} * 366, cfg.session_hours);
   boolean("access_log", "--no-access-log", cfg.access_log);
   if (t.contains("trusted_proxies")) {
     std::vector<std::string> list;

@@ -130,7 +130,7 @@ std::vector<FieldError> ValidateRegion(const RegionData& d) {
     if (!locations.count(u.location_id)) errs.push_back({p + ".location_id", "unknown location " + u.location_id});
     if (u.type == UnitType::kWard && u.specialism.empty())
       errs.push_back({p + ".specialism", "a ward needs a specialism"});
-    if (u.expected_interval_s < 10 || u.expected_interval_s > 7 * 24 * 3600) {
+    if (u.expected_interval_s < 10 || u.expected_interval_s > std::int64_t{7} * 24 * 3600) {
       errs.push_back({p + ".expected_interval_s", "must be between 10 and 604800 seconds"});
     }
   }

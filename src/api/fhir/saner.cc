@@ -234,7 +234,7 @@ class Importer {
     warnings_.push_back({kind, std::move(path), std::move(code), std::move(message), std::move(counts)});
   }
   // Not applied: the numbers of `f`, and why.
-  void NotApplied(const FieldValues& f, std::string why) {
+  void NotApplied(const FieldValues& f, const std::string& why) {
     Warn(ImportWarning::Kind::kNotApplied, f.begin()->second.path, Codes(f), Figures(f) + ": " + why, Counts(f));
   }
   std::vector<ImportWarning>& warnings() { return warnings_; }

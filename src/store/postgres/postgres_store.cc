@@ -123,13 +123,12 @@ Status PostgresStore::WatchChanges(ChangeHandler on_change) {
   {
     std::lock_guard<std::mutex> lk(listen_mu_);
     if (listener_.joinable()) return Status::Invalid("the change feed is already started");
-    listener_ = std::thread(
-        [this, fn = std::move(on_change), p = std::move(first)]() mutable { ListenLoop(std::move(fn), p); });
+    listener_ = std::thread([this, fn = std::move(on_change), p = std::move(first)]() mutable { ListenLoop(fn, p); });
   }
   return listening.get();
 }
 
-void PostgresStore::ListenLoop(ChangeHandler on_change, std::promise<Status>& first) {
+void PostgresStore::ListenLoop(const ChangeHandler& on_change, std::promise<Status>& first) {
   bool first_told = false;
   bool missed = false;  // the feed was down: changes may have gone unreported
   int attempt = 0;

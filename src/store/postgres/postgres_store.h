@@ -119,7 +119,7 @@ class PostgresStore final : public sql::SqlStore {
 
   explicit PostgresStore(const Options& options);
   Status Init();
-  void ListenLoop(ChangeHandler on_change, std::promise<Status>& first);
+  void ListenLoop(const ChangeHandler& on_change, std::promise<Status>& first);
   void RunGroup(std::vector<Queued>& jobs);
   // One attempt at a group. Returns true when the outcome is final (results
   // set), false when the group should be retried.
