@@ -17,6 +17,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -50,8 +51,11 @@ class Params {
   const std::vector<Value>& values() const { return values_; }
 
  private:
-  Params& Push(Value v) {
-    values_.push_back(std::move(v));
+  // Built in place: moving a whole Value trips GCC 12's -Wmaybe-uninitialized
+  // in Release builds (a false positive on std::variant).
+  template <class T>
+  Params& Push(T&& v) {
+    values_.emplace_back(std::in_place_type<std::decay_t<T>>, std::forward<T>(v));
     return *this;
   }
   std::vector<Value> values_;
