@@ -155,7 +155,8 @@ TEST_P(ApiTest, PutStoresAndShowsInSnapshotAndHistory) {
     found = true;
     EXPECT_EQ(u["beds"]["occupied"], 15);
     EXPECT_FALSE(u["stale"].get<bool>());
-    EXPECT_EQ(u["age_seconds"], 0);
+    // Reported just now: fresh, and young (not a timing test: a loaded box may take seconds).
+    EXPECT_LE(u["age_seconds"].get<std::int64_t>(), 60);
   }
   EXPECT_TRUE(found);
 
