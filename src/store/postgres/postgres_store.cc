@@ -351,11 +351,7 @@ Status PostgresStore::Ping() {
                                    [](const sql::Row& r) { return r.Bool(0); });
         if (!table.ok()) return table.status();
         if (!table->value_or(false)) return Status::Unavailable("database not migrated");
-        auto n = c.First<std::int64_t>("SELECT COUNT(*) FROM schema_migrations", sql::Params(),
-                                       [](const sql::Row& r) { return r.Int(0); });
-        if (!n.ok()) return n.status();
-        if (n->value_or(0) == 0) return Status::Unavailable("database not migrated");
-        return Status::Ok();
+        return sql::CheckMigrated(c);
       },
       false);
 }

@@ -34,4 +34,12 @@ Status ApplyMigrations(Conn& c, const std::vector<Migration>& all, const std::st
   return Status::Ok();
 }
 
+Status CheckMigrated(Conn& c) {
+  auto n =
+      c.First<std::int64_t>("SELECT COUNT(*) FROM schema_migrations", Params(), [](const Row& r) { return r.Int(0); });
+  if (!n.ok()) return n.status();
+  if (n->value_or(0) == 0) return Status::Unavailable("database not migrated");
+  return Status::Ok();
+}
+
 }  // namespace ozcc::sql

@@ -23,4 +23,9 @@ struct Migration {
 // engine needs. kInternal when the database is newer than `all` knows.
 Status ApplyMigrations(Conn& c, const std::vector<Migration>& all, const std::string& begin);
 
+// Ok when at least one migration is recorded (the caller has checked that
+// schema_migrations exists where its engine cannot count a missing table);
+// kUnavailable "database not migrated" otherwise. For /readyz.
+Status CheckMigrated(Conn& c);
+
 }  // namespace ozcc::sql

@@ -147,15 +147,7 @@ Status SqliteStore::Migrate() {
 
 Status SqliteStore::Ping() {
   if (writes_.stopping()) return Status::Unavailable("store is shutting down");
-  return Read(
-      [](sql::Conn& c) -> Status {
-        auto n = c.First<std::int64_t>("SELECT COUNT(*) FROM schema_migrations", sql::Params(),
-                                       [](const sql::Row& r) { return r.Int(0); });
-        if (!n.ok()) return n.status();
-        if (n->value_or(0) == 0) return Status::Unavailable("database not migrated");
-        return Status::Ok();
-      },
-      false);
+  return Read(sql::CheckMigrated, false);
 }
 
 }  // namespace ozcc::sqlite
