@@ -11,9 +11,6 @@
 //    pending, so it never blocks on the socket.
 #include "http/server.h"
 
-#include <spdlog/async.h>
-#include <spdlog/async_logger.h>
-#include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <array>
@@ -36,6 +33,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "http/access_log.h"
 #include "http/client_address.h"
 #include "http/wire.h"
 
@@ -56,22 +54,6 @@ constexpr std::size_t kStreamBufferKept = std::size_t{16} * 1024;
 constexpr std::chrono::seconds kLingerTimeout{2};
 constexpr std::size_t kLingerMaxBytes = 16 << 20;
 
-std::shared_ptr<spdlog::logger> AccessLogger() {
-  static std::once_flag once;
-  static std::shared_ptr<spdlog::logger> logger;
-  std::call_once(once, [] {
-    // An application may register its own "access" logger (file, …) first.
-    logger = spdlog::get("access");
-    if (logger) return;
-    static auto pool = std::make_shared<spdlog::details::thread_pool>(8192, 1);
-    auto sink = std::make_shared<spdlog::sinks::stdout_sink_mt>();
-    logger =
-        std::make_shared<spdlog::async_logger>("access", sink, pool, spdlog::async_overflow_policy::overrun_oldest);
-    logger->set_pattern("ts=%Y-%m-%dT%H:%M:%S.%fZ %v", spdlog::pattern_time_type::utc);
-  });
-  return logger;
-}
-
 }  // namespace
 
 class Session;
@@ -85,6 +67,9 @@ struct ServerCore {
   ServerStats stats;
   std::atomic<bool> stopping{false};
   std::atomic<std::int64_t> inflight{0};
+  // The access log: ours (stdout, asynchronous, batched), or the spdlog
+  // logger named "access" when the application registered one.
+  std::unique_ptr<AccessLog> access_log;
   std::shared_ptr<spdlog::logger> access_logger;
 
   std::mutex sessions_mu;
@@ -559,14 +544,23 @@ void Session::LingerRead() {
 }
 
 void Session::Log(std::size_t bytes, Clock::time_point end) {
-  if (!srv_.access_logger) return;
   std::string_view target = req_.target;
-  std::string_view raw_path = target.substr(0, target.find('?'));
-  auto us = std::chrono::duration_cast<std::chrono::microseconds>(end - start_).count();
-  srv_.access_logger->info("request_id={} remote={} method={} path={} status={} bytes={} duration_us={}",
-                           req_.request_id, remote_,
-                           req_.method.empty() ? std::string_view("-") : std::string_view(req_.method),
-                           raw_path.empty() ? "-" : raw_path, status_, bytes, us);
+  AccessRecord rec;
+  rec.request_id = req_.request_id;
+  rec.remote = remote_;
+  rec.method = req_.method;
+  rec.path = target.substr(0, target.find('?'));
+  rec.status = status_;
+  rec.bytes = bytes;
+  rec.duration_us = std::chrono::duration_cast<std::chrono::microseconds>(end - start_).count();
+  if (srv_.access_log) {
+    rec.ts = std::chrono::system_clock::now();
+    srv_.access_log->Append(rec);
+  } else if (srv_.access_logger) {
+    std::string line;
+    AppendAccessFields(line, rec);
+    srv_.access_logger->info(line);
+  }
 }
 
 void Session::Close() {
@@ -808,7 +802,15 @@ Status Server::Start() {
     return Status::Unavailable("cannot listen on " + o.host + ":" + std::to_string(o.port) + ": " + ec.message());
   }
   im.bound_port = im.acceptor.local_endpoint(ec).port();
-  if (o.access_log) im.access_logger = AccessLogger();
+  if (o.access_log) {
+    // An application may register its own "access" logger (file, …) first.
+    im.access_logger = spdlog::get("access");
+    if (!im.access_logger) {
+      AccessLog::Options ao;
+      ao.dropped_counter = &im.stats.access_log_dropped;
+      im.access_log = std::make_unique<AccessLog>(ao);
+    }
+  }
   im.workers.emplace(static_cast<std::size_t>(std::max(1, o.worker_threads)));
   im.work.emplace(im.ioc.get_executor());
   im.DoAccept();
@@ -868,6 +870,7 @@ void Server::Stop(int drain_timeout_s) {
   for (auto& t : im.io_threads) {
     if (t.joinable()) t.join();
   }
+  if (im.access_log) im.access_log->Flush();
   if (im.access_logger) im.access_logger->flush();
   {
     std::lock_guard lk(im.state_mu);
@@ -922,6 +925,8 @@ std::string Server::MetricsText() const {
   line("ozcc_http_open_streams", "", s.open_streams.load());
   help("ozcc_http_dropped_streams_total", "counter", "Event streams dropped because the client fell behind.");
   line("ozcc_http_dropped_streams_total", "", s.dropped_streams.load());
+  help("ozcc_http_access_log_dropped_total", "counter", "Access log lines dropped because the output did not keep up.");
+  line("ozcc_http_access_log_dropped_total", "", s.access_log_dropped.load());
   help("ozcc_http_requests_in_flight", "gauge", "Requests being handled.");
   auto inflight = impl_->inflight.load();
   line("ozcc_http_requests_in_flight", "", inflight > 0 ? static_cast<std::uint64_t>(inflight) : 0);

@@ -29,9 +29,12 @@
 //    connection) is closed; idle keep-alive connections close after
 //    idle_timeout_s; a body must arrive within body_timeout_s.
 //  - Access log (options.access_log): one line per request on the spdlog
-//    logger named "access" if the application registered one, else an
-//    async stdout logger: ts request_id remote method path status bytes
-//    duration_us.
+//    logger named "access" if the application registered one, else on
+//    stdout: ts request_id remote method path status bytes duration_us
+//    (format and batching: access_log.h). The request path only formats the
+//    line into memory; a background thread writes batches at least every
+//    100 ms, and Stop() writes the rest. Lines the output cannot take in time
+//    are dropped and counted (stats().access_log_dropped), never waited for.
 //
 // Thread safety: Start() once. Stop() and Wait() may be called from any
 // thread except the server's own I/O and worker threads (Stop joins them);
@@ -76,6 +79,7 @@ struct ServerStats {
   std::atomic<std::uint64_t> open_streams{0};
   std::atomic<std::uint64_t> dropped_streams{0};
   std::atomic<std::uint64_t> rejected_connections{0};  // refused above max_connections
+  std::atomic<std::uint64_t> access_log_dropped{0};    // lines the access log's output did not take in time
   std::atomic<std::uint64_t> latency_us_sum{0};
   // Cumulative latency histogram buckets (≤ 1, 5, 10, 50, 100, 500, 1000, 5000 ms, +Inf).
   static constexpr int kBuckets = 9;

@@ -502,6 +502,34 @@ TEST_F(HttpServerTest, ConcurrentClientsAreServed) {
   EXPECT_EQ(ok.load(), 400);
 }
 
+// The access log as documented (server.h, access_log.h): one line per
+// request on stdout, written by a background thread, all of it by Stop().
+TEST_F(HttpServerTest, AccessLogLinesOnStdout) {
+  options_.access_log = true;
+  testing::internal::CaptureStdout();
+  StartServer();
+  TestClient c(server_->port());
+  HttpResponse a = c.Request("GET", "/hello?secret=1", "", {{"X-Request-Id", "log-test-1"}});
+  HttpResponse b = c.Request("GET", "/shared");
+  HttpResponse n = c.Request("GET", "/nope");
+  EXPECT_EQ(n.status, 404);
+  server_->Stop(1);
+  std::string out = testing::internal::GetCapturedStdout();
+  ASSERT_EQ(a.status, 200);
+  ASSERT_TRUE(b.Header("x-request-id"));
+  auto has = [&out](const std::string& re) { return std::regex_search(out, std::regex(re)); };
+  const std::string ts = "(^|\\n)ts=\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}Z ";
+  EXPECT_TRUE(has(ts + "request_id=log-test-1 remote=127\\.0\\.0\\.1 method=GET path=/hello status=200 bytes=\\d+ "
+                       "duration_us=\\d+\\n"))
+      << out;
+  EXPECT_TRUE(has(ts + "request_id=" + *b.Header("x-request-id") +
+                  " remote=127\\.0\\.0\\.1 method=GET path=/shared status=200 bytes=(30\\d{4}) duration_us=\\d+\\n"))
+      << out;
+  EXPECT_TRUE(has(ts + "request_id=[0-9a-f]{16} remote=127\\.0\\.0\\.1 method=GET path=/nope status=404 ")) << out;
+  EXPECT_EQ(out.find("secret"), std::string::npos) << "the query string is not logged";
+  EXPECT_EQ(server_->stats().access_log_dropped.load(), 0u);
+}
+
 TEST_F(HttpServerTest, MetricsTextContainsCounters) {
   StartServer();
   TestClient c(server_->port());
