@@ -3,9 +3,13 @@
 //    thread_pool and the registry of live sessions (for Stop()).
 //  - Session is one connection. Everything it does runs on its strand. It
 //    reads with its own loop over request_parser::put() so that the idle,
-//    header and body phases each get their own deadline (tcp_stream expiry),
-//    and writes responses as one gathered write of a hand-formatted header
-//    and the body bytes (the shared body is referenced, never copied).
+//    header and body phases each get their own deadline, and writes
+//    responses as one gathered write (one sendmsg) of a hand-formatted
+//    header and the body bytes (the shared body is referenced, never
+//    copied). Deadlines: one timer per connection that is re-armed only when
+//    a deadline comes earlier than the one it waits for; when it fires early
+//    it waits again for the current one. A kept-alive request whose header
+//    arrives whole therefore costs no timer operation at all.
 //  - SseSink is the EventSink of a streaming session: a mutex-guarded byte
 //    queue; Send() appends and posts one pump to the strand when none is
 //    pending, so it never blocks on the socket.
@@ -139,23 +143,23 @@ class SseSink;
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(ServerCore& srv, tcp::socket&& socket)
-      : srv_(srv), stream_(std::move(socket)), hb_timer_(stream_.get_executor()) {
+      : srv_(srv), socket_(std::move(socket)), timer_(socket_.get_executor()), hb_timer_(socket_.get_executor()) {
     srv_.stats.open_connections.fetch_add(1, std::memory_order_relaxed);
   }
   ~Session();
 
-  net::any_io_executor executor() { return stream_.get_executor(); }
+  net::any_io_executor executor() { return socket_.get_executor(); }
 
   void Start() {
     beast::error_code ec;
-    auto ep = stream_.socket().remote_endpoint(ec);
+    auto ep = socket_.remote_endpoint(ec);
     if (!ec) remote_ = ep.address().to_string();
-    stream_.socket().set_option(tcp::no_delay(true), ec);
+    socket_.set_option(tcp::no_delay(true), ec);
     {
       std::lock_guard lk(srv_.sessions_mu);
       srv_.sessions.emplace(this, weak_from_this());
     }
-    net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+    net::dispatch(socket_.get_executor(), [self = shared_from_this()] {
       self->deadline_ = Clock::now() + std::chrono::seconds(self->srv_.options.header_timeout_s);
       self->StartRequest();
     });
@@ -192,9 +196,17 @@ class Session : public std::enable_shared_from_this<Session> {
   void StreamReadLoop();
   void ArmHeartbeat();
   void WriteLastChunk();
+  // The pending operation must complete by `at` or the connection closes.
+  void ExpireAt(Clock::time_point at);
+  void ExpireAfter(std::chrono::seconds s) { ExpireAt(Clock::now() + s); }
+  void ExpireNever() { io_deadline_ = Clock::time_point::max(); }
+  void OnTimer(beast::error_code ec);
 
   ServerCore& srv_;
-  beast::tcp_stream stream_;
+  tcp::socket socket_;
+  net::steady_timer timer_;
+  Clock::time_point io_deadline_ = Clock::time_point::max();  // of the pending operation
+  Clock::time_point timer_at_ = Clock::time_point::max();     // what timer_ waits for
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::string remote_;
@@ -338,12 +350,13 @@ void Session::StartRequest() {
 }
 
 void Session::DoRead() {
-  stream_.expires_at(deadline_);
-  stream_.async_read_some(buffer_.prepare(kReadChunk),
+  ExpireAt(deadline_);
+  socket_.async_read_some(buffer_.prepare(kReadChunk),
                           [self = shared_from_this()](beast::error_code ec, std::size_t n) { self->OnRead(ec, n); });
 }
 
 void Session::OnRead(beast::error_code ec, std::size_t n) {
+  ExpireNever();
   buffer_.commit(n);
   if (state_ == State::kClosed) return;
   if (ec) {
@@ -382,9 +395,10 @@ void Session::OnBytes() {
       auto expect = parser_->get()[bhttp::field::expect];
       if (IEquals(ToStd(expect), "100-continue")) {
         static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-        stream_.expires_after(std::chrono::seconds(srv_.options.idle_timeout_s));
-        net::async_write(stream_, net::buffer(kContinue.data(), kContinue.size()),
+        ExpireAfter(std::chrono::seconds(srv_.options.idle_timeout_s));
+        net::async_write(socket_, net::buffer(kContinue.data(), kContinue.size()),
                          [self = shared_from_this()](beast::error_code wec, std::size_t) {
+                           self->ExpireNever();
                            if (wec) {
                              self->Close();
                            } else if (self->state_ != State::kClosed) {
@@ -489,12 +503,13 @@ void Session::Respond(Response&& r) {
 void Session::WriteResponse(std::string_view body, bool with_body) {
   std::array<net::const_buffer, 2> bufs = {net::buffer(head_.data(), head_.size()),
                                            net::buffer(body.data(), with_body ? body.size() : 0)};
-  stream_.expires_after(std::chrono::seconds(srv_.options.idle_timeout_s));
-  net::async_write(stream_, bufs,
+  ExpireAfter(std::chrono::seconds(srv_.options.idle_timeout_s));
+  net::async_write(socket_, bufs,
                    [self = shared_from_this()](beast::error_code ec, std::size_t n) { self->OnWritten(ec, n); });
 }
 
 void Session::OnWritten(beast::error_code ec, std::size_t n) {
+  ExpireNever();
   auto end = Clock::now();
   FinishInflight();
   srv_.Record(status_, end - start_);
@@ -512,7 +527,7 @@ void Session::OnWritten(beast::error_code ec, std::size_t n) {
   }
   if (!keep_alive_) {
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    socket_.shutdown(tcp::socket::shutdown_send, ignored);
     Close();
     return;
   }
@@ -524,7 +539,7 @@ void Session::OnWritten(beast::error_code ec, std::size_t n) {
 // half-close and drain for a while so it sees the response and not an RST.
 void Session::LingerClose() {
   beast::error_code ignored;
-  stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  socket_.shutdown(tcp::socket::shutdown_send, ignored);
   state_ = State::kHandling;
   deadline_ = Clock::now() + kLingerTimeout;
   linger_bytes_ = 0;
@@ -532,8 +547,8 @@ void Session::LingerClose() {
 }
 
 void Session::LingerRead() {
-  stream_.expires_at(deadline_);
-  stream_.async_read_some(net::buffer(discard_), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+  ExpireAt(deadline_);
+  socket_.async_read_some(net::buffer(discard_), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
     self->linger_bytes_ += n;
     if (ec || self->linger_bytes_ > kLingerMaxBytes || self->state_ == State::kClosed) {
       self->Close();
@@ -541,6 +556,27 @@ void Session::LingerRead() {
     }
     self->LingerRead();
   });
+}
+
+void Session::ExpireAt(Clock::time_point at) {
+  io_deadline_ = at;
+  if (at >= timer_at_ || state_ == State::kClosed) return;  // the timer fires first and waits on for `at`
+  timer_at_ = at;
+  timer_.expires_at(at);  // a wait for a later time ends with operation_aborted
+  timer_.async_wait([self = shared_from_this()](beast::error_code ec) { self->OnTimer(ec); });
+}
+
+void Session::OnTimer(beast::error_code ec) {
+  if (ec == net::error::operation_aborted || state_ == State::kClosed) return;
+  timer_at_ = Clock::time_point::max();
+  if (io_deadline_ == Clock::time_point::max()) return;  // nothing pending: armed again by the next operation
+  if (Clock::now() < io_deadline_) {
+    ExpireAt(io_deadline_);
+    return;
+  }
+  // Too late (idle, slowloris, a client that does not read): the pending
+  // operation ends with an error and nothing more is answered.
+  Close();
 }
 
 void Session::Log(std::size_t bytes, Clock::time_point end) {
@@ -569,13 +605,15 @@ void Session::Close() {
   FinishInflight();
   beast::error_code ignored;
   hb_timer_.cancel(ignored);
+  timer_.cancel(ignored);
+  ExpireNever();
   if (sink_) sink_->MarkClosed();
   if (stream_counted_) {
     stream_counted_ = false;
     srv_.stats.open_streams.fetch_sub(1, std::memory_order_relaxed);
   }
-  stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-  stream_.socket().close(ignored);
+  socket_.shutdown(tcp::socket::shutdown_both, ignored);
+  socket_.close(ignored);
 }
 
 void Session::OnStop() {
@@ -599,8 +637,8 @@ void Session::StartStream(Response&& r) {
   sink_ = std::make_shared<SseSink>(srv_, weak_from_this(), srv_.options.sse_queue_limit);
   stream_counted_ = true;
   srv_.stats.open_streams.fetch_add(1, std::memory_order_relaxed);
-  stream_.expires_after(std::chrono::seconds(srv_.options.idle_timeout_s));
-  net::async_write(stream_, net::buffer(head_),
+  ExpireAfter(std::chrono::seconds(srv_.options.idle_timeout_s));
+  net::async_write(socket_, net::buffer(head_),
                    [self = shared_from_this(), spec = std::move(spec)](beast::error_code ec, std::size_t n) mutable {
                      auto end = Clock::now();
                      self->FinishInflight();
@@ -610,7 +648,7 @@ void Session::StartStream(Response&& r) {
                        self->Close();
                        return;
                      }
-                     self->stream_.expires_never();
+                     self->ExpireNever();  // streams are bounded by their queue, not by time
                      self->StreamReadLoop();
                      self->ArmHeartbeat();
                      if (!spec.on_open) return;
@@ -633,7 +671,7 @@ void Session::StartStream(Response&& r) {
 
 // A pending read notices the client going away; whatever it sends is ignored.
 void Session::StreamReadLoop() {
-  stream_.async_read_some(net::buffer(discard_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+  socket_.async_read_some(net::buffer(discard_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
     if (self->state_ != State::kStreaming) return;
     if (ec) {
       self->Close();
@@ -667,7 +705,7 @@ void Session::StreamPump() {
   std::array<net::const_buffer, 3> bufs = {net::buffer(frame_), net::buffer(writing_),
                                            net::buffer(kCrlf.data(), kCrlf.size())};
   write_in_flight_ = true;
-  net::async_write(stream_, bufs, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+  net::async_write(socket_, bufs, [self = shared_from_this()](beast::error_code ec, std::size_t) {
     self->write_in_flight_ = false;
     self->sink_->Written(self->writing_.size());
     if (self->writing_.capacity() > kStreamBufferKept) {
@@ -697,12 +735,12 @@ void Session::WriteLastChunk() {
   last_chunk_sent_ = true;
   write_in_flight_ = true;
   static constexpr std::string_view kLast = "0\r\n\r\n";
-  stream_.expires_after(kLingerTimeout);
-  net::async_write(stream_, net::buffer(kLast.data(), kLast.size()),
+  ExpireAt(Clock::now() + kLingerTimeout);
+  net::async_write(socket_, net::buffer(kLast.data(), kLast.size()),
                    [self = shared_from_this()](beast::error_code, std::size_t) {
                      self->write_in_flight_ = false;
                      beast::error_code ignored;
-                     self->stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+                     self->socket_.shutdown(tcp::socket::shutdown_send, ignored);
                      self->Close();
                    });
 }

@@ -308,6 +308,77 @@ TEST_F(HttpServerTest, SlowlorisIsClosedAfterHeaderTimeoutWhileOthersAreServed) 
   EXPECT_TRUE(closed);
 }
 
+// Seconds until the server closes `s` (reading and dropping whatever it sends),
+// or `limit` when it does not.
+double SecondsUntilClosed(boost::asio::ip::tcp::socket& s, std::chrono::seconds limit) {
+  auto start = std::chrono::steady_clock::now();
+  s.non_blocking(true);
+  char buf[4096];
+  while (std::chrono::steady_clock::now() - start < limit) {
+    boost::system::error_code ec;
+    std::size_t n = s.read_some(boost::asio::buffer(buf), ec);
+    if (ec == boost::asio::error::would_block) {
+      std::this_thread::sleep_for(10ms);
+    } else if (ec) {
+      break;
+    } else if (n == 0) {
+      break;
+    }
+  }
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// The deadlines of a kept-alive connection: the header clock starts with the
+// next request's first byte and is shorter than the idle timeout it replaces;
+// a body must arrive within body_timeout_s.
+TEST_F(HttpServerTest, KeptAliveConnectionGetsHeaderAndBodyTimeouts) {
+  options_.header_timeout_s = 1;
+  options_.idle_timeout_s = 30;
+  options_.body_timeout_s = 1;
+  StartServer();
+  namespace net = boost::asio;
+  net::io_context ioc;
+  for (bool body : {false, true}) {
+    net::ip::tcp::socket s(ioc);
+    s.connect({net::ip::make_address("127.0.0.1"), server_->port()});
+    net::write(s, net::buffer(std::string("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n")));
+    std::string first;
+    net::read(s, net::dynamic_buffer(first), net::transfer_at_least(1));
+    ASSERT_EQ(first.rfind("HTTP/1.1 200", 0), 0u) << first;
+    std::this_thread::sleep_for(1500ms);  // idle longer than the header timeout: still open
+    if (body) {
+      net::write(s, net::buffer(std::string("PUT /echo/1 HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc")));
+    } else {
+      net::write(s, net::buffer(std::string("GET /hello HTTP/1.1\r\nHost")));
+    }
+    // Liveness bound: well below the 30 s idle timeout.
+    EXPECT_LT(SecondsUntilClosed(s, 20s), 10.0) << (body ? "body" : "header");
+  }
+  EXPECT_EQ(server_->stats().responses_2xx.load(), 2u);
+}
+
+// A client that asks for a large body and never reads it is closed after
+// idle_timeout_s, and its response does not stay in flight.
+TEST_F(HttpServerTest, ClientThatNeverReadsIsClosedAfterTheWriteTimeout) {
+  options_.idle_timeout_s = 1;
+  StartServer();
+  namespace net = boost::asio;
+  net::io_context ioc;
+  net::ip::tcp::socket s(ioc);
+  s.open(net::ip::tcp::v4());
+  s.set_option(net::socket_base::receive_buffer_size(4096));
+  s.connect({net::ip::make_address("127.0.0.1"), server_->port()});
+  std::string many;
+  for (int i = 0; i < 64; ++i) many += "GET /shared HTTP/1.1\r\nHost: x\r\n\r\n";  // ~19 MB of answers
+  net::write(s, net::buffer(many));
+  for (int i = 0; i < 1000 && server_->stats().requests.load() == 0; ++i) std::this_thread::sleep_for(10ms);
+  ASSERT_GE(server_->stats().requests.load(), 1u);
+  for (int i = 0; i < 1000 && server_->stats().open_connections.load() > 0; ++i) std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(server_->stats().open_connections.load(), 0u);
+  std::string m = server_->MetricsText();
+  EXPECT_NE(m.find("ozcc_http_requests_in_flight 0\n"), std::string::npos) << m;
+}
+
 TEST_F(HttpServerTest, HandlerExceptionGives500WithRequestId) {
   StartServer();
   TestClient c(server_->port());
