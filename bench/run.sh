@@ -15,7 +15,10 @@
 #      nginx: access_log combined to a file); the script checks that every
 #      request was logged by both. wrk -c64 -t2, alternating rounds (openzcc,
 #      nginx, per encoding), best of each; ratio openzcc / nginx per encoding
-#      (goal >= 1.0). `--snapshot` runs only this one, at full length.
+#      (goal >= 1.0). Also the server's CPU time per request (user + system
+#      of all its threads or workers, from /proc), median of the rounds: on a
+#      box shared with wrk and other work it varies far less than req/s.
+#      `--snapshot` runs only this one, at full length.
 #   2. durable updates: PUT /api/v1/units/{id}/capacity round-robin over the
 #      172 ZWN units, 64 connections (wrk + put_capacity.lua), SQLite store;
 #      baseline: fsync'd single-row SQLite inserts/s without group commit on
@@ -166,34 +169,47 @@ for enc in plain gzip; do
   cmp -s "$tmp/nginx.body" "$tmp/nginx/www/snapshot.$ext" || { echo "bench: nginx serves other $enc bytes" >&2; exit 1; }
   echo "same bytes ($enc): $(stat -c %s "$tmp/nginx.body") bytes, ETag $etag"
 done
-# One wrk run: URL, encoding, the server's access log. Prints
-# "req_per_s requests logged_lines" and empties the log (both servers open
-# theirs with O_APPEND).
+# CPU ticks (user + system) used so far by the given processes.
+cpu_ticks() { local t=0 p; for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo "$t"; }
+# One wrk run: URL, encoding, the server's access log, its pids. Prints
+# "req_per_s requests logged_lines cpu_us_per_request" and empties the log
+# (both servers open theirs with O_APPEND).
 snap_wrk() {
-  local url=$1 enc=$2 log=$3 out lines
+  local url=$1 enc=$2 log=$3 out lines t0 t1
+  shift 3
   : >"$log"
+  t0=$(cpu_ticks "$@")
   if [[ $enc == gzip ]]; then
     out=$(wrk -c64 -t2 -d"${dur}s" -H "Authorization: Bearer $session" -H 'Accept-Encoding: gzip' "$url")
   else
     out=$(wrk -c64 -t2 -d"${dur}s" -H "Authorization: Bearer $session" "$url")
   fi
   sleep 1  # lets an asynchronous access log catch up before counting
+  t1=$(cpu_ticks "$@")
   lines=$(wc -l <"$log")
   : >"$log"
-  echo "$(wrk_rps <<<"$out") $(grep -o '[0-9]* requests in' <<<"$out" | awk '{print $1}') $lines"
+  local reqs
+  reqs=$(grep -o '[0-9]* requests in' <<<"$out" | awk '{print $1}')
+  echo "$(wrk_rps <<<"$out") $reqs $lines $(us_per_request "$((t1 - t0))" "$reqs")"
+}
+us_per_request() {  # TICKS REQUESTS
+  python3 -c 'import sys; t, hz, r = map(int, sys.argv[1:]); print(f"{t * 1e6 / hz / r:.1f}")' "$1" "$(getconf CLK_TCK)" "$2"
 }
 best() { python3 -c "import sys; print(max(float(x) for x in sys.argv[1:]))" "$@"; }
-declare -A ozcc_runs=() nginx_runs=() unlogged=()
+median() { python3 -c "import statistics,sys; print(statistics.median(float(x) for x in sys.argv[1:]))" "$@"; }
+nginx_workers=$(pgrep -P "$nginx_pid" | tr '\n' ' ')
+declare -A ozcc_runs=() nginx_runs=() ozcc_cpu=() nginx_cpu=() unlogged=()
 for _ in $(seq "$snap_rounds"); do
   for enc in plain gzip; do
     # openzcc's stdout also holds the application log: count access lines only
     # by what the run added (the application logs nothing per request).
-    read -r rps reqs lines <<<"$(snap_wrk "$snap_url" "$enc" "$tmp/server.log")"
-    ozcc_runs[$enc]+="$rps "
+    read -r rps reqs lines cpu <<<"$(snap_wrk "$snap_url" "$enc" "$tmp/server.log" "$server_pid")"
+    ozcc_runs[$enc]+="$rps " ozcc_cpu[$enc]+="$cpu "
     (( lines < reqs )) && unlogged[$enc]+="openzcc:$((reqs - lines)) "
-    read -r rps reqs lines <<<"$(snap_wrk "$nginx_base/$enc/api/v1/capacity/snapshot?region=ZWN" "$enc" \
-      "$tmp/nginx/access.log")"
-    nginx_runs[$enc]+="$rps "
+    # shellcheck disable=SC2086
+    read -r rps reqs lines cpu <<<"$(snap_wrk "$nginx_base/$enc/api/v1/capacity/snapshot?region=ZWN" "$enc" \
+      "$tmp/nginx/access.log" $nginx_workers)"
+    nginx_runs[$enc]+="$rps " nginx_cpu[$enc]+="$cpu "
     (( lines < reqs )) && unlogged[$enc]+="nginx:$((reqs - lines)) "
   done
 done
@@ -205,6 +221,10 @@ for enc in plain gzip; do
   echo "$enc rounds: openzcc ${ozcc_runs[$enc]}req/s; nginx ${nginx_runs[$enc]}req/s;" \
     "requests not in the access log: ${unlogged[$enc]:-none}"
   echo "$enc best: openzcc_req_per_s=$o nginx_req_per_s=$n ratio=$(ratio "$o" "$n") (goal >= 1.0)"
+  # shellcheck disable=SC2086
+  oc=$(median ${ozcc_cpu[$enc]}) nc=$(median ${nginx_cpu[$enc]})
+  echo "$enc cpu per request (rounds: openzcc ${ozcc_cpu[$enc]}us; nginx ${nginx_cpu[$enc]}us):" \
+    "openzcc_cpu_us=$oc nginx_cpu_us=$nc nginx/openzcc=$(ratio "$nc" "$oc")"
 done
 [[ $mode == --snapshot ]] && exit 0
 
