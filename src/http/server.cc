@@ -6,7 +6,8 @@
 //    header and body phases each get their own deadline, and writes
 //    responses as one gathered write (one sendmsg) of a hand-formatted
 //    header and the body bytes (the shared body is referenced, never
-//    copied). Deadlines: one timer per connection that is re-armed only when
+//    copied), or, for a large shared body, the header with MSG_MORE and the
+//    body's file (FileBodyCache) with sendfile(). Deadlines: one timer per connection that is re-armed only when
 //    a deadline comes earlier than the one it waits for; when it fires early
 //    it waits again for the current one. A kept-alive request whose header
 //    arrives whole therefore costs no timer operation at all.
@@ -16,6 +17,8 @@
 #include "http/server.h"
 
 #include <spdlog/spdlog.h>
+#include <sys/sendfile.h>
+#include <sys/socket.h>
 
 #include <array>
 #include <boost/asio/dispatch.hpp>
@@ -29,8 +32,10 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
+#include <csignal>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -39,6 +44,7 @@
 
 #include "http/access_log.h"
 #include "http/client_address.h"
+#include "http/file_body.h"
 #include "http/wire.h"
 
 namespace ozcc::http {
@@ -75,6 +81,7 @@ struct ServerCore {
   // logger named "access" when the application registered one.
   std::unique_ptr<AccessLog> access_log;
   std::shared_ptr<spdlog::logger> access_logger;
+  FileBodyCache file_bodies;
 
   std::mutex sessions_mu;
   std::unordered_map<Session*, std::weak_ptr<Session>> sessions;
@@ -182,6 +189,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void Dispatch();
   void Respond(Response&& r);
   void WriteResponse(std::string_view body, bool with_body);
+  void SendHeadAndFile();
   void OnWritten(beast::error_code ec, std::size_t n);
   void LingerClose();
   void LingerRead();
@@ -230,6 +238,9 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string head_;
   std::string body_owned_;
   std::shared_ptr<const std::string> body_shared_;
+  std::shared_ptr<const FileBody> body_file_;  // body_shared_ as a file, for sendfile()
+  std::size_t head_sent_ = 0;
+  off_t file_sent_ = 0;
   int status_ = 0;
   std::size_t linger_bytes_ = 0;
 
@@ -497,7 +508,16 @@ void Session::Respond(Response&& r) {
   }
   head_.clear();
   keep_alive_ = AppendResponseHead(head_, r, req_.request_id, ka, http10_, body.size());
-  WriteResponse(body, !head && !no_body);
+  const bool with_body = !head && !no_body;
+  if (with_body && body_shared_) body_file_ = srv_.file_bodies.Get(body_shared_);
+  if (body_file_) {
+    head_sent_ = 0;
+    file_sent_ = 0;
+    ExpireAfter(std::chrono::seconds(srv_.options.idle_timeout_s));
+    SendHeadAndFile();
+    return;
+  }
+  WriteResponse(body, with_body);
 }
 
 void Session::WriteResponse(std::string_view body, bool with_body) {
@@ -508,6 +528,65 @@ void Session::WriteResponse(std::string_view body, bool with_body) {
                    [self = shared_from_this()](beast::error_code ec, std::size_t n) { self->OnWritten(ec, n); });
 }
 
+// The head, then the body's file with sendfile(): the socket takes the file's
+// pages, the bytes are not copied. The head goes with MSG_MORE so that it
+// leaves in the same segment as the body's start. On a full socket buffer it
+// waits for the socket to become writable; the completion is posted, never
+// run inside Respond() (pipelined requests would nest).
+void Session::SendHeadAndFile() {
+  const int sock = socket_.native_handle();
+  const auto file_size = static_cast<off_t>(body_file_->size());
+  beast::error_code ec;
+  for (;;) {
+    ssize_t n = 0;
+    if (head_sent_ < head_.size()) {
+      n = ::send(sock, head_.data() + head_sent_, head_.size() - head_sent_, MSG_MORE | MSG_NOSIGNAL);
+      if (n > 0) {
+        head_sent_ += static_cast<std::size_t>(n);
+        continue;
+      }
+    } else if (file_sent_ < file_size) {
+      off_t offset = file_sent_;
+      n = ::sendfile(sock, body_file_->fd(), &offset, static_cast<std::size_t>(file_size - file_sent_));
+      if (n > 0) {
+        file_sent_ = offset;
+        continue;
+      }
+      if (n == 0) {  // cannot happen: the file is sealed
+        ec = net::error::eof;
+        break;
+      }
+    } else {
+      break;  // all sent
+    }
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) {
+      socket_.async_wait(tcp::socket::wait_write, [self = shared_from_this()](beast::error_code wec) {
+        if (wec) {
+          self->OnWritten(wec, self->head_sent_ + static_cast<std::size_t>(self->file_sent_));
+        } else {
+          self->SendHeadAndFile();
+        }
+      });
+      return;
+    }
+    ec.assign(errno, beast::system_category());
+    if (errno == EPIPE) {
+      // sendfile() has no MSG_NOSIGNAL: take back the SIGPIPE the I/O
+      // threads block (Server::Start), so none stays pending.
+      sigset_t pipe;
+      sigemptyset(&pipe);
+      sigaddset(&pipe, SIGPIPE);
+      timespec zero{};
+      (void)sigtimedwait(&pipe, nullptr, &zero);
+    }
+    break;
+  }
+  net::post(socket_.get_executor(), [self = shared_from_this(), ec] {
+    self->OnWritten(ec, self->head_sent_ + static_cast<std::size_t>(self->file_sent_));
+  });
+}
+
 void Session::OnWritten(beast::error_code ec, std::size_t n) {
   ExpireNever();
   auto end = Clock::now();
@@ -515,6 +594,7 @@ void Session::OnWritten(beast::error_code ec, std::size_t n) {
   srv_.Record(status_, end - start_);
   if (srv_.options.access_log) Log(n, end);
   body_shared_.reset();
+  body_file_.reset();
   body_owned_.clear();
   if (state_ == State::kClosed) return;
   if (ec) {
@@ -854,6 +934,12 @@ Status Server::Start() {
   im.DoAccept();
   for (int i = 0; i < std::max(1, o.io_threads); ++i) {
     im.io_threads.emplace_back([&im] {
+      // sendfile() raises SIGPIPE on a connection the client closed (it has
+      // no MSG_NOSIGNAL); blocked here, it only makes the call fail with EPIPE.
+      sigset_t pipe;
+      sigemptyset(&pipe);
+      sigaddset(&pipe, SIGPIPE);
+      pthread_sigmask(SIG_BLOCK, &pipe, nullptr);
       for (;;) {
         try {
           im.ioc.run();

@@ -12,7 +12,10 @@
 //    (handler values for Content-Length, Transfer-Encoding, X-Request-Id are
 //    ignored; "Connection: close" is honoured). HEAD runs the GET handler and
 //    sends no body. shared_body is written without copying and released when
-//    the write completes.
+//    the write completes; one of 32 KiB or more is copied once into a sealed
+//    in-memory file and sent from it with sendfile() (file_body.h), so the
+//    kernel does not copy it for every response either. The I/O threads
+//    block SIGPIPE (sendfile() to a closed connection fails with EPIPE).
 //  - Response::stream: headers are sent with Transfer-Encoding: chunked,
 //    Content-Type text/event-stream, Cache-Control no-cache and
 //    X-Accel-Buffering no (handler headers override the first two), then
