@@ -15,9 +15,11 @@
 #      nginx: access_log combined to a file); the script checks that every
 #      request was logged by both. wrk -c64 -t2, alternating rounds (openzcc,
 #      nginx, per encoding), best of each; ratio openzcc / nginx per encoding
-#      (goal >= 1.0). Also the server's CPU time per request (user + system
-#      of all its threads or workers, from /proc), median of the rounds: on a
-#      box shared with wrk and other work it varies far less than req/s.
+#      (goal >= 1.0), and the ratio of the medians. Also the server's CPU time
+#      per request (user + system of all its threads or workers, from /proc),
+#      median of the rounds: on a box shared with wrk and other work it varies
+#      far less than req/s. NGINX_EXTRA adds directives to nginx's http block
+#      (e.g. "sendfile on; tcp_nopush on;", as Debian's nginx.conf has).
 #      `--snapshot` runs only this one, at full length.
 #   2. durable updates: PUT /api/v1/units/{id}/capacity round-robin over the
 #      172 ZWN units, 64 connections (wrk + put_capacity.lua), SQLite store;
@@ -221,6 +223,9 @@ for enc in plain gzip; do
   echo "$enc rounds: openzcc ${ozcc_runs[$enc]}req/s; nginx ${nginx_runs[$enc]}req/s;" \
     "requests not in the access log: ${unlogged[$enc]:-none}"
   echo "$enc best: openzcc_req_per_s=$o nginx_req_per_s=$n ratio=$(ratio "$o" "$n") (goal >= 1.0)"
+  # shellcheck disable=SC2086
+  om=$(median ${ozcc_runs[$enc]}) nm=$(median ${nginx_runs[$enc]})
+  echo "$enc median: openzcc_req_per_s=$om nginx_req_per_s=$nm ratio=$(ratio "$om" "$nm")"
   # shellcheck disable=SC2086
   oc=$(median ${ozcc_cpu[$enc]}) nc=$(median ${nginx_cpu[$enc]})
   echo "$enc cpu per request (rounds: openzcc ${ozcc_cpu[$enc]}us; nginx ${nginx_cpu[$enc]}us):" \
