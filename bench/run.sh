@@ -4,13 +4,23 @@
 #
 #   bench/run.sh BUILD_DIR            # full run (make bench): ~2 min
 #   bench/run.sh BUILD_DIR --smoke    # a few seconds each (make test)
+#   bench/run.sh BUILD_DIR --snapshot # only 1., full length (~2.5 min)
 #
 # BUILD_DIR holds a Release openzcc and the helpers of bench/CMakeLists.txt
 # (-DOZCC_BENCH=ON). Needs wrk, nginx (nginx-light), curl, python3.
-#   1. snapshot: GET /api/v1/capacity/snapshot?region=ZWN (gzip) on openzcc vs
-#      nginx serving the same gzip bytes and headers as a static file
-#      (wrk -c64 -t2, two alternating rounds, best of each); ratio
-#      openzcc / nginx (goal >= 0.8).
+#   1. snapshot: GET /api/v1/capacity/snapshot?region=ZWN, plain (66 KB, no
+#      Accept-Encoding) and gzip (4 KB), on openzcc vs nginx serving the same
+#      bytes and headers as static files. Both write their access log as they
+#      do by default (openzcc: one line per request on stdout, here a file;
+#      nginx: access_log combined to a file); the script checks that every
+#      request was logged by both. wrk -c64 -t2, alternating rounds (openzcc,
+#      nginx, per encoding), best of each; ratio openzcc / nginx per encoding
+#      (goal >= 1.0), and the ratio of the medians. Also the server's CPU time
+#      per request (user + system of all its threads or workers, from /proc),
+#      median of the rounds: on a box shared with wrk and other work it varies
+#      far less than req/s. NGINX_EXTRA adds directives to nginx's http block
+#      (e.g. "sendfile on; tcp_nopush on;", as Debian's nginx.conf has).
+#      `--snapshot` runs only this one, at full length.
 #   2. durable updates: PUT /api/v1/units/{id}/capacity round-robin over the
 #      172 ZWN units, 64 connections (wrk + put_capacity.lua), SQLite store;
 #      baseline: fsync'd single-row SQLite inserts/s without group commit on
@@ -45,9 +55,9 @@ for t in wrk nginx curl python3; do
 done
 
 if [[ $mode == --smoke ]]; then
-  dur=2 base_secs=2 sse_clients=50 sse_updates=20 rounds=1
+  dur=2 base_secs=2 sse_clients=50 sse_updates=20 rounds=1 snap_rounds=1
 else
-  dur=10 base_secs=5 sse_clients=1000 sse_updates=200 rounds=2
+  dur=10 base_secs=5 sse_clients=1000 sse_updates=200 rounds=2 snap_rounds=${SNAP_ROUNDS:-3}
 fi
 
 tmp=$(mktemp -d "$build/bench-run.XXXXXX")
@@ -82,7 +92,9 @@ PY
 sse_unit=$(cat "$tmp/sse_unit")
 feed=$("$openzcc" token create --org "$(cat "$tmp/sse_org")" --name bench --db "$db" | tail -n1)
 port=$(free_port)
-"$openzcc" serve --db "$db" --listen "127.0.0.1:$port" --no-access-log >"$tmp/server.log" 2>&1 &
+# As shipped: the access log is on (one line per request on stdout). Appended
+# (O_APPEND) so that the snapshot benchmark can count and truncate it.
+"$openzcc" serve --db "$db" --listen "127.0.0.1:$port" >>"$tmp/server.log" 2>&1 &
 server_pid=$!
 base=http://127.0.0.1:$port
 wait_http "$base/healthz"
@@ -92,16 +104,29 @@ echo "openzcc $(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo "?") o
 
 # --- 1. snapshot vs nginx -------------------------------------------------------
 echo
-echo "== 1. GET /api/v1/capacity/snapshot?region=ZWN (gzip): openzcc vs nginx static file, wrk -c64 -t2 -d${dur}s"
+echo "== 1. GET /api/v1/capacity/snapshot?region=ZWN, plain and gzip: openzcc vs nginx static files," \
+  "both access logs on, wrk -c64 -t2 -d${dur}s"
 mkdir -p "$tmp/nginx/www"
 snap_url="$base/api/v1/capacity/snapshot?region=ZWN"
-curl -sf -D "$tmp/snap.headers" -o "$tmp/nginx/www/snapshot.gz" -H "Authorization: Bearer $session" \
+curl -sf -D "$tmp/snap-gzip.headers" -o "$tmp/nginx/www/snapshot.gz" -H "Authorization: Bearer $session" \
   -H 'Accept-Encoding: gzip' "$snap_url"
-grep -qi '^content-encoding: gzip' "$tmp/snap.headers" || { echo "bench: snapshot was not gzip" >&2; exit 1; }
-etag=$(grep -i '^etag:' "$tmp/snap.headers" | cut -d' ' -f2- | tr -d '\r')
+curl -sf -D "$tmp/snap-plain.headers" -o "$tmp/nginx/www/snapshot.json" -H "Authorization: Bearer $session" "$snap_url"
+grep -qi '^content-encoding: gzip' "$tmp/snap-gzip.headers" || { echo "bench: snapshot was not gzip" >&2; exit 1; }
+grep -qi '^content-encoding' "$tmp/snap-plain.headers" && { echo "bench: plain snapshot was encoded" >&2; exit 1; }
+etag=$(grep -i '^etag:' "$tmp/snap-gzip.headers" | cut -d' ' -f2- | tr -d '\r')
 nport=$(free_port)
 chmod 755 "$tmp" "$tmp/nginx" "$tmp/nginx/www"
-chmod 644 "$tmp/nginx/www/snapshot.gz"
+chmod 644 "$tmp/nginx/www/snapshot.gz" "$tmp/nginx/www/snapshot.json"
+# openzcc's headers on the snapshot, so nginx sends as many bytes of head.
+nginx_headers="
+      add_header ETag '$etag';
+      add_header Cache-Control \"private, no-cache\";
+      add_header Vary Accept-Encoding;
+      add_header Content-Security-Policy \"default-src 'none'; frame-ancestors 'none'\";
+      add_header X-Content-Type-Options nosniff;
+      add_header X-Frame-Options DENY;
+      add_header Referrer-Policy no-referrer;
+      add_header X-Request-Id \$request_id;"
 {
   [[ $EUID -eq 0 ]] && echo "user root;"
   cat <<NGINX
@@ -110,22 +135,25 @@ pid $tmp/nginx/nginx.pid;
 error_log $tmp/nginx/error.log warn;
 events { worker_connections 4096; }
 http {
-  access_log off;
+  # nginx's default access log (format "combined", one write per request),
+  # named explicitly so that the script can count its lines.
+  access_log $tmp/nginx/access.log combined;
   client_body_temp_path $tmp/nginx/body;
   proxy_temp_path $tmp/nginx/proxy;
   fastcgi_temp_path $tmp/nginx/fastcgi;
   uwsgi_temp_path $tmp/nginx/uwsgi;
   scgi_temp_path $tmp/nginx/scgi;
   keepalive_requests 1000000;
+  ${NGINX_EXTRA:-}
   server {
     listen 127.0.0.1:$nport;
-    location = /api/v1/capacity/snapshot {
-      types { }
-      default_type application/json;
-      etag off;
-      add_header ETag '$etag';
-      add_header Cache-Control "private, no-cache";
-      add_header Vary Accept-Encoding;
+    types { }
+    default_type application/json;
+    etag off;
+    location = /plain/api/v1/capacity/snapshot {$nginx_headers
+      alias $tmp/nginx/www/snapshot.json;
+    }
+    location = /gzip/api/v1/capacity/snapshot {$nginx_headers
       add_header Content-Encoding gzip;
       alias $tmp/nginx/www/snapshot.gz;
     }
@@ -135,26 +163,75 @@ NGINX
 } >"$tmp/nginx/nginx.conf"
 nginx -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" -g 'daemon off;' 2>"$tmp/nginx/stderr.log" &
 nginx_pid=$!
-nginx_url="http://127.0.0.1:$nport/api/v1/capacity/snapshot?region=ZWN"
-wait_http "$nginx_url"
-curl -sf -o "$tmp/nginx.body" -H 'Accept-Encoding: gzip' "$nginx_url"
-cmp -s "$tmp/nginx.body" "$tmp/nginx/www/snapshot.gz" || { echo "bench: nginx serves other bytes" >&2; exit 1; }
-echo "same bytes: $(stat -c %s "$tmp/nginx.body") gzip bytes, ETag $etag"
-# Alternating rounds, best of each: the box may be shared, and a burst of
-# foreign load during one run should not decide the ratio.
-snap_wrk() { wrk -c64 -t2 -d"${dur}s" -H "Authorization: Bearer $session" -H 'Accept-Encoding: gzip' "$1" | wrk_rps; }
-best() { python3 -c "import sys; print(max(float(x) for x in sys.argv[1:]))" "$@"; }
-ozcc_runs=() nginx_runs=()
-for _ in $(seq "$rounds"); do
-  ozcc_runs+=("$(snap_wrk "$snap_url")")
-  nginx_runs+=("$(snap_wrk "$nginx_url")")
+nginx_base="http://127.0.0.1:$nport"
+wait_http "$nginx_base/gzip/api/v1/capacity/snapshot?region=ZWN"
+for enc in plain gzip; do
+  ext=$([[ $enc == gzip ]] && echo gz || echo json)
+  curl -sf -o "$tmp/nginx.body" -H 'Accept-Encoding: gzip' "$nginx_base/$enc/api/v1/capacity/snapshot?region=ZWN"
+  cmp -s "$tmp/nginx.body" "$tmp/nginx/www/snapshot.$ext" || { echo "bench: nginx serves other $enc bytes" >&2; exit 1; }
+  echo "same bytes ($enc): $(stat -c %s "$tmp/nginx.body") bytes, ETag $etag"
 done
-echo "rounds: openzcc ${ozcc_runs[*]} req/s; nginx ${nginx_runs[*]} req/s"
-ozcc_rps=$(best "${ozcc_runs[@]}")
-nginx_rps=$(best "${nginx_runs[@]}")
+# CPU ticks (user + system) used so far by the given processes.
+cpu_ticks() { local t=0 p; for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo "$t"; }
+# One wrk run: URL, encoding, the server's access log, its pids. Prints
+# "req_per_s requests logged_lines cpu_us_per_request" and empties the log
+# (both servers open theirs with O_APPEND).
+snap_wrk() {
+  local url=$1 enc=$2 log=$3 out lines t0 t1
+  shift 3
+  : >"$log"
+  t0=$(cpu_ticks "$@")
+  if [[ $enc == gzip ]]; then
+    out=$(wrk -c64 -t2 -d"${dur}s" -H "Authorization: Bearer $session" -H 'Accept-Encoding: gzip' "$url")
+  else
+    out=$(wrk -c64 -t2 -d"${dur}s" -H "Authorization: Bearer $session" "$url")
+  fi
+  sleep 1  # lets an asynchronous access log catch up before counting
+  t1=$(cpu_ticks "$@")
+  lines=$(wc -l <"$log")
+  : >"$log"
+  local reqs
+  reqs=$(grep -o '[0-9]* requests in' <<<"$out" | awk '{print $1}')
+  echo "$(wrk_rps <<<"$out") $reqs $lines $(us_per_request "$((t1 - t0))" "$reqs")"
+}
+us_per_request() {  # TICKS REQUESTS
+  python3 -c 'import sys; t, hz, r = map(int, sys.argv[1:]); print(f"{t * 1e6 / hz / r:.1f}")' "$1" "$(getconf CLK_TCK)" "$2"
+}
+best() { python3 -c "import sys; print(max(float(x) for x in sys.argv[1:]))" "$@"; }
+median() { python3 -c "import statistics,sys; print(statistics.median(float(x) for x in sys.argv[1:]))" "$@"; }
+nginx_workers=$(pgrep -P "$nginx_pid" | tr '\n' ' ')
+declare -A ozcc_runs=() nginx_runs=() ozcc_cpu=() nginx_cpu=() unlogged=()
+for _ in $(seq "$snap_rounds"); do
+  for enc in plain gzip; do
+    # openzcc's stdout also holds the application log: count access lines only
+    # by what the run added (the application logs nothing per request).
+    read -r rps reqs lines cpu <<<"$(snap_wrk "$snap_url" "$enc" "$tmp/server.log" "$server_pid")"
+    ozcc_runs[$enc]+="$rps " ozcc_cpu[$enc]+="$cpu "
+    (( lines < reqs )) && unlogged[$enc]+="openzcc:$((reqs - lines)) "
+    # shellcheck disable=SC2086
+    read -r rps reqs lines cpu <<<"$(snap_wrk "$nginx_base/$enc/api/v1/capacity/snapshot?region=ZWN" "$enc" \
+      "$tmp/nginx/access.log" $nginx_workers)"
+    nginx_runs[$enc]+="$rps " nginx_cpu[$enc]+="$cpu "
+    (( lines < reqs )) && unlogged[$enc]+="nginx:$((reqs - lines)) "
+  done
+done
 kill "$nginx_pid" && wait "$nginx_pid" 2>/dev/null || true
 nginx_pid=""
-echo "best: openzcc_req_per_s=$ozcc_rps nginx_req_per_s=$nginx_rps ratio=$(ratio "$ozcc_rps" "$nginx_rps") (goal >= 0.8)"
+for enc in plain gzip; do
+  # shellcheck disable=SC2086
+  o=$(best ${ozcc_runs[$enc]}) n=$(best ${nginx_runs[$enc]})
+  echo "$enc rounds: openzcc ${ozcc_runs[$enc]}req/s; nginx ${nginx_runs[$enc]}req/s;" \
+    "requests not in the access log: ${unlogged[$enc]:-none}"
+  echo "$enc best: openzcc_req_per_s=$o nginx_req_per_s=$n ratio=$(ratio "$o" "$n") (goal >= 1.0)"
+  # shellcheck disable=SC2086
+  om=$(median ${ozcc_runs[$enc]}) nm=$(median ${nginx_runs[$enc]})
+  echo "$enc median: openzcc_req_per_s=$om nginx_req_per_s=$nm ratio=$(ratio "$om" "$nm")"
+  # shellcheck disable=SC2086
+  oc=$(median ${ozcc_cpu[$enc]}) nc=$(median ${nginx_cpu[$enc]})
+  echo "$enc cpu per request (rounds: openzcc ${ozcc_cpu[$enc]}us; nginx ${nginx_cpu[$enc]}us):" \
+    "openzcc_cpu_us=$oc nginx_cpu_us=$nc nginx/openzcc=$(ratio "$nc" "$oc")"
+done
+[[ $mode == --snapshot ]] && exit 0
 
 # --- 2. durable updates ---------------------------------------------------------
 echo

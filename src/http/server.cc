@@ -3,18 +3,22 @@
 //    thread_pool and the registry of live sessions (for Stop()).
 //  - Session is one connection. Everything it does runs on its strand. It
 //    reads with its own loop over request_parser::put() so that the idle,
-//    header and body phases each get their own deadline (tcp_stream expiry),
-//    and writes responses as one gathered write of a hand-formatted header
-//    and the body bytes (the shared body is referenced, never copied).
+//    header and body phases each get their own deadline, and writes
+//    responses as one gathered write (one sendmsg) of a hand-formatted
+//    header and the body bytes (the shared body is referenced, never
+//    copied), or, for a large shared body, the header with MSG_MORE and the
+//    body's file (FileBodyCache) with sendfile(). Deadlines: one timer per connection that is re-armed only when
+//    a deadline comes earlier than the one it waits for; when it fires early
+//    it waits again for the current one. A kept-alive request whose header
+//    arrives whole therefore costs no timer operation at all.
 //  - SseSink is the EventSink of a streaming session: a mutex-guarded byte
 //    queue; Send() appends and posts one pump to the strand when none is
 //    pending, so it never blocks on the socket.
 #include "http/server.h"
 
-#include <spdlog/async.h>
-#include <spdlog/async_logger.h>
-#include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+#include <sys/sendfile.h>
+#include <sys/socket.h>
 
 #include <array>
 #include <boost/asio/dispatch.hpp>
@@ -28,15 +32,19 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
+#include <csignal>
 #include <mutex>
 #include <optional>
 #include <thread>
 #include <unordered_map>
 #include <vector>
 
+#include "http/access_log.h"
 #include "http/client_address.h"
+#include "http/file_body.h"
 #include "http/wire.h"
 
 namespace ozcc::http {
@@ -56,22 +64,6 @@ constexpr std::size_t kStreamBufferKept = std::size_t{16} * 1024;
 constexpr std::chrono::seconds kLingerTimeout{2};
 constexpr std::size_t kLingerMaxBytes = 16 << 20;
 
-std::shared_ptr<spdlog::logger> AccessLogger() {
-  static std::once_flag once;
-  static std::shared_ptr<spdlog::logger> logger;
-  std::call_once(once, [] {
-    // An application may register its own "access" logger (file, …) first.
-    logger = spdlog::get("access");
-    if (logger) return;
-    static auto pool = std::make_shared<spdlog::details::thread_pool>(8192, 1);
-    auto sink = std::make_shared<spdlog::sinks::stdout_sink_mt>();
-    logger =
-        std::make_shared<spdlog::async_logger>("access", sink, pool, spdlog::async_overflow_policy::overrun_oldest);
-    logger->set_pattern("ts=%Y-%m-%dT%H:%M:%S.%fZ %v", spdlog::pattern_time_type::utc);
-  });
-  return logger;
-}
-
 }  // namespace
 
 class Session;
@@ -85,7 +77,11 @@ struct ServerCore {
   ServerStats stats;
   std::atomic<bool> stopping{false};
   std::atomic<std::int64_t> inflight{0};
+  // The access log: ours (stdout, asynchronous, batched), or the spdlog
+  // logger named "access" when the application registered one.
+  std::unique_ptr<AccessLog> access_log;
   std::shared_ptr<spdlog::logger> access_logger;
+  FileBodyCache file_bodies;
 
   std::mutex sessions_mu;
   std::unordered_map<Session*, std::weak_ptr<Session>> sessions;
@@ -154,23 +150,23 @@ class SseSink;
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(ServerCore& srv, tcp::socket&& socket)
-      : srv_(srv), stream_(std::move(socket)), hb_timer_(stream_.get_executor()) {
+      : srv_(srv), socket_(std::move(socket)), timer_(socket_.get_executor()), hb_timer_(socket_.get_executor()) {
     srv_.stats.open_connections.fetch_add(1, std::memory_order_relaxed);
   }
   ~Session();
 
-  net::any_io_executor executor() { return stream_.get_executor(); }
+  net::any_io_executor executor() { return socket_.get_executor(); }
 
   void Start() {
     beast::error_code ec;
-    auto ep = stream_.socket().remote_endpoint(ec);
+    auto ep = socket_.remote_endpoint(ec);
     if (!ec) remote_ = ep.address().to_string();
-    stream_.socket().set_option(tcp::no_delay(true), ec);
+    socket_.set_option(tcp::no_delay(true), ec);
     {
       std::lock_guard lk(srv_.sessions_mu);
       srv_.sessions.emplace(this, weak_from_this());
     }
-    net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+    net::dispatch(socket_.get_executor(), [self = shared_from_this()] {
       self->deadline_ = Clock::now() + std::chrono::seconds(self->srv_.options.header_timeout_s);
       self->StartRequest();
     });
@@ -193,6 +189,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void Dispatch();
   void Respond(Response&& r);
   void WriteResponse(std::string_view body, bool with_body);
+  void SendHeadAndFile();
   void OnWritten(beast::error_code ec, std::size_t n);
   void LingerClose();
   void LingerRead();
@@ -207,9 +204,17 @@ class Session : public std::enable_shared_from_this<Session> {
   void StreamReadLoop();
   void ArmHeartbeat();
   void WriteLastChunk();
+  // The pending operation must complete by `at` or the connection closes.
+  void ExpireAt(Clock::time_point at);
+  void ExpireAfter(std::chrono::seconds s) { ExpireAt(Clock::now() + s); }
+  void ExpireNever() { io_deadline_ = Clock::time_point::max(); }
+  void OnTimer(beast::error_code ec);
 
   ServerCore& srv_;
-  beast::tcp_stream stream_;
+  tcp::socket socket_;
+  net::steady_timer timer_;
+  Clock::time_point io_deadline_ = Clock::time_point::max();  // of the pending operation
+  Clock::time_point timer_at_ = Clock::time_point::max();     // what timer_ waits for
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::string remote_;
@@ -233,6 +238,9 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string head_;
   std::string body_owned_;
   std::shared_ptr<const std::string> body_shared_;
+  std::shared_ptr<const FileBody> body_file_;  // body_shared_ as a file, for sendfile()
+  std::size_t head_sent_ = 0;
+  off_t file_sent_ = 0;
   int status_ = 0;
   std::size_t linger_bytes_ = 0;
 
@@ -353,12 +361,13 @@ void Session::StartRequest() {
 }
 
 void Session::DoRead() {
-  stream_.expires_at(deadline_);
-  stream_.async_read_some(buffer_.prepare(kReadChunk),
+  ExpireAt(deadline_);
+  socket_.async_read_some(buffer_.prepare(kReadChunk),
                           [self = shared_from_this()](beast::error_code ec, std::size_t n) { self->OnRead(ec, n); });
 }
 
 void Session::OnRead(beast::error_code ec, std::size_t n) {
+  ExpireNever();
   buffer_.commit(n);
   if (state_ == State::kClosed) return;
   if (ec) {
@@ -397,9 +406,10 @@ void Session::OnBytes() {
       auto expect = parser_->get()[bhttp::field::expect];
       if (IEquals(ToStd(expect), "100-continue")) {
         static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-        stream_.expires_after(std::chrono::seconds(srv_.options.idle_timeout_s));
-        net::async_write(stream_, net::buffer(kContinue.data(), kContinue.size()),
+        ExpireAfter(std::chrono::seconds(srv_.options.idle_timeout_s));
+        net::async_write(socket_, net::buffer(kContinue.data(), kContinue.size()),
                          [self = shared_from_this()](beast::error_code wec, std::size_t) {
+                           self->ExpireNever();
                            if (wec) {
                              self->Close();
                            } else if (self->state_ != State::kClosed) {
@@ -498,23 +508,93 @@ void Session::Respond(Response&& r) {
   }
   head_.clear();
   keep_alive_ = AppendResponseHead(head_, r, req_.request_id, ka, http10_, body.size());
-  WriteResponse(body, !head && !no_body);
+  const bool with_body = !head && !no_body;
+  if (with_body && body_shared_) body_file_ = srv_.file_bodies.Get(body_shared_);
+  if (body_file_) {
+    head_sent_ = 0;
+    file_sent_ = 0;
+    ExpireAfter(std::chrono::seconds(srv_.options.idle_timeout_s));
+    SendHeadAndFile();
+    return;
+  }
+  WriteResponse(body, with_body);
 }
 
 void Session::WriteResponse(std::string_view body, bool with_body) {
   std::array<net::const_buffer, 2> bufs = {net::buffer(head_.data(), head_.size()),
                                            net::buffer(body.data(), with_body ? body.size() : 0)};
-  stream_.expires_after(std::chrono::seconds(srv_.options.idle_timeout_s));
-  net::async_write(stream_, bufs,
+  ExpireAfter(std::chrono::seconds(srv_.options.idle_timeout_s));
+  net::async_write(socket_, bufs,
                    [self = shared_from_this()](beast::error_code ec, std::size_t n) { self->OnWritten(ec, n); });
 }
 
+// The head, then the body's file with sendfile(): the socket takes the file's
+// pages, the bytes are not copied. The head goes with MSG_MORE so that it
+// leaves in the same segment as the body's start. On a full socket buffer it
+// waits for the socket to become writable; the completion is posted, never
+// run inside Respond() (pipelined requests would nest).
+void Session::SendHeadAndFile() {
+  const int sock = socket_.native_handle();
+  const auto file_size = static_cast<off_t>(body_file_->size());
+  beast::error_code ec;
+  for (;;) {
+    ssize_t n = 0;
+    if (head_sent_ < head_.size()) {
+      n = ::send(sock, head_.data() + head_sent_, head_.size() - head_sent_, MSG_MORE | MSG_NOSIGNAL);
+      if (n > 0) {
+        head_sent_ += static_cast<std::size_t>(n);
+        continue;
+      }
+    } else if (file_sent_ < file_size) {
+      off_t offset = file_sent_;
+      n = ::sendfile(sock, body_file_->fd(), &offset, static_cast<std::size_t>(file_size - file_sent_));
+      if (n > 0) {
+        file_sent_ = offset;
+        continue;
+      }
+      if (n == 0) {  // cannot happen: the file is sealed
+        ec = net::error::eof;
+        break;
+      }
+    } else {
+      break;  // all sent
+    }
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) {
+      socket_.async_wait(tcp::socket::wait_write, [self = shared_from_this()](beast::error_code wec) {
+        if (wec) {
+          self->OnWritten(wec, self->head_sent_ + static_cast<std::size_t>(self->file_sent_));
+        } else {
+          self->SendHeadAndFile();
+        }
+      });
+      return;
+    }
+    ec.assign(errno, beast::system_category());
+    if (errno == EPIPE) {
+      // sendfile() has no MSG_NOSIGNAL: take back the SIGPIPE the I/O
+      // threads block (Server::Start), so none stays pending.
+      sigset_t pipe;
+      sigemptyset(&pipe);
+      sigaddset(&pipe, SIGPIPE);
+      timespec zero{};
+      (void)sigtimedwait(&pipe, nullptr, &zero);
+    }
+    break;
+  }
+  net::post(socket_.get_executor(), [self = shared_from_this(), ec] {
+    self->OnWritten(ec, self->head_sent_ + static_cast<std::size_t>(self->file_sent_));
+  });
+}
+
 void Session::OnWritten(beast::error_code ec, std::size_t n) {
+  ExpireNever();
   auto end = Clock::now();
   FinishInflight();
   srv_.Record(status_, end - start_);
   if (srv_.options.access_log) Log(n, end);
   body_shared_.reset();
+  body_file_.reset();
   body_owned_.clear();
   if (state_ == State::kClosed) return;
   if (ec) {
@@ -527,7 +607,7 @@ void Session::OnWritten(beast::error_code ec, std::size_t n) {
   }
   if (!keep_alive_) {
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    socket_.shutdown(tcp::socket::shutdown_send, ignored);
     Close();
     return;
   }
@@ -539,7 +619,7 @@ void Session::OnWritten(beast::error_code ec, std::size_t n) {
 // half-close and drain for a while so it sees the response and not an RST.
 void Session::LingerClose() {
   beast::error_code ignored;
-  stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  socket_.shutdown(tcp::socket::shutdown_send, ignored);
   state_ = State::kHandling;
   deadline_ = Clock::now() + kLingerTimeout;
   linger_bytes_ = 0;
@@ -547,8 +627,8 @@ void Session::LingerClose() {
 }
 
 void Session::LingerRead() {
-  stream_.expires_at(deadline_);
-  stream_.async_read_some(net::buffer(discard_), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+  ExpireAt(deadline_);
+  socket_.async_read_some(net::buffer(discard_), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
     self->linger_bytes_ += n;
     if (ec || self->linger_bytes_ > kLingerMaxBytes || self->state_ == State::kClosed) {
       self->Close();
@@ -558,15 +638,45 @@ void Session::LingerRead() {
   });
 }
 
+void Session::ExpireAt(Clock::time_point at) {
+  io_deadline_ = at;
+  if (at >= timer_at_ || state_ == State::kClosed) return;  // the timer fires first and waits on for `at`
+  timer_at_ = at;
+  timer_.expires_at(at);  // a wait for a later time ends with operation_aborted
+  timer_.async_wait([self = shared_from_this()](beast::error_code ec) { self->OnTimer(ec); });
+}
+
+void Session::OnTimer(beast::error_code ec) {
+  if (ec == net::error::operation_aborted || state_ == State::kClosed) return;
+  timer_at_ = Clock::time_point::max();
+  if (io_deadline_ == Clock::time_point::max()) return;  // nothing pending: armed again by the next operation
+  if (Clock::now() < io_deadline_) {
+    ExpireAt(io_deadline_);
+    return;
+  }
+  // Too late (idle, slowloris, a client that does not read): the pending
+  // operation ends with an error and nothing more is answered.
+  Close();
+}
+
 void Session::Log(std::size_t bytes, Clock::time_point end) {
-  if (!srv_.access_logger) return;
   std::string_view target = req_.target;
-  std::string_view raw_path = target.substr(0, target.find('?'));
-  auto us = std::chrono::duration_cast<std::chrono::microseconds>(end - start_).count();
-  srv_.access_logger->info("request_id={} remote={} method={} path={} status={} bytes={} duration_us={}",
-                           req_.request_id, remote_,
-                           req_.method.empty() ? std::string_view("-") : std::string_view(req_.method),
-                           raw_path.empty() ? "-" : raw_path, status_, bytes, us);
+  AccessRecord rec;
+  rec.request_id = req_.request_id;
+  rec.remote = remote_;
+  rec.method = req_.method;
+  rec.path = target.substr(0, target.find('?'));
+  rec.status = status_;
+  rec.bytes = bytes;
+  rec.duration_us = std::chrono::duration_cast<std::chrono::microseconds>(end - start_).count();
+  if (srv_.access_log) {
+    rec.ts = std::chrono::system_clock::now();
+    srv_.access_log->Append(rec);
+  } else if (srv_.access_logger) {
+    std::string line;
+    AppendAccessFields(line, rec);
+    srv_.access_logger->info(line);
+  }
 }
 
 void Session::Close() {
@@ -575,13 +685,15 @@ void Session::Close() {
   FinishInflight();
   beast::error_code ignored;
   hb_timer_.cancel(ignored);
+  timer_.cancel(ignored);
+  ExpireNever();
   if (sink_) sink_->MarkClosed();
   if (stream_counted_) {
     stream_counted_ = false;
     srv_.stats.open_streams.fetch_sub(1, std::memory_order_relaxed);
   }
-  stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-  stream_.socket().close(ignored);
+  socket_.shutdown(tcp::socket::shutdown_both, ignored);
+  socket_.close(ignored);
 }
 
 void Session::OnStop() {
@@ -605,8 +717,8 @@ void Session::StartStream(Response&& r) {
   sink_ = std::make_shared<SseSink>(srv_, weak_from_this(), srv_.options.sse_queue_limit);
   stream_counted_ = true;
   srv_.stats.open_streams.fetch_add(1, std::memory_order_relaxed);
-  stream_.expires_after(std::chrono::seconds(srv_.options.idle_timeout_s));
-  net::async_write(stream_, net::buffer(head_),
+  ExpireAfter(std::chrono::seconds(srv_.options.idle_timeout_s));
+  net::async_write(socket_, net::buffer(head_),
                    [self = shared_from_this(), spec = std::move(spec)](beast::error_code ec, std::size_t n) mutable {
                      auto end = Clock::now();
                      self->FinishInflight();
@@ -616,7 +728,7 @@ void Session::StartStream(Response&& r) {
                        self->Close();
                        return;
                      }
-                     self->stream_.expires_never();
+                     self->ExpireNever();  // streams are bounded by their queue, not by time
                      self->StreamReadLoop();
                      self->ArmHeartbeat();
                      if (!spec.on_open) return;
@@ -639,7 +751,7 @@ void Session::StartStream(Response&& r) {
 
 // A pending read notices the client going away; whatever it sends is ignored.
 void Session::StreamReadLoop() {
-  stream_.async_read_some(net::buffer(discard_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+  socket_.async_read_some(net::buffer(discard_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
     if (self->state_ != State::kStreaming) return;
     if (ec) {
       self->Close();
@@ -673,7 +785,7 @@ void Session::StreamPump() {
   std::array<net::const_buffer, 3> bufs = {net::buffer(frame_), net::buffer(writing_),
                                            net::buffer(kCrlf.data(), kCrlf.size())};
   write_in_flight_ = true;
-  net::async_write(stream_, bufs, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+  net::async_write(socket_, bufs, [self = shared_from_this()](beast::error_code ec, std::size_t) {
     self->write_in_flight_ = false;
     self->sink_->Written(self->writing_.size());
     if (self->writing_.capacity() > kStreamBufferKept) {
@@ -703,12 +815,12 @@ void Session::WriteLastChunk() {
   last_chunk_sent_ = true;
   write_in_flight_ = true;
   static constexpr std::string_view kLast = "0\r\n\r\n";
-  stream_.expires_after(kLingerTimeout);
-  net::async_write(stream_, net::buffer(kLast.data(), kLast.size()),
+  ExpireAt(Clock::now() + kLingerTimeout);
+  net::async_write(socket_, net::buffer(kLast.data(), kLast.size()),
                    [self = shared_from_this()](beast::error_code, std::size_t) {
                      self->write_in_flight_ = false;
                      beast::error_code ignored;
-                     self->stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+                     self->socket_.shutdown(tcp::socket::shutdown_send, ignored);
                      self->Close();
                    });
 }
@@ -808,12 +920,26 @@ Status Server::Start() {
     return Status::Unavailable("cannot listen on " + o.host + ":" + std::to_string(o.port) + ": " + ec.message());
   }
   im.bound_port = im.acceptor.local_endpoint(ec).port();
-  if (o.access_log) im.access_logger = AccessLogger();
+  if (o.access_log) {
+    // An application may register its own "access" logger (file, …) first.
+    im.access_logger = spdlog::get("access");
+    if (!im.access_logger) {
+      AccessLog::Options ao;
+      ao.dropped_counter = &im.stats.access_log_dropped;
+      im.access_log = std::make_unique<AccessLog>(ao);
+    }
+  }
   im.workers.emplace(static_cast<std::size_t>(std::max(1, o.worker_threads)));
   im.work.emplace(im.ioc.get_executor());
   im.DoAccept();
   for (int i = 0; i < std::max(1, o.io_threads); ++i) {
     im.io_threads.emplace_back([&im] {
+      // sendfile() raises SIGPIPE on a connection the client closed (it has
+      // no MSG_NOSIGNAL); blocked here, it only makes the call fail with EPIPE.
+      sigset_t pipe;
+      sigemptyset(&pipe);
+      sigaddset(&pipe, SIGPIPE);
+      pthread_sigmask(SIG_BLOCK, &pipe, nullptr);
       for (;;) {
         try {
           im.ioc.run();
@@ -868,6 +994,7 @@ void Server::Stop(int drain_timeout_s) {
   for (auto& t : im.io_threads) {
     if (t.joinable()) t.join();
   }
+  if (im.access_log) im.access_log->Flush();
   if (im.access_logger) im.access_logger->flush();
   {
     std::lock_guard lk(im.state_mu);
@@ -922,6 +1049,8 @@ std::string Server::MetricsText() const {
   line("ozcc_http_open_streams", "", s.open_streams.load());
   help("ozcc_http_dropped_streams_total", "counter", "Event streams dropped because the client fell behind.");
   line("ozcc_http_dropped_streams_total", "", s.dropped_streams.load());
+  help("ozcc_http_access_log_dropped_total", "counter", "Access log lines dropped because the output did not keep up.");
+  line("ozcc_http_access_log_dropped_total", "", s.access_log_dropped.load());
   help("ozcc_http_requests_in_flight", "gauge", "Requests being handled.");
   auto inflight = impl_->inflight.load();
   line("ozcc_http_requests_in_flight", "", inflight > 0 ? static_cast<std::uint64_t>(inflight) : 0);

@@ -12,7 +12,10 @@
 //    (handler values for Content-Length, Transfer-Encoding, X-Request-Id are
 //    ignored; "Connection: close" is honoured). HEAD runs the GET handler and
 //    sends no body. shared_body is written without copying and released when
-//    the write completes.
+//    the write completes; one of 32 KiB or more is copied once into a sealed
+//    in-memory file and sent from it with sendfile() (file_body.h), so the
+//    kernel does not copy it for every response either. The I/O threads
+//    block SIGPIPE (sendfile() to a closed connection fails with EPIPE).
 //  - Response::stream: headers are sent with Transfer-Encoding: chunked,
 //    Content-Type text/event-stream, Cache-Control no-cache and
 //    X-Accel-Buffering no (handler headers override the first two), then
@@ -29,9 +32,12 @@
 //    connection) is closed; idle keep-alive connections close after
 //    idle_timeout_s; a body must arrive within body_timeout_s.
 //  - Access log (options.access_log): one line per request on the spdlog
-//    logger named "access" if the application registered one, else an
-//    async stdout logger: ts request_id remote method path status bytes
-//    duration_us.
+//    logger named "access" if the application registered one, else on
+//    stdout: ts request_id remote method path status bytes duration_us
+//    (format and batching: access_log.h). The request path only formats the
+//    line into memory; a background thread writes batches at least every
+//    100 ms, and Stop() writes the rest. Lines the output cannot take in time
+//    are dropped and counted (stats().access_log_dropped), never waited for.
 //
 // Thread safety: Start() once. Stop() and Wait() may be called from any
 // thread except the server's own I/O and worker threads (Stop joins them);
@@ -76,6 +82,7 @@ struct ServerStats {
   std::atomic<std::uint64_t> open_streams{0};
   std::atomic<std::uint64_t> dropped_streams{0};
   std::atomic<std::uint64_t> rejected_connections{0};  // refused above max_connections
+  std::atomic<std::uint64_t> access_log_dropped{0};    // lines the access log's output did not take in time
   std::atomic<std::uint64_t> latency_us_sum{0};
   // Cumulative latency histogram buckets (≤ 1, 5, 10, 50, 100, 500, 1000, 5000 ms, +Inf).
   static constexpr int kBuckets = 9;

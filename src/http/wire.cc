@@ -99,7 +99,7 @@ bool ValidRequestId(std::string_view id) {
 }
 
 // 16 random hex chars from a per-thread splitmix64 generator.
-std::string NewRequestId() {
+void NewRequestId(std::string& out) {
   thread_local std::uint64_t state = [] {
     std::random_device rd;
     return (static_cast<std::uint64_t>(rd()) << 32) ^ rd() ^
@@ -110,8 +110,13 @@ std::string NewRequestId() {
   z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
   z ^= z >> 31;
   static constexpr char kHex[] = "0123456789abcdef";
-  std::string id(16, '0');
-  for (int i = 15; i >= 0; --i, z >>= 4) id[static_cast<std::size_t>(i)] = kHex[z & 0xF];
+  out.assign(16, '0');
+  for (int i = 15; i >= 0; --i, z >>= 4) out[static_cast<std::size_t>(i)] = kHex[z & 0xF];
+}
+
+std::string NewRequestId() {
+  std::string id;
+  NewRequestId(id);
   return id;
 }
 
@@ -134,15 +139,24 @@ void ToRequest(BeastRequest& msg, Request& req) {
   } else {
     req.path = PercentDecode(path, false);
   }
-  req.headers.clear();
+  // The strings of a reused Request keep their capacity: a kept-alive
+  // connection's requests allocate nothing here once the first was seen.
+  std::size_t n = 0;
   std::string_view rid;
   for (const auto& f : msg) {
-    req.headers.emplace_back();
-    AppendLower(req.headers.back().first, ToStd(f.name_string()));
-    req.headers.back().second.assign(ToStd(f.value()));
-    if (req.headers.back().first == "x-request-id" && rid.empty()) rid = ToStd(f.value());
+    if (n == req.headers.size()) req.headers.emplace_back();
+    auto& [name, value] = req.headers[n++];
+    name.clear();
+    AppendLower(name, ToStd(f.name_string()));
+    value.assign(ToStd(f.value()));
+    if (name == "x-request-id" && rid.empty()) rid = ToStd(f.value());
   }
-  req.request_id = ValidRequestId(rid) ? std::string(rid) : NewRequestId();
+  req.headers.resize(n);
+  if (ValidRequestId(rid)) {
+    req.request_id.assign(rid);
+  } else {
+    NewRequestId(req.request_id);
+  }
   req.body = std::move(msg.body());
   req.params.clear();
 }

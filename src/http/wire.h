@@ -30,15 +30,17 @@ using BeastRequest = boost::beast::http::request<boost::beast::http::string_body
 
 // Whether a client's X-Request-Id is used as is: [A-Za-z0-9._-]{1,64}.
 bool ValidRequestId(std::string_view id);
-// 16 random hex characters.
+// 16 random hex characters (into `out`, reusing its capacity).
 std::string NewRequestId();
+void NewRequestId(std::string& out);
 
 // Fills `req` from a complete parsed message, moving the body out of `msg`:
 // method, raw target, path (from origin- or absolute-form, without the
 // query, percent-decoded; "/" for an absolute-form target without one), raw
 // query, headers with lower-case names in wire order, and request_id (the
 // first X-Request-Id when ValidRequestId, else a new one). remote_addr is
-// left as it is; params are cleared.
+// left as it is; params are cleared. The strings of a reused `req` keep
+// their capacity.
 void ToRequest(BeastRequest& msg, Request& req);
 
 // The client's address for `req` from the connection's `peer`: ClientAddress()

@@ -59,6 +59,14 @@ class HttpServerTest : public ::testing::Test {
                   return r;
                 },
                 {.inline_io = true});
+    router_.Add("GET", "/swap",
+                [this](Request&) {
+                  Response r;
+                  std::lock_guard lk(mu_);
+                  r.shared_body = swap_;
+                  return r;
+                },
+                {.inline_io = true});
     router_.Add("GET", "/events", [this](Request&) {
       Response r;
       r.stream = StreamSpec{[this](std::shared_ptr<EventSink> sink) {
@@ -100,6 +108,7 @@ class HttpServerTest : public ::testing::Test {
   ServerOptions options_;
   std::unique_ptr<Server> server_;
   std::shared_ptr<const std::string> shared_;
+  std::shared_ptr<const std::string> swap_;  // guarded by mu_
   std::atomic<bool> slow_entered_{false};
   std::mutex mu_;
   std::condition_variable cv_;
@@ -308,6 +317,77 @@ TEST_F(HttpServerTest, SlowlorisIsClosedAfterHeaderTimeoutWhileOthersAreServed) 
   EXPECT_TRUE(closed);
 }
 
+// Seconds until the server closes `s` (reading and dropping whatever it sends),
+// or `limit` when it does not.
+double SecondsUntilClosed(boost::asio::ip::tcp::socket& s, std::chrono::seconds limit) {
+  auto start = std::chrono::steady_clock::now();
+  s.non_blocking(true);
+  char buf[4096];
+  while (std::chrono::steady_clock::now() - start < limit) {
+    boost::system::error_code ec;
+    std::size_t n = s.read_some(boost::asio::buffer(buf), ec);
+    if (ec == boost::asio::error::would_block) {
+      std::this_thread::sleep_for(10ms);
+    } else if (ec) {
+      break;
+    } else if (n == 0) {
+      break;
+    }
+  }
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// The deadlines of a kept-alive connection: the header clock starts with the
+// next request's first byte and is shorter than the idle timeout it replaces;
+// a body must arrive within body_timeout_s.
+TEST_F(HttpServerTest, KeptAliveConnectionGetsHeaderAndBodyTimeouts) {
+  options_.header_timeout_s = 1;
+  options_.idle_timeout_s = 30;
+  options_.body_timeout_s = 1;
+  StartServer();
+  namespace net = boost::asio;
+  net::io_context ioc;
+  for (bool body : {false, true}) {
+    net::ip::tcp::socket s(ioc);
+    s.connect({net::ip::make_address("127.0.0.1"), server_->port()});
+    net::write(s, net::buffer(std::string("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n")));
+    std::string first;
+    net::read(s, net::dynamic_buffer(first), net::transfer_at_least(1));
+    ASSERT_EQ(first.rfind("HTTP/1.1 200", 0), 0u) << first;
+    std::this_thread::sleep_for(1500ms);  // idle longer than the header timeout: still open
+    if (body) {
+      net::write(s, net::buffer(std::string("PUT /echo/1 HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc")));
+    } else {
+      net::write(s, net::buffer(std::string("GET /hello HTTP/1.1\r\nHost")));
+    }
+    // Liveness bound: well below the 30 s idle timeout.
+    EXPECT_LT(SecondsUntilClosed(s, 20s), 10.0) << (body ? "body" : "header");
+  }
+  EXPECT_EQ(server_->stats().responses_2xx.load(), 2u);
+}
+
+// A client that asks for a large body and never reads it is closed after
+// idle_timeout_s, and its response does not stay in flight.
+TEST_F(HttpServerTest, ClientThatNeverReadsIsClosedAfterTheWriteTimeout) {
+  options_.idle_timeout_s = 1;
+  StartServer();
+  namespace net = boost::asio;
+  net::io_context ioc;
+  net::ip::tcp::socket s(ioc);
+  s.open(net::ip::tcp::v4());
+  s.set_option(net::socket_base::receive_buffer_size(4096));
+  s.connect({net::ip::make_address("127.0.0.1"), server_->port()});
+  std::string many;
+  for (int i = 0; i < 64; ++i) many += "GET /shared HTTP/1.1\r\nHost: x\r\n\r\n";  // ~19 MB of answers
+  net::write(s, net::buffer(many));
+  for (int i = 0; i < 1000 && server_->stats().requests.load() == 0; ++i) std::this_thread::sleep_for(10ms);
+  ASSERT_GE(server_->stats().requests.load(), 1u);
+  for (int i = 0; i < 1000 && server_->stats().open_connections.load() > 0; ++i) std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(server_->stats().open_connections.load(), 0u);
+  std::string m = server_->MetricsText();
+  EXPECT_NE(m.find("ozcc_http_requests_in_flight 0\n"), std::string::npos) << m;
+}
+
 TEST_F(HttpServerTest, HandlerExceptionGives500WithRequestId) {
   StartServer();
   TestClient c(server_->port());
@@ -345,6 +425,76 @@ TEST_F(HttpServerTest, SharedBodyIsServedAndReleased) {
   // The server drops its reference once the write completed.
   for (int i = 0; i < 200 && shared_.use_count() > 1; ++i) std::this_thread::sleep_for(10ms);
   EXPECT_EQ(shared_.use_count(), 1);
+}
+
+// A large shared body goes out of a file made once per body (sendfile); a
+// new body, even one allocated where a freed one was, is never answered with
+// the old bytes.
+TEST_F(HttpServerTest, LargeSharedBodiesAreServedFreshAndWhole) {
+  StartServer();
+  TestClient c(server_->port());
+  for (char fill : {'a', 'b', 'c', 'd'}) {
+    {
+      std::lock_guard lk(mu_);
+      swap_.reset();  // freed first: the next body may take its address
+      swap_ = std::make_shared<const std::string>(std::string(200 * 1024, fill) + "end");
+    }
+    for (int i = 0; i < 2; ++i) {
+      HttpResponse r = c.Request("GET", "/swap");
+      ASSERT_EQ(r.status, 200);
+      ASSERT_EQ(r.body.size(), 200u * 1024 + 3) << fill;
+      EXPECT_EQ(r.body.find_first_not_of(fill), 200u * 1024) << fill;
+    }
+  }
+  // Pipelined: every answer whole and in order; HEAD gets the head only.
+  std::string out = c.Raw(
+      "GET /shared HTTP/1.1\r\nHost: x\r\n\r\nHEAD /shared HTTP/1.1\r\nHost: x\r\n\r\n"
+      "GET /shared HTTP/1.1\r\nHost: x\r\n\r\nGET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+      10s);
+  const std::string len = "Content-Length: " + std::to_string(shared_->size()) + "\r\n";
+  std::size_t pos = 0;
+  for (int i = 0; i < 3; ++i) {
+    pos = out.find("HTTP/1.1 200", pos);
+    ASSERT_NE(pos, std::string::npos) << i;
+    std::size_t body = out.find("\r\n\r\n", pos);
+    ASSERT_NE(body, std::string::npos);
+    EXPECT_NE(out.substr(pos, body + 2 - pos).find(len), std::string::npos) << i;
+    body += 4;
+    if (i == 1) {  // HEAD
+      pos = body;
+      continue;
+    }
+    ASSERT_GE(out.size(), body + shared_->size()) << i;
+    EXPECT_EQ(out.compare(body, shared_->size(), *shared_), 0) << i;
+    pos = body + shared_->size();
+  }
+  EXPECT_NE(out.find("hello", pos), std::string::npos);
+}
+
+// Clients that go away in the middle of a large body: the write fails, the
+// connection closes, and the server (whose sendfile() may meet EPIPE) goes on.
+TEST_F(HttpServerTest, ClientsGoneMidBodyLeaveTheServerServing) {
+  StartServer();
+  namespace net = boost::asio;
+  net::io_context ioc;
+  for (int i = 0; i < 20; ++i) {
+    net::ip::tcp::socket s(ioc);
+    s.open(net::ip::tcp::v4());
+    s.set_option(net::socket_base::receive_buffer_size(4096));
+    s.connect({net::ip::make_address("127.0.0.1"), server_->port()});
+    net::write(
+        s, net::buffer(std::string("GET /shared HTTP/1.1\r\nHost: x\r\n\r\nGET /shared HTTP/1.1\r\nHost: x\r\n\r\n")));
+    char some[1024];
+    net::read(s, net::buffer(some));
+    if (i % 2) s.shutdown(net::ip::tcp::socket::shutdown_receive);
+    s.close();  // with unread bytes: a reset
+  }
+  for (int i = 0; i < 500 && server_->stats().open_connections.load() > 0; ++i) std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(server_->stats().open_connections.load(), 0u);
+  TestClient c(server_->port());
+  HttpResponse r = c.Request("GET", "/shared");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, *shared_);
 }
 
 TEST_F(HttpServerTest, SseChunksArriveInOrder) {
@@ -500,6 +650,34 @@ TEST_F(HttpServerTest, ConcurrentClientsAreServed) {
   }
   for (auto& t : threads) t.join();
   EXPECT_EQ(ok.load(), 400);
+}
+
+// The access log as documented (server.h, access_log.h): one line per
+// request on stdout, written by a background thread, all of it by Stop().
+TEST_F(HttpServerTest, AccessLogLinesOnStdout) {
+  options_.access_log = true;
+  testing::internal::CaptureStdout();
+  StartServer();
+  TestClient c(server_->port());
+  HttpResponse a = c.Request("GET", "/hello?secret=1", "", {{"X-Request-Id", "log-test-1"}});
+  HttpResponse b = c.Request("GET", "/shared");
+  HttpResponse n = c.Request("GET", "/nope");
+  EXPECT_EQ(n.status, 404);
+  server_->Stop(1);
+  std::string out = testing::internal::GetCapturedStdout();
+  ASSERT_EQ(a.status, 200);
+  ASSERT_TRUE(b.Header("x-request-id"));
+  auto has = [&out](const std::string& re) { return std::regex_search(out, std::regex(re)); };
+  const std::string ts = "(^|\\n)ts=\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}Z ";
+  EXPECT_TRUE(has(ts + "request_id=log-test-1 remote=127\\.0\\.0\\.1 method=GET path=/hello status=200 bytes=\\d+ "
+                       "duration_us=\\d+\\n"))
+      << out;
+  EXPECT_TRUE(has(ts + "request_id=" + *b.Header("x-request-id") +
+                  " remote=127\\.0\\.0\\.1 method=GET path=/shared status=200 bytes=(30\\d{4}) duration_us=\\d+\\n"))
+      << out;
+  EXPECT_TRUE(has(ts + "request_id=[0-9a-f]{16} remote=127\\.0\\.0\\.1 method=GET path=/nope status=404 ")) << out;
+  EXPECT_EQ(out.find("secret"), std::string::npos) << "the query string is not logged";
+  EXPECT_EQ(server_->stats().access_log_dropped.load(), 0u);
 }
 
 TEST_F(HttpServerTest, MetricsTextContainsCounters) {

@@ -55,6 +55,31 @@ TEST(HttpWireTest, ToRequestAbsoluteFormAndBadRequestId) {
   EXPECT_EQ(req.request_id.size(), 16u);
 }
 
+// The server reuses one Request per connection: nothing of the previous
+// request may remain.
+TEST(HttpWireTest, ToRequestOnAReusedRequestKeepsNothingOfTheLastOne) {
+  Request req;
+  BeastRequest first = Parse("PUT /a?x=1 HTTP/1.1\r\nHost: h\r\nX-Request-Id: first-id\r\nAuthorization: Bearer " +
+                             std::string(40, 't') + "\r\nContent-Length: 2\r\n\r\n{}");
+  ToRequest(first, req);
+  ASSERT_EQ(req.headers.size(), 4u);
+  EXPECT_EQ(req.request_id, "first-id");
+  req.params["id"] = "7";
+  BeastRequest second = Parse("GET /b HTTP/1.1\r\nHOST: Other\r\n\r\n");
+  ToRequest(second, req);
+  EXPECT_EQ(req.method, "GET");
+  EXPECT_EQ(req.target, "/b");
+  EXPECT_EQ(req.query, "");
+  ASSERT_EQ(req.headers.size(), 1u);
+  EXPECT_EQ(req.headers[0].first, "host");
+  EXPECT_EQ(req.headers[0].second, "Other");
+  EXPECT_NE(req.request_id, "first-id");
+  EXPECT_TRUE(ValidRequestId(req.request_id));
+  EXPECT_EQ(req.request_id.size(), 16u);
+  EXPECT_EQ(req.body, "");
+  EXPECT_TRUE(req.params.empty());
+}
+
 TEST(HttpWireTest, ResponseHeadDropsServerOwnedHeadersAndLineBreaks) {
   Response r;
   r.status = 200;
