@@ -213,6 +213,31 @@ describe('OpenZCC web UI', () => {
     await context.close();
   });
 
+  test('unit view: the latest reports, newest first, with source and reporter', async () => {
+    // A ward nobody else in this file writes to: two reports through the API, read back in the UI.
+    const unit = srv.region.units.find((u) => u.organization_id !== srv.org.id && u.type === 'ward');
+    const cookie = await apiLogin(srv.base, 'e2e-coord', srv.password);
+    for (const free of [3, 5]) {
+      const res = await fetch(`${srv.base}/api/v1/units/${encodeURIComponent(unit.id)}/capacity`, {
+        method: 'PUT', headers: { Cookie: cookie, 'Content-Type': 'application/json', 'X-OpenZCC-CSRF': '1' },
+        body: JSON.stringify({ beds: { total: 20, staffed: 18, occupied: 18 - free, available: free } }),
+      });
+      assert.equal(res.status, 200, await res.text());
+      await new Promise((ok) => setTimeout(ok, 1100)); // distinct as_of seconds
+    }
+    const { context, page } = await newUser('e2e-viewer');
+    await page.goto(`${srv.base}/#/eenheid/${encodeURIComponent(unit.id)}`);
+    const rows = page.locator('[data-testid=unit-recent] tbody tr');
+    await eventually(async () => (await rows.count()) === 2, 'two reports in the table');
+    assert.match(await page.locator('[data-testid=unit-recent] h2').innerText(), /Laatste meldingen/);
+    const cells = async (i) => (await rows.nth(i).locator('td').allInnerTexts()).map((c) => c.trim());
+    const [newest, older] = [await cells(0), await cells(1)];
+    assert.equal(newest[1], '5', 'newest report first');
+    assert.equal(older[1], '3');
+    assert.deepEqual(newest.slice(-2), ['handmatig', 'e2e-coord']);
+    await context.close();
+  });
+
   test('wall screen, map and bed finder render for a signed-in user; sign out ends the session', async () => {
     const { context, page } = await newUser('e2e-coord');
     await page.goto(`${srv.base}/#/wand`);
