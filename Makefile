@@ -10,7 +10,7 @@ RELEASE := build/release
 ASAN := build/asan
 FUZZ := build/fuzz
 
-.PHONY: run test bench bench-smoke soak deploy-check fuzz deps build build-asan build-fuzz web lint tidy unit integration web-test fuzz-smoke e2e clean
+.PHONY: run test bench bench-smoke soak deploy-check fuzz deps build build-asan build-fuzz web lint openapi-lint tidy unit integration web-test fuzz-smoke e2e clean
 
 deps:
 	@scripts/install-deps.sh
@@ -41,6 +41,10 @@ lint:
 	@files=$$(git ls-files 'src/*.cc' 'src/*.h' 'tests/*.cc' 'tests/*.h' 'bench/*.cc' 'bench/*.h'); \
 	  clang-format --dry-run --Werror $$files && echo "lint: clang-format clean ($$(echo $$files | wc -w) files)"
 
+# docs/openapi.json through Redocly CLI and Spectral (tools/openapi-lint/).
+openapi-lint: deps
+	@scripts/openapi-lint.sh
+
 # clang-tidy on the C++ sources changed since OZCC_TIDY_BASE (default: the last commit).
 tidy: build-asan
 	@scripts/tidy.sh $(ASAN)
@@ -64,6 +68,7 @@ e2e: build-asan web
 # ctest runs under a throwaway PostgreSQL (scripts/with-postgres.sh) so the
 # PostgreSQL store tests run too; nothing needs to be running beforehand.
 test: deps lint build-asan
+	@scripts/openapi-lint.sh
 	@scripts/tidy.sh $(ASAN)
 	@cd $(ASAN) && ASAN_OPTIONS=detect_leaks=1 $(CURDIR)/scripts/with-postgres.sh ctest --output-on-failure -j$(JOBS)
 	@$(MAKE) --no-print-directory web-test

@@ -50,3 +50,12 @@ if [ "$web" = 1 ] && [ -f web/package-lock.json ]; then
     cp web/package-lock.json "$stamp"
   fi
 fi
+
+if [ "$web" = 1 ] && [ -f tools/openapi-lint/package-lock.json ]; then
+  # The OpenAPI linters (scripts/openapi-lint.sh); no install scripts run.
+  stamp=tools/openapi-lint/node_modules/.openzcc-lock
+  if [ ! -f "$stamp" ] || ! cmp -s tools/openapi-lint/package-lock.json "$stamp"; then
+    (cd tools/openapi-lint && npm ci --no-audit --no-fund --ignore-scripts)
+    cp tools/openapi-lint/package-lock.json "$stamp"
+  fi
+fi

@@ -112,6 +112,7 @@ std::string_view SlugFor(int status) {
     case 429: return "rate-limited";
     case 431: return "header-too-large";
     case 500: return "internal";
+    case 501: return "not-implemented";
     case 503: return "unavailable";
     default: return status >= 500 ? "internal" : "bad-request";
   }

@@ -2,7 +2,8 @@
 // segments and "{name}" parameters ("/api/v1/units/{unit_id}/capacity").
 // A literal segment may contain ':' ("/api/v1/capacity:batch"); only a whole
 // "{name}" segment is a parameter. Empty segments (trailing or double
-// slashes) are ignored. When several routes match a path, the one with a
+// slashes) are ignored here; the server refuses such paths before routing
+// (wire.h, PathProblem). When several routes match a path, the one with a
 // literal in the earliest differing segment wins. Segments are matched
 // percent-decoded; parameter values are percent-decoded. HEAD falls back to
 // the GET route. Add() before serving; Find() is const and thread-safe.

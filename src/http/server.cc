@@ -186,6 +186,9 @@ class Session : public std::enable_shared_from_this<Session> {
   void OnRead(beast::error_code ec, std::size_t n);
   void OnBytes();
   void OnParseError(beast::error_code ec);
+  // Sets up answering a request that is refused before it is handled (bad
+  // bytes or header): req_ with what is known of it; the answer closes.
+  void BeginRefusal();
   void Dispatch();
   void Respond(Response&& r);
   void WriteResponse(std::string_view body, bool with_body);
@@ -386,7 +389,23 @@ void Session::OnBytes() {
   }
   beast::error_code ec;
   while (!parser_->is_done() && buffer_.size() > 0) {
+    const bool had_header = parser_->is_header_done();
     std::size_t used = parser_->put(buffer_.data(), ec);
+    if (!ec && !had_header && parser_->is_header_done()) {
+      // The parser takes a header whole, in one put() once its blank line is
+      // buffered, and stops there: these are the header's bytes, checked
+      // before any body byte is parsed.
+      const std::string_view raw(static_cast<const char*>(buffer_.data().data()), used);
+      if (HeaderProblem(parser_->get(), raw, {})) {
+        start_ = Clock::now();
+        header_done_ = true;
+        BeginRefusal();  // the request id, now that it is known
+        Response problem = *HeaderProblem(parser_->get(), raw, req_.request_id);
+        buffer_.consume(used);
+        Respond(std::move(problem));
+        return;
+      }
+    }
     buffer_.consume(used);
     if (ec == bhttp::error::need_more) {
       ec = {};
@@ -428,6 +447,11 @@ void Session::OnBytes() {
 }
 
 void Session::OnParseError(beast::error_code ec) {
+  BeginRefusal();
+  Respond(ParseErrorResponse(ec, srv_.options.header_limit, srv_.options.body_limit, req_.request_id));
+}
+
+void Session::BeginRefusal() {
   state_ = State::kHandling;
   if (!header_done_) start_ = Clock::now();
   req_ = Request{};
@@ -447,7 +471,6 @@ void Session::OnParseError(beast::error_code ec) {
   http10_ = false;
   close_after_write_ = true;
   linger_after_write_ = true;
-  Respond(ParseErrorResponse(ec, srv_.options.header_limit, srv_.options.body_limit, req_.request_id));
 }
 
 void Session::Dispatch() {

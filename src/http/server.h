@@ -22,8 +22,12 @@
 //    on_open(sink) runs (on a worker unless the route is inline_io). The sink's
 //    Send() never blocks; a stream whose queue exceeds sse_queue_limit is
 //    dropped (stats().dropped_streams). ": hb" comments every sse_heartbeat_s.
-//  - Transport errors are problem+json: 400 malformed (then close) or with
-//    a NUL byte in the decoded path, 404, 405
+//  - Transport errors are problem+json: 400 malformed (then close); 400 or
+//    501 for a header that HeaderProblem (wire.h) refuses — obs-fold, a
+//    missing, repeated or invalid Host, ambiguous or unsupported body
+//    framing — checked before any body byte is read (then close); 400 or 404
+//    for a path that is not canonical (PathProblem: NUL, dot segments, %2F,
+//    double or trailing slashes); 404, 405
 //    with Allow, 413 body over body_limit (then close), 431 header over
 //    header_limit (then close), 500 on a handler exception (logged with the
 //    request id), 503 for connections beyond max_connections.

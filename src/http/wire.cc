@@ -1,12 +1,15 @@
 #include "http/wire.h"
 
+#include <algorithm>
 #include <boost/beast/http/error.hpp>
+#include <boost/beast/http/field.hpp>
 #include <boost/beast/http/status.hpp>
 #include <cstdint>
 #include <ctime>
 #include <functional>
 #include <random>
 #include <thread>
+#include <vector>
 
 namespace ozcc::http {
 
@@ -171,9 +174,233 @@ std::string ClientAddressOf(const Request& req, std::string_view peer, const Tru
   return ClientAddress(peer, forwarded_for, trusted);
 }
 
+namespace {
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+bool IsHexDigit(char c) { return IsDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+// RFC 3986 §2.3 and §2.2.
+bool IsUnreserved(char c) { return IsAlpha(c) || IsDigit(c) || c == '-' || c == '.' || c == '_' || c == '~'; }
+bool IsSubDelim(char c) {
+  return c == '!' || c == '$' || c == '&' || c == '\'' || c == '(' || c == ')' || c == '*' || c == '+' || c == ',' ||
+         c == ';' || c == '=';
+}
+
+std::string_view TrimOws(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// Host = uri-host [ ":" port ] (RFC 9112 §3.2, RFC 3986 §3.2.2–3.2.3):
+// an IP-literal in brackets (IPv6 or IPvFuture characters), or a reg-name
+// (which covers IPv4 addresses) of unreserved, sub-delims and %XX; the port
+// is digits. Empty is valid.
+bool ValidHost(std::string_view h) {
+  std::string_view port;
+  if (!h.empty() && h.front() == '[') {
+    const std::size_t close = h.find(']');
+    if (close == std::string_view::npos || close == 1) return false;
+    for (char c : h.substr(1, close - 1)) {
+      if (!IsUnreserved(c) && !IsSubDelim(c) && c != ':') return false;
+    }
+    std::string_view rest = h.substr(close + 1);
+    if (!rest.empty()) {
+      if (rest.front() != ':') return false;
+      port = rest.substr(1);
+    }
+  } else {
+    const std::size_t colon = h.find(':');
+    std::string_view name = h.substr(0, colon);
+    if (colon != std::string_view::npos) port = h.substr(colon + 1);
+    for (std::size_t i = 0; i < name.size(); ++i) {
+      const char c = name[i];
+      if (c == '%') {
+        if (i + 2 >= name.size() || !IsHexDigit(name[i + 1]) || !IsHexDigit(name[i + 2])) return false;
+        i += 2;
+      } else if (!IsUnreserved(c) && !IsSubDelim(c)) {
+        return false;
+      }
+    }
+  }
+  for (char c : port) {
+    if (!IsDigit(c)) return false;
+  }
+  return true;
+}
+
+// A quoted, shortened copy of client text for a problem's detail.
+std::string Quoted(std::string_view s) {
+  constexpr std::size_t kMax = 64;
+  std::string out = "\"";
+  out.append(s.substr(0, kMax));
+  if (s.size() > kMax) out += "…";
+  out += '"';
+  return out;
+}
+
+Response BadHeader(std::string_view detail, std::string_view request_id) {
+  return ProblemResponse(400, "Bad request", detail, request_id);
+}
+
+// The raw (still percent-encoded) path of an origin- or absolute-form
+// request-target.
+std::string_view RawPath(std::string_view target) {
+  if (target.starts_with("http://") || target.starts_with("https://")) {
+    const std::size_t authority = target.find("//") + 2;
+    const std::size_t slash = target.find_first_of("/?", authority);
+    if (slash == std::string_view::npos || target[slash] == '?') return "/";
+    target = target.substr(slash);
+  }
+  return target.substr(0, target.find('?'));
+}
+
+// "." or "..", where each dot may be written %2E (RFC 3986 §6.2.2.2).
+bool IsDotSegment(std::string_view seg) {
+  int dots = 0;
+  for (std::size_t i = 0; i < seg.size(); ++i) {
+    if (seg[i] == '.') {
+      ++dots;
+    } else if (seg[i] == '%' && i + 2 < seg.size() && seg[i + 1] == '2' && (seg[i + 2] == 'e' || seg[i + 2] == 'E')) {
+      ++dots;
+      i += 2;
+    } else {
+      return false;
+    }
+  }
+  return dots == 1 || dots == 2;
+}
+
+}  // namespace
+
+std::optional<Response> HeaderProblem(const BeastRequest& header, std::string_view raw_header,
+                                      std::string_view request_id) {
+  for (std::size_t i = raw_header.find('\n'); i != std::string_view::npos; i = raw_header.find('\n', i + 1)) {
+    if (i + 1 < raw_header.size() && (raw_header[i + 1] == ' ' || raw_header[i + 1] == '\t')) {
+      return BadHeader(
+          "A header line starts with white space: folded header lines (obs-fold) are not accepted (RFC 9112 "
+          "section 5.2).",
+          request_id);
+    }
+  }
+  const bool http11 = header.version() >= 11;
+  int hosts = 0, lengths = 0;
+  bool te = false;
+  std::string_view host, length;
+  std::vector<std::string_view> codings;  // every Transfer-Encoding line's codings, in order
+  for (const auto& f : header) {
+    switch (f.name()) {
+      case bhttp::field::host:
+        ++hosts;
+        host = ToStd(f.value());
+        break;
+      case bhttp::field::content_length:
+        ++lengths;
+        length = ToStd(f.value());
+        break;
+      case bhttp::field::transfer_encoding: {
+        te = true;
+        std::string_view v = ToStd(f.value());
+        while (!v.empty()) {
+          const std::size_t comma = v.find(',');
+          std::string_view c = TrimOws(v.substr(0, comma));
+          if (!c.empty()) codings.push_back(c);
+          v = comma == std::string_view::npos ? std::string_view() : v.substr(comma + 1);
+        }
+        break;
+      }
+      default: break;
+    }
+  }
+  if (hosts == 0 && http11) {
+    return BadHeader("The Host header is missing; an HTTP/1.1 request must have one (RFC 9112 section 3.2).",
+                     request_id);
+  }
+  if (hosts > 1) {
+    return BadHeader("The Host header appears more than once (RFC 9112 section 3.2).", request_id);
+  }
+  if (hosts == 1 && !ValidHost(host)) {
+    return BadHeader("The Host header " + Quoted(host) + " is not a host name or address with an optional port.",
+                     request_id);
+  }
+  if (te) {
+    if (!http11) {
+      return BadHeader("Transfer-Encoding is not allowed in an HTTP/1.0 request (RFC 9112 section 6.1).", request_id);
+    }
+    if (lengths > 0) {
+      return BadHeader(
+          "Transfer-Encoding and Content-Length are both present; the body length is ambiguous (RFC 9112 section "
+          "6.1).",
+          request_id);
+    }
+    if (codings.empty() || !IEquals(codings.back(), "chunked")) {
+      return BadHeader("The final Transfer-Encoding is " +
+                           (codings.empty() ? std::string("empty") : Quoted(codings.back())) +
+                           ", not chunked; the body length cannot be determined (RFC 9112 section 6.3).",
+                       request_id);
+    }
+    for (std::size_t i = 0; i + 1 < codings.size(); ++i) {
+      if (IEquals(codings[i], "chunked")) {
+        return BadHeader("Transfer-Encoding applies chunked more than once (RFC 9112 section 7.1).", request_id);
+      }
+    }
+    if (codings.size() > 1) {
+      return ProblemResponse(
+          501, "Not implemented",
+          "Transfer-Encoding " + Quoted(codings.front()) + " is not supported; only chunked is (RFC 9112 section 6.1).",
+          request_id);
+    }
+  }
+  if (lengths > 1) {
+    return BadHeader("Content-Length appears more than once (RFC 9112 section 6.3).", request_id);
+  }
+  if (lengths == 1 && (length.empty() || !std::all_of(length.begin(), length.end(), IsDigit))) {
+    return BadHeader("Content-Length " + Quoted(length) + " is not one decimal number (RFC 9110 section 8.6).",
+                     request_id);
+  }
+  return std::nullopt;
+}
+
 std::optional<Response> PathProblem(const Request& req) {
-  if (req.path.find('\0') == std::string::npos) return std::nullopt;
-  return ProblemResponse(400, "Bad request", "The path contains a NUL byte (%00).", req.request_id);
+  if (req.path.find('\0') != std::string::npos) {
+    return ProblemResponse(400, "Bad request", "The path contains a NUL byte (%00).", req.request_id);
+  }
+  const std::string_view raw = RawPath(req.target.empty() ? std::string_view(req.path) : req.target);
+  if (raw.empty() || raw.front() != '/' || raw == "/") return std::nullopt;
+  for (std::size_t i = raw.find('%'); i != std::string_view::npos; i = raw.find('%', i + 1)) {
+    if (raw.substr(i + 1, 2) == "2F" || raw.substr(i + 1, 2) == "2f") {
+      return ProblemResponse(
+          400, "Bad request",
+          "The path " + Quoted(raw) + " contains an encoded slash (%2F); no resource has a slash in a path segment.",
+          req.request_id, raw);
+    }
+  }
+  std::string canonical;
+  bool empty_segment = false;
+  for (std::size_t i = 1;;) {
+    const std::size_t slash = raw.find('/', i);
+    const std::string_view seg = raw.substr(i, slash == std::string_view::npos ? std::string_view::npos : slash - i);
+    if (seg.empty()) {
+      empty_segment = true;
+    } else if (IsDotSegment(seg)) {
+      return ProblemResponse(400, "Bad request",
+                             "The path " + Quoted(raw) + " contains the dot segment " + Quoted(seg) +
+                                 "; resolve dot segments before sending (RFC 3986 section 5.2.4).",
+                             req.request_id, raw);
+    } else {
+      canonical += '/';
+      canonical += seg;
+    }
+    if (slash == std::string_view::npos) break;
+    i = slash + 1;
+  }
+  if (!empty_segment) return std::nullopt;
+  if (canonical.empty()) canonical = "/";
+  return ProblemResponse(404, "Not found",
+                         "No resource at " + Quoted(raw) +
+                             ": paths have no empty segments (no double or trailing slash); did you mean " +
+                             Quoted(canonical) + "?",
+                         req.request_id, raw);
 }
 
 Response ParseErrorResponse(beast::error_code ec, std::size_t header_limit, std::size_t body_limit,

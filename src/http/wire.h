@@ -47,8 +47,36 @@ void ToRequest(BeastRequest& msg, Request& req);
 // over every X-Forwarded-For line of the request, joined with ','.
 std::string ClientAddressOf(const Request& req, std::string_view peer, const TrustedProxies& trusted);
 
-// 400 when the decoded path holds a NUL byte (no store keeps one; answered
-// before routing); nullopt otherwise.
+// The checks of a request's header that Beast leaves to the server, run
+// once the header is parsed and before any body byte is read (RFC 9112).
+// `raw_header` is the header as received, from the request line through the
+// blank line. Returns the answer, after which the server closes the
+// connection (the body's framing is unknown or untrusted), or nullopt:
+//  - 400 for a folded header line (obs-fold: a line starting with SP or HTAB,
+//    §5.2);
+//  - 400 for an HTTP/1.1 request without Host, with more than one Host, or a
+//    Host that is not uri-host [":" port] (§3.2; an empty Host is valid);
+//  - 400 for Transfer-Encoding in an HTTP/1.0 request, with Content-Length,
+//    or whose final coding is not chunked (§6.1, §6.3: the body length
+//    cannot be determined); 501 for a coding before chunked (only chunked is
+//    implemented, §6.1); 400 for more than one Content-Length, even equal
+//    ones, or one that is not a plain decimal number (§6.3, RFC 9110 §8.6).
+std::optional<Response> HeaderProblem(const BeastRequest& header, std::string_view raw_header,
+                                      std::string_view request_id);
+
+// The answer before routing to a request-target whose path is not in the
+// canonical form every route is written in, or nullopt (RFC 3986):
+//  - 400 when the decoded path holds a NUL byte (no store keeps one);
+//  - 400 for a dot segment ("." or "..", also as %2E: they are resolved by
+//    the client, §5.2.4, §6.2.2.2) and for an encoded slash (%2F: data, not
+//    a delimiter, §2.2, but proxies disagree on that and no resource here has
+//    a '/' in a segment);
+//  - 404 for an empty segment (a double or trailing slash other than the root
+//    "/"): a different URI (§6.2.3), with no resource; the detail names the
+//    canonical path. A reverse proxy's exact-match rules (deploy/) then cover
+//    the only spelling that reaches a handler.
+// Targets that are not origin- or absolute-form ("*", authority-form) are
+// left to the router, which finds no route for them.
 std::optional<Response> PathProblem(const Request& req);
 
 // The answer to bytes the parser rejected: 431 for header_limit, 413 for

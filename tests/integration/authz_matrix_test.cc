@@ -5,10 +5,16 @@
 // a revoked (signed-out) session — against the expected outcome written down
 // per route below. A route without a row, or a row for a route that no longer
 // exists, fails the test; so does any cell whose answer differs (in
-// particular any 2xx where the table says 401 or 403). Runs on both stores.
+// particular any 2xx where the table says 401 or 403). The operations of
+// docs/openapi.json are the rows too: an operation documented without a row
+// fails, and so does a row whose callers on their own organisation disagree
+// with the operation's x-openzcc-roles (a listed role is allowed, any other
+// is refused; "public" allows every caller). Runs on both stores.
 #include <gtest/gtest.h>
 
 #include <array>
+#include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
@@ -17,6 +23,7 @@
 #include "api/fhir/saner.h"
 #include "base/time.h"
 #include "support/api_fixture.h"
+#include "support/external.h"
 
 namespace ozcc::test {
 namespace {
@@ -84,6 +91,37 @@ const std::vector<Row> kRows = {
   {"POST", "/fhir/MeasureReport", "/fhir/MeasureReport",                              Body::kMeasureReport, {"AAA", "AAI", "AFI", "FFI", "FFI", "AFI", "UUU", "UUU", "UUU"}},
 };
 // clang-format on
+
+// The callers that stand for an x-openzcc-roles name of docs/openapi.json.
+const std::map<std::string, Caller> kRoleCallers = {{"admin", kAdmin},
+                                                    {"roaz-coordinator", kCoordinator},
+                                                    {"org-capacity-manager", kManager},
+                                                    {"org-user", kOrgUser},
+                                                    {"viewer", kViewer},
+                                                    {"feed", kFeed},
+                                                    {"public", kAnonymous}};
+
+// The web UI's routes: in the route table, not in the API description; public.
+const std::set<std::pair<std::string, std::string>> kWebUi = {
+    {"GET", "/"}, {"GET", "/{file}"}, {"GET", "/assets/{file}"}};
+
+// Every operation of docs/openapi.json → its x-openzcc-roles.
+std::map<std::pair<std::string, std::string>, std::set<std::string>> DocumentedOperations() {
+  std::ifstream in(SourceDir() / "docs" / "openapi.json");
+  const json doc = json::parse(in, nullptr, false);
+  std::map<std::pair<std::string, std::string>, std::set<std::string>> out;
+  if (doc.is_discarded() || !doc.contains("paths")) return out;
+  for (const auto& [path, item] : doc["paths"].items()) {
+    for (const auto& [method, op] : item.items()) {
+      if (!op.is_object() || !op.contains("responses")) continue;
+      std::string m = method;
+      for (char& c : m) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      auto& roles = out[{m, path}];
+      for (const auto& r : op.value("x-openzcc-roles", json::array())) roles.insert(r.get<std::string>());
+    }
+  }
+  return out;
+}
 
 std::string Replace(std::string s, const std::string& what, const std::string& with) {
   for (size_t pos = s.find(what); pos != std::string::npos; pos = s.find(what, pos + with.size())) {
@@ -209,6 +247,39 @@ TEST_P(AuthzMatrixTest, EveryRouteHasARowAndEveryRowARoute) {
   }
   for (const auto& op : rows) {
     EXPECT_TRUE(routes.count(op)) << "kRows names " << op.first << " " << op.second << ", which is not a route";
+  }
+}
+
+TEST_P(AuthzMatrixTest, EveryDocumentedOperationHasARowThatAgreesWithItsRoles) {
+  const auto documented = DocumentedOperations();
+  ASSERT_GT(documented.size(), 10u) << "docs/openapi.json not read from " << SourceDir();
+  std::map<std::pair<std::string, std::string>, const Row*> rows;
+  for (const auto& r : kRows) rows[{r.method, r.pattern}] = &r;
+  for (const auto& [op, roles] : documented) {
+    auto it = rows.find(op);
+    if (it == rows.end()) {
+      ADD_FAILURE() << op.first << " " << op.second
+                    << " is documented in docs/openapi.json but has no row in kRows: write down who may call it";
+      continue;
+    }
+    const Row& row = *it->second;
+    for (const auto& [role, caller] : kRoleCallers) {
+      const bool listed = roles.count(role) > 0 || roles.count("public") > 0;
+      const bool allowed = row.expect[caller][0] == 'A';  // on the caller's own organisation
+      EXPECT_EQ(listed, allowed) << op.first << " " << op.second << ": x-openzcc-roles "
+                                 << (listed ? "lets " : "does not let ") << role << " call it, but the row says "
+                                 << row.expect[caller] << " for " << kCallerNames[caller];
+    }
+    // A dead session is no credential: it gets what an anonymous caller gets.
+    for (Caller dead : {kExpired, kRevoked}) {
+      EXPECT_STREQ(row.expect[dead], row.expect[kAnonymous])
+          << op.first << " " << op.second << " as " << kCallerNames[dead];
+    }
+  }
+  for (const auto& r : kRows) {
+    const std::pair<std::string, std::string> op = {r.method, r.pattern};
+    EXPECT_TRUE(documented.count(op) || kWebUi.count(op))
+        << "kRows names " << r.method << " " << r.pattern << ", which docs/openapi.json does not document";
   }
 }
 

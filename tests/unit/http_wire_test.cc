@@ -4,7 +4,9 @@
 
 #include <boost/asio/buffer.hpp>
 #include <boost/beast/http.hpp>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "http/wire.h"
 
@@ -130,6 +132,101 @@ TEST(HttpWireTest, ErrorResponses) {
   EXPECT_EQ(r.headers.back().second, "GET, HEAD");
   m.kind = Router::MatchKind::kNoPath;
   EXPECT_EQ(NoRouteResponse(m, req).status, 404);
+}
+
+// The header as the server hands it to HeaderProblem: parsed by Beast (which
+// accepts all of these) and the raw bytes through the blank line.
+std::optional<Response> HeaderProblemOf(const std::string& head) {
+  bhttp::request_parser<bhttp::string_body> p;
+  boost::beast::error_code ec;
+  std::size_t used = p.put(boost::asio::buffer(head), ec);
+  EXPECT_FALSE(ec) << ec.message() << " for " << head;
+  EXPECT_TRUE(p.is_header_done()) << head;
+  EXPECT_EQ(used, head.size()) << "the header is taken whole: " << head;
+  return HeaderProblem(p.get(), std::string_view(head).substr(0, used), "rid");
+}
+
+int HeaderStatus(const std::string& head) {
+  auto r = HeaderProblemOf(head);
+  return r ? r->status : 0;
+}
+
+TEST(HttpWireTest, HeaderProblemAcceptsOrdinaryRequests) {
+  EXPECT_EQ(HeaderStatus("GET / HTTP/1.1\r\nHost: example.org\r\n\r\n"), 0);
+  EXPECT_EQ(HeaderStatus("GET / HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n\r\n"), 0);
+  EXPECT_EQ(HeaderStatus("GET / HTTP/1.1\r\nHost: [::1]:8080\r\n\r\n"), 0);
+  EXPECT_EQ(HeaderStatus("GET / HTTP/1.1\r\nHost: zcc.example:\r\n\r\n"), 0);  // empty port: allowed
+  EXPECT_EQ(HeaderStatus("GET / HTTP/1.1\r\nHost:\r\n\r\n"), 0);               // empty Host: allowed
+  EXPECT_EQ(HeaderStatus("GET / HTTP/1.0\r\n\r\n"), 0);                        // HTTP/1.0 needs no Host
+  EXPECT_EQ(HeaderStatus("PUT /a HTTP/1.1\r\nHost: h\r\nContent-Length: 12\r\n\r\n"), 0);
+  EXPECT_EQ(HeaderStatus("PUT /a HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: Chunked\r\n\r\n"), 0);
+  EXPECT_EQ(HeaderStatus("PUT /a HTTP/1.1\r\nHost: h\r\nX-Note: a\tb\r\n\r\n"), 0);
+}
+
+TEST(HttpWireTest, HeaderProblemRefusesObsFoldAndBadHost) {
+  auto folded = HeaderProblemOf("GET / HTTP/1.1\r\nHost: h\r\nX-A: one\r\n two\r\n\r\n");
+  ASSERT_TRUE(folded);
+  EXPECT_EQ(folded->status, 400);
+  EXPECT_NE(folded->body.find("obs-fold"), std::string::npos) << folded->body;
+  EXPECT_NE(folded->body.find("\"request_id\":\"rid\""), std::string::npos) << folded->body;
+  EXPECT_EQ(HeaderStatus("GET / HTTP/1.1\r\nHost: h\r\nX-A: one\r\n\ttwo\r\n\r\n"), 400);
+
+  auto missing = HeaderProblemOf("GET / HTTP/1.1\r\nAccept: */*\r\n\r\n");
+  ASSERT_TRUE(missing);
+  EXPECT_EQ(missing->status, 400);
+  EXPECT_NE(missing->body.find("Host"), std::string::npos) << missing->body;
+  EXPECT_EQ(HeaderStatus("GET / HTTP/1.1\r\nHost: a\r\nHost: a\r\n\r\n"), 400);
+  EXPECT_EQ(HeaderStatus("GET / HTTP/1.0\r\nHost: a\r\nHost: b\r\n\r\n"), 400);
+  for (const char* bad : {"a b", "a/b", "a@b", "a:b:c", "a:8o", "[::1", "[]", "[::1]x", "a%zz", "a\"b", "a?b"}) {
+    EXPECT_EQ(HeaderStatus("GET / HTTP/1.1\r\nHost: " + std::string(bad) + "\r\n\r\n"), 400) << bad;
+  }
+}
+
+TEST(HttpWireTest, HeaderProblemRefusesAmbiguousFraming) {
+  // Not ending in chunked: the body length cannot be determined (RFC 9112 §6.3).
+  for (const char* te : {"gzip", "identity", "chunked, gzip", "chunked;x=1", ",", "chunked, chunked"}) {
+    EXPECT_EQ(HeaderStatus("POST /a HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: " + std::string(te) + "\r\n\r\n"), 400)
+        << te;
+  }
+  // Ending in chunked, but with a coding before it that is not implemented.
+  auto gzip = HeaderProblemOf("POST /a HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip, chunked\r\n\r\n");
+  ASSERT_TRUE(gzip);
+  EXPECT_EQ(gzip->status, 501);
+  EXPECT_NE(gzip->body.find("not-implemented"), std::string::npos) << gzip->body;
+  // Both framings, Transfer-Encoding in HTTP/1.0, repeated or listed Content-Length.
+  EXPECT_EQ(HeaderStatus("POST /a HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip\r\nContent-Length: 3\r\n\r\n"), 400);
+  EXPECT_EQ(HeaderStatus("POST /a HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n"), 400);
+  EXPECT_EQ(HeaderStatus("POST /a HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nContent-Length: 3\r\n\r\n"), 400);
+  EXPECT_EQ(HeaderStatus("POST /a HTTP/1.1\r\nHost: h\r\nContent-Length: 3, 3\r\n\r\n"), 400);
+}
+
+int PathStatus(const std::string& target) {
+  Request req;
+  req.target = target;
+  req.path = PercentDecode(target.substr(0, target.find('?')), false);
+  auto r = PathProblem(req);
+  return r ? r->status : 0;
+}
+
+TEST(HttpWireTest, PathProblemRefusesNonCanonicalPaths) {
+  for (const char* ok : {"/", "/metrics", "/api/v1/units/a.b/capacity", "/a/..b", "/a/...", "/%41", "/a?x=/../",
+                         "/a?x=//", "http://h/metrics", "http://h", "http://h?q=1", "*"}) {
+    EXPECT_EQ(PathStatus(ok), 0) << ok;
+  }
+  for (const char* empty : {"/metrics/", "//metrics", "/api/v1//auth/login", "/api/v1/auth/login/", "///",
+                            "http://h/metrics/", "/metrics/?x=1"}) {
+    EXPECT_EQ(PathStatus(empty), 404) << empty;
+  }
+  for (const char* dots : {"/./metrics", "/api/../metrics", "/a/.", "/a/..", "/%2e/metrics", "/%2E%2e/metrics",
+                           "/.%2E/x", "/api/v1/auth%2flogin", "/api%2Fv1", "/a%00b"}) {
+    EXPECT_EQ(PathStatus(dots), 400) << dots;
+  }
+  Request req;
+  req.target = "/metrics/";
+  req.path = "/metrics/";
+  auto r = PathProblem(req);
+  ASSERT_TRUE(r);
+  EXPECT_NE(r->body.find("did you mean \\\"/metrics\\\""), std::string::npos) << r->body;
 }
 
 TEST(HttpWireTest, StreamHeadDefaults) {
