@@ -147,7 +147,7 @@ class BadInputTest : public ApiFixture {
         // The error says where and what, in our words, in errors[] (not the JSON library's message).
         WithMessage(put("not JSON", "{", 422, "body"), "the text ends too early"),
         WithMessage(put("not JSON, second line", "{\n  \"beds\": tru }", 422, "body"), "line 2, column "),
-        WithMessage(put("trailing text", BedsJson("20", "18", "15", "3") + " x", 422, "body"), "text after"),
+        WithMessage(put("trailing text", BedsJson("20", "18", "15", "3") + " x", 422, "body"), "line 1, column 64"),
         put("trailing garbage", ok + "x", 422, ""),
         put("a JSON array", "[]", 422, ""),
         put("a JSON string", "\"beds\"", 422, ""),
