@@ -10,6 +10,9 @@ Api::State::State(Store& s, ApiOptions o) : store(s), options(std::move(o)) {}
 
 Api::Api(Store& store, ApiOptions options) : state_(std::make_unique<State>(store, std::move(options))) {
   InitCrypto();
+  const ApiOptions& o = state_->options;
+  state_->events.SetLimits({o.streams_per_principal, o.streams_per_address, o.max_streams});
+  state_->stream_guard.Start();
   // Without a feed yet (database unreachable) it keeps trying; nothing else waits for it.
   (void)state_->follower.Start();
 }

@@ -23,6 +23,15 @@ struct ApiOptions {
   size_t max_batch_items = 5000;
   size_t max_csv_rows = 20000;
   unsigned password_slots = 0;  // password hashes at once (PasswordGate); 0: the hardware threads, at least 2
+  // Live event streams (/api/v1/events): at most this many per user or feed
+  // token and per client address (429 beyond), and in all (503 beyond; the
+  // server's connection limit minus what is kept for other requests). 0: no cap.
+  size_t streams_per_principal = 8;
+  size_t streams_per_address = 32;
+  size_t max_streams = 0;
+  // How often each open stream's session or feed token is checked again (expiry,
+  // sign-out or disable by another process); 0: never.
+  std::chrono::milliseconds stream_recheck{10000};
 };
 
 class EventHub;

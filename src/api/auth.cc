@@ -89,7 +89,15 @@ std::string Authenticator::TokenOf(const http::Request& req) {
 }
 
 Result<Principal> Authenticator::Authenticate(const http::Request& req) {
-  std::string token = TokenOf(req);
+  std::string token = BearerOf(req);
+  if (token.empty()) {
+    token = CookieOf(req);
+    // Feed tokens are for machines: only as a Bearer header, never as the
+    // session cookie (whose rules — CSRF, the browser's — are for sessions).
+    if (token.rfind(kFeedPrefix, 0) == 0) {
+      return Status::Unauthenticated("a feed token is accepted only as Authorization: Bearer, not as a cookie");
+    }
+  }
   if (token.empty()) return Status::Unauthenticated("sign in first: no session cookie or Bearer token");
   if (token.size() > 200) return Status::Unauthenticated("the token is not valid");
   std::string hash = TokenHash(token);

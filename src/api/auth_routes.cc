@@ -23,6 +23,15 @@ std::string SessionCookie(const State& s, const std::string& value, std::int64_t
   return c;
 }
 
+struct LoginKeys {
+  std::string pair, address, account;
+};
+
+LoginKeys KeysOf(const std::string& username, const std::string& address) {
+  // '\n' cannot occur in an address: the pair key is unambiguous.
+  return {"pair:" + address + "\n" + username, "addr:" + address, "user:" + username};
+}
+
 }  // namespace
 
 void RegisterAuthRoutes(State& s, http::Router& r) {
@@ -43,25 +52,48 @@ void RegisterAuthRoutes(State& s, http::Router& r) {
         *out = it->get<std::string>();
       }
     }
+    // No account has such a name (AddUser refuses them): answer before any
+    // hashing, throttling or audit, so a huge name costs nothing and is kept nowhere.
+    if (username.size() > service::AccountService::kMaxUsernameBytes) {
+      errs.push_back(
+          {"username", "must be at most " + std::to_string(service::AccountService::kMaxUsernameBytes) + " bytes"});
+    }
+    if (password.size() > service::AccountService::kMaxPasswordBytes) {
+      errs.push_back(
+          {"password", "must be at most " + std::to_string(service::AccountService::kMaxPasswordBytes) + " bytes"});
+    }
     if (!errs.empty()) return ProblemFor(req, Status::Invalid("sign-in needs a username and a password", errs));
 
-    // Back-off after repeated failures, per account and per client address.
-    const std::string account_key = "user:" + username, address_key = "addr:" + req.remote_addr;
+    // Back-off after repeated failures (docs/operations.md, "Sign-in back-off"):
+    // per user name and client address (strict), per client address over all
+    // names, and per user name over all addresses (loose, so that one address
+    // alone cannot lock a user out everywhere).
+    const LoginKeys keys = KeysOf(username, req.remote_addr);
+    const Time now = Now();
     std::chrono::milliseconds wait{0};
+    std::optional<std::int64_t> unrecorded;  // set: audit this refusal, after that many unrecorded ones
     {
       std::lock_guard lock(s.login_mu);
-      wait = std::max(s.account_throttle.WaitFor(account_key, Now()), s.address_throttle.WaitFor(address_key, Now()));
+      wait = std::max({s.pair_throttle.WaitFor(keys.pair, now), s.address_throttle.WaitFor(keys.address, now),
+                       s.account_throttle.WaitFor(keys.account, now)});
+      if (wait.count() > 0) unrecorded = s.throttled_sampler.Note(keys.pair, now);
     }
     if (wait.count() > 0) {
-      AuditRecord throttled;
-      throttled.at = Now();
-      throttled.actor = username;
-      throttled.action = "auth.login";
-      throttled.object = username;
-      throttled.outcome = "throttled";
-      throttled.request_id = req.request_id;
-      throttled.detail = "from " + req.remote_addr;
-      service::AuditBestEffort(s.store, throttled);
+      s.signin_throttled++;
+      if (unrecorded) {  // one record per user name and address per window, with the count of the others
+        AuditRecord throttled;
+        throttled.at = now;
+        throttled.actor = username;
+        throttled.action = "auth.login";
+        throttled.object = username;
+        throttled.outcome = "throttled";
+        throttled.request_id = req.request_id;
+        throttled.detail = "from " + req.remote_addr;
+        if (*unrecorded > 0) {
+          throttled.detail += "; " + std::to_string(*unrecorded) + " more throttled attempts not recorded before this";
+        }
+        service::AuditBestEffort(s.store, throttled);
+      }
       auto resp = ProblemFor(req, Status(Code::kRateLimited, "too many failed sign-ins; try again later"));
       resp.Set("Retry-After", std::to_string((wait.count() + 999) / 1000));
       return resp;
@@ -87,16 +119,18 @@ void RegisterAuthRoutes(State& s, http::Router& r) {
       service::AuditBestEffort(s.store, audit);
       {
         std::lock_guard lock(s.login_mu);
-        s.account_throttle.RecordFailure(account_key, Now());
-        s.address_throttle.RecordFailure(address_key, Now());
+        s.pair_throttle.RecordFailure(keys.pair, Now());
+        s.address_throttle.RecordFailure(keys.address, Now());
+        s.account_throttle.RecordFailure(keys.account, Now());
       }
       s.auth_failures++;
       return ProblemFor(req, Status::Unauthenticated("unknown user name or wrong password"));
     }
     {
       std::lock_guard lock(s.login_mu);
-      s.account_throttle.RecordSuccess(account_key);
-      s.address_throttle.RecordSuccess(address_key);
+      s.pair_throttle.RecordSuccess(keys.pair);
+      s.address_throttle.RecordSuccess(keys.address);
+      s.account_throttle.RecordSuccess(keys.account);
     }
     const UserRecord& account = **user;
     Principal p{PrincipalKind::kUser, account.username, account.role, account.organization_id, account.region_id};
@@ -120,6 +154,7 @@ void RegisterAuthRoutes(State& s, http::Router& r) {
       if (auto st = s.accounts.EndSession(hash); !st.ok()) return ProblemFor(req, st);
     }
     s.auth.Forget(hash);
+    s.stream_guard.CountEnded(s.events.CloseStreamsOf(hash));  // its live streams end with it
     service::AuditBestEffort(s.store, service::AuditOf(CallerOf(req, who), "auth.logout", who.name, "ok"));
     http::Response resp;
     resp.status = 204;

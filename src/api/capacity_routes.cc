@@ -236,11 +236,40 @@ void AddEvents(State& s, http::Router& r) {
                                                {{"Last-Event-ID", "must be a non-negative integer"}}));
       }
     }
+    // Caps per principal and address, and on all streams (docs/operations.md, "Live event streams").
+    StreamOwner owner{who.name, req.remote_addr, TokenHash(Authenticator::TokenOf(req)),
+                      who.kind == PrincipalKind::kFeedToken};
+    EventHub::Refusal why = EventHub::Refusal::kNone;
+    auto admission = s.events.Admit(std::move(owner), &why);
+    if (!admission) {
+      const StreamLimits caps = s.events.limits();
+      Status refused;
+      switch (why) {
+        case EventHub::Refusal::kPrincipal:
+          s.streams_refused_principal++;
+          refused = Status(Code::kRateLimited, "you have " + std::to_string(caps.per_principal) +
+                                                   " live event streams open already; close one first");
+          break;
+        case EventHub::Refusal::kAddress:
+          s.streams_refused_address++;
+          refused = Status(Code::kRateLimited, "your address has " + std::to_string(caps.per_address) +
+                                                   " live event streams open already; close one first");
+          break;
+        default:
+          s.streams_refused_total++;
+          refused = Status::Unavailable("the server has no room for more live event streams; try again later");
+          break;
+      }
+      auto resp = ProblemFor(req, refused);
+      resp.Set("Retry-After", "30");
+      return resp;
+    }
     http::Response resp;
-    resp.stream = http::StreamSpec{[&s, region = *region, last, v = *version](std::shared_ptr<http::EventSink> sink) {
-      if (!sink->Send("retry: 3000\n\n")) return;
-      s.events.Subscribe(region, std::move(sink), last, v);
-    }};
+    resp.stream =
+        http::StreamSpec{[&s, region = *region, last, v = *version, admission](std::shared_ptr<http::EventSink> sink) {
+          if (!sink->Send("retry: 3000\n\n")) return;
+          s.events.Subscribe(region, std::move(sink), last, v, admission);
+        }};
     return resp;
   });
 }

@@ -82,9 +82,81 @@ void EventHub::Reload(const std::string& region_id, std::int64_t version, const 
   SendAll(ch, Format(version, "reload", nlohmann::json{{"reason", reason}}.dump()));
 }
 
-void EventHub::Subscribe(const std::string& region_id, std::shared_ptr<http::EventSink> sink,
-                         std::optional<std::int64_t> last_event_id, std::int64_t current_version) {
+EventHub::Admission::~Admission() {
+  if (subscribed_) return;  // the hub holds the stream until it closes
+  std::lock_guard lock(hub_.mu_);
+  hub_.held_.erase(id_);
+}
+
+void EventHub::SetLimits(StreamLimits limits) {
   std::lock_guard lock(mu_);
+  limits_ = limits;
+}
+
+StreamLimits EventHub::limits() const {
+  std::lock_guard lock(mu_);
+  return limits_;
+}
+
+void EventHub::DropClosedHeld() {
+  std::erase_if(held_, [](const auto& kv) { return kv.second.sink != nullptr && kv.second.sink->closed(); });
+}
+
+std::shared_ptr<EventHub::Admission> EventHub::Admit(StreamOwner owner, Refusal* why) {
+  std::lock_guard lock(mu_);
+  DropClosedHeld();
+  size_t same_principal = 0, same_address = 0;
+  for (const auto& [_, h] : held_) {
+    same_principal += h.owner.principal == owner.principal;
+    same_address += h.owner.address == owner.address;
+  }
+  Refusal refusal = Refusal::kNone;
+  if (limits_.per_principal > 0 && same_principal >= limits_.per_principal) {
+    refusal = Refusal::kPrincipal;
+  } else if (limits_.per_address > 0 && same_address >= limits_.per_address) {
+    refusal = Refusal::kAddress;
+  } else if (limits_.total > 0 && held_.size() >= limits_.total) {
+    refusal = Refusal::kTotal;
+  }
+  if (why) *why = refusal;
+  if (refusal != Refusal::kNone) return nullptr;
+  const std::uint64_t id = ++next_admission_;
+  held_.emplace(id, Held{std::move(owner), nullptr});
+  return std::make_shared<Admission>(*this, id);
+}
+
+size_t EventHub::CloseStreamsOf(const std::string& token_hash) {
+  std::vector<std::shared_ptr<http::EventSink>> to_close;
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& [_, h] : held_) {
+      if (h.owner.token_hash == token_hash && h.sink && !h.sink->closed()) to_close.push_back(h.sink);
+    }
+  }
+  for (auto& sink : to_close) sink->Close();
+  return to_close.size();
+}
+
+std::vector<StreamOwner> EventHub::StreamCredentials() const {
+  std::lock_guard lock(mu_);
+  std::vector<StreamOwner> out;
+  std::unordered_map<std::string, bool> seen;
+  for (const auto& [_, h] : held_) {
+    if (h.sink && !h.sink->closed() && seen.emplace(h.owner.token_hash, true).second) out.push_back(h.owner);
+  }
+  return out;
+}
+
+void EventHub::Subscribe(const std::string& region_id, std::shared_ptr<http::EventSink> sink,
+                         std::optional<std::int64_t> last_event_id, std::int64_t current_version,
+                         const std::shared_ptr<Admission>& admission) {
+  std::lock_guard lock(mu_);
+  if (admission) {
+    if (auto it = held_.find(admission->id_); it != held_.end()) {
+      it->second.sink = sink;
+      admission->subscribed_ = true;
+    }
+  }
   // Closed streams are otherwise forgotten only when their region next
   // publishes: a quiet region would keep them (and their queued bytes).
   for (auto& [_, other] : channels_) DropClosed(other);

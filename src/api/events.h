@@ -17,9 +17,56 @@
 
 namespace ozcc::api {
 
+// Who holds a stream: what the caps count and what ends it.
+struct StreamOwner {
+  std::string principal;   // user name, or "token:<name>" for a feed token
+  std::string address;     // the client's address
+  std::string token_hash;  // the session or feed token it was opened with
+  bool feed_token = false;
+};
+
+// Caps on open streams (0: none). One principal or address must not be able
+// to take every connection of the server.
+struct StreamLimits {
+  size_t per_principal = 8;
+  size_t per_address = 32;
+  size_t total = 0;
+};
+
 class EventHub {
  public:
   explicit EventHub(size_t replay_capacity = 20000);
+
+  // Why Admit() refused a stream.
+  enum class Refusal { kNone, kPrincipal, kAddress, kTotal };
+  // A place for one stream, taken by Admit() when the request comes and held
+  // until the stream subscribes (Subscribe with the admission) and then until
+  // it closes. Dropped without subscribing, it frees the place.
+  class Admission {
+   public:
+    Admission(EventHub& hub, std::uint64_t id) : hub_(hub), id_(id) {}
+    ~Admission();
+    Admission(const Admission&) = delete;
+    Admission& operator=(const Admission&) = delete;
+
+   private:
+    friend class EventHub;
+    EventHub& hub_;
+    std::uint64_t id_;
+    bool subscribed_ = false;
+  };
+  void SetLimits(StreamLimits limits);
+  StreamLimits limits() const;
+  // A place for a stream of `owner` within the limits; nullptr (and *why)
+  // when the owner's principal or address already has its cap of open or
+  // admitted streams, or all streams together have theirs.
+  std::shared_ptr<Admission> Admit(StreamOwner owner, Refusal* why);
+  // Closes every open stream opened with this token hash (the session ended,
+  // the feed token was revoked); returns how many.
+  size_t CloseStreamsOf(const std::string& token_hash);
+  // The owners of open streams, one per token hash (to check whether their
+  // credentials are still valid).
+  std::vector<StreamOwner> StreamCredentials() const;
 
   // Sends event `type` with id = version and `data` (one line of JSON) to
   // the region's subscribers and keeps it for replay. A version already
@@ -41,8 +88,11 @@ class EventHub {
   // greater id; when events after last_event_id are no longer kept, sends a
   // "reload" event instead so the client refetches the snapshot. Also forgets
   // the closed streams of every region (else kept until the region publishes).
+  // With an admission (Admit), the stream counts against its owner's caps
+  // until it closes, and CloseStreamsOf() can end it.
   void Subscribe(const std::string& region_id, std::shared_ptr<http::EventSink> sink,
-                 std::optional<std::int64_t> last_event_id, std::int64_t current_version);
+                 std::optional<std::int64_t> last_event_id, std::int64_t current_version,
+                 const std::shared_ptr<Admission>& admission = nullptr);
 
   // Closes every stream (shutdown).
   void CloseAll();
@@ -77,9 +127,19 @@ class EventHub {
   static void DropClosed(Channel& ch);
   // Sends `text` to every sink, dropping the ones that cannot take it. mu_ held.
   static void SendAll(Channel& ch, const std::string& text);
+  // An admitted stream: sink is null until it subscribes.
+  struct Held {
+    StreamOwner owner;
+    std::shared_ptr<http::EventSink> sink;
+  };
+  // Forgets admitted streams that have closed. mu_ held.
+  void DropClosedHeld();
   size_t replay_capacity_;
   mutable std::mutex mu_;
   std::unordered_map<std::string, Channel> channels_;
+  StreamLimits limits_;
+  std::uint64_t next_admission_ = 0;
+  std::unordered_map<std::uint64_t, Held> held_;  // admitted streams, until they close
 };
 
 }  // namespace ozcc::api

@@ -7,8 +7,14 @@
 namespace ozcc::api {
 
 ChangeFollower::ChangeFollower(service::RegionService& regions, std::function<Status(ChangeHandler)> watch,
-                               SnapshotCache& snapshots, EventHub& events, Authenticator& auth)
-    : regions_(regions), watch_(std::move(watch)), snapshots_(snapshots), events_(events), auth_(auth) {}
+                               SnapshotCache& snapshots, EventHub& events, Authenticator& auth,
+                               std::function<void(const std::string&)> session_ended)
+    : regions_(regions),
+      watch_(std::move(watch)),
+      snapshots_(snapshots),
+      events_(events),
+      auth_(auth),
+      session_ended_(std::move(session_ended)) {}
 
 ChangeFollower::~ChangeFollower() {
   {
@@ -64,7 +70,10 @@ void ChangeFollower::Run() {
           std::erase_if(units_, [&](const auto& kv) { return kv.second.region_id == change.region_id; });
           snapshots_.Invalidate(change.region_id);
           break;
-        case StoreChange::Kind::kSessionRevoked: auth_.Forget(change.token_hash); break;
+        case StoreChange::Kind::kSessionRevoked:
+          auth_.Forget(change.token_hash);
+          if (session_ended_) session_ended_(change.token_hash);
+          break;
         case StoreChange::Kind::kResync: resync = true; break;
       }
     }

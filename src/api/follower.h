@@ -6,7 +6,8 @@
 //     (Store::CapacitySince from the event hub's contiguous version) and
 //     publishes them to its SSE clients; marks the snapshot outdated;
 //   - region: drops the region's snapshot (units changed);
-//   - session revoked: drops the token from the authentication cache;
+//   - session revoked: drops the token from the authentication cache and
+//     ends its live streams;
 //   - resync (the feed was interrupted): all of the above for every region.
 // Reports this instance wrote itself are published by the write path and
 // ignored here (the hub drops versions it has). When too many reports were
@@ -35,8 +36,11 @@ namespace ozcc::api {
 class ChangeFollower {
  public:
   // `watch` subscribes to the store's change feed (Store::WatchChanges).
+  // `session_ended` is called with the token hash of each ended session or
+  // revoked feed token (to close its live streams).
   ChangeFollower(service::RegionService& regions, std::function<Status(ChangeHandler)> watch, SnapshotCache& snapshots,
-                 EventHub& events, Authenticator& auth);
+                 EventHub& events, Authenticator& auth,
+                 std::function<void(const std::string&)> session_ended = nullptr);
   ~ChangeFollower();
   ChangeFollower(const ChangeFollower&) = delete;
   ChangeFollower& operator=(const ChangeFollower&) = delete;
@@ -73,6 +77,7 @@ class ChangeFollower {
   SnapshotCache& snapshots_;
   EventHub& events_;
   Authenticator& auth_;
+  std::function<void(const std::string&)> session_ended_;
   std::shared_ptr<Inbox> inbox_ = std::make_shared<Inbox>();
   std::unordered_map<std::string, UnitView> units_;  // follower thread only; cache for UnitRow
   std::atomic<std::uint64_t> published_{0};

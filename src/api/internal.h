@@ -14,6 +14,7 @@
 #include "api/follower.h"
 #include "api/problem.h"
 #include "api/snapshot.h"
+#include "api/stream_guard.h"
 #include "core/authz.h"
 #include "core/login_throttle.h"
 #include "http/router.h"
@@ -51,17 +52,29 @@ struct Api::State {
   Authenticator auth{accounts};
   SnapshotCache snapshots{regions, options.snapshot_max_age};
   EventHub events;
+  StreamGuard stream_guard{accounts, events, options.stream_recheck};
+  // Streams refused: per principal, per address, for lack of connections (/metrics).
+  std::atomic<std::uint64_t> streams_refused_principal{0}, streams_refused_address{0}, streams_refused_total{0};
   // After what it updates: destroyed first.
-  ChangeFollower follower{regions, [this](ChangeHandler h) { return store.WatchChanges(std::move(h)); }, snapshots,
-                          events, auth};
+  ChangeFollower follower{
+      regions,   [this](ChangeHandler h) { return store.WatchChanges(std::move(h)); },
+      snapshots, events,
+      auth,      [this](const std::string& token_hash) {
+                            stream_guard.CountEnded(events.CloseStreamsOf(token_hash)); }};
   LivePublisher publisher{snapshots, events};
   service::CapacityService capacity{store, store, store, publisher};
   std::function<std::string()> transport_metrics;
   std::atomic<std::uint64_t> auth_failures{0};
-  // Sign-in back-off per account and per client address (auth_routes.cc).
+  // Sign-in back-off (auth_routes.cc, docs/operations.md): per user name and
+  // client address; per address over all names; per user name over all
+  // addresses, loose enough that one address cannot trigger it alone.
   std::mutex login_mu;
-  LoginThrottle account_throttle;
+  LoginThrottle pair_throttle;
   LoginThrottle address_throttle{LoginThrottleOptions{.free_failures = 20}};
+  LoginThrottle account_throttle{
+      LoginThrottleOptions{.free_failures = 100, .max_wait = std::chrono::milliseconds(60 * 1000)}};
+  ThrottleSampler throttled_sampler;  // which throttled sign-ins are audited
+  std::atomic<std::uint64_t> signin_throttled{0};
   PasswordGate password_gate{options.password_slots};
 };
 

@@ -1,5 +1,7 @@
 // /healthz, /readyz, /metrics, /api/v1/audit.
 #include <fstream>
+#include <limits>
+#include <optional>
 #include <sstream>
 #if defined(__GLIBC__)
 #include <malloc.h>
@@ -71,6 +73,17 @@ void RegisterOpsRoutes(State& s, http::Router& r) {
         << "# HELP openzcc_event_subscribers Live event streams.\n"
         << "# TYPE openzcc_event_subscribers gauge\n"
         << "openzcc_event_subscribers " << s.events.subscribers() << "\n"
+        << "# HELP openzcc_event_streams_refused_total Live event streams refused: over the cap of one user or "
+           "token (principal, 429), of one client address (address, 429), or of the connections streams may "
+           "take (capacity, 503).\n"
+        << "# TYPE openzcc_event_streams_refused_total counter\n"
+        << "openzcc_event_streams_refused_total{reason=\"principal\"} " << s.streams_refused_principal.load() << "\n"
+        << "openzcc_event_streams_refused_total{reason=\"address\"} " << s.streams_refused_address.load() << "\n"
+        << "openzcc_event_streams_refused_total{reason=\"capacity\"} " << s.streams_refused_total.load() << "\n"
+        << "# HELP openzcc_event_streams_ended_total Live event streams closed because their session ended or "
+           "their feed token was revoked.\n"
+        << "# TYPE openzcc_event_streams_ended_total counter\n"
+        << "openzcc_event_streams_ended_total " << s.stream_guard.ended() << "\n"
         << "# HELP openzcc_event_replay_events Events kept for Last-Event-ID replay, all regions.\n"
         << "# TYPE openzcc_event_replay_events gauge\n"
         << "openzcc_event_replay_events " << replay.events << "\n"
@@ -83,6 +96,9 @@ void RegisterOpsRoutes(State& s, http::Router& r) {
         << "# HELP openzcc_signin_busy_total Sign-ins refused (503) because every password-hash slot was taken.\n"
         << "# TYPE openzcc_signin_busy_total counter\n"
         << "openzcc_signin_busy_total " << s.password_gate.refused() << "\n"
+        << "# HELP openzcc_signin_throttled_total Sign-ins refused (429) by the back-off after failures.\n"
+        << "# TYPE openzcc_signin_throttled_total counter\n"
+        << "openzcc_signin_throttled_total " << s.signin_throttled.load() << "\n"
         << HeapMetrics();
     http::Response resp;
     resp.Set("Content-Type", "text/plain; version=0.0.4");
@@ -93,14 +109,36 @@ void RegisterOpsRoutes(State& s, http::Router& r) {
   r.Add("GET", "/api/v1/audit", [&s](http::Request& req) {
     Principal who;
     if (auto denied = RequireAuth(s, req, who)) return *denied;
+    // Strictly: all digits, in range ("-5", "10abc" and "" are refused, not read as far as they go).
+    auto whole = [](const std::string& text, std::int64_t lo, std::int64_t hi) -> std::optional<std::int64_t> {
+      if (text.empty() || text.size() > 18) return std::nullopt;
+      std::int64_t v = 0;
+      for (char c : text) {
+        if (c < '0' || c > '9') return std::nullopt;
+        v = v * 10 + (c - '0');
+      }
+      if (v < lo || v > hi) return std::nullopt;
+      return v;
+    };
     std::int64_t before = 0;
     size_t limit = 100;
-    try {
-      if (auto c = req.Query("cursor")) before = std::stoll(*c);
-      if (auto l = req.Query("limit")) limit = std::stoul(*l);
-    } catch (const std::exception&) {
-      return ProblemFor(req, Status::Invalid("bad paging", {{"cursor", "cursor and limit must be integers"}}));
+    std::vector<FieldError> bad;
+    if (auto c = req.Query("cursor")) {
+      if (auto v = whole(*c, 1, std::numeric_limits<std::int64_t>::max())) {
+        before = *v;
+      } else {
+        bad.push_back({"cursor", "must be the next_cursor of a previous page (a positive integer)"});
+      }
     }
+    if (auto l = req.Query("limit")) {
+      const auto max = static_cast<std::int64_t>(service::AuditService::kMaxPage);
+      if (auto v = whole(*l, 1, max)) {
+        limit = static_cast<size_t>(*v);
+      } else {
+        bad.push_back({"limit", "must be an integer from 1 to " + std::to_string(max)});
+      }
+    }
+    if (!bad.empty()) return BadQuery("the audit log cannot be paged so", std::move(bad), req.path, req.request_id);
     auto records = s.audit_log.List(CallerOf(req, who), before, limit);
     if (!records.ok()) return ProblemFor(req, records.status());
     json items = json::array();

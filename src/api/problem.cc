@@ -27,6 +27,9 @@ constexpr CodeInfo kCodes[] = {
     {Code::kInternal, 500, "internal", "Internal error"},
 };
 
+// Not an error code of its own: the services never see query strings.
+constexpr CodeInfo kBadQuery = {Code::kInvalid, 400, "bad-request", "Bad request"};
+
 const CodeInfo& InfoFor(Code code) {
   for (const auto& c : kCodes) {
     if (c.code == code) return c;
@@ -38,8 +41,10 @@ const CodeInfo& InfoFor(Code code) {
 
 int HttpStatusFor(Code code) { return code == Code::kOk ? 200 : InfoFor(code).status; }
 
-http::Response Problem(const Status& status, std::string_view instance, std::string_view request_id) {
-  const CodeInfo& info = InfoFor(status.code());
+namespace {
+
+nlohmann::json Body(const CodeInfo& info, const Status& status, std::string_view instance,
+                    std::string_view request_id) {
   nlohmann::json body = {
       {"type", "https://openzcc.nl/problems/" + std::string(info.slug)},
       {"title", info.title},
@@ -52,11 +57,28 @@ http::Response Problem(const Status& status, std::string_view instance, std::str
     auto& errs = body["errors"] = nlohmann::json::array();
     for (const auto& e : status.errors()) errs.push_back({{"field", e.field}, {"message", e.message}});
   }
+  return body;
+}
+
+http::Response Render(const CodeInfo& info, const nlohmann::json& body) {
   http::Response r;
   r.status = info.status;
   r.Set("Content-Type", "application/problem+json");
   r.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   return r;
+}
+
+}  // namespace
+
+http::Response BadQuery(std::string_view detail, std::vector<FieldError> errors, std::string_view instance,
+                        std::string_view request_id) {
+  return Render(kBadQuery,
+                Body(kBadQuery, Status::Invalid(std::string(detail), std::move(errors)), instance, request_id));
+}
+
+http::Response Problem(const Status& status, std::string_view instance, std::string_view request_id) {
+  const CodeInfo& info = InfoFor(status.code());
+  return Render(info, Body(info, status, instance, request_id));
 }
 
 }  // namespace ozcc::api

@@ -46,7 +46,39 @@ struct ServeConfig {
   int session_hours = 12;
   bool access_log = true;
   std::vector<std::string> trusted_proxies;  // addresses / networks whose X-Forwarded-For is believed
+  int streams_per_user = 8;                  // live event streams per user or feed token
+  int streams_per_address = 32;              // live event streams per client address
+  int stream_reserve = 64;                   // connections event streams may never take
 };
+
+// The effective settings as TOML (`serve --check-config`): every config key, in the table's order.
+std::string DescribeConfig(const ServeConfig& cfg) {
+  auto quoted = [](const std::string& v) {
+    std::string out = "\"";
+    for (char c : v) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    return out + "\"";
+  };
+  std::ostringstream out;
+  out << "db = " << quoted(cfg.db) << "\n"
+      << "listen = " << quoted(cfg.listen) << "\n"
+      << "web = " << quoted(cfg.web) << "\n"
+      << "io_threads = " << cfg.io_threads << "\n"
+      << "workers = " << cfg.workers << "\n"
+      << "body_limit = " << cfg.body_limit << "\n"
+      << "secure_cookie = " << (cfg.secure_cookie ? "true" : "false") << "\n"
+      << "session_hours = " << cfg.session_hours << "\n"
+      << "access_log = " << (cfg.access_log ? "true" : "false") << "\n"
+      << "trusted_proxies = [";
+  for (size_t i = 0; i < cfg.trusted_proxies.size(); ++i) out << (i ? ", " : "") << quoted(cfg.trusted_proxies[i]);
+  out << "]\n"
+      << "streams_per_user = " << cfg.streams_per_user << "\n"
+      << "streams_per_address = " << cfg.streams_per_address << "\n"
+      << "stream_reserve = " << cfg.stream_reserve << "\n";
+  return out.str();
+}
 
 std::string EnvOr(const char* name, std::string fallback) {
   const char* v = std::getenv(name);
@@ -134,18 +166,33 @@ Status LoadConfig(const std::string& path, ServeConfig& cfg, const CLI::App* cmd
     msg << path << ":" << e.source().begin.line << ": " << e.description();
     return Status::Invalid(msg.str());
   }
-  static constexpr const char* kKeys[] = {"db",         "listen",         "web",           "io_threads",
-                                          "workers",    "body_limit",     "secure_cookie", "session_hours",
-                                          "access_log", "trusted_proxies"};
+  static constexpr const char* kKeys[] = {"db",
+                                          "listen",
+                                          "web",
+                                          "io_threads",
+                                          "workers",
+                                          "body_limit",
+                                          "secure_cookie",
+                                          "session_hours",
+                                          "access_log",
+                                          "trusted_proxies",
+                                          "streams_per_user",
+                                          "streams_per_address",
+                                          "stream_reserve"};
   std::vector<FieldError> errs;
   for (const auto& [key, node] : t) {
     if (std::find(std::begin(kKeys), std::end(kKeys), key.str()) == std::end(kKeys)) {
-      errs.push_back({std::string(key.str()),
-                      "unknown key (known: db, listen, web, io_threads, workers, body_limit, secure_cookie, "
-                      "session_hours, access_log, trusted_proxies)"});
+      std::string known;
+      for (const char* k : kKeys) known += (known.empty() ? "" : ", ") + std::string(k);
+      errs.push_back({std::string(key.str()), "unknown key (known: " + known + ")"});
     }
   }
-  auto given = [&](const char* flag) { return cmd != nullptr && cmd->count(flag) > 0; };
+  // Whether the flag was given on the command line (it then wins over the file).
+  auto given = [&](const char* flag) {
+    if (cmd == nullptr) return false;
+    const CLI::Option* opt = cmd->get_option_no_throw(flag);
+    return opt != nullptr && opt->count() > 0;
+  };
   auto text = [&](const char* key, const char* flag, std::string& out) {
     if (!t.contains(key)) return;
     if (auto v = t[key].value_exact<std::string>()) {
@@ -177,9 +224,12 @@ Status LoadConfig(const std::string& path, ServeConfig& cfg, const CLI::App* cmd
   number("io_threads", "--io-threads", 1, 64, cfg.io_threads);
   number("workers", "--workers", 1, 1024, cfg.workers);
   number("body_limit", "--body-limit", 1, std::int64_t{1} << 30, cfg.body_limit);
-  boolean("secure_cookie", "", cfg.secure_cookie);
-  number("session_hours", "", 1, std::int64_t{24} * 366, cfg.session_hours);
+  boolean("secure_cookie", "--secure-cookie", cfg.secure_cookie);
+  number("session_hours", "--session-hours", 1, std::int64_t{24} * 366, cfg.session_hours);
   boolean("access_log", "--no-access-log", cfg.access_log);
+  number("streams_per_user", "--streams-per-user", 1, 10000, cfg.streams_per_user);
+  number("streams_per_address", "--streams-per-address", 1, 100000, cfg.streams_per_address);
+  number("stream_reserve", "--stream-reserve", 0, 100000, cfg.stream_reserve);
   if (t.contains("trusted_proxies")) {
     std::vector<std::string> list;
     const toml::array* arr = t["trusted_proxies"].as_array();
@@ -220,6 +270,12 @@ int Serve(ServeConfig cfg) {
   ao.web_root = cfg.web;
   ao.secure_cookie = cfg.secure_cookie;
   ao.session_ttl = std::chrono::hours(cfg.session_hours);
+  ao.streams_per_principal = static_cast<std::size_t>(cfg.streams_per_user);
+  ao.streams_per_address = static_cast<std::size_t>(cfg.streams_per_address);
+  // Streams hold their connection for hours: keep stream_reserve connections
+  // for health checks, sign-in and API calls.
+  const auto reserve = static_cast<std::size_t>(cfg.stream_reserve);
+  ao.max_streams = so.max_connections > reserve ? so.max_connections - reserve : 1;
   api::Api api(**store, ao);
   http::Router router;
   api.Register(router);
@@ -301,6 +357,12 @@ Status CheckServeConfig(const std::string& path) {
   return LoadConfig(path, cfg, nullptr);
 }
 
+Result<std::string> DescribeServeConfig(const std::string& path) {
+  ServeConfig cfg;
+  OZCC_RETURN_IF_ERROR(LoadConfig(path, cfg, nullptr));
+  return DescribeConfig(cfg);
+}
+
 int RunCli(int argc, char** argv) {
   CLI::App app{"OpenZCC: the regional acute-care coordination platform"};
   app.require_subcommand(1);
@@ -319,6 +381,19 @@ int RunCli(int argc, char** argv) {
   serve->add_option("--body-limit", cfg.body_limit, "Largest request body in bytes");
   serve->add_flag("--demo", cfg.demo, "Simulate live feeds for every region");
   serve->add_flag("!--no-access-log", cfg.access_log, "Do not log each request");
+  serve->add_flag("--secure-cookie", cfg.secure_cookie, "Add Secure to the session cookie (served over HTTPS)");
+  serve->add_option("--session-hours", cfg.session_hours, "Lifetime of a sign-in session in hours")
+      ->check(CLI::Range(1, 24 * 366));
+  serve->add_option("--streams-per-user", cfg.streams_per_user, "Live event streams per user or feed token")
+      ->check(CLI::Range(1, 10000));
+  serve->add_option("--streams-per-address", cfg.streams_per_address, "Live event streams per client address")
+      ->check(CLI::Range(1, 100000));
+  serve
+      ->add_option("--stream-reserve", cfg.stream_reserve,
+                   "Connections kept free of live event streams (health checks, sign-in, API calls)")
+      ->check(CLI::Range(0, 100000));
+  bool check_config = false;
+  serve->add_flag("--check-config", check_config, "Print the effective settings (flags, config file) and exit");
   serve->add_option("--trusted-proxy", cfg.trusted_proxies,
                     "Address or network (CIDR) of a reverse proxy whose X-Forwarded-For is believed; repeatable");
 
@@ -383,7 +458,12 @@ int RunCli(int argc, char** argv) {
 
   if (serve->parsed()) {
     if (!cfg.config_file.empty()) {
-      if (auto st = LoadConfig(cfg.config_file, cfg, serve); !st.ok()) return FailStatus("config", st);
+      // A usage error, like a bad flag: exit 2.
+      if (auto st = LoadConfig(cfg.config_file, cfg, serve); !st.ok()) return FailStatus("config", st) + 1;
+    }
+    if (check_config) {
+      std::cout << DescribeConfig(cfg) << std::flush;
+      return 0;
     }
     return Serve(cfg);
   }

@@ -1,6 +1,8 @@
 // The openzcc command line: serve, migrate, region import, user add,
 // token create, backup. Flags override the config file, which overrides the
-// environment (OPENZCC_DB, OPENZCC_LISTEN), which overrides defaults.
+// environment (OPENZCC_DB, OPENZCC_LISTEN), which overrides defaults. A
+// config file that cannot be used (unknown key, wrong type) exits 2, as a
+// bad flag does.
 #pragma once
 
 #include <string>
@@ -15,5 +17,10 @@ int RunCli(int argc, char** argv);
 // naming each unknown key, wrongly typed or out-of-range value (or the parse
 // error with its line). For tests of the shipped example (deploy/openzcc.toml).
 Status CheckServeConfig(const std::string& path);
+
+// The settings a `serve --config` file gives, every key, as TOML lines
+// `key = value` (what `openzcc serve --config FILE --check-config` prints
+// when no flag overrides the file); the CheckServeConfig error otherwise.
+Result<std::string> DescribeServeConfig(const std::string& path);
 
 }  // namespace ozcc::app

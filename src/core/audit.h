@@ -2,6 +2,7 @@
 // which outcome. Append-only; the API offers no way to change them.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -22,6 +23,19 @@ struct AuditRecord {
   std::string request_id;
   std::string detail;  // short free text; never patient data
 };
+
+// Bounds of what one record keeps, in bytes: the log is append-only, so a
+// request must not be able to make it grow by more than a few KiB (a sign-in
+// with a 1 MiB user name once stored 1 MiB per attempt).
+inline constexpr std::size_t kAuditFieldMax = 256;    // actor, role, organisation, action, object, outcome, request id
+inline constexpr std::size_t kAuditDetailMax = 1024;  // detail
+
+// `text` cut to at most `max` bytes (max ≥ 32) at a UTF-8 character
+// boundary, ending in "…[+N bytes]" (N: the bytes cut) when it was longer.
+std::string TruncateForAudit(std::string text, std::size_t max);
+// The record with every field within its bound (TruncateForAudit): what the
+// store keeps, whoever built the record.
+AuditRecord BoundedAudit(AuditRecord record);
 
 // The record of a change made directly on the store by a tool, not through
 // the API: the command line, the demo set-up, a test's or fuzzer's set-up.

@@ -36,4 +36,25 @@ void LoginThrottle::RecordFailure(const std::string& key, Time now) {
 
 void LoginThrottle::RecordSuccess(const std::string& key) { entries_.erase(key); }
 
+std::optional<std::int64_t> ThrottleSampler::Note(const std::string& key, Time now) {
+  auto it = windows_.find(key);
+  if (it != windows_.end() && now - it->second.start < window_) {
+    ++it->second.unrecorded;
+    return std::nullopt;
+  }
+  if (it == windows_.end()) {
+    if (windows_.size() >= max_keys_) {
+      std::vector<std::pair<Time, std::string>> by_age;
+      by_age.reserve(windows_.size());
+      for (const auto& [k, w] : windows_) by_age.emplace_back(w.start, k);
+      std::nth_element(by_age.begin(), by_age.begin() + static_cast<long>(by_age.size() / 2), by_age.end());
+      for (size_t i = 0; i < by_age.size() / 2; ++i) windows_.erase(by_age[i].second);
+    }
+    it = windows_.emplace(key, Window{}).first;
+  }
+  const std::int64_t before = it->second.unrecorded;
+  it->second = Window{now, 0};
+  return before;
+}
+
 }  // namespace ozcc

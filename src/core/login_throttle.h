@@ -7,6 +7,8 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
@@ -38,6 +40,30 @@ class LoginThrottle {
   };
   LoginThrottleOptions options_;
   std::unordered_map<std::string, Entry> entries_;
+};
+
+// Which refused (throttled) sign-ins to audit: the first per key in each
+// `window`; the others are only counted, and the count goes with the next
+// one recorded. An attacker who keeps trying while held back adds one record
+// per window, not one per attempt. At most `max_keys` keys are kept (the
+// oldest half is dropped beyond; their counts are lost). Pure; not
+// thread-safe — the caller serialises.
+class ThrottleSampler {
+ public:
+  explicit ThrottleSampler(std::chrono::milliseconds window = std::chrono::minutes(1), std::size_t max_keys = 10000)
+      : window_(window), max_keys_(max_keys) {}
+  // nullopt: do not record this attempt (it is counted). Otherwise record it;
+  // the value is how many attempts of the key were not recorded before it.
+  std::optional<std::int64_t> Note(const std::string& key, Time now);
+
+ private:
+  struct Window {
+    Time start{};
+    std::int64_t unrecorded = 0;
+  };
+  std::chrono::milliseconds window_;
+  std::size_t max_keys_;
+  std::unordered_map<std::string, Window> windows_;
 };
 
 }  // namespace ozcc

@@ -35,8 +35,14 @@ Status AccountService::AddUser(const Caller& caller, NewUser user, const std::st
   OZCC_RETURN_IF_ERROR(Require(audit_, caller, Action::kManageUsers, {user.region_id, ""}, "user.add", user.username));
   const std::string role(ToString(user.role));
   if (user.username.empty()) return Status::Invalid("the user needs a name", {{"username", "must not be empty"}});
+  if (user.username.size() > kMaxUsernameBytes) {
+    return Status::Invalid("the user name is too long", {{"username", "must be at most 256 bytes"}});
+  }
   if (password.size() < kMinPasswordLength) {
     return Status::Invalid("the password is too short", {{"password", "must have at least 10 characters"}});
+  }
+  if (password.size() > kMaxPasswordBytes) {
+    return Status::Invalid("the password is too long", {{"password", "must be at most 4096 bytes"}});
   }
   if (OrganizationRole(user.role) && user.organization_id.empty()) {
     return Status::Invalid("role " + role + " needs an organisation", {{"organization_id", "is required"}});
@@ -99,9 +105,13 @@ Result<int> AccountService::RevokeFeedTokens(const Caller& caller, const std::st
 }
 
 Result<ResolvedToken> AccountService::Resolve(const std::string& token, std::chrono::seconds cache_for) {
+  return ResolveHash(TokenHash(token), token.rfind(kFeedPrefix, 0) == 0, cache_for);
+}
+
+Result<ResolvedToken> AccountService::ResolveHash(const std::string& hash, bool feed_token,
+                                                  std::chrono::seconds cache_for) {
   const Time now = Now();
-  const std::string hash = TokenHash(token);
-  if (token.rfind(kFeedPrefix, 0) == 0) {
+  if (feed_token) {
     auto t = accounts_.GetFeedToken(hash);
     if (!t.ok()) {
       if (t.status().code() == Code::kNotFound) return Status::Unauthenticated("the feed token is not valid");

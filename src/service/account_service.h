@@ -29,11 +29,16 @@ struct ResolvedToken {
 class AccountService {
  public:
   static constexpr size_t kMinPasswordLength = 10;
+  // Longer user names cannot be added, so a sign-in with one is refused
+  // before any hashing or audit; longer passwords are refused likewise.
+  static constexpr size_t kMaxUsernameBytes = 256;
+  static constexpr size_t kMaxPasswordBytes = 4096;
 
   AccountService(AccountStore& accounts, RegionStore& regions, AuditStore& audit)
       : accounts_(accounts), regions_(regions), audit_(audit) {}
 
-  // kInvalid (field named) for a short password, an organisation role without
+  // kInvalid (field named) for an empty or too long (kMaxUsernameBytes) name,
+  // a short or too long password, an organisation role without
   // an organisation, a non-admin without a region, an organisation outside
   // the given region; kNotFound for an unknown organisation or region;
   // kConflict for a taken name; kForbidden (audited) unless the caller may
@@ -55,6 +60,9 @@ class AccountService {
   // kUnauthenticated for unknown, expired, revoked or disabled; other codes
   // when the store cannot answer (not a reason to sign anyone out).
   Result<ResolvedToken> Resolve(const std::string& token, std::chrono::seconds cache_for);
+  // As Resolve, from the token's hash and kind (what a live stream keeps to
+  // check, now and then, that its credentials still hold).
+  Result<ResolvedToken> ResolveHash(const std::string& token_hash, bool feed_token, std::chrono::seconds cache_for);
   // The account if the password is right and the account active; nullopt otherwise
   // (an unknown name costs the same time as a wrong password).
   Result<std::optional<UserRecord>> CheckPassword(const std::string& username, const std::string& password);

@@ -70,7 +70,9 @@ class BadInputTest : public ApiFixture {
         put("total is a boolean", BedsJson("true", "18", "15", "3"), 422, "beds.total"),
         put("total is null", BedsJson("null", "18", "15", "3"), 422, "beds.total"),
         put("total is a decimal", BedsJson("2.5", "1", "1", "0"), 422, "beds.total"),
-        put("total is 1.0", BedsJson("1.0", "1", "1", "0"), 422, "beds.total"),
+        // 1.0 is the integer 1 (IntegralDecimalsAreIntegers); 20.5 is not.
+        WithMessage(put("total is 20.5", BedsJson("20.5", "18", "15", "3"), 422, "beds.total"), "whole number"),
+        put("total is 1e400", BedsJson("1e400", "18", "15", "3"), 422, "body"),
         put("beds is an array", R"({"beds":[20,18,15,3]})", 422, "beds"),
         put("beds is a string", R"({"beds":"full"})", 422, "beds"),
         put("note is a number", R"({"beds":{"total":1,"staffed":1,"occupied":0,"available":1},"note":5})", 422, "note"),
@@ -142,7 +144,10 @@ class BadInputTest : public ApiFixture {
         put("NUL in a key", R"({"be\u0000ds":{"total":1,"staffed":1,"occupied":0,"available":1}})", 422, ""),
         // Syntax, encoding, shape.
         put("empty body", "", 422, ""),
-        put("not JSON", "{", 422, ""),
+        // The error says where and what, in our words, in errors[] (not the JSON library's message).
+        WithMessage(put("not JSON", "{", 422, "body"), "the text ends too early"),
+        WithMessage(put("not JSON, second line", "{\n  \"beds\": tru }", 422, "body"), "line 2, column "),
+        WithMessage(put("trailing text", BedsJson("20", "18", "15", "3") + " x", 422, "body"), "line 1, column 64"),
         put("trailing garbage", ok + "x", 422, ""),
         put("a JSON array", "[]", 422, ""),
         put("a JSON string", "\"beds\"", 422, ""),
@@ -335,9 +340,13 @@ class BadInputTest : public ApiFixture {
         login("NUL in username", json{{"username", std::string("admin\0x", 7)}, {"password", kPassword}}.dump(), 422,
               ""),
         login("script in username", json{{"username", kScript}, {"password", "x"}}.dump(), 401, ""),
-        login("huge username", json{{"username", std::string(400 * 1024, 'u')}, {"password", "x"}}.dump(), 401, ""),
-        login("huge password", json{{"username", "viewer"}, {"password", std::string(400 * 1024, 'p')}}.dump(), 401,
-              ""),
+        // Refused before hashing or audit: a name longer than any account's cannot sign in.
+        login("huge username", json{{"username", std::string(400 * 1024, 'u')}, {"password", "x"}}.dump(), 422,
+              "username"),
+        login("username of 257 bytes", json{{"username", std::string(257, 'u')}, {"password", "x"}}.dump(), 422,
+              "username"),
+        login("huge password", json{{"username", "viewer"}, {"password", std::string(400 * 1024, 'p')}}.dump(), 422,
+              "password"),
         login("empty body", "", 422, ""),
         login("duplicate key", R"({"username":"viewer","username":"admin","password":"x"})", 422, ""),
         login("invalid UTF-8", "{\"username\":\"" + kBadUtf8 + "\",\"password\":\"x\"}", 422, ""),
@@ -345,6 +354,21 @@ class BadInputTest : public ApiFixture {
               "application/x-www-form-urlencoded"),
         login("text/plain JSON", json{{"username", "viewer"}, {"password", kPassword}}.dump(), 415, "", "text/plain"),
         login("oversize body", std::string(2 << 20, ' '), 413, ""),
+    };
+  }
+
+  // GET /api/v1/audit with paging it cannot read: 400 naming the parameter
+  // (limit=-5 once returned 1,000 records: it was read as far as it went).
+  std::vector<Case> AuditCases() {
+    auto get = [](std::string query, std::string field) {
+      return Case{"?" + query, "GET", "/api/v1/audit?" + query, "", "", 400, std::move(field)};
+    };
+    return {
+        get("limit=-5", "limit"),    get("limit=0", "limit"),    get("limit=1001", "limit"),
+        get("limit=10abc", "limit"), get("limit=abc", "limit"),  get("limit=", "limit"),
+        get("limit=1.5", "limit"),   get("limit=%2B5", "limit"), get("limit=99999999999999999999", "limit"),
+        get("cursor=-1", "cursor"),  get("cursor=0", "cursor"),  get("cursor=x", "cursor"),
+        get("cursor=12x", "cursor"), get("cursor=", "cursor"),   get("cursor=1e3&limit=5", "cursor"),
     };
   }
 
@@ -383,6 +407,7 @@ class BadInputTest : public ApiFixture {
       if (!c.field.empty()) {
         EXPECT_TRUE(Names(body, c.field, c.message)) << r.body.substr(0, 500);
       }
+      EXPECT_EQ(r.body.find("json.exception"), std::string::npos) << "library internals: " << r.body.substr(0, 500);
       EXPECT_EQ(StoreFingerprint(), before) << "the store changed";
     }
   }
@@ -408,6 +433,17 @@ TEST_P(BadInputTest, Batch) { Run(BatchCases(), false); }
 TEST_P(BadInputTest, CsvImport) { Run(CsvCases(), false); }
 TEST_P(BadInputTest, FhirMeasureReport) { Run(FhirCases(), true); }
 TEST_P(BadInputTest, Login) { Run(LoginCases(), false); }
+TEST_P(BadInputTest, AuditPaging) { Run(AuditCases(), false); }
+
+// JSON has one number type: where the schema says integer, 20.0 is 20.
+TEST_P(BadInputTest, IntegralDecimalsAreIntegers) {
+  const std::string unit = UnitOf(own_org_, UnitType::kIc);
+  auto put = Call("admin", "PUT", "/api/v1/units/" + unit + "/capacity", BedsJson("20.0", "18", "1.5e1", "3.0"));
+  ASSERT_EQ(put.status, 200) << put.body;
+  const json stored = json::parse(put.body);
+  EXPECT_EQ(stored["beds"], json::parse(R"({"total":20,"staffed":18,"occupied":15,"available":3})")) << put.body;
+  EXPECT_TRUE(stored["beds"]["total"].is_number_integer());
+}
 
 // The corpus is only worth something if the same requests, made valid, are
 // stored: and the fingerprint it compares must see that.

@@ -157,6 +157,28 @@ TEST_P(BehindProxyTest, SignInBackOffAndAuditGoByTheForwardedClient) {
   EXPECT_TRUE(audited);
 }
 
+// Failed sign-ins from one client hold back that client only: the user
+// signs in from elsewhere with the right password (a wrong guess per window
+// from anywhere once kept the coordinator out everywhere).
+TEST_P(BehindProxyTest, FailuresFromOneAddressDoNotLockTheUserOutElsewhere) {
+  const std::string attacker = "203.0.113.9", coordinator_pc = "198.51.100.20";
+  int held_back = 0;
+  for (int i = 0; i < 8; ++i) {
+    const int status = LoginFrom(attacker, "coordinator", "wrong-password").status;
+    EXPECT_TRUE(status == 401 || status == 429) << status;
+    held_back += status == 429;
+  }
+  EXPECT_GE(held_back, 1) << "the guessing client is held back";
+  auto again = LoginFrom(attacker, "coordinator", kPassword);
+  EXPECT_EQ(again.status, 429) << "even with the right password, from the guessing client";
+  EXPECT_FALSE(again.Header("retry-after").value_or("").empty());
+  EXPECT_EQ(LoginFrom(coordinator_pc, "coordinator", kPassword).status, 200);
+  // And the user's own typos from there are held back there as usual.
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(LoginFrom(coordinator_pc, "coordinator", "typo-typo-typo").status, 401);
+  EXPECT_EQ(LoginFrom(coordinator_pc, "coordinator", kPassword).status, 429);
+  EXPECT_GE(Metric("openzcc_signin_throttled_total"), 2);
+}
+
 // One password-hash slot (each argon2id check takes 64 MiB): a burst of
 // sign-ins waits for it, and those beyond the four that may wait are told to
 // retry (503, Retry-After), counted on /metrics.
@@ -193,6 +215,52 @@ TEST_P(OneHashSlotTest, ABurstOfSignInsWaitsForTheSlotOrIsToldToRetry) {
   }
   EXPECT_GE(ok, 5);  // the one in the slot and the four that may wait always get in
   EXPECT_EQ(Metric("openzcc_signin_busy_total"), busy);
+}
+
+// The audit log is append-only, so sign-in must not let anyone fill it: a
+// huge user name is refused before it is hashed or recorded (30 sign-ins with
+// a 1 MiB name once added 30 MB), and attempts refused by the back-off add
+// one record per user and client per minute, not one per attempt.
+TEST_P(SecurityTest, LargeAndThrottledSignInsAddFewBoundedAuditRecords) {
+  const size_t before = store_->ListAudit(0, 100000)->size();
+  const std::string huge(900 * 1024, 'n');
+  for (int i = 0; i < 30; ++i) {
+    auto r =
+        client_->Request("POST", "/api/v1/auth/login", json{{"username", huge}, {"password", "x"}}.dump(), {kJsonType});
+    ASSERT_EQ(r.status, 422) << r.body.substr(0, 300);
+    EXPECT_EQ(json::parse(r.body)["errors"][0]["field"], "username");
+  }
+  auto long_name = client_->Request("POST", "/api/v1/auth/login",
+                                    json{{"username", std::string(257, 'n')}, {"password", "x"}}.dump(), {kJsonType});
+  EXPECT_EQ(long_name.status, 422);
+  EXPECT_EQ(store_->ListAudit(0, 100000)->size(), before) << "refused before any record";
+
+  // A name at the limit is an ordinary (failing) sign-in; then the back-off holds the client.
+  const std::string name(256, 'm');
+  int throttled = 0;
+  for (int i = 0; i < 60; ++i) {
+    auto r = client_->Request("POST", "/api/v1/auth/login", json{{"username", name}, {"password", "guess"}}.dump(),
+                              {kJsonType});
+    ASSERT_TRUE(r.status == 401 || r.status == 429) << r.status;
+    throttled += r.status == 429;
+  }
+  EXPECT_GE(throttled, 40);
+  const auto all = *store_->ListAudit(0, 100000);
+  ASSERT_GE(all.size(), before);
+  const size_t added = all.size() - before;
+  const auto failed = Audited("auth.login", "failed"), held = Audited("auth.login", "throttled");
+  EXPECT_GE(failed.size(), 5u);
+  EXPECT_LE(failed.size(), 10u) << "failures beyond the free ones wait, and waiting attempts are not failures";
+  EXPECT_GE(held.size(), 1u);
+  EXPECT_LE(held.size(), 3u) << "one record per user and client per minute";
+  EXPECT_EQ(added, failed.size() + held.size());
+  for (const auto& a : all) {
+    EXPECT_LE(a.actor.size(), kAuditFieldMax);
+    EXPECT_LE(a.object.size(), kAuditFieldMax);
+    EXPECT_LE(a.detail.size(), kAuditDetailMax);
+  }
+  EXPECT_EQ(held[0].actor, name);
+  EXPECT_EQ(Metric("openzcc_signin_throttled_total"), throttled);
 }
 
 TEST_P(ShortSessionTest, ASessionEndsWhenItExpiresEvenWhenCached) {
@@ -238,6 +306,18 @@ TEST_P(SecurityTest, SignOutEndsTheSessionAtOnceAndOnlyThatSession) {
 }
 
 // ------------------------------------------------------------ cookies
+
+// A feed token is for a machine's Authorization header: as the session
+// cookie it is refused (it once worked there too, with a browser's rules).
+TEST_P(SecurityTest, AFeedTokenIsNotASessionCookie) {
+  EXPECT_EQ(Call("feed", "GET", "/api/v1/auth/me").status, 200);
+  auto r = WithCookie(feed_token_, "GET", "/api/v1/auth/me");
+  EXPECT_EQ(r.status, 401) << r.body;
+  EXPECT_NE(json::parse(r.body).value("detail", "").find("Bearer"), std::string::npos) << r.body;
+  const std::string put = "/api/v1/units/" + UnitOf(own_org_, UnitType::kIc) + "/capacity";
+  EXPECT_EQ(WithCookie(feed_token_, "PUT", put, kBeds, {kCsrf}).status, 401);
+  EXPECT_EQ(Version(), 0);
+}
 
 TEST_P(SecurityTest, SessionCookieFlags) {
   auto login = Login("viewer");

@@ -539,6 +539,45 @@ TEST_P(StoreContractTest, AuditPagesNewestFirst) {
   EXPECT_EQ((*page3)[0].object, "u0");
 }
 
+// The audit log is append-only: whatever a caller puts in a record, what is
+// kept is bounded (core/audit.h), through AppendAudit and through the
+// records a write carries, cut at a character boundary with a marker.
+TEST_P(StoreContractTest, AuditFieldsAreBounded) {
+  Store& s = store();
+  AuditRecord big = Audit("auth.login", std::string(1 << 20, 'o'));
+  big.actor = std::string(1 << 20, 'a');
+  big.detail = "from " + std::string(1 << 20, 'd');
+  big.request_id = std::string(5000, 'r');
+  big.role = std::string(300, 'x');
+  big.organization_id = std::string(300, 'g');
+  big.outcome = std::string(300, 'c');
+  ASSERT_TRUE(s.AppendAudit(big).ok());
+  // A multi-byte character straddling the cut is not split.
+  AuditRecord accented = Audit("user.add", std::string(kAuditFieldMax - 10, 'e') + std::string(20, 'x'));
+  accented.actor = std::string(200, 'e');
+  for (int i = 0; i < 100; ++i) accented.actor += "\xc3\xa9";  // é
+  ASSERT_TRUE(s.CreateUser(UserRecord{"bounded", "$argon2id$h", Role::kViewer, "", "ZWN", false}, accented).ok());
+  auto all = s.ListAudit(0, 10);
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 2u);
+  for (const auto& a : *all) {
+    for (const std::string* f :
+         {&a.actor, &a.role, &a.organization_id, &a.action, &a.object, &a.outcome, &a.request_id}) {
+      EXPECT_LE(f->size(), kAuditFieldMax);
+    }
+    EXPECT_LE(a.detail.size(), kAuditDetailMax);
+  }
+  const AuditRecord& kept = (*all)[1];
+  EXPECT_EQ(kept.actor.substr(0, 100), std::string(100, 'a'));
+  EXPECT_NE(kept.actor.find("bytes]"), std::string::npos) << kept.actor;
+  EXPECT_EQ(kept.detail.substr(0, 9), "from dddd");
+  const std::string& actor = (*all)[0].actor;
+  EXPECT_EQ(actor.substr(0, 200), std::string(200, 'e'));
+  const size_t marker = actor.find("\xe2\x80\xa6[+");  // …[+
+  ASSERT_NE(marker, std::string::npos) << actor;
+  EXPECT_EQ((marker - 200) % 2, 0u) << "cut inside a two-byte character";
+}
+
 TEST_P(StoreContractTest, UsersSessionsAndFeedTokens) {
   Store& s = store();
   UserRecord u{"bob", "$argon2id$v=19$hash", Role::kOrgCapacityManager, "ZWN-H1", "ZWN", false};

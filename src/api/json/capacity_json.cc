@@ -1,5 +1,7 @@
 #include "api/json/capacity_json.h"
 
+#include <algorithm>
+#include <cmath>
 #include <set>
 #include <stdexcept>
 
@@ -29,6 +31,17 @@ std::optional<std::int64_t> IntField(const json& obj, const char* key, const std
       return std::nullopt;
     }
     return it->get<std::int64_t>();
+  }
+  // JSON has one number type: 20.0 is the integer 20 (as JSON Schema's
+  // "integer" says); 20.5 is not.
+  if (it->is_number_float()) {
+    const double d = it->get<double>();
+    if (std::isfinite(d) && std::trunc(d) == d && std::fabs(d) < 9.007199254740992e15) {
+      return static_cast<std::int64_t>(d);
+    }
+    errs.push_back(
+        {path, std::isfinite(d) && std::trunc(d) != d ? "must be a whole number, not a decimal" : "is out of range"});
+    return std::nullopt;
   }
   errs.push_back({path, std::string("must be an integer, not ") + JsonTypeName(*it)});
   return std::nullopt;
@@ -114,6 +127,40 @@ void ParseInto(const json& body, const std::string& prefix, CapacityInput& in, s
 
 }  // namespace
 
+std::string JsonPosition(std::string_view text, std::size_t byte) {
+  // The parser counts bytes from 1 and reports the byte it stopped at.
+  const std::size_t end = std::min(byte > 0 ? byte - 1 : 0, text.size());
+  std::size_t line = 1, column = 1;
+  for (std::size_t i = 0; i < end; ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {  // count characters, not UTF-8 bytes
+      ++column;
+    }
+  }
+  return "line " + std::to_string(line) + ", column " + std::to_string(column);
+}
+
+std::string JsonSyntaxReason(std::string_view message) {
+  // The library's message reads "[json.exception.parse_error.101] parse error
+  // at line 1, column 5: syntax error while parsing value - invalid literal;
+  // last read: 'tru'"; keep what went wrong, in our words where we can.
+  std::string_view m = message;
+  if (auto dash = m.find(" - "); dash != std::string_view::npos) m = m.substr(dash + 3);
+  if (auto last = m.find("; last read"); last != std::string_view::npos) m = m.substr(0, last);
+  if (m.find("unexpected end of input") != std::string_view::npos) return "the text ends too early";
+  if (m.find("ill-formed UTF-8") != std::string_view::npos) return "invalid UTF-8";
+  if (m.find("control character") != std::string_view::npos) return "a string holds a raw control character";
+  if (m.find("invalid literal") != std::string_view::npos)
+    return "not a JSON value (string, number, object, array, true, false, null)";
+  if (m.find("invalid number") != std::string_view::npos) return "a malformed number";
+  if (m.find("invalid string") != std::string_view::npos) return "a malformed string";
+  if (m.find("expected end of input") != std::string_view::npos) return "text after the JSON value";
+  if (m.find("unexpected") != std::string_view::npos) return "unexpected character";
+  return "malformed JSON";
+}
+
 const char* JsonTypeName(const json& v) {
   switch (v.type()) {
     case json::value_t::null: return "null";
@@ -161,14 +208,15 @@ Result<json> ParseJsonObject(std::string_view text) {
     if (!j.is_object()) return Status::Invalid(std::string("body must be a JSON object, not ") + JsonTypeName(j));
     return j;
   } catch (const ShapeError& e) {
-    return Status::Invalid(e.what());
+    return Status::Invalid(std::string("body is not acceptable JSON: ") + e.what(), {{"body", e.what()}});
   } catch (const json::parse_error& e) {
-    // e.what() names the byte position and the cause (including invalid UTF-8).
-    std::string what = e.what();
-    auto pos = what.find("parse error");
-    return Status::Invalid("body is not valid JSON: " + (pos == std::string::npos ? what : what.substr(pos)));
-  } catch (const json::exception& e) {
-    return Status::Invalid(std::string("body is not valid JSON: ") + e.what());
+    const std::string where = JsonPosition(text, e.byte);
+    const std::string why = where + ": " + JsonSyntaxReason(e.what());
+    return Status::Invalid("body is not valid JSON (" + why + ")", {{"body", why}});
+  } catch (const json::exception&) {
+    // Not a syntax error but a value JSON numbers here cannot hold (1e400).
+    return Status::Invalid("body is not valid JSON: a number is out of range",
+                           {{"body", "a number is out of range (beyond a double)"}});
   }
 }
 

@@ -15,10 +15,16 @@ namespace ozcc::api {
 
 // "a string", "an integer", "a decimal number" …: for error messages.
 const char* JsonTypeName(const nlohmann::json& v);
+// "line L, column C" of the parser's 1-based byte position in `text`.
+std::string JsonPosition(std::string_view text, std::size_t byte);
+// What a parse error's message says went wrong, in a few plain words.
+std::string JsonSyntaxReason(std::string_view message);
 
 // Parses request text into JSON, rejecting invalid UTF-8, duplicate keys,
 // U+0000 in keys and strings, nesting deeper than 32 and bodies that are
-// not a JSON object.
+// not a JSON object. A syntax error is kInvalid with errors [{"body",
+// "line L, column C: what went wrong"}], in our words, not the library's.
+// Integer fields accept a JSON number with no fraction (20.0 is 20).
 Result<nlohmann::json> ParseJsonObject(std::string_view text);
 
 // One capacity body {"as_of","beds":{…},"ed":{…},"note"} for unit_id.

@@ -4,7 +4,9 @@
 
 namespace ozcc::sql {
 
-Status InsertAudit(Conn& c, const AuditRecord& a, Time now) {
+Status InsertAudit(Conn& c, const AuditRecord& record, Time now) {
+  // Every record reaches the log here: bound its fields once, for every writer.
+  const AuditRecord a = BoundedAudit(record);
   return c.Run(
       "INSERT INTO audit (at, actor, role, organization_id, action, object, outcome, request_id, detail) "
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -10,7 +10,8 @@
 
 namespace ozcc::sql {
 
-// Appends one audit record; a zero `at` becomes `now`.
+// Appends one audit record; a zero `at` becomes `now`. Fields are cut to
+// their bounds (core/audit.h BoundedAudit): the one way records enter the log.
 Status InsertAudit(Conn& c, const AuditRecord& a, Time now);
 
 // "a, b, c": ids for an error message.
