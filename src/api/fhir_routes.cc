@@ -134,7 +134,7 @@ std::string MediaType(const http::Request& req) {
 // combined): parse by the type's declared parameters, load the regions the
 // search may look in, filter and page. POST _search is a read; for a cookie
 // session the guard still asks the CSRF header, as for every POST.
-void AddSearch(State& s, http::Router& r, const std::string& type, Candidates candidates) {
+void AddSearch(State& s, http::Router& r, const std::string& type, const Candidates& candidates) {
   auto handler = Authed(s, [&s, type, candidates](http::Request& req, const Principal& who) {
     std::vector<std::pair<std::string, std::string>> params = fhir::ParseForm(req.query);
     if (req.method == "POST") {
@@ -170,7 +170,7 @@ void RegisterFhirRoutes(State& s, http::Router& r) {
         [](http::Request& req) { return FhirJson(200, fhir::CapabilityStatement(BaseUrl(req))); });
 
   // Reads of one resource.
-  auto read = [&s](const std::string& type, std::function<std::vector<json>(const RegionData&)> all) {
+  auto read = [&s](const std::string& type, const std::function<std::vector<json>(const RegionData&)>& all) {
     return Authed(s, [&s, type, all](http::Request& req, const Principal& who) {
       auto regions = ReadableRegions(s, req, who);
       if (!regions.ok()) return FhirError(regions.status());
