@@ -1,12 +1,16 @@
 // FHIR R4 endpoints under /fhir: metadata, Organization, Location, and
-// SANER MeasureReport import (POST) and export (GET). Errors are
-// OperationOutcome resources with the matching 4xx status.
+// SANER MeasureReport import (POST) and export (GET). Every search (GET
+// /fhir/<type>, POST /fhir/<type>/_search) goes through the one search layer,
+// api/fhir/search.h. Errors are OperationOutcome resources with the matching
+// 4xx status.
+#include <cctype>
+#include <functional>
 #include <sstream>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "api/fhir/fhir.h"
 #include "api/fhir/saner.h"
+#include "api/fhir/search.h"
 #include "api/internal.h"
 #include "api/json/capacity_json.h"
 
@@ -40,25 +44,26 @@ std::string BaseUrl(const http::Request& req) {
   return "http://" + std::string(host.value_or("localhost")) + "/fhir";
 }
 
-json Bundle(const http::Request& req, const std::vector<json>& resources) {
-  json entries = json::array();
-  const std::string base = BaseUrl(req);
-  for (const auto& r : resources) {
-    entries.push_back({{"fullUrl", base + "/" + r.value("resourceType", "") + "/" + r.value("id", "")},
-                       {"resource", r},
-                       {"search", {{"mode", "match"}}}});
-  }
-  return {{"resourceType", "Bundle"},
-          {"type", "searchset"},
-          {"total", resources.size()},
-          {"link", json::array({{{"relation", "self"}, {"url", base + req.target.substr(5)}}})},
-          {"entry", entries}};
-}
-
 // The regions the principal may read: ?region= (or its own), every region for admins.
 Result<std::vector<RegionData>> ReadableRegions(State& s, const http::Request& req, const Principal& who) {
   auto wanted = req.Query("region");
   return s.regions.Readable(CallerOf(req, who), wanted ? std::optional<std::string>(*wanted) : std::nullopt);
+}
+
+// The regions a search may look in: those its region parameter names (each
+// must be readable by the principal), else the principal's own (admins: all).
+Result<std::vector<RegionData>> SearchRegions(State& s, const http::Request& req, const Principal& who,
+                                              const fhir::SearchRequest& search) {
+  auto named = search.Codes("region");
+  if (!named) return s.regions.Readable(CallerOf(req, who), std::nullopt);
+  std::vector<RegionData> out;
+  for (const auto& r : *named) {
+    auto d = s.regions.Readable(CallerOf(req, who), r);
+    if (!d.ok() && d.status().code() == Code::kNotFound) continue;  // no such region: nothing in it
+    if (!d.ok()) return d.status();
+    out.insert(out.end(), d->begin(), d->end());
+  }
+  return out;
 }
 
 // Every Location resource: sites and units.
@@ -75,15 +80,18 @@ std::vector<json> Locations(const RegionData& d) {
   return out;
 }
 
-// Answers a read: one resource by id, or a search Bundle of all.
-http::Response ReadOrSearch(const http::Request& req, const std::vector<json>& all, const std::string& type) {
-  auto id = req.params.find("id");
-  if (id == req.params.end()) return FhirJson(200, Bundle(req, all));
+// Answers a read: one resource by id.
+http::Response Read(const http::Request& req, const std::vector<json>& all, const std::string& type) {
+  const std::string& id = req.params.at("id");
   for (const auto& r : all) {
-    if (r.value("id", "") == id->second) return FhirJson(200, r);
+    if (r.value("id", "") == id) return FhirJson(200, r);
   }
-  return FhirError(Status::NotFound(type + "/" + id->second + " is not known"));
+  return FhirError(Status::NotFound(type + "/" + id + " is not known"));
 }
+
+// The candidates of one search type in the regions given.
+using Candidates = std::function<Result<std::vector<fhir::Candidate>>(const http::Request&, const Principal&,
+                                                                      const std::vector<RegionData>&)>;
 
 // Domain rule errors name our capacity fields; say where they came from in
 // the MeasureReport instead (the numbers of beds and ED are in its groups).
@@ -113,6 +121,46 @@ http::Handler Authed(State& s, Make make) {
   };
 }
 
+// The media type of a request body, lower-case, without parameters.
+std::string MediaType(const http::Request& req) {
+  std::string type(req.Header("content-type").value_or(""));
+  type = type.substr(0, type.find(';'));
+  while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.pop_back();
+  for (char& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return type;
+}
+
+// GET /fhir/<type>?… and POST /fhir/<type>/_search (form body and query
+// combined): parse by the type's declared parameters, load the regions the
+// search may look in, filter and page. POST _search is a read; for a cookie
+// session the guard still asks the CSRF header, as for every POST.
+void AddSearch(State& s, http::Router& r, const std::string& type, const Candidates& candidates) {
+  auto handler = Authed(s, [&s, type, candidates](http::Request& req, const Principal& who) {
+    std::vector<std::pair<std::string, std::string>> params = fhir::ParseForm(req.query);
+    if (req.method == "POST") {
+      const std::string media = MediaType(req);
+      if (media != "application/x-www-form-urlencoded" && !(media.empty() && req.body.empty())) {
+        return FhirError(Status(Code::kUnsupportedMedia,
+                                "POST " + type + "/_search takes its parameters as application/x-www-form-urlencoded"));
+      }
+      auto form = fhir::ParseForm(req.body);
+      params.insert(params.end(), form.begin(), form.end());
+    }
+    const std::string base = BaseUrl(req);
+    auto search = fhir::ParseSearch(type, params, base, fhir::PrefersLenient(req.Header("prefer").value_or("")));
+    if (!search.ok()) return FhirError(search.status());
+    auto regions = SearchRegions(s, req, who, *search);
+    if (!regions.ok()) return FhirError(regions.status());
+    auto all = candidates(req, who, *regions);
+    if (!all.ok()) return FhirError(all.status());
+    auto bundle = fhir::RunSearch(*search, std::move(*all), base);
+    if (!bundle.ok()) return FhirError(bundle.status());
+    return FhirJson(200, *bundle);
+  });
+  r.Add("GET", "/fhir/" + type, handler);
+  r.Add("POST", "/fhir/" + type + "/_search", handler);
+}
+
 }  // namespace
 
 http::Response FhirError(const Status& st) { return FhirJson(HttpStatusFor(st.code()), fhir::OperationOutcome(st)); }
@@ -121,54 +169,62 @@ void RegisterFhirRoutes(State& s, http::Router& r) {
   r.Add("GET", "/fhir/metadata",
         [](http::Request& req) { return FhirJson(200, fhir::CapabilityStatement(BaseUrl(req))); });
 
-  auto organizations = Authed(s, [&s](http::Request& req, const Principal& who) {
-    auto regions = ReadableRegions(s, req, who);
-    if (!regions.ok()) return FhirError(regions.status());
-    std::vector<json> all;
-    for (const auto& d : *regions) {
-      for (const auto& o : d.organizations) all.push_back(fhir::OrganizationResource(o));
-    }
-    return ReadOrSearch(req, all, "Organization");
-  });
-  r.Add("GET", "/fhir/Organization", organizations);
-  r.Add("GET", "/fhir/Organization/{id}", organizations);
-
-  auto locations = Authed(s, [&s](http::Request& req, const Principal& who) {
-    auto regions = ReadableRegions(s, req, who);
-    if (!regions.ok()) return FhirError(regions.status());
-    std::vector<json> all;
-    for (const auto& d : *regions) {
-      auto l = Locations(d);
-      all.insert(all.end(), l.begin(), l.end());
-    }
-    return ReadOrSearch(req, all, "Location");
-  });
-  r.Add("GET", "/fhir/Location", locations);
-  r.Add("GET", "/fhir/Location/{id}", locations);
-
-  r.Add("GET", "/fhir/MeasureReport", Authed(s, [&s](http::Request& req, const Principal& who) {
-          auto regions = ReadableRegions(s, req, who);
-          if (!regions.ok()) return FhirError(regions.status());
-          auto subject = req.Query("subject");
-          std::vector<json> reports;
-          for (const auto& d : *regions) {
-            std::unordered_set<std::string> wanted;
-            if (subject) {
-              for (const auto& su : fhir::RegionLookup(d)(*subject)) wanted.insert(su.unit_id);
-            }
-            auto picture = s.regions.Picture(CallerOf(req, who), d.region.id);
-            if (!picture.ok()) return FhirError(picture.status());
-            std::unordered_map<std::string, const UnitView*> view;
-            for (const auto& u : picture->units) view[u.unit.id] = &u;
-            for (const auto& rep : picture->latest) {
-              if (subject && !wanted.count(rep.unit_id)) continue;
-              if (auto it = view.find(rep.unit_id); it != view.end()) {
-                reports.push_back(fhir::CapacityToMeasureReport(*it->second, rep));
-              }
-            }
-          }
-          return FhirJson(200, Bundle(req, reports));
+  // Reads of one resource.
+  auto read = [&s](const std::string& type, const std::function<std::vector<json>(const RegionData&)>& all) {
+    return Authed(s, [&s, type, all](http::Request& req, const Principal& who) {
+      auto regions = ReadableRegions(s, req, who);
+      if (!regions.ok()) return FhirError(regions.status());
+      std::vector<json> resources;
+      for (const auto& d : *regions) {
+        auto some = all(d);
+        resources.insert(resources.end(), some.begin(), some.end());
+      }
+      return Read(req, resources, type);
+    });
+  };
+  r.Add("GET", "/fhir/Organization/{id}", read("Organization", [](const RegionData& d) {
+          std::vector<json> out;
+          for (const auto& o : d.organizations) out.push_back(fhir::OrganizationResource(o));
+          return out;
         }));
+  r.Add("GET", "/fhir/Location/{id}", read("Location", Locations));
+
+  // Searches, through the one search layer (api/fhir/search.h).
+  AddSearch(s, r, "Organization", [](const http::Request&, const Principal&, const std::vector<RegionData>& regions) {
+    std::vector<fhir::Candidate> out;
+    for (const auto& d : regions) {
+      for (const auto& o : d.organizations) out.push_back({fhir::OrganizationResource(o), d.region.id, {}});
+    }
+    return Result<std::vector<fhir::Candidate>>(std::move(out));
+  });
+  AddSearch(s, r, "Location", [](const http::Request&, const Principal&, const std::vector<RegionData>& regions) {
+    std::vector<fhir::Candidate> out;
+    for (const auto& d : regions) {
+      for (auto& l : Locations(d)) out.push_back({std::move(l), d.region.id, {}});
+    }
+    return Result<std::vector<fhir::Candidate>>(std::move(out));
+  });
+  AddSearch(s, r, "MeasureReport",
+            [&s](const http::Request& req, const Principal& who,
+                 const std::vector<RegionData>& regions) -> Result<std::vector<fhir::Candidate>> {
+              std::vector<fhir::Candidate> out;
+              for (const auto& d : regions) {
+                auto picture = s.regions.Picture(CallerOf(req, who), d.region.id);
+                if (!picture.ok()) return picture.status();
+                std::unordered_map<std::string, const UnitView*> view;
+                for (const auto& u : picture->units) view[u.unit.id] = &u;
+                for (const auto& rep : picture->latest) {
+                  auto it = view.find(rep.unit_id);
+                  if (it == view.end()) continue;
+                  const Unit& u = it->second->unit;
+                  // A site or an organisation as subject stands for its units.
+                  out.push_back({fhir::CapacityToMeasureReport(*it->second, rep),
+                                 d.region.id,
+                                 {{"subject", {"Location/" + u.location_id, "Organization/" + u.organization_id}}}});
+                }
+              }
+              return out;
+            });
 
   r.Add(
       "POST", "/fhir/MeasureReport", Authed(s, [&s](http::Request& req, const Principal& who) {

@@ -16,6 +16,7 @@ struct CodeInfo {
 // The one mapping from internal error codes to HTTP.
 constexpr CodeInfo kCodes[] = {
     {Code::kInvalid, 422, "invalid", "Invalid input"},
+    {Code::kBadRequest, 400, "bad-request", "Bad request"},
     {Code::kNotFound, 404, "not-found", "Not found"},
     {Code::kConflict, 409, "conflict", "Conflict"},
     {Code::kUnauthenticated, 401, "unauthenticated", "Authentication required"},

@@ -27,7 +27,8 @@ namespace ozcc {
 
 enum class Code {
   kOk,
-  kInvalid,  // bad input; errors() names the fields
+  kInvalid,     // bad input; errors() names the fields
+  kBadRequest,  // a request the server cannot take as asked (an unknown query parameter); errors() names it
   kNotFound,
   kConflict,         // e.g. idempotency key reused with another body
   kUnauthenticated,  // no or expired credentials
@@ -54,6 +55,9 @@ class [[nodiscard]] Status {
   static Status Ok() { return {}; }
   static Status Invalid(std::string m, std::vector<FieldError> e = {}) {
     return {Code::kInvalid, std::move(m), std::move(e)};
+  }
+  static Status BadRequest(std::string m, std::vector<FieldError> e = {}) {
+    return {Code::kBadRequest, std::move(m), std::move(e)};
   }
   static Status NotFound(std::string m) { return {Code::kNotFound, std::move(m)}; }
   static Status Conflict(std::string m) { return {Code::kConflict, std::move(m)}; }

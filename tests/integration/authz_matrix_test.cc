@@ -84,6 +84,9 @@ const std::vector<Row> kRows = {
   {"GET",  "/fhir/Location", "/fhir/Location?region={region}",                        Body::kNone, {"AAA", "AAF", "AAF", "AAF", "AAF", "FFF", "UUU", "UUU", "UUU"}},
   {"GET",  "/fhir/Location/{id}", "/fhir/Location/{unit}?region={region}",            Body::kNone, {"AAA", "AAF", "AAF", "AAF", "AAF", "FFF", "UUU", "UUU", "UUU"}},
   {"GET",  "/fhir/MeasureReport", "/fhir/MeasureReport?region={region}",              Body::kNone, {"AAA", "AAF", "AAF", "AAF", "AAF", "FFF", "UUU", "UUU", "UUU"}},
+  {"POST", "/fhir/Organization/_search", "/fhir/Organization/_search?region={region}", Body::kNone, {"AAA", "AAF", "AAF", "AAF", "AAF", "FFF", "UUU", "UUU", "UUU"}},
+  {"POST", "/fhir/Location/_search", "/fhir/Location/_search?region={region}",         Body::kNone, {"AAA", "AAF", "AAF", "AAF", "AAF", "FFF", "UUU", "UUU", "UUU"}},
+  {"POST", "/fhir/MeasureReport/_search", "/fhir/MeasureReport/_search?region={region}", Body::kNone, {"AAA", "AAF", "AAF", "AAF", "AAF", "FFF", "UUU", "UUU", "UUU"}},
   // Capacity writes: coordinators in their region, managers and feeds for their own organisation.
   {"PUT",  "/api/v1/units/{unit_id}/capacity", "/api/v1/units/{unit}/capacity",       Body::kBeds, {"AAA", "AAF", "AFF", "FFF", "FFF", "AFF", "UUU", "UUU", "UUU"}},
   {"POST", "/api/v1/capacity:batch", "/api/v1/capacity:batch",                        Body::kBatch, {"AAA", "AAF", "AFF", "FFF", "FFF", "AFF", "UUU", "UUU", "UUU"}},

@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "api/fhir/search.h"
+
 namespace ozcc::api::fhir {
 
 using nlohmann::json;
@@ -55,7 +57,8 @@ std::string_view RoleCode(const Unit& u) {
 std::string_view IssueCode(Code code) {
   switch (code) {
     case Code::kOk: return "informational";
-    case Code::kInvalid: return "invalid";
+    case Code::kInvalid:
+    case Code::kBadRequest: return "invalid";
     case Code::kNotFound: return "not-found";
     case Code::kConflict: return "conflict";
     case Code::kUnauthenticated: return "login";
@@ -69,6 +72,22 @@ std::string_view IssueCode(Code code) {
   return "exception";
 }
 
+// How clients authenticate. R4's restful-security-service codes (OAuth,
+// SMART-on-FHIR, NTLM, Basic, Kerberos, Certificates) have none for a plain
+// bearer token; the binding is extensible, so the coding is ours.
+json RestSecurity() {
+  return {{"cors", false},
+          {"service",
+           json::array({{{"coding", json::array({Coding(kSecurityServiceSystem, "Bearer", "Bearer token (RFC 6750)")})},
+                         {"text", "Bearer token"}}})},
+          {"description",
+           "Send `Authorization: Bearer <token>` with a session token from `POST /api/v1/auth/login` or a feed "
+           "token (scoped to one organisation's units). A browser session may use its HttpOnly session cookie "
+           "instead; a POST signed in by the cookie (`POST <type>/_search` too) must carry the header "
+           "`X-OpenZCC-CSRF: 1`. Not SMART on FHIR / OAuth. `/metadata` needs no sign-in. Reads are limited to "
+           "the caller's region (an administrator without a region: every region)."}};
+}
+
 }  // namespace
 
 json CapabilityStatement(std::string_view base_url, Time date) {
@@ -80,12 +99,10 @@ json CapabilityStatement(std::string_view base_url, Time date) {
   json resources = json::array();
   resources.push_back({{"type", "Organization"},
                        {"interaction", interactions({"read", "search-type"})},
-                       {"searchParam", json::array({{{"name", "_id"}, {"type", "token"}}})}});
+                       {"searchParam", SearchParamsJson("Organization")}});
   resources.push_back({{"type", "Location"},
                        {"interaction", interactions({"read", "search-type"})},
-                       {"searchParam", json::array({{{"name", "_id"}, {"type", "token"}},
-                                                    {{"name", "organization"}, {"type", "reference"}},
-                                                    {{"name", "partof"}, {"type", "reference"}}})}});
+                       {"searchParam", SearchParamsJson("Location")}});
   resources.push_back(
       {{"type", "MeasureReport"},
        {"supportedProfile", json::array({kSanerReportProfile})},
@@ -93,7 +110,7 @@ json CapabilityStatement(std::string_view base_url, Time date) {
         "POST a SANER bed-availability MeasureReport for a known Location (unit or site) or Organization; "
         "GET with ?subject= exports current capacity. Mapping: docs/saner-mapping.md."},
        {"interaction", interactions({"create", "search-type"})},
-       {"searchParam", json::array({{{"name", "subject"}, {"type", "reference"}}})}});
+       {"searchParam", SearchParamsJson("MeasureReport")}});
   return {
       {"resourceType", "CapabilityStatement"},
       {"status", "active"},
@@ -104,7 +121,7 @@ json CapabilityStatement(std::string_view base_url, Time date) {
       {"implementation", {{"description", "OpenZCC regional acute-care capacity (FHIR R4, SANER)"}, {"url", base_url}}},
       {"fhirVersion", "4.0.1"},
       {"format", json::array({"json"})},
-      {"rest", json::array({{{"mode", "server"}, {"resource", resources}}})},
+      {"rest", json::array({{{"mode", "server"}, {"security", RestSecurity()}, {"resource", resources}}})},
   };
 }
 

@@ -36,9 +36,13 @@ inline constexpr std::string_view kOrgTypeSystem = "https://openzcc.nl/fhir/Code
 inline constexpr std::string_view kUnitIdSystem = "https://openzcc.nl/fhir/id/unit";
 inline constexpr std::string_view kLocationIdSystem = "https://openzcc.nl/fhir/id/location";
 inline constexpr std::string_view kOrganizationIdSystem = "https://openzcc.nl/fhir/id/organization";
+inline constexpr std::string_view kSecurityServiceSystem =
+    "https://openzcc.nl/fhir/CodeSystem/restful-security-service";
 
 // GET /fhir/metadata. `base_url` is the FHIR base ("https://host/fhir");
-// `date` the statement's date (default now).
+// `date` the statement's date (default now). The searchParam lists come from
+// the search declarations (search.h); rest.security describes Bearer / cookie
+// sign-in.
 nlohmann::json CapabilityStatement(std::string_view base_url, Time date = Now());
 
 // Organization/<org.id>, type "prov" plus our organisation type.
