@@ -81,4 +81,89 @@ std::string ClientAddress(std::string_view peer, std::string_view forwarded_for,
   return client;
 }
 
+namespace {
+
+// The first element of a comma-separated header value, trimmed.
+std::string_view FirstListed(std::string_view v) { return Trim(v.substr(0, v.find(','))); }
+
+bool HostChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_';
+}
+
+// host[:port] or [v6][:port], nothing else.
+bool PlainAuthority(std::string_view a) {
+  if (a.empty() || a.size() > 255) return false;
+  std::string_view host = a, port;
+  if (a.front() == '[') {
+    auto close = a.find(']');
+    if (close == std::string_view::npos) return false;
+    for (char c : a.substr(1, close - 1)) {
+      if (!(HostChar(c) || c == ':')) return false;
+    }
+    host = a.substr(0, close + 1);
+    std::string_view rest = a.substr(close + 1);
+    if (!rest.empty() && rest.front() != ':') return false;
+    port = rest.empty() ? std::string_view() : rest.substr(1);
+    if (!rest.empty() && port.empty()) return false;
+  } else {
+    auto colon = a.find(':');
+    if (colon != std::string_view::npos) {
+      host = a.substr(0, colon);
+      port = a.substr(colon + 1);
+      if (port.empty()) return false;
+    }
+    if (host.empty()) return false;
+    for (char c : host) {
+      if (!HostChar(c)) return false;
+    }
+  }
+  if (port.size() > 5) return false;
+  for (char c : port) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string PublicOrigin(bool via_trusted_proxy, std::string_view host, std::string_view forwarded_proto,
+                         std::string_view forwarded_host) {
+  std::string scheme = "http";
+  std::string_view authority = Trim(host);
+  if (via_trusted_proxy) {
+    std::string_view proto = FirstListed(forwarded_proto);
+    if (proto == "https" || proto == "http") scheme = std::string(proto);
+    std::string_view fwd_host = FirstListed(forwarded_host);
+    if (PlainAuthority(fwd_host)) authority = fwd_host;
+  }
+  if (!PlainAuthority(authority)) authority = "localhost";
+  return scheme + "://" + std::string(authority);
+}
+
+Result<std::string> NormalisePublicBase(std::string_view url) {
+  std::string_view rest;
+  if (url.starts_with("https://")) {
+    rest = url.substr(8);
+  } else if (url.starts_with("http://")) {
+    rest = url.substr(7);
+  } else {
+    return Status::Invalid("public base URL \"" + std::string(url) + "\" must start with https:// or http://");
+  }
+  const auto slash = rest.find('/');
+  std::string_view authority = rest.substr(0, slash);
+  std::string_view path = slash == std::string_view::npos ? std::string_view() : rest.substr(slash);
+  if (!PlainAuthority(authority)) {
+    return Status::Invalid("public base URL \"" + std::string(url) + "\" needs a plain host[:port] after the scheme");
+  }
+  for (char c : path) {
+    if (!(HostChar(c) || c == '/' || c == '~')) {
+      return Status::Invalid("public base URL \"" + std::string(url) +
+                             "\" may have a path prefix of letters, digits, '.', '-', '_', '~' and '/' only");
+    }
+  }
+  std::string out(url);
+  while (!out.empty() && out.back() == '/') out.pop_back();
+  return out;
+}
+
 }  // namespace ozcc::http

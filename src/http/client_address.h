@@ -33,4 +33,19 @@ class TrustedProxies {
 // X-Forwarded-For header, "" when absent).
 std::string ClientAddress(std::string_view peer, std::string_view forwarded_for, const TrustedProxies& trusted);
 
+// The scheme and authority a client used to reach this server, such as
+// "https://zcc.example.nl", for URLs the server writes (FHIR fullUrl, links).
+// Behind a trusted proxy (`via_trusted_proxy`) the first value of
+// X-Forwarded-Proto ("http" or "https") and of X-Forwarded-Host win; else the
+// scheme is http and the authority the Host header. A value that is not a
+// plain host[:port] (or [IPv6][:port]) is ignored, so a client cannot inject
+// text into the URLs; "localhost" when nothing usable is left.
+std::string PublicOrigin(bool via_trusted_proxy, std::string_view host, std::string_view forwarded_proto,
+                         std::string_view forwarded_host);
+
+// A configured public base URL checked and normalised: http or https, a host,
+// an optional port and path prefix, no query, fragment or user info; the
+// trailing '/' removed. kInvalid says what is wrong.
+Result<std::string> NormalisePublicBase(std::string_view url);
+
 }  // namespace ozcc::http

@@ -24,6 +24,7 @@ struct Request {
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-case
   std::string body;
   std::string remote_addr;
+  bool via_trusted_proxy = false;  // the TCP peer is a trusted reverse proxy (client_address.h)
   std::string request_id;
   std::map<std::string, std::string> params;  // path parameters from the route
 

@@ -121,7 +121,14 @@ struct ServerCore {
       spdlog::error("http handler exception request_id={} method={} path={} what=unknown", req.request_id, req.method,
                     req.path);
     }
-    return ProblemResponse(500, "Internal error", "The server failed to handle the request.", req.request_id, req.path);
+    return Restyled(req, ProblemResponse(500, "Internal error", "The server failed to handle the request.",
+                                         req.request_id, req.path));
+  }
+
+  // A transport error as options.restyle_error wants it.
+  Response Restyled(const Request& req, Response r) const {
+    if (options.restyle_error) options.restyle_error(req, r);
+    return r;
   }
 
   void Record(int status, Clock::duration elapsed) {
@@ -187,8 +194,9 @@ class Session : public std::enable_shared_from_this<Session> {
   void OnBytes();
   void OnParseError(beast::error_code ec);
   // Sets up answering a request that is refused before it is handled (bad
-  // bytes or header): req_ with what is known of it; the answer closes.
-  void BeginRefusal();
+  // bytes or header): req_ with what is known of it (method and target once
+  // `header_read`); the answer closes.
+  void BeginRefusal(bool header_read);
   void Dispatch();
   void Respond(Response&& r);
   void WriteResponse(std::string_view body, bool with_body);
@@ -399,8 +407,8 @@ void Session::OnBytes() {
       if (HeaderProblem(parser_->get(), raw, {})) {
         start_ = Clock::now();
         header_done_ = true;
-        BeginRefusal();  // the request id, now that it is known
-        Response problem = *HeaderProblem(parser_->get(), raw, req_.request_id);
+        BeginRefusal(true);  // the request id, now that it is known
+        Response problem = srv_.Restyled(req_, *HeaderProblem(parser_->get(), raw, req_.request_id));
         buffer_.consume(used);
         Respond(std::move(problem));
         return;
@@ -447,20 +455,24 @@ void Session::OnBytes() {
 }
 
 void Session::OnParseError(beast::error_code ec) {
-  BeginRefusal();
-  Respond(ParseErrorResponse(ec, srv_.options.header_limit, srv_.options.body_limit, req_.request_id));
+  // A Content-Length over the limit is refused as the header ends: the
+  // request line and fields are read by then.
+  BeginRefusal(ec == bhttp::error::body_limit);
+  Respond(
+      srv_.Restyled(req_, ParseErrorResponse(ec, srv_.options.header_limit, srv_.options.body_limit, req_.request_id)));
 }
 
-void Session::BeginRefusal() {
+void Session::BeginRefusal(bool header_read) {
   state_ = State::kHandling;
   if (!header_done_) start_ = Clock::now();
   req_ = Request{};
   req_.remote_addr = remote_;
   req_.request_id = NewRequestId();
-  if (header_done_) {
+  if (header_read || header_done_) {
     const auto& msg = parser_->get();
     req_.method = std::string(ToStd(msg.method_string()));
     req_.target = std::string(ToStd(msg.target()));
+    req_.path = req_.target.substr(0, req_.target.find('?'));  // raw: enough to tell the part of the API
     auto rid = ToStd(msg["x-request-id"]);
     if (ValidRequestId(rid)) req_.request_id = std::string(rid);
   }
@@ -485,15 +497,15 @@ void Session::Dispatch() {
   keep_alive_ = msg.keep_alive();
   http10_ = msg.version() < 11;
   ToRequest(msg, req_);
-  req_.remote_addr = ClientAddressOf(req_, remote_, srv_.options.trusted_proxies);
+  SetClientAddress(req_, remote_, srv_.options.trusted_proxies);
 
   if (auto bad = PathProblem(req_)) {
-    Respond(std::move(*bad));
+    Respond(srv_.Restyled(req_, std::move(*bad)));
     return;
   }
   Router::Match m = srv_.router.Find(req_);
   if (m.kind != Router::MatchKind::kFound) {
-    Respond(NoRouteResponse(m, req_));
+    Respond(srv_.Restyled(req_, NoRouteResponse(m, req_)));
     return;
   }
   route_ = m.route;

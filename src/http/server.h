@@ -22,7 +22,7 @@
 //    on_open(sink) runs (on a worker unless the route is inline_io). The sink's
 //    Send() never blocks; a stream whose queue exceeds sse_queue_limit is
 //    dropped (stats().dropped_streams). ": hb" comments every sse_heartbeat_s.
-//  - Transport errors are problem+json: 400 malformed (then close); 400 or
+//  - Transport errors are problem+json (unless options.restyle_error changes them): 400 malformed (then close); 400 or
 //    501 for a header that HeaderProblem (wire.h) refuses — obs-fold, a
 //    missing, repeated or invalid Host, ambiguous or unsupported body
 //    framing — checked before any body byte is read (then close); 400 or 404
@@ -51,6 +51,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -77,6 +78,13 @@ struct ServerOptions {
   // Peers whose X-Forwarded-For is believed (see client_address.h); empty:
   // the TCP peer is the client.
   TrustedProxies trusted_proxies;
+  // Rewrites an error the transport itself produces (the problem+json
+  // responses listed above: 400, 404, 405, 413, 431, 500, 501) before it is
+  // sent, e.g. into another error format for part of the path space. Gets the
+  // request as far as it was read (method, target and path may be empty) and
+  // the response. Unset: sent as is. Runs on I/O or worker threads; must not
+  // block.
+  std::function<void(const Request&, Response&)> restyle_error;
 };
 
 struct ServerStats {

@@ -174,6 +174,11 @@ std::string ClientAddressOf(const Request& req, std::string_view peer, const Tru
   return ClientAddress(peer, forwarded_for, trusted);
 }
 
+void SetClientAddress(Request& req, std::string_view peer, const TrustedProxies& trusted) {
+  req.remote_addr = ClientAddressOf(req, peer, trusted);
+  req.via_trusted_proxy = trusted.Contains(peer);
+}
+
 namespace {
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }

@@ -46,6 +46,8 @@ void ToRequest(BeastRequest& msg, Request& req);
 // The client's address for `req` from the connection's `peer`: ClientAddress()
 // over every X-Forwarded-For line of the request, joined with ','.
 std::string ClientAddressOf(const Request& req, std::string_view peer, const TrustedProxies& trusted);
+// Sets req.remote_addr (ClientAddressOf) and req.via_trusted_proxy.
+void SetClientAddress(Request& req, std::string_view peer, const TrustedProxies& trusted);
 
 // The checks of a request's header that Beast leaves to the server, run
 // once the header is parsed and before any body byte is read (RFC 9112).

@@ -52,5 +52,26 @@ TEST(ClientAddressTest, BadEntriesAreNamed) {
   }
 }
 
+TEST(ClientAddressTest, PublicOriginBelievesOnlyTrustedProxies) {
+  EXPECT_EQ(PublicOrigin(false, "zcc:8080", "https", "zcc.example.nl"), "http://zcc:8080");
+  EXPECT_EQ(PublicOrigin(true, "zcc:8080", "https", "zcc.example.nl"), "https://zcc.example.nl");
+  EXPECT_EQ(PublicOrigin(true, "zcc:8080", "https, http", ""), "https://zcc:8080");
+  EXPECT_EQ(PublicOrigin(true, "zcc:8080", "gopher", "[2001:db8::1]:8443"), "http://[2001:db8::1]:8443");
+  // Text that is no host[:port] never goes into a URL.
+  EXPECT_EQ(PublicOrigin(true, "zcc", "https", "evil/x?y"), "https://zcc");
+  EXPECT_EQ(PublicOrigin(false, "a b", "", ""), "http://localhost");
+  EXPECT_EQ(PublicOrigin(false, "", "", ""), "http://localhost");
+  EXPECT_EQ(PublicOrigin(false, "zcc:80x", "", ""), "http://localhost");
+}
+
+TEST(ClientAddressTest, PublicBaseIsCheckedAndNormalised) {
+  EXPECT_EQ(*NormalisePublicBase("https://zcc.example.nl/"), "https://zcc.example.nl");
+  EXPECT_EQ(*NormalisePublicBase("http://10.0.0.1:8080/openzcc/"), "http://10.0.0.1:8080/openzcc");
+  for (const char* bad : {"zcc.example.nl", "ftp://zcc", "https://", "https://u@zcc", "https://zcc/?q=1",
+                          "https://zcc/#f", "https://zcc:x/"}) {
+    EXPECT_FALSE(NormalisePublicBase(bad).ok()) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace ozcc::http
