@@ -140,6 +140,13 @@ done
 [[ -n $got ]] || fail "the event of version $version did not come through nginx within 2 s: $(head -c 300 "$tmp/events.txt")"
 echo "check: live event of version $version arrived through nginx ${got} ms after curl started the PUT"
 
+# The URLs openzcc writes start at the public https address (X-Forwarded-Proto/-Host from nginx).
+urls=$(curl -sf "${resolve[@]}" -H "Authorization: Bearer $token" "$base/fhir/Location?_count=1" |
+  python3 -c 'import json,sys; b=json.load(sys.stdin); print(" ".join([l["url"] for l in b["link"]] + [e["fullUrl"] for e in b["entry"]]))') ||
+  fail "FHIR search through nginx"
+for u in $urls; do [[ $u == "$base/fhir/"* ]] || fail "FHIR URL not at the public https base $base: $u"; done
+echo "check: FHIR links through nginx start at $base ($(wc -w <<<"$urls") URLs)"
+
 # Other user names each time: openzcc's own per-account back-off must not be what answers 429.
 codes=""
 for i in $(seq 8); do

@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "api/internal.h"
+#include "http/client_address.h"
 
 namespace ozcc::api {
 
@@ -73,8 +74,17 @@ Status RequireJsonBody(const http::Request& req) {
   type = type.substr(0, type.find(';'));
   while (!type.empty() && type.back() == ' ') type.pop_back();
   for (char& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (type == "application/json" || (type.starts_with("application/") && type.ends_with("+json"))) return Status();
+  if (type == "application/json" || type == "application/json+fhir" ||
+      (type.starts_with("application/") && type.ends_with("+json"))) {
+    return Status();
+  }
   return Status(Code::kUnsupportedMedia, "send the body as JSON, with Content-Type: application/json");
+}
+
+std::string PublicBase(const State& s, const http::Request& req) {
+  if (!s.options.public_base_url.empty()) return s.options.public_base_url;
+  return http::PublicOrigin(req.via_trusted_proxy, req.Header("host").value_or(""),
+                            req.Header("x-forwarded-proto").value_or(""), req.Header("x-forwarded-host").value_or(""));
 }
 
 Result<std::string> RegionParam(const http::Request& req, const Principal& who) {

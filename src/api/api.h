@@ -20,6 +20,10 @@ struct ApiOptions {
   std::chrono::milliseconds snapshot_max_age{5000};  // ages/stale flags are at most this old
   std::string web_root;                              // directory of the built UI (web/dist); empty: no UI
   bool secure_cookie = false;                        // add Secure to the session cookie (when served over TLS)
+  // The base of every URL the server writes (FHIR fullUrl, links, Location),
+  // normalised (http::NormalisePublicBase); empty: from each request
+  // (http::PublicOrigin).
+  std::string public_base_url;
   size_t max_batch_items = 5000;
   size_t max_csv_rows = 20000;
   unsigned password_slots = 0;  // password hashes at once (PasswordGate); 0: the hardware threads, at least 2
@@ -47,6 +51,9 @@ class Api {
   void Register(http::Router& router);
   // Adds the transport's own metrics to /metrics.
   void SetTransportMetrics(std::function<std::string()> text);
+  // For http::ServerOptions::restyle_error: the transport's own errors (404,
+  // 405, 413 …) under /fhir as FHIR OperationOutcome; elsewhere unchanged.
+  static std::function<void(const http::Request&, http::Response&)> TransportErrorStyle();
   // Validates, authorises and commits reports exactly as the API does for
   // `who` (audit, events, snapshot), for in-process feeds such as the demo.
   // Returns the data version after the write.

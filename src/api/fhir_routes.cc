@@ -1,9 +1,12 @@
 // FHIR R4 endpoints under /fhir: metadata, Organization, Location, and
-// SANER MeasureReport import (POST) and export (GET). Every search (GET
-// /fhir/<type>, POST /fhir/<type>/_search) goes through the one search layer,
-// api/fhir/search.h. Errors are OperationOutcome resources with the matching
-// 4xx status.
+// SANER MeasureReport create, read, vread and search (the export). Every
+// search (GET /fhir/<type>, POST /fhir/<type>/_search) goes through the one
+// search layer, api/fhir/search.h. Every answer is FHIR JSON: errors are
+// OperationOutcome resources with the matching 4xx status, the transport's
+// own errors too (Api::TransportErrorStyle); a client that accepts no JSON
+// gets 406. Absolute URLs start at PublicBase (internal.h).
 #include <cctype>
+#include <charconv>
 #include <functional>
 #include <sstream>
 #include <unordered_map>
@@ -31,17 +34,74 @@ http::Response FhirJson(int status, const json& body) {
   return r;
 }
 
-// A stored answer to an idempotent repeat, as FHIR.
-http::Response FhirReplay(const IdempotentResponse& r) {
-  http::Response resp = FhirJson(r.status, nullptr);
-  resp.Set("Idempotent-Replayed", "true");
-  resp.body = r.body;
-  return resp;
+std::string FhirBase(const State& s, const http::Request& req) { return PublicBase(s, req) + "/fhir"; }
+
+std::string Lower(std::string_view v) {
+  std::string out(v);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
 }
 
-std::string BaseUrl(const http::Request& req) {
-  auto host = req.Header("host");
-  return "http://" + std::string(host.value_or("localhost")) + "/fhir";
+std::string_view TrimSpace(std::string_view v) {
+  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+  while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+  return v;
+}
+
+bool JsonFormat(std::string_view f) {
+  return f == "json" || f == "application/json" || f == "application/fhir+json" || f == "application/json+fhir";
+}
+
+// Content negotiation: FHIR JSON is the only format. _format wins over
+// Accept; an Accept with no range that takes JSON (media ranges with q=0
+// excluded) is kNotAcceptable.
+Status Negotiate(const http::Request& req) {
+  if (auto f = req.Query("_format")) {
+    if (JsonFormat(Lower(TrimSpace(*f)))) return Status::Ok();
+    return Status(
+        Code::kNotAcceptable,
+        "_format " + *f + " cannot be given: this server answers FHIR JSON only (json, application/fhir+json)",
+        {{"_format", "must be json or application/fhir+json"}});
+  }
+  std::string_view accept = req.Header("accept").value_or("");
+  if (TrimSpace(accept).empty()) return Status::Ok();
+  for (std::string_view rest = accept; !rest.empty();) {
+    const size_t comma = rest.find(',');
+    std::string_view range = rest.substr(0, comma);
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    const size_t semi = range.find(';');
+    const std::string type = Lower(TrimSpace(range.substr(0, semi)));
+    bool refused = false;  // q=0: "not acceptable"
+    for (std::string_view params = semi == std::string_view::npos ? std::string_view() : range.substr(semi + 1);
+         !params.empty();) {
+      const size_t next = params.find(';');
+      const std::string p = Lower(TrimSpace(params.substr(0, next)));
+      params = next == std::string_view::npos ? std::string_view() : params.substr(next + 1);
+      if (p.starts_with("q=")) refused = p.find_first_not_of("0.", 2) == std::string::npos;
+    }
+    if (refused) continue;
+    if (type == "*/*" || type == "application/*" || JsonFormat(type)) return Status::Ok();
+  }
+  return Status(Code::kNotAcceptable,
+                "Accept: " + std::string(accept) + " cannot be met: this server answers application/fhir+json only");
+}
+
+// How a create answers (Prefer: return=…): the stored resource (default),
+// nothing, or an OperationOutcome saying what was stored and not applied.
+enum class Return { kRepresentation, kMinimal, kOutcome };
+
+Return PreferredReturn(const http::Request& req) {
+  const std::string r = fhir::Preference(req.Header("prefer").value_or(""), "return");
+  if (r == "minimal") return Return::kMinimal;
+  if (r == "operationoutcome") return Return::kOutcome;
+  return Return::kRepresentation;
+}
+
+// A unit's report as a MeasureReport resource with its version headers.
+http::Response ReportResponse(int status, const service::UnitReport& r) {
+  http::Response resp = FhirJson(status, fhir::CapacityToMeasureReport(r.unit, r.report));
+  resp.Set("ETag", "W/\"" + std::to_string(r.report.version) + "\"");
+  return resp;
 }
 
 // The regions the principal may read: ?region= (or its own), every region for admins.
@@ -107,9 +167,19 @@ std::vector<FieldError> ToFhirPaths(std::vector<FieldError> errors) {
   return errors;
 }
 
+// A FHIR handler: content negotiation first.
+template <class Make>
+http::Handler Negotiated(Make make) {
+  return [make](http::Request& req) {
+    if (Status st = Negotiate(req); !st.ok()) return FhirError(st);
+    return make(req);
+  };
+}
+
+// A FHIR handler that needs a principal: negotiation, then sign-in.
 template <class Make>
 http::Handler Authed(State& s, Make make) {
-  return [&s, make](http::Request& req) {
+  return Negotiated([&s, make](http::Request& req) {
     auto who = s.auth.Authenticate(req);
     if (!who.ok()) {
       s.auth_failures++;
@@ -118,7 +188,7 @@ http::Handler Authed(State& s, Make make) {
       return resp;
     }
     return make(req, *who);
-  };
+  });
 }
 
 // The media type of a request body, lower-case, without parameters.
@@ -146,7 +216,7 @@ void AddSearch(State& s, http::Router& r, const std::string& type, const Candida
       auto form = fhir::ParseForm(req.body);
       params.insert(params.end(), form.begin(), form.end());
     }
-    const std::string base = BaseUrl(req);
+    const std::string base = FhirBase(s, req);
     auto search = fhir::ParseSearch(type, params, base, fhir::PrefersLenient(req.Header("prefer").value_or("")));
     if (!search.ok()) return FhirError(search.status());
     auto regions = SearchRegions(s, req, who, *search);
@@ -161,13 +231,131 @@ void AddSearch(State& s, http::Router& r, const std::string& type, const Candida
   r.Add("POST", "/fhir/" + type + "/_search", handler);
 }
 
+// What an idempotency entry of a create remembers: the stored report's
+// reference ("MeasureReport/<unit>/_history/<version>") and the
+// OperationOutcome, so that a repeat answers as the first request did.
+std::string Remembered(const std::string& created, const json& outcome) {
+  return json{{"created", created}, {"outcome", outcome}}.dump();
+}
+
+// The answer to a create, per Prefer: 201 with Location and ETag of the
+// (first) stored report.
+http::Response Created(State& s, const http::Request& req, const Principal& who, const std::string& created,
+                       const json& outcome) {
+  // created = MeasureReport/<unit>/_history/<version>
+  const std::string rest = created.substr(std::string_view("MeasureReport/").size());
+  const std::string unit = rest.substr(0, rest.find('/'));
+  const std::string version = rest.substr(rest.rfind('/') + 1);
+  std::int64_t v = 0;
+  std::from_chars(version.data(), version.data() + version.size(), v);
+  http::Response resp;
+  switch (PreferredReturn(req)) {
+    case Return::kMinimal:
+      resp = FhirJson(201, nullptr);
+      resp.body.clear();
+      break;
+    case Return::kOutcome: resp = FhirJson(201, outcome); break;
+    case Return::kRepresentation: {
+      auto stored = s.capacity.Report(CallerOf(req, who), unit, v);
+      if (!stored.ok()) return FhirError(stored.status());
+      resp = ReportResponse(201, *stored);
+      break;
+    }
+  }
+  resp.Set("Location", FhirBase(s, req) + "/" + created);
+  if (PreferredReturn(req) != Return::kRepresentation) resp.Set("ETag", "W/\"" + version + "\"");
+  return resp;
+}
+
+// The answer to a create from what its idempotency entry remembers (fresh or
+// repeated). Entries written before creates answered 201 hold an
+// OperationOutcome: sent as they are.
+http::Response Answer(State& s, const http::Request& req, const Principal& who, const IdempotentResponse& r) {
+  json stored = json::parse(r.body, nullptr, false);
+  if (stored.is_object() && stored.contains("created") && stored["created"].is_string()) {
+    return Created(s, req, who, stored["created"].get<std::string>(), stored.value("outcome", json::object()));
+  }
+  http::Response resp = FhirJson(r.status, nullptr);
+  resp.body = r.body;
+  return resp;
+}
+
+http::Response FhirReplay(State& s, const http::Request& req, const Principal& who, const IdempotentResponse& r) {
+  return Answer(s, req, who, r).Set("Idempotent-Replayed", "true");
+}
+
+// POST /fhir/MeasureReport: a FHIR create of a SANER report (docs/saner-mapping.md).
+http::Response CreateMeasureReport(State& s, http::Request& req, const Principal& who) {
+  if (auto st = RequireJsonBody(req); !st.ok()) return FhirError(st);
+  const service::Caller caller = CallerOf(req, who);
+  auto replay = s.capacity.Replay(caller, IdempotencyKey(req), RequestHash(req));
+  if (!replay.ok()) return FhirError(replay.status());
+  if (*replay) return FhirReplay(s, req, who, **replay);
+  auto body = ParseJsonObject(req.body);
+  if (!body.ok()) return FhirError(body.status());
+  // Resolve the subject in the principal's region (admins: any region).
+  auto regions = s.regions.ReportingScope(caller);
+  if (!regions.ok()) return FhirError(regions.status());
+  Result<fhir::MeasureReportImport> import = Status::Invalid("no region to resolve the subject in");
+  for (const auto& d : *regions) {
+    import = fhir::MeasureReportToCapacity(*body, fhir::RegionLookup(d));
+    bool unknown_subject = false;
+    for (const auto& e : import.ok() ? std::vector<FieldError>{} : import.status().errors()) {
+      unknown_subject |= e.field == "subject.reference" && e.message.rfind("unknown subject", 0) == 0;
+    }
+    if (!unknown_subject) break;  // found in this region (or wrong for another reason)
+  }
+  if (!import.ok()) return FhirError(import.status());
+  // The outcome: one informational issue, then a warning for each part of
+  // the report that was not applied.
+  service::CapacitySubmission sub;
+  sub.inputs = std::move(import->inputs);
+  sub.format = ReportSource::kFhir;
+  sub.audit_action = "capacity.fhir";
+  sub.invalid_message = "the MeasureReport's numbers break the rules";
+  sub.idempotency_key = IdempotencyKey(req);
+  sub.request_hash = RequestHash(req);
+  sub.remember = [warnings = fhir::WarningIssues(import->warnings)](
+                     const std::vector<CapacityReport>& stored, std::int64_t version, const std::vector<FieldError>&) {
+    std::ostringstream msg;
+    msg << "stored " << stored.size() << " capacity report(s)";
+    for (size_t i = 0; i < stored.size(); ++i) msg << (i ? ", " : ": ") << "MeasureReport/" << stored[i].unit_id;
+    msg << "; data version " << version;
+    if (!warnings.empty()) msg << "; " << warnings.size() << " warning(s) name what was not applied";
+    json issues = json::array({{{"severity", "information"}, {"code", "informational"}, {"diagnostics", msg.str()}}});
+    issues.insert(issues.end(), warnings.begin(), warnings.end());
+    const CapacityReport& first = stored.front();
+    return Remembered("MeasureReport/" + first.unit_id + "/_history/" + std::to_string(first.version),
+                      json{{"resourceType", "OperationOutcome"}, {"issue", issues}});
+  };
+  auto remember = sub.remember;
+  auto out = s.capacity.Submit(caller, std::move(sub));
+  if (!out.ok()) {
+    const Status& st = out.status();
+    return FhirError(st.code() == Code::kInvalid ? Status::Invalid(st.message(), ToFhirPaths(st.errors())) : st);
+  }
+  if (out->replayed) return FhirReplay(s, req, who, *out->replayed);
+  return Answer(s, req, who, IdempotentResponse{"", 201, remember(out->stored, out->version, out->rejected)});
+}
 }  // namespace
 
 http::Response FhirError(const Status& st) { return FhirJson(HttpStatusFor(st.code()), fhir::OperationOutcome(st)); }
 
+std::function<void(const http::Request&, http::Response&)> Api::TransportErrorStyle() {
+  return [](const http::Request& req, http::Response& r) {
+    const std::string_view path = req.path;
+    if (path != "/fhir" && !path.starts_with("/fhir/")) return;
+    const json problem = json::parse(r.body, nullptr, false);
+    const std::string detail = problem.is_object() ? problem.value("detail", "") : "";
+    std::erase_if(r.headers, [](const auto& h) { return Lower(h.first) == "content-type"; });
+    r.Set("Content-Type", kFhirJson);
+    r.body = fhir::TransportOutcome(r.status, detail).dump(-1, ' ', false, json::error_handler_t::replace);
+  };
+}
+
 void RegisterFhirRoutes(State& s, http::Router& r) {
   r.Add("GET", "/fhir/metadata",
-        [](http::Request& req) { return FhirJson(200, fhir::CapabilityStatement(BaseUrl(req))); });
+        Negotiated([&s](http::Request& req) { return FhirJson(200, fhir::CapabilityStatement(FhirBase(s, req))); }));
 
   // Reads of one resource.
   auto read = [&s](const std::string& type, const std::function<std::vector<json>(const RegionData&)>& all) {
@@ -226,61 +414,30 @@ void RegisterFhirRoutes(State& s, http::Router& r) {
               return out;
             });
 
-  r.Add(
-      "POST", "/fhir/MeasureReport", Authed(s, [&s](http::Request& req, const Principal& who) {
-        if (auto st = RequireJsonBody(req); !st.ok()) return FhirError(st);
-        const service::Caller caller = CallerOf(req, who);
-        auto replay = s.capacity.Replay(caller, IdempotencyKey(req), RequestHash(req));
-        if (!replay.ok()) return FhirError(replay.status());
-        if (*replay) return FhirReplay(**replay);
-        auto body = ParseJsonObject(req.body);
-        if (!body.ok()) return FhirError(body.status());
-        // Resolve the subject in the principal's region (admins: any region).
-        auto regions = s.regions.ReportingScope(caller);
-        if (!regions.ok()) return FhirError(regions.status());
-        Result<fhir::MeasureReportImport> import = Status::Invalid("no region to resolve the subject in");
-        for (const auto& d : *regions) {
-          import = fhir::MeasureReportToCapacity(*body, fhir::RegionLookup(d));
-          bool unknown_subject = false;
-          for (const auto& e : import.ok() ? std::vector<FieldError>{} : import.status().errors()) {
-            unknown_subject |= e.field == "subject.reference" && e.message.rfind("unknown subject", 0) == 0;
-          }
-          if (!unknown_subject) break;  // found in this region (or wrong for another reason)
+  // read: a unit's latest report; vread: any stored version of it.
+  auto report = [&s](bool versioned) {
+    return Authed(s, [&s, versioned](http::Request& req, const Principal& who) {
+      std::optional<std::int64_t> version;
+      if (versioned) {
+        const std::string& vid = req.params.at("vid");
+        std::int64_t v = 0;
+        auto [end, ec] = std::from_chars(vid.data(), vid.data() + vid.size(), v);
+        if (vid.empty() || ec != std::errc() || end != vid.data() + vid.size() || v <= 0) {
+          return FhirError(Status::NotFound("MeasureReport/" + req.params.at("id") + "/_history/" + vid +
+                                            " is not known: versions are positive whole numbers"));
         }
-        if (!import.ok()) return FhirError(import.status());
-        // Stored: one informational issue, then a warning for each part of the
-        // report that was not applied (docs/saner-mapping.md).
-        service::CapacitySubmission sub;
-        sub.inputs = std::move(import->inputs);
-        sub.format = ReportSource::kFhir;
-        sub.audit_action = "capacity.fhir";
-        sub.invalid_message = "the MeasureReport's numbers break the rules";
-        sub.idempotency_key = IdempotencyKey(req);
-        sub.request_hash = RequestHash(req);
-        sub.remember = [warnings = fhir::WarningIssues(import->warnings)](const std::vector<CapacityReport>& stored,
-                                                                          std::int64_t version,
-                                                                          const std::vector<FieldError>&) {
-          std::ostringstream msg;
-          msg << "stored " << stored.size() << " capacity report(s)";
-          for (size_t i = 0; i < stored.size(); ++i) msg << (i ? ", " : ": ") << stored[i].unit_id;
-          msg << "; data version " << version;
-          if (!warnings.empty()) msg << "; " << warnings.size() << " warning(s) name what was not applied";
-          json issues =
-              json::array({{{"severity", "information"}, {"code", "informational"}, {"diagnostics", msg.str()}}});
-          issues.insert(issues.end(), warnings.begin(), warnings.end());
-          return json{{"resourceType", "OperationOutcome"}, {"issue", issues}}.dump();
-        };
-        auto remember = sub.remember;
-        auto out = s.capacity.Submit(caller, std::move(sub));
-        if (!out.ok()) {
-          const Status& st = out.status();
-          return FhirError(st.code() == Code::kInvalid ? Status::Invalid(st.message(), ToFhirPaths(st.errors())) : st);
-        }
-        if (out->replayed) return FhirReplay(*out->replayed);
-        http::Response resp = FhirJson(200, nullptr);
-        resp.body = remember(out->stored, out->version, out->rejected);
-        return resp;
-      }));
+        version = v;
+      }
+      auto found = s.capacity.Report(CallerOf(req, who), req.params.at("id"), version);
+      if (!found.ok()) return FhirError(found.status());
+      return ReportResponse(200, *found);
+    });
+  };
+  r.Add("GET", "/fhir/MeasureReport/{id}", report(false));
+  r.Add("GET", "/fhir/MeasureReport/{id}/_history/{vid}", report(true));
+
+  r.Add("POST", "/fhir/MeasureReport",
+        Authed(s, [&s](http::Request& req, const Principal& who) { return CreateMeasureReport(s, req, who); }));
 }
 
 }  // namespace ozcc::api

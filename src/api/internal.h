@@ -101,9 +101,16 @@ std::optional<http::Response> RequireAllowed(State& s, const http::Request& req,
                                              const Resource& what, const std::string& audit_action,
                                              const std::string& object);
 
-// Ok when the request declares a JSON body (application/json or
-// application/<x>+json, any parameters); else kUnsupportedMedia (415).
+// Ok when the request declares a JSON body (application/json,
+// application/<x>+json or the old FHIR alias application/json+fhir, any
+// parameters); else kUnsupportedMedia (415).
 Status RequireJsonBody(const http::Request& req);
+
+// The scheme, host and path prefix clients reach this server at, for every
+// absolute URL it writes ("https://zcc.example.nl"): ApiOptions::public_base_url,
+// else from the request (http::PublicOrigin: Host, or a trusted proxy's
+// X-Forwarded-Proto / -Host).
+std::string PublicBase(const State& s, const http::Request& req);
 
 // The region a read refers to: ?region=, else the principal's own region.
 Result<std::string> RegionParam(const http::Request& req, const Principal& who);

@@ -138,7 +138,8 @@ void RegisterOpsRoutes(State& s, http::Router& r) {
         bad.push_back({"limit", "must be an integer from 1 to " + std::to_string(max)});
       }
     }
-    if (!bad.empty()) return BadQuery("the audit log cannot be paged so", std::move(bad), req.path, req.request_id);
+    if (!bad.empty())
+      return ProblemFor(req, Status(Code::kBadRequest, "the audit log cannot be paged so", std::move(bad)));
     auto records = s.audit_log.List(CallerOf(req, who), before, limit);
     if (!records.ok()) return ProblemFor(req, records.status());
     json items = json::array();

@@ -23,13 +23,11 @@ constexpr CodeInfo kCodes[] = {
     {Code::kForbidden, 403, "forbidden", "Forbidden"},
     {Code::kTooLarge, 413, "too-large", "Request body too large"},
     {Code::kUnsupportedMedia, 415, "unsupported-media-type", "Unsupported media type"},
+    {Code::kNotAcceptable, 406, "not-acceptable", "Not acceptable"},
     {Code::kRateLimited, 429, "rate-limited", "Too many requests"},
     {Code::kUnavailable, 503, "unavailable", "Service unavailable"},
     {Code::kInternal, 500, "internal", "Internal error"},
 };
-
-// Not an error code of its own: the services never see query strings.
-constexpr CodeInfo kBadQuery = {Code::kInvalid, 400, "bad-request", "Bad request"};
 
 const CodeInfo& InfoFor(Code code) {
   for (const auto& c : kCodes) {
@@ -70,12 +68,6 @@ http::Response Render(const CodeInfo& info, const nlohmann::json& body) {
 }
 
 }  // namespace
-
-http::Response BadQuery(std::string_view detail, std::vector<FieldError> errors, std::string_view instance,
-                        std::string_view request_id) {
-  return Render(kBadQuery,
-                Body(kBadQuery, Status::Invalid(std::string(detail), std::move(errors)), instance, request_id));
-}
 
 http::Response Problem(const Status& status, std::string_view instance, std::string_view request_id) {
   const CodeInfo& info = InfoFor(status.code());

@@ -16,10 +16,4 @@ int HttpStatusFor(Code code);
 // Content-Type application/problem+json.
 http::Response Problem(const Status& status, std::string_view instance, std::string_view request_id = {});
 
-// A request whose query parameters cannot be read (`limit=-5`): 400 Bad
-// Request, type .../bad-request, `errors` naming each parameter. (Bodies
-// that are well-formed but wrong are kInvalid: 422.)
-http::Response BadQuery(std::string_view detail, std::vector<FieldError> errors, std::string_view instance,
-                        std::string_view request_id = {});
-
 }  // namespace ozcc::api

@@ -46,6 +46,7 @@ struct ServeConfig {
   int session_hours = 12;
   bool access_log = true;
   std::vector<std::string> trusted_proxies;  // addresses / networks whose X-Forwarded-For is believed
+  std::string public_base_url;               // how clients reach the server ("https://zcc.example.nl"); "": per request
   int streams_per_user = 8;                  // live event streams per user or feed token
   int streams_per_address = 32;              // live event streams per client address
   int stream_reserve = 64;                   // connections event streams may never take
@@ -74,6 +75,7 @@ std::string DescribeConfig(const ServeConfig& cfg) {
       << "trusted_proxies = [";
   for (size_t i = 0; i < cfg.trusted_proxies.size(); ++i) out << (i ? ", " : "") << quoted(cfg.trusted_proxies[i]);
   out << "]\n"
+      << "public_base_url = " << quoted(cfg.public_base_url) << "\n"
       << "streams_per_user = " << cfg.streams_per_user << "\n"
       << "streams_per_address = " << cfg.streams_per_address << "\n"
       << "stream_reserve = " << cfg.stream_reserve << "\n";
@@ -176,6 +178,7 @@ Status LoadConfig(const std::string& path, ServeConfig& cfg, const CLI::App* cmd
                                           "session_hours",
                                           "access_log",
                                           "trusted_proxies",
+                                          "public_base_url",
                                           "streams_per_user",
                                           "streams_per_address",
                                           "stream_reserve"};
@@ -221,6 +224,12 @@ Status LoadConfig(const std::string& path, ServeConfig& cfg, const CLI::App* cmd
   text("db", "--db", cfg.db);
   text("listen", "--listen", cfg.listen);
   text("web", "--web", cfg.web);
+  text("public_base_url", "--public-base-url", cfg.public_base_url);
+  if (!cfg.public_base_url.empty()) {
+    if (auto st = http::NormalisePublicBase(cfg.public_base_url); !st.ok()) {
+      errs.push_back({"public_base_url", st.status().message()});
+    }
+  }
   number("io_threads", "--io-threads", 1, 64, cfg.io_threads);
   number("workers", "--workers", 1, 1024, cfg.workers);
   number("body_limit", "--body-limit", 1, std::int64_t{1} << 30, cfg.body_limit);
@@ -262,6 +271,12 @@ int Serve(ServeConfig cfg) {
   if (!trusted.ok()) return FailStatus("--trusted-proxy", trusted.status());
   so.trusted_proxies = std::move(trusted).value();
   FitConnectionsToFileLimit(so);
+  std::string public_base;
+  if (!cfg.public_base_url.empty()) {
+    auto normal = http::NormalisePublicBase(cfg.public_base_url);
+    if (!normal.ok()) return FailStatus("--public-base-url", normal.status());
+    public_base = *normal;
+  }
 
   auto store = Open(cfg.db);
   if (!store.ok()) return FailStatus("cannot open the store " + cfg.db, store.status());
@@ -269,6 +284,7 @@ int Serve(ServeConfig cfg) {
   api::ApiOptions ao;
   ao.web_root = cfg.web;
   ao.secure_cookie = cfg.secure_cookie;
+  ao.public_base_url = public_base;
   ao.session_ttl = std::chrono::hours(cfg.session_hours);
   ao.streams_per_principal = static_cast<std::size_t>(cfg.streams_per_user);
   ao.streams_per_address = static_cast<std::size_t>(cfg.streams_per_address);
@@ -279,6 +295,7 @@ int Serve(ServeConfig cfg) {
   api::Api api(**store, ao);
   http::Router router;
   api.Register(router);
+  so.restyle_error = api.TransportErrorStyle();
   http::Server server(so, router);
   api.SetTransportMetrics([&server] { return server.MetricsText(); });
 
@@ -396,6 +413,9 @@ int RunCli(int argc, char** argv) {
   serve->add_flag("--check-config", check_config, "Print the effective settings (flags, config file) and exit");
   serve->add_option("--trusted-proxy", cfg.trusted_proxies,
                     "Address or network (CIDR) of a reverse proxy whose X-Forwarded-For is believed; repeatable");
+  serve->add_option("--public-base-url", cfg.public_base_url,
+                    "The URL clients reach the server at (https://zcc.example.nl), for the URLs it writes; default: "
+                    "from each request (Host, or X-Forwarded-Proto/-Host of a trusted proxy)");
 
   auto* migrate = app.add_subcommand("migrate", "Apply pending store migrations");
   migrate->add_option("--db", db, "Store (env OPENZCC_DB)");

@@ -35,6 +35,7 @@ enum class Code {
   kForbidden,        // authenticated, not allowed
   kTooLarge,
   kUnsupportedMedia,
+  kNotAcceptable,  // the response cannot be given in a format the client accepts
   kRateLimited,
   kUnavailable,  // store not reachable, shutting down
   kInternal,

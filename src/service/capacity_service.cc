@@ -120,6 +120,35 @@ Result<CapacityOutcome> CapacityService::Submit(const Caller& caller, CapacitySu
   return out;
 }
 
+Result<UnitReport> CapacityService::Report(const Caller& caller, const std::string& unit_id,
+                                           std::optional<std::int64_t> version) {
+  auto unit = regions_.GetUnit(unit_id);
+  if (!unit.ok()) return unit.status();
+  // Who may report for the unit may read its reports back (a feed token
+  // reads nothing else).
+  if (Authorize(caller.who, Action::kWriteCapacity, {unit->region_id, unit->unit.organization_id}) !=
+      Decision::kAllow) {
+    OZCC_RETURN_IF_ERROR(Require(audit_, caller, Action::kReadRegion, {unit->region_id, ""}, "", ""));
+  }
+  std::optional<CapacityReport> found;
+  if (version) {
+    auto at = capacity_.CapacityReportAt(unit->region_id, unit->unit.id, *version);
+    if (!at.ok()) return at.status();
+    found = std::move(*at);
+  } else {
+    auto latest = capacity_.LatestCapacity(unit->region_id);
+    if (!latest.ok()) return latest.status();
+    for (auto& r : *latest) {
+      if (r.unit_id == unit->unit.id) found = std::move(r);
+    }
+  }
+  if (!found) {
+    return Status::NotFound(version ? "unit " + unit_id + " has no report with version " + std::to_string(*version)
+                                    : "unit " + unit_id + " has no report yet");
+  }
+  return UnitReport{std::move(*unit), std::move(*found)};
+}
+
 Result<UnitHistory> CapacityService::History(const Caller& caller, const std::string& unit_id, std::optional<Time> from,
                                              std::optional<Time> to) {
   auto unit = regions_.GetUnit(unit_id);

@@ -61,6 +61,11 @@ struct UnitHistory {
   bool truncated = false;  // more reports than are fetched at once (the range is cut)
 };
 
+struct UnitReport {
+  UnitView unit;
+  CapacityReport report;
+};
+
 class CapacityService {
  public:
   CapacityService(RegionStore& regions, CapacityStore& capacity, AuditStore& audit, CapacityListener& listener)
@@ -87,6 +92,11 @@ class CapacityService {
   // for a reversed or too long (> 400 days) range.
   Result<UnitHistory> History(const Caller& caller, const std::string& unit_id, std::optional<Time> from,
                               std::optional<Time> to);
+  // One report of a unit the caller may read: the one with this data
+  // version, or (nullopt) the unit's latest. kNotFound when the unit or such
+  // a report is not known; kForbidden when the caller may neither read the
+  // unit's region nor report for the unit.
+  Result<UnitReport> Report(const Caller& caller, const std::string& unit_id, std::optional<std::int64_t> version);
   static constexpr size_t kMaxPoints = 1000;
   static constexpr size_t kMaxFetch = 200000;
 

@@ -57,6 +57,10 @@ class CapacityStore {
   // Reports of a unit with from ≤ as_of ≤ to, oldest first, at most `limit`.
   virtual Result<std::vector<CapacityReport>> CapacityHistory(const std::string& unit_id, Time from, Time to,
                                                               size_t limit) = 0;
+  // The report of the unit (in the region) with this data version; nullopt
+  // when there is none.
+  virtual Result<std::optional<CapacityReport>> CapacityReportAt(const std::string& region_id,
+                                                                 const std::string& unit_id, std::int64_t version) = 0;
   // Reports of the region with version > after_version, by version, at most `limit`.
   virtual Result<std::vector<CapacityReport>> CapacitySince(const std::string& region_id, std::int64_t after_version,
                                                             size_t limit) = 0;

@@ -3,11 +3,11 @@
 // several pipelined). They go through Beast's request_parser with the
 // server's limits (ServerOptions: 16 KiB header, 1 MiB body), the server's own
 // checks and conversion (http/wire.h: HeaderProblem, ToRequest,
-// ClientAddressOf, PathProblem, ParseErrorResponse, NoRouteResponse),
+// SetClientAddress, PublicOrigin, PathProblem, ParseErrorResponse, NoRouteResponse),
 // the real Router with every route of the real Api on an in-memory SQLite
 // store, and back out as the bytes the server would write
 // (AppendResponseHead / AppendStreamHead). Requests come from a trusted
-// reverse proxy, so X-Forwarded-For is fuzzed too (ClientAddressOf), and go
+// reverse proxy, so X-Forwarded-For is fuzzed too (SetClientAddress), and go
 // through the Api's guard (CSRF, security headers). Everything a handler does
 // with the request — query, cookie, Authorization, X-OpenZCC-CSRF,
 // Idempotency-Key, Last-Event-ID, Content-Type, the JSON / CSV / FHIR bodies
@@ -403,8 +403,14 @@ extern "C" OZCC_FUZZ_NO_COVERAGE int LLVMFuzzerTestOneInput(const std::uint8_t* 
     // bounds how often a failed sign-in costs an argon2 verification.
     const bool login = req.path.starts_with("/api/v1/auth/login");
     const std::string_view peer = login ? kDirectPeer : kProxyPeer;
-    req.remote_addr = ozcc::http::ClientAddressOf(req, peer, Proxies());
+    ozcc::http::SetClientAddress(req, peer, Proxies());
     OZCC_FUZZ_CHECK(req.remote_addr == peer || IsAddressText(req.remote_addr));
+    // The URLs the server writes never carry text a client made up beyond a host[:port].
+    const std::string origin = ozcc::http::PublicOrigin(req.via_trusted_proxy, req.Header("host").value_or(""),
+                                                        req.Header("x-forwarded-proto").value_or(""),
+                                                        req.Header("x-forwarded-host").value_or(""));
+    OZCC_FUZZ_CHECK(origin.starts_with("http://") || origin.starts_with("https://"));
+    OZCC_FUZZ_CHECK(origin.find_first_of("/?#@ \r\n\"<>\\", origin.find("//") + 2) == std::string::npos);
     OZCC_FUZZ_CHECK(ozcc::http::ValidRequestId(req.request_id));
     for (const auto& [name, value] : req.headers) {
       for (char c : name) OZCC_FUZZ_CHECK(!(c >= 'A' && c <= 'Z'));
@@ -412,12 +418,15 @@ extern "C" OZCC_FUZZ_NO_COVERAGE int LLVMFuzzerTestOneInput(const std::uint8_t* 
 
     ozcc::http::Router::Match m = world.router.Find(req);
     ozcc::http::Response resp;
+    static const auto restyle = ozcc::api::Api::TransportErrorStyle();  // as serve sets it
     if (auto bad = ozcc::http::PathProblem(req)) {
       resp = std::move(*bad);
       OZCC_FUZZ_CHECK(resp.status == 400 || resp.status == 404);
+      restyle(req, resp);
     } else if (m.kind != ozcc::http::Router::MatchKind::kFound) {
       resp = ozcc::http::NoRouteResponse(m, req);
       OZCC_FUZZ_CHECK(resp.status == (m.kind == ozcc::http::Router::MatchKind::kNoMethod ? 405 : 404));
+      restyle(req, resp);
     } else {
       resp = m.route->handler(req);  // no catch: an escaping exception is a finding
       if (m.route->pattern == "/api/v1/auth/logout") world.RestoreSessions();

@@ -84,6 +84,10 @@ const std::vector<Row> kRows = {
   {"GET",  "/fhir/Location", "/fhir/Location?region={region}",                        Body::kNone, {"AAA", "AAF", "AAF", "AAF", "AAF", "FFF", "UUU", "UUU", "UUU"}},
   {"GET",  "/fhir/Location/{id}", "/fhir/Location/{unit}?region={region}",            Body::kNone, {"AAA", "AAF", "AAF", "AAF", "AAF", "FFF", "UUU", "UUU", "UUU"}},
   {"GET",  "/fhir/MeasureReport", "/fhir/MeasureReport?region={region}",              Body::kNone, {"AAA", "AAF", "AAF", "AAF", "AAF", "FFF", "UUU", "UUU", "UUU"}},
+  // A unit's stored reports: readers of its region, and whoever may report for it.
+  {"GET",  "/fhir/MeasureReport/{id}", "/fhir/MeasureReport/{unit}",                  Body::kNone, {"AAA", "AAF", "AAF", "AAF", "AAF", "AFF", "UUU", "UUU", "UUU"}},
+  {"GET",  "/fhir/MeasureReport/{id}/_history/{vid}", "/fhir/MeasureReport/{unit}/_history/{vid}",
+                                                                                      Body::kNone, {"AAA", "AAF", "AAF", "AAF", "AAF", "AFF", "UUU", "UUU", "UUU"}},
   {"POST", "/fhir/Organization/_search", "/fhir/Organization/_search?region={region}", Body::kNone, {"AAA", "AAF", "AAF", "AAF", "AAF", "FFF", "UUU", "UUU", "UUU"}},
   {"POST", "/fhir/Location/_search", "/fhir/Location/_search?region={region}",         Body::kNone, {"AAA", "AAF", "AAF", "AAF", "AAF", "FFF", "UUU", "UUU", "UUU"}},
   {"POST", "/fhir/MeasureReport/_search", "/fhir/MeasureReport/_search?region={region}", Body::kNone, {"AAA", "AAF", "AAF", "AAF", "AAF", "FFF", "UUU", "UUU", "UUU"}},
@@ -168,6 +172,15 @@ class AuthzMatrixTest : public ApiFixture {
       }
     }
     ASSERT_FALSE(region_unit_.empty()) << "DEMO2 has an IC unit";
+
+    // A stored report of each scope's unit, for the reads of MeasureReport/{id}.
+    for (const auto& scope : Scopes()) {
+      CapacityWrite w;
+      w.reports.push_back(CapacityReport{.unit_id = scope.unit, .as_of = Now(), .beds = Beds{20, 18, 15, 3}});
+      auto stored = store_->WriteCapacity(std::move(w));
+      ASSERT_TRUE(stored.ok()) << stored.status().message();
+      versions_[scope.unit] = std::to_string(stored->reports.at(0).version);
+    }
   }
 
   struct Scope {
@@ -223,6 +236,7 @@ class AuthzMatrixTest : public ApiFixture {
     auto headers = CredentialsOf(c, logout);
     std::string target =
         Replace(Replace(Replace(row.target, "{unit}", scope.unit), "{region}", scope.region), "{org}", scope.org);
+    target = Replace(target, "{vid}", versions_[scope.unit]);
     if (std::string(row.pattern) == "/api/v1/events" && expected == 'A') {
       return SseClient(server_->port(), target, headers).status();
     }
@@ -236,6 +250,7 @@ class AuthzMatrixTest : public ApiFixture {
   }
 
   std::string expired_, revoked_, region_unit_, region_org_;
+  std::map<std::string, std::string> versions_;  // unit → the version of its report written in SetUp
 };
 
 TEST_P(AuthzMatrixTest, EveryRouteHasARowAndEveryRowARoute) {

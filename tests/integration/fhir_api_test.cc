@@ -91,9 +91,11 @@ class FhirApiTest : public ApiFixture {
     return j;
   }
 
-  // POSTs a MeasureReport (as FHIR clients do, with application/fhir+json).
+  // POSTs a MeasureReport (as FHIR clients do, with application/fhir+json),
+  // asking for the OperationOutcome that says what was stored and not applied.
   json Post(const std::string& user, const std::string& body, int* status) {
-    return Fhir(user, "POST", "/fhir/MeasureReport", body, status, {{"Content-Type", "application/fhir+json"}});
+    return Fhir(user, "POST", "/fhir/MeasureReport", body, status,
+                {{"Content-Type", "application/fhir+json"}, {"Prefer", "return=OperationOutcome"}});
   }
 
   // An OperationOutcome with at least one issue of this severity.
@@ -301,7 +303,7 @@ TEST_P(FhirApiTest, MeasureReportRoundTripAsFeedToken) {
 
   int status = 0;
   json oo = Post("feed", mr.dump(), &status);
-  ASSERT_EQ(status, 200) << oo.dump(1);
+  ASSERT_EQ(status, 201) << oo.dump(1);
   EXPECT_TRUE(IsOutcome(oo, "information"));
   EXPECT_GT(Version(), before);
 
@@ -358,7 +360,7 @@ TEST_P(FhirApiTest, MeasureReportExportBundleCoversEveryReportedUnit) {
   ASSERT_TRUE(seh_mr.is_object());
   int status = 0;
   json oo = Post("feed", seh_mr.dump(), &status);
-  EXPECT_EQ(status, 200) << oo.dump(1);
+  EXPECT_EQ(status, 201) << oo.dump(1);
   EXPECT_EQ(SnapshotRow(seh)["ed"]["crowding"], 135);
 }
 
@@ -491,7 +493,7 @@ TEST_P(FhirApiTest, SanerIgExamplesWithUnknownSubjectsAreRefused) {
 // (CDC "Patient Impact and Hospital Capacity": numTotBeds, numbeds,
 // numBedsOcc, numICUBeds, numICUBedsOcc, Ventilators, Encounters), posted as
 // is but for its subject, now the site of our hospital's IC unit (a site with
-// several wards and one IC unit). 200: the ICU numbers are stored for the IC
+// several wards and one IC unit). 201: the ICU numbers are stored for the IC
 // unit; the hospital-wide totals and the other groups come back as warnings;
 // no ward and not the SEH get a report.
 TEST_P(FhirApiTest, FacilityLevelSanerReportAppliesTheIcuAndWarnsTheRest) {
@@ -522,9 +524,10 @@ TEST_P(FhirApiTest, FacilityLevelSanerReportAppliesTheIcuAndWarnsTheRest) {
 
   int status = 0;
   json oo = Post("feed", mr.dump(), &status);
-  ASSERT_EQ(status, 200) << oo.dump(1);
+  ASSERT_EQ(status, 201) << oo.dump(1);
   EXPECT_TRUE(IsOutcome(oo, "information"));
-  EXPECT_NE(oo["issue"][0].value("diagnostics", "").find("stored 1 capacity report(s): " + ic), std::string::npos)
+  EXPECT_NE(oo["issue"][0].value("diagnostics", "").find("stored 1 capacity report(s): MeasureReport/" + ic),
+            std::string::npos)
       << oo.dump(1);
   // Warnings: numTotBeds [0], numbeds/numBedsOcc [1] (hospital-wide, not split), Ventilators, Encounters.
   json tot = IssueFor(oo, "group[0].population[0].count");
@@ -586,7 +589,7 @@ TEST_P(FhirApiTest, FacilityLevelSanerReportAppliesTheIcuAndWarnsTheRest) {
   EXPECT_EQ(Version(), before + 1) << "nothing more stored";
 }
 
-TEST_P(FhirApiTest, IdempotentRepeatStoresOnce) {
+TEST_P(FhirApiTest, IdempotentRepeatStoresOnceAndAnswersAsTheFirstTime) {
   const std::string unit = UnitOf(own_org_, UnitType::kIc);
   json mr = ExportedReport(unit);
   ASSERT_TRUE(mr.is_object());
@@ -594,20 +597,193 @@ TEST_P(FhirApiTest, IdempotentRepeatStoresOnce) {
   (*PopulationOf(mr["group"][0], "numICUBedsAvail"))["count"] = 2;
   const std::string as_of = FormatRfc3339(Now());
   mr["period"] = {{"start", as_of}, {"end", as_of}};
-  int status = 0;
-  json first = Fhir("feed", "POST", "/fhir/MeasureReport", mr.dump(), &status,
-                    {{"Content-Type", "application/fhir+json"}, {"Idempotency-Key", "fhir-1"}});
-  ASSERT_EQ(status, 200) << first.dump(1);
+  const std::vector<std::pair<std::string, std::string>> headers = {{"Content-Type", "application/fhir+json"},
+                                                                    {"Idempotency-Key", "fhir-1"}};
+  HttpResponse first = Call("feed", "POST", "/fhir/MeasureReport", mr.dump(), headers);
+  ASSERT_EQ(first.status, 201) << first.body;
   const std::int64_t after_first = Version();
-  json second = Fhir("feed", "POST", "/fhir/MeasureReport", mr.dump(), &status,
-                     {{"Content-Type", "application/fhir+json"}, {"Idempotency-Key", "fhir-1"}});
-  EXPECT_EQ(status, 200) << second.dump(1);
-  EXPECT_EQ(second, first);
+  HttpResponse second = Call("feed", "POST", "/fhir/MeasureReport", mr.dump(), headers);
+  EXPECT_EQ(second.status, 201) << second.body;
+  EXPECT_EQ(second.Header("idempotent-replayed").value_or(""), "true");
+  EXPECT_EQ(second.Header("location"), first.Header("location"));
+  EXPECT_EQ(second.Header("etag"), first.Header("etag"));
+  EXPECT_EQ(json::parse(second.body), json::parse(first.body));
   EXPECT_EQ(Version(), after_first);
   EXPECT_EQ(History(unit).size(), 2u);
 }
 
+// A FHIR create, as generic clients expect it: 201, Location of the stored
+// version, ETag, the body per Prefer; the Location and the resource's id can
+// be read and vread.
+TEST_P(FhirApiTest, MeasureReportCreateIsAFhirCreateThatCanBeReadBack) {
+  const std::string unit = UnitOf(own_org_, UnitType::kIc);
+  json mr = ExportedReport(unit);
+  ASSERT_TRUE(mr.is_object());
+  const std::string as_of = FormatRfc3339(Now());
+  mr["period"] = {{"start", as_of}, {"end", as_of}};
+
+  HttpResponse created =
+      Call("manager", "POST", "/fhir/MeasureReport", mr.dump(), {{"Content-Type", "application/fhir+json"}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string version = std::to_string(Version());
+  const std::string location = created.Header("location").value_or("");
+  EXPECT_EQ(location, "http://127.0.0.1:" + std::to_string(server_->port()) + "/fhir/MeasureReport/" + unit +
+                          "/_history/" + version);
+  EXPECT_EQ(created.Header("etag").value_or(""), "W/\"" + version + "\"");
+  json body = json::parse(created.body);
+  returned_.push_back(body);
+  EXPECT_EQ(body["resourceType"], "MeasureReport") << "no Prefer: the stored resource";
+  EXPECT_EQ(body["id"], unit);
+  EXPECT_EQ(body["meta"]["versionId"], version);
+  EXPECT_EQ(body["group"], mr["group"]);
+
+  // read and vread give the same resource; the Location's path is the vread.
+  EXPECT_EQ(Get("viewer", "/fhir/MeasureReport/" + unit, 200), body);
+  EXPECT_EQ(Get("viewer", location.substr(location.find("/fhir/")), 200), body);
+  EXPECT_EQ(Get("feed", "/fhir/MeasureReport/" + unit, 200), body) << "the feed reads back what it may report";
+  // The search's fullUrl is the read's URL.
+  json bundle = Get("viewer", "/fhir/MeasureReport?_id=" + unit, 200);
+  ASSERT_EQ(bundle["entry"].size(), 1u) << bundle.dump(1);
+  const std::string full = bundle["entry"][0]["fullUrl"];
+  EXPECT_EQ(full, location.substr(0, location.find("/_history/")));
+
+  // A newer report: read moves on, vread of the old version stays.
+  mr["period"] = {{"start", FormatRfc3339(Now())}, {"end", FormatRfc3339(Now())}};
+  (*PopulationOf(mr["group"][0], "numICUBedsOcc"))["count"] = 14;
+  (*PopulationOf(mr["group"][0], "numICUBedsAvail"))["count"] = 4;
+  HttpResponse minimal = Call("manager", "POST", "/fhir/MeasureReport", mr.dump(),
+                              {{"Content-Type", "application/fhir+json"}, {"Prefer", "return=minimal"}});
+  ASSERT_EQ(minimal.status, 201) << minimal.body;
+  EXPECT_TRUE(minimal.body.empty()) << minimal.body;
+  const std::string newer = std::to_string(Version());
+  EXPECT_EQ(minimal.Header("etag").value_or(""), "W/\"" + newer + "\"");
+  EXPECT_EQ(Get("viewer", "/fhir/MeasureReport/" + unit, 200)["meta"]["versionId"], newer);
+  EXPECT_EQ(Get("viewer", "/fhir/MeasureReport/" + unit + "/_history/" + version, 200), body);
+
+  // Unknown unit, version or kind of version: 404 OperationOutcome.
+  EXPECT_TRUE(IsOutcome(Get("viewer", "/fhir/MeasureReport/nowhere", 404)));
+  EXPECT_TRUE(IsOutcome(Get("viewer", "/fhir/MeasureReport/" + unit + "/_history/999999", 404)));
+  EXPECT_TRUE(IsOutcome(Get("viewer", "/fhir/MeasureReport/" + unit + "/_history/x1", 404)));
+  // Another region's reader: 403.
+  EXPECT_TRUE(IsOutcome(Get("demo2-coordinator", "/fhir/MeasureReport/" + unit, 403)));
+}
+
+// Every answer under /fhir is FHIR: the transport's own errors too, and a
+// client that accepts no JSON gets 406.
+TEST_P(FhirApiTest, EveryAnswerUnderFhirIsFhir) {
+  int status = 0;
+  EXPECT_TRUE(IsOutcome(Fhir("viewer", "GET", "/fhir/Patient", "", &status)));
+  EXPECT_EQ(status, 404);
+  HttpResponse r = Call("viewer", "DELETE", "/fhir/metadata", "");
+  EXPECT_EQ(r.status, 405);
+  EXPECT_EQ(r.Header("allow").value_or(""), "GET, HEAD");
+  EXPECT_EQ(r.Header("content-type").value_or("").rfind("application/fhir+json", 0), 0u) << r.body;
+  EXPECT_EQ(json::parse(r.body)["issue"][0]["code"], "not-supported");
+  // A body over the limit: 413, before the handler runs.
+  r = Call("manager", "POST", "/fhir/MeasureReport", std::string(2u << 20, ' '),
+           {{"Content-Type", "application/fhir+json"}});
+  EXPECT_EQ(r.status, 413);
+  EXPECT_EQ(r.Header("content-type").value_or("").rfind("application/fhir+json", 0), 0u) << r.body;
+  EXPECT_EQ(json::parse(r.body)["issue"][0]["code"], "too-long") << r.body;
+  // Outside /fhir the transport's errors stay problem+json.
+  EXPECT_EQ(Call("viewer", "GET", "/api/v1/nothing", "").Header("content-type").value_or(""),
+            "application/problem+json");
+
+  // Formats: XML is refused with 406; JSON under any of its names is served.
+  for (const char* accept : {"application/fhir+xml", "application/xml;q=1, application/json;q=0", "text/html"}) {
+    json oo = Fhir("viewer", "GET", "/fhir/Location", "", &status, {{"Accept", accept}});
+    EXPECT_EQ(status, 406) << accept;
+    EXPECT_TRUE(IsOutcome(oo)) << accept;
+  }
+  EXPECT_TRUE(IsOutcome(Fhir("", "GET", "/fhir/metadata?_format=xml", "", &status)));
+  EXPECT_EQ(status, 406);
+  for (const char* accept : {"application/fhir+json", "application/json+fhir", "application/json", "*/*",
+                             "application/fhir+xml;q=0.9, application/fhir+json;q=0.8"}) {
+    Fhir("viewer", "GET", "/fhir/Location?_count=1", "", &status, {{"Accept", accept}});
+    EXPECT_EQ(status, 200) << accept;
+  }
+  Fhir("", "GET", "/fhir/metadata?_format=application/json%2Bfhir", "", &status);
+  EXPECT_EQ(status, 200);
+  // The old alias as a body's media type.
+  const std::string unit = UnitOf(own_org_, UnitType::kIc);
+  json mr = ExportedReport(unit);
+  ASSERT_TRUE(mr.is_object());
+  Fhir("manager", "POST", "/fhir/MeasureReport", mr.dump(), &status, {{"Content-Type", "application/json+fhir"}});
+  EXPECT_EQ(status, 201);
+}
+
 INSTANTIATE_TEST_SUITE_P(, FhirApiTest, ::testing::ValuesIn(kApiBackends), ApiBackendName);
+
+// The URLs the server writes start where clients reach it: behind a trusted
+// proxy where the proxy says (X-Forwarded-Proto / -Host), never where an
+// untrusted client says, and at public_base_url when one is configured.
+class FhirPublicBaseTest : public FhirApiTest {
+ protected:
+  // Every absolute URL of the CapabilityStatement, a search Bundle and a
+  // create's Location, for a request with these headers.
+  std::vector<std::string> UrlsWritten(const std::vector<std::pair<std::string, std::string>>& headers) {
+    std::vector<std::string> urls;
+    int status = 0;
+    json cs = Fhir("", "GET", "/fhir/metadata", "", &status, headers);
+    urls.push_back(cs["implementation"]["url"]);
+    json bundle = Fhir("viewer", "GET", "/fhir/Location?_count=2", "", &status, headers);
+    for (const auto& l : bundle["link"]) urls.push_back(l["url"]);
+    for (const auto& e : bundle["entry"]) urls.push_back(e["fullUrl"]);
+    const std::string unit = UnitOf(own_org_, UnitType::kIc);
+    json mr = ExportedReport(unit);
+    auto with = headers;
+    with.emplace_back("Content-Type", "application/fhir+json");
+    HttpResponse created = Call("manager", "POST", "/fhir/MeasureReport", mr.dump(), with);
+    EXPECT_EQ(created.status, 201) << created.body;
+    urls.push_back(created.Header("location").value_or(""));
+    EXPECT_GE(urls.size(), 6u);
+    return urls;
+  }
+};
+
+class FhirBehindProxyTest : public FhirPublicBaseTest {
+ protected:
+  void SetUp() override {
+    auto trusted = http::TrustedProxies::Parse({"127.0.0.1", "::1"});
+    ASSERT_TRUE(trusted.ok());
+    server_options_.trusted_proxies = *trusted;
+    FhirPublicBaseTest::SetUp();
+  }
+};
+
+TEST_P(FhirBehindProxyTest, UrlsFollowTheTrustedProxy) {
+  for (const auto& url : UrlsWritten({{"X-Forwarded-Proto", "https"}, {"X-Forwarded-Host", "zcc.example.nl"}})) {
+    EXPECT_EQ(url.rfind("https://zcc.example.nl/fhir", 0), 0u) << url;
+  }
+  // Text that is not a host is not written into URLs.
+  for (const auto& url : UrlsWritten({{"X-Forwarded-Proto", "https"}, {"X-Forwarded-Host", "evil.example/x?y"}})) {
+    EXPECT_EQ(url.rfind("https://127.0.0.1:" + std::to_string(server_->port()) + "/fhir", 0), 0u) << url;
+  }
+}
+
+TEST_P(FhirPublicBaseTest, AnUntrustedClientCannotMoveTheUrls) {
+  for (const auto& url : UrlsWritten({{"X-Forwarded-Proto", "https"}, {"X-Forwarded-Host", "attacker.example"}})) {
+    EXPECT_EQ(url.rfind("http://127.0.0.1:" + std::to_string(server_->port()) + "/fhir", 0), 0u) << url;
+  }
+}
+
+class FhirConfiguredBaseTest : public FhirPublicBaseTest {
+ protected:
+  void SetUp() override {
+    api_options_.public_base_url = "https://zcc.example.nl/openzcc";
+    FhirPublicBaseTest::SetUp();
+  }
+};
+
+TEST_P(FhirConfiguredBaseTest, UrlsStartAtTheConfiguredBase) {
+  for (const auto& url : UrlsWritten({{"X-Forwarded-Proto", "http"}, {"X-Forwarded-Host", "other.example"}})) {
+    EXPECT_EQ(url.rfind("https://zcc.example.nl/openzcc/fhir", 0), 0u) << url;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(, FhirPublicBaseTest, ::testing::ValuesIn(kApiBackends), ApiBackendName);
+INSTANTIATE_TEST_SUITE_P(, FhirBehindProxyTest, ::testing::ValuesIn(kApiBackends), ApiBackendName);
+INSTANTIATE_TEST_SUITE_P(, FhirConfiguredBaseTest, ::testing::ValuesIn(kApiBackends), ApiBackendName);
 
 }  // namespace
 }  // namespace ozcc::test

@@ -182,6 +182,11 @@ class ProbeTest : public ApiFixture {
     ApiFixture::SetUp();
   }
 
+  // Errors are problem+json, under /fhir (however spelt) FHIR OperationOutcome.
+  static std::string ErrorMediaType(const std::string& target) {
+    return target.starts_with("/fhir") ? "application/fhir+json" : "application/problem+json";
+  }
+
   // Sends every case and collects the ones answered otherwise.
   void Expect(const std::vector<PathCase>& cases) {
     client_->set_timeout(10s);
@@ -191,8 +196,8 @@ class ProbeTest : public ApiFixture {
       if (r.status != c.status) {
         wrong.push_back(c.where + ": " + c.method + " " + c.target + ": expected " + std::to_string(c.status) +
                         ", got " + std::to_string(r.status) + " " + r.body.substr(0, 200));
-      } else if (r.status >= 400 && r.Header("content-type") != "application/problem+json") {
-        wrong.push_back(c.where + ": " + c.method + " " + c.target + ": not problem+json");
+      } else if (r.status >= 400 && !r.Header("content-type").value_or("").starts_with(ErrorMediaType(c.target))) {
+        wrong.push_back(c.where + ": " + c.method + " " + c.target + ": not " + ErrorMediaType(c.target));
       }
     }
     std::string list;

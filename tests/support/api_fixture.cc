@@ -122,6 +122,7 @@ void ApiFixture::SetUp() {
   api_ = std::make_unique<api::Api>(*store_, api_options_);
   router_ = std::make_unique<http::Router>();
   api_->Register(*router_);
+  if (!server_options_.restyle_error) server_options_.restyle_error = api::Api::TransportErrorStyle();  // as serve does
   server_ = std::make_unique<http::Server>(server_options_, *router_);
   ASSERT_TRUE(server_->Start().ok());
   client_ = std::make_unique<TestClient>(server_->port());

@@ -290,6 +290,17 @@ TEST_P(StoreContractTest, WriteAndReadCapacity) {
   EXPECT_EQ(s.CapacitySince("ZWN", 0, 2)->size(), 2u);
   EXPECT_EQ(*s.DataVersion("ZWN"), 5);
 
+  // One report by unit and version (FHIR vread): the older report of U2 stays readable.
+  auto at = s.CapacityReportAt("ZWN", "ZWN-U2", 4);
+  ASSERT_TRUE(at.ok()) << at.status().message();
+  ASSERT_TRUE(at->has_value());
+  EXPECT_EQ((*at)->beds->available, 3);
+  EXPECT_EQ((*at)->version, 4);
+  EXPECT_EQ((*s.CapacityReportAt("ZWN", "ZWN-U0", 1))->ed, seh.ed);
+  EXPECT_FALSE(s.CapacityReportAt("ZWN", "ZWN-U1", 4)->has_value()) << "version 4 is U2's";
+  EXPECT_FALSE(s.CapacityReportAt("ZWN", "ZWN-U2", 99)->has_value());
+  EXPECT_FALSE(s.CapacityReportAt("NOPE", "ZWN-U2", 4)->has_value());
+
   // The audit record went in with the write.
   auto audit = s.ListAudit(0, 10);
   ASSERT_TRUE(audit.ok());

@@ -55,10 +55,12 @@ TEST_F(ConfigTest, MisspeltKeyIsRefused) {
 
 TEST_F(ConfigTest, WrongTypesAndRangesAreRefused) {
   const auto st = app::CheckServeConfig(
-      Write("workers = \"8\"\nsecure_cookie = \"yes\"\nio_threads = 0\nsession_hours = 1.5\nlisten = \"8080\"\n"));
+      Write("workers = \"8\"\nsecure_cookie = \"yes\"\nio_threads = 0\nsession_hours = 1.5\nlisten = \"8080\"\n"
+            "public_base_url = \"zcc.example.nl\"\n"));
   ASSERT_FALSE(st.ok());
   const std::string f = Fields(st);
-  for (const char* key : {"workers;", "secure_cookie;", "io_threads;", "session_hours;", "listen;"}) {
+  for (const char* key :
+       {"workers;", "secure_cookie;", "io_threads;", "session_hours;", "listen;", "public_base_url;"}) {
     EXPECT_NE(f.find(key), std::string::npos) << key << " in " << f;
   }
 }
@@ -148,6 +150,7 @@ TEST_F(ConfigTest, EveryDocumentedKeyTakesEffect) {
       {"session_hours", {"7", "7"}},
       {"access_log", {"false", "false"}},
       {"trusted_proxies", {"[\"10.0.0.0/8\"]", "[\"10.0.0.0/8\"]"}},
+      {"public_base_url", {"\"https://zcc.example.nl/\"", "\"https://zcc.example.nl/\""}},
       {"streams_per_user", {"3", "3"}},
       {"streams_per_address", {"5", "5"}},
       {"stream_reserve", {"9", "9"}},

@@ -151,6 +151,9 @@ TEST(FhirSearchLayer, FormAndPrefer) {
   EXPECT_TRUE(PrefersLenient("return=minimal, Handling = \"lenient\""));
   EXPECT_FALSE(PrefersLenient("handling=strict"));
   EXPECT_FALSE(PrefersLenient(""));
+  EXPECT_EQ(Preference("handling=lenient; x=1, return=OperationOutcome", "return"), "operationoutcome");
+  EXPECT_EQ(Preference("return = \"minimal\"", "return"), "minimal");
+  EXPECT_EQ(Preference("respond-async", "return"), "");
 }
 
 }  // namespace

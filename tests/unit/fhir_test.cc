@@ -627,7 +627,23 @@ TEST_F(FhirReject, NegativeAndNonIntegerCounts) {
   ic_["group"][0]["population"][3]["count"] = 2.5;
   Status s = Import(ic_);
   EXPECT_TRUE(HasError(s, "group[0].population[2].count", "0 or more")) << Dump(s);
-  EXPECT_TRUE(HasError(s, "group[0].population[3].count", "integer")) << Dump(s);
+  EXPECT_TRUE(HasError(s, "group[0].population[3].count", "whole number")) << Dump(s);
+  ic_["group"][0]["population"][3]["count"] = "3";
+  EXPECT_TRUE(HasError(Import(ic_), "group[0].population[3].count", "integer")) << Dump(s);
+  ic_["group"][0]["population"][3]["count"] = 1e300;
+  EXPECT_TRUE(HasError(Import(ic_), "group[0].population[3].count", "at most")) << Dump(s);
+}
+
+// JSON has one number type: a count written 20.0 is the integer 20.
+TEST(Fhir, IntegralDecimalCountsAreWholeNumbers) {
+  RegionData d = TestRegion();
+  const CapacityReport r = SampleReports()[0];
+  json mr = CapacityToMeasureReport(ViewOf(d, r.unit_id), r);
+  for (auto& p : mr["group"][0]["population"]) p["count"] = p["count"].get<double>();
+  ASSERT_TRUE(mr["group"][0]["population"][0]["count"].is_number_float());
+  auto back = MeasureReportToCapacity(mr, RegionLookup(d));
+  ASSERT_TRUE(back.ok()) << Dump(back.status());
+  EXPECT_EQ(back->inputs.at(0).beds, r.beds);
 }
 
 TEST_F(FhirReject, InconsistentCounts) {

@@ -64,7 +64,8 @@ std::string_view IssueCode(Code code) {
     case Code::kUnauthenticated: return "login";
     case Code::kForbidden: return "forbidden";
     case Code::kTooLarge: return "too-costly";
-    case Code::kUnsupportedMedia: return "not-supported";
+    case Code::kUnsupportedMedia:
+    case Code::kNotAcceptable: return "not-supported";
     case Code::kRateLimited: return "throttled";
     case Code::kUnavailable: return "transient";
     case Code::kInternal: return "exception";
@@ -107,9 +108,12 @@ json CapabilityStatement(std::string_view base_url, Time date) {
       {{"type", "MeasureReport"},
        {"supportedProfile", json::array({kSanerReportProfile})},
        {"documentation",
-        "POST a SANER bed-availability MeasureReport for a known Location (unit or site) or Organization; "
-        "GET with ?subject= exports current capacity. Mapping: docs/saner-mapping.md."},
-       {"interaction", interactions({"create", "search-type"})},
+        "POST a SANER bed-availability MeasureReport for a known Location (unit or site) or Organization: a "
+        "create (201, Location of the stored report, Prefer return=minimal / representation / OperationOutcome; "
+        "the OperationOutcome names what was not applied). A search exports the current capacity, one report "
+        "per unit with the unit's id; read gives a unit's latest report, vread any stored version. Mapping: "
+        "docs/saner-mapping.md."},
+       {"interaction", interactions({"read", "vread", "create", "search-type"})},
        {"searchParam", SearchParamsJson("MeasureReport")}});
   return {
       {"resourceType", "CapabilityStatement"},
@@ -120,7 +124,7 @@ json CapabilityStatement(std::string_view base_url, Time date) {
       {"software", {{"name", "OpenZCC"}}},
       {"implementation", {{"description", "OpenZCC regional acute-care capacity (FHIR R4, SANER)"}, {"url", base_url}}},
       {"fhirVersion", "4.0.1"},
-      {"format", json::array({"json"})},
+      {"format", json::array({"json", "application/fhir+json"})},
       {"rest", json::array({{{"mode", "server"}, {"security", RestSecurity()}, {"resource", resources}}})},
   };
 }
@@ -197,6 +201,26 @@ json OperationOutcome(const Status& status) {
                       {"diagnostics", status.message().empty() ? std::string("error") : status.message()}});
   }
   return {{"resourceType", "OperationOutcome"}, {"issue", issues}};
+}
+
+json TransportOutcome(int http_status, std::string_view diagnostics) {
+  std::string_view code = "processing";
+  switch (http_status) {
+    case 400: code = "invalid"; break;
+    case 404: code = "not-found"; break;
+    case 405:
+    case 501: code = "not-supported"; break;
+    case 413:
+    case 431: code = "too-long"; break;
+    case 500: code = "exception"; break;
+    case 503: code = "transient"; break;
+    default: break;
+  }
+  return {{"resourceType", "OperationOutcome"},
+          {"issue",
+           json::array({{{"severity", http_status >= 500 ? "fatal" : "error"},
+                         {"code", code},
+                         {"diagnostics", diagnostics.empty() ? std::string("error") : std::string(diagnostics)}}})}};
 }
 
 }  // namespace ozcc::api::fhir

@@ -65,4 +65,10 @@ nlohmann::json UnitLocationResource(const Unit& unit, const Location& site);
 // status code (kInvalid → "invalid", kNotFound → "not-found", …).
 nlohmann::json OperationOutcome(const Status& status);
 
+// The OperationOutcome for an error the HTTP transport itself answered (a
+// path no route has, a method not allowed, a body too large …): one issue,
+// its code after the HTTP status (404 not-found, 405 not-supported, 413
+// too-long …), severity fatal for 5xx.
+nlohmann::json TransportOutcome(int http_status, std::string_view diagnostics);
+
 }  // namespace ozcc::api::fhir

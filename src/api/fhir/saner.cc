@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "api/fhir/fhir.h"
+#include "api/json/capacity_json.h"
 #include "core/validate.h"
 
 namespace ozcc::api::fhir {
@@ -152,7 +153,10 @@ json CapacityToMeasureReport(const UnitView& view, const CapacityReport& report)
   json mr = {
       {"resourceType", "MeasureReport"},
       {"id", u.id},
-      {"meta", {{"profile", json::array({kSanerReportProfile})}}},
+      {"meta",
+       {{"versionId", std::to_string(report.version)},
+        {"lastUpdated", FormatRfc3339(report.received_at)},
+        {"profile", json::array({kSanerReportProfile})}}},
       {"identifier", json::array({{{"system", "https://openzcc.nl/fhir/id/capacity-report"},
                                    {"value", u.id + "/" + std::to_string(report.version)}}})},
       {"status", "complete"},
@@ -357,16 +361,17 @@ class Importer {
       return;
     }
     const std::string cp = p + ".count";
-    if (!count->is_number_integer()) {
-      Error(cp, "must be an integer");
+    std::string why;
+    const std::optional<std::int64_t> n = WholeNumber(*count, &why);  // 20.0 is 20
+    if (!n) {
+      Error(cp, why == "is out of range" ? "must be at most " + std::to_string(kMaxCount) : why);
       return;
     }
-    if (count->is_number_unsigned() ? count->get<std::uint64_t>() > static_cast<std::uint64_t>(kMaxCount)
-                                    : count->get<std::int64_t>() > kMaxCount) {
+    const std::int64_t v = *n;
+    if (v > kMaxCount) {
       Error(cp, "must be at most " + std::to_string(kMaxCount));
       return;
     }
-    std::int64_t v = count->get<std::int64_t>();
     if (v < 0) {
       Error(cp, "must be 0 or more");
       return;

@@ -27,7 +27,8 @@ namespace ozcc::api::fhir {
 // Export: the unit's current report as a SANER-style MeasureReport
 // (status complete, type summary, measure kOzccMeasure, subject
 // Location/<unit>, reporter Organization/<org>, date = received_at,
-// period = [as_of, as_of], id = unit id). Groups only for the parts the
+// period = [as_of, as_of], id = unit id, meta.versionId = the report's data
+// version, meta.lastUpdated = received_at). Groups only for the parts the
 // report has (beds, ed).
 nlohmann::json CapacityToMeasureReport(const UnitView& view, const CapacityReport& report);
 

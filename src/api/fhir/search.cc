@@ -197,7 +197,8 @@ Status ParseControl(SearchRequest& req, const std::string& name, const std::stri
     req.summary_count = value == "count";
   } else if (name == "_format") {
     OZCC_RETURN_IF_ERROR(once(!req.format.empty()));
-    if (value != "json" && value != "application/json" && value != "application/fhir+json") {
+    if (value != "json" && value != "application/json" && value != "application/fhir+json" &&
+        value != "application/json+fhir") {
       return Bad(name, "'" + value + "' is not supported: this server answers JSON only (json, application/fhir+json)");
     }
     req.format = value;
@@ -430,7 +431,7 @@ std::vector<std::pair<std::string, std::string>> ParseForm(std::string_view form
   return out;
 }
 
-bool PrefersLenient(std::string_view prefer) {
+std::string Preference(std::string_view prefer, std::string_view name) {
   // Prefer: a, b; c — preferences separated by ',', parameters by ';'.
   while (!prefer.empty()) {
     const size_t comma = prefer.find(',');
@@ -441,9 +442,12 @@ bool PrefersLenient(std::string_view prefer) {
     for (char c : pref) {
       if (c != ' ' && c != '\t' && c != '"') norm += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     }
-    if (norm == "handling=lenient") return true;
+    const size_t eq = norm.find('=');
+    if (eq != std::string::npos && std::string_view(norm).substr(0, eq) == name) return norm.substr(eq + 1);
   }
-  return false;
+  return "";
 }
+
+bool PrefersLenient(std::string_view prefer) { return Preference(prefer, "handling") == "lenient"; }
 
 }  // namespace ozcc::api::fhir

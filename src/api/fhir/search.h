@@ -133,6 +133,10 @@ Result<nlohmann::json> RunSearch(const SearchRequest& req, std::vector<Candidate
 // POST _search body) into name/value pairs, in order; empty pairs skipped.
 std::vector<std::pair<std::string, std::string>> ParseForm(std::string_view form);
 
+// The value of one preference of a Prefer header value (RFC 7240), lower
+// case and unquoted: Preference("return=minimal, handling=lenient",
+// "return") is "minimal"; "" when absent.
+std::string Preference(std::string_view prefer, std::string_view name);
 // True when a Prefer header value asks for handling=lenient.
 bool PrefersLenient(std::string_view prefer);
 

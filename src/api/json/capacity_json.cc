@@ -25,25 +25,9 @@ std::optional<std::int64_t> IntField(const json& obj, const char* key, const std
     if (required) errs.push_back({path, "is required"});
     return std::nullopt;
   }
-  if (it->is_number_integer()) {
-    if (it->is_number_unsigned() && it->get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)) {
-      errs.push_back({path, "is out of range"});
-      return std::nullopt;
-    }
-    return it->get<std::int64_t>();
-  }
-  // JSON has one number type: 20.0 is the integer 20 (as JSON Schema's
-  // "integer" says); 20.5 is not.
-  if (it->is_number_float()) {
-    const double d = it->get<double>();
-    if (std::isfinite(d) && std::trunc(d) == d && std::fabs(d) < 9.007199254740992e15) {
-      return static_cast<std::int64_t>(d);
-    }
-    errs.push_back(
-        {path, std::isfinite(d) && std::trunc(d) != d ? "must be a whole number, not a decimal" : "is out of range"});
-    return std::nullopt;
-  }
-  errs.push_back({path, std::string("must be an integer, not ") + JsonTypeName(*it)});
+  std::string why;
+  if (auto n = WholeNumber(*it, &why)) return n;
+  errs.push_back({path, why});
   return std::nullopt;
 }
 
@@ -126,6 +110,28 @@ void ParseInto(const json& body, const std::string& prefix, CapacityInput& in, s
 }
 
 }  // namespace
+
+std::optional<std::int64_t> WholeNumber(const json& v, std::string* why) {
+  if (v.is_number_integer()) {
+    if (v.is_number_unsigned() && v.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)) {
+      *why = "is out of range";
+      return std::nullopt;
+    }
+    return v.get<std::int64_t>();
+  }
+  // JSON has one number type: 20.0 is the integer 20 (as JSON Schema's
+  // "integer" says); 20.5 is not.
+  if (v.is_number_float()) {
+    const double d = v.get<double>();
+    if (std::isfinite(d) && std::trunc(d) == d && std::fabs(d) < 9.007199254740992e15) {
+      return static_cast<std::int64_t>(d);
+    }
+    *why = std::isfinite(d) && std::trunc(d) != d ? "must be a whole number, not a decimal" : "is out of range";
+    return std::nullopt;
+  }
+  *why = std::string("must be an integer, not ") + JsonTypeName(v);
+  return std::nullopt;
+}
 
 std::string JsonPosition(std::string_view text, std::size_t byte) {
   // The parser counts bytes from 1 and reports the byte it stopped at.

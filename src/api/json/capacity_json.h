@@ -15,6 +15,12 @@ namespace ozcc::api {
 
 // "a string", "an integer", "a decimal number" …: for error messages.
 const char* JsonTypeName(const nlohmann::json& v);
+
+// A JSON number that is a whole number within int64: 20 and 20.0 (JSON
+// Schema's "integer"), not 20.5, "20" or 1e300; else nullopt with `why` set
+// ("must be a whole number, not a decimal", "is out of range", "must be an
+// integer, not string").
+std::optional<std::int64_t> WholeNumber(const nlohmann::json& v, std::string* why);
 // "line L, column C" of the parser's 1-based byte position in `text`.
 std::string JsonPosition(std::string_view text, std::size_t byte);
 // What a parse error's message says went wrong, in a few plain words.

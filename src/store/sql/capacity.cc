@@ -177,6 +177,15 @@ Result<std::vector<CapacityReport>> SqlStore::CapacityHistory(const std::string&
   });
 }
 
+Result<std::optional<CapacityReport>> SqlStore::CapacityReportAt(const std::string& region_id,
+                                                                 const std::string& unit_id, std::int64_t version) {
+  return ReadValue<std::optional<CapacityReport>>([&](Conn& c) {
+    return c.First<CapacityReport>(
+        std::string(kReportCols) + "FROM capacity_reports r WHERE r.region_id = ? AND r.version = ? AND r.unit_id = ?",
+        Params().Add(region_id).Add(version).Add(unit_id), ReadReport);
+  });
+}
+
 Result<std::vector<CapacityReport>> SqlStore::CapacitySince(const std::string& region_id, std::int64_t after_version,
                                                             size_t limit) {
   return ReadValue<std::vector<CapacityReport>>([&](Conn& c) {

@@ -36,6 +36,8 @@ class SqlStore : public Store {
   Result<std::vector<CapacityReport>> LatestCapacity(const std::string& region_id) final;
   Result<std::vector<CapacityReport>> CapacityHistory(const std::string& unit_id, Time from, Time to,
                                                       size_t limit) final;
+  Result<std::optional<CapacityReport>> CapacityReportAt(const std::string& region_id, const std::string& unit_id,
+                                                         std::int64_t version) final;
   Result<std::vector<CapacityReport>> CapacitySince(const std::string& region_id, std::int64_t after_version,
                                                     size_t limit) final;
   Result<std::int64_t> DataVersion(const std::string& region_id) final;
