@@ -164,13 +164,19 @@ void EventHub::Subscribe(const std::string& region_id, std::shared_ptr<http::Eve
   if (last_event_id) {
     // Events after last_event_id that this instance never kept (evicted, or
     // written before it started) cannot be replayed: tell the client to reload.
+    // An id beyond the store's data version was never written here: the
+    // store was restored from an older backup (the versions the client saw
+    // are gone, and the same numbers will name other reports), so its
+    // picture is wrong too.
     std::int64_t oldest_kept = ch.ring.empty() ? current_version + 1 : ch.ring.front().version;
-    bool gap =
+    const bool ahead = *last_event_id > current_version;
+    const bool gap =
         *last_event_id < ch.dropped_upto || (*last_event_id < current_version && *last_event_id + 1 < oldest_kept);
-    if (gap) {
-      if (!sink->Send(Format(current_version, "reload", "{\"reason\":\"events since the given id are not kept\"}"))) {
-        return;
-      }
+    if (ahead || gap) {
+      const char* why = ahead
+                            ? "{\"reason\":\"the given id is newer than this server's data (restored from a backup)\"}"
+                            : "{\"reason\":\"events since the given id are not kept\"}";
+      if (!sink->Send(Format(current_version, "reload", why))) return;
     } else {
       for (const auto& k : ch.ring) {
         if (k.version > *last_event_id && !sink->Send(k.text)) return;

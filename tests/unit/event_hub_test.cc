@@ -62,6 +62,21 @@ TEST(EventHubTest, BaselineSkipsHistoryAndAsksOldClientsToReload) {
   EXPECT_NE(old->chunks[0].find("event: reload"), std::string::npos);
 }
 
+// After a restore of an older backup the store's version is below what
+// clients saw: their picture holds reports the store no longer has.
+TEST(EventHubTest, AnIdNewerThanTheStoreAsksToReload) {
+  EventHub hub;
+  for (int v = 1; v <= 5; ++v) hub.Publish("R", v, "capacity", "{}");
+  auto ahead = std::make_shared<RecordingSink>();
+  hub.Subscribe("R", ahead, 900, 5);
+  ASSERT_EQ(ahead->chunks.size(), 1u);
+  EXPECT_EQ(ahead->chunks[0].rfind("id: 5\nevent: reload\n", 0), 0u) << ahead->chunks[0];
+  EXPECT_NE(ahead->chunks[0].find("restored"), std::string::npos);
+  auto current = std::make_shared<RecordingSink>();  // had the newest version: nothing to do
+  hub.Subscribe("R", current, 5, 5);
+  EXPECT_TRUE(current->chunks.empty());
+}
+
 TEST(EventHubTest, ReloadTellsEveryStreamAndMovesTheBaseline) {
   EventHub hub;
   auto sink = std::make_shared<RecordingSink>();
