@@ -177,6 +177,25 @@ TEST_P(MultiInstanceTest, SignOutOnOneEndsTheSessionOnBoth) {
   EXPECT_EQ(status, 401);
 }
 
+// A live stream held on B ends when its session signs out on A (through the
+// change feed), well before B's periodic check of open streams would find it.
+TEST_P(MultiInstanceTest, SignOutOnOneEndsTheSessionsStreamsOnTheOther) {
+  const std::string token = NewSession("viewer"), other = NewSession("viewer");
+  auto stream = [&](const std::string& t) {
+    return std::make_unique<SseClient>(
+        b_->server->port(), "/api/v1/events?region=ZWN",
+        std::vector<std::pair<std::string, std::string>>{{"Authorization", "Bearer " + t}});
+  };
+  auto s = stream(token), kept = stream(other);
+  ASSERT_EQ(s->status(), 200);
+  ASSERT_EQ(kept->status(), 200);
+  ASSERT_EQ(client_->Request("POST", "/api/v1/auth/logout", "", {{"Authorization", "Bearer " + token}}).status, 204);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+  while (!s->closed() && std::chrono::steady_clock::now() < deadline) (void)s->Next(std::chrono::milliseconds(100));
+  EXPECT_TRUE(s->closed()) << "the signed-out session's stream on B is still open";
+  EXPECT_FALSE(kept->closed()) << "another session of the same user keeps its stream";
+}
+
 // `openzcc user disable` (here: the store call it makes) ends every session of
 // the account on every instance at once, not after the 30 s auth cache.
 TEST_P(MultiInstanceTest, DisablingAUserEndsTheirSessionsEverywhere) {
