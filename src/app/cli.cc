@@ -436,7 +436,9 @@ int RunCli(int argc, char** argv) {
   bool password_stdin = false;
   auto* add = user->add_subcommand("add", "Add a user");
   add->add_option("--username", u.username, "User name")->required();
-  add->add_option("--role", role_name, "admin, roaz-coordinator, org-capacity-manager, org-user, viewer")->required();
+  add->add_option("--role", role_name,
+                  "admin, roaz-coordinator, zcc-coordinator, org-capacity-manager, org-user, viewer, privacy-officer")
+      ->required();
   add->add_option("--org", u.organization_id, "Organisation id (organisation roles)");
   add->add_option("--region", u.region_id, "Region id (region roles; derived from --org otherwise)");
   add->add_flag("--password-stdin", password_stdin, "Read the password from standard input")->required();

@@ -6,11 +6,13 @@
 namespace ozcc {
 
 namespace {
-constexpr std::array<std::pair<Role, std::string_view>, 5> kRoles{{{Role::kAdmin, "admin"},
+constexpr std::array<std::pair<Role, std::string_view>, 7> kRoles{{{Role::kAdmin, "admin"},
                                                                    {Role::kRoazCoordinator, "roaz-coordinator"},
                                                                    {Role::kOrgCapacityManager, "org-capacity-manager"},
                                                                    {Role::kOrgUser, "org-user"},
-                                                                   {Role::kViewer, "viewer"}}};
+                                                                   {Role::kViewer, "viewer"},
+                                                                   {Role::kZccCoordinator, "zcc-coordinator"},
+                                                                   {Role::kPrivacyOfficer, "privacy-officer"}}};
 }  // namespace
 
 std::string_view ToString(Role r) {
@@ -35,6 +37,12 @@ std::string_view ToString(Action a) {
     case Action::kManageUsers: return "manage-users";
     case Action::kManageTokens: return "manage-tokens";
     case Action::kImportRegion: return "import-region";
+    case Action::kWorkCases: return "work-cases";
+    case Action::kReadPatient: return "read-patient";
+    case Action::kAnswerHandovers: return "answer-handovers";
+    case Action::kReadAccessLog: return "read-access-log";
+    case Action::kManagePathways: return "manage-pathways";
+    case Action::kBreakGlass: return "break-glass";
   }
   return "unknown";
 }
@@ -48,14 +56,21 @@ Decision Authorize(const Principal& who, Action action, const Resource& what) {
     return allow_if(action == Action::kWriteCapacity && same_org);
   }
   switch (who.role) {
-    case Role::kAdmin: return Decision::kAllow;
+    case Role::kAdmin: return allow_if(action != Action::kReadPatient);
     case Role::kRoazCoordinator:
       return allow_if(same_region && (action == Action::kReadRegion || action == Action::kWriteCapacity));
+    case Role::kZccCoordinator:
+      return allow_if(same_region && (action == Action::kReadRegion || action == Action::kWorkCases ||
+                                      action == Action::kReadPatient));
     case Role::kOrgCapacityManager:
       if (action == Action::kReadRegion) return allow_if(same_region);
-      return allow_if(action == Action::kWriteCapacity && same_org);
+      return allow_if(same_org && (action == Action::kWriteCapacity || action == Action::kAnswerHandovers ||
+                                   action == Action::kReadPatient));
     case Role::kOrgUser:
+      if (action == Action::kReadRegion) return allow_if(same_region);
+      return allow_if(same_org && (action == Action::kAnswerHandovers || action == Action::kReadPatient));
     case Role::kViewer: return allow_if(action == Action::kReadRegion && same_region);
+    case Role::kPrivacyOfficer: return allow_if(action == Action::kReadAccessLog && same_region);
   }
   return Decision::kDeny;
 }

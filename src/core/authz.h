@@ -8,7 +8,15 @@
 
 namespace ozcc {
 
-enum class Role { kAdmin, kRoazCoordinator, kOrgCapacityManager, kOrgUser, kViewer };
+enum class Role {
+  kAdmin,
+  kRoazCoordinator,
+  kOrgCapacityManager,
+  kOrgUser,
+  kViewer,
+  kZccCoordinator,  // works the region's worklist of care requests; reads the patient data of its cases
+  kPrivacyOfficer,  // reads the access log of patient data in its region; no clinical data
+};
 
 std::string_view ToString(Role r);
 std::optional<Role> ParseRole(std::string_view s);
@@ -30,6 +38,19 @@ enum class Action {
   kManageUsers,
   kManageTokens,
   kImportRegion,
+  // The worklist (care requests, "cases") of a region: read it and work it
+  // (create, triage, consult, hand over, close). Cases themselves carry no
+  // patient data; that is kReadPatient.
+  kWorkCases,
+  // Read a case's patient data (BSN, name, medication …). The resource is the
+  // case's region and, for a partner, the organisation a handover of the case
+  // is addressed to (the service passes it only when one is).
+  kReadPatient,
+  // See and answer (accept / decline) the handovers addressed to an organisation.
+  kAnswerHandovers,
+  kReadAccessLog,   // who read which patient's data (NEN 7513)
+  kManagePathways,  // the care pathways (zorgpaden) as data
+  kBreakGlass,      // read patient data outside one's role, with a reason, audited and reported
 };
 
 std::string_view ToString(Action a);
@@ -44,10 +65,18 @@ struct Resource {
 enum class Decision { kAllow, kDeny };
 
 // The rules:
-// - admin: everything, every region.
+// - admin: everything, every region, except patient data: that only through
+//   break-glass (kBreakGlass, which the service audits and reports).
 // - roaz-coordinator: read and write capacity in its region.
-// - org-capacity-manager: read its region; write capacity of its own organisation.
-// - org-user, viewer: read their region.
+// - zcc-coordinator: read its region; work its worklist; read the patient
+//   data of its region's cases; see the handovers of its region.
+// - org-capacity-manager: read its region; write capacity of its own
+//   organisation; answer its organisation's handovers and read the patient
+//   data of a case handed over to it.
+// - org-user: read its region; answer its organisation's handovers and read
+//   the patient data of a case handed over to it.
+// - viewer: read its region; never patient data.
+// - privacy-officer: the access log of its region; nothing clinical.
 // - feed token: write capacity of its own organisation's units; nothing else.
 Decision Authorize(const Principal& who, Action action, const Resource& what);
 

@@ -54,40 +54,98 @@ struct Row {
 };
 
 const Row kMatrix[] = {
-    // admin: everything, everywhere
+    // admin: everything, everywhere, but patient data only through break-glass
     {"admin", Action::kReadRegion, "AAA"},
     {"admin", Action::kWriteCapacity, "AAA"},
     {"admin", Action::kReadAudit, "AAA"},
     {"admin", Action::kManageUsers, "AAA"},
     {"admin", Action::kManageTokens, "AAA"},
     {"admin", Action::kImportRegion, "AAA"},
-    // roaz-coordinator: its region, read and write capacity
+    {"admin", Action::kWorkCases, "AAA"},
+    {"admin", Action::kReadPatient, "..."},
+    {"admin", Action::kAnswerHandovers, "AAA"},
+    {"admin", Action::kReadAccessLog, "AAA"},
+    {"admin", Action::kManagePathways, "AAA"},
+    {"admin", Action::kBreakGlass, "AAA"},
+    // roaz-coordinator: its region, read and write capacity; no worklist, no patient data
     {"roaz-coordinator", Action::kReadRegion, "AA."},
     {"roaz-coordinator", Action::kWriteCapacity, "AA."},
     {"roaz-coordinator", Action::kReadAudit, "..."},
     {"roaz-coordinator", Action::kManageUsers, "..."},
     {"roaz-coordinator", Action::kManageTokens, "..."},
     {"roaz-coordinator", Action::kImportRegion, "..."},
-    // org-capacity-manager: reads the region, writes its own organisation
+    {"roaz-coordinator", Action::kWorkCases, "..."},
+    {"roaz-coordinator", Action::kReadPatient, "..."},
+    {"roaz-coordinator", Action::kAnswerHandovers, "..."},
+    {"roaz-coordinator", Action::kReadAccessLog, "..."},
+    {"roaz-coordinator", Action::kManagePathways, "..."},
+    {"roaz-coordinator", Action::kBreakGlass, "..."},
+    // zcc-coordinator: reads its region, works its worklist and reads its cases' patient data
+    {"zcc-coordinator", Action::kReadRegion, "AA."},
+    {"zcc-coordinator", Action::kWriteCapacity, "..."},
+    {"zcc-coordinator", Action::kReadAudit, "..."},
+    {"zcc-coordinator", Action::kManageUsers, "..."},
+    {"zcc-coordinator", Action::kManageTokens, "..."},
+    {"zcc-coordinator", Action::kImportRegion, "..."},
+    {"zcc-coordinator", Action::kWorkCases, "AA."},
+    {"zcc-coordinator", Action::kReadPatient, "AA."},
+    {"zcc-coordinator", Action::kAnswerHandovers, "..."},
+    {"zcc-coordinator", Action::kReadAccessLog, "..."},
+    {"zcc-coordinator", Action::kManagePathways, "..."},
+    {"zcc-coordinator", Action::kBreakGlass, "..."},
+    // org-capacity-manager: reads the region, writes capacity of its own organisation, answers its
+    // handovers and reads the patient data of a case handed over to it
     {"org-capacity-manager", Action::kReadRegion, "AA."},
     {"org-capacity-manager", Action::kWriteCapacity, "A.."},
     {"org-capacity-manager", Action::kReadAudit, "..."},
     {"org-capacity-manager", Action::kManageUsers, "..."},
     {"org-capacity-manager", Action::kManageTokens, "..."},
     {"org-capacity-manager", Action::kImportRegion, "..."},
-    // org-user and viewer: read their region only
+    {"org-capacity-manager", Action::kWorkCases, "..."},
+    {"org-capacity-manager", Action::kReadPatient, "A.."},
+    {"org-capacity-manager", Action::kAnswerHandovers, "A.."},
+    {"org-capacity-manager", Action::kReadAccessLog, "..."},
+    {"org-capacity-manager", Action::kManagePathways, "..."},
+    {"org-capacity-manager", Action::kBreakGlass, "..."},
+    // org-user: reads its region, answers its organisation's handovers (and reads those patients)
     {"org-user", Action::kReadRegion, "AA."},
     {"org-user", Action::kWriteCapacity, "..."},
     {"org-user", Action::kReadAudit, "..."},
     {"org-user", Action::kManageUsers, "..."},
     {"org-user", Action::kManageTokens, "..."},
     {"org-user", Action::kImportRegion, "..."},
+    {"org-user", Action::kWorkCases, "..."},
+    {"org-user", Action::kReadPatient, "A.."},
+    {"org-user", Action::kAnswerHandovers, "A.."},
+    {"org-user", Action::kReadAccessLog, "..."},
+    {"org-user", Action::kManagePathways, "..."},
+    {"org-user", Action::kBreakGlass, "..."},
+    // viewer: reads its region, never patient data
     {"viewer", Action::kReadRegion, "AA."},
     {"viewer", Action::kWriteCapacity, "..."},
     {"viewer", Action::kReadAudit, "..."},
     {"viewer", Action::kManageUsers, "..."},
     {"viewer", Action::kManageTokens, "..."},
     {"viewer", Action::kImportRegion, "..."},
+    {"viewer", Action::kWorkCases, "..."},
+    {"viewer", Action::kReadPatient, "..."},
+    {"viewer", Action::kAnswerHandovers, "..."},
+    {"viewer", Action::kReadAccessLog, "..."},
+    {"viewer", Action::kManagePathways, "..."},
+    {"viewer", Action::kBreakGlass, "..."},
+    // privacy-officer: the access log of its region, nothing clinical
+    {"privacy-officer", Action::kReadRegion, "..."},
+    {"privacy-officer", Action::kWriteCapacity, "..."},
+    {"privacy-officer", Action::kReadAudit, "..."},
+    {"privacy-officer", Action::kManageUsers, "..."},
+    {"privacy-officer", Action::kManageTokens, "..."},
+    {"privacy-officer", Action::kImportRegion, "..."},
+    {"privacy-officer", Action::kWorkCases, "..."},
+    {"privacy-officer", Action::kReadPatient, "..."},
+    {"privacy-officer", Action::kAnswerHandovers, "..."},
+    {"privacy-officer", Action::kReadAccessLog, "AA."},
+    {"privacy-officer", Action::kManagePathways, "..."},
+    {"privacy-officer", Action::kBreakGlass, "..."},
     // feed token: writes capacity of its own organisation, nothing else
     {"feed", Action::kReadRegion, "..."},
     {"feed", Action::kWriteCapacity, "A.."},
@@ -95,6 +153,12 @@ const Row kMatrix[] = {
     {"feed", Action::kManageUsers, "..."},
     {"feed", Action::kManageTokens, "..."},
     {"feed", Action::kImportRegion, "..."},
+    {"feed", Action::kWorkCases, "..."},
+    {"feed", Action::kReadPatient, "..."},
+    {"feed", Action::kAnswerHandovers, "..."},
+    {"feed", Action::kReadAccessLog, "..."},
+    {"feed", Action::kManagePathways, "..."},
+    {"feed", Action::kBreakGlass, "..."},
 };
 
 TEST(AuthzMatrix, EveryCellAsSpecified) {
@@ -109,17 +173,18 @@ TEST(AuthzMatrix, EveryCellAsSpecified) {
       ++cells;
     }
   }
-  EXPECT_EQ(cells, 6 * 6 * 3);
+  EXPECT_EQ(cells, 8 * 12 * 3);
 }
 
 TEST(AuthzMatrix, CoversEveryRoleAndAction) {
   std::map<std::string, int> per_who;
   for (const Row& row : kMatrix) per_who[row.who]++;
-  for (const char* role : {"admin", "roaz-coordinator", "org-capacity-manager", "org-user", "viewer"}) {
+  for (const char* role : {"admin", "roaz-coordinator", "zcc-coordinator", "org-capacity-manager", "org-user", "viewer",
+                           "privacy-officer"}) {
     ASSERT_TRUE(ParseRole(role).has_value()) << role;
-    EXPECT_EQ(per_who[role], 6) << role;
+    EXPECT_EQ(per_who[role], 12) << role;
   }
-  EXPECT_EQ(per_who["feed"], 6);
+  EXPECT_EQ(per_who["feed"], 12);
 }
 
 TEST(Authz, RegionRoleWithoutRegionIsDenied) {
@@ -135,7 +200,8 @@ TEST(Authz, OrgManagerCannotWriteRegionLevelResource) {
 }
 
 TEST(Authz, RoleNamesRoundTrip) {
-  for (Role r : {Role::kAdmin, Role::kRoazCoordinator, Role::kOrgCapacityManager, Role::kOrgUser, Role::kViewer}) {
+  for (Role r : {Role::kAdmin, Role::kRoazCoordinator, Role::kOrgCapacityManager, Role::kOrgUser, Role::kViewer,
+                 Role::kZccCoordinator, Role::kPrivacyOfficer}) {
     EXPECT_EQ(ParseRole(ToString(r)), r);
   }
   EXPECT_FALSE(ParseRole("root").has_value());

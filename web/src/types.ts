@@ -1,6 +1,14 @@
 // Shapes of the OpenZCC JSON API (/api/v1), as the server sends them.
 
-export type Role = 'admin' | 'roaz-coordinator' | 'org-capacity-manager' | 'org-user' | 'viewer' | string;
+export type Role =
+  | 'admin'
+  | 'roaz-coordinator'
+  | 'zcc-coordinator'
+  | 'org-capacity-manager'
+  | 'org-user'
+  | 'viewer'
+  | 'privacy-officer'
+  | string;
 
 export interface User {
   username: string;

@@ -33,6 +33,8 @@ export const en: Record<MessageKey, string> = {
   'role.org-capacity-manager': 'capacity manager',
   'role.org-user': 'staff member',
   'role.viewer': 'viewer',
+  'role.zcc-coordinator': 'ZCC coordinator',
+  'role.privacy-officer': 'privacy officer',
 
   'live.live': 'Live',
   'live.connecting': 'Connecting…',

@@ -31,6 +31,8 @@ export const nl = {
   'role.org-capacity-manager': 'capaciteitsbeheerder',
   'role.org-user': 'medewerker',
   'role.viewer': 'meekijker',
+  'role.zcc-coordinator': 'ZCC-coördinator',
+  'role.privacy-officer': 'privacyfunctionaris',
 
   'live.live': 'Live',
   'live.connecting': 'Verbinden…',
