@@ -3,7 +3,9 @@
 // OZCC_TEST_PG), regions imported with `openzcc region import`, users made with
 // `openzcc user add … --password-stdin`, a feed token from `openzcc token create`, then `serve`
 // on a free port of 127.0.0.1. Capacity is seeded through the JSON API (one atomic batch per
-// region), so the FHIR MeasureReport search has something to export. Nothing is mocked.
+// region), so the FHIR MeasureReport search has something to export: every unit of the hospital
+// the tests report for, and every third other unit (a region where some units never reported;
+// it also keeps the export, which the sanitizer build serves slowly, small). Nothing is mocked.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -98,6 +100,10 @@ export async function startServer({ store, serveArgs = [] }) {
     throw new Error(`unknown store ${store}`);
   }
   const cleanup = () => {
+    if (process.env.OZCC_KEEP === '1') {
+      console.error(`# OZCC_KEEP=1: kept ${dir} (server.log)${database ? ` and database ${database.name}` : ''}`);
+      return;
+    }
     if (database) {
       try {
         psql(`DROP DATABASE IF EXISTS ${database.name} WITH (FORCE)`);
@@ -153,7 +159,8 @@ export async function startServer({ store, serveArgs = [] }) {
     for (const { id } of await getJson(origin, '/api/v1/regions', tokens.admin).then(listOf)) {
       regions[id] = await getJson(origin, `/api/v1/regions/${encodeURIComponent(id)}`, tokens.admin);
     }
-    for (const region of Object.values(regions)) await seedCapacity(origin, tokens.admin, region);
+    const reports = (unit, i) => unit.organization_id === hospital.id || i % 3 === 0;
+    for (const region of Object.values(regions)) await seedCapacity(origin, tokens.admin, region, reports);
 
     return {
       store,
@@ -202,12 +209,14 @@ async function getJson(origin, path, token) {
 }
 
 /**
- * One current report for every unit of the region (POST /api/v1/capacity:batch): beds for every
- * unit type that has beds, an ED state for SEH and GP-post units. Counts differ per unit and
- * leave at least one bed available (staffed = total - 1, occupied = staffed / 2).
+ * One current report for each unit of the region that `reports(unit, index)` selects
+ * (POST /api/v1/capacity:batch): beds for every unit type that has beds, an ED state for SEH and
+ * GP-post units. Counts differ per unit and leave at least one bed available (staffed = total - 1,
+ * occupied = staffed / 2).
  */
-async function seedCapacity(origin, token, region) {
-  const items = region.units.map((u, i) => {
+async function seedCapacity(origin, token, region, reports) {
+  const selected = region.units.map((u, i) => [u, i]).filter(([u, i]) => reports(u, i));
+  const items = selected.map(([u, i]) => {
     const item = { unit_id: u.id };
     if (u.type !== 'hap') {
       const total = 10 + (i % 23);

@@ -73,7 +73,9 @@ export function storeSuite(store) {
       const seconds = ((Date.now() - figures.started) / 1000).toFixed(1);
       const requests = figures.passes.reduce((n, p) => n + p.requests, 0);
       const perPass = figures.passes.map((p) => `${p.name} ${p.requests}`).join(', ');
-      const line = `${store}: ${requests} FHIR requests (${perPass}), ${counts.assertions} assertions, ${seconds} s including server start-up`;
+      const cpu = process.cpuUsage();
+      const clientCpu = ((cpu.user + cpu.system) / 1e6).toFixed(1);
+      const line = `${store}: ${requests} FHIR requests (${perPass}), ${counts.assertions} assertions, ${seconds} s including server start-up (test process CPU ${clientCpu} s)`;
       t.diagnostic(line);
     });
   });
@@ -360,7 +362,7 @@ function definePass(getServer, mode, figures) {
       }
     });
 
-    it('a read of an unknown id is a 404 OperationOutcome', async () => {
+    it('a read of an unknown id (or of a unit that never reported) is a 404 OperationOutcome', async () => {
       needs(ctx, 'types');
       for (const type of ctx.types) {
         const error = await rejection(ctx.kit().read({ resourceType: type, id: 'no-such-id' }));
@@ -370,6 +372,13 @@ function definePass(getServer, mode, figures) {
         assert.ok(medplumError instanceof OperationOutcomeError);
         assert.equal(medplumError.outcome.issue[0].code, 'not-found');
       }
+      // a unit that exists but has never reported has no MeasureReport
+      const reported = new Set(ctx.all.MeasureReport.map((r) => r.id));
+      const silent = Object.values(ctx.server.regions).flatMap((r) => r.units).find((u) => !reported.has(u.id));
+      assert.ok(silent, 'a unit without a report');
+      const none = await rejection(ctx.kit().read({ resourceType: 'MeasureReport', id: silent.id }));
+      assert.equal(none.response?.status, 404, `MeasureReport/${silent.id}: ${none.message}`);
+      assertOutcome(none.response.data, 'error');
       const vread = await rejection(ctx.kit().vread({ resourceType: 'MeasureReport', id: ctx.all.MeasureReport[0].id, version: '999999999' }));
       assert.equal(vread.response?.status, 404);
       assertOutcome(vread.response.data, 'error');
@@ -404,7 +413,9 @@ function definePass(getServer, mode, figures) {
 
     it('the site or organisation form of MeasureReport?subject selects the reports of its units (as documented)', async () => {
       needs(ctx, 'all');
-      const units = Object.values(ctx.server.regions).flatMap((r) => r.units);
+      // the units that have a report (not every unit has reported)
+      const reported = new Set(ctx.all.MeasureReport.map((r) => r.id));
+      const units = Object.values(ctx.server.regions).flatMap((r) => r.units).filter((u) => reported.has(u.id));
       const unitsOfSite = (siteId) => units.filter((u) => u.location_id === siteId).map((u) => u.id).sort();
       const unitsOfOrg = (orgId) => units.filter((u) => u.organization_id === orgId).map((u) => u.id).sort();
       const ic = ownUnit(ctx, 'ic');

@@ -13,6 +13,7 @@
 // with that base. A violation fails the request (the client then throws) and is kept in
 // `violations`, which each pass asserts empty at its end.
 const nodeFetch = globalThis.fetch;
+const REQUEST_TIMEOUT_MS = 60000;
 
 /**
  * @param {{base: string, localBase: string}} options base: the FHIR base the clients were given;
@@ -38,7 +39,8 @@ export function makeTransport({ base, localBase }) {
       headers: request.headers,
       body: hasBody ? await request.arrayBuffer() : undefined,
       redirect: 'manual',
-      signal: request.signal,
+      // no test waits for ever on a server that stopped answering
+      signal: AbortSignal.any([request.signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]),
     });
     stats.requests += 1;
     stats.byMethod[request.method] = (stats.byMethod[request.method] ?? 0) + 1;
