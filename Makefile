@@ -10,7 +10,7 @@ RELEASE := build/release
 ASAN := build/asan
 FUZZ := build/fuzz
 
-.PHONY: run test bench bench-smoke soak deploy-check fuzz deps build build-asan build-fuzz web lint openapi-lint tidy unit integration web-test fuzz-smoke e2e clean
+.PHONY: run test bench bench-smoke soak deploy-check fuzz deps build build-asan build-fuzz web lint openapi-lint tidy unit integration web-test fuzz-smoke e2e interop clean
 
 deps:
 	@scripts/install-deps.sh
@@ -65,6 +65,11 @@ fuzz-smoke: build-fuzz
 e2e: build-asan web
 	@cd web && OZCC_BIN=$(abspath $(ASAN))/openzcc npm run e2e --silent
 
+# Generic FHIR client libraries (fhir-kit-client, @medplum/core) against the real server, on SQLite
+# and on a throwaway PostgreSQL (tests/interop/README.md).
+interop: build-asan
+	@cd tests/interop && OZCC_BIN=$(abspath $(ASAN))/openzcc $(CURDIR)/scripts/with-postgres.sh npm test --silent
+
 # ctest runs under a throwaway PostgreSQL (scripts/with-postgres.sh) so the
 # PostgreSQL store tests run too; nothing needs to be running beforehand.
 test: deps lint build-asan
@@ -74,6 +79,7 @@ test: deps lint build-asan
 	@$(MAKE) --no-print-directory web-test
 	@$(MAKE) --no-print-directory fuzz-smoke
 	@$(MAKE) --no-print-directory e2e
+	@$(MAKE) --no-print-directory interop
 	@$(MAKE) --no-print-directory bench-smoke
 	@$(MAKE) --no-print-directory deploy-check
 

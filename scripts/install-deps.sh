@@ -59,3 +59,12 @@ if [ "$web" = 1 ] && [ -f tools/openapi-lint/package-lock.json ]; then
     cp tools/openapi-lint/package-lock.json "$stamp"
   fi
 fi
+
+if [ "$web" = 1 ] && [ -f tests/interop/package-lock.json ]; then
+  # The FHIR client libraries of the interoperability tests (tests/interop/); no install scripts run.
+  stamp=tests/interop/node_modules/.openzcc-lock
+  if [ ! -f "$stamp" ] || ! cmp -s tests/interop/package-lock.json "$stamp"; then
+    (cd tests/interop && npm ci --no-audit --no-fund --ignore-scripts)
+    cp tests/interop/package-lock.json "$stamp"
+  fi
+fi
