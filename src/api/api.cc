@@ -69,11 +69,16 @@ std::optional<http::Response> RequireAllowed(State& s, const http::Request& req,
   return ProblemFor(req, st);
 }
 
-Status RequireJsonBody(const http::Request& req) {
+std::string MediaTypeOf(const http::Request& req) {
   std::string type(req.Header("content-type").value_or(""));
   type = type.substr(0, type.find(';'));
-  while (!type.empty() && type.back() == ' ') type.pop_back();
+  while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.pop_back();
   for (char& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return type;
+}
+
+Status RequireJsonBody(const http::Request& req) {
+  const std::string type = MediaTypeOf(req);
   if (type == "application/json" || type == "application/json+fhir" ||
       (type.starts_with("application/") && type.ends_with("+json"))) {
     return Status();

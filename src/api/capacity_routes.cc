@@ -110,8 +110,7 @@ void AddCsv(State& s, http::Router& r) {
   r.Add("POST", "/api/v1/capacity:import-csv", [&s](http::Request& req) {
     Principal who;
     if (auto denied = RequireAuth(s, req, who)) return *denied;
-    auto ctype = req.Header("content-type");
-    if (!ctype || ctype->substr(0, 8) != "text/csv") {
+    if (MediaTypeOf(req) != "text/csv") {  // any case, with or without parameters; not "text/csvx"
       return ProblemFor(req, Status(Code::kUnsupportedMedia, "send the CSV with Content-Type: text/csv"));
     }
     if (auto replay = Replay(s, req, who)) return *replay;

@@ -191,15 +191,6 @@ http::Handler Authed(State& s, Make make) {
   });
 }
 
-// The media type of a request body, lower-case, without parameters.
-std::string MediaType(const http::Request& req) {
-  std::string type(req.Header("content-type").value_or(""));
-  type = type.substr(0, type.find(';'));
-  while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.pop_back();
-  for (char& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return type;
-}
-
 // GET /fhir/<type>?… and POST /fhir/<type>/_search (form body and query
 // combined): parse by the type's declared parameters, load the regions the
 // search may look in, filter and page. POST _search is a read; for a cookie
@@ -208,7 +199,7 @@ void AddSearch(State& s, http::Router& r, const std::string& type, const Candida
   auto handler = Authed(s, [&s, type, candidates](http::Request& req, const Principal& who) {
     std::vector<std::pair<std::string, std::string>> params = fhir::ParseForm(req.query);
     if (req.method == "POST") {
-      const std::string media = MediaType(req);
+      const std::string media = MediaTypeOf(req);
       if (media != "application/x-www-form-urlencoded" && !(media.empty() && req.body.empty())) {
         return FhirError(Status(Code::kUnsupportedMedia,
                                 "POST " + type + "/_search takes its parameters as application/x-www-form-urlencoded"));

@@ -101,6 +101,9 @@ std::optional<http::Response> RequireAllowed(State& s, const http::Request& req,
                                              const Resource& what, const std::string& audit_action,
                                              const std::string& object);
 
+// The media type of the request body, lower-case, without parameters ("" when none).
+std::string MediaTypeOf(const http::Request& req);
+
 // Ok when the request declares a JSON body (application/json,
 // application/<x>+json or the old FHIR alias application/json+fhir, any
 // parameters); else kUnsupportedMedia (415).

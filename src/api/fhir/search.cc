@@ -90,7 +90,9 @@ std::vector<SearchableType> Declare() {
   types.push_back({"MeasureReport",
                    {IdParam("The report id, which is the unit id (one current report per unit)"),
                     RegionParam("the units' current reports"),
-                    ReferenceParam("subject", "http://hl7.org/fhir/SearchParameter/MeasureReport-subject",
+                    // No HL7 definition: R4's MeasureReport-subject matches the subject
+                    // only, ours also selects the units of a site or organisation.
+                    ReferenceParam("subject", "",
                                    "The unit the report is about (MeasureReport.subject, Location/<unit>); a site "
                                    "(Location/<site>) or an Organization also selects the reports of its units",
                                    {"Location", "Organization"}, {"subject", "reference"}),
@@ -279,7 +281,10 @@ json SearchParamsJson(std::string_view type) {
     j["type"] = p.type == ParamType::kToken ? "token" : "reference";
     std::string doc = p.documentation;
     if (p.type == ParamType::kReference) {
-      doc += ". Accepts Type/id, a bare id, this server's absolute URL, and the :" + Join(p.targets) + " modifier";
+      std::string modifiers;
+      for (const auto& t : p.targets) modifiers += (modifiers.empty() ? ":" : ", :") + t;
+      doc += ". Accepts Type/id, a bare id, this server's absolute URL, and the " + modifiers +
+             (p.targets.size() == 1 ? " modifier" : " modifiers");
     }
     j["documentation"] = doc;
     out.push_back(std::move(j));

@@ -14,14 +14,28 @@ const definitions = readJson('fhir/r4/search-parameters.json');
 indexSearchParameterBundle(definitions);
 const byUrl = new Map(definitions.entry.map((e) => [e.resource.url, e.resource]));
 
-// The server's own parameters (no HL7 definition): how to read a resource's value.
+// The server's own parameters (no HL7 definition): how to read a resource's value, keyed by
+// name or, where the meaning is the type's own, by `Type.name`.
 // `region`: the OpenZCC region (ROAZ) the resource belongs to, as the JSON API lists it.
+// `MeasureReport.subject`: the unit the report is about, and also its site and organisation
+// (the CapabilityStatement documents that a site or organisation selects its units' reports, so
+// the server declares no HL7 definition, whose meaning is the subject alone).
 const CUSTOM = {
   region: {
     type: 'token',
     values: (resource, world) => {
       const region = world.regionOf(resource);
       return region ? [region] : [];
+    },
+  },
+  'MeasureReport.subject': {
+    type: 'reference',
+    targets: ['Location', 'Organization'],
+    values: (resource, world) => {
+      const subject = canonicalReference(resource.subject?.reference);
+      if (!subject) return [];
+      const unit = world.unitOf(subject.split('/')[1]);
+      return unit ? [subject, `Location/${unit.location_id}`, `Organization/${unit.organization_id}`] : [subject];
     },
   },
 };
@@ -86,13 +100,13 @@ function describe(resourceType, sp, world) {
     };
     return { ...base, expression, targets: def.target ?? [], values, matches };
   }
-  const custom = CUSTOM[sp.name];
+  const custom = CUSTOM[`${resourceType}.${sp.name}`] ?? CUSTOM[sp.name];
   if (!custom || custom.type !== sp.type) {
     throw new Error(`${resourceType}.${sp.name} (${sp.type}) has no definition and this test does not know it: add it to CUSTOM`);
   }
   const values = (resource) => custom.values(resource, world);
   const matches = (resource, canonicalValues) => values(resource).some((v) => canonicalValues.includes(v));
-  return { ...base, expression: null, targets: [], values, matches };
+  return { ...base, expression: null, targets: custom.targets ?? [], values, matches };
 }
 
 /**

@@ -505,12 +505,19 @@ function distinctValues(resources, param) {
 
 function world(regions) {
   const regionOfId = { Organization: new Map(), Location: new Map() };
+  const units = new Map();
   for (const [regionId, region] of Object.entries(regions)) {
     for (const o of region.organizations) regionOfId.Organization.set(o.id, regionId);
     for (const l of region.locations) regionOfId.Location.set(l.id, regionId);
-    for (const u of region.units) regionOfId.Location.set(u.id, regionId);
+    for (const u of region.units) {
+      regionOfId.Location.set(u.id, regionId);
+      units.set(u.id, u);
+    }
   }
   return {
+    unitOf(id) {
+      return units.get(id);
+    },
     regionOf(resource) {
       if (resource.resourceType === 'MeasureReport') {
         const subject = canonicalReference(resource.subject?.reference);
