@@ -75,6 +75,16 @@ bool UnitFitsOrg(UnitType unit, OrgType org) {
   return false;
 }
 
+int NetherlandsMinuteOfDay(Time t) {
+  using namespace std::chrono;
+  const year y = year_month_day{floor<days>(t)}.year();
+  const auto summer_from = sys_days{year_month_weekday_last{y, March, weekday_last{Sunday}}} + hours{1};
+  const auto summer_to = sys_days{year_month_weekday_last{y, October, weekday_last{Sunday}}} + hours{1};
+  const bool summer = t >= summer_from && t < summer_to;
+  const Time local = t + hours{summer ? 2 : 1};
+  return static_cast<int>(duration_cast<minutes>(local - floor<days>(local)).count());
+}
+
 std::optional<int> ParseMinuteOfDay(std::string_view s) {
   auto digit = [](char c) { return c >= '0' && c <= '9'; };
   if (s.size() != 5 || s[2] != ':' || !digit(s[0]) || !digit(s[1]) || !digit(s[3]) || !digit(s[4])) {

@@ -178,6 +178,13 @@ struct Proposal {
 // used. Pathways are not validated here (ValidatePathway).
 std::vector<Proposal> Propose(const std::vector<Pathway>& pathways, const CaseFacts& facts);
 
+// The local time of day in the Netherlands (minutes after midnight, 0…1439)
+// at instant `t`: CET (UTC+1), and CEST (UTC+2) from the last Sunday of March
+// 01:00 UTC to the last Sunday of October 01:00 UTC (the EU rule since 1996).
+// For CaseFacts::minute_of_day; the standard library of GCC 12 has no
+// time-zone database.
+int NetherlandsMinuteOfDay(Time t);
+
 // "17:00" → 1020; nullopt unless HH:MM with 00 ≤ HH ≤ 23, 00 ≤ MM ≤ 59.
 std::optional<int> ParseMinuteOfDay(std::string_view hhmm);
 // 1020 → "17:00". Precondition: 0 ≤ minute ≤ 1439.

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "base/time.h"
 #include "core/complaints.h"
 
 namespace ozcc {
@@ -158,6 +159,20 @@ TEST(MinuteOfDay, ParseAndFormat) {
   EXPECT_EQ(FormatMinuteOfDay(0), "00:00");
   EXPECT_EQ(FormatMinuteOfDay(1020), "17:00");
   EXPECT_EQ(FormatMinuteOfDay(1439), "23:59");
+}
+
+TEST(MinuteOfDay, NetherlandsLocalTimeAcrossSummerTime) {
+  auto at = [](const char* s) { return NetherlandsMinuteOfDay(*ParseRfc3339(s)); };
+  EXPECT_EQ(at("2026-01-15T02:30:00Z"), 3 * 60 + 30);  // CET, UTC+1
+  EXPECT_EQ(at("2026-07-15T02:30:00Z"), 4 * 60 + 30);  // CEST, UTC+2
+  EXPECT_EQ(at("2026-01-15T23:30:00Z"), 30);           // past midnight locally
+  // 2026: summer time from Sunday 29 March 01:00 UTC to Sunday 25 October 01:00 UTC.
+  EXPECT_EQ(at("2026-03-29T00:59:59Z"), 1 * 60 + 59);
+  EXPECT_EQ(at("2026-03-29T01:00:00Z"), 3 * 60);
+  EXPECT_EQ(at("2026-10-25T00:59:00Z"), 2 * 60 + 59);
+  EXPECT_EQ(at("2026-10-25T01:00:00Z"), 2 * 60);
+  EXPECT_EQ(at("2024-03-31T01:00:00Z"), 3 * 60);  // 2024: last Sunday of March is the 31st
+  EXPECT_EQ(at("2024-03-24T01:00:00Z"), 2 * 60);
 }
 
 TEST(PathwayNames, EnumsRoundTrip) {
