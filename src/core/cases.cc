@@ -72,6 +72,18 @@ constexpr Names<TimelineKind, 13> kTimelineKinds{{{TimelineKind::kCreated, "crea
                                                   {TimelineKind::kNote, "note"},
                                                   {TimelineKind::kClosed, "closed"}}};
 
+constexpr Names<LivingSituation, 5> kLiving{{{LivingSituation::kHomeAlone, "home-alone"},
+                                             {LivingSituation::kHomeWithCarer, "home-with-carer"},
+                                             {LivingSituation::kAssistedLiving, "assisted-living"},
+                                             {LivingSituation::kNursingHome, "nursing-home"},
+                                             {LivingSituation::kOther, "other"}}};
+constexpr Names<KnownCare, 6> kKnownCare{{{KnownCare::kDistrictNursing, "district-nursing"},
+                                          {KnownCare::kHomeCare, "home-care"},
+                                          {KnownCare::kPalliativeCare, "palliative-care"},
+                                          {KnownCare::kGgzTreatment, "ggz-treatment"},
+                                          {KnownCare::kChronicCare, "chronic-care"},
+                                          {KnownCare::kRecentDischarge, "recent-discharge"}}};
+
 template <class E, size_t N>
 std::string_view NameOf(const Names<E, N>& names, E e) {
   for (const auto& [k, v] : names) {
@@ -106,6 +118,11 @@ std::optional<Outcome> ParseOutcome(std::string_view s) { return ValueOf(kOutcom
 std::optional<LegalBasis> ParseLegalBasis(std::string_view s) { return ValueOf(kLegalBases, s); }
 std::optional<HandoverState> ParseHandoverState(std::string_view s) { return ValueOf(kHandoverStates, s); }
 std::optional<TimelineKind> ParseTimelineKind(std::string_view s) { return ValueOf(kTimelineKinds, s); }
+
+std::string_view ToString(LivingSituation s) { return NameOf(kLiving, s); }
+std::string_view ToString(KnownCare k) { return NameOf(kKnownCare, k); }
+std::optional<LivingSituation> ParseLivingSituation(std::string_view s) { return ValueOf(kLiving, s); }
+std::optional<KnownCare> ParseKnownCare(std::string_view s) { return ValueOf(kKnownCare, s); }
 
 // ---------------------------------------------------------------------------
 // State machine
@@ -320,6 +337,21 @@ void CheckComplaint(std::vector<FieldError>& errs, const std::string& field, con
   }
 }
 
+void CheckContext(std::vector<FieldError>& errs, const std::string& prefix, const CaseContext& c) {
+  if (c.age_years && (*c.age_years < 0 || *c.age_years > kMaxAgeYears)) {
+    errs.push_back({prefix + "age_years", "must be 0 to " + std::to_string(kMaxAgeYears) + " years"});
+  }
+  if (c.known_care) {
+    const std::vector<KnownCare>& k = *c.known_care;
+    for (size_t i = 0; i < k.size(); ++i) {
+      if (std::find(k.begin(), k.begin() + static_cast<std::ptrdiff_t>(i), k[i]) !=
+          k.begin() + static_cast<std::ptrdiff_t>(i)) {
+        errs.push_back({prefix + "known_care[" + std::to_string(i) + "]", "is listed twice"});
+      }
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<FieldError> ValidatePatient(const Patient& p, Time now, const std::string& prefix) {
@@ -376,6 +408,7 @@ std::vector<FieldError> ValidateNewCase(const NewCase& in, Time now, const std::
     if (!in.legal_basis) errs.push_back({"legal_basis", "is required when patient data is given"});
   }
   CheckComplaint(errs, "complaint", in.complaint, false, complaints);
+  CheckContext(errs, "context.", in.context);
   return errs;
 }
 
@@ -384,6 +417,7 @@ std::vector<FieldError> ValidateTriage(const TriageInput& in, const std::vector<
   if (!in.urgency) errs.push_back({"urgency", "is required (U0–U5)"});
   CheckComplaint(errs, "complaint", in.complaint, true, complaints);
   CheckText(errs, "note", in.note, kMaxSbarFieldBytes, false, Lines::kMany);
+  if (in.context) CheckContext(errs, "context.", *in.context);
   return errs;
 }
 

@@ -92,6 +92,31 @@ enum class TimelineKind {
   kClosed,
 };
 
+// Where the patient lives. Wire names "home-alone", "home-with-carer" (lives
+// with someone who can give care), "assisted-living" (sheltered or assisted
+// housing), "nursing-home" (verpleeghuis: its own staff are there), "other".
+enum class LivingSituation { kHomeAlone, kHomeWithCarer, kAssistedLiving, kNursingHome, kOther };
+
+// Care the patient is already known to receive. Wire names
+// "district-nursing" (wijkverpleging), "home-care" (thuiszorg: personal
+// care), "palliative-care" (in the palliative phase, a palliative team or
+// GP involved), "ggz-treatment" (in treatment with mental-health services),
+// "chronic-care" (a chronic condition under a GP or specialist programme:
+// COPD, heart failure, diabetes), "recent-discharge" (home from hospital or
+// surgery in the last days).
+enum class KnownCare { kDistrictNursing, kHomeCare, kPalliativeCare, kGgzTreatment, kChronicCare, kRecentDischarge };
+
+std::string_view ToString(LivingSituation s);
+std::string_view ToString(KnownCare k);
+std::optional<LivingSituation> ParseLivingSituation(std::string_view s);
+std::optional<KnownCare> ParseKnownCare(std::string_view s);
+inline constexpr std::array kAllLivingSituations{LivingSituation::kHomeAlone, LivingSituation::kHomeWithCarer,
+                                                 LivingSituation::kAssistedLiving, LivingSituation::kNursingHome,
+                                                 LivingSituation::kOther};
+inline constexpr std::array kAllKnownCare{KnownCare::kDistrictNursing, KnownCare::kHomeCare,
+                                          KnownCare::kPalliativeCare,  KnownCare::kGgzTreatment,
+                                          KnownCare::kChronicCare,     KnownCare::kRecentDischarge};
+
 std::string_view ToString(Channel c);
 std::string_view ToString(Urgency u);
 std::string_view ToString(CaseState s);
@@ -147,6 +172,20 @@ struct Patient {
   bool operator==(const Patient&) const = default;
 };
 
+inline constexpr int kMaxAgeYears = 130;
+
+// What the triagist learns about the patient's situation, for the pathway
+// conditions (core/pathways.h). Unknown stays nullopt: a pathway is then
+// proposed with the condition marked unchecked. Kept on the case, not the
+// patient, so a request about an unnamed person ("an old man who lives
+// alone") still gets a proposal; it identifies no one and goes into no event.
+struct CaseContext {
+  std::optional<int> age_years;  // as told, when no birth date is known; 0…130
+  std::optional<LivingSituation> living;
+  std::optional<std::vector<KnownCare>> known_care;  // nullopt: not asked; empty: none
+  bool operator==(const CaseContext&) const = default;
+};
+
 // Who called on behalf of the requesting organisation (or the patient).
 struct Caller {
   std::string name;
@@ -168,6 +207,7 @@ struct NewCase {
   std::optional<LegalBasis> legal_basis;  // required when a patient is given
   std::optional<Urgency> urgency;         // when the requester already triaged
   std::string complaint;                  // entry complaint code, optional at intake
+  CaseContext context;
 };
 
 // The pathway a case followed, or deviated from.
@@ -194,6 +234,7 @@ struct Case {
   std::string summary;
   std::optional<Urgency> urgency;  // the current triage
   std::string complaint;           // the current entry complaint code
+  CaseContext context;             // for the pathway conditions
   CaseState state = CaseState::kNew;
   std::optional<Outcome> outcome;
   std::optional<LegalBasis> legal_basis;
@@ -223,6 +264,7 @@ struct TriageInput {
   std::optional<Urgency> urgency;  // required
   std::string complaint;           // required, a known code
   std::string note;
+  std::optional<CaseContext> context;  // replaces the case's context when given
 };
 
 // Who did what when. `detail` is short text for the case view; never a BSN.
@@ -430,13 +472,14 @@ std::vector<FieldError> ValidatePatient(const Patient& p, Time now, const std::s
 // when given; summary 1–4000 bytes; caller name/role ≤ 200 bytes, phone ≤ 32
 // of digits, spaces and + - ( ) .; received_at not more than 5 minutes ahead
 // of now nor more than kMaxReceivedAge behind; a patient per ValidatePatient
-// and then legal_basis is required; complaint, when given, in `complaints`.
+// and then legal_basis is required; complaint, when given, in `complaints`;
+// context.age_years 0…130 and known care listed once.
 // Whether the region, subregion and organisation exist is the service's
 // check (it knows the region).
 std::vector<FieldError> ValidateNewCase(const NewCase& in, Time now, const std::vector<Complaint>& complaints);
 
 // Rules: urgency required; complaint required and in `complaints`; note ≤
-// 2000 bytes.
+// 2000 bytes; the context as for a new case.
 std::vector<FieldError> ValidateTriage(const TriageInput& in, const std::vector<Complaint>& complaints);
 
 // Rules: to_organization_id an id; to_unit_id an id when given; situation and

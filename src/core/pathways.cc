@@ -11,37 +11,6 @@ namespace ozcc {
 
 namespace {
 
-template <class E, size_t N>
-using Names = std::array<std::pair<E, std::string_view>, N>;
-
-constexpr Names<LivingSituation, 5> kLiving{{{LivingSituation::kHomeAlone, "home-alone"},
-                                             {LivingSituation::kHomeWithCarer, "home-with-carer"},
-                                             {LivingSituation::kAssistedLiving, "assisted-living"},
-                                             {LivingSituation::kNursingHome, "nursing-home"},
-                                             {LivingSituation::kOther, "other"}}};
-constexpr Names<KnownCare, 6> kKnownCare{{{KnownCare::kDistrictNursing, "district-nursing"},
-                                          {KnownCare::kHomeCare, "home-care"},
-                                          {KnownCare::kPalliativeCare, "palliative-care"},
-                                          {KnownCare::kGgzTreatment, "ggz-treatment"},
-                                          {KnownCare::kChronicCare, "chronic-care"},
-                                          {KnownCare::kRecentDischarge, "recent-discharge"}}};
-
-template <class E, size_t N>
-std::string_view NameOf(const Names<E, N>& names, E e) {
-  for (const auto& [k, v] : names) {
-    if (k == e) return v;
-  }
-  return "unknown";
-}
-
-template <class E, size_t N>
-std::optional<E> ValueOf(const Names<E, N>& names, std::string_view s) {
-  for (const auto& [k, v] : names) {
-    if (v == s) return k;
-  }
-  return std::nullopt;
-}
-
 bool ValidKebab(std::string_view s) {
   if (s.empty() || s.size() > 64 || s[0] < 'a' || s[0] > 'z') return false;
   return std::all_of(s.begin(), s.end(),
@@ -51,11 +20,6 @@ bool ValidKebab(std::string_view s) {
 constexpr std::string_view kKebabRule = "must be 1–64 of a–z, 0–9 and '-', starting with a letter";
 
 }  // namespace
-
-std::string_view ToString(LivingSituation s) { return NameOf(kLiving, s); }
-std::string_view ToString(KnownCare k) { return NameOf(kKnownCare, k); }
-std::optional<LivingSituation> ParseLivingSituation(std::string_view s) { return ValueOf(kLiving, s); }
-std::optional<KnownCare> ParseKnownCare(std::string_view s) { return ValueOf(kKnownCare, s); }
 
 bool ValidActionCode(std::string_view code) { return ValidKebab(code); }
 
@@ -75,14 +39,38 @@ bool UnitFitsOrg(UnitType unit, OrgType org) {
   return false;
 }
 
-int NetherlandsMinuteOfDay(Time t) {
+namespace {
+
+// `t` as the wall-clock time in the Netherlands, expressed as a UTC instant.
+Time NetherlandsLocal(Time t) {
   using namespace std::chrono;
   const year y = year_month_day{floor<days>(t)}.year();
   const auto summer_from = sys_days{year_month_weekday_last{y, March, weekday_last{Sunday}}} + hours{1};
   const auto summer_to = sys_days{year_month_weekday_last{y, October, weekday_last{Sunday}}} + hours{1};
   const bool summer = t >= summer_from && t < summer_to;
-  const Time local = t + hours{summer ? 2 : 1};
+  return t + hours{summer ? 2 : 1};
+}
+
+}  // namespace
+
+int NetherlandsMinuteOfDay(Time t) {
+  using namespace std::chrono;
+  const Time local = NetherlandsLocal(t);
   return static_cast<int>(duration_cast<minutes>(local - floor<days>(local)).count());
+}
+
+CaseFacts FactsOf(const Case& c, Time now, const Patient* patient) {
+  CaseFacts f;
+  f.complaint = c.complaint;
+  f.urgency = c.urgency;
+  f.age_years = c.context.age_years;
+  if (patient && patient->birth_date && patient->birth_date->ok()) {
+    f.age_years = AgeYears(*patient->birth_date, Date{std::chrono::floor<std::chrono::days>(NetherlandsLocal(now))});
+  }
+  f.living = c.context.living;
+  f.minute_of_day = NetherlandsMinuteOfDay(now);
+  f.known_care = c.context.known_care;
+  return f;
 }
 
 std::optional<int> ParseMinuteOfDay(std::string_view s) {

@@ -26,31 +26,6 @@
 
 namespace ozcc {
 
-// Where the patient lives. Wire names "home-alone", "home-with-carer" (lives
-// with someone who can give care), "assisted-living" (sheltered or assisted
-// housing), "nursing-home" (verpleeghuis: its own staff are there), "other".
-enum class LivingSituation { kHomeAlone, kHomeWithCarer, kAssistedLiving, kNursingHome, kOther };
-
-// Care the patient is already known to receive. Wire names
-// "district-nursing" (wijkverpleging), "home-care" (thuiszorg: personal
-// care), "palliative-care" (in the palliative phase, a palliative team or
-// GP involved), "ggz-treatment" (in treatment with mental-health services),
-// "chronic-care" (a chronic condition under a GP or specialist programme:
-// COPD, heart failure, diabetes), "recent-discharge" (home from hospital or
-// surgery in the last days).
-enum class KnownCare { kDistrictNursing, kHomeCare, kPalliativeCare, kGgzTreatment, kChronicCare, kRecentDischarge };
-
-std::string_view ToString(LivingSituation s);
-std::string_view ToString(KnownCare k);
-std::optional<LivingSituation> ParseLivingSituation(std::string_view s);
-std::optional<KnownCare> ParseKnownCare(std::string_view s);
-inline constexpr std::array kAllLivingSituations{LivingSituation::kHomeAlone, LivingSituation::kHomeWithCarer,
-                                                 LivingSituation::kAssistedLiving, LivingSituation::kNursingHome,
-                                                 LivingSituation::kOther};
-inline constexpr std::array kAllKnownCare{KnownCare::kDistrictNursing, KnownCare::kHomeCare,
-                                          KnownCare::kPalliativeCare,  KnownCare::kGgzTreatment,
-                                          KnownCare::kChronicCare,     KnownCare::kRecentDischarge};
-
 // Text in both languages of the UI.
 struct LocalText {
   std::string nl;
@@ -114,7 +89,6 @@ inline constexpr std::size_t kMaxPathwayActions = 20;
 inline constexpr std::size_t kMaxPathwayComplaints = 50;
 inline constexpr std::size_t kMaxPathwayText = 2000;  // source, rationale
 inline constexpr std::size_t kMaxPathwayName = 200;
-inline constexpr int kMaxAgeYears = 130;
 
 // An action code: 1–64 of a–z, 0–9 and '-', starting with a letter.
 bool ValidActionCode(std::string_view code);
@@ -177,6 +151,13 @@ struct Proposal {
 // then id. When several versions of one id are given, only the highest is
 // used. Pathways are not validated here (ValidatePathway).
 std::vector<Proposal> Propose(const std::vector<Pathway>& pathways, const CaseFacts& facts);
+
+// The facts of a case for Propose: its complaint, urgency and context, and
+// the Dutch local time of `now` (when the proposal is asked for: a partner's
+// service hours are about now, not when the call came in). With a patient
+// whose birth date is known, the age is computed from it on the Dutch date
+// of `now`, and the context's estimate is not used.
+CaseFacts FactsOf(const Case& c, Time now, const Patient* patient = nullptr);
 
 // The local time of day in the Netherlands (minutes after midnight, 0…1439)
 // at instant `t`: CET (UTC+1), and CEST (UTC+2) from the last Sunday of March

@@ -484,6 +484,19 @@ TEST(ValidateNewCase, NamesEveryBrokenField) {
   EXPECT_EQ(errs.size(), 9u) << Dump(errs);
 }
 
+TEST(ValidateNewCase, ContextForThePathways) {
+  NewCase in = GoodCase();
+  in.context = {84, LivingSituation::kHomeAlone, std::vector<KnownCare>{KnownCare::kDistrictNursing}};
+  EXPECT_TRUE(ValidateNewCase(in, T("2026-03-01T03:00:00Z"), Complaints()).empty());
+  in.context.age_years = kMaxAgeYears + 1;
+  in.context.known_care = std::vector<KnownCare>{KnownCare::kHomeCare, KnownCare::kHomeCare};
+  auto errs = ValidateNewCase(in, T("2026-03-01T03:00:00Z"), Complaints());
+  EXPECT_TRUE(HasField(errs, "context.age_years")) << Dump(errs);
+  EXPECT_TRUE(HasField(errs, "context.known_care[1]")) << Dump(errs);
+  in.context.age_years = -1;
+  EXPECT_TRUE(HasField(ValidateNewCase(in, T("2026-03-01T03:00:00Z"), Complaints()), "context.age_years"));
+}
+
 TEST(ValidateNewCase, ReceivedAtWithinBounds) {
   const Time now = T("2026-03-01T03:00:00Z");
   NewCase in = GoodCase();
@@ -525,6 +538,8 @@ TEST(ValidateTriage, UrgencyAndKnownComplaintRequired) {
   errs = ValidateTriage(unknown, Complaints());
   EXPECT_TRUE(HasField(errs, "complaint"));
   EXPECT_TRUE(HasField(errs, "note"));
+  TriageInput with_context{Urgency::kU3, "chest-pain", "", CaseContext{200, std::nullopt, std::nullopt}};
+  EXPECT_TRUE(HasField(ValidateTriage(with_context, Complaints()), "context.age_years"));
 }
 
 TEST(ValidateHandoverRequest, SituationAndRecommendationRequired) {

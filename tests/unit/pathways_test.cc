@@ -175,6 +175,32 @@ TEST(MinuteOfDay, NetherlandsLocalTimeAcrossSummerTime) {
   EXPECT_EQ(at("2024-03-24T01:00:00Z"), 2 * 60);
 }
 
+TEST(FactsOf, FromTheCaseItsContextAndTheDutchClock) {
+  Case c;
+  c.complaint = "fall";
+  c.urgency = Urgency::kU3;
+  c.context = {80, LivingSituation::kHomeWithCarer, std::vector<KnownCare>{KnownCare::kHomeCare}};
+  const Time now = *ParseRfc3339("2026-03-01T23:30:00Z");  // 00:30 on 2 March in the Netherlands
+  CaseFacts f = FactsOf(c, now);
+  EXPECT_EQ(f.complaint, "fall");
+  EXPECT_EQ(f.urgency, Urgency::kU3);
+  EXPECT_EQ(f.age_years, 80);
+  EXPECT_EQ(f.living, LivingSituation::kHomeWithCarer);
+  EXPECT_EQ(f.known_care, std::vector<KnownCare>{KnownCare::kHomeCare});
+  EXPECT_EQ(f.minute_of_day, 30);
+  // A known birth date wins over the estimate, on the Dutch date: 76 on 2 March.
+  using namespace std::chrono;
+  Patient p;
+  p.birth_date = Date{year{1950}, March, day{2}};
+  EXPECT_EQ(FactsOf(c, now, &p).age_years, 76);
+  p.birth_date.reset();
+  EXPECT_EQ(FactsOf(c, now, &p).age_years, 80);
+  Case unknown;
+  EXPECT_FALSE(FactsOf(unknown, now).age_years.has_value());
+  EXPECT_FALSE(FactsOf(unknown, now).known_care.has_value());
+  EXPECT_TRUE(Propose({Make("falls", {"fall"}, Urgency::kU3, Urgency::kU4)}, FactsOf(c, now)).size() == 1);
+}
+
 TEST(PathwayNames, EnumsRoundTrip) {
   for (LivingSituation s : kAllLivingSituations) EXPECT_EQ(ParseLivingSituation(ToString(s)), s);
   for (KnownCare k : kAllKnownCare) EXPECT_EQ(ParseKnownCare(ToString(k)), k);
