@@ -20,9 +20,9 @@
 # Per target: first every input under tests/fuzz/regressions/<target>/ is
 # replayed (past findings stay fixed), then the target fuzzes with its
 # dictionary (tests/fuzz/<target>.dict) and its -max_len, from a corpus
-# seeded from tests/fuzz/seeds/, data/regions/ and the external data (JSON
-# minified, HTTP bodies wrapped in requests; nothing is copied into the
-# repo). Prints a table — target, executions, seconds, execs/s, corpus
+# seeded from tests/fuzz/seeds/, data/regions/, data/pathways/,
+# data/complaints.json and the external data (JSON minified, HTTP bodies
+# wrapped in requests; nothing is copied into the repo). Prints a table — target, executions, seconds, execs/s, corpus
 # inputs, findings — and exits non-zero when any target crashes, leaks, times
 # out (10 s per input), runs out of memory (2 GiB) or fails a regression.
 # A finding is saved as <crash dir>/<target>-crash-<sha1> (or leak-, timeout-,
@@ -59,6 +59,7 @@ max_len_for() {
     capacity_csv_fuzz | capacity_json_fuzz) echo 4096 ;;
     measure_report_fuzz) echo 6144 ;;
     region_json_fuzz) echo 8192 ;;
+    pathway_json_fuzz) echo 10240 ;;
     http_request_fuzz) echo 20480 ;;
     *) echo 4096 ;;
   esac
@@ -83,6 +84,7 @@ seeds_for() {
     capacity_csv_fuzz) echo "raw:$s/csv/* raw:$ext/saner/csv/*.csv" ;;
     capacity_json_fuzz) echo "raw:$s/capacity/* json:$ext/saner/examples/*.json json:$ext/fhir-r4/examples/*.json" ;;
     region_json_fuzz) echo "raw:$s/region/* json:$repo/data/regions/*.json" ;;
+    pathway_json_fuzz) echo "json:$repo/data/pathways/*.json json:$repo/data/complaints.json" ;;
     measure_report_fuzz)
       echo "raw:$s/measure_report/* json:$ext/saner/examples/MeasureReport-*.json json:$ext/fhir-r4/examples/measurereport-*.json"
       ;;

@@ -93,4 +93,23 @@ std::string FormatRfc3339(Time t) {
   return buf;
 }
 
+std::optional<Date> ParseIsoDate(std::string_view s) {
+  using namespace std::chrono;
+  int y = 0, mo = 0, d = 0;
+  if (s.size() != 10 || !Digits(s, 0, 4, y) || s[4] != '-' || !Digits(s, 5, 2, mo) || s[7] != '-' ||
+      !Digits(s, 8, 2, d) || y == 0) {
+    return std::nullopt;
+  }
+  Date date{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
+  if (!date.ok()) return std::nullopt;
+  return date;
+}
+
+std::string FormatIsoDate(Date d) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(d.year()), static_cast<unsigned>(d.month()),
+                static_cast<unsigned>(d.day()));
+  return buf;
+}
+
 }  // namespace ozcc

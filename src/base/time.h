@@ -26,4 +26,13 @@ std::optional<Time> ParseRfc3339(std::string_view s);
 // not zero.
 std::string FormatRfc3339(Time t);
 
+// A calendar date without a time or zone (a birth date).
+using Date = std::chrono::year_month_day;
+
+// Parses "2026-11-26" (exactly YYYY-MM-DD, years 0001–9999); nullopt when
+// malformed or not a day of the calendar (2026-02-30).
+std::optional<Date> ParseIsoDate(std::string_view s);
+// Formats as "2026-11-26". Precondition: d.ok() and a year 0001–9999.
+std::string FormatIsoDate(Date d);
+
 }  // namespace ozcc

@@ -70,9 +70,7 @@ std::vector<FieldError> ValidateCapacity(const CapacityInput& in, UnitType type,
   return errs;
 }
 
-namespace {
-
-bool ValidId(const std::string& id) {
+bool ValidId(std::string_view id) {
   if (id.empty() || id.size() > 64) return false;
   for (char c : id) {
     bool ok =
@@ -82,13 +80,9 @@ bool ValidId(const std::string& id) {
   return true;
 }
 
-}  // namespace
-
 std::vector<FieldError> ValidateRegion(const RegionData& d) {
   std::vector<FieldError> errs;
-  auto id_err = [&](const std::string& path) {
-    errs.push_back({path, "must be 1–64 characters of A–Z, a–z, 0–9, '-', '_', '.'"});
-  };
+  auto id_err = [&](const std::string& path) { errs.push_back({path, std::string(kIdRuleMsg)}); };
   if (!ValidId(d.region.id)) id_err("region.id");
   if (d.region.name.empty()) errs.push_back({"region.name", "is required"});
   std::set<std::string> subregions, orgs, locations, units;

@@ -16,6 +16,11 @@ inline constexpr std::int64_t kMaxCrowding = 200;
 inline constexpr std::int64_t kMaxFutureSkewMs = 5 * 60 * 1000;
 inline constexpr size_t kMaxNoteBytes = 2000;
 
+// An id of the data model (regions, organisations, units, cases, pathways):
+// 1–64 characters of A–Z, a–z, 0–9, '-', '_', '.'.
+bool ValidId(std::string_view id);
+inline constexpr std::string_view kIdRuleMsg = "must be 1–64 characters of A–Z, a–z, 0–9, '-', '_', '.'";
+
 // The one message of the bed rule below, on field "available".
 inline constexpr std::string_view kOccupiedPlusAvailableMsg = "occupied + available must not exceed staffed";
 

@@ -24,6 +24,7 @@
 #include <string>
 #include <string_view>
 
+#include "api/json/data_file.h"  // LineAt
 #include "base/status.h"
 #include "core/types.h"
 
@@ -52,9 +53,5 @@ Result<RegionFile> ParseRegionFile(std::string_view text);
 
 // The same, without the demo capacity.
 Result<RegionData> ParseRegionJson(std::string_view text);
-
-// 1-based line number of byte offset `offset` in `text` (offset past the
-// end counts as the last line).
-int LineAt(std::string_view text, size_t offset);
 
 }  // namespace ozcc::api
