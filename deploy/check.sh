@@ -63,7 +63,9 @@ echo "$pw" | "$openzcc" user add --username ops --role admin --password-stdin --
 unit=$(python3 -c 'import json,sys; print(next(u["id"] for u in json.load(open(sys.argv[1]))["units"] if u["type"]=="ic"))' \
   "$repo/data/regions/zwn.json")
 port=$(free_port)
-"$openzcc" serve --db "$db" --listen "127.0.0.1:$port" --no-access-log >"$tmp/server.log" 2>&1 &
+# trusted_proxies as in deploy/openzcc.toml: nginx on this host names the client and the public https address.
+"$openzcc" serve --db "$db" --listen "127.0.0.1:$port" --no-access-log --trusted-proxy 127.0.0.1 --trusted-proxy ::1 \
+  >"$tmp/server.log" 2>&1 &
 server_pid=$!
 
 openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=zcc.example.org \
