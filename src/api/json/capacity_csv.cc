@@ -5,6 +5,8 @@
 #include <optional>
 #include <string>
 
+#include "base/utf8.h"
+
 namespace ozcc::api {
 
 namespace {
@@ -121,42 +123,10 @@ class Lexer {
 // ---------------------------------------------------------------------------
 // Cell checks.
 
-// Strict UTF-8 (no overlongs, no surrogates, ≤ U+10FFFF) without NUL bytes.
+// Strict UTF-8 (base/utf8.h) without NUL bytes.
 const char* Utf8Problem(std::string_view s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c == 0) return "contains a NUL byte";
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t n;
-    std::uint32_t cp;
-    if (c >= 0xC2 && c <= 0xDF) {
-      n = 1;
-      cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      n = 2;
-      cp = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      n = 3;
-      cp = c & 0x07;
-    } else {
-      return "is not valid UTF-8";
-    }
-    if (i + n >= s.size()) return "is not valid UTF-8";  // truncated sequence
-    for (size_t k = 1; k <= n; ++k) {
-      const auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80) return "is not valid UTF-8";
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-      return "is not valid UTF-8";
-    }
-    i += n + 1;
-  }
-  return nullptr;
+  if (s.find('\0') != std::string_view::npos) return "contains a NUL byte";
+  return ValidUtf8(s) ? nullptr : "is not valid UTF-8";
 }
 
 std::string_view Trim(std::string_view s) {
