@@ -19,6 +19,8 @@ constexpr CodeInfo kCodes[] = {
     {Code::kBadRequest, 400, "bad-request", "Bad request"},
     {Code::kNotFound, 404, "not-found", "Not found"},
     {Code::kConflict, 409, "conflict", "Conflict"},
+    {Code::kPreconditionRequired, 428, "precondition-required", "Precondition required"},
+    {Code::kPreconditionFailed, 412, "precondition-failed", "Precondition failed"},
     {Code::kUnauthenticated, 401, "unauthenticated", "Authentication required"},
     {Code::kForbidden, 403, "forbidden", "Forbidden"},
     {Code::kTooLarge, 413, "too-large", "Request body too large"},

@@ -30,9 +30,11 @@ enum class Code {
   kInvalid,     // bad input; errors() names the fields
   kBadRequest,  // a request the server cannot take as asked (an unknown query parameter); errors() names it
   kNotFound,
-  kConflict,         // e.g. idempotency key reused with another body
-  kUnauthenticated,  // no or expired credentials
-  kForbidden,        // authenticated, not allowed
+  kConflict,              // e.g. idempotency key reused with another body, an illegal state transition
+  kPreconditionRequired,  // a change that must name the version it changes (If-Match) did not
+  kPreconditionFailed,    // the version named is no longer the current one (someone else changed it)
+  kUnauthenticated,       // no or expired credentials
+  kForbidden,             // authenticated, not allowed
   kTooLarge,
   kUnsupportedMedia,
   kNotAcceptable,  // the response cannot be given in a format the client accepts
@@ -62,6 +64,7 @@ class [[nodiscard]] Status {
   }
   static Status NotFound(std::string m) { return {Code::kNotFound, std::move(m)}; }
   static Status Conflict(std::string m) { return {Code::kConflict, std::move(m)}; }
+  static Status PreconditionFailed(std::string m) { return {Code::kPreconditionFailed, std::move(m)}; }
   static Status Unauthenticated(std::string m) { return {Code::kUnauthenticated, std::move(m)}; }
   static Status Forbidden(std::string m) { return {Code::kForbidden, std::move(m)}; }
   static Status Unavailable(std::string m) { return {Code::kUnavailable, std::move(m)}; }

@@ -304,7 +304,8 @@ struct Handover {
   std::string requested_by;
   std::string answered_by;  // who accepted or rejected
   Time requested_at{};
-  Time due_at{};  // answer deadline: HandoverDueAt(requested_at, urgency)
+  Time due_at{};        // answer deadline: HandoverDueAt(requested_at, urgency); moved on by each escalation
+  int escalations = 0;  // times the deadline passed unanswered (the partner alerted again)
   std::optional<Time> answered_at;
   std::optional<Time> ended_at;  // completed or cancelled
   std::int64_t version = 0;

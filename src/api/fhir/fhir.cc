@@ -60,7 +60,9 @@ std::string_view IssueCode(Code code) {
     case Code::kInvalid:
     case Code::kBadRequest: return "invalid";
     case Code::kNotFound: return "not-found";
-    case Code::kConflict: return "conflict";
+    case Code::kConflict:
+    case Code::kPreconditionFailed: return "conflict";
+    case Code::kPreconditionRequired: return "required";
     case Code::kUnauthenticated: return "login";
     case Code::kForbidden: return "forbidden";
     case Code::kTooLarge: return "too-costly";
