@@ -13,6 +13,7 @@
 #include <fstream>
 #include <iomanip>
 #include <iostream>
+#include <memory>
 #include <sstream>
 #include <string_view>
 #include <type_traits>
@@ -22,9 +23,11 @@
 #include "api/json/region_json.h"
 #include "app/demo_accounts.h"
 #include "app/demo_feed.h"
+#include "app/patient_key.h"
 #include "core/validate.h"
 #include "http/server.h"
 #include "service/account_service.h"
+#include "service/patient_seal.h"
 #include "service/region_service.h"
 #include "store/sqlite/backup.h"
 #include "store/store.h"
@@ -50,6 +53,7 @@ struct ServeConfig {
   int streams_per_user = 8;                  // live event streams per user or feed token
   int streams_per_address = 32;              // live event streams per client address
   int stream_reserve = 64;                   // connections event streams may never take
+  std::string patient_key_file;              // the patient key (service/patient_seal.h); "": no patient data
 };
 
 // The effective settings as TOML (`serve --check-config`): every config key, in the table's order.
@@ -78,7 +82,8 @@ std::string DescribeConfig(const ServeConfig& cfg) {
       << "public_base_url = " << quoted(cfg.public_base_url) << "\n"
       << "streams_per_user = " << cfg.streams_per_user << "\n"
       << "streams_per_address = " << cfg.streams_per_address << "\n"
-      << "stream_reserve = " << cfg.stream_reserve << "\n";
+      << "stream_reserve = " << cfg.stream_reserve << "\n"
+      << "patient_key_file = " << quoted(cfg.patient_key_file) << "\n";
   return out.str();
 }
 
@@ -181,7 +186,8 @@ Status LoadConfig(const std::string& path, ServeConfig& cfg, const CLI::App* cmd
                                           "public_base_url",
                                           "streams_per_user",
                                           "streams_per_address",
-                                          "stream_reserve"};
+                                          "stream_reserve",
+                                          "patient_key_file"};
   std::vector<FieldError> errs;
   for (const auto& [key, node] : t) {
     if (std::find(std::begin(kKeys), std::end(kKeys), key.str()) == std::end(kKeys)) {
@@ -225,6 +231,7 @@ Status LoadConfig(const std::string& path, ServeConfig& cfg, const CLI::App* cmd
   text("listen", "--listen", cfg.listen);
   text("web", "--web", cfg.web);
   text("public_base_url", "--public-base-url", cfg.public_base_url);
+  text("patient_key_file", "--patient-key", cfg.patient_key_file);
   if (!cfg.public_base_url.empty()) {
     if (auto st = http::NormalisePublicBase(cfg.public_base_url); !st.ok()) {
       errs.push_back({"public_base_url", st.status().message()});
@@ -260,9 +267,29 @@ Status LoadConfig(const std::string& path, ServeConfig& cfg, const CLI::App* cmd
   return Status::Ok();
 }
 
+// The seal of the configured patient key; null (and one warning) when none is
+// configured. A key file that cannot be used is an error: serving without the
+// key the operator meant to give would hide the patient data.
+Result<std::shared_ptr<const service::PatientSeal>> LoadPatientSeal(const std::string& path) {
+  if (path.empty()) {
+    spdlog::warn("no patient key: patient data is off");
+    return std::shared_ptr<const service::PatientSeal>();
+  }
+  auto key = ReadPatientKeyFile(path);
+  if (!key.ok()) return key.status();
+  auto seal = std::make_shared<const service::PatientSeal>(*key);
+  spdlog::info("patient key {} loaded (key id {})", path, seal->key_id());
+  return seal;
+}
+
 int Serve(ServeConfig cfg) {
   http::ServerOptions so;
   if (!ParseListen(cfg.listen, so.host, so.port)) return Fail("--listen must be HOST:PORT, got " + cfg.listen);
+  // Seals and opens patient data (null: the server serves everything but
+  // patient data). TODO(worklist): hand it to the worklist service built with the Api below.
+  auto loaded_seal = LoadPatientSeal(cfg.patient_key_file);
+  if (!loaded_seal.ok()) return FailStatus("patient key", loaded_seal.status());
+  const std::shared_ptr<const service::PatientSeal> patient_seal = *loaded_seal;
   so.io_threads = std::max(1, cfg.io_threads);
   so.worker_threads = std::max(1, cfg.workers);
   so.body_limit = cfg.body_limit;
@@ -388,6 +415,7 @@ int RunCli(int argc, char** argv) {
   ServeConfig cfg;
   cfg.db = db;
   cfg.listen = EnvOr("OPENZCC_LISTEN", cfg.listen);
+  cfg.patient_key_file = EnvOr("OPENZCC_PATIENT_KEY", "");
   auto* serve = app.add_subcommand("serve", "Serve the API, live events and the web UI");
   serve->add_option("--db", cfg.db, "SQLite file path, :memory:, or postgresql://… (env OPENZCC_DB)");
   serve->add_option("--listen", cfg.listen, "HOST:PORT (env OPENZCC_LISTEN)");
@@ -416,6 +444,16 @@ int RunCli(int argc, char** argv) {
   serve->add_option("--public-base-url", cfg.public_base_url,
                     "The URL clients reach the server at (https://zcc.example.nl), for the URLs it writes; default: "
                     "from each request (Host, or X-Forwarded-Proto/-Host of a trusted proxy)");
+  serve->add_option("--patient-key", cfg.patient_key_file,
+                    "File of the key that seals patient data, mode 0600 (env OPENZCC_PATIENT_KEY); without it "
+                    "everything but patient data is served");
+
+  auto* patient_key = app.add_subcommand("patient-key", "The key that seals patient data");
+  patient_key->require_subcommand(1);
+  std::string key_file;
+  auto* generate = patient_key->add_subcommand(
+      "generate", "Write a new random patient key to FILE (mode 0600; an existing file is never overwritten)");
+  generate->add_option("file", key_file, "Key file to create")->required();
 
   auto* migrate = app.add_subcommand("migrate", "Apply pending store migrations");
   migrate->add_option("--db", db, "Store (env OPENZCC_DB)");
@@ -477,6 +515,14 @@ int RunCli(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   if (backup->parsed()) return Backup(db, backup_to);
+
+  if (generate->parsed()) {
+    auto key_id = CreatePatientKeyFile(key_file);
+    if (!key_id.ok()) return FailStatus("patient-key generate", key_id.status());
+    std::cout << "patient key " << *key_id << " written to " << key_file
+              << " (mode 0600). Back it up apart from the store: without it the patient data cannot be read.\n";
+    return 0;
+  }
 
   if (serve->parsed()) {
     if (!cfg.config_file.empty()) {

@@ -1,6 +1,7 @@
 // The openzcc command line: serve, migrate, region import, user add,
-// token create, backup. Flags override the config file, which overrides the
-// environment (OPENZCC_DB, OPENZCC_LISTEN), which overrides defaults. A
+// token create, backup, patient-key generate. Flags override the config file,
+// which overrides the environment (OPENZCC_DB, OPENZCC_LISTEN,
+// OPENZCC_PATIENT_KEY), which overrides defaults. A
 // config file that cannot be used (unknown key, wrong type) exits 2, as a
 // bad flag does.
 #pragma once

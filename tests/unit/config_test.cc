@@ -1,7 +1,11 @@
 // `serve --config` files: the shipped example (deploy/openzcc.toml) is read as
-// serve reads it, and mistakes in a config are refused naming the key.
+// serve reads it, and mistakes in a config are refused naming the key. The
+// patient key file: where serve takes its name from, what it refuses, and
+// `patient-key generate`.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -12,6 +16,7 @@
 #include <vector>
 
 #include "app/cli.h"
+#include "app/patient_key.h"
 #include "support/external.h"
 
 namespace ozcc::test {
@@ -73,14 +78,13 @@ TEST_F(ConfigTest, SyntaxErrorNamesTheLine) {
 
 TEST_F(ConfigTest, EmptyFileMeansDefaults) { EXPECT_TRUE(app::CheckServeConfig(Write("")).ok()); }
 
-// `openzcc serve ARGS --check-config` through the real command line: exit code and what it printed.
+// `openzcc ARGS` through the real command line: exit code and what it printed.
 struct CliRun {
   int rc = 0;
   std::string out, err;
 };
-CliRun Serve(std::vector<std::string> args) {
-  args.insert(args.begin(), {"openzcc", "serve"});
-  args.emplace_back("--check-config");
+CliRun Cli(std::vector<std::string> args) {
+  args.insert(args.begin(), "openzcc");
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   CliRun r;
@@ -90,6 +94,13 @@ CliRun Serve(std::vector<std::string> args) {
   r.out = ::testing::internal::GetCapturedStdout();
   r.err = ::testing::internal::GetCapturedStderr();
   return r;
+}
+
+// `openzcc serve ARGS --check-config`.
+CliRun Serve(std::vector<std::string> args) {
+  args.insert(args.begin(), "serve");
+  args.emplace_back("--check-config");
+  return Cli(std::move(args));
 }
 
 // The `key = value` lines --check-config printed.
@@ -154,6 +165,7 @@ TEST_F(ConfigTest, EveryDocumentedKeyTakesEffect) {
       {"streams_per_user", {"3", "3"}},
       {"streams_per_address", {"5", "5"}},
       {"stream_reserve", {"9", "9"}},
+      {"patient_key_file", {"\"/etc/openzcc/patient.key\"", "\"/etc/openzcc/patient.key\""}},
   };
   const auto documented = DocumentedKeys();
   ASSERT_GE(documented.size(), 10u) << "the Configuration table of docs/operations.md was not found";
@@ -182,6 +194,126 @@ TEST_F(ConfigTest, UnknownKeyExitsTwoNamingIt) {
   EXPECT_NE(r.err.find("secure_cookies"), std::string::npos) << r.err;
   EXPECT_EQ(r.out, "");
   EXPECT_EQ(Serve({"--config", Write("session_hours = \"12\"\n")}).rc, 2);
+}
+
+// ---------------------------------------------------------------------------
+// The patient key file
+
+class CliPatientKeyTest : public ConfigTest {
+ protected:
+  void TearDown() override {
+    unsetenv("OPENZCC_PATIENT_KEY");
+    ConfigTest::TearDown();
+  }
+  std::string KeyPath(const std::string& name = "patient.key") { return (dir_ / name).string(); }
+  // `serve` up to the patient key and no further: the address cannot be
+  // bound, so a key wrongly accepted fails later with another message
+  // instead of serving.
+  static CliRun ServeWithKey(std::vector<std::string> args) {
+    args.insert(args.begin(), {"serve", "--db", ":memory:", "--listen", "203.0.113.1:1"});
+    return Cli(std::move(args));
+  }
+  static unsigned Mode(const std::string& path) {
+    struct stat st {};
+    EXPECT_EQ(::stat(path.c_str(), &st), 0) << path;
+    return st.st_mode & 07777;
+  }
+  static std::string Content(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  }
+};
+
+// As for every serve setting: flag, then config file, then environment.
+TEST_F(CliPatientKeyTest, FlagWinsOverConfigWhichWinsOverEnvironment) {
+  EXPECT_EQ(Settings(Serve({}).out)["patient_key_file"], "\"\"") << "none by default";
+  setenv("OPENZCC_PATIENT_KEY", "/from/env.key", 1);
+  EXPECT_EQ(Settings(Serve({}).out)["patient_key_file"], "\"/from/env.key\"");
+  const std::string config = Write("patient_key_file = \"/from/config.key\"\n");
+  EXPECT_EQ(Settings(Serve({"--config", config}).out)["patient_key_file"], "\"/from/config.key\"");
+  EXPECT_EQ(Settings(Serve({"--config", config, "--patient-key", "/from/flag.key"}).out)["patient_key_file"],
+            "\"/from/flag.key\"");
+  unsetenv("OPENZCC_PATIENT_KEY");
+  EXPECT_EQ(Settings(Serve({"--patient-key", "/from/flag.key"}).out)["patient_key_file"], "\"/from/flag.key\"");
+  EXPECT_EQ(Fields(app::CheckServeConfig(Write("patient_key_file = 7\n"))), "patient_key_file;");
+}
+
+TEST_F(CliPatientKeyTest, GenerateWritesAKeyReadableByItsOwnerOnly) {
+  const std::string path = KeyPath();
+  const mode_t old = ::umask(0);  // 0600 whatever the umask
+  const auto r = Cli({"patient-key", "generate", path});
+  ::umask(old);
+  ASSERT_EQ(r.rc, 0) << r.err;
+  EXPECT_EQ(Mode(path), 0600u);
+  const std::string text = Content(path);
+  EXPECT_EQ(text.size(), 65u);
+  EXPECT_EQ(r.out.find(text.substr(0, 16)), std::string::npos) << "the key is never printed: " << r.out;
+  auto key = app::ReadPatientKeyFile(path);
+  ASSERT_TRUE(key.ok()) << key.status().message();
+  EXPECT_NE(r.out.find(service::PatientSeal(*key).key_id()), std::string::npos) << "names the key id: " << r.out;
+}
+
+TEST_F(CliPatientKeyTest, GenerateNeverOverwrites) {
+  const std::string path = KeyPath();
+  ASSERT_EQ(Cli({"patient-key", "generate", path}).rc, 0);
+  const std::string before = Content(path);
+  const auto r = Cli({"patient-key", "generate", path});
+  EXPECT_EQ(r.rc, 1);
+  EXPECT_NE(r.err.find("never overwritten"), std::string::npos) << r.err;
+  EXPECT_EQ(Content(path), before);
+
+  std::ofstream(KeyPath("other")) << "not a key\n";  // any file, not only a key
+  EXPECT_EQ(Cli({"patient-key", "generate", KeyPath("other")}).rc, 1);
+  EXPECT_EQ(Content(KeyPath("other")), "not a key\n");
+  EXPECT_EQ(Cli({"patient-key", "generate", (dir_ / "no" / "such" / "dir").string()}).rc, 1);
+}
+
+TEST_F(CliPatientKeyTest, KeyFileOpenToOthersIsRefused) {
+  const std::string path = KeyPath();
+  ASSERT_EQ(Cli({"patient-key", "generate", path}).rc, 0);
+  const std::string text = Content(path);
+  for (const fs::perms mode : {fs::perms(0644), fs::perms(0640), fs::perms(0604), fs::perms(0620), fs::perms(0602)}) {
+    fs::permissions(path, mode);
+    const auto r = ServeWithKey({"--patient-key", path});
+    EXPECT_EQ(r.rc, 1) << static_cast<unsigned>(mode);
+    EXPECT_NE(r.err.find("chmod 600 " + path), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find(text.substr(0, 16)), std::string::npos) << r.err;
+  }
+  fs::permissions(path, fs::perms(0400));
+  EXPECT_TRUE(app::ReadPatientKeyFile(path).ok()) << "read-only for its owner is fine";
+  fs::permissions(path, fs::perms(0600));
+  EXPECT_TRUE(app::ReadPatientKeyFile(path).ok());
+}
+
+TEST_F(CliPatientKeyTest, MissingOrInvalidKeyFileIsRefused) {
+  auto r = ServeWithKey({"--patient-key", KeyPath("missing.key")});
+  EXPECT_EQ(r.rc, 1);
+  EXPECT_NE(r.err.find("missing.key"), std::string::npos) << r.err;
+
+  const std::string secretish = "0123456789abcdef0123456789abcdef0123456789abcdefXYZ";
+  std::ofstream(KeyPath()) << secretish << "\n";
+  fs::permissions(KeyPath(), fs::perms(0600));
+  r = ServeWithKey({"--patient-key", KeyPath()});
+  EXPECT_EQ(r.rc, 1);
+  EXPECT_NE(r.err.find("holds no patient key"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("0123456789abcdef"), std::string::npos) << "never echoes the file: " << r.err;
+
+  r = ServeWithKey({"--patient-key", dir_.string()});
+  EXPECT_EQ(r.rc, 1);
+  EXPECT_NE(r.err.find("not a regular file"), std::string::npos) << r.err;
+}
+
+// The config file's and the environment's key file are the ones serve reads.
+TEST_F(CliPatientKeyTest, ServeReadsTheKeyFileItIsGiven) {
+  auto r = ServeWithKey({"--config", Write("patient_key_file = \"" + KeyPath("from-config.key") + "\"\n")});
+  EXPECT_EQ(r.rc, 1);
+  EXPECT_NE(r.err.find("from-config.key"), std::string::npos) << r.err;
+  setenv("OPENZCC_PATIENT_KEY", KeyPath("from-env.key").c_str(), 1);
+  r = ServeWithKey({});
+  EXPECT_EQ(r.rc, 1);
+  EXPECT_NE(r.err.find("from-env.key"), std::string::npos) << r.err;
 }
 
 }  // namespace
