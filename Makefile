@@ -3,6 +3,8 @@ SHELL := /bin/bash
 JOBS ?= $(shell nproc)
 LISTEN ?= 127.0.0.1:8080
 DB ?= var/openzcc.db
+# The key that seals patient data: created by the first `make run`, next to the demo store.
+PATIENT_KEY ?= $(dir $(DB))patient.key
 EXTERNAL ?= $(abspath ../shared/external)
 export OZCC_EXTERNAL_DIR := $(EXTERNAL)
 
@@ -35,7 +37,8 @@ run: build web
 	@mkdir -p $(dir $(DB))
 	@$(RELEASE)/openzcc region import data/regions/zwn.json --db $(DB)
 	@$(RELEASE)/openzcc region import data/regions/demo-small.json --db $(DB)
-	@$(RELEASE)/openzcc serve --db $(DB) --listen $(LISTEN) --web web/dist --demo
+	@[[ -e $(PATIENT_KEY) ]] || $(RELEASE)/openzcc patient-key generate $(PATIENT_KEY)
+	@$(RELEASE)/openzcc serve --db $(DB) --listen $(LISTEN) --web web/dist --demo --patient-key $(PATIENT_KEY)
 
 lint:
 	@files=$$(git ls-files 'src/*.cc' 'src/*.h' 'tests/*.cc' 'tests/*.h' 'bench/*.cc' 'bench/*.h'); \
