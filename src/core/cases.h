@@ -247,6 +247,7 @@ struct Case {
   std::optional<Time> triaged_at;  // first triage (time to triage)
   std::optional<Time> closed_at;
   std::int64_t version = 0;  // bumped on every change; the ETag
+  bool operator==(const Case&) const = default;
 };
 
 // One triage of a case. Re-triage appends; nothing is overwritten.
@@ -309,6 +310,7 @@ struct Handover {
   std::optional<Time> answered_at;
   std::optional<Time> ended_at;  // completed or cancelled
   std::int64_t version = 0;
+  bool operator==(const Handover&) const = default;
 };
 
 // ---------------------------------------------------------------------------

@@ -72,7 +72,7 @@ struct BreakGlassGrant {
 struct CaseEvent {
   std::string region_id;
   std::int64_t version = 0;  // the region data version this change took
-  Time at{};
+  Time at{};                 // when it was committed
   TimelineKind kind = TimelineKind::kNote;
   Case case_now;                     // the case as it is now (not as it was at `version`)
   std::optional<Handover> handover;  // the handover the change was about, as it is now; SBAR empty
@@ -133,8 +133,9 @@ struct CaseQuery {
   std::string subregion_id;               // empty: all
   std::string handed_to_organization_id;  // non-empty: only cases with a handover to it (any state)
   // Closed cases are paged newest closed first; open ones come all (a
-  // region's open worklist is small), in no particular order: the service
-  // sorts them with WorklistBefore.
+  // region's open worklist is small; should it exceed limit, the most urgent
+  // bands come first) and the service sorts them with WorklistBefore. kAll:
+  // the open ones, then the closed ones as for kClosed. Limit bounds all.
   size_t limit = 500;
   std::optional<Time> closed_before;  // paging of closed cases: closed_at < this
 };
@@ -145,15 +146,17 @@ class CaseStore {
 
   // Commits the change atomically with the audit and access records, takes
   // the region's next data version for its event, and returns the stored
-  // case. kNotFound when the region is unknown; kConflict and
-  // kPreconditionFailed as above; kInvalid
-  // for text with a NUL character.
+  // case. kNotFound when the region is unknown, or expected_version > 0 and
+  // no such case is stored; kConflict and kPreconditionFailed as above;
+  // kInvalid for text with a NUL character, a case without id or region, or
+  // a handover (or event_handover_id) not of this case.
   virtual Result<CaseWriteResult> WriteCase(CaseWrite write) = 0;
 
   // kNotFound when there is no such case.
   virtual Result<Case> GetCase(const std::string& case_id) = 0;
   // The case's triage history (oldest first), timeline (oldest first, by
-  // time then insertion) and handovers (oldest requested first).
+  // time then insertion) and handovers (oldest requested first); empty for
+  // an unknown case.
   virtual Result<std::vector<TriageRecord>> CaseTriages(const std::string& case_id) = 0;
   virtual Result<std::vector<TimelineEntry>> CaseTimeline(const std::string& case_id) = 0;
   virtual Result<std::vector<Handover>> CaseHandovers(const std::string& case_id) = 0;
@@ -170,14 +173,16 @@ class CaseStore {
   // The sealed patient of a case; nullopt when none is stored.
   virtual Result<std::optional<SealedPatient>> CasePatient(const std::string& case_id) = 0;
   // Ids of the cases whose patient has this BSN hash, newest received first,
-  // received at or after `since`, at most limit.
+  // received at or after `since`, at most limit. An empty hash (BSN unknown)
+  // matches none.
   virtual Result<std::vector<std::string>> CasesOfPatient(const std::string& bsn_hash, Time since, size_t limit) = 0;
 
   // Stores contacts with their audit and access records in one transaction;
   // returns them with ids. kInvalid for an empty list.
   virtual Result<std::vector<Contact>> AddContacts(std::vector<Contact> contacts, const std::vector<AuditRecord>& audit,
                                                    const std::vector<PatientAccess>& access) = 0;
-  // The patient's contacts with at ≥ since, newest first, at most limit.
+  // The patient's contacts with at ≥ since, newest first, at most limit
+  // (none for an empty hash).
   virtual Result<std::vector<Contact>> ContactsOf(const std::string& bsn_hash, Time since, size_t limit) = 0;
 
   // Changes of the region's cases with data version > after_version, by
@@ -190,16 +195,18 @@ class CaseStore {
   // attempt, a read).
   virtual Status AppendAccess(const std::vector<PatientAccess>& records) = 0;
   // Newest first: the access to one patient (bsn_hash) or one case (case_id;
-  // either may be empty, not both), with id < before_id (0: from the
-  // newest), at most limit.
+  // either may be empty, not both: kInvalid; both: that patient through that
+  // case), with id < before_id (0: from the newest), at most limit.
   virtual Result<std::vector<PatientAccess>> ListAccess(const std::string& bsn_hash, const std::string& case_id,
                                                         std::int64_t before_id, size_t limit) = 0;
 
   // Stores a grant with its access record and audit record in one
-  // transaction; returns it with its id.
+  // transaction; returns it with its id (a zero granted_at: the commit
+  // time). kNotFound when the case is unknown.
   virtual Result<BreakGlassGrant> GrantBreakGlass(BreakGlassGrant grant, const PatientAccess& access,
                                                   const AuditRecord& audit) = 0;
-  // The user's grant for the case that is valid at `now`, if any.
+  // The user's grant for the case that is valid at `now` (granted_at ≤ now <
+  // expires_at), if any.
   virtual Result<std::optional<BreakGlassGrant>> ActiveBreakGlass(const std::string& username,
                                                                   const std::string& case_id, Time now) = 0;
   // Grants not yet reviewed, oldest first, at most limit.

@@ -1,7 +1,8 @@
 // The store: one object that holds every capability's narrow store interface
-// (region_store.h, capacity_store.h, account_store.h, audit_store.h) plus the
-// lifecycle of the database behind them. Code that needs one capability takes
-// that interface; only the composition root (app/, tests) holds a Store.
+// (region_store.h, capacity_store.h, account_store.h, audit_store.h,
+// case_store.h) plus the lifecycle of the database behind them. Code that
+// needs one capability takes that interface; only the composition root (app/,
+// tests) holds a Store.
 //
 // Implementation: sql/SqlStore, written once over the statement layer of
 // sql/sql.h, with a backend per engine: sqlite/ (embedded, default) and
@@ -22,6 +23,7 @@
 #include "store/account_store.h"
 #include "store/audit_store.h"
 #include "store/capacity_store.h"
+#include "store/case_store.h"
 #include "store/region_store.h"
 
 namespace ozcc {
@@ -30,7 +32,7 @@ namespace ozcc {
 // change feed reports it (to every instance, the writing one included).
 struct StoreChange {
   enum class Kind {
-    kCapacity,        // region_id reached data version `version`
+    kCapacity,        // region_id reached data version `version` (a capacity or a case write)
     kRegion,          // region_id's organisations, locations or units were replaced
     kSessionRevoked,  // the session (or feed token) with token_hash was deleted (revoked)
     kResync,          // the feed was interrupted: changes may have been missed, re-read what is cached
@@ -42,7 +44,7 @@ struct StoreChange {
 };
 using ChangeHandler = std::function<void(const StoreChange&)>;
 
-class Store : public RegionStore, public CapacityStore, public AccountStore, public AuditStore {
+class Store : public RegionStore, public CapacityStore, public AccountStore, public AuditStore, public CaseStore {
  public:
   ~Store() override = default;
 

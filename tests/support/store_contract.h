@@ -713,4 +713,680 @@ TEST_P(StoreContractTest, ReadsWhileWriting) {
   EXPECT_EQ(*s.DataVersion("ZWN"), 100);
 }
 
+// --- the worklist (case_store.h) ---------------------------------------------
+
+inline Case MakeCase(const std::string& id, const std::string& region, Time received = kT0) {
+  Case c;
+  c.id = id;
+  c.region_id = region;
+  c.subregion_id = region + "-A";
+  c.channel = Channel::kHap;
+  c.requesting_organization_id = region + "-H1";
+  c.caller = Caller{"Anna", "triagist HAP", "+31 10 123 45 67"};
+  c.received_at = received;
+  c.summary = "benauwd";
+  c.created_by = "coord";
+  c.created_at = received;
+  c.updated_at = received;
+  return c;
+}
+
+inline CaseWrite Creating(const Case& c) {
+  CaseWrite w;
+  w.the_case = c;
+  w.timeline = {TimelineEntry{c.created_at, c.created_by, TimelineKind::kCreated, "aangemaakt"}};
+  w.event_kind = TimelineKind::kCreated;
+  return w;
+}
+
+// A change of the stored case `c` (expected_version: its version).
+inline CaseWrite Changing(const Case& c, TimelineKind kind = TimelineKind::kNote) {
+  CaseWrite w;
+  w.the_case = c;
+  w.expected_version = c.version;
+  w.event_kind = kind;
+  return w;
+}
+
+inline Handover MakeHandover(const std::string& id, const std::string& case_id, const std::string& org, Time at) {
+  Handover h;
+  h.id = id;
+  h.case_id = case_id;
+  h.to_organization_id = org;
+  h.sbar = Sbar{"S " + id, "B", "A", "R"};
+  h.requested_by = "coord";
+  h.requested_at = at;
+  h.due_at = at + std::chrono::minutes(5);
+  return h;
+}
+
+inline PatientAccess Access(const std::string& bsn_hash, const std::string& case_id, const std::string& action) {
+  PatientAccess a;
+  a.actor = "coord";
+  a.role = "zcc-coordinator";
+  a.organization_id = "ZCC";
+  a.bsn_hash = bsn_hash;
+  a.case_id = case_id;
+  a.action = action;
+  a.purpose = "worklist";
+  a.outcome = "ok";
+  a.request_id = "req-1";
+  return a;
+}
+
+TEST_P(StoreContractTest, CaseRoundTripsEveryField) {
+  Store& s = store();
+  ASSERT_TRUE(s.ImportRegion(MakeRegion("ZWN", 1), Audit("region.import", "ZWN")).ok());
+  Case full = MakeCase("case-1", "ZWN");
+  full.subregion_id = "ZWN-B";
+  full.channel = Channel::kSelfTriage;
+  full.summary = "druk — \"quoted\" {x,y} \\ 'single'\nline two";
+  full.urgency = Urgency::kU2;
+  full.complaint = "dyspnoe";
+  full.context =
+      CaseContext{87, LivingSituation::kHomeAlone, std::vector{KnownCare::kHomeCare, KnownCare::kChronicCare}};
+  full.state = CaseState::kClosed;
+  full.outcome = Outcome::kCarePrevented;
+  full.legal_basis = LegalBasis::kVitalInterest;
+  full.has_patient = true;
+  full.repeat_contact = true;
+  full.pathway = PathwayUse{"dyspnoe-thuis", 3, "", "no bed free"};
+  full.updated_at = kT0 + std::chrono::minutes(30);
+  full.triaged_at = kT0 + std::chrono::minutes(2);
+  full.closed_at = kT0 + std::chrono::minutes(30);
+  CaseWrite w = Creating(full);
+  w.patient = SealedPatient{"hash-1", "nonce+cipher==", "k1"};
+  w.audit = {Audit("case.create", "case-1")};
+  w.access = {Access("hash-1", "case-1", "patient.write")};
+  auto res = s.WriteCase(w);
+  ASSERT_TRUE(res.ok()) << res.status().message();
+  EXPECT_EQ(res->the_case.version, 1);
+  EXPECT_EQ(res->region_version, 1);
+  full.version = 1;
+  EXPECT_EQ(res->the_case, full);
+  auto got = s.GetCase("case-1");
+  ASSERT_TRUE(got.ok()) << got.status().message();
+  EXPECT_EQ(*got, full);
+  EXPECT_EQ(**s.CasePatient("case-1"), *w.patient);
+
+  // Absent optionals stay absent; known care "none" is not "not asked".
+  Case bare = MakeCase("case-2", "ZWN");
+  bare.requesting_organization_id.clear();
+  bare.caller = Caller{};
+  bare.context.known_care = std::vector<KnownCare>{};
+  ASSERT_TRUE(s.WriteCase(Creating(bare)).ok());
+  bare.version = 1;
+  EXPECT_EQ(*s.GetCase("case-2"), bare);
+  Case unasked = MakeCase("case-3", "ZWN");
+  ASSERT_TRUE(s.WriteCase(Creating(unasked)).ok());
+  EXPECT_FALSE(s.GetCase("case-3")->context.known_care.has_value());
+  EXPECT_FALSE(s.CasePatient("case-2")->has_value());
+  EXPECT_EQ(s.GetCase("nope").status().code(), Code::kNotFound);
+
+  // A change replaces the case and, when given, the patient.
+  CaseWrite change = Changing(*got);
+  change.the_case.summary = "anders";
+  change.patient = SealedPatient{"hash-2", "other", "k2"};
+  auto changed = s.WriteCase(change);
+  ASSERT_TRUE(changed.ok()) << changed.status().message();
+  EXPECT_EQ(changed->the_case.version, 2);
+  EXPECT_EQ(s.GetCase("case-1")->summary, "anders");
+  EXPECT_EQ(s.GetCase("case-1")->version, 2);
+  EXPECT_EQ(**s.CasePatient("case-1"), *change.patient);
+  ASSERT_TRUE(s.WriteCase(Changing(*s.GetCase("case-1"))).ok());
+  EXPECT_EQ(**s.CasePatient("case-1"), *change.patient) << "no patient in the write: unchanged";
+  EXPECT_EQ(*s.DataVersion("ZWN"), 5);
+  EXPECT_EQ((*s.ListAudit(0, 1))[0].action, "case.create");
+}
+
+TEST_P(StoreContractTest, CaseHistoryTimelineAndHandovers) {
+  Store& s = store();
+  ASSERT_TRUE(s.ImportRegion(MakeRegion("ZWN", 1), Audit("region.import", "ZWN")).ok());
+  CaseWrite create = Creating(MakeCase("c1", "ZWN"));
+  create.triage = TriageRecord{kT0 + std::chrono::minutes(1), "coord", Urgency::kU3, "dyspnoe", "eerste"};
+  create.timeline.push_back({kT0, "coord", TimelineKind::kNote, "same time, inserted later"});
+  auto c1 = s.WriteCase(create);
+  ASSERT_TRUE(c1.ok()) << c1.status().message();
+  ASSERT_TRUE(s.WriteCase(Creating(MakeCase("c2", "ZWN"))).ok());
+
+  CaseWrite retriage = Changing(c1->the_case, TimelineKind::kTriaged);
+  retriage.triage = TriageRecord{kT0 + std::chrono::minutes(4), "coord2", Urgency::kU2, "pijn-borst", ""};
+  const Time before = Now();
+  retriage.timeline = {{Time{}, "coord2", TimelineKind::kTriaged, "commit time"},
+                       {kT0 + std::chrono::minutes(3), "coord2", TimelineKind::kAdvice, "earlier"}};
+  Handover h1 = MakeHandover("h1", "c1", "ZWN-V1", kT0 + std::chrono::minutes(5));
+  Handover h0 = MakeHandover("h0", "c1", "ZWN-H1", kT0 + std::chrono::minutes(4));
+  retriage.handovers = {h1, h0};
+  retriage.event_handover_id = "h1";
+  auto r = s.WriteCase(retriage);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  ASSERT_EQ(r->handovers.size(), 2u);
+  EXPECT_EQ(r->handovers[0].version, 1);
+  EXPECT_EQ(r->handovers[1].version, 1);
+
+  auto triages = s.CaseTriages("c1");
+  ASSERT_TRUE(triages.ok()) << triages.status().message();
+  ASSERT_EQ(triages->size(), 2u);
+  EXPECT_EQ((*triages)[0], *create.triage);
+  EXPECT_EQ((*triages)[1], *retriage.triage);
+  EXPECT_TRUE(s.CaseTriages("c2")->empty());
+
+  auto timeline = s.CaseTimeline("c1");
+  ASSERT_TRUE(timeline.ok()) << timeline.status().message();
+  ASSERT_EQ(timeline->size(), 4u);
+  EXPECT_EQ((*timeline)[0], create.timeline[0]);
+  EXPECT_EQ((*timeline)[1], create.timeline[1]);
+  EXPECT_EQ((*timeline)[2], retriage.timeline[1]);
+  EXPECT_EQ((*timeline)[3].detail, "commit time");
+  EXPECT_GE((*timeline)[3].at, before);
+  EXPECT_LE((*timeline)[3].at, Now());
+  EXPECT_EQ(s.CaseTimeline("c2")->size(), 1u);
+
+  // Oldest requested first; read back with every field.
+  auto hs = s.CaseHandovers("c1");
+  ASSERT_TRUE(hs.ok()) << hs.status().message();
+  ASSERT_EQ(hs->size(), 2u);
+  h0.version = h1.version = 1;
+  EXPECT_EQ((*hs)[0], h0);
+  EXPECT_EQ((*hs)[1], h1);
+  EXPECT_EQ(*s.GetHandover("h1"), h1);
+  EXPECT_EQ(s.GetHandover("nope").status().code(), Code::kNotFound);
+
+  // Replace: every field may change; the stored version must match.
+  Case now = *s.GetCase("c1");
+  CaseWrite answer = Changing(now, TimelineKind::kDeclined);
+  Handover h1b = h1;
+  h1b.state = HandoverState::kRejected;
+  h1b.reason = "vol";
+  h1b.answered_by = "nurse";
+  h1b.answered_at = kT0 + std::chrono::minutes(6);
+  h1b.escalations = 2;
+  h1b.due_at = kT0 + std::chrono::minutes(9);
+  answer.handovers = {h1b};
+  answer.event_handover_id = "h0";  // already stored
+  auto a = s.WriteCase(answer);
+  ASSERT_TRUE(a.ok()) << a.status().message();
+  h1b.version = 2;
+  EXPECT_EQ(a->handovers.at(0), h1b);
+  EXPECT_EQ(*s.GetHandover("h1"), h1b);
+
+  // A stale handover stores nothing of the write.
+  const std::int64_t dv = *s.DataVersion("ZWN");
+  CaseWrite stale = Changing(*s.GetCase("c1"));
+  stale.the_case.summary = "must not stick";
+  stale.timeline = {{kT0, "x", TimelineKind::kNote, "must not stick"}};
+  stale.handovers = {h1};  // version 1, stored 2
+  EXPECT_EQ(s.WriteCase(stale).status().code(), Code::kPreconditionFailed);
+  EXPECT_EQ(s.GetCase("c1")->version, 3);
+  EXPECT_EQ(s.GetCase("c1")->summary, "benauwd");
+  EXPECT_EQ(s.CaseTimeline("c1")->size(), 4u);
+  EXPECT_EQ(*s.DataVersion("ZWN"), dv);
+
+  // A handover of another case, by its case_id or the stored one, is refused.
+  CaseWrite other = Changing(*s.GetCase("c2"));
+  other.handovers = {MakeHandover("h9", "c1", "ZWN-V1", kT0)};
+  EXPECT_EQ(s.WriteCase(other).status().code(), Code::kInvalid);
+  Handover steal = h1b;
+  steal.case_id = "c2";
+  other.handovers = {steal};
+  EXPECT_EQ(s.WriteCase(other).status().code(), Code::kInvalid);
+  other.handovers.clear();
+  other.event_handover_id = "h1";  // c1's
+  EXPECT_EQ(s.WriteCase(other).status().code(), Code::kInvalid);
+  EXPECT_TRUE(s.CaseHandovers("c2")->empty());
+  EXPECT_EQ(*s.DataVersion("ZWN"), dv);
+}
+
+TEST_P(StoreContractTest, FailedCaseWritesStoreNothing) {
+  Store& s = store();
+  ASSERT_TRUE(s.ImportRegion(MakeRegion("ZWN", 1), Audit("region.import", "ZWN")).ok());
+  auto c1 = s.WriteCase(Creating(MakeCase("c1", "ZWN")));
+  ASSERT_TRUE(c1.ok()) << c1.status().message();
+  auto fresh = s.WriteCase(Changing(c1->the_case));
+  ASSERT_TRUE(fresh.ok());
+  const size_t audits = s.ListAudit(0, 100)->size();
+  auto nothing_more = [&] {
+    EXPECT_EQ(*s.DataVersion("ZWN"), 2);
+    EXPECT_EQ(s.GetCase("c1")->version, 2);
+    EXPECT_EQ(s.GetCase("c1")->summary, "benauwd");
+    EXPECT_EQ(s.CaseTimeline("c1")->size(), 1u);
+    EXPECT_EQ(s.ListAudit(0, 100)->size(), audits);
+    EXPECT_TRUE(s.ListAccess("hash-1", "", 0, 100)->empty());
+    EXPECT_FALSE(s.CasePatient("c1")->has_value());
+    EXPECT_TRUE(s.CaseEventsSince("ZWN", 2, 100)->empty());
+  };
+  auto with_records = [](CaseWrite w) {
+    w.the_case.summary = "must not stick";
+    w.timeline = {{kT0, "x", TimelineKind::kNote, "must not stick"}};
+    w.audit = {Audit("case.update", w.the_case.id)};
+    w.access = {Access("hash-1", w.the_case.id, "patient.write")};
+    w.patient = SealedPatient{"hash-1", "s", "k"};
+    return w;
+  };
+
+  auto stale = s.WriteCase(with_records(Changing(c1->the_case)));  // version 1; stored 2
+  EXPECT_EQ(stale.status().code(), Code::kPreconditionFailed) << stale.status().message();
+  nothing_more();
+  EXPECT_EQ(s.WriteCase(with_records(Creating(MakeCase("c1", "ZWN")))).status().code(), Code::kConflict);
+  nothing_more();
+  EXPECT_EQ(s.WriteCase(with_records(Creating(MakeCase("c9", "NOPE")))).status().code(), Code::kNotFound);
+  EXPECT_EQ(s.GetCase("c9").status().code(), Code::kNotFound);
+  CaseWrite missing = with_records(Changing(MakeCase("c8", "ZWN")));
+  missing.expected_version = 1;
+  EXPECT_EQ(s.WriteCase(missing).status().code(), Code::kNotFound);
+  nothing_more();
+
+  // PostgreSQL cannot hold NUL in text: refused on both engines, in any field.
+  const std::string nul(1, '\0');
+  CaseWrite bad = with_records(Changing(fresh->the_case));
+  bad.the_case.summary += nul;
+  EXPECT_EQ(s.WriteCase(bad).status().code(), Code::kInvalid);
+  bad = with_records(Changing(fresh->the_case));
+  bad.handovers = {MakeHandover("h1", "c1", "ZWN-V1", kT0)};
+  bad.handovers[0].sbar.background = "a" + nul + "b";
+  EXPECT_EQ(s.WriteCase(bad).status().code(), Code::kInvalid);
+  bad = with_records(Changing(fresh->the_case));
+  bad.access[0].actor += nul;
+  EXPECT_EQ(s.WriteCase(bad).status().code(), Code::kInvalid);
+  bad = with_records(Changing(fresh->the_case));
+  bad.patient->sealed += nul;
+  EXPECT_EQ(s.WriteCase(bad).status().code(), Code::kInvalid);
+  EXPECT_EQ(s.AppendAccess({Access("hash-1" + nul, "", "patient.read")}).code(), Code::kInvalid);
+  nothing_more();
+
+  // The next good write continues the region's sequence without a gap.
+  auto next = s.WriteCase(Changing(fresh->the_case));
+  ASSERT_TRUE(next.ok()) << next.status().message();
+  EXPECT_EQ(next->region_version, 3);
+  EXPECT_EQ(next->the_case.version, 3);
+}
+
+TEST_P(StoreContractTest, ListCasesFilters) {
+  Store& s = store();
+  ASSERT_TRUE(s.ImportRegion(MakeRegion("ZWN", 1), Audit("region.import", "ZWN")).ok());
+  ASSERT_TRUE(s.ImportRegion(MakeRegion("OTH", 1), Audit("region.import", "OTH")).ok());
+  // o1..o3 open, k1..k4 closed (closed_at k1 < k2 = k3 < k4), one case of another region.
+  auto put = [&](Case c, const std::vector<Handover>& handovers = {}) {
+    CaseWrite w = Creating(c);
+    w.handovers = handovers;
+    auto r = s.WriteCase(w);
+    ASSERT_TRUE(r.ok()) << r.status().message();
+  };
+  Case o1 = MakeCase("o1", "ZWN", kT0 + std::chrono::minutes(1));
+  o1.urgency = Urgency::kU3;
+  Case o2 = MakeCase("o2", "ZWN", kT0 + std::chrono::minutes(2));
+  o2.channel = Channel::k112;
+  o2.subregion_id = "ZWN-B";
+  o2.state = CaseState::kHandedOver;
+  Case o3 = MakeCase("o3", "ZWN", kT0 + std::chrono::minutes(3));
+  o3.urgency = Urgency::kU1;
+  put(o1);
+  put(o2, {MakeHandover("h2", "o2", "ZWN-V1", kT0)});
+  put(o3);
+  for (int i = 1; i <= 4; ++i) {
+    Case k = MakeCase("k" + std::to_string(i), "ZWN");
+    k.state = CaseState::kClosed;
+    k.outcome = Outcome::kReferred;
+    k.closed_at = kT0 + std::chrono::hours(i == 3 ? 2 : i);
+    if (i == 2) k.channel = Channel::k112;
+    put(k, i == 4 ? std::vector{MakeHandover("h4", "k4", "ZWN-V1", kT0)} : std::vector<Handover>{});
+  }
+  put(MakeCase("x1", "OTH"));
+
+  auto ids = [&](const CaseQuery& q) {
+    std::vector<std::string> out;
+    auto r = s.ListCases(q);
+    EXPECT_TRUE(r.ok()) << r.status().message();
+    if (r.ok())
+      for (const auto& c : *r) out.push_back(c.id);
+    return out;
+  };
+  using V = std::vector<std::string>;
+  using S = CaseQuery::States;
+  CaseQuery q;
+  q.region_id = "ZWN";
+  // Open ones: all of them, the most urgent band first (the service sorts them anyway).
+  EXPECT_EQ(ids(q), (V{"o3", "o2", "o1"}));
+  auto open = s.ListCases(q);
+  EXPECT_EQ(open->at(0), *s.GetCase("o3"));
+  q.states = S::kClosed;
+  EXPECT_EQ(ids(q), (V{"k4", "k3", "k2", "k1"}));
+  q.states = S::kAll;
+  EXPECT_EQ(ids(q), (V{"o3", "o2", "o1", "k4", "k3", "k2", "k1"}));
+  q.channel = Channel::k112;
+  EXPECT_EQ(ids(q), (V{"o2", "k2"}));
+  q.channel.reset();
+  q.subregion_id = "ZWN-B";
+  EXPECT_EQ(ids(q), (V{"o2"}));
+  q.subregion_id.clear();
+  q.handed_to_organization_id = "ZWN-V1";
+  EXPECT_EQ(ids(q), (V{"o2", "k4"}));
+  q.handed_to_organization_id = "ZWN-H1";
+  EXPECT_TRUE(ids(q).empty());
+  q.handed_to_organization_id.clear();
+
+  // Paging closed cases: newest closed first, closed_at < closed_before.
+  q.states = S::kClosed;
+  q.limit = 2;
+  EXPECT_EQ(ids(q), (V{"k4", "k3"}));
+  q.closed_before = *s.GetCase("k3")->closed_at;
+  EXPECT_EQ(ids(q), (V{"k1"})) << "k2 closed at the same time as k3";
+  q.closed_before = kT0 + std::chrono::hours(5);
+  EXPECT_EQ(ids(q), (V{"k4", "k3"}));
+
+  CaseQuery other;
+  other.region_id = "OTH";
+  EXPECT_EQ(ids(other), (V{"x1"}));
+  other.region_id = "NOPE";
+  EXPECT_TRUE(ids(other).empty());
+  EXPECT_EQ(s.ListCases(CaseQuery{}).status().code(), Code::kInvalid);
+}
+
+TEST_P(StoreContractTest, HandoverInboxAndDue) {
+  Store& s = store();
+  ASSERT_TRUE(s.ImportRegion(MakeRegion("ZWN", 1), Audit("region.import", "ZWN")).ok());
+  auto c = s.WriteCase(Creating(MakeCase("c1", "ZWN")));
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  // Requested at minute i; due at minute 10 - i; h3 accepted, h4 to another organisation.
+  std::vector<Handover> hs;
+  for (int i = 0; i < 5; ++i) {
+    Handover h =
+        MakeHandover("h" + std::to_string(i), "c1", i == 4 ? "ZWN-H1" : "ZWN-V1", kT0 + std::chrono::minutes(i));
+    h.due_at = kT0 + std::chrono::minutes(10 - i);
+    if (i == 3) h.state = HandoverState::kAccepted;
+    hs.push_back(h);
+  }
+  CaseWrite w = Changing(c->the_case, TimelineKind::kHandedOver);
+  w.handovers = hs;
+  ASSERT_TRUE(s.WriteCase(w).ok());
+
+  auto ids = [](const Result<std::vector<Handover>>& r) {
+    std::vector<std::string> out;
+    EXPECT_TRUE(r.ok()) << r.status().message();
+    if (r.ok())
+      for (const auto& h : *r) out.push_back(h.id);
+    return out;
+  };
+  using V = std::vector<std::string>;
+  EXPECT_EQ(ids(s.HandoversTo("ZWN-V1", {}, 100)), (V{"h3", "h2", "h1", "h0"}));
+  EXPECT_EQ(ids(s.HandoversTo("ZWN-V1", {HandoverState::kRequested}, 100)), (V{"h2", "h1", "h0"}));
+  EXPECT_EQ(ids(s.HandoversTo("ZWN-V1", {HandoverState::kAccepted, HandoverState::kRejected}, 100)), (V{"h3"}));
+  EXPECT_EQ(ids(s.HandoversTo("ZWN-V1", {}, 2)), (V{"h3", "h2"}));
+  EXPECT_EQ(ids(s.HandoversTo("ZWN-H1", {}, 100)), (V{"h4"}));
+  EXPECT_TRUE(s.HandoversTo("nobody", {}, 100)->empty());
+  EXPECT_EQ(s.HandoversTo("ZWN-V1", {}, 100)->at(0).sbar, hs[3].sbar);
+
+  // Requested ones due by now, oldest due first; due_at = now counts.
+  EXPECT_EQ(ids(s.HandoversDue(kT0 + std::chrono::minutes(8), 100)), (V{"h4", "h2"}));
+  EXPECT_EQ(ids(s.HandoversDue(kT0 + std::chrono::minutes(20), 100)), (V{"h4", "h2", "h1", "h0"}));
+  EXPECT_EQ(ids(s.HandoversDue(kT0 + std::chrono::minutes(20), 1)), (V{"h4"}));
+  EXPECT_TRUE(s.HandoversDue(kT0, 100)->empty());
+}
+
+TEST_P(StoreContractTest, PatientsAndContacts) {
+  Store& s = store();
+  ASSERT_TRUE(s.ImportRegion(MakeRegion("ZWN", 1), Audit("region.import", "ZWN")).ok());
+  for (int i = 0; i < 4; ++i) {
+    CaseWrite w = Creating(MakeCase("c" + std::to_string(i), "ZWN", kT0 + std::chrono::hours(i)));
+    w.patient = SealedPatient{i == 3 ? "other" : "hash-1", "sealed" + std::to_string(i), "k1"};
+    ASSERT_TRUE(s.WriteCase(w).ok());
+  }
+  CaseWrite unknown = Creating(MakeCase("c9", "ZWN"));
+  unknown.patient = SealedPatient{"", "sealed-nobsn", "k1"};  // BSN not known
+  ASSERT_TRUE(s.WriteCase(unknown).ok());
+  using V = std::vector<std::string>;
+  EXPECT_EQ(*s.CasesOfPatient("hash-1", kT0, 100), (V{"c2", "c1", "c0"}));
+  EXPECT_EQ(*s.CasesOfPatient("hash-1", kT0 + std::chrono::hours(1), 100), (V{"c2", "c1"}));
+  EXPECT_EQ(*s.CasesOfPatient("hash-1", kT0, 1), (V{"c2"}));
+  EXPECT_EQ(*s.CasesOfPatient("other", kT0, 100), (V{"c3"}));
+  EXPECT_TRUE(s.CasesOfPatient("", kT0, 100)->empty()) << "an unknown BSN links no cases";
+  EXPECT_EQ((*s.CasePatient("c9"))->sealed, "sealed-nobsn");
+
+  Contact k;
+  k.bsn_hash = "hash-1";
+  k.organization_id = "ZWN-H1";
+  k.kind = "hap-call";
+  k.urgency = Urgency::kU3;
+  k.sealed = "advice";
+  k.key_id = "k1";
+  std::vector<Contact> batch;
+  for (int i = 0; i < 3; ++i) {
+    k.at = kT0 + std::chrono::hours(i);
+    batch.push_back(k);
+  }
+  batch[1].urgency.reset();
+  batch[2].bsn_hash = "other";
+  batch[2].reported_at = kT0;
+  const Time before = Now();
+  auto added = s.AddContacts(batch, {Audit("contacts.add", "3")}, {Access("hash-1", "", "contacts.write")});
+  ASSERT_TRUE(added.ok()) << added.status().message();
+  ASSERT_EQ(added->size(), 3u);
+  EXPECT_GT((*added)[0].id, 0);
+  EXPECT_NE((*added)[0].id, (*added)[1].id);
+  EXPECT_GE((*added)[0].reported_at, before);
+  EXPECT_EQ((*added)[2].reported_at, kT0);
+  auto of = s.ContactsOf("hash-1", kT0, 100);
+  ASSERT_TRUE(of.ok()) << of.status().message();
+  ASSERT_EQ(of->size(), 2u);
+  EXPECT_EQ((*of)[0], (*added)[1]);  // newest first
+  EXPECT_EQ((*of)[1], (*added)[0]);
+  EXPECT_EQ(s.ContactsOf("hash-1", kT0 + std::chrono::hours(1), 100)->size(), 1u);
+  EXPECT_EQ(s.ContactsOf("hash-1", kT0, 1)->size(), 1u);
+  EXPECT_EQ(*s.ContactsOf("other", kT0, 100), (std::vector<Contact>{(*added)[2]}));
+  EXPECT_TRUE(s.ContactsOf("", kT0, 100)->empty());
+  EXPECT_EQ(s.ListAccess("hash-1", "", 0, 10)->at(0).action, "contacts.write");
+  EXPECT_EQ(s.ListAudit(0, 1)->at(0).action, "contacts.add");
+  EXPECT_EQ(s.AddContacts({}, {}, {}).status().code(), Code::kInvalid);
+}
+
+TEST_P(StoreContractTest, CaseEventsShareTheRegionSequenceWithCapacity) {
+  Store& s = store();
+  ASSERT_TRUE(s.ImportRegion(MakeRegion("ZWN", 2), Audit("region.import", "ZWN")).ok());
+  ASSERT_TRUE(s.ImportRegion(MakeRegion("OTH", 1), Audit("region.import", "OTH")).ok());
+  ASSERT_TRUE(s.WriteCapacity(OneReport(Report("ZWN-U0", kT0, 1))).ok());  // 1
+  auto c1 = s.WriteCase(Creating(MakeCase("c1", "ZWN")));                  // 2
+  ASSERT_TRUE(c1.ok()) << c1.status().message();
+  EXPECT_EQ(c1->region_version, 2);
+  ASSERT_TRUE(s.WriteCase(Creating(MakeCase("x1", "OTH"))).ok());  // OTH 1
+  CapacityWrite two;
+  two.reports = {Report("ZWN-U0", kT0, 2), Report("ZWN-U1", kT0, 3)};  // 3, 4
+  ASSERT_TRUE(s.WriteCapacity(two).ok());
+  CaseWrite handover = Changing(c1->the_case, TimelineKind::kHandedOver);  // 5
+  handover.the_case.state = CaseState::kHandedOver;
+  handover.handovers = {MakeHandover("h1", "c1", "ZWN-V1", kT0)};
+  handover.event_handover_id = "h1";
+  auto h = s.WriteCase(handover);
+  ASSERT_TRUE(h.ok()) << h.status().message();
+  EXPECT_EQ(h->region_version, 5);
+  ASSERT_TRUE(s.WriteCapacity(OneReport(Report("ZWN-U1", kT0, 4))).ok());  // 6
+  auto c2 = s.WriteCase(Creating(MakeCase("c2", "ZWN")));                  // 7
+  ASSERT_TRUE(c2.ok());
+
+  auto events = s.CaseEventsSince("ZWN", 0, 100);
+  ASSERT_TRUE(events.ok()) << events.status().message();
+  ASSERT_EQ(events->size(), 3u);
+  const CaseEvent& e0 = (*events)[0];
+  EXPECT_EQ(e0.region_id, "ZWN");
+  EXPECT_EQ(e0.version, 2);
+  EXPECT_EQ(e0.kind, TimelineKind::kCreated);
+  EXPECT_GT(e0.at, Time{});
+  EXPECT_EQ(e0.case_now, *s.GetCase("c1")) << "the case as it is now";
+  EXPECT_EQ(e0.case_now.state, CaseState::kHandedOver);
+  EXPECT_FALSE(e0.handover.has_value());
+  const CaseEvent& e1 = (*events)[1];
+  EXPECT_EQ(e1.version, 5);
+  EXPECT_EQ(e1.kind, TimelineKind::kHandedOver);
+  ASSERT_TRUE(e1.handover.has_value());
+  Handover expected = *s.GetHandover("h1");
+  EXPECT_FALSE(expected.sbar.situation.empty());
+  expected.sbar = Sbar{};
+  EXPECT_EQ(*e1.handover, expected) << "the handover without its SBAR";
+  EXPECT_EQ((*events)[2].version, 7);
+  EXPECT_EQ((*events)[2].case_now.id, "c2");
+
+  // Capacity and case versions together cover 1..n once each.
+  std::vector<std::int64_t> all;
+  auto capacity = s.CapacitySince("ZWN", 0, 100);
+  ASSERT_TRUE(capacity.ok());
+  for (const auto& r : *capacity) all.push_back(r.version);
+  for (const auto& e : *events) all.push_back(e.version);
+  std::sort(all.begin(), all.end());
+  EXPECT_EQ(all, (std::vector<std::int64_t>{1, 2, 3, 4, 5, 6, 7}));
+  EXPECT_EQ(*s.DataVersion("ZWN"), 7);
+  EXPECT_EQ(s.CapacitySince("ZWN", 4, 100)->at(0).version, 6);
+  EXPECT_EQ(s.LatestCapacity("ZWN")->size(), 2u);
+
+  // after_version and limit.
+  EXPECT_EQ(s.CaseEventsSince("ZWN", 2, 100)->size(), 2u);
+  EXPECT_EQ(s.CaseEventsSince("ZWN", 2, 1)->at(0).version, 5);
+  EXPECT_TRUE(s.CaseEventsSince("ZWN", 7, 100)->empty());
+  auto oth = s.CaseEventsSince("OTH", 0, 100);
+  ASSERT_EQ(oth->size(), 1u);
+  EXPECT_EQ(oth->at(0).version, 1);
+  EXPECT_EQ(*s.DataVersion("OTH"), 1);
+}
+
+TEST_P(StoreContractTest, PatientAccessLog) {
+  Store& s = store();
+  ASSERT_TRUE(s.ImportRegion(MakeRegion("ZWN", 1), Audit("region.import", "ZWN")).ok());
+  CaseWrite w = Creating(MakeCase("c1", "ZWN"));
+  w.access = {Access("hash-1", "c1", "patient.write")};
+  ASSERT_TRUE(s.WriteCase(w).ok());
+  PatientAccess refused = Access("hash-1", "", "patient.read");
+  refused.outcome = "denied";
+  refused.break_glass = true;
+  refused.at = kT0;
+  const Time before = Now();
+  ASSERT_TRUE(s.AppendAccess({refused, Access("hash-2", "c1", "patient.read")}).ok());
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(s.AppendAccess({Access("hash-1", "c1", "r" + std::to_string(i))}).ok());
+  EXPECT_TRUE(s.AppendAccess({}).ok());
+
+  auto by_bsn = s.ListAccess("hash-1", "", 0, 100);
+  ASSERT_TRUE(by_bsn.ok()) << by_bsn.status().message();
+  ASSERT_EQ(by_bsn->size(), 7u);
+  EXPECT_EQ((*by_bsn)[0].action, "r4");  // newest first
+  const PatientAccess& got = (*by_bsn)[5];
+  EXPECT_GT(got.id, 0);
+  refused.id = got.id;
+  EXPECT_EQ(got, refused);
+  EXPECT_EQ((*by_bsn)[6].action, "patient.write");
+  EXPECT_GE((*by_bsn)[0].at, before);
+  EXPECT_EQ(s.ListAccess("", "c1", 0, 100)->size(), 7u);
+  EXPECT_EQ(s.ListAccess("hash-1", "c1", 0, 100)->size(), 6u);
+  EXPECT_EQ(s.ListAccess("hash-2", "", 0, 100)->size(), 1u);
+
+  // Paging by id.
+  auto page1 = s.ListAccess("", "c1", 0, 3);
+  ASSERT_EQ(page1->size(), 3u);
+  EXPECT_EQ((*page1)[0].action, "r4");
+  EXPECT_EQ((*page1)[2].action, "r2");
+  auto page2 = s.ListAccess("", "c1", page1->back().id, 3);
+  ASSERT_EQ(page2->size(), 3u);
+  EXPECT_EQ((*page2)[0].action, "r1");
+  EXPECT_EQ((*page2)[2].action, "patient.read");
+  auto page3 = s.ListAccess("", "c1", page2->back().id, 3);
+  ASSERT_EQ(page3->size(), 1u);
+  EXPECT_EQ((*page3)[0].action, "patient.write");
+  EXPECT_EQ(s.ListAccess("", "", 0, 10).status().code(), Code::kInvalid);
+}
+
+TEST_P(StoreContractTest, BreakGlassGrantsAndReview) {
+  Store& s = store();
+  ASSERT_TRUE(s.ImportRegion(MakeRegion("ZWN", 1), Audit("region.import", "ZWN")).ok());
+  ASSERT_TRUE(s.WriteCase(Creating(MakeCase("c1", "ZWN"))).ok());
+  ASSERT_TRUE(s.WriteCase(Creating(MakeCase("c2", "ZWN"))).ok());
+  BreakGlassGrant g{0, "bob", "c1", "patient unconscious", kT0, kT0 + std::chrono::hours(1), "", std::nullopt};
+  PatientAccess a = Access("hash-1", "c1", "break-glass");
+  a.break_glass = true;
+  auto g1 = s.GrantBreakGlass(g, a, Audit("break-glass.grant", "c1"));
+  ASSERT_TRUE(g1.ok()) << g1.status().message();
+  EXPECT_GT(g1->id, 0);
+  g.id = g1->id;
+  EXPECT_EQ(*g1, g);
+  BreakGlassGrant g2 = g;
+  g2.case_id = "c2";
+  g2.granted_at = kT0 + std::chrono::minutes(1);
+  auto second = s.GrantBreakGlass(g2, a, Audit("break-glass.grant", "c2"));
+  ASSERT_TRUE(second.ok());
+  g2.id = second->id;
+  EXPECT_TRUE(s.ListAccess("hash-1", "", 0, 10)->at(0).break_glass);
+  EXPECT_EQ(s.ListAudit(0, 1)->at(0).action, "break-glass.grant");
+  BreakGlassGrant nowhere = g;
+  nowhere.case_id = "c9";
+  EXPECT_EQ(s.GrantBreakGlass(nowhere, a, Audit("break-glass.grant", "c9")).status().code(), Code::kNotFound);
+
+  // Valid from granted_at until (not including) expires_at, for that user and case.
+  auto active = s.ActiveBreakGlass("bob", "c1", kT0 + std::chrono::minutes(30));
+  ASSERT_TRUE(active.ok()) << active.status().message();
+  ASSERT_TRUE(active->has_value());
+  EXPECT_EQ((*active)->case_id, "c1");
+  EXPECT_TRUE(s.ActiveBreakGlass("bob", "c1", kT0)->has_value());
+  EXPECT_FALSE(s.ActiveBreakGlass("bob", "c1", kT0 + std::chrono::hours(1))->has_value());
+  EXPECT_FALSE(s.ActiveBreakGlass("bob", "c1", kT0 - std::chrono::minutes(1))->has_value());
+  EXPECT_FALSE(s.ActiveBreakGlass("eve", "c1", kT0 + std::chrono::minutes(30))->has_value());
+  EXPECT_FALSE(s.ActiveBreakGlass("bob", "c2", kT0)->has_value());
+
+  auto open = s.UnreviewedBreakGlass(100);
+  ASSERT_TRUE(open.ok()) << open.status().message();
+  ASSERT_EQ(open->size(), 2u);
+  EXPECT_EQ((*open)[0], g);  // oldest first
+  EXPECT_EQ((*open)[1], g2);
+  EXPECT_EQ(s.UnreviewedBreakGlass(1)->size(), 1u);
+
+  const Time at = kT0 + std::chrono::hours(3);
+  ASSERT_TRUE(s.ReviewBreakGlass(g.id, "privacy", at, Audit("break-glass.review", "1")).ok());
+  EXPECT_EQ(s.ReviewBreakGlass(g.id, "privacy", at, Audit("break-glass.review", "1")).code(), Code::kConflict);
+  EXPECT_EQ(s.ReviewBreakGlass(999999, "privacy", at, Audit("break-glass.review", "x")).code(), Code::kNotFound);
+  open = s.UnreviewedBreakGlass(100);
+  ASSERT_EQ(open->size(), 1u);
+  EXPECT_EQ((*open)[0], g2);
+  auto reviewed = s.ActiveBreakGlass("bob", "c1", kT0 + std::chrono::minutes(30));
+  ASSERT_TRUE(reviewed->has_value());
+  EXPECT_EQ((*reviewed)->reviewed_by, "privacy");
+  EXPECT_EQ((*reviewed)->reviewed_at, at);
+  EXPECT_EQ(s.ListAudit(0, 1)->at(0).action, "break-glass.review");
+}
+
+TEST_P(StoreContractTest, ConcurrentCaseWritersOneWins) {
+  Store& s = store();
+  ASSERT_TRUE(s.ImportRegion(MakeRegion("ZWN", 1), Audit("region.import", "ZWN")).ok());
+  auto created = s.WriteCase(Creating(MakeCase("c1", "ZWN")));
+  ASSERT_TRUE(created.ok()) << created.status().message();
+  Case current = created->the_case;
+  constexpr int kRounds = 10;
+  constexpr int kThreads = 4;
+  for (int round = 0; round < kRounds; ++round) {
+    std::atomic<int> ok{0}, stale{0}, other{0};
+    std::atomic<bool> go{false};
+    std::vector<std::thread> threads;
+    threads.reserve(kThreads);
+    for (int t = 0; t < kThreads; ++t) {
+      threads.emplace_back([&, t] {
+        CaseWrite w = Changing(current);
+        w.the_case.summary = "writer " + std::to_string(t);
+        w.timeline = {{Time{}, "t" + std::to_string(t), TimelineKind::kNote, "x"}};
+        while (!go.load()) std::this_thread::yield();
+        auto r = s.WriteCase(std::move(w));
+        if (r.ok()) {
+          ++ok;
+        } else if (r.status().code() == Code::kPreconditionFailed) {
+          ++stale;
+        } else {
+          ++other;
+        }
+      });
+    }
+    go = true;
+    for (auto& th : threads) th.join();
+    ASSERT_EQ(ok.load(), 1) << "round " << round;
+    ASSERT_EQ(stale.load(), kThreads - 1);
+    ASSERT_EQ(other.load(), 0);
+    current = *s.GetCase("c1");
+    EXPECT_EQ(current.version, round + 2);
+  }
+  EXPECT_EQ(*s.DataVersion("ZWN"), kRounds + 1);
+  EXPECT_EQ(s.CaseTimeline("c1")->size(), static_cast<size_t>(kRounds) + 1);
+  EXPECT_EQ(s.CaseEventsSince("ZWN", 0, 100)->size(), static_cast<size_t>(kRounds) + 1);
+}
+
 }  // namespace ozcc::store_test

@@ -1,6 +1,6 @@
 // Tests of what is particular to the SQLite Store: URLs, migrations, group
 // commit and its counters, durability across reopen, the append-only audit
-// log enforced by the schema, in-memory and file concurrency. What every
+// log, access log and contacts enforced by the schema, in-memory and file concurrency. What every
 // Store must do is the contract (tests/support/store_contract.h), run here too.
 #include "store/sqlite/sqlite_store.h"
 
@@ -281,6 +281,26 @@ TEST(SqliteStoreTest, AuditIsAppendOnly) {
   EXPECT_NE(del.second.find("append-only"), std::string::npos);
   EXPECT_EQ(store->ListAudit(0, 100)->size(), 7u);
   EXPECT_EQ((*store->ListAudit(0, 1))[0].outcome, "ok");
+}
+
+TEST(SqliteStoreTest, AccessLogAndContactsAreAppendOnly) {
+  TempDir dir;
+  const std::string path = dir.File("access.db");
+  auto store = OpenOk(path);
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(store->AppendAccess({store_test::Access("h", "", "patient.read")}).ok());
+  Contact k;
+  k.bsn_hash = "h";
+  k.at = kT0;
+  ASSERT_TRUE(store->AddContacts({k}, {}, {}).ok());
+  for (const char* sql : {"UPDATE patient_access SET outcome = 'denied'", "DELETE FROM patient_access",
+                          "UPDATE contacts SET kind = 'x'", "DELETE FROM contacts"}) {
+    auto [rc, msg] = RawExec(path, sql);
+    EXPECT_NE(rc, SQLITE_OK) << sql;
+    EXPECT_NE(msg.find("append-only"), std::string::npos) << sql << ": " << msg;
+  }
+  EXPECT_EQ(store->ListAccess("h", "", 0, 10)->at(0).outcome, "ok");
+  EXPECT_EQ(store->ContactsOf("h", kT0, 10)->size(), 1u);
 }
 
 TEST(SqliteStoreTest, MemoryStoreWorksFromManyThreads) {

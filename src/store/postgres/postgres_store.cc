@@ -187,8 +187,8 @@ void PostgresStore::ListenLoop(const ChangeHandler& on_change, std::promise<Stat
 
 // --- group commit ------------------------------------------------------------
 
-Status PostgresStore::Write(Job job, std::vector<std::string> units) {
-  return writes_.Submit(Queued{std::move(job), {}, std::move(units)});
+Status PostgresStore::Write(Job job, std::vector<std::string> units, std::vector<std::string> regions) {
+  return writes_.Submit(Queued{std::move(job), {}, std::move(units), std::move(regions)});
 }
 
 bool PostgresStore::TryGroup(std::vector<Queued>& jobs, std::vector<Status>& results, sql::GroupRun& run) {
@@ -214,12 +214,16 @@ bool PostgresStore::TryGroup(std::vector<Queued>& jobs, std::vector<Status>& res
   }
   const std::string txid = xid->Text(0, 0);
   // Take the region locks of the whole group up front, in one global (id) order.
-  std::vector<std::string> units;
-  for (const auto& j : jobs) units.insert(units.end(), j.units.begin(), j.units.end());
-  if (!units.empty()) {
+  std::vector<std::string> units, regions;
+  for (const auto& j : jobs) {
+    units.insert(units.end(), j.units.begin(), j.units.end());
+    regions.insert(regions.end(), j.regions.begin(), j.regions.end());
+  }
+  if (!units.empty() || !regions.empty()) {
     auto locked = c.Fetch(
-        "SELECT id FROM regions WHERE id IN (SELECT region_id FROM units WHERE id = ANY($1)) ORDER BY id FOR UPDATE",
-        sql::Params().Add(sql::TextList{std::move(units)}));
+        "SELECT id FROM regions WHERE id = ANY($2) OR id IN (SELECT region_id FROM units WHERE id = ANY($1)) "
+        "ORDER BY id FOR UPDATE",
+        sql::Params().Add(sql::TextList{std::move(units)}).Add(sql::TextList{std::move(regions)}));
     if (!locked.ok()) {
       fail_all("cannot lock regions: " + locked.status().message());
       if (!c.broken()) (void)c.Exec("ROLLBACK");

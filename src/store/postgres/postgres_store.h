@@ -31,8 +31,9 @@
 // may still lock in different orders than another instance's group, which the
 // server detects as a deadlock and the writer retries. To keep that rare, the
 // writer first locks, in region id order, the region rows of every unit the
-// group's capacity writes name (SELECT … ORDER BY id FOR UPDATE), so groups of
-// all instances take their region locks in one global order.
+// group's capacity writes name and of every region its case writes name
+// (SELECT … ORDER BY id FOR UPDATE), so groups of all instances take their
+// region locks in one global order.
 //
 // Reads: a pool of Options::read_connections connections, opened lazily and
 // reopened when lost (a read that failed on a lost connection is retried once
@@ -107,14 +108,15 @@ class PostgresStore final : public sql::SqlStore {
   Status WatchChanges(ChangeHandler on_change) override;
 
  protected:
-  Status Write(Job job, std::vector<std::string> units) override;
+  Status Write(Job job, std::vector<std::string> units, std::vector<std::string> regions) override;
   Status Read(const Job& fn, bool snapshot) override;
 
  private:
   struct Queued {
     Job fn;
     std::promise<Status> done;
-    std::vector<std::string> units;  // units whose regions the job will lock (pre-locked in id order)
+    std::vector<std::string> units;    // units whose regions the job will lock (pre-locked in id order)
+    std::vector<std::string> regions;  // regions the job will lock (pre-locked with those of `units`)
   };
 
   explicit PostgresStore(const Options& options);

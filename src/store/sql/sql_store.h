@@ -5,8 +5,9 @@
 // reads, migrations, health and the change feed.
 //
 // The SQL of each capability is in its own file: regions.cc, capacity.cc,
-// accounts.cc, audit.cc. A new capability adds its interface (store/x_store.h),
-// its file here, a migration per backend and its contract cases.
+// accounts.cc, audit.cc, cases.cc. A new capability adds its interface
+// (store/x_store.h), its file here, a migration per backend and its contract
+// cases.
 //
 // Times are stored as integer UTC milliseconds since the epoch on both engines.
 #pragma once
@@ -58,6 +59,33 @@ class SqlStore : public Store {
   Status AppendAudit(const AuditRecord& record) final;
   Result<std::vector<AuditRecord>> ListAudit(std::int64_t before_id, size_t limit) final;
 
+  Result<CaseWriteResult> WriteCase(CaseWrite write) final;
+  Result<Case> GetCase(const std::string& case_id) final;
+  Result<std::vector<TriageRecord>> CaseTriages(const std::string& case_id) final;
+  Result<std::vector<TimelineEntry>> CaseTimeline(const std::string& case_id) final;
+  Result<std::vector<Handover>> CaseHandovers(const std::string& case_id) final;
+  Result<Handover> GetHandover(const std::string& handover_id) final;
+  Result<std::vector<Handover>> HandoversTo(const std::string& organization_id,
+                                            const std::vector<HandoverState>& states, size_t limit) final;
+  Result<std::vector<Handover>> HandoversDue(Time now, size_t limit) final;
+  Result<std::vector<Case>> ListCases(const CaseQuery& query) final;
+  Result<std::optional<SealedPatient>> CasePatient(const std::string& case_id) final;
+  Result<std::vector<std::string>> CasesOfPatient(const std::string& bsn_hash, Time since, size_t limit) final;
+  Result<std::vector<Contact>> AddContacts(std::vector<Contact> contacts, const std::vector<AuditRecord>& audit,
+                                           const std::vector<PatientAccess>& access) final;
+  Result<std::vector<Contact>> ContactsOf(const std::string& bsn_hash, Time since, size_t limit) final;
+  Result<std::vector<CaseEvent>> CaseEventsSince(const std::string& region_id, std::int64_t after_version,
+                                                 size_t limit) final;
+  Status AppendAccess(const std::vector<PatientAccess>& records) final;
+  Result<std::vector<PatientAccess>> ListAccess(const std::string& bsn_hash, const std::string& case_id,
+                                                std::int64_t before_id, size_t limit) final;
+  Result<BreakGlassGrant> GrantBreakGlass(BreakGlassGrant grant, const PatientAccess& access,
+                                          const AuditRecord& audit) final;
+  Result<std::optional<BreakGlassGrant>> ActiveBreakGlass(const std::string& username, const std::string& case_id,
+                                                          Time now) final;
+  Result<std::vector<BreakGlassGrant>> UnreviewedBreakGlass(size_t limit) final;
+  Status ReviewBreakGlass(std::int64_t grant_id, const std::string& reviewer, Time at, const AuditRecord& audit) final;
+
  protected:
   using Job = std::function<Status(Conn&)>;
 
@@ -67,10 +95,11 @@ class SqlStore : public Store {
   // Runs `job` inside the next group-commit transaction and returns its
   // outcome once that transaction is committed (or failed). The job may run
   // more than once (the backend retries a whole group after a serialisation
-  // failure or a lost connection); only the committed run counts. `units`:
-  // the units whose region versions the job will take, so a backend shared by
-  // several instances can lock those regions in one global order up front.
-  virtual Status Write(Job job, std::vector<std::string> units = {}) = 0;
+  // failure or a lost connection); only the committed run counts. `units`
+  // and `regions`: the units whose regions, and the regions, whose data
+  // versions the job will take, so a backend shared by several instances can
+  // lock those regions in one global order up front.
+  virtual Status Write(Job job, std::vector<std::string> units = {}, std::vector<std::string> regions = {}) = 0;
   // Runs `fn` on a read connection; with `snapshot`, inside one read
   // transaction that sees one consistent state. May run `fn` again on a fresh
   // connection when the first was lost.

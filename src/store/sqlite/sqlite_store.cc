@@ -67,7 +67,8 @@ SqliteStore::WriterStats SqliteStore::Stats() const {
 
 // --- group commit ------------------------------------------------------------
 
-Status SqliteStore::Write(Job job, std::vector<std::string> /*units: one writer, no lock order to keep*/) {
+Status SqliteStore::Write(Job job, std::vector<std::string> /*units*/, std::vector<std::string> /*regions*/) {
+  // One writer: no lock order to keep.
   return writes_.Submit(Queued{std::move(job), {}});
 }
 

@@ -69,7 +69,7 @@ class SqliteStore final : public sql::SqlStore {
   Status Ping() override;
 
  protected:
-  Status Write(Job job, std::vector<std::string> units) override;
+  Status Write(Job job, std::vector<std::string> units, std::vector<std::string> regions) override;
   Status Read(const Job& fn, bool snapshot) override;
 
  private:
