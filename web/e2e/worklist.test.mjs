@@ -72,9 +72,10 @@ const PATIENT = 'Jansen-e2e';
 describe('ZCC worklist', () => {
   test('intake → triage → handover → the partner accepts live → close; others are refused', async () => {
     // The partner waits in its inbox first: the handover must arrive there live.
+    // A partner's user starts at its inbox.
     const partner = await signIn('vvt');
-    await partner.page.goto(`${srv.base}/#/inbox`);
     await partner.page.waitForSelector('#inbox-title');
+    assert.equal(await partner.page.locator('#inbox-title').textContent(), `Overdrachten aan ${srv.vvtOrg.name}`);
     await partner.page.evaluate(() => { window.__noReload = 'still here'; });
 
     const zcc = await signIn('zcc');

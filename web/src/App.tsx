@@ -24,9 +24,13 @@ export function App() {
   const { t } = useI18n();
   const [user, setUser] = useState<User | null | undefined>(undefined);
   const [notice, setNotice] = useState<string | null>(null);
-  // A coordinator of the ZCC starts at the worklist (unless a link named another page).
+  // Where the work is: a coordinator of the ZCC starts at the worklist, a partner's user at its inbox (unless a
+  // link named another page); everyone else at the overview.
   const signedIn = useCallback((u: User) => {
-    if (canWorkCases(u.role) && u.role !== 'admin' && /^#?\/?$/.test(window.location.hash)) go({ name: 'worklist' });
+    if (/^#?\/?$/.test(window.location.hash)) {
+      if (u.role === 'zcc-coordinator') go({ name: 'worklist' });
+      else if (u.role === 'org-user' && hasInbox(u)) go({ name: 'inbox' });
+    }
     setUser(u);
   }, []);
 

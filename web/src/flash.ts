@@ -1,10 +1,11 @@
 /** A one-time message for the next view (e.g. "Melding aangemaakt" after an intake); in memory only. */
-let pending: { text: string; kind: 'ok' | 'notice' } | null = null;
+export interface Flash { text: string; kind: 'ok' | 'notice' }
+let pending: Flash | null = null;
 
-export function setFlash(text: string, kind: 'ok' | 'notice' = 'ok'): void { pending = { text, kind }; }
+export function setFlash(text: string, kind: Flash['kind'] = 'ok'): void { pending = { text, kind }; }
 
-export function takeFlash(): { text: string; kind: 'ok' | 'notice' } | null {
-  const f = pending;
-  pending = null;
-  return f;
-}
+/** The message waiting, without taking it (a state initialiser may run twice). */
+export function peekFlash(): Flash | null { return pending; }
+
+/** Takes the message: it is shown once. */
+export function clearFlash(): void { pending = null; }

@@ -6,7 +6,7 @@ import { ApiError, cases } from '../api';
 import { formatClock, formatDateTime } from '../lib/age';
 import { canWorkCases, complaintName, stepsFor, type Step } from '../lib/cases';
 import { useChange } from '../useChange';
-import { takeFlash } from '../flash';
+import { clearFlash, peekFlash } from '../flash';
 import { useComplaints } from '../components/ComplaintPicker';
 import { FetchedAt, HandoverBadge, RepeatFlag, StateBadge, TargetTimer, UrgencyBadge, WaitTime } from '../components/CaseBits';
 import { CloseForm, ConsultForm, HandoverForm, TextStepForm, TriageForm } from '../components/StepForms';
@@ -34,7 +34,8 @@ export function CaseView({ id, user }: { id: string; user: User }) {
   const load = useCallback(() => cases.get(id), [id]);
   const live = useLiveQuery(load, (e) => e.case_id === id);
   const [open, setOpen] = useState<Step | null>(null);
-  const [flash, setFlash] = useState(() => takeFlash());
+  const [flash, setFlash] = useState(peekFlash);
+  useEffect(() => { clearFlash(); }, []);
   const change = useChange(live.reload);
   const clear = change.clear;
   const c = live.data;
