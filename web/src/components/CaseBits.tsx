@@ -57,11 +57,13 @@ export function AnswerTimer({ due, now }: { due: string; now: number }) {
   );
 }
 
-/** How long the patient has waited since the request came in, live. */
-export function WaitTime({ since, now }: { since: string; now: number }) {
+/** How long the patient has waited since the request came in, live; a closed case's clock stops at its closing. */
+export function WaitTime({ since, now, until }: { since: string; now: number; until?: string | null }) {
   const { lang } = useI18n();
   const t0 = Date.parse(since);
-  return <span className="wait" title={formatClock(t0, lang)}>{Number.isNaN(t0) ? '—' : formatAge(Math.max(0, (now - t0) / 1000), lang)}</span>;
+  const end = until ? Date.parse(until) : NaN;
+  const to = Number.isNaN(end) ? now : end;
+  return <span className="wait" title={formatClock(t0, lang)}>{Number.isNaN(t0) ? '—' : formatAge(Math.max(0, (to - t0) / 1000), lang)}</span>;
 }
 
 export function RepeatFlag() {

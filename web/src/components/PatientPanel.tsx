@@ -78,6 +78,9 @@ export function PatientPanel({ c, user }: { c: Case; user: User }) {
           <span className="muted small">{t('patient.logged')}</span>
         </form>
       )}
+      {c.has_patient && !patient && admin && glass === 'granted' && (
+        <p><button type="button" className="btn" disabled={busy} onClick={() => void read('break-glass')}>{t('patient.show')}</button></p>
+      )}
       {c.has_patient && !patient && admin && glass !== 'granted' && (
         glass === 'closed' ? (
           <p>

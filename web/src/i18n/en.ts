@@ -441,6 +441,7 @@ export const en: Record<MessageKey, string> = {
   'case.stale': 'Someone else has just changed this request. The new state is loaded: check it and try again.',
   'case.conflict': 'Not possible now: {detail}',
   'case.forbidden': 'You have no access to this request: it is not handed over to your organisation.',
+  'case.forbiddenRole': 'You have no access to the requests of the worklist.',
   'case.notFound': 'Request not found.',
   'case.flagDeclined': 'Declined by the partner: the request is back with the ZCC.',
 

@@ -439,6 +439,7 @@ export const nl = {
   'case.stale': 'Iemand anders heeft deze melding net gewijzigd. De nieuwe stand is geladen: controleer en probeer opnieuw.',
   'case.conflict': 'Dit kan nu niet: {detail}',
   'case.forbidden': 'U heeft geen toegang tot deze melding: ze is niet aan uw organisatie overgedragen.',
+  'case.forbiddenRole': 'U heeft geen toegang tot meldingen van de werklijst.',
   'case.notFound': 'Melding niet gevonden.',
   'case.flagDeclined': 'Afgewezen door de partner: de melding ligt weer bij de ZCC.',
 

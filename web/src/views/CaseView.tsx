@@ -65,7 +65,7 @@ export function CaseView({ id, user }: { id: string; user: User }) {
     return (
       <section className="view case-view">
         <p className={s === 403 ? 'refusal' : 'error'} role="alert" data-testid="case-refused">
-          {s === 403 ? t('case.forbidden') : s === 404 ? t('case.notFound') : t('loadError', { detail: live.error.message })}
+          {s === 403 ? t(user.organization_id ? 'case.forbidden' : 'case.forbiddenRole') : s === 404 ? t('case.notFound') : t('loadError', { detail: live.error.message })}
         </p>
         <a href={href(zcc ? { name: 'worklist' } : { name: 'overview' })}>{zcc ? t('case.back') : t('unit.back')}</a>
       </section>
@@ -86,7 +86,7 @@ export function CaseView({ id, user }: { id: string; user: User }) {
         <StateBadge state={c.state} />
         {c.repeat_contact && <RepeatFlag />}
         <span className="head-item"><span className="muted">{t('case.target')}</span> <TargetTimer c={c} now={now} /></span>
-        <span className="head-item"><span className="muted">{t('case.wait')}</span> <b><WaitTime since={c.received_at} now={now} /></b></span>
+        <span className="head-item"><span className="muted">{t('case.wait')}</span> <b><WaitTime since={c.received_at} now={now} until={c.closed_at} /></b></span>
         <FetchedAt at={live.fetchedAt} now={now} />
         <span className="muted small">{t('case.version', { v: c.version })}</span>
       </div>

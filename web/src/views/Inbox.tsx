@@ -74,7 +74,7 @@ export function Inbox({ user }: { user: User }) {
               </div>
               <div className="ho-meta small">
                 <span>{t(`channel.${c.channel}`)}</span>
-                <span>{t('case.wait')} <b><WaitTime since={c.received_at} now={now} /></b></span>
+                <span>{t('case.wait')} <b><WaitTime since={c.received_at} now={now} until={c.closed_at} /></b></span>
                 <StateBadge state={c.state} />
                 {h.to_unit_id && <span className="muted">{detail?.units.find((u) => u.id === h.to_unit_id)?.name ?? h.to_unit_id}</span>}
                 <a href={href({ name: 'case', id: c.id })}>{t('inbox.openCase')}</a>

@@ -161,7 +161,7 @@ function WorklistRow({ c, now, selected, onSelect, complaint, subregion }: {
       data-urgency={c.urgency ?? ''} aria-selected={selected}
       onClick={(e) => { if (!(e.target as HTMLElement).closest('a')) go({ name: 'case', id: c.id }); }}>
       <td><UrgencyBadge urgency={c.urgency} /></td>
-      <td className="num"><WaitTime since={c.received_at} now={now} /></td>
+      <td className="num"><WaitTime since={c.received_at} now={now} until={c.closed_at} /></td>
       <td className="c-timer"><TargetTimer c={c} now={now} /></td>
       <td>
         <StateBadge state={c.state} />
