@@ -3,11 +3,14 @@
 // Implements the /api/v1 contract the UI uses (auth, regions, snapshot, history, capacity PUT with
 // validation, SSE events) from a region file, and serves web/dist with an SPA fallback.
 // Usage: node dev/mock-api.mjs [--port 8099] [--region ../data/regions/zwn.json] [--feed]
-// Accounts: admin, coord (roaz-coordinator), mgr (org-capacity-manager of the first hospital), viewer; password "demo".
+// Accounts: admin, coord (roaz-coordinator), mgr (org-capacity-manager of the first hospital), viewer, and for the
+// worklist (dev/mock-cases.mjs) zcc (zcc-coordinator), vvt (org-user of the first VVT organisation), hospital
+// (org-user of the first hospital); password "demo".
 import http from 'node:http';
 import { readFileSync, existsSync, statSync } from 'node:fs';
 import { join, extname, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createCases } from './mock-cases.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const arg = (n, d) => { const i = process.argv.indexOf(n); return i > 0 ? process.argv[i + 1] : d; };
@@ -90,6 +93,9 @@ const users = {
   coord: { username: 'coord', role: 'roaz-coordinator', organization_id: null, region_id: region.id },
   mgr: { username: 'mgr', role: 'org-capacity-manager', organization_id: firstHospital?.id ?? null, region_id: region.id },
   viewer: { username: 'viewer', role: 'viewer', organization_id: null, region_id: region.id },
+  zcc: { username: 'zcc', role: 'zcc-coordinator', organization_id: null, region_id: region.id },
+  vvt: { username: 'vvt', role: 'org-user', organization_id: orgs.find((o) => o.type === 'vvt')?.id ?? null, region_id: region.id },
+  hospital: { username: 'hospital', role: 'org-user', organization_id: firstHospital?.id ?? null, region_id: region.id },
 };
 const sessions = new Map();
 const clients = new Set();
@@ -106,6 +112,14 @@ function broadcast(u) {
   const data = JSON.stringify(row(u));
   for (const c of clients) c.write(`id: ${version}\nevent: capacity\ndata: ${data}\n\n`);
 }
+
+const handleCases = createCases({
+  region, orgs, units, complaintsFile: join(here, '../../data/complaints.json'), json, problem, readBody,
+  publish: (type, data) => {
+    version += 1;
+    for (const c of clients) c.write(`id: ${version}\nevent: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
+  },
+});
 
 function validate(u, body) {
   const errors = [];
@@ -180,6 +194,7 @@ const server = http.createServer(async (req, res) => {
       broadcast(u);
       return json(res, 200, { unit_id: u.id, ...s, received_at: new Date().toISOString(), source: 'manual', note: b.note ?? null, version });
     }
+    if (await handleCases(req, res, url, user)) return;
     return problem(res, 404, 'Not Found');
   }
   // Static files with SPA fallback.

@@ -39,6 +39,11 @@ export async function startServer() {
     run(['user', 'add', '--username', username, '--role', role, ...extra, '--password-stdin', '--db', db], `${password}\n`);
   addUser('e2e-coord', 'roaz-coordinator', ['--region', 'ZWN']);
   addUser('e2e-viewer', 'viewer', ['--region', 'ZWN']);
+  // The worklist (worklist.test.mjs): a coordinator of the ZCC; the partners are added below.
+  addUser('zcc', 'zcc-coordinator', ['--region', 'ZWN']);
+  // Patient data is sealed with a key of its own; without one the server refuses patient data.
+  const patientKey = join(dir, 'patient.key');
+  run(['patient-key', 'generate', patientKey]);
 
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
@@ -46,7 +51,7 @@ export async function startServer() {
   let proc;
   const spawnServer = async () => {
     const fd = openSync(logFile, 'a');
-    proc = spawn(BIN, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--web', DIST],
+    proc = spawn(BIN, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--web', DIST, '--patient-key', patientKey],
       { stdio: ['ignore', fd, fd], env: { ...process.env, ASAN_OPTIONS: process.env.ASAN_OPTIONS ?? 'detect_leaks=0' } });
     await waitReady(base, proc, logFile);
   };
@@ -57,17 +62,25 @@ export async function startServer() {
   const region = await (await fetch(`${base}/api/v1/regions/ZWN`, { headers: { Cookie: coord } })).json();
   const org = region.organizations.find((o) => o.type === 'hospital' && region.units.some((u) => u.organization_id === o.id && (u.type === 'ic' || u.type === 'ward')));
   if (!org) throw new Error('no hospital with ic/ward units in region ZWN');
-  try {
-    addUser('e2e-manager', 'org-capacity-manager', ['--org', org.id, '--region', 'ZWN']);
-  } catch {
-    // The store may be locked by the running server: add the user with the server stopped.
+  // Partners of the worklist: a user of a VVT organisation (handovers go there) and of a hospital (not involved).
+  const vvtOrg = region.organizations.find((o) => o.type === 'vvt');
+  if (!vvtOrg) throw new Error('no VVT organisation in region ZWN');
+  const orgUsers = [
+    ['e2e-manager', 'org-capacity-manager', org.id], ['vvt', 'org-user', vvtOrg.id], ['hospital', 'org-user', org.id],
+  ];
+  const locked = [];
+  for (const [name, role, orgId] of orgUsers) {
+    try { addUser(name, role, ['--org', orgId, '--region', 'ZWN']); } catch { locked.push([name, role, orgId]); }
+  }
+  if (locked.length) {
+    // The store may be locked by the running server: add those users with the server stopped.
     await stop(proc);
-    addUser('e2e-manager', 'org-capacity-manager', ['--org', org.id, '--region', 'ZWN']);
+    for (const [name, role, orgId] of locked) addUser(name, role, ['--org', orgId, '--region', 'ZWN']);
     await spawnServer();
   }
 
   return {
-    base, password, region, org,
+    base, password, region, org, vvtOrg,
     log: () => (existsSync(logFile) ? readFileSync(logFile, 'utf8') : ''),
     async close() { await stop(proc); rmSync(dir, { recursive: true, force: true }); },
   };

@@ -13,23 +13,37 @@ import { MapView } from './views/MapView';
 import { UnitDetail } from './views/UnitDetail';
 import { Entry } from './views/Entry';
 import { Wall } from './views/Wall';
+import { Worklist } from './views/Worklist';
+import { Intake } from './views/Intake';
+import { CaseView } from './views/CaseView';
+import { Inbox } from './views/Inbox';
+import { canWorkCases, hasInbox } from './lib/cases';
 import type { RegionSummary, User } from './types';
 
 export function App() {
   const { t } = useI18n();
   const [user, setUser] = useState<User | null | undefined>(undefined);
   const [notice, setNotice] = useState<string | null>(null);
+  // Where the work is: a coordinator of the ZCC starts at the worklist, a partner's user at its inbox (unless a
+  // link named another page); everyone else at the overview.
+  const signedIn = useCallback((u: User) => {
+    if (/^#?\/?$/.test(window.location.hash)) {
+      if (u.role === 'zcc-coordinator') go({ name: 'worklist' });
+      else if (u.role === 'org-user' && hasInbox(u)) go({ name: 'inbox' });
+    }
+    setUser(u);
+  }, []);
 
   useEffect(() => {
-    api.me().then(setUser).catch(() => setUser(null));
-  }, []);
+    api.me().then(signedIn).catch(() => setUser(null));
+  }, [signedIn]);
   useEffect(() => {
     setUnauthorizedHandler(() => { setUser(null); setNotice(t('session.expired')); });
     return () => setUnauthorizedHandler(null);
   }, [t]);
 
   if (user === undefined) return <div className="boot muted">{t('loading')}</div>;
-  if (user === null) return <Login onLogin={(u) => { setNotice(null); setUser(u); }} notice={notice} />;
+  if (user === null) return <Login onLogin={(u) => { setNotice(null); signedIn(u); }} notice={notice} />;
   return <SignedIn user={user} onLogout={() => { setNotice(null); setUser(null); }} />;
 }
 
@@ -70,7 +84,7 @@ function Shell({ user, onLogout, regionPick }: {
   // Global keyboard shortcuts (not while typing in a field).
   useEffect(() => {
     const on = (e: KeyboardEvent) => {
-      if (e.ctrlKey || e.metaKey || e.altKey) return;
+      if (e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return; // a view took the key (e.g. "k" in the worklist)
       const el = e.target as HTMLElement;
       const typing = el && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || el.isContentEditable);
       if (e.key === 'Escape') { setHelp(false); return; }
@@ -87,6 +101,9 @@ function Shell({ user, onLogout, regionPick }: {
         case 'b': nav({ name: 'beds' }); break;
         case 'i': if (canEditAny(user)) nav({ name: 'entry' }); break;
         case 'w': nav({ name: 'wall' }); break;
+        case 'z': if (canWorkCases(user.role)) nav({ name: 'worklist' }); break;
+        case 'n': if (canWorkCases(user.role)) nav({ name: 'intake' }); break;
+        case 'x': if (hasInbox(user)) nav({ name: 'inbox' }); break;
         case 'l': e.preventDefault(); toggle(); break;
         case '?': e.preventDefault(); setHelp((h) => !h); break;
       }
@@ -98,13 +115,16 @@ function Shell({ user, onLogout, regionPick }: {
   if (route.name === 'wall') return <Wall />;
 
   const navItems: { r: Route; label: string; key: string; show: boolean }[] = [
+    { r: { name: 'worklist' }, label: t('nav.worklist'), key: 'z', show: canWorkCases(user.role) },
+    { r: { name: 'inbox' }, label: t('nav.inbox'), key: 'x', show: hasInbox(user) },
     { r: { name: 'overview' }, label: t('nav.overview'), key: 'o', show: true },
     { r: { name: 'map' }, label: t('nav.map'), key: 'k', show: true },
     { r: { name: 'beds' }, label: t('nav.beds'), key: 'b', show: true },
     { r: { name: 'entry' }, label: t('nav.entry'), key: 'i', show: canEditAny(user) },
     { r: { name: 'wall' }, label: t('nav.wall'), key: 'w', show: true },
   ];
-  const current = route.name === 'unit' ? 'overview' : route.name;
+  const current = route.name === 'unit' ? 'overview' : route.name === 'intake' ? 'worklist'
+    : route.name === 'case' ? (canWorkCases(user.role) ? 'worklist' : 'inbox') : route.name;
 
   return (
     <div className="app">
@@ -145,15 +165,22 @@ function Shell({ user, onLogout, regionPick }: {
         {route.name === 'beds' && <BedFinder user={user} />}
         {route.name === 'unit' && <UnitDetail id={route.id} user={user} />}
         {route.name === 'entry' && <Entry id={route.id} user={user} />}
+        {route.name === 'worklist' && <Worklist user={user} />}
+        {route.name === 'intake' && <Intake user={user} />}
+        {route.name === 'case' && <CaseView key={route.id} id={route.id} user={user} />}
+        {route.name === 'inbox' && <Inbox user={user} />}
       </main>
-      {help && <HelpDialog onClose={() => setHelp(false)} />}
+      {help && <HelpDialog onClose={() => setHelp(false)} user={user} />}
     </div>
   );
 }
 
-function HelpDialog({ onClose }: { onClose: () => void }) {
+function HelpDialog({ onClose, user }: { onClose: () => void; user: User }) {
   const { t } = useI18n();
   const rows: [string, string][] = [
+    ...(canWorkCases(user.role) ? [['z', t('help.worklist')], ['n', t('help.intake')], ['j / k, ↑ / ↓', t('help.move')],
+      ['Enter', t('help.open')], ['t c a e h r s', t('help.steps')], ['p', t('help.patient')]] as [string, string][] : []),
+    ...(hasInbox(user) ? [['x', t('help.inbox')]] as [string, string][] : []),
     ['/', t('help.filter')], ['o', t('help.overview')], ['k', t('help.map')], ['b', t('help.beds')],
     ['i', t('help.entry')], ['w', t('help.wall')], ['l', t('help.lang')], ['?', t('help.help')], ['Esc', t('help.escape')],
   ];

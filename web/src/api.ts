@@ -1,4 +1,7 @@
-import type { CapacityInput, History, Problem, RegionDetail, RegionSummary, Snapshot, User } from './types';
+import type {
+  BreakGlassGrant, CapacityInput, CaseDetail, Complaint, History, HandoverWithCase, Inbox, NewCaseInput, Patient, Problem,
+  RegionDetail, RegionSummary, Snapshot, User, Worklist,
+} from './types';
 
 /** A failed API call; `problem` is the parsed application/problem+json body when there was one. */
 export class ApiError extends Error {
@@ -27,14 +30,33 @@ export function requestHeaders(method: string, hasBody: boolean): Record<string,
   };
 }
 
-async function request<T>(method: string, path: string, body?: unknown, opts: { quiet401?: boolean; cache?: RequestCache } = {}): Promise<T> {
+/**
+ * The If-Match value naming a version the server gave (the case's or the handover's `version`, also its
+ * ETag): a strong entity tag, `"7"`. Every change of a case or handover must send it (428 without, 412
+ * when someone else changed it meanwhile).
+ */
+export function ifMatch(version: number): string {
+  return `"${version}"`;
+}
+
+/** The version an ETag header names (`"7"`, or `W/"7"`), or null. */
+export function versionOfETag(etag: string | null | undefined): number | null {
+  const m = /^(?:W\/)?"(\d+)"$/.exec((etag ?? '').trim());
+  if (!m) return null;
+  const n = Number(m[1]);
+  return Number.isSafeInteger(n) && n > 0 ? n : null;
+}
+
+interface RequestOpts { quiet401?: boolean; cache?: RequestCache; headers?: Record<string, string> }
+
+async function request<T>(method: string, path: string, body?: unknown, opts: RequestOpts = {}): Promise<T> {
   let res: Response;
   try {
     res = await fetch(path, {
       method,
       credentials: 'same-origin',
       cache: opts.cache ?? 'no-cache',
-      headers: requestHeaders(method, body !== undefined),
+      headers: { ...requestHeaders(method, body !== undefined), ...opts.headers },
       body: body !== undefined ? JSON.stringify(body) : undefined,
     });
   } catch (e) {
@@ -86,6 +108,35 @@ export const api = {
   putCapacity: (unitId: string, input: CapacityInput) =>
     request<Record<string, unknown> & { version?: number | string; received_at?: string; as_of?: string }>(
       'PUT', `/api/v1/units/${encodeURIComponent(unitId)}/capacity`, input),
+};
+
+/** A change of a case (`POST /cases/{id}/{action}`), naming the case version it changes. */
+export type CaseAction = 'triage' | 'consult' | 'advice' | 'end-consult' | 'handovers' | 'withdraw' | 'close';
+
+const enc = encodeURIComponent;
+
+/** Query string of the defined, non-empty parameters. */
+export function query(params: Record<string, string | number | undefined | null>): string {
+  const q = Object.entries(params).filter(([, v]) => v != null && v !== '')
+    .map(([k, v]) => `${enc(k)}=${enc(String(v))}`).join('&');
+  return q ? `?${q}` : '';
+}
+
+export const cases = {
+  list: (p: { region: string; state?: 'open' | 'closed' | 'all'; channel?: string; subregion?: string; limit?: number }) =>
+    request<Worklist>('GET', `/api/v1/cases${query(p)}`),
+  get: (id: string) => request<CaseDetail>('GET', `/api/v1/cases/${enc(id)}`),
+  create: (input: NewCaseInput) => request<CaseDetail>('POST', '/api/v1/cases', input),
+  act: (id: string, action: CaseAction, version: number, body: unknown) =>
+    request<CaseDetail>('POST', `/api/v1/cases/${enc(id)}/${action}`, body, { headers: { 'If-Match': ifMatch(version) } }),
+  /** The patient: every read is logged on the server with its purpose. Call only when the user asks. */
+  patient: (id: string, purpose: string) => request<Patient>('GET', `/api/v1/cases/${enc(id)}/patient${query({ purpose })}`, undefined, { cache: 'no-store' }),
+  breakGlass: (id: string, reason: string) => request<BreakGlassGrant>('POST', `/api/v1/cases/${enc(id)}/break-glass`, { reason }),
+  inbox: (state: 'open' | 'all' = 'open') => request<Inbox>('GET', `/api/v1/handovers${query({ state })}`),
+  handover: (id: string) => request<HandoverWithCase>('GET', `/api/v1/handovers/${enc(id)}`),
+  answer: (id: string, answer: 'accept' | 'decline', version: number, body: { note?: string } | { reason: string }) =>
+    request<HandoverWithCase>('POST', `/api/v1/handovers/${enc(id)}/${answer}`, body, { headers: { 'If-Match': ifMatch(version) } }),
+  complaints: (q: string, limit = 20) => request<{ items: Complaint[] }>('GET', `/api/v1/complaints${query({ q, limit })}`),
 };
 
 export function iso(d: Date): string {

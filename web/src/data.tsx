@@ -1,7 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
 import { api, ApiError } from './api';
 import { clockOffset } from './lib/age';
-import type { RegionDetail, SnapshotUnit } from './types';
+import type { CaseEvent, RegionDetail, SnapshotUnit } from './types';
 
 export type Conn = 'connecting' | 'live' | 'reconnecting' | 'offline';
 
@@ -22,7 +22,14 @@ export interface RegionData {
   reload: () => void;
   /** Applies one unit row (from an event or a successful save) without refetching. */
   applyRow: (row: SnapshotUnit) => void;
+  /**
+   * Subscribes to the worklist's live events (`case`, `handover`); `null` means "refetch everything": the
+   * stream came back after a gap, or the server asked for a reload. Returns the unsubscribe function.
+   */
+  onCaseEvent: (fn: CaseListener) => () => void;
 }
+
+export type CaseListener = (e: { type: 'case' | 'handover'; data: CaseEvent } | null) => void;
 
 const Ctx = createContext<RegionData | null>(null);
 const POLL_MS = 30000;
@@ -58,6 +65,14 @@ export function RegionDataProvider({ regionId, children }: { regionId: string; c
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
   const inflight = useRef(false);
+  const caseListeners = useRef(new Set<CaseListener>());
+  const tellCases = useCallback((e: Parameters<CaseListener>[0]) => {
+    for (const fn of [...caseListeners.current]) fn(e);
+  }, []);
+  const onCaseEvent = useCallback((fn: CaseListener) => {
+    caseListeners.current.add(fn);
+    return () => { caseListeners.current.delete(fn); };
+  }, []);
 
   const fetchSnapshot = useCallback(async () => {
     if (inflight.current) return;
@@ -100,7 +115,7 @@ export function RegionDataProvider({ regionId, children }: { regionId: string; c
       es = new EventSource(`/api/v1/events?region=${encodeURIComponent(regionId)}`, { withCredentials: true });
       es.onopen = () => {
         setConn('live');
-        if (hadError) void fetchSnapshot(); // catch up on anything missed while away
+        if (hadError) { void fetchSnapshot(); tellCases(null); } // catch up on anything missed while away
         hadError = false;
       };
       es.onerror = () => {
@@ -125,11 +140,20 @@ export function RegionDataProvider({ regionId, children }: { regionId: string; c
         setLastEventAt(now);
         setLastUpdateAt(now);
       });
-      es.addEventListener('reload', () => { void fetchSnapshot(); });
+      es.addEventListener('reload', () => { void fetchSnapshot(); tellCases(null); });
+      // Worklist events carry no patient data and are not patched in: the views refetch what they show.
+      for (const type of ['case', 'handover'] as const) {
+        es.addEventListener(type, (ev) => {
+          let data: CaseEvent;
+          try { data = JSON.parse((ev as MessageEvent<string>).data) as CaseEvent; } catch { return; }
+          setLastEventAt(Date.now());
+          tellCases({ type, data });
+        });
+      }
     };
     open();
     return () => { closed = true; if (retry) clearTimeout(retry); es?.close(); };
-  }, [regionId, fetchSnapshot]);
+  }, [regionId, fetchSnapshot, tellCases]);
 
   // Fallback polling while not live.
   useEffect(() => {
@@ -145,7 +169,7 @@ export function RegionDataProvider({ regionId, children }: { regionId: string; c
 
   const value: RegionData = {
     regionId, detail, rows, version, generatedAt, offsetMs, conn, lastUpdateAt, lastEventAt, error, loading,
-    reload: () => { void fetchSnapshot(); }, applyRow,
+    reload: () => { void fetchSnapshot(); }, applyRow, onCaseEvent,
   };
   return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
 }

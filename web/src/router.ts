@@ -6,9 +6,16 @@ export type Route =
   | { name: 'beds' }
   | { name: 'unit'; id: string }
   | { name: 'entry'; id?: string }
-  | { name: 'wall' };
+  | { name: 'wall' }
+  | { name: 'worklist' }
+  | { name: 'intake' }
+  | { name: 'case'; id: string }
+  | { name: 'inbox' };
 
-/** Hash routes (Dutch paths): #/, #/kaart, #/bedden, #/eenheid/ID, #/invoer[/ID], #/wand. */
+/**
+ * Hash routes (Dutch paths): #/, #/kaart, #/bedden, #/eenheid/ID, #/invoer[/ID], #/wand, #/werklijst,
+ * #/werklijst/nieuw (intake), #/melding/ID (a case), #/inbox. English aliases: #/worklist, #/cases/ID, #/cases/new.
+ */
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '').replace(/^\/+/, '');
   const [head, ...rest] = path.split('/');
@@ -19,6 +26,11 @@ export function parseRoute(hash: string): Route {
     case 'eenheid': return arg ? { name: 'unit', id: arg } : { name: 'overview' };
     case 'invoer': return { name: 'entry', id: arg };
     case 'wand': return { name: 'wall' };
+    case 'werklijst': case 'worklist': return arg === 'nieuw' || arg === 'new' ? { name: 'intake' } : { name: 'worklist' };
+    case 'melding': case 'cases':
+      if (arg === 'nieuw' || arg === 'new') return { name: 'intake' };
+      return arg ? { name: 'case', id: arg } : { name: 'worklist' };
+    case 'inbox': return { name: 'inbox' };
     default: return { name: 'overview' };
   }
 }
@@ -31,6 +43,10 @@ export function href(r: Route): string {
     case 'unit': return `#/eenheid/${encodeURIComponent(r.id)}`;
     case 'entry': return r.id ? `#/invoer/${encodeURIComponent(r.id)}` : '#/invoer';
     case 'wall': return '#/wand';
+    case 'worklist': return '#/werklijst';
+    case 'intake': return '#/werklijst/nieuw';
+    case 'case': return `#/melding/${encodeURIComponent(r.id)}`;
+    case 'inbox': return '#/inbox';
   }
 }
 

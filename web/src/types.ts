@@ -92,3 +92,162 @@ export interface CapacityInput {
   ed?: Ed;
   note?: string;
 }
+
+// ---------------------------------------------------------------------------
+// The ZCC worklist (/api/v1/cases, /handovers, /complaints). Wire names as core/cases.h defines them.
+
+export const CHANNELS = ['hap', '112', 'gp', 'vvt', 'hospital', 'ggz', 'self-triage', 'other'] as const;
+export type Channel = (typeof CHANNELS)[number];
+export const URGENCIES = ['U0', 'U1', 'U2', 'U3', 'U4', 'U5'] as const;
+export type Urgency = (typeof URGENCIES)[number];
+export const CASE_STATES = ['new', 'triaged', 'in-consultation', 'handed-over', 'accepted', 'declined', 'closed'] as const;
+export type CaseState = (typeof CASE_STATES)[number];
+export const OUTCOMES = [
+  'helped-by-zcc', 'referred', 'care-prevented', 'ed-visit', 'hospital-admission', 'ambulance', 'doctor-visit', 'self-care-advice',
+] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+export const LEGAL_BASES = ['consent', 'vital-interest', 'treatment-relationship'] as const;
+export type LegalBasis = (typeof LEGAL_BASES)[number];
+export const HANDOVER_STATES = ['requested', 'accepted', 'rejected', 'completed', 'cancelled'] as const;
+export type HandoverState = (typeof HANDOVER_STATES)[number];
+export const TIMELINE_KINDS = [
+  'created', 'triaged', 'consult', 'advice', 'consult-ended', 'handed-over', 'accepted', 'declined', 'withdrawn',
+  'escalated', 'pathway', 'note', 'closed',
+] as const;
+export type TimelineKind = (typeof TIMELINE_KINDS)[number];
+export const LIVING_SITUATIONS = ['home-alone', 'home-with-carer', 'assisted-living', 'nursing-home', 'other'] as const;
+export type LivingSituation = (typeof LIVING_SITUATIONS)[number];
+export const KNOWN_CARE = [
+  'district-nursing', 'home-care', 'palliative-care', 'ggz-treatment', 'chronic-care', 'recent-discharge',
+] as const;
+export type KnownCare = (typeof KNOWN_CARE)[number];
+
+export interface CaseContext {
+  age_years: number | null;
+  living: LivingSituation | null;
+  /** null: not asked; []: none. */
+  known_care: KnownCare[] | null;
+}
+export interface CaseCaller { name: string; role: string; phone: string }
+
+/** A care request as lists, events and details show it: never patient data (that is read separately). */
+export interface Case {
+  id: string;
+  region_id: string;
+  subregion_id: string | null;
+  channel: Channel;
+  requesting_organization_id: string | null;
+  caller: CaseCaller;
+  received_at: string;
+  summary: string;
+  urgency: Urgency | null;
+  /** Entry complaint code (GET /complaints names it). */
+  complaint: string | null;
+  context: CaseContext;
+  state: CaseState;
+  outcome: Outcome | null;
+  legal_basis: LegalBasis | null;
+  has_patient: boolean;
+  repeat_contact: boolean;
+  pathway: { id: string; version: number; action: string | null; deviation_reason: string | null } | null;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+  triaged_at: string | null;
+  closed_at: string | null;
+  /** Bumped on every change; the ETag every change names in If-Match. */
+  version: number;
+}
+
+/** A worklist line: the case with its target time. */
+export interface CaseItem extends Case { due_at: string | null; overdue: boolean }
+export interface Worklist { now: string; items: CaseItem[] }
+
+export interface TriageRecord { at: string; by: string; urgency: Urgency; complaint: string; note: string }
+export interface TimelineEntry { at: string; actor: string; kind: TimelineKind | string; detail: string }
+export interface Sbar { situation: string; background: string; assessment: string; recommendation: string }
+
+export interface Handover {
+  id: string;
+  case_id: string;
+  to_organization_id: string;
+  to_unit_id: string | null;
+  sbar: Sbar;
+  state: HandoverState;
+  reason: string | null;
+  requested_by: string;
+  answered_by: string | null;
+  requested_at: string;
+  due_at: string;
+  escalations: number;
+  answered_at: string | null;
+  ended_at: string | null;
+  version: number;
+}
+
+export interface CaseDetail extends CaseItem {
+  triages: TriageRecord[];
+  timeline: TimelineEntry[];
+  handovers: Handover[];
+  /** POST /cases: the request joined the patient's open case instead of making a new one. */
+  linked?: boolean;
+}
+
+/** A handover with its case (the partner's inbox, accept, decline). */
+export interface HandoverWithCase extends Handover { case: Case }
+export interface Inbox { now: string; items: HandoverWithCase[] }
+
+export interface Patient {
+  bsn: string | null;
+  name: string;
+  birth_date: string | null;
+  address: string;
+  gp: string;
+  summary: string;
+  medication: string;
+  allergies: string;
+}
+
+/**
+ * An entry complaint. The server's JSON (api/json/complaint_json.cc) names the names `nl` and `en`; the
+ * OpenAPI description says `name_nl` and `name_en`. Both are read (complaintName).
+ */
+export interface Complaint { code: string; nl?: string; en?: string; name_nl?: string; name_en?: string; synonyms?: string[] }
+
+export interface BreakGlassGrant { id: string; username: string; case_id: string; reason: string; granted_at: string; expires_at: string }
+
+/** What POST /cases takes. Optional parts are left out rather than sent empty. */
+export interface NewCaseInput {
+  region_id?: string;
+  subregion_id?: string;
+  channel: Channel;
+  requesting_organization_id?: string;
+  caller?: Partial<CaseCaller>;
+  received_at?: string;
+  summary: string;
+  patient?: Partial<Omit<Patient, 'bsn' | 'birth_date'>> & { bsn?: string; birth_date?: string };
+  legal_basis?: LegalBasis;
+  urgency?: Urgency;
+  complaint?: string;
+  context?: Partial<CaseContext>;
+}
+
+/** Data of a live `case` or `handover` event on /api/v1/events: no patient data. */
+export interface CaseEvent {
+  case_id: string;
+  kind: TimelineKind | string;
+  at: string;
+  state: CaseState;
+  urgency: Urgency | null;
+  channel: Channel;
+  subregion_id: string | null;
+  received_at: string;
+  due_at: string | null;
+  overdue: boolean;
+  repeat_contact: boolean;
+  version: number;
+  handover?: {
+    id: string; state: HandoverState; to_organization_id: string; to_unit_id: string | null; due_at: string;
+    escalations: number; version: number;
+  };
+}

@@ -1,0 +1,69 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useRegionData } from './data';
+import type { CaseEvent } from './types';
+
+export interface LiveQuery<T> {
+  data: T | null;
+  error: Error | null;
+  /** True until the first answer (or error). */
+  loading: boolean;
+  /** Browser time of the last successful fetch (the data's age). */
+  fetchedAt: number | null;
+  reload: () => void;
+  /** Shows data the server just returned (the answer to a change) without fetching again. */
+  set: (data: T) => void;
+}
+
+const POLL_MS = 30000;
+
+/**
+ * Data of the worklist that follows the live stream: fetched by `load`, fetched again (debounced: events in
+ * `debounceMs` are one fetch) when a `case`/`handover` event `match`es or the stream asks for a resync, and
+ * every 30 s while the stream is down. Events are never patched in: the server's answer is the truth.
+ * `load` must be stable (useCallback); a new `load` fetches at once.
+ */
+export function useLiveQuery<T>(load: () => Promise<T>, match: (e: CaseEvent, type: 'case' | 'handover') => boolean,
+  debounceMs = 250): LiveQuery<T> {
+  const { onCaseEvent, conn } = useRegionData();
+  const [data, setData] = useState<T | null>(null);
+  const [error, setError] = useState<Error | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [fetchedAt, setFetchedAt] = useState<number | null>(null);
+  const seq = useRef(0);
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const matchRef = useRef(match);
+  useEffect(() => { matchRef.current = match; });
+
+  const run = useCallback(async () => {
+    const mine = ++seq.current;
+    try {
+      const d = await load();
+      if (mine !== seq.current) return; // a newer fetch was started: its answer counts
+      setData(d); setError(null); setFetchedAt(Date.now());
+    } catch (e) {
+      if (mine === seq.current) setError(e as Error);
+    } finally {
+      if (mine === seq.current) setLoading(false);
+    }
+  }, [load]);
+
+  useEffect(() => { void run(); }, [run]);
+
+  const schedule = useCallback(() => {
+    if (timer.current) return;
+    timer.current = setTimeout(() => { timer.current = null; void run(); }, debounceMs);
+  }, [run, debounceMs]);
+
+  useEffect(() => onCaseEvent((e) => { if (e === null || matchRef.current(e.data, e.type)) schedule(); }), [onCaseEvent, schedule]);
+  useEffect(() => () => { if (timer.current) clearTimeout(timer.current); timer.current = null; }, []);
+
+  useEffect(() => {
+    if (conn === 'live') return;
+    const h = setInterval(() => { void run(); }, POLL_MS);
+    return () => clearInterval(h);
+  }, [conn, run]);
+
+  const set = useCallback((d: T) => { seq.current++; setData(d); setError(null); setFetchedAt(Date.now()); setLoading(false); }, []);
+  const reload = useCallback(() => { void run(); }, [run]);
+  return { data, error, loading, fetchedAt, reload, set };
+}
