@@ -3,17 +3,36 @@
 #include <cctype>
 
 #include "api/internal.h"
+#include "api/json/complaint_json.h"
 #include "http/client_address.h"
 
 namespace ozcc::api {
 
-Api::State::State(Store& s, ApiOptions o) : store(s), options(std::move(o)) {}
+extern const std::string_view kComplaintsJson;
+
+namespace {
+
+// The options with what was left out filled in: the shipped entry complaints.
+ApiOptions WithDefaults(ApiOptions o) {
+  if (o.complaints.empty()) {
+    auto shipped = ParseComplaintsFile(kComplaintsJson);
+    // The file is checked by the tests that build it in; a broken one is a build defect.
+    if (!shipped.ok()) throw std::logic_error("data/complaints.json: " + shipped.status().message());
+    o.complaints = std::move(shipped).value();
+  }
+  return o;
+}
+
+}  // namespace
+
+Api::State::State(Store& s, ApiOptions o) : store(s), options(WithDefaults(std::move(o))) {}
 
 Api::Api(Store& store, ApiOptions options) : state_(std::make_unique<State>(store, std::move(options))) {
   InitCrypto();
   const ApiOptions& o = state_->options;
   state_->events.SetLimits({o.streams_per_principal, o.streams_per_address, o.max_streams});
   state_->stream_guard.Start();
+  state_->escalation.Start();
   // Without a feed yet (database unreachable) it keeps trying; nothing else waits for it.
   (void)state_->follower.Start();
 }
@@ -26,6 +45,7 @@ void Api::Register(http::Router& router) {
   RegisterAuthRoutes(*state_, routes);
   RegisterRegionRoutes(*state_, routes);
   RegisterCapacityRoutes(*state_, routes);
+  RegisterCaseRoutes(*state_, routes);
   RegisterFhirRoutes(*state_, routes);
   RegisterOpenApiRoute(*state_, routes);
   RegisterWebRoutes(*state_, routes);  // last: its patterns are the most general

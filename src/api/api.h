@@ -7,11 +7,17 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/authz.h"
+#include "core/complaints.h"
 #include "core/types.h"
 #include "http/router.h"
 #include "store/store.h"
+
+namespace ozcc::service {
+class PatientSeal;
+}
 
 namespace ozcc::api {
 
@@ -36,6 +42,12 @@ struct ApiOptions {
   // How often each open stream's session or feed token is checked again (expiry,
   // sign-out or disable by another process); 0: never.
   std::chrono::milliseconds stream_recheck{10000};
+  // How often handovers past their answer deadline are looked for; 0: never (tests drive it).
+  std::chrono::milliseconds escalation_interval{15000};
+  // The worklist's triage vocabulary (data/complaints.json).
+  std::vector<Complaint> complaints;
+  // Seals and opens patient data; null: no patient key, patient data is off.
+  std::shared_ptr<const service::PatientSeal> patient_seal;
 };
 
 class EventHub;

@@ -2,19 +2,23 @@
 
 #include <spdlog/spdlog.h>
 
+#include <limits>
 #include <map>
+
+#include "api/json/case_json.h"
 
 namespace ozcc::api {
 
 ChangeFollower::ChangeFollower(service::RegionService& regions, std::function<Status(ChangeHandler)> watch,
                                SnapshotCache& snapshots, EventHub& events, Authenticator& auth,
-                               std::function<void(const std::string&)> session_ended)
+                               std::function<void(const std::string&)> session_ended, CaseEventsSince case_events)
     : regions_(regions),
       watch_(std::move(watch)),
       snapshots_(snapshots),
       events_(events),
       auth_(auth),
-      session_ended_(std::move(session_ended)) {}
+      session_ended_(std::move(session_ended)),
+      case_events_(std::move(case_events)) {}
 
 ChangeFollower::~ChangeFollower() {
   {
@@ -94,6 +98,7 @@ void ChangeFollower::CatchUp(const std::string& region_id, std::int64_t version)
     return;
   }
   constexpr size_t kPage = 1000;
+  constexpr std::int64_t kAll = std::numeric_limits<std::int64_t>::max();
   while (from < version) {
     auto reports = regions_.ReportsSince(region_id, from, kPage);
     if (!reports.ok()) {
@@ -101,21 +106,52 @@ void ChangeFollower::CatchUp(const std::string& region_id, std::int64_t version)
                    reports.status().message());
       return;  // Run() retries
     }
-    for (const auto& r : *reports) {
-      auto it = units_.find(r.unit_id);
-      if (it == units_.end()) {
-        auto unit = regions_.Unit(r.unit_id);
-        if (!unit.ok()) {
-          spdlog::warn("change feed: unit {} of report {} unreadable: {}", r.unit_id, r.version,
-                       unit.status().message());
-          return;
-        }
-        it = units_.emplace(r.unit_id, std::move(unit).value()).first;
+    std::vector<CaseEvent> cases;
+    if (case_events_) {
+      auto read = case_events_(region_id, from, kPage);
+      if (!read.ok()) {
+        spdlog::warn("change feed: cannot read case events of {} after version {}: {}", region_id, from,
+                     read.status().message());
+        return;
       }
-      if (events_.Publish(region_id, r.version, "capacity", UnitRow(it->second, &r, Now()).dump())) ++published_;
-      from = r.version;
+      cases = std::move(read).value();
     }
-    if (reports->size() < kPage) break;
+    // Both lists are complete up to `upto`: the last version of a full page, or all.
+    std::int64_t upto = kAll;
+    if (reports->size() == kPage) upto = std::min(upto, reports->back().version);
+    if (cases.size() == kPage) upto = std::min(upto, cases.back().version);
+    size_t ri = 0;
+    size_t ci = 0;
+    const Time now = Now();
+    while (true) {
+      const bool take_report = ri < reports->size() && (*reports)[ri].version <= upto &&
+                               (ci >= cases.size() || (*reports)[ri].version < cases[ci].version);
+      const bool take_case = !take_report && ci < cases.size() && cases[ci].version <= upto;
+      if (take_report) {
+        const CapacityReport& r = (*reports)[ri++];
+        auto it = units_.find(r.unit_id);
+        if (it == units_.end()) {
+          auto unit = regions_.Unit(r.unit_id);
+          if (!unit.ok()) {
+            spdlog::warn("change feed: unit {} of report {} unreadable: {}", r.unit_id, r.version,
+                         unit.status().message());
+            return;
+          }
+          it = units_.emplace(r.unit_id, std::move(unit).value()).first;
+        }
+        if (events_.Publish(region_id, r.version, "capacity", UnitRow(it->second, &r, now).dump())) ++published_;
+        from = r.version;
+      } else if (take_case) {
+        const CaseEvent& e = cases[ci++];
+        if (events_.Publish(region_id, e.version, CaseEventType(e), CaseEventJson(e, TimeTargets{}, now).dump())) {
+          ++published_;
+        }
+        from = e.version;
+      } else {
+        break;
+      }
+    }
+    if (upto == kAll) break;
   }
 }
 

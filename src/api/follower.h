@@ -2,9 +2,11 @@
 // instances on the same store. The store's change feed (PostgreSQL
 // LISTEN/NOTIFY) reports each committed change; the follower, on a thread of
 // its own:
-//   - capacity: reads the reports this instance has not published yet
-//     (Store::CapacitySince from the event hub's contiguous version) and
-//     publishes them to its SSE clients; marks the snapshot outdated;
+//   - capacity (a region's data version moved: capacity reports and
+//     worklist changes share it): reads the reports and case events this
+//     instance has not published yet (from the event hub's contiguous
+//     version), merges them by version and publishes them to its SSE
+//     clients; marks the snapshot outdated;
 //   - region: drops the region's snapshot (units changed);
 //   - session revoked: drops the token from the authentication cache and
 //     ends its live streams;
@@ -24,11 +26,13 @@
 #include <string>
 #include <thread>
 #include <unordered_map>
+#include <vector>
 
 #include "api/auth.h"
 #include "api/events.h"
 #include "api/snapshot.h"
 #include "service/region_service.h"
+#include "store/case_store.h"
 #include "store/store.h"
 
 namespace ozcc::api {
@@ -38,9 +42,13 @@ class ChangeFollower {
   // `watch` subscribes to the store's change feed (Store::WatchChanges).
   // `session_ended` is called with the token hash of each ended session or
   // revoked feed token (to close its live streams).
+  // The case events of a region after a version, at most a number of them
+  // (CaseStore::CaseEventsSince).
+  using CaseEventsSince = std::function<Result<std::vector<CaseEvent>>(const std::string&, std::int64_t, size_t)>;
+
   ChangeFollower(service::RegionService& regions, std::function<Status(ChangeHandler)> watch, SnapshotCache& snapshots,
-                 EventHub& events, Authenticator& auth,
-                 std::function<void(const std::string&)> session_ended = nullptr);
+                 EventHub& events, Authenticator& auth, std::function<void(const std::string&)> session_ended = nullptr,
+                 CaseEventsSince case_events = nullptr);
   ~ChangeFollower();
   ChangeFollower(const ChangeFollower&) = delete;
   ChangeFollower& operator=(const ChangeFollower&) = delete;
@@ -78,6 +86,7 @@ class ChangeFollower {
   EventHub& events_;
   Authenticator& auth_;
   std::function<void(const std::string&)> session_ended_;
+  CaseEventsSince case_events_;
   std::shared_ptr<Inbox> inbox_ = std::make_shared<Inbox>();
   std::unordered_map<std::string, UnitView> units_;  // follower thread only; cache for UnitRow
   std::atomic<std::uint64_t> published_{0};

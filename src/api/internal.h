@@ -1,6 +1,8 @@
 // Shared by the api/*_routes.cc files; not part of the module's interface.
 #pragma once
 
+#include <spdlog/spdlog.h>
+
 #include <atomic>
 #include <functional>
 #include <mutex>
@@ -15,12 +17,14 @@
 #include "api/problem.h"
 #include "api/snapshot.h"
 #include "api/stream_guard.h"
+#include "api/ticker.h"
 #include "core/authz.h"
 #include "core/login_throttle.h"
 #include "http/router.h"
 #include "service/account_service.h"
 #include "service/audit_service.h"
 #include "service/capacity_service.h"
+#include "service/case_service.h"
 #include "service/region_service.h"
 #include "store/store.h"
 
@@ -37,6 +41,18 @@ class LivePublisher final : public service::CapacityListener {
  private:
   SnapshotCache& snapshots_;
   EventHub& events_;
+};
+
+// Publishes committed case changes to this instance's live clients (the
+// case service's listener); the events carry no patient data (case_json.h).
+class CasePublisher final : public service::CaseListener {
+ public:
+  CasePublisher(EventHub& events, TimeTargets targets) : events_(events), targets_(targets) {}
+  void CaseChanged(const CaseEvent& e) override;
+
+ private:
+  EventHub& events_;
+  TimeTargets targets_;
 };
 
 // What the routes share. The store is held only to wire the services (every
@@ -57,12 +73,27 @@ struct Api::State {
   std::atomic<std::uint64_t> streams_refused_principal{0}, streams_refused_address{0}, streams_refused_total{0};
   // After what it updates: destroyed first.
   ChangeFollower follower{
-      regions,   [this](ChangeHandler h) { return store.WatchChanges(std::move(h)); },
-      snapshots, events,
-      auth,      [this](const std::string& token_hash) {
-                            stream_guard.CountEnded(events.CloseStreamsOf(token_hash)); }};
+      regions,
+      [this](ChangeHandler h) { return store.WatchChanges(std::move(h)); },
+      snapshots,
+      events,
+      auth,
+      [this](const std::string& token_hash) { stream_guard.CountEnded(events.CloseStreamsOf(token_hash)); },
+      [this](const std::string& region_id, std::int64_t after, size_t limit) {
+        return store.CaseEventsSince(region_id, after, limit);
+      }};
   LivePublisher publisher{snapshots, events};
   service::CapacityService capacity{store, store, store, publisher};
+  CasePublisher case_publisher{events, TimeTargets{}};
+  service::CaseService cases{store, store, store, case_publisher, options.complaints, options.patient_seal};
+  // Handovers past their answer deadline are escalated (alerted again, shown to the coordinator).
+  Ticker escalation{options.escalation_interval, [this] {
+                      if (auto n = cases.EscalateDue(Now()); !n.ok()) {
+                        spdlog::warn("escalation of handovers failed: {}", n.status().message());
+                      } else if (*n > 0) {
+                        spdlog::info("{} handover(s) escalated", *n);
+                      }
+                    }};
   std::function<std::string()> transport_metrics;
   std::atomic<std::uint64_t> auth_failures{0};
   // Sign-in back-off (auth_routes.cc, docs/operations.md): per user name and
@@ -132,6 +163,7 @@ http::Response ReplayResponse(const IdempotentResponse& r);
 
 void RegisterAuthRoutes(State& s, http::Router& r);
 void RegisterCapacityRoutes(State& s, http::Router& r);
+void RegisterCaseRoutes(State& s, http::Router& r);
 void RegisterRegionRoutes(State& s, http::Router& r);
 void RegisterFhirRoutes(State& s, http::Router& r);
 void RegisterOpsRoutes(State& s, http::Router& r);

@@ -285,11 +285,9 @@ Result<std::shared_ptr<const service::PatientSeal>> LoadPatientSeal(const std::s
 int Serve(ServeConfig cfg) {
   http::ServerOptions so;
   if (!ParseListen(cfg.listen, so.host, so.port)) return Fail("--listen must be HOST:PORT, got " + cfg.listen);
-  // Seals and opens patient data (null: the server serves everything but
-  // patient data). TODO(worklist): hand it to the worklist service built with the Api below.
-  auto loaded_seal = LoadPatientSeal(cfg.patient_key_file);
-  if (!loaded_seal.ok()) return FailStatus("patient key", loaded_seal.status());
-  const std::shared_ptr<const service::PatientSeal> patient_seal = *loaded_seal;
+  // Seals and opens patient data (null: the server serves everything but patient data).
+  auto patient_seal = LoadPatientSeal(cfg.patient_key_file);
+  if (!patient_seal.ok()) return FailStatus("patient key", patient_seal.status());
   so.io_threads = std::max(1, cfg.io_threads);
   so.worker_threads = std::max(1, cfg.workers);
   so.body_limit = cfg.body_limit;
@@ -312,6 +310,7 @@ int Serve(ServeConfig cfg) {
   ao.web_root = cfg.web;
   ao.secure_cookie = cfg.secure_cookie;
   ao.public_base_url = public_base;
+  ao.patient_seal = *patient_seal;
   ao.session_ttl = std::chrono::hours(cfg.session_hours);
   ao.streams_per_principal = static_cast<std::size_t>(cfg.streams_per_user);
   ao.streams_per_address = static_cast<std::size_t>(cfg.streams_per_address);

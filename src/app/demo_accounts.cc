@@ -9,7 +9,8 @@ namespace ozcc::app {
 
 Result<std::string> EnsureDemoAccounts(Store& store, const std::filesystem::path& dir) {
   const auto file = dir / "demo-accounts.txt";
-  if (std::filesystem::exists(file) && store.GetUser("demo-admin").ok()) {
+  // Made once; a demo database from before the worklist gets its new accounts.
+  if (std::filesystem::exists(file) && store.GetUser("demo-privacy").ok()) {
     std::ifstream in(file);
     std::stringstream ss;
     ss << in.rdbuf();
@@ -26,8 +27,10 @@ Result<std::string> EnsureDemoAccounts(Store& store, const std::filesystem::path
   auto data = store.GetRegion(region_id);
   if (!data.ok()) return data.status();
   std::string hospital;  // the capacity manager's organisation
+  std::string vvt;       // a partner of the worklist: district nursing / crisis beds
   for (const auto& o : data->organizations) {
     if (o.type == OrgType::kHospital && hospital.empty()) hospital = o.id;
+    if (o.type == OrgType::kVvt && vvt.empty()) vvt = o.id;
   }
   struct Account {
     std::string name;
@@ -37,11 +40,16 @@ Result<std::string> EnsureDemoAccounts(Store& store, const std::filesystem::path
   const Account accounts[] = {{"demo-admin", Role::kAdmin, ""},
                               {"demo-coordinator", Role::kRoazCoordinator, ""},
                               {"demo-manager", Role::kOrgCapacityManager, hospital},
-                              {"demo-viewer", Role::kViewer, ""}};
+                              {"demo-viewer", Role::kViewer, ""},
+                              {"demo-zcc", Role::kZccCoordinator, ""},
+                              {"demo-vvt", Role::kOrgUser, vvt},
+                              {"demo-hospital", Role::kOrgUser, hospital},
+                              {"demo-privacy", Role::kPrivacyOfficer, ""}};
   std::ostringstream out;
   out << "# OpenZCC demo accounts (region " << region_id << "); made by `openzcc serve --demo`\n";
   for (const auto& a : accounts) {
-    if (a.role == Role::kOrgCapacityManager && a.org.empty()) continue;
+    const bool needs_org = a.role == Role::kOrgCapacityManager || a.role == Role::kOrgUser;
+    if (needs_org && a.org.empty()) continue;
     std::string password = api::NewToken("").substr(0, 16);
     UserRecord u{a.name, api::HashPassword(password), a.role, a.org, a.role == Role::kAdmin ? "" : region_id, false};
     auto st = store.CreateUser(u, ToolAudit("demo", "user.add", a.name, "demo"));

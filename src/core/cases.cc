@@ -372,6 +372,8 @@ std::vector<FieldError> ValidateNewCase(const NewCase& in, Time now, const std::
     if (!in.legal_basis) errs.push_back({"legal_basis", "is required when patient data is given"});
   }
   CheckComplaint(errs, "complaint", in.complaint, false, complaints);
+  // A triage is urgency and entry complaint together (the NTS gives one with the other).
+  if (in.urgency && in.complaint.empty()) errs.push_back({"complaint", "required with an urgency"});
   CheckContext(errs, "context.", in.context);
   return errs;
 }

@@ -475,7 +475,8 @@ std::vector<FieldError> ValidatePatient(const Patient& p, Time now, const std::s
 // when given; summary 1–4000 bytes; caller name/role ≤ 200 bytes, phone ≤ 32
 // of digits, spaces and + - ( ) .; received_at not more than 5 minutes ahead
 // of now nor more than kMaxReceivedAge behind; a patient per ValidatePatient
-// and then legal_basis is required; complaint, when given, in `complaints`;
+// and then legal_basis is required; complaint, when given, in `complaints`,
+// and required with an urgency;
 // context.age_years 0…130 and known care listed once.
 // Whether the region, subregion and organisation exist is the service's
 // check (it knows the region).

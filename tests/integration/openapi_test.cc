@@ -35,8 +35,9 @@ const std::set<Op> kExcluded = {{"GET", "/"}, {"GET", "/{file}"}, {"GET", "/asse
 
 const char* const kMethods[] = {"get", "put", "post", "delete", "patch", "head", "options", "trace"};
 
-const std::set<std::string> kRoles = {"public", "admin", "roaz-coordinator", "org-capacity-manager", "org-user",
-                                      "viewer", "feed"};
+const std::set<std::string> kRoles = {"public",   "admin",           "roaz-coordinator", "org-capacity-manager",
+                                      "org-user", "zcc-coordinator", "privacy-officer",  "viewer",
+                                      "feed"};
 
 std::string ReadFile(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);

@@ -527,6 +527,16 @@ TEST(ValidateNewCase, UnknownComplaintIsNotEchoedWhenItIsNoCode) {
   for (const auto& e : errs) EXPECT_LT(e.message.size(), 100u);
 }
 
+TEST(ValidateNewCase, AnUrgencyNeedsItsComplaint) {
+  NewCase in = GoodCase();
+  in.complaint.clear();
+  auto errs = ValidateNewCase(in, T("2026-03-01T03:00:00Z"), Complaints());
+  ASSERT_EQ(errs.size(), 1u) << Dump(errs);
+  EXPECT_EQ(errs[0].field, "complaint");
+  in.urgency.reset();  // a complaint alone, or nothing: triage later
+  EXPECT_TRUE(ValidateNewCase(in, T("2026-03-01T03:00:00Z"), Complaints()).empty());
+}
+
 TEST(ValidateTriage, UrgencyAndKnownComplaintRequired) {
   TriageInput in{Urgency::kU2, "chest-pain", "second call tonight"};
   EXPECT_TRUE(ValidateTriage(in, Complaints()).empty());

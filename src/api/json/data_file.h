@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -122,6 +123,18 @@ std::string EnumNames(const Range& all, F to_string) {
   std::string s;
   for (const auto& e : all) s += (s.empty() ? "" : ", ") + std::string(to_string(e));
   return s;
+}
+
+// Reads an enum-valued string member; reports an unknown name with the list
+// of known ones. Returns nullopt when absent or wrong.
+template <class E, class ParseF>
+std::optional<E> ReadEnum(DataReader& r, const nlohmann::json& obj, const std::string& path, const char* key,
+                          bool required, ParseF parse, const std::string& what, const std::string& names) {
+  std::string s;
+  if (!r.String(obj, path, key, required, s)) return std::nullopt;
+  if (auto e = parse(s)) return e;
+  r.Error(JoinPath(path, key), "unknown " + what + " \"" + s + "\" (one of " + names + ")");
+  return std::nullopt;
 }
 
 }  // namespace ozcc::api

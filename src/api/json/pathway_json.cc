@@ -28,18 +28,6 @@ const std::string& UnitTypeNames() {
   return kNames;
 }
 
-// Reads an enum-valued string member; reports an unknown name with the list
-// of known ones. Returns nullopt when absent or wrong.
-template <class E, class ParseF>
-std::optional<E> ReadEnum(DataReader& r, const json& obj, const std::string& path, const char* key, bool required,
-                          ParseF parse, const std::string& what, const std::string& names) {
-  std::string s;
-  if (!r.String(obj, path, key, required, s)) return std::nullopt;
-  if (auto e = parse(s)) return e;
-  r.Error(JoinPath(path, key), "unknown " + what + " \"" + s + "\" (one of " + names + ")");
-  return std::nullopt;
-}
-
 void ReadText(DataReader& r, const json& obj, const std::string& path, const char* key, LocalText& out) {
   const json* v = r.Member(obj, path, key, true);
   if (!v) return;

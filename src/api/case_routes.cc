@@ -1,0 +1,242 @@
+// The ZCC worklist: care requests (cases), their triage, consultation,
+// handover and closing; the partner's inbox and answers; patient data
+// (logged) and break-glass; the entry complaints. Each route parses, calls
+// CaseService and maps; the service authorises, validates, logs and writes.
+#include <charconv>
+
+#include "api/internal.h"
+#include "api/json/case_json.h"
+#include "api/json/complaint_json.h"
+
+namespace ozcc::api {
+
+namespace {
+
+using nlohmann::json;
+
+std::string ETagOf(std::int64_t version) { return "\"" + std::to_string(version) + "\""; }
+
+// The version If-Match names: nullopt without the header (the service
+// answers 428); -1 for a value that names none of ours ("*", a list, a weak
+// tag), which can never be current (412).
+std::optional<std::int64_t> IfMatch(const http::Request& req) {
+  auto h = req.Header("if-match");
+  if (!h) return std::nullopt;
+  std::string_view v = *h;
+  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+  while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+  if (v.size() < 3 || v.front() != '"' || v.back() != '"') return -1;
+  v = v.substr(1, v.size() - 2);
+  std::int64_t n = 0;
+  auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (ec != std::errc() || end != v.data() + v.size() || n < 1) return -1;
+  return n;
+}
+
+http::Response CaseResponse(const Result<service::CaseView>& v, const http::Request& req, int status = 200) {
+  if (!v.ok()) return ProblemFor(req, v.status());
+  http::Response resp = Json(status, ToJson(*v));
+  resp.Set("ETag", ETagOf(v->the_case.version));
+  return resp;
+}
+
+http::Response HandoverResponse(const Result<service::HandoverView>& v, const http::Request& req) {
+  if (!v.ok()) return ProblemFor(req, v.status());
+  http::Response resp = Json(200, ToJson(*v));
+  resp.Set("ETag", ETagOf(v->handover.version));
+  return resp;
+}
+
+// Registers POST `path` for a signed-in caller with a JSON body (or, when
+// `body_optional`, none).
+template <class F>
+void AddPost(State& s, http::Router& r, const char* path, bool body_optional, F handle) {
+  r.Add("POST", path, [&s, body_optional, handle](http::Request& req) {
+    Principal who;
+    if (auto denied = RequireAuth(s, req, who)) return *denied;
+    const bool empty = req.body.find_first_not_of(" \t\r\n") == std::string::npos;
+    if (!(body_optional && empty)) {
+      if (auto st = RequireJsonBody(req); !st.ok()) return ProblemFor(req, st);
+    }
+    return handle(req, CallerOf(req, who));
+  });
+}
+
+template <class F>
+void AddGet(State& s, http::Router& r, const char* path, F handle) {
+  r.Add("GET", path, [&s, handle](http::Request& req) {
+    Principal who;
+    if (auto denied = RequireAuth(s, req, who)) return *denied;
+    return handle(req, CallerOf(req, who));
+  });
+}
+
+Result<service::WorklistQuery> WorklistQueryOf(const http::Request& req) {
+  service::WorklistQuery q;
+  q.region_id = req.Query("region").value_or("");
+  const std::string state = req.Query("state").value_or("open");
+  if (state == "open") {
+    q.states = CaseQuery::States::kOpen;
+  } else if (state == "closed") {
+    q.states = CaseQuery::States::kClosed;
+  } else if (state == "all") {
+    q.states = CaseQuery::States::kAll;
+  } else {
+    return Status::BadRequest("unknown state", {{"state", "one of open, closed, all"}});
+  }
+  if (auto c = req.Query("channel")) {
+    q.channel = ParseChannel(*c);
+    if (!q.channel) return Status::BadRequest("unknown channel", {{"channel", "not a channel: " + c->substr(0, 40)}});
+  }
+  q.subregion_id = req.Query("subregion").value_or("");
+  if (auto l = req.Query("limit")) {
+    size_t n = 0;
+    auto [end, ec] = std::from_chars(l->data(), l->data() + l->size(), n);
+    if (ec != std::errc() || end != l->data() + l->size() || n < 1 || n > 1000) {
+      return Status::BadRequest("bad limit", {{"limit", "a whole number from 1 to 1000"}});
+    }
+    q.limit = n;
+  }
+  return q;
+}
+
+void AddCaseRoutes(State& s, http::Router& r) {
+  AddPost(s, r, "/api/v1/cases", false, [&s](http::Request& req, const service::Caller& caller) {
+    auto in = ParseNewCase(req.body);
+    if (!in.ok()) return ProblemFor(req, in.status());
+    auto v = s.cases.Create(caller, std::move(in).value());
+    if (!v.ok()) return ProblemFor(req, v.status());
+    http::Response resp = CaseResponse(v, req, v->linked ? 200 : 201);
+    resp.Set("Location", PublicBase(s, req) + "/api/v1/cases/" + v->the_case.id);
+    return resp;
+  });
+  AddGet(s, r, "/api/v1/cases", [&s](http::Request& req, const service::Caller& caller) {
+    auto q = WorklistQueryOf(req);
+    if (!q.ok()) return ProblemFor(req, q.status());
+    auto items = s.cases.Worklist(caller, std::move(q).value());
+    if (!items.ok()) return ProblemFor(req, items.status());
+    json arr = json::array();
+    for (const auto& item : *items) arr.push_back(ToJson(item));
+    return Json(200, {{"now", FormatRfc3339(Now())}, {"items", std::move(arr)}});
+  });
+  AddGet(s, r, "/api/v1/cases/{case_id}", [&s](http::Request& req, const service::Caller& caller) {
+    return CaseResponse(s.cases.Get(caller, req.params["case_id"]), req);
+  });
+  AddPost(s, r, "/api/v1/cases/{case_id}/triage", false, [&s](http::Request& req, const service::Caller& caller) {
+    auto in = ParseTriageInput(req.body);
+    if (!in.ok()) return ProblemFor(req, in.status());
+    return CaseResponse(s.cases.Triage(caller, req.params["case_id"], IfMatch(req), std::move(in).value()), req);
+  });
+  AddPost(s, r, "/api/v1/cases/{case_id}/consult", false, [&s](http::Request& req, const service::Caller& caller) {
+    auto in = ParseConsultInput(req.body);
+    if (!in.ok()) return ProblemFor(req, in.status());
+    return CaseResponse(s.cases.Consult(caller, req.params["case_id"], IfMatch(req), std::move(in).value()), req);
+  });
+  AddPost(s, r, "/api/v1/cases/{case_id}/advice", false, [&s](http::Request& req, const service::Caller& caller) {
+    auto text = ParseTextBody(req.body, "advice", true);
+    if (!text.ok()) return ProblemFor(req, text.status());
+    return CaseResponse(s.cases.Advice(caller, req.params["case_id"], IfMatch(req), *text), req);
+  });
+  AddPost(s, r, "/api/v1/cases/{case_id}/end-consult", false, [&s](http::Request& req, const service::Caller& caller) {
+    auto text = ParseTextBody(req.body, "decision", true);
+    if (!text.ok()) return ProblemFor(req, text.status());
+    return CaseResponse(s.cases.EndConsult(caller, req.params["case_id"], IfMatch(req), *text), req);
+  });
+  AddPost(s, r, "/api/v1/cases/{case_id}/handovers", false, [&s](http::Request& req, const service::Caller& caller) {
+    auto in = ParseHandoverRequest(req.body);
+    if (!in.ok()) return ProblemFor(req, in.status());
+    auto v = s.cases.HandOver(caller, req.params["case_id"], IfMatch(req), std::move(in).value());
+    if (!v.ok()) return ProblemFor(req, v.status());
+    http::Response resp = CaseResponse(v, req, 201);
+    resp.Set("Location", PublicBase(s, req) + "/api/v1/handovers/" + v->handovers.back().id);
+    return resp;
+  });
+  AddPost(s, r, "/api/v1/cases/{case_id}/withdraw", false, [&s](http::Request& req, const service::Caller& caller) {
+    auto text = ParseTextBody(req.body, "reason", true);
+    if (!text.ok()) return ProblemFor(req, text.status());
+    return CaseResponse(s.cases.Withdraw(caller, req.params["case_id"], IfMatch(req), *text), req);
+  });
+  AddPost(s, r, "/api/v1/cases/{case_id}/close", false, [&s](http::Request& req, const service::Caller& caller) {
+    auto in = ParseCloseInput(req.body);
+    if (!in.ok()) return ProblemFor(req, in.status());
+    return CaseResponse(s.cases.Close(caller, req.params["case_id"], IfMatch(req), in->outcome, in->note), req);
+  });
+}
+
+void AddPatientRoutes(State& s, http::Router& r) {
+  AddGet(s, r, "/api/v1/cases/{case_id}/patient", [&s](http::Request& req, const service::Caller& caller) {
+    auto p = s.cases.ReadPatient(caller, req.params["case_id"], req.Query("purpose").value_or(""));
+    if (!p.ok()) return ProblemFor(req, p.status());
+    return Json(200, ToJson(*p));
+  });
+  AddPost(s, r, "/api/v1/cases/{case_id}/break-glass", false, [&s](http::Request& req, const service::Caller& caller) {
+    auto reason = ParseTextBody(req.body, "reason", true);
+    if (!reason.ok()) return ProblemFor(req, reason.status());
+    auto g = s.cases.BreakGlass(caller, req.params["case_id"], *reason);
+    if (!g.ok()) return ProblemFor(req, g.status());
+    return Json(201, ToJson(*g));
+  });
+}
+
+void AddHandoverRoutes(State& s, http::Router& r) {
+  AddGet(s, r, "/api/v1/handovers", [&s](http::Request& req, const service::Caller& caller) {
+    const std::string state = req.Query("state").value_or("open");
+    if (state != "open" && state != "all") {
+      return ProblemFor(req, Status::BadRequest("unknown state", {{"state", "one of open, all"}}));
+    }
+    auto inbox = s.cases.Inbox(caller, req.Query("organization").value_or(""), state == "all");
+    if (!inbox.ok()) return ProblemFor(req, inbox.status());
+    json arr = json::array();
+    for (const auto& v : *inbox) arr.push_back(ToJson(v));
+    return Json(200, {{"now", FormatRfc3339(Now())}, {"items", std::move(arr)}});
+  });
+  AddGet(s, r, "/api/v1/handovers/{handover_id}", [&s](http::Request& req, const service::Caller& caller) {
+    return HandoverResponse(s.cases.GetHandover(caller, req.params["handover_id"]), req);
+  });
+  AddPost(s, r, "/api/v1/handovers/{handover_id}/accept", true,
+          [&s](http::Request& req, const service::Caller& caller) {
+            auto note = ParseTextBody(req.body, "note", false);
+            if (!note.ok()) return ProblemFor(req, note.status());
+            return HandoverResponse(s.cases.Accept(caller, req.params["handover_id"], IfMatch(req), *note), req);
+          });
+  AddPost(s, r, "/api/v1/handovers/{handover_id}/decline", false,
+          [&s](http::Request& req, const service::Caller& caller) {
+            auto reason = ParseTextBody(req.body, "reason", true);
+            if (!reason.ok()) return ProblemFor(req, reason.status());
+            return HandoverResponse(s.cases.Decline(caller, req.params["handover_id"], IfMatch(req), *reason), req);
+          });
+}
+
+void AddComplaintRoute(State& s, http::Router& r) {
+  AddGet(s, r, "/api/v1/complaints", [&s](http::Request& req, const service::Caller&) {
+    size_t limit = 20;
+    if (auto l = req.Query("limit")) {
+      auto [end, ec] = std::from_chars(l->data(), l->data() + l->size(), limit);
+      if (ec != std::errc() || end != l->data() + l->size() || limit < 1 || limit > 500) {
+        return ProblemFor(req, Status::BadRequest("bad limit", {{"limit", "a whole number from 1 to 500"}}));
+      }
+    }
+    json arr = json::array();
+    for (const Complaint* c : SearchComplaints(s.cases.complaints(), req.Query("q").value_or(""), limit)) {
+      arr.push_back(ToJson(*c));
+    }
+    http::Response resp = Json(200, {{"items", std::move(arr)}});
+    return resp;
+  });
+}
+
+}  // namespace
+
+void RegisterCaseRoutes(State& s, http::Router& r) {
+  AddCaseRoutes(s, r);
+  AddPatientRoutes(s, r);
+  AddHandoverRoutes(s, r);
+  AddComplaintRoute(s, r);
+}
+
+// Publishes committed case changes to this instance's live clients.
+void CasePublisher::CaseChanged(const CaseEvent& e) {
+  events_.Publish(e.region_id, e.version, CaseEventType(e), CaseEventJson(e, targets_, Now()).dump());
+}
+
+}  // namespace ozcc::api

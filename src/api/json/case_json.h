@@ -1,0 +1,56 @@
+// JSON ↔ the worklist's types (core/cases.h, service/case_service.h).
+// Parsing is strict and reports every problem at once, each naming its field
+// (unknown fields, wrong types, unknown enum names, duplicate keys); the
+// domain rules are core's (ValidateNewCase, …), applied by the service.
+//
+// What goes out: a case never carries patient data (`has_patient` only); the
+// patient has its own mapping, used only by the logged patient read; an SSE
+// event (CaseEventJson) carries the case's id, state, urgency and times and a
+// handover's id, state, addressee and deadline — never SBAR text or the
+// request's summary, which may name the patient.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "base/status.h"
+#include "core/cases.h"
+#include "service/case_service.h"
+#include "store/case_store.h"
+
+namespace ozcc::api {
+
+Result<NewCase> ParseNewCase(std::string_view body);
+Result<TriageInput> ParseTriageInput(std::string_view body);
+Result<service::ConsultInput> ParseConsultInput(std::string_view body);
+Result<HandoverRequest> ParseHandoverRequest(std::string_view body);
+
+struct CloseInput {
+  std::optional<Outcome> outcome;
+  std::string note;
+};
+Result<CloseInput> ParseCloseInput(std::string_view body);
+
+// A body with one text member `key` ({"reason": "…"}); an empty body is an
+// empty text when the member is optional.
+Result<std::string> ParseTextBody(std::string_view body, const char* key, bool required);
+
+nlohmann::json ToJson(const Case& c);
+nlohmann::json ToJson(const Handover& h);
+nlohmann::json ToJson(const TriageRecord& t);
+nlohmann::json ToJson(const TimelineEntry& e);
+nlohmann::json ToJson(const service::CaseView& v);
+nlohmann::json ToJson(const service::WorklistItem& item);
+nlohmann::json ToJson(const service::HandoverView& v);
+nlohmann::json ToJson(const Patient& p);
+nlohmann::json ToJson(const BreakGlassGrant& g);
+nlohmann::json ToJson(const PatientAccess& a);
+
+// The data of a live event ("case" or "handover"), without patient data.
+nlohmann::json CaseEventJson(const CaseEvent& e, const TimeTargets& targets, Time now);
+// "case", or "handover" when the change was about a handover.
+const char* CaseEventType(const CaseEvent& e);
+
+}  // namespace ozcc::api
