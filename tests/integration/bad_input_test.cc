@@ -372,6 +372,72 @@ class BadInputTest : public ApiFixture {
     };
   }
 
+  // POST /api/v1/cases: every field of a care request, as the admin (who may
+  // work every region's cases). A valid request would be stored; each of
+  // these changes nothing.
+  std::vector<Case> NewCaseCases() {
+    const json ok = {{"region_id", "ZWN"}, {"channel", "hap"}, {"summary", "catheter blocked"}};
+    auto with = [&](const std::string& key, const json& value) {
+      json b = ok;
+      b[key] = value;
+      return b.dump();
+    };
+    auto patient = [&](const json& p) {
+      json b = ok;
+      b["patient"] = p;
+      b["legal_basis"] = "consent";
+      return b.dump();
+    };
+    auto post = [](std::string name, std::string body, int status, std::string field, std::string type = kJson) {
+      return Case{std::move(name), "POST", "/api/v1/cases", std::move(body), std::move(type), status, std::move(field)};
+    };
+    json no_summary = ok;
+    no_summary.erase("summary");
+    json no_basis = ok;
+    no_basis["patient"] = {{"bsn", "111222333"}};
+    return {
+        post("no summary", no_summary.dump(), 422, "summary"),
+        post("blank summary", with("summary", " \n "), 422, "summary"),
+        post("summary too long", with("summary", kHuge), 422, "summary"),
+        post("summary is a number", with("summary", 5), 422, "summary"),
+        post("summary bad UTF-8", R"({"channel":"hap","summary":")" + kBadUtf8 + R"("})", 422, "body"),
+        post("unknown channel", with("channel", "fax"), 422, "channel"),
+        post("channel is null", with("channel", nullptr), 422, "channel"),
+        post("unknown field", with("priority", "high"), 422, "priority"),
+        post("unknown region", with("region_id", "NOPE"), 404, ""),
+        post("region id with SQL", with("region_id", kSqlInjection), 422, "region_id"),
+        post("unknown subregion", with("subregion_id", "ZWN-NOPE"), 422, "subregion_id"),
+        post("unknown requesting organisation", with("requesting_organization_id", "nope"), 422,
+             "requesting_organization_id"),
+        post("received_at not a time", with("received_at", "yesterday"), 422, "received_at"),
+        post("received_at a year back", with("received_at", "2025-01-01T00:00:00Z"), 422, "received_at"),
+        post("unknown urgency", with("urgency", "U9"), 422, "urgency"),
+        post("urgency without complaint", with("urgency", "U3"), 422, "complaint"),
+        post("unknown complaint", with("complaint", "not-a-complaint"), 422, "complaint"),
+        post("caller phone with letters", with("caller", {{"phone", "call me"}}), 422, "caller.phone"),
+        post("age out of range", with("context", {{"age_years", 200}}), 422, "context.age_years"),
+        post("age a decimal", with("context", {{"age_years", 80.5}}), 422, "context.age_years"),
+        post("unknown living situation", with("context", {{"living", "boat"}}), 422, "context.living"),
+        post("unknown known care", with("context", {{"known_care", {"magic"}}}), 422, "context.known_care[0]"),
+        post("patient without legal basis", no_basis.dump(), 422, "legal_basis"),
+        WithMessage(post("BSN fails the 11-proef", patient({{"bsn", "123456789"}}), 422, "patient.bsn"), "11"),
+        post("BSN with a space", patient({{"bsn", "111 222 333"}}), 422, "patient.bsn"),
+        post("patient without BSN or name", patient(json::object()), 422, "patient"),
+        post("birth date not a date", patient({{"name", "J"}, {"birth_date", "31-12-1950"}}), 422,
+             "patient.birth_date"),
+        post("birth date in the future", patient({{"name", "J"}, {"birth_date", "2999-01-01"}}), 422,
+             "patient.birth_date"),
+        post("unknown patient field", patient({{"name", "J"}, {"religion", "x"}}), 422, "patient.religion"),
+        post("script in the name is stored as text, but not with a bad BSN",
+             patient({{"name", kScript}, {"bsn", "111111111"}}), 422, "patient.bsn"),
+        post("duplicate keys", R"({"channel":"hap","channel":"gp","summary":"x"})", 422, ""),
+        post("not an object", "[1,2]", 422, "body"),
+        post("empty body", "", 422, "body"),
+        post("text/plain", ok.dump(), 415, "", "text/plain"),
+        post("no content type", ok.dump(), 415, "", ""),
+    };
+  }
+
   static std::string Replace(std::string s, const std::string& what, const std::string& with) {
     auto pos = s.find(what);
     if (pos != std::string::npos) s.replace(pos, what.size(), with);
@@ -434,6 +500,7 @@ TEST_P(BadInputTest, CsvImport) { Run(CsvCases(), false); }
 TEST_P(BadInputTest, FhirMeasureReport) { Run(FhirCases(), true); }
 TEST_P(BadInputTest, Login) { Run(LoginCases(), false); }
 TEST_P(BadInputTest, AuditPaging) { Run(AuditCases(), false); }
+TEST_P(BadInputTest, NewCase) { Run(NewCaseCases(), false); }
 
 // JSON has one number type: where the schema says integer, 20.0 is 20.
 TEST_P(BadInputTest, IntegralDecimalsAreIntegers) {

@@ -11,6 +11,7 @@
 
 #include "api/auth.h"
 #include "api/json/region_json.h"
+#include "service/patient_seal.h"
 #include "support/external.h"
 
 namespace ozcc::test {
@@ -114,11 +115,18 @@ void ApiFixture::SetUp() {
   add("manager", Role::kOrgCapacityManager, own_org_, "ZWN");
   add("orguser", Role::kOrgUser, own_org_, "ZWN");
   add("viewer", Role::kViewer, "", "ZWN");
+  add("zcc", Role::kZccCoordinator, "", "ZWN");
+  add("privacy", Role::kPrivacyOfficer, "", "ZWN");
   add("demo2-coordinator", Role::kRoazCoordinator, "", "DEMO2");
   feed_token_ = api::NewToken(api::kFeedPrefix);
   const FeedTokenRecord feed{api::TokenHash(feed_token_), "hix", own_org_, "ZWN", Now(), false};
   ASSERT_TRUE(store_->CreateFeedToken(feed, ToolAudit("test", "setup", "hix")).ok());
 
+  if (!api_options_.patient_seal) {  // patient data on, as `make run` serves it
+    auto key = service::ParsePatientKey(service::GeneratePatientKey());
+    ASSERT_TRUE(key.ok());
+    api_options_.patient_seal = std::make_shared<const service::PatientSeal>(*key);
+  }
   api_ = std::make_unique<api::Api>(*store_, api_options_);
   router_ = std::make_unique<http::Router>();
   api_->Register(*router_);

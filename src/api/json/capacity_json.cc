@@ -180,7 +180,9 @@ const char* JsonTypeName(const json& v) {
 }
 
 Result<json> ParseJsonObject(std::string_view text) {
-  if (text.empty()) return Status::Invalid("request body is empty; a JSON object is expected");
+  if (text.empty()) {
+    return Status::Invalid("request body is empty; a JSON object is expected", {{"body", "is empty"}});
+  }
   std::vector<std::set<std::string>> keys;  // one set per open object; arrays push nothing
   int depth = 0;
   auto cb = [&](int /*d*/, json::parse_event_t event, json& parsed) -> bool {
@@ -211,7 +213,10 @@ Result<json> ParseJsonObject(std::string_view text) {
   };
   try {
     json j = json::parse(text.begin(), text.end(), cb);
-    if (!j.is_object()) return Status::Invalid(std::string("body must be a JSON object, not ") + JsonTypeName(j));
+    if (!j.is_object()) {
+      const std::string what = std::string("must be a JSON object, not ") + JsonTypeName(j);
+      return Status::Invalid("body " + what, {{"body", what}});
+    }
     return j;
   } catch (const ShapeError& e) {
     return Status::Invalid(std::string("body is not acceptable JSON: ") + e.what(), {{"body", e.what()}});
