@@ -1,11 +1,12 @@
-#!/usr/bin/env bash
-# Runs the libFuzzer targets built in BUILD_DIR, one after the other.
+#!/ usr / bin / env bash
+#Runs the libFuzzer targets built in BUILD_DIR, one after the other.
 #
-#   scripts/fuzz.sh BUILD_DIR SECONDS [TARGET...]
+#scripts / fuzz.sh BUILD_DIR SECONDS[TARGET...]
 #
-#   SECONDS       time per target (libFuzzer -max_total_time); 0 = no time
-#                 limit (then set FUZZ_RUNS)
-#   TARGET...     only these targets (default: every tests/fuzz/*_fuzz.cc)
+#SECONDS time per target(libFuzzer - max_total_time); 0 = no time
+#limit(then set FUZZ_RUNS)
+#TARGET... only these targets(default \
+                              : every tests / fuzz/*_fuzz.cc)
 #   FUZZ_RUNS=N   stop each target after N executions (-runs=N) instead of,
 #                 or (with SECONDS > 0) as well as, the time limit
 #   OZCC_FUZZ_CORPUS_DIR=DIR
@@ -85,6 +86,7 @@ seeds_for() {
     capacity_json_fuzz) echo "raw:$s/capacity/* json:$ext/saner/examples/*.json json:$ext/fhir-r4/examples/*.json" ;;
     region_json_fuzz) echo "raw:$s/region/* json:$repo/data/regions/*.json" ;;
     pathway_json_fuzz) echo "json:$repo/data/pathways/*.json json:$repo/data/complaints.json" ;;
+    case_json_fuzz) echo "raw:$s/case/*" ;;
     measure_report_fuzz)
       echo "raw:$s/measure_report/* json:$ext/saner/examples/MeasureReport-*.json json:$ext/fhir-r4/examples/measurereport-*.json"
       ;;

@@ -97,6 +97,17 @@ std::string MediaTypeOf(const http::Request& req) {
   return type;
 }
 
+bool WantsCsv(const http::Request& req) {
+  // The first media range named, without parameters, decides: a client that
+  // lists text/csv first gets CSV, every other one JSON.
+  std::string accept(req.Header("accept").value_or(""));
+  accept = accept.substr(0, accept.find_first_of(",;"));
+  while (!accept.empty() && (accept.front() == ' ' || accept.front() == '\t')) accept.erase(0, 1);
+  while (!accept.empty() && (accept.back() == ' ' || accept.back() == '\t')) accept.pop_back();
+  for (char& c : accept) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return accept == "text/csv";
+}
+
 Status RequireJsonBody(const http::Request& req) {
   const std::string type = MediaTypeOf(req);
   if (type == "application/json" || type == "application/json+fhir" ||

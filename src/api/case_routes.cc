@@ -178,6 +178,64 @@ void AddPatientRoutes(State& s, http::Router& r) {
   });
 }
 
+// The 72-hour contact history: BSNs travel in bodies, never in URLs.
+void AddContactRoutes(State& s, http::Router& r) {
+  AddPost(s, r, "/api/v1/contacts", false, [&s](http::Request& req, const service::Caller& caller) {
+    auto in = ParseNewContact(req.body);
+    if (!in.ok()) return ProblemFor(req, in.status());
+    auto c = s.contacts.Report(caller, std::move(in).value());
+    if (!c.ok()) return ProblemFor(req, c.status());
+    return Json(201, ToJson(*c));
+  });
+  AddPost(s, r, "/api/v1/contacts:search", false, [&s](http::Request& req, const service::Caller& caller) {
+    auto in = ParseContactSearch(req.body);
+    if (!in.ok()) return ProblemFor(req, in.status());
+    auto h = s.contacts.Search(caller, in->bsn, in->purpose);
+    if (!h.ok()) return ProblemFor(req, h.status());
+    return Json(200, ToJson(*h));
+  });
+}
+
+// The privacy officer's: the access log (JSON or CSV) and break-glass review.
+void AddPrivacyRoutes(State& s, http::Router& r) {
+  AddPost(s, r, "/api/v1/access-log:search", false, [&s](http::Request& req, const service::Caller& caller) {
+    auto q = ParseAccessQuery(req.body);
+    if (!q.ok()) return ProblemFor(req, q.status());
+    auto page = s.privacy.SearchAccess(caller, *q);
+    if (!page.ok()) return ProblemFor(req, page.status());
+    if (WantsCsv(req)) {
+      http::Response resp;
+      resp.status = 200;
+      resp.Set("Content-Type", "text/csv; charset=utf-8");
+      resp.Set("Content-Disposition", "attachment; filename=\"access-log.csv\"");
+      resp.body = AccessCsv(page->entries);
+      return resp;
+    }
+    json arr = json::array();
+    for (const auto& a : page->entries) arr.push_back(ToJson(a));
+    return Json(200, {{"entries", std::move(arr)},
+                      {"next_before_id", page->next_before_id ? json(*page->next_before_id) : json(nullptr)}});
+  });
+  AddGet(s, r, "/api/v1/break-glass", [&s](http::Request& req, const service::Caller& caller) {
+    auto grants = s.privacy.GrantsToReview(caller);
+    if (!grants.ok()) return ProblemFor(req, grants.status());
+    json arr = json::array();
+    for (const auto& g : *grants) arr.push_back(ToJson(g));
+    return Json(200, {{"items", std::move(arr)}});
+  });
+  AddPost(s, r, "/api/v1/break-glass/{grant_id}/review", true, [&s](http::Request& req, const service::Caller& caller) {
+    std::int64_t id = 0;
+    const std::string& p = req.params["grant_id"];
+    auto [end, ec] = std::from_chars(p.data(), p.data() + p.size(), id);
+    if (ec != std::errc() || end != p.data() + p.size() || id < 1) {
+      return ProblemFor(req, Status::NotFound("no such break-glass grant"));
+    }
+    auto g = s.privacy.Review(caller, id);
+    if (!g.ok()) return ProblemFor(req, g.status());
+    return Json(200, ToJson(*g));
+  });
+}
+
 void AddHandoverRoutes(State& s, http::Router& r) {
   AddGet(s, r, "/api/v1/handovers", [&s](http::Request& req, const service::Caller& caller) {
     const std::string state = req.Query("state").value_or("open");
@@ -231,6 +289,8 @@ void RegisterCaseRoutes(State& s, http::Router& r) {
   AddCaseRoutes(s, r);
   AddPatientRoutes(s, r);
   AddHandoverRoutes(s, r);
+  AddContactRoutes(s, r);
+  AddPrivacyRoutes(s, r);
   AddComplaintRoute(s, r);
 }
 

@@ -25,6 +25,8 @@
 #include "service/audit_service.h"
 #include "service/capacity_service.h"
 #include "service/case_service.h"
+#include "service/contact_service.h"
+#include "service/privacy_service.h"
 #include "service/region_service.h"
 #include "store/store.h"
 
@@ -86,6 +88,8 @@ struct Api::State {
   service::CapacityService capacity{store, store, store, publisher};
   CasePublisher case_publisher{events, TimeTargets{}};
   service::CaseService cases{store, store, store, case_publisher, options.complaints, options.patient_seal};
+  service::ContactService contacts{store, store, options.patient_seal};
+  service::PrivacyService privacy{store, store, options.patient_seal};
   // Handovers past their answer deadline are escalated (alerted again, shown to the coordinator).
   Ticker escalation{options.escalation_interval, [this] {
                       if (auto n = cases.EscalateDue(Now()); !n.ok()) {
@@ -134,6 +138,10 @@ std::optional<http::Response> RequireAllowed(State& s, const http::Request& req,
 
 // The media type of the request body, lower-case, without parameters ("" when none).
 std::string MediaTypeOf(const http::Request& req);
+
+// True when the first media range of Accept is text/csv (downloads of the
+// access log and the KPIs); JSON otherwise.
+bool WantsCsv(const http::Request& req);
 
 // Ok when the request declares a JSON body (application/json,
 // application/<x>+json or the old FHIR alias application/json+fhir, any

@@ -43,6 +43,7 @@ std::string_view ToString(Action a) {
     case Action::kReadAccessLog: return "read-access-log";
     case Action::kManagePathways: return "manage-pathways";
     case Action::kBreakGlass: return "break-glass";
+    case Action::kReportContacts: return "report-contacts";
   }
   return "unknown";
 }
@@ -53,10 +54,10 @@ Decision Authorize(const Principal& who, Action action, const Resource& what) {
   auto allow_if = [](bool b) { return b ? Decision::kAllow : Decision::kDeny; };
 
   if (who.kind == PrincipalKind::kFeedToken) {
-    return allow_if(action == Action::kWriteCapacity && same_org);
+    return allow_if((action == Action::kWriteCapacity || action == Action::kReportContacts) && same_org);
   }
   switch (who.role) {
-    case Role::kAdmin: return allow_if(action != Action::kReadPatient);
+    case Role::kAdmin: return allow_if(action != Action::kReadPatient && action != Action::kReportContacts);
     case Role::kRoazCoordinator:
       return allow_if(same_region && (action == Action::kReadRegion || action == Action::kWriteCapacity));
     case Role::kZccCoordinator:

@@ -51,6 +51,9 @@ enum class Action {
   kReadAccessLog,   // who read which patient's data (NEN 7513)
   kManagePathways,  // the care pathways (zorgpaden) as data
   kBreakGlass,      // read patient data outside one's role, with a reason, audited and reported
+  // Report a patient's contacts with the organisation (the 72-hour history):
+  // a feed token of that organisation, i.e. the partner's system.
+  kReportContacts,
 };
 
 std::string_view ToString(Action a);
@@ -66,7 +69,8 @@ enum class Decision { kAllow, kDeny };
 
 // The rules:
 // - admin: everything, every region, except patient data: that only through
-//   break-glass (kBreakGlass, which the service audits and reports).
+//   break-glass (kBreakGlass, which the service audits and reports); it does
+//   not report contacts (a partner's system does).
 // - roaz-coordinator: read and write capacity in its region.
 // - zcc-coordinator: read its region; work its worklist; read the patient
 //   data of its region's cases; see the handovers of its region.
@@ -77,7 +81,8 @@ enum class Decision { kAllow, kDeny };
 //   the patient data of a case handed over to it.
 // - viewer: read its region; never patient data.
 // - privacy-officer: the access log of its region; nothing clinical.
-// - feed token: write capacity of its own organisation's units; nothing else.
+// - feed token: write capacity of its own organisation's units and report its
+//   organisation's patient contacts; nothing else.
 Decision Authorize(const Principal& who, Action action, const Resource& what);
 
 }  // namespace ozcc

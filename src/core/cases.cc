@@ -404,4 +404,41 @@ std::vector<FieldError> ValidateReason(std::string_view reason, const std::strin
   return errs;
 }
 
+const std::vector<std::string_view>& ContactKinds() {
+  static const std::vector<std::string_view> kinds{
+      "hap-call",           "hap-visit",        "gp-visit",   "ambulance", "ed-visit",
+      "hospital-admission", "district-nursing", "ggz-crisis", "pharmacy",  "other"};
+  return kinds;
+}
+
+bool ValidContactKind(std::string_view kind) {
+  const auto& kinds = ContactKinds();
+  return std::find(kinds.begin(), kinds.end(), kind) != kinds.end();
+}
+
+std::vector<FieldError> ValidateNewContact(const NewContact& in, Time now) {
+  std::vector<FieldError> errs;
+  if (in.bsn.empty()) {
+    errs.push_back({"bsn", "is required"});
+  } else if (!ValidBsn(in.bsn)) {
+    errs.push_back({"bsn", "must be a BSN: 9 digits that pass the 11-proef"});
+  }
+  if (!in.at) {
+    errs.push_back({"at", "is required (when the contact took place)"});
+  } else if (*in.at > now + std::chrono::milliseconds{kMaxFutureSkewMs}) {
+    errs.push_back({"at", "must not be more than 5 minutes in the future"});
+  } else if (*in.at < now - kMaxReceivedAge) {
+    errs.push_back({"at", "must not be more than 7 days in the past"});
+  }
+  if (in.kind.empty()) {
+    errs.push_back({"kind", "is required"});
+  } else if (!ValidContactKind(in.kind)) {
+    errs.push_back({"kind",
+                    "must be one of hap-call, hap-visit, gp-visit, ambulance, ed-visit, "
+                    "hospital-admission, district-nursing, ggz-crisis, pharmacy, other"});
+  }
+  CheckText(errs, "advice", in.advice, kMaxSbarFieldBytes, false, Lines::kMany);
+  return errs;
+}
+
 }  // namespace ozcc

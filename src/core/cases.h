@@ -494,4 +494,32 @@ std::vector<FieldError> ValidateHandoverRequest(const HandoverRequest& in);
 // bytes, no control characters but line breaks. Named `field`.
 std::vector<FieldError> ValidateReason(std::string_view reason, const std::string& field = "reason");
 
+// ---------------------------------------------------------------------------
+// The 72-hour contact history
+
+// How far back a patient's contacts count (NTS: a second contact within it is
+// an alarm signal) and what a contact search returns.
+inline constexpr std::chrono::hours kContactWindow{72};
+
+// A contact of a patient with a partner, as the partner's system reports it.
+// The reporting organisation is the feed token's, never the body's.
+struct NewContact {
+  std::string bsn;         // required, ValidBsn
+  std::optional<Time> at;  // when the contact took place; required
+  std::string kind;        // ValidContactKind
+  std::optional<Urgency> urgency;
+  std::string advice;  // what the patient was told or given; ≤ 2000 bytes
+};
+
+// What kind of contact: "hap-call", "hap-visit", "gp-visit", "ambulance",
+// "ed-visit", "hospital-admission", "district-nursing", "ggz-crisis",
+// "pharmacy", "other".
+bool ValidContactKind(std::string_view kind);
+const std::vector<std::string_view>& ContactKinds();
+
+// Rules: bsn required and ValidBsn (never echoed); at required, not more than
+// 5 minutes ahead of now nor more than kMaxReceivedAge behind; kind one of
+// ContactKinds; advice ≤ 2000 bytes, no control characters but line breaks.
+std::vector<FieldError> ValidateNewContact(const NewContact& in, Time now);
+
 }  // namespace ozcc

@@ -24,8 +24,6 @@ std::string NewId(const char* prefix) {
 // How many times a write that lost a race with a change it does not conflict
 // with (a partner answering while the coordinator adds a line) is retried.
 constexpr int kRetries = 3;
-// The 72-hour contact history (NTS: a second contact within it is an alarm signal).
-constexpr std::chrono::hours kContactWindow{72};
 
 Status NeedVersion(std::optional<std::int64_t> if_match) {
   if (!if_match) {

@@ -209,6 +209,8 @@ class CaseStore {
   // expires_at), if any.
   virtual Result<std::optional<BreakGlassGrant>> ActiveBreakGlass(const std::string& username,
                                                                   const std::string& case_id, Time now) = 0;
+  // One grant. kNotFound.
+  virtual Result<BreakGlassGrant> GetBreakGlass(std::int64_t grant_id) = 0;
   // Grants not yet reviewed, oldest first, at most limit.
   virtual Result<std::vector<BreakGlassGrant>> UnreviewedBreakGlass(size_t limit) = 0;
   // Marks a grant reviewed. kNotFound; kConflict when already reviewed.

@@ -30,6 +30,7 @@ struct Case {
   int status;                // the exact answer expected
   std::string field;         // the field (FHIR: expression) the answer names; "" = none
   std::string message = "";  // text the error naming `field` contains; "" = any
+  std::string as = "admin";  // who sends it (TokenFor); the sign-in sends no credentials
 };
 
 const std::string kJson = "application/json";
@@ -438,6 +439,75 @@ class BadInputTest : public ApiFixture {
     };
   }
 
+  // The 72-hour contact history: a partner's feed reports (POST
+  // /api/v1/contacts), the ZCC searches (POST /api/v1/contacts:search), the
+  // privacy officer reads the access log (POST /api/v1/access-log:search).
+  // BSNs travel in bodies and are never echoed in an error.
+  std::vector<Case> ContactCases() {
+    const json ok = {
+        {"bsn", "111222333"}, {"at", FormatRfc3339(Now() - std::chrono::minutes(10))}, {"kind", "hap-call"}};
+    auto with = [&](const std::string& key, const json& value) {
+      json b = ok;
+      if (value.is_discarded()) {
+        b.erase(key);
+      } else {
+        b[key] = value;
+      }
+      return b.dump();
+    };
+    const json gone = json(json::value_t::discarded);
+    auto report = [](std::string name, std::string body, int status, std::string field, std::string type = kJson) {
+      return Case{std::move(name), "POST", "/api/v1/contacts", std::move(body),
+                  std::move(type), status, std::move(field),   "",
+                  "feed"};
+    };
+    auto search = [](std::string name, std::string body, int status, std::string field) {
+      return Case{std::move(name),  "POST", "/api/v1/contacts:search",
+                  std::move(body),  kJson,  status,
+                  std::move(field), "",     "zcc"};
+    };
+    auto access = [](std::string name, std::string body, int status, std::string field) {
+      return Case{std::move(name),  "POST", "/api/v1/access-log:search",
+                  std::move(body),  kJson,  status,
+                  std::move(field), "",     "privacy"};
+    };
+    return {
+        report("no BSN", with("bsn", gone), 422, "bsn"),
+        WithMessage(report("BSN fails the 11-proef", with("bsn", "123456789"), 422, "bsn"), "11-proef"),
+        report("BSN a number", with("bsn", 111222333), 422, "bsn"),
+        report("BSN with dots", with("bsn", "111.222.333"), 422, "bsn"),
+        report("BSN of 8 digits", with("bsn", "11122233"), 422, "bsn"),
+        report("no time", with("at", gone), 422, "at"),
+        report("time without zone", with("at", "2026-12-05T03:00:00"), 422, "at"),
+        report("time in the future", with("at", FormatRfc3339(Now() + std::chrono::hours(2))), 422, "at"),
+        report("time a year back", with("at", "2025-01-01T00:00:00Z"), 422, "at"),
+        report("unknown kind", with("kind", "teleport"), 422, "kind"),
+        report("kind with SQL", with("kind", kSqlInjection), 422, "kind"),
+        report("unknown urgency", with("urgency", "U7"), 422, "urgency"),
+        report("advice too long", with("advice", kHuge), 422, "advice"),
+        report("advice a number", with("advice", 3), 422, "advice"),
+        report("advice with a control character", with("advice", std::string("a\x01b")), 422, "advice"),
+        report("organisation in the body", with("organization_id", "ZWN-H1"), 422, "organization_id"),
+        report("duplicate BSN key",
+               R"({"bsn":"111222333","bsn":"123456782","at":"2026-12-05T03:00:00Z","kind":"other"})", 422, ""),
+        report("not an object", "[]", 422, "body"),
+        report("empty body", "", 422, "body"),
+        report("text/plain", ok.dump(), 415, "", "text/plain"),
+        search("search without BSN", "{}", 422, "bsn"),
+        search("search with a bad BSN", R"({"bsn":"123456789"})", 422, "bsn"),
+        search("search with an unknown field", R"({"bsn":"111222333","name":"Jansen"})", 422, "name"),
+        search("search purpose a number", R"({"bsn":"111222333","purpose":1})", 422, "purpose"),
+        access("access search names nobody", "{}", 422, "bsn"),
+        access("access search bad BSN", R"({"bsn":"123456789"})", 422, "bsn"),
+        access("access search limit 0", R"({"bsn":"111222333","limit":0})", 422, "limit"),
+        access("access search limit 5000", R"({"bsn":"111222333","limit":5000})", 422, "limit"),
+        access("access search limit a string", R"({"bsn":"111222333","limit":"10"})", 422, "limit"),
+        access("access search before_id negative", R"({"bsn":"111222333","before_id":-1})", 422, "before_id"),
+        access("access search case id with SQL", json{{"case_id", kSqlInjection}}.dump(), 422, "case_id"),
+        access("access search unknown case", R"({"case_id":"c-0000000000000000"})", 404, ""),
+    };
+  }
+
   static std::string Replace(std::string s, const std::string& what, const std::string& with) {
     auto pos = s.find(what);
     if (pos != std::string::npos) s.replace(pos, what.size(), with);
@@ -453,7 +523,7 @@ class BadInputTest : public ApiFixture {
       std::vector<std::pair<std::string, std::string>> headers;
       if (!c.content_type.empty()) headers.emplace_back("Content-Type", c.content_type);
       const bool login = c.target == "/api/v1/auth/login";
-      if (!login) headers.emplace_back("Authorization", "Bearer " + TokenFor("admin"));
+      if (!login) headers.emplace_back("Authorization", "Bearer " + TokenFor(c.as));
       HttpResponse r = client_->Request(c.method, c.target, c.body, headers);
       EXPECT_GE(r.status, 400) << r.body.substr(0, 500);
       EXPECT_LT(r.status, 500) << r.body.substr(0, 500);
@@ -501,6 +571,7 @@ TEST_P(BadInputTest, FhirMeasureReport) { Run(FhirCases(), true); }
 TEST_P(BadInputTest, Login) { Run(LoginCases(), false); }
 TEST_P(BadInputTest, AuditPaging) { Run(AuditCases(), false); }
 TEST_P(BadInputTest, NewCase) { Run(NewCaseCases(), false); }
+TEST_P(BadInputTest, Contacts) { Run(ContactCases(), false); }
 
 // JSON has one number type: where the schema says integer, 20.0 is 20.
 TEST_P(BadInputTest, IntegralDecimalsAreIntegers) {

@@ -2,7 +2,7 @@
 // write on one reaches the live streams and the snapshot of the other, a
 // sign-out on one ends the session on both, and the second keeps following
 // after its change-feed connection is lost. (SQLite is one process's store:
-// these run on PostgreSQL only.)
+// these run on PostgreSQL only.) The worklist's events travel the same way.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -164,6 +164,65 @@ TEST_P(MultiInstanceTest, StreamsOfBothInstancesGetEveryWriteOnce) {
     EXPECT_EQ(seen, want);
     EXPECT_FALSE(sse->Next(std::chrono::milliseconds(300)).has_value()) << "an event came twice";
   }
+}
+
+// The worklist is live on every instance: a case made on A, a capacity
+// report and a handover reach B's stream in one gap-free order; the partner's
+// answer on B reaches A's. No event carries patient data.
+TEST_P(MultiInstanceTest, WorklistEventsReachTheOtherInstanceInOrder) {
+  auto on_b = StreamB("zcc");
+  SseClient on_a(server_->port(), "/api/v1/events?region=ZWN", {{"Authorization", "Bearer " + TokenFor("zcc")}});
+  ASSERT_EQ(on_a.status(), 200);
+  const std::vector<std::pair<std::string, std::string>> as_zcc = {{"Authorization", "Bearer " + TokenFor("zcc")},
+                                                                   {"Content-Type", "application/json"}};
+  const json request = {{"region_id", "ZWN"},
+                        {"channel", "hap"},
+                        {"summary", "katheter verstopt"},
+                        {"urgency", "U3"},
+                        {"complaint", "catheter-problem"},
+                        {"patient", {{"bsn", "111222333"}, {"name", "J. Jansen"}}},
+                        {"legal_basis", "consent"}};
+  auto created = client_->Request("POST", "/api/v1/cases", request.dump(), as_zcc);
+  ASSERT_EQ(created.status, 201) << created.body;
+  const json c = json::parse(created.body);
+  ASSERT_EQ(Call("manager", "PUT", "/api/v1/units/" + UnitOf(own_org_, UnitType::kIc) + "/capacity", kBeds).status,
+            200);
+  auto headers = as_zcc;
+  headers.emplace_back("If-Match", "\"1\"");
+  const json sbar = {{"to_organization_id", own_org_}, {"sbar", {{"situation", "s"}, {"recommendation", "r"}}}};
+  auto handed =
+      client_->Request("POST", "/api/v1/cases/" + c["id"].get<std::string>() + "/handovers", sbar.dump(), headers);
+  ASSERT_EQ(handed.status, 201) << handed.body;
+  const json h = json::parse(handed.body)["handovers"].back();
+
+  std::vector<std::string> kinds;
+  std::int64_t last = 0;
+  for (int i = 0; i < 3; ++i) {
+    auto e = on_b->Next(std::chrono::seconds(10));
+    ASSERT_TRUE(e.has_value()) << "event " << i << " did not reach B";
+    EXPECT_EQ(e->data.find("111222333"), std::string::npos) << e->data;
+    EXPECT_EQ(e->data.find("Jansen"), std::string::npos) << e->data;
+    const std::int64_t v = std::stoll(e->id);
+    EXPECT_EQ(v, last + 1) << "gap-free order";
+    last = v;
+    kinds.push_back(e->event);
+  }
+  EXPECT_EQ(kinds, (std::vector<std::string>{"case", "capacity", "handover"}));
+
+  // The partner answers on B; A's stream sees it.
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(on_a.Next(std::chrono::seconds(10)).has_value());
+  const std::string accept = "/api/v1/handovers/" + h["id"].get<std::string>() + "/accept";
+  auto answered = b_->client->Request("POST", accept, "",
+                                      {{"Authorization", "Bearer " + TokenFor("orguser")},
+                                       {"If-Match", "\"" + std::to_string(h["version"].get<std::int64_t>()) + "\""}});
+  ASSERT_EQ(answered.status, 200) << answered.body;
+  auto e = on_a.Next(std::chrono::seconds(10));
+  ASSERT_TRUE(e.has_value()) << "the answer on B did not reach A";
+  EXPECT_EQ(e->event, "handover");
+  const json data = json::parse(e->data);
+  EXPECT_EQ(std::stoll(e->id), last + 1);
+  EXPECT_EQ(data["handover"]["state"], "accepted") << e->data;
+  EXPECT_EQ(data["state"], "accepted") << e->data;
 }
 
 TEST_P(MultiInstanceTest, SignOutOnOneEndsTheSessionOnBoth) {

@@ -1345,6 +1345,11 @@ TEST_P(StoreContractTest, BreakGlassGrantsAndReview) {
   EXPECT_EQ((*reviewed)->reviewed_by, "privacy");
   EXPECT_EQ((*reviewed)->reviewed_at, at);
   EXPECT_EQ(s.ListAudit(0, 1)->at(0).action, "break-glass.review");
+  auto one = s.GetBreakGlass(g.id);
+  ASSERT_TRUE(one.ok()) << one.status().message();
+  EXPECT_EQ(*one, **reviewed);
+  EXPECT_EQ(*s.GetBreakGlass(g2.id), g2);
+  EXPECT_EQ(s.GetBreakGlass(999999).status().code(), Code::kNotFound);
 }
 
 TEST_P(StoreContractTest, ConcurrentCaseWritersOneWins) {

@@ -1,9 +1,12 @@
 #include "api/json/case_json.h"
 
+#include <limits>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
 #include "api/json/capacity_json.h"  // ParseJsonObject, WholeNumber
+#include "api/json/csv_write.h"
 #include "api/json/data_file.h"
 
 namespace ozcc::api {
@@ -360,6 +363,114 @@ json ToJson(const PatientAccess& a) {
           {"outcome", a.outcome},
           {"break_glass", a.break_glass},
           {"request_id", a.request_id}};
+}
+
+Result<NewContact> ParseNewContact(std::string_view text) {
+  auto body = Open(text);
+  if (!body.ok()) return body.status();
+  DataReader& r = (*body)->reader;
+  const json& d = (*body)->doc;
+  NewContact in;
+  r.Object(d, "", {"bsn", "at", "kind", "urgency", "advice"});
+  r.String(d, "", "bsn", true, in.bsn);
+  std::string at;
+  if (r.String(d, "", "at", true, at)) {
+    in.at = ParseRfc3339(at);
+    if (!in.at) r.Error("at", "must be an RFC 3339 time with a zone (2026-12-05T03:12:00Z)");
+  }
+  r.String(d, "", "kind", true, in.kind);
+  in.urgency = ReadEnum<Urgency>(r, d, "", "urgency", false, ParseUrgency, "urgency", Names(kUrgencyNames));
+  r.String(d, "", "advice", false, in.advice);
+  if (!r.errors().empty()) return Invalid(r, "the contact");
+  return in;
+}
+
+Result<ContactSearch> ParseContactSearch(std::string_view text) {
+  auto body = Open(text);
+  if (!body.ok()) return body.status();
+  DataReader& r = (*body)->reader;
+  const json& d = (*body)->doc;
+  ContactSearch in;
+  r.Object(d, "", {"bsn", "purpose"});
+  r.String(d, "", "bsn", true, in.bsn);
+  r.String(d, "", "purpose", false, in.purpose);
+  if (!r.errors().empty()) return Status::Invalid("the search has invalid fields", r.errors());
+  return in;
+}
+
+Result<service::AccessQuery> ParseAccessQuery(std::string_view text) {
+  auto body = Open(text);
+  if (!body.ok()) return body.status();
+  DataReader& r = (*body)->reader;
+  const json& d = (*body)->doc;
+  service::AccessQuery q;
+  r.Object(d, "", {"bsn", "case_id", "before_id", "limit"});
+  r.String(d, "", "bsn", false, q.bsn);
+  r.String(d, "", "case_id", false, q.case_id);
+  auto whole = [&](const char* key, auto& out, std::int64_t lo, std::int64_t hi) {
+    auto it = d.find(key);
+    if (it == d.end() || it->is_null()) return;
+    std::string why;
+    auto n = WholeNumber(*it, &why);
+    if (!n) {
+      r.Error(key, why);
+    } else if (*n < lo || *n > hi) {
+      r.Error(key, "must be " + std::to_string(lo) + "…" + std::to_string(hi));
+    } else {
+      out = static_cast<std::remove_reference_t<decltype(out)>>(*n);
+    }
+  };
+  if (d.is_object()) {
+    whole("before_id", q.before_id, 0, std::numeric_limits<std::int64_t>::max());
+    whole("limit", q.limit, 1, static_cast<std::int64_t>(service::PrivacyService::kMaxPage));
+  }
+  if (!r.errors().empty()) return Status::Invalid("the search has invalid fields", r.errors());
+  return q;
+}
+
+json ToJson(const Contact& c) {
+  return {{"id", c.id},     {"at", FormatRfc3339(c.at)},     {"organization_id", c.organization_id},
+          {"kind", c.kind}, {"urgency", OptEnum(c.urgency)}, {"reported_at", FormatRfc3339(c.reported_at)}};
+}
+
+json ToJson(const service::ContactHistory& h) {
+  json items = json::array();
+  for (const auto& i : h.items) {
+    const bool is_case = i.source == service::HistoryItem::Source::kCase;
+    json item = {{"source", is_case ? "case" : "contact"},
+                 {"at", FormatRfc3339(i.at)},
+                 {"organization_id", OrNull(i.organization_id)},
+                 {"kind", i.kind},
+                 {"urgency", OptEnum(i.urgency)}};
+    if (is_case) {
+      item["case_id"] = i.case_id;
+      item["region_id"] = i.region_id;
+      item["state"] = OptEnum(i.state);
+      item["complaint"] = OrNull(i.complaint);
+      item["outcome"] = OptEnum(i.outcome);
+    } else {
+      item["advice"] = OrNull(i.advice);
+    }
+    items.push_back(std::move(item));
+  }
+  return {{"since", FormatRfc3339(h.since)}, {"items", std::move(items)}};
+}
+
+json ToJson(const service::GrantView& g) {
+  json out = ToJson(g.grant);
+  out["region_id"] = g.region_id;
+  return out;
+}
+
+std::string AccessCsv(const std::vector<PatientAccess>& entries) {
+  std::string out;
+  AppendCsvRow(out, {"id", "at", "actor", "role", "organization_id", "case_id", "action", "purpose", "outcome",
+                     "break_glass", "request_id"});
+  for (const auto& a : entries) {
+    AppendCsvRow(out, {std::to_string(a.id), FormatRfc3339(a.at), a.actor, a.role, a.organization_id, a.case_id,
+                       a.action, a.purpose, a.outcome, a.break_glass ? "true" : "false", a.request_id});
+  }
+  return out;
 }
 
 const char* CaseEventType(const CaseEvent& e) { return e.handover ? "handover" : "case"; }

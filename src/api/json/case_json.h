@@ -18,6 +18,8 @@
 #include "base/status.h"
 #include "core/cases.h"
 #include "service/case_service.h"
+#include "service/contact_service.h"
+#include "service/privacy_service.h"
 #include "store/case_store.h"
 
 namespace ozcc::api {
@@ -47,6 +49,21 @@ nlohmann::json ToJson(const service::HandoverView& v);
 nlohmann::json ToJson(const Patient& p);
 nlohmann::json ToJson(const BreakGlassGrant& g);
 nlohmann::json ToJson(const PatientAccess& a);
+
+// The 72-hour contact history and the access log. The BSN is read, never
+// written: a contact goes out without it (and without its hash).
+Result<NewContact> ParseNewContact(std::string_view body);
+struct ContactSearch {
+  std::string bsn;
+  std::string purpose;
+};
+Result<ContactSearch> ParseContactSearch(std::string_view body);
+Result<service::AccessQuery> ParseAccessQuery(std::string_view body);
+nlohmann::json ToJson(const Contact& c);
+nlohmann::json ToJson(const service::ContactHistory& h);
+nlohmann::json ToJson(const service::GrantView& g);
+// The access log as CSV (RFC 4180, a header row; the columns of ToJson(PatientAccess)).
+std::string AccessCsv(const std::vector<PatientAccess>& entries);
 
 // The data of a live event ("case" or "handover"), without patient data.
 nlohmann::json CaseEventJson(const CaseEvent& e, const TimeTargets& targets, Time now);

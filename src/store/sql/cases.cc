@@ -589,6 +589,16 @@ Result<std::optional<BreakGlassGrant>> SqlStore::ActiveBreakGlass(const std::str
   });
 }
 
+Result<BreakGlassGrant> SqlStore::GetBreakGlass(std::int64_t grant_id) {
+  auto g = ReadValue<std::optional<BreakGlassGrant>>([&](Conn& c) {
+    return c.First<BreakGlassGrant>("SELECT " + kGrants.cols + " FROM break_glass b WHERE b.id = ?",
+                                    Params().Add(grant_id), ReadGrant);
+  });
+  if (!g.ok()) return g.status();
+  if (!*g) return Status::NotFound("no such break-glass grant: " + std::to_string(grant_id));
+  return std::move(g)->value();
+}
+
 Result<std::vector<BreakGlassGrant>> SqlStore::UnreviewedBreakGlass(size_t limit) {
   return ReadValue<std::vector<BreakGlassGrant>>([&](Conn& c) {
     return c.All<BreakGlassGrant>(

@@ -83,6 +83,7 @@ class SqlStore : public Store {
                                           const AuditRecord& audit) final;
   Result<std::optional<BreakGlassGrant>> ActiveBreakGlass(const std::string& username, const std::string& case_id,
                                                           Time now) final;
+  Result<BreakGlassGrant> GetBreakGlass(std::int64_t grant_id) final;
   Result<std::vector<BreakGlassGrant>> UnreviewedBreakGlass(size_t limit) final;
   Status ReviewBreakGlass(std::int64_t grant_id, const std::string& reviewer, Time at, const AuditRecord& audit) final;
 
