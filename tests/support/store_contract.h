@@ -1390,3 +1390,6 @@ TEST_P(StoreContractTest, ConcurrentCaseWritersOneWins) {
 }
 
 }  // namespace ozcc::store_test
+
+// Each capability's further contract cases.
+#include "support/pathway_store_contract.h"  // IWYU pragma: export
