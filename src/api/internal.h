@@ -14,6 +14,7 @@
 #include "api/auth.h"
 #include "api/events.h"
 #include "api/follower.h"
+#include "api/pathway_seed.h"
 #include "api/problem.h"
 #include "api/snapshot.h"
 #include "api/stream_guard.h"
@@ -25,6 +26,7 @@
 #include "service/audit_service.h"
 #include "service/capacity_service.h"
 #include "service/case_service.h"
+#include "service/pathway_service.h"
 #include "service/region_service.h"
 #include "store/store.h"
 
@@ -86,6 +88,7 @@ struct Api::State {
   service::CapacityService capacity{store, store, store, publisher};
   CasePublisher case_publisher{events, TimeTargets{}};
   service::CaseService cases{store, store, store, case_publisher, options.complaints, options.patient_seal};
+  service::PathwayService pathways{store, store, store, store, store, cases, options.complaints, PathwayJsonCodec()};
   // Handovers past their answer deadline are escalated (alerted again, shown to the coordinator).
   Ticker escalation{options.escalation_interval, [this] {
                       if (auto n = cases.EscalateDue(Now()); !n.ok()) {
@@ -132,6 +135,11 @@ std::optional<http::Response> RequireAllowed(State& s, const http::Request& req,
                                              const Resource& what, const std::string& audit_action,
                                              const std::string& object);
 
+// The version If-Match names: nullopt without the header (the services
+// answer 428); -1 for a value that names none of ours ("*", a list, a weak
+// tag), which can never be current (412).
+std::optional<std::int64_t> IfMatch(const http::Request& req);
+
 // The media type of the request body, lower-case, without parameters ("" when none).
 std::string MediaTypeOf(const http::Request& req);
 
@@ -167,6 +175,7 @@ void RegisterCaseRoutes(State& s, http::Router& r);
 void RegisterRegionRoutes(State& s, http::Router& r);
 void RegisterFhirRoutes(State& s, http::Router& r);
 void RegisterOpsRoutes(State& s, http::Router& r);
+void RegisterPathwayRoutes(State& s, http::Router& r);
 void RegisterOpenApiRoute(State& s, http::Router& r);
 void RegisterWebRoutes(State& s, http::Router& r);
 
