@@ -557,8 +557,7 @@ class BadInputTest : public ApiFixture {
         post("action not of the pathway", with("action", "vvt-crisis-bed"), 400, "action"),
         post("action and deviation", with("deviation_reason", "no capacity"), 422, "deviation_reason"),
         post("neither action nor deviation", neither.dump(), 422, "action"),
-        post("blank deviation reason", deviate(" 
- "), 422, "deviation_reason"),
+        post("blank deviation reason", deviate(" \n "), 422, "deviation_reason"),
         post("deviation reason too long", deviate(kHuge), 422, "deviation_reason"),
         post("deviation reason a number", deviate(5), 422, "deviation_reason"),
         post("no pathway id", no_id.dump(), 422, "pathway_id"),
