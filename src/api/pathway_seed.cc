@@ -8,15 +8,19 @@
 namespace ozcc::api {
 
 Result<std::vector<Pathway>> ParseShippedPathways(const std::vector<Complaint>& known) {
+  return ParsePathwayFiles(ShippedPathwayFiles(), known);
+}
+
+Result<std::vector<Pathway>> ParsePathwayFiles(const std::vector<ShippedFile>& files,
+                                               const std::vector<Complaint>& known) {
   std::vector<Pathway> out;
   std::vector<FieldError> errors;
-  for (const ShippedFile& f : ShippedPathwayFiles()) {
+  for (const ShippedFile& f : files) {
     auto p = ParsePathwayFile(f.text, &known);
     if (!p.ok()) {
-      for (const FieldError& e : p.status().errors()) {
-        errors.push_back({std::string(f.name) + ": " + e.field, e.message});
-      }
-      if (p.status().errors().empty()) errors.push_back({std::string(f.name), p.status().message()});
+      const Status st = p.status();
+      for (const FieldError& e : st.errors()) errors.push_back({std::string(f.name) + ": " + e.field, e.message});
+      if (st.errors().empty()) errors.push_back({std::string(f.name), st.message()});
       continue;
     }
     if (std::string(f.name) != p->id + ".json") {
@@ -25,8 +29,8 @@ Result<std::vector<Pathway>> ParseShippedPathways(const std::vector<Complaint>& 
     out.push_back(std::move(p).value());
   }
   if (!errors.empty()) {
-    return Status::Invalid("data/pathways is not valid: " + errors.front().field + ": " + errors.front().message,
-                           std::move(errors));
+    std::string message = "data/pathways is not valid: " + errors.front().field + ": " + errors.front().message;
+    return Status::Invalid(std::move(message), std::move(errors));
   }
   return out;
 }

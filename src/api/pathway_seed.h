@@ -24,6 +24,9 @@ const std::vector<ShippedFile>& ShippedPathwayFiles();
 // Parses every shipped file against `known`. kInvalid naming the file and
 // each field ("catheter-care.json: actions[0].partner") when one is broken.
 Result<std::vector<Pathway>> ParseShippedPathways(const std::vector<Complaint>& known);
+// The same for any files (each one's id must be its name without ".json").
+Result<std::vector<Pathway>> ParsePathwayFiles(const std::vector<ShippedFile>& files,
+                                               const std::vector<Complaint>& known);
 
 // The stored form: the document of api/json/pathway_json.h.
 service::PathwayCodec PathwayJsonCodec();
