@@ -1,6 +1,7 @@
 #include "api/api.h"
 
 #include <cctype>
+#include <charconv>
 
 #include "api/internal.h"
 #include "api/json/complaint_json.h"
@@ -46,11 +47,18 @@ void Api::Register(http::Router& router) {
   RegisterRegionRoutes(*state_, routes);
   RegisterCapacityRoutes(*state_, routes);
   RegisterCaseRoutes(*state_, routes);
+  RegisterPathwayRoutes(*state_, routes);
   RegisterFhirRoutes(*state_, routes);
   RegisterOpenApiRoute(*state_, routes);
   RegisterWebRoutes(*state_, routes);  // last: its patterns are the most general
   // Every route goes through the same guard (CSRF, security headers).
   for (const auto& r : routes.routes()) router.Add(r.method, r.pattern, Guarded(*state_, r), r.options);
+}
+
+Result<size_t> Api::SeedPathways() {
+  auto shipped = ParseShippedPathways(state_->options.complaints);
+  if (!shipped.ok()) return shipped.status();
+  return state_->pathways.SeedShipped(*shipped);
 }
 
 void Api::SetTransportMetrics(std::function<std::string()> text) { state_->transport_metrics = std::move(text); }
@@ -87,6 +95,20 @@ std::optional<http::Response> RequireAllowed(State& s, const http::Request& req,
   Status st = service::Require(s.store, CallerOf(req, who), action, what, audit_action, object);
   if (st.ok()) return std::nullopt;
   return ProblemFor(req, st);
+}
+
+std::optional<std::int64_t> IfMatch(const http::Request& req) {
+  auto h = req.Header("if-match");
+  if (!h) return std::nullopt;
+  std::string_view v = *h;
+  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+  while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+  if (v.size() < 3 || v.front() != '"' || v.back() != '"') return -1;
+  v = v.substr(1, v.size() - 2);
+  std::int64_t n = 0;
+  auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (ec != std::errc() || end != v.data() + v.size() || n < 1) return -1;
+  return n;
 }
 
 std::string MediaTypeOf(const http::Request& req) {

@@ -70,6 +70,12 @@ class Api {
   // `who` (audit, events, snapshot), for in-process feeds such as the demo.
   // Returns the data version after the write.
   Result<std::int64_t> Ingest(const Principal& who, std::vector<CapacityInput> inputs, ReportSource source);
+  // At start: validates the shipped care pathways (data/pathways, embedded)
+  // against the complaint list and stores each one whose id the store does
+  // not hold yet as version 1 (created_by "shipped"); an edited pathway is
+  // never overwritten. kInvalid naming the file and field of a broken one.
+  // Returns how many were stored.
+  Result<size_t> SeedPathways();
   // Closes live streams (before the server drains).
   void Shutdown();
 

@@ -16,23 +16,6 @@ using nlohmann::json;
 
 std::string ETagOf(std::int64_t version) { return "\"" + std::to_string(version) + "\""; }
 
-// The version If-Match names: nullopt without the header (the service
-// answers 428); -1 for a value that names none of ours ("*", a list, a weak
-// tag), which can never be current (412).
-std::optional<std::int64_t> IfMatch(const http::Request& req) {
-  auto h = req.Header("if-match");
-  if (!h) return std::nullopt;
-  std::string_view v = *h;
-  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
-  while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
-  if (v.size() < 3 || v.front() != '"' || v.back() != '"') return -1;
-  v = v.substr(1, v.size() - 2);
-  std::int64_t n = 0;
-  auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
-  if (ec != std::errc() || end != v.data() + v.size() || n < 1) return -1;
-  return n;
-}
-
 http::Response CaseResponse(const Result<service::CaseView>& v, const http::Request& req, int status = 200) {
   if (!v.ok()) return ProblemFor(req, v.status());
   http::Response resp = Json(status, ToJson(*v));

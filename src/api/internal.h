@@ -14,6 +14,7 @@
 #include "api/auth.h"
 #include "api/events.h"
 #include "api/follower.h"
+#include "api/pathway_seed.h"
 #include "api/problem.h"
 #include "api/snapshot.h"
 #include "api/stream_guard.h"
@@ -27,6 +28,7 @@
 #include "service/case_service.h"
 #include "service/contact_service.h"
 #include "service/privacy_service.h"
+#include "service/pathway_service.h"
 #include "service/region_service.h"
 #include "store/store.h"
 
@@ -90,6 +92,7 @@ struct Api::State {
   service::CaseService cases{store, store, store, case_publisher, options.complaints, options.patient_seal};
   service::ContactService contacts{store, store, options.patient_seal};
   service::PrivacyService privacy{store, store, options.patient_seal};
+  service::PathwayService pathways{store, store, store, store, store, cases, options.complaints, PathwayJsonCodec()};
   // Handovers past their answer deadline are escalated (alerted again, shown to the coordinator).
   Ticker escalation{options.escalation_interval, [this] {
                       if (auto n = cases.EscalateDue(Now()); !n.ok()) {
@@ -136,6 +139,11 @@ std::optional<http::Response> RequireAllowed(State& s, const http::Request& req,
                                              const Resource& what, const std::string& audit_action,
                                              const std::string& object);
 
+// The version If-Match names: nullopt without the header (the services
+// answer 428); -1 for a value that names none of ours ("*", a list, a weak
+// tag), which can never be current (412).
+std::optional<std::int64_t> IfMatch(const http::Request& req);
+
 // The media type of the request body, lower-case, without parameters ("" when none).
 std::string MediaTypeOf(const http::Request& req);
 
@@ -175,6 +183,7 @@ void RegisterCaseRoutes(State& s, http::Router& r);
 void RegisterRegionRoutes(State& s, http::Router& r);
 void RegisterFhirRoutes(State& s, http::Router& r);
 void RegisterOpsRoutes(State& s, http::Router& r);
+void RegisterPathwayRoutes(State& s, http::Router& r);
 void RegisterOpenApiRoute(State& s, http::Router& r);
 void RegisterWebRoutes(State& s, http::Router& r);
 

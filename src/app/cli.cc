@@ -319,6 +319,11 @@ int Serve(ServeConfig cfg) {
   const auto reserve = static_cast<std::size_t>(cfg.stream_reserve);
   ao.max_streams = so.max_connections > reserve ? so.max_connections - reserve : 1;
   api::Api api(**store, ao);
+  // The shipped care pathways: a broken file fails the start, naming it; ids
+  // the store holds already (edited or not) are left as they are.
+  auto seeded = api.SeedPathways();
+  if (!seeded.ok()) return FailStatus("the shipped care pathways (data/pathways)", seeded.status());
+  if (*seeded > 0) spdlog::info("{} shipped care pathway(s) stored as version 1", *seeded);
   http::Router router;
   api.Register(router);
   so.restyle_error = api.TransportErrorStyle();

@@ -399,6 +399,50 @@ Result<CaseView> CaseService::Advice(const Caller& caller, const std::string& ca
   return Commit(caller, std::move(w), "case.advice");
 }
 
+Result<CaseView> CaseService::RecordPathway(const Caller& caller, const std::string& case_id,
+                                            std::optional<std::int64_t> if_match, PathwayUse use,
+                                            const Pathway& pathway) {
+  auto loaded = LoadForWork(caller, case_id, "case.pathway");
+  if (!loaded.ok()) return loaded.status();
+  // The decision itself first: it does not depend on the case's version.
+  if (use.pathway_id != pathway.id || use.pathway_version != pathway.version) {
+    return Status::BadRequest("not the pathway version named",
+                              {{"pathway_version", "the pathway looked up is " + pathway.id + " version " +
+                                                       std::to_string(pathway.version)}});
+  }
+  const bool deviates = !use.deviation_reason.empty();
+  if (deviates == !use.action_code.empty()) {
+    return Status::Invalid("the pathway decision is not valid; nothing was stored",
+                           {{use.action_code.empty() ? "action" : "deviation_reason",
+                             "give either the action taken or the reason to deviate, not both"}});
+  }
+  if (deviates) {
+    auto errors = ValidateReason(use.deviation_reason, "deviation_reason");
+    if (!errors.empty()) return Status::Invalid("the deviation needs a reason; nothing was stored", errors);
+  } else if (std::none_of(pathway.actions.begin(), pathway.actions.end(),
+                          [&](const PathwayAction& a) { return a.code == use.action_code; })) {
+    return Status::BadRequest("not an action of the pathway",
+                              {{"action", "not an action of pathway " + pathway.id + " version " +
+                                              std::to_string(pathway.version) + ": " + use.action_code.substr(0, 64)}});
+  }
+  OZCC_RETURN_IF_ERROR(NeedVersion(if_match));
+  if (*if_match != loaded->the_case.version) return Stale("the case", loaded->the_case.version);
+  if (loaded->the_case.state == CaseState::kClosed) {
+    return Status::Conflict("case is closed: a pathway decision is recorded on an open case");
+  }
+  CaseWrite w;
+  w.the_case = loaded->the_case;
+  w.expected_version = loaded->the_case.version;
+  w.the_case.updated_at = Now();
+  const std::string named = pathway.id + " v" + std::to_string(pathway.version);
+  w.timeline.push_back(
+      Line(caller, TimelineKind::kPathway,
+           deviates ? "deviated from " + named + ": " + use.deviation_reason : named + ": " + use.action_code));
+  w.the_case.pathway = std::move(use);
+  w.event_kind = TimelineKind::kPathway;
+  return Commit(caller, std::move(w), "case.pathway");
+}
+
 Result<CaseView> CaseService::EndConsult(const Caller& caller, const std::string& case_id,
                                          std::optional<std::int64_t> if_match, const std::string& decision) {
   return Step(caller, case_id, if_match, CaseAction::kEndConsult, "case.end-consult", [&](const Loaded&, CaseWrite& w) {

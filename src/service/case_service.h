@@ -32,6 +32,7 @@
 
 #include "core/cases.h"
 #include "core/complaints.h"
+#include "core/pathways.h"
 #include "service/caller.h"
 #include "store/audit_store.h"
 #include "store/case_store.h"
@@ -129,6 +130,17 @@ class CaseService {
   // for an organisation or unit not of the region.
   Result<CaseView> HandOver(const Caller& caller, const std::string& case_id, std::optional<std::int64_t> if_match,
                             HandoverRequest in);
+  // Records the coordinator's decision on the pathway proposal: `use` names
+  // `pathway` (the stored version it names, looked up by the caller) and
+  // either one of that version's action codes, taken, or a deviation from it
+  // with a reason (ValidateReason). Not a step of the state machine: any open
+  // case; kConflict on a closed one; kInvalid naming "action" or
+  // "deviation_reason" (neither or both given; a reason ValidateReason
+  // refuses); kBadRequest naming "action" for a code not of the version. The
+  // decision is checked before the case's version (If-Match). Adds a pathway
+  // line to the timeline and a pathway event.
+  Result<CaseView> RecordPathway(const Caller& caller, const std::string& case_id, std::optional<std::int64_t> if_match,
+                                 PathwayUse use, const Pathway& pathway);
   // Takes a handover back (the case is triaged again).
   Result<CaseView> Withdraw(const Caller& caller, const std::string& case_id, std::optional<std::int64_t> if_match,
                             const std::string& reason);

@@ -1,6 +1,6 @@
 // The store: one object that holds every capability's narrow store interface
 // (region_store.h, capacity_store.h, account_store.h, audit_store.h,
-// case_store.h) plus the lifecycle of the database behind them. Code that
+// case_store.h, pathway_store.h) plus the lifecycle of the database behind them. Code that
 // needs one capability takes that interface; only the composition root (app/,
 // tests) holds a Store.
 //
@@ -24,6 +24,7 @@
 #include "store/audit_store.h"
 #include "store/capacity_store.h"
 #include "store/case_store.h"
+#include "store/pathway_store.h"
 #include "store/region_store.h"
 
 namespace ozcc {
@@ -44,7 +45,12 @@ struct StoreChange {
 };
 using ChangeHandler = std::function<void(const StoreChange&)>;
 
-class Store : public RegionStore, public CapacityStore, public AccountStore, public AuditStore, public CaseStore {
+class Store : public RegionStore,
+              public CapacityStore,
+              public AccountStore,
+              public AuditStore,
+              public CaseStore,
+              public PathwayStore {
  public:
   ~Store() override = default;
 

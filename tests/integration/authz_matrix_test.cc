@@ -14,6 +14,7 @@
 
 #include <array>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -67,7 +68,9 @@ enum class Body {
   kClose,
   kContact,
   kContactSearch,
-  kAccessByCase
+  kAccessByCase,
+  kPathway,       // the shipped catheter-care document
+  kPathwayChoice  // an action of catheter-care v1 taken
 };
 
 // One route. `target` is the concrete request; in a scoped row {unit},
@@ -152,6 +155,14 @@ const std::vector<Row> kRows = {
   {"GET",  "/api/v1/handovers/{handover_id}", "/api/v1/handovers/{handover}",           Body::kNone, {"AAA", "FFF", "AFF", "AFF", "FFF", "FFF", "UUU", "UUU", "UUU", "AAF", "FFF"}},
   {"POST", "/api/v1/handovers/{handover_id}/accept", "/api/v1/handovers/{handover}/accept", Body::kNone, {"FFF", "FFF", "PFF", "PFF", "FFF", "FFF", "UUU", "UUU", "UUU", "FFF", "FFF"}},
   {"POST", "/api/v1/handovers/{handover_id}/decline", "/api/v1/handovers/{handover}/decline", Body::kReason, {"FFF", "FFF", "PFF", "PFF", "FFF", "FFF", "UUU", "UUU", "UUU", "FFF", "FFF"}},
+  // Care pathways: every signed-in user of a region reads them; admins change them (without If-Match: 428).
+  {"GET",  "/api/v1/pathways", "/api/v1/pathways",                                     Body::kNone, {"A", "A", "A", "A", "A", "F", "U", "U", "U", "A", "F"}},
+  {"GET",  "/api/v1/pathways/{pathway_id}", "/api/v1/pathways/catheter-care",          Body::kNone, {"A", "A", "A", "A", "A", "F", "U", "U", "U", "A", "F"}},
+  {"GET",  "/api/v1/pathways/{pathway_id}/versions", "/api/v1/pathways/catheter-care/versions", Body::kNone, {"A", "A", "A", "A", "A", "F", "U", "U", "U", "A", "F"}},
+  {"PUT",  "/api/v1/pathways/{pathway_id}", "/api/v1/pathways/catheter-care",          Body::kPathway, {"P", "F", "F", "F", "F", "F", "U", "U", "U", "F", "F"}},
+  // A case's pathway proposal and the decision on it: those who work the case.
+  {"GET",  "/api/v1/cases/{case_id}/proposal", "/api/v1/cases/{case}/proposal",         Body::kNone, {"AAA", "FFF", "FFF", "FFF", "FFF", "FFF", "UUU", "UUU", "UUU", "AAF", "FFF"}},
+  {"POST", "/api/v1/cases/{case_id}/pathway", "/api/v1/cases/{case}/pathway",           Body::kPathwayChoice, {"PPP", "FFF", "FFF", "FFF", "FFF", "FFF", "UUU", "UUU", "UUU", "PPF", "FFF"}},
   {"GET",  "/api/v1/complaints", "/api/v1/complaints?q=pijn",                          Body::kNone, {"A", "A", "A", "A", "A", "A", "U", "U", "U", "A", "A"}},
   // The 72-hour contact history: partners' feeds report, the ZCC looks up (any region's contacts of its patient).
   {"POST", "/api/v1/contacts", "/api/v1/contacts",                                      Body::kContact, {"F", "F", "F", "F", "F", "A", "U", "U", "U", "F", "F"}},
@@ -298,6 +309,13 @@ class AuthzMatrixTest : public ApiFixture {
             .dump();
       case Body::kContactSearch: return json{{"bsn", "111222333"}, {"purpose", "matrix"}}.dump();
       case Body::kAccessByCase: return json{{"case_id", cases_.at(scope.unit)}}.dump();
+      case Body::kPathway: {
+        std::ifstream in(SourceDir() / "data" / "pathways" / "catheter-care.json");
+        return std::string(std::istreambuf_iterator<char>(in), {});
+      }
+      case Body::kPathwayChoice:
+        return json{{"pathway_id", "catheter-care"}, {"pathway_version", 1}, {"action", "acute-district-nursing"}}
+            .dump();
       case Body::kMeasureReport: {
         auto unit = store_->GetUnit(scope.unit);
         EXPECT_TRUE(unit.ok()) << scope.unit;

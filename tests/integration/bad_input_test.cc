@@ -2,7 +2,8 @@
 // :import-csv, FHIR MeasureReport import, sign-in): wrong types, missing and
 // unknown fields, negative and inconsistent numbers, boundary values, huge
 // strings, oversize bodies, invalid UTF-8, SQL and script injection, duplicate
-// keys, wrong or missing content types, empty bodies. Every case must get the
+// keys, wrong or missing content types, empty bodies. Also the care pathway
+// document (PUT /api/v1/pathways/{id}) and the pathway decision on a case. Every case must get the
 // 4xx the table says — problem+json naming the field (FHIR: an
 // OperationOutcome whose issue names the path) — never a 5xx, and must leave
 // the store as it was. Runs on both stores; a case that once found a bug stays
@@ -508,6 +509,143 @@ class BadInputTest : public ApiFixture {
     };
   }
 
+  // PUT /api/v1/pathways/{id}: the pathway document (data/README.md), as
+  // the admin. Each is refused before If-Match is looked at.
+  std::vector<Case> PathwayPutCases() {
+    const json ok = {{"id", "catheter-care"},
+                     {"version", 1},
+                     {"name", {{"nl", "Katheterzorg"}, {"en", "Catheter care"}}},
+                     {"complaints", {"catheter-problem"}},
+                     {"urgency", {{"from", "U3"}, {"to", "U4"}}},
+                     {"actions",
+                      {{{"code", "acute-district-nursing"},
+                        {"partner", "vvt"},
+                        {"description", {{"nl", "Wijkverpleging"}, {"en", "District nursing"}}}}}},
+                     {"source", "test"}};
+    auto with = [&](const std::string& key, const json& value) {
+      json b = ok;
+      b[key] = value;
+      return b.dump();
+    };
+    auto action = [&](const json& a) {
+      json b = ok;
+      b["actions"] = json::array({a});
+      return b.dump();
+    };
+    auto put = [](std::string name, std::string body, int status, std::string field, std::string type = kJson,
+                  std::string id = "catheter-care") {
+      return Case{std::move(name), "PUT",  "/api/v1/pathways/" + id, std::move(body),
+                  std::move(type), status, std::move(field)};
+    };
+    json no_source = ok;
+    no_source.erase("source");
+    json no_name = ok;
+    no_name.erase("name");
+    json many = ok;
+    many["actions"] = json::array();
+    for (int i = 0; i < 21; ++i) {
+      many["actions"].push_back({{"code", "a" + std::to_string(i)}, {"description", {{"nl", "x"}, {"en", "x"}}}});
+    }
+    json bad_id = ok;
+    bad_id["id"] = "Bad_Id";
+    return {
+        put("id is not the path's", with("id", "falls"), 422, "id"),
+        put("id breaks the rule", bad_id.dump(), 422, "id", kJson, "Bad_Id"),
+        put("id with SQL", with("id", kSqlInjection), 422, "id"),
+        put("no source", no_source.dump(), 422, "source"),
+        put("source too long", with("source", kHuge), 422, "source"),
+        put("no name", no_name.dump(), 422, "name"),
+        put("name is a string", with("name", "Katheterzorg"), 422, "name"),
+        put("version is a string", with("version", "1"), 422, "version"),
+        put("version 0", with("version", 0), 422, "version"),
+        put("unknown complaint", with("complaints", {"not-a-complaint"}), 422, "complaints[0]"),
+        put("complaints and any_complaint", with("any_complaint", true), 422, "complaints"),
+        put("urgency to before from", with("urgency", {{"from", "U4"}, {"to", "U2"}}), 422, "urgency.to"),
+        put("unknown urgency", with("urgency", {{"from", "U9"}, {"to", "U4"}}), 422, "urgency.from"),
+        put("age out of range", with("conditions", {{"age_min", 200}}), 422, "conditions.age_min"),
+        put("time of day not HH:MM", with("conditions", {{"time_of_day", {{"from", "25:00"}, {"to", "08:00"}}}}), 422,
+            "conditions.time_of_day.from"),
+        put("unknown living situation", with("conditions", {{"living", {"boat"}}}), 422, "conditions.living[0]"),
+        put("no actions", with("actions", json::array()), 422, "actions"),
+        put("21 actions", many.dump(), 422, "actions"),
+        put("action code with spaces", action({{"code", "Bad Code"}, {"description", {{"nl", "x"}, {"en", "x"}}}}), 422,
+            "actions[0].code"),
+        put("unit not run by the partner",
+            action({{"code", "x"}, {"partner", "ggz"}, {"unit", "ic"}, {"description", {{"nl", "x"}, {"en", "x"}}}}),
+            422, "actions[0].unit"),
+        put("unknown partner type",
+            action({{"code", "x"}, {"partner", "bakery"}, {"description", {{"nl", "x"}, {"en", "x"}}}}), 422,
+            "actions[0].partner"),
+        put("unknown field", with("colour", "red"), 422, "colour"),
+        put(
+            "script in the name is text, but the source is missing",
+            [&] {
+              json b = no_source;
+              b["name"] = {{"nl", kScript}, {"en", kScript}};
+              return b.dump();
+            }(),
+            422, "source"),
+        put("bad UTF-8", R"({"id":")" + kBadUtf8 + R"("})", 422, "body"),
+        put("duplicate keys", R"({"id":"catheter-care","id":"falls"})", 422, ""),
+        put("not an object", "[1,2]", 422, "body"),
+        put("empty body", "", 422, "body"),
+        put("text/plain", ok.dump(), 415, "", "text/plain"),
+        put("no content type", ok.dump(), 415, "", ""),
+    };
+  }
+
+  // POST /api/v1/cases/{id}/pathway on an open case of ZWN, as the admin.
+  // Each is refused before If-Match is looked at.
+  std::vector<Case> PathwayChoiceCases(const std::string& case_id) {
+    const json ok = {{"pathway_id", "catheter-care"}, {"pathway_version", 1}, {"action", "acute-district-nursing"}};
+    auto with = [&](const std::string& key, const json& value) {
+      json b = ok;
+      b[key] = value;
+      return b.dump();
+    };
+    auto post = [&](std::string name, std::string body, int status, std::string field, std::string type = kJson) {
+      return Case{std::move(name), "POST",          "/api/v1/cases/" + case_id + "/pathway",
+                  std::move(body), std::move(type), status,
+                  std::move(field)};
+    };
+    json deviation = ok;
+    deviation.erase("action");
+    json neither = deviation;
+    json no_id = ok;
+    no_id.erase("pathway_id");
+    json no_version = ok;
+    no_version.erase("pathway_version");
+    auto deviate = [&](const json& reason) {
+      json b = deviation;
+      b["deviation_reason"] = reason;
+      return b.dump();
+    };
+    return {
+        post("unknown pathway", with("pathway_id", "no-such-pathway"), 400, "pathway_id"),
+        post("pathway id with SQL", with("pathway_id", kSqlInjection), 400, "pathway_id"),
+        post("unknown version", with("pathway_version", 99), 400, "pathway_version"),
+        post("action not of the pathway", with("action", "vvt-crisis-bed"), 400, "action"),
+        post("action and deviation", with("deviation_reason", "no capacity"), 422, "deviation_reason"),
+        post("neither action nor deviation", neither.dump(), 422, "action"),
+        post("blank deviation reason", deviate(" \n "), 422, "deviation_reason"),
+        post("deviation reason too long", deviate(kHuge), 422, "deviation_reason"),
+        post("deviation reason a number", deviate(5), 422, "deviation_reason"),
+        post("no pathway id", no_id.dump(), 422, "pathway_id"),
+        post("no version", no_version.dump(), 422, "pathway_version"),
+        post("version a string", with("pathway_version", "1"), 422, "pathway_version"),
+        post("version 0", with("pathway_version", 0), 422, "pathway_version"),
+        post("version a decimal", with("pathway_version", 1.5), 422, "pathway_version"),
+        post("action is null", with("action", nullptr), 422, "action"),
+        post("unknown field", with("note", "x"), 422, "note"),
+        post("bad UTF-8", R"({"pathway_id":")" + kBadUtf8 + R"("})", 422, "body"),
+        post("duplicate keys", R"({"pathway_id":"a","pathway_id":"b"})", 422, ""),
+        post("not an object", "[1,2]", 422, "body"),
+        post("empty body", "", 422, "body"),
+        post("text/plain", ok.dump(), 415, "", "text/plain"),
+        post("no content type", ok.dump(), 415, "", ""),
+    };
+  }
+
   static std::string Replace(std::string s, const std::string& what, const std::string& with) {
     auto pos = s.find(what);
     if (pos != std::string::npos) s.replace(pos, what.size(), with);
@@ -572,6 +710,18 @@ TEST_P(BadInputTest, Login) { Run(LoginCases(), false); }
 TEST_P(BadInputTest, AuditPaging) { Run(AuditCases(), false); }
 TEST_P(BadInputTest, NewCase) { Run(NewCaseCases(), false); }
 TEST_P(BadInputTest, Contacts) { Run(ContactCases(), false); }
+TEST_P(BadInputTest, PathwayPut) { Run(PathwayPutCases(), false); }
+TEST_P(BadInputTest, PathwayDecision) {
+  const json request = {{"region_id", "ZWN"},
+                        {"channel", "hap"},
+                        {"summary", "catheter blocked"},
+                        {"urgency", "U3"},
+                        {"complaint", "catheter-problem"}};
+  auto created = client_->Request("POST", "/api/v1/cases", request.dump(),
+                                  {{"Authorization", "Bearer " + TokenFor("admin")}, {"Content-Type", kJson}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  Run(PathwayChoiceCases(json::parse(created.body)["id"].get<std::string>()), false);
+}
 
 // JSON has one number type: where the schema says integer, 20.0 is 20.
 TEST_P(BadInputTest, IntegralDecimalsAreIntegers) {

@@ -128,6 +128,10 @@ void ApiFixture::SetUp() {
     api_options_.patient_seal = std::make_shared<const service::PatientSeal>(*key);
   }
   api_ = std::make_unique<api::Api>(*store_, api_options_);
+  {
+    auto seeded = api_->SeedPathways();  // as serve does at start
+    ASSERT_TRUE(seeded.ok()) << seeded.status().message();
+  }
   router_ = std::make_unique<http::Router>();
   api_->Register(*router_);
   if (!server_options_.restyle_error) server_options_.restyle_error = api::Api::TransportErrorStyle();  // as serve does
@@ -207,6 +211,10 @@ std::string ApiFixture::StoreFingerprint() {
       reports.push_back({r.unit_id, r.version, ToUnixMillis(r.as_of)});
     }
   }
+  auto pathways = store_->CurrentPathways();
+  EXPECT_TRUE(pathways.ok());
+  auto& current = out["pathways"] = nlohmann::json::array();
+  for (const auto& p : pathways.ok() ? *pathways : std::vector<StoredPathway>{}) current.push_back({p.id, p.version});
   auto audit = store_->ListAudit(0, 100000);
   EXPECT_TRUE(audit.ok());
   auto& writes = out["audited_writes"] = nlohmann::json::array();

@@ -1395,3 +1395,6 @@ TEST_P(StoreContractTest, ConcurrentCaseWritersOneWins) {
 }
 
 }  // namespace ozcc::store_test
+
+// Each capability's further contract cases.
+#include "support/pathway_store_contract.h"  // IWYU pragma: export

@@ -1,6 +1,6 @@
 import type {
-  BreakGlassGrant, CapacityInput, CaseDetail, Complaint, History, HandoverWithCase, Inbox, NewCaseInput, Patient, Problem,
-  RegionDetail, RegionSummary, Snapshot, User, Worklist,
+  BreakGlassGrant, CapacityInput, CaseDetail, Complaint, History, HandoverWithCase, Inbox, NewCaseInput, Patient, PathwayDecision,
+  Problem, Proposal, RegionDetail, RegionSummary, Snapshot, User, Worklist,
 } from './types';
 
 /** A failed API call; `problem` is the parsed application/problem+json body when there was one. */
@@ -136,6 +136,11 @@ export const cases = {
   handover: (id: string) => request<HandoverWithCase>('GET', `/api/v1/handovers/${enc(id)}`),
   answer: (id: string, answer: 'accept' | 'decline', version: number, body: { note?: string } | { reason: string }) =>
     request<HandoverWithCase>('POST', `/api/v1/handovers/${enc(id)}/${answer}`, body, { headers: { 'If-Match': ifMatch(version) } }),
+  /** The pathway proposal of the case now, with the partners' live capacity beside each action. */
+  proposal: (id: string) => request<Proposal>('GET', `/api/v1/cases/${enc(id)}/proposal`),
+  /** Records the decision on the proposal (an action taken, or a deviation with a reason). */
+  decidePathway: (id: string, version: number, body: PathwayDecision) =>
+    request<CaseDetail>('POST', `/api/v1/cases/${enc(id)}/pathway`, body, { headers: { 'If-Match': ifMatch(version) } }),
   complaints: (q: string, limit = 20) => request<{ items: Complaint[] }>('GET', `/api/v1/complaints${query({ q, limit })}`),
 };
 

@@ -251,3 +251,60 @@ export interface CaseEvent {
     escalations: number; version: number;
   };
 }
+
+/** Text in both languages of the UI (a pathway's name, an action's description). */
+export interface LocalText { nl: string; en: string }
+
+/** The live capacity of a partner's unit beside a proposed action (GET /cases/{id}/proposal). */
+export interface CapacityRow {
+  organization_id: string;
+  organization_name: string;
+  unit_id: string | null;
+  unit_name: string | null;
+  unit_type: UnitType | null;
+  beds: Beds | null;
+  reported_at: string | null;
+  age_s: number | null;
+  stale: boolean;
+  distance_km: number | null;
+}
+
+export interface ProposedAction {
+  code: string;
+  partner?: OrgType;
+  unit?: UnitType;
+  description: LocalText;
+  rationale?: string;
+  /** Nearest first (without an origin: most available first); empty for what the ZCC does itself. */
+  capacity: CapacityRow[];
+}
+
+export interface ProposedPathway {
+  id: string;
+  version: number;
+  name: LocalText;
+  /** Conditions the facts could not check ("age", "living", "time_of_day", "known_care"): ask. */
+  unchecked: string[];
+  fallback: boolean;
+  source: string;
+  rationale: string;
+  actions: ProposedAction[];
+}
+
+export interface Proposal {
+  case_id: string;
+  case_version: number;
+  now: string;
+  facts: {
+    complaint: string | null; urgency: Urgency | null; age_years: number | null; living: string | null;
+    local_time: string | null; known_care: string[] | null;
+  };
+  origin_organization_id: string | null;
+  decided: { id: string; version: number; action: string | null; deviation_reason: string | null } | null;
+  pathways: ProposedPathway[];
+}
+
+/** POST /cases/{id}/pathway: an action of the pathway version taken, or a deviation with a reason. */
+export type PathwayDecision =
+  | { pathway_id: string; pathway_version: number; action: string }
+  | { pathway_id: string; pathway_version: number; deviation_reason: string };

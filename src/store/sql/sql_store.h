@@ -5,7 +5,7 @@
 // reads, migrations, health and the change feed.
 //
 // The SQL of each capability is in its own file: regions.cc, capacity.cc,
-// accounts.cc, audit.cc, cases.cc. A new capability adds its interface
+// accounts.cc, audit.cc, cases.cc, pathways.cc. A new capability adds its interface
 // (store/x_store.h), its file here, a migration per backend and its contract
 // cases.
 //
@@ -86,6 +86,11 @@ class SqlStore : public Store {
   Result<BreakGlassGrant> GetBreakGlass(std::int64_t grant_id) final;
   Result<std::vector<BreakGlassGrant>> UnreviewedBreakGlass(size_t limit) final;
   Status ReviewBreakGlass(std::int64_t grant_id, const std::string& reviewer, Time at, const AuditRecord& audit) final;
+
+  Result<std::vector<StoredPathway>> CurrentPathways() final;
+  Result<std::vector<StoredPathway>> PathwayVersions(const std::string& id) final;
+  Result<StoredPathway> GetPathway(const std::string& id, int version) final;
+  Result<StoredPathway> PutPathway(StoredPathway p, int expected_current_version, const AuditRecord& audit) final;
 
  protected:
   using Job = std::function<Status(Conn&)>;

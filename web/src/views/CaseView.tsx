@@ -12,6 +12,7 @@ import { FetchedAt, HandoverBadge, RepeatFlag, StateBadge, TargetTimer, UrgencyB
 import { CloseForm, ConsultForm, HandoverForm, TextStepForm, TriageForm } from '../components/StepForms';
 import { PatientPanel } from '../components/PatientPanel';
 import { HandoverAnswer } from '../components/HandoverAnswer';
+import { ProposalPanel } from '../components/ProposalPanel';
 import { isTyping } from './Worklist';
 import { href } from '../router';
 import type { CaseDetail, Handover, User } from '../types';
@@ -137,6 +138,8 @@ export function CaseView({ id, user }: { id: string; user: User }) {
               {!open && change.general && <p className="error" role="alert">{change.general}</p>}
             </section>
           )}
+
+          {zcc && <ProposalPanel c={c} now={now} orgName={orgName} onDone={done} />}
 
           {!zcc && mine.some((h) => h.state === 'requested' || h.state === 'accepted') && (
             <section className="panel" aria-label={t('inbox.answer')}>
