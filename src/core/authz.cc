@@ -43,6 +43,7 @@ std::string_view ToString(Action a) {
     case Action::kReadAccessLog: return "read-access-log";
     case Action::kManagePathways: return "manage-pathways";
     case Action::kBreakGlass: return "break-glass";
+    case Action::kReadKpis: return "read-kpis";
   }
   return "unknown";
 }
@@ -58,10 +59,11 @@ Decision Authorize(const Principal& who, Action action, const Resource& what) {
   switch (who.role) {
     case Role::kAdmin: return allow_if(action != Action::kReadPatient);
     case Role::kRoazCoordinator:
-      return allow_if(same_region && (action == Action::kReadRegion || action == Action::kWriteCapacity));
+      return allow_if(same_region && (action == Action::kReadRegion || action == Action::kWriteCapacity ||
+                                      action == Action::kReadKpis));
     case Role::kZccCoordinator:
       return allow_if(same_region && (action == Action::kReadRegion || action == Action::kWorkCases ||
-                                      action == Action::kReadPatient));
+                                      action == Action::kReadPatient || action == Action::kReadKpis));
     case Role::kOrgCapacityManager:
       if (action == Action::kReadRegion) return allow_if(same_region);
       return allow_if(same_org && (action == Action::kWriteCapacity || action == Action::kAnswerHandovers ||

@@ -51,6 +51,9 @@ enum class Action {
   kReadAccessLog,   // who read which patient's data (NEN 7513)
   kManagePathways,  // the care pathways (zorgpaden) as data
   kBreakGlass,      // read patient data outside one's role, with a reason, audited and reported
+  // The worklist KPIs of a region (counts and times, no patient data): for
+  // those who run the ZCC and the acute-care network (docs/worklist.md).
+  kReadKpis,
 };
 
 std::string_view ToString(Action a);
@@ -67,9 +70,11 @@ enum class Decision { kAllow, kDeny };
 // The rules:
 // - admin: everything, every region, except patient data: that only through
 //   break-glass (kBreakGlass, which the service audits and reports).
-// - roaz-coordinator: read and write capacity in its region.
+// - roaz-coordinator: read and write capacity in its region; read its
+//   region's worklist KPIs.
 // - zcc-coordinator: read its region; work its worklist; read the patient
-//   data of its region's cases; see the handovers of its region.
+//   data of its region's cases; see the handovers of its region; read its
+//   region's worklist KPIs.
 // - org-capacity-manager: read its region; write capacity of its own
 //   organisation; answer its organisation's handovers and read the patient
 //   data of a case handed over to it.

@@ -67,6 +67,7 @@ const Row kMatrix[] = {
     {"admin", Action::kReadAccessLog, "AAA"},
     {"admin", Action::kManagePathways, "AAA"},
     {"admin", Action::kBreakGlass, "AAA"},
+    {"admin", Action::kReadKpis, "AAA"},
     // roaz-coordinator: its region, read and write capacity; no worklist, no patient data
     {"roaz-coordinator", Action::kReadRegion, "AA."},
     {"roaz-coordinator", Action::kWriteCapacity, "AA."},
@@ -80,6 +81,7 @@ const Row kMatrix[] = {
     {"roaz-coordinator", Action::kReadAccessLog, "..."},
     {"roaz-coordinator", Action::kManagePathways, "..."},
     {"roaz-coordinator", Action::kBreakGlass, "..."},
+    {"roaz-coordinator", Action::kReadKpis, "AA."},
     // zcc-coordinator: reads its region, works its worklist and reads its cases' patient data
     {"zcc-coordinator", Action::kReadRegion, "AA."},
     {"zcc-coordinator", Action::kWriteCapacity, "..."},
@@ -93,6 +95,7 @@ const Row kMatrix[] = {
     {"zcc-coordinator", Action::kReadAccessLog, "..."},
     {"zcc-coordinator", Action::kManagePathways, "..."},
     {"zcc-coordinator", Action::kBreakGlass, "..."},
+    {"zcc-coordinator", Action::kReadKpis, "AA."},
     // org-capacity-manager: reads the region, writes capacity of its own organisation, answers its
     // handovers and reads the patient data of a case handed over to it
     {"org-capacity-manager", Action::kReadRegion, "AA."},
@@ -107,6 +110,7 @@ const Row kMatrix[] = {
     {"org-capacity-manager", Action::kReadAccessLog, "..."},
     {"org-capacity-manager", Action::kManagePathways, "..."},
     {"org-capacity-manager", Action::kBreakGlass, "..."},
+    {"org-capacity-manager", Action::kReadKpis, "..."},
     // org-user: reads its region, answers its organisation's handovers (and reads those patients)
     {"org-user", Action::kReadRegion, "AA."},
     {"org-user", Action::kWriteCapacity, "..."},
@@ -120,6 +124,7 @@ const Row kMatrix[] = {
     {"org-user", Action::kReadAccessLog, "..."},
     {"org-user", Action::kManagePathways, "..."},
     {"org-user", Action::kBreakGlass, "..."},
+    {"org-user", Action::kReadKpis, "..."},
     // viewer: reads its region, never patient data
     {"viewer", Action::kReadRegion, "AA."},
     {"viewer", Action::kWriteCapacity, "..."},
@@ -133,6 +138,7 @@ const Row kMatrix[] = {
     {"viewer", Action::kReadAccessLog, "..."},
     {"viewer", Action::kManagePathways, "..."},
     {"viewer", Action::kBreakGlass, "..."},
+    {"viewer", Action::kReadKpis, "..."},
     // privacy-officer: the access log of its region, nothing clinical
     {"privacy-officer", Action::kReadRegion, "..."},
     {"privacy-officer", Action::kWriteCapacity, "..."},
@@ -146,6 +152,7 @@ const Row kMatrix[] = {
     {"privacy-officer", Action::kReadAccessLog, "AA."},
     {"privacy-officer", Action::kManagePathways, "..."},
     {"privacy-officer", Action::kBreakGlass, "..."},
+    {"privacy-officer", Action::kReadKpis, "..."},
     // feed token: writes capacity of its own organisation, nothing else
     {"feed", Action::kReadRegion, "..."},
     {"feed", Action::kWriteCapacity, "A.."},
@@ -159,6 +166,7 @@ const Row kMatrix[] = {
     {"feed", Action::kReadAccessLog, "..."},
     {"feed", Action::kManagePathways, "..."},
     {"feed", Action::kBreakGlass, "..."},
+    {"feed", Action::kReadKpis, "..."},
 };
 
 TEST(AuthzMatrix, EveryCellAsSpecified) {
@@ -173,7 +181,7 @@ TEST(AuthzMatrix, EveryCellAsSpecified) {
       ++cells;
     }
   }
-  EXPECT_EQ(cells, 8 * 12 * 3);
+  EXPECT_EQ(cells, 8 * 13 * 3);
 }
 
 TEST(AuthzMatrix, CoversEveryRoleAndAction) {
@@ -182,9 +190,9 @@ TEST(AuthzMatrix, CoversEveryRoleAndAction) {
   for (const char* role : {"admin", "roaz-coordinator", "zcc-coordinator", "org-capacity-manager", "org-user", "viewer",
                            "privacy-officer"}) {
     ASSERT_TRUE(ParseRole(role).has_value()) << role;
-    EXPECT_EQ(per_who[role], 12) << role;
+    EXPECT_EQ(per_who[role], 13) << role;
   }
-  EXPECT_EQ(per_who["feed"], 12);
+  EXPECT_EQ(per_who["feed"], 13);
 }
 
 TEST(Authz, RegionRoleWithoutRegionIsDenied) {
