@@ -46,6 +46,7 @@ void Api::Register(http::Router& router) {
   RegisterRegionRoutes(*state_, routes);
   RegisterCapacityRoutes(*state_, routes);
   RegisterCaseRoutes(*state_, routes);
+  RegisterKpiRoutes(*state_, routes);
   RegisterFhirRoutes(*state_, routes);
   RegisterOpenApiRoute(*state_, routes);
   RegisterWebRoutes(*state_, routes);  // last: its patterns are the most general

@@ -25,6 +25,7 @@
 #include "service/audit_service.h"
 #include "service/capacity_service.h"
 #include "service/case_service.h"
+#include "service/kpi_service.h"
 #include "service/region_service.h"
 #include "store/store.h"
 
@@ -86,6 +87,7 @@ struct Api::State {
   service::CapacityService capacity{store, store, store, publisher};
   CasePublisher case_publisher{events, TimeTargets{}};
   service::CaseService cases{store, store, store, case_publisher, options.complaints, options.patient_seal};
+  service::KpiService kpis{store, store, store};
   // Handovers past their answer deadline are escalated (alerted again, shown to the coordinator).
   Ticker escalation{options.escalation_interval, [this] {
                       if (auto n = cases.EscalateDue(Now()); !n.ok()) {
@@ -164,6 +166,7 @@ http::Response ReplayResponse(const IdempotentResponse& r);
 void RegisterAuthRoutes(State& s, http::Router& r);
 void RegisterCapacityRoutes(State& s, http::Router& r);
 void RegisterCaseRoutes(State& s, http::Router& r);
+void RegisterKpiRoutes(State& s, http::Router& r);
 void RegisterRegionRoutes(State& s, http::Router& r);
 void RegisterFhirRoutes(State& s, http::Router& r);
 void RegisterOpsRoutes(State& s, http::Router& r);

@@ -147,6 +147,8 @@ const std::vector<Row> kRows = {
   {"GET",  "/api/v1/handovers/{handover_id}", "/api/v1/handovers/{handover}",           Body::kNone, {"AAA", "FFF", "AFF", "AFF", "FFF", "FFF", "UUU", "UUU", "UUU", "AAF", "FFF"}},
   {"POST", "/api/v1/handovers/{handover_id}/accept", "/api/v1/handovers/{handover}/accept", Body::kNone, {"FFF", "FFF", "PFF", "PFF", "FFF", "FFF", "UUU", "UUU", "UUU", "FFF", "FFF"}},
   {"POST", "/api/v1/handovers/{handover_id}/decline", "/api/v1/handovers/{handover}/decline", Body::kReason, {"FFF", "FFF", "PFF", "PFF", "FFF", "FFF", "UUU", "UUU", "UUU", "FFF", "FFF"}},
+  // The worklist KPIs (no patient data): the ZCC and the ROAZ coordinators of the region, admins.
+  {"GET",  "/api/v1/kpis", "/api/v1/kpis?region={region}",                              Body::kNone, {"AAA", "AAF", "FFF", "FFF", "FFF", "FFF", "UUU", "UUU", "UUU", "AAF", "FFF"}},
   {"GET",  "/api/v1/complaints", "/api/v1/complaints?q=pijn",                          Body::kNone, {"A", "A", "A", "A", "A", "A", "U", "U", "U", "A", "A"}},
 };
 // clang-format on
