@@ -1,7 +1,9 @@
 #include "api/api.h"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cstdlib>
 
 #include "api/internal.h"
 #include "api/json/complaint_json.h"
@@ -48,6 +50,7 @@ void Api::Register(http::Router& router) {
   RegisterCapacityRoutes(*state_, routes);
   RegisterCaseRoutes(*state_, routes);
   RegisterPathwayRoutes(*state_, routes);
+  RegisterKpiRoutes(*state_, routes);
   RegisterFhirRoutes(*state_, routes);
   RegisterOpenApiRoute(*state_, routes);
   RegisterWebRoutes(*state_, routes);  // last: its patterns are the most general
@@ -120,14 +123,20 @@ std::string MediaTypeOf(const http::Request& req) {
 }
 
 bool WantsCsv(const http::Request& req) {
-  // The first media range named, without parameters, decides: a client that
-  // lists text/csv first gets CSV, every other one JSON.
   std::string accept(req.Header("accept").value_or(""));
-  accept = accept.substr(0, accept.find_first_of(",;"));
-  while (!accept.empty() && (accept.front() == ' ' || accept.front() == '\t')) accept.erase(0, 1);
-  while (!accept.empty() && (accept.back() == ' ' || accept.back() == '\t')) accept.pop_back();
-  for (char& c : accept) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return accept == "text/csv";
+  std::string clean;
+  for (char c : accept) {
+    if (c != ' ' && c != '\t') clean += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  for (size_t at = 0; at <= clean.size();) {
+    const size_t end = std::min(clean.find(',', at), clean.size());
+    const std::string range = clean.substr(at, end - at);
+    at = end + 1;
+    if (range != "text/csv" && !range.starts_with("text/csv;")) continue;
+    const size_t q = range.find(";q=");
+    if (q == std::string::npos || std::strtod(range.c_str() + q + 3, nullptr) > 0) return true;
+  }
+  return false;
 }
 
 Status RequireJsonBody(const http::Request& req) {

@@ -27,8 +27,9 @@
 #include "service/capacity_service.h"
 #include "service/case_service.h"
 #include "service/contact_service.h"
-#include "service/privacy_service.h"
+#include "service/kpi_service.h"
 #include "service/pathway_service.h"
+#include "service/privacy_service.h"
 #include "service/region_service.h"
 #include "store/store.h"
 
@@ -93,6 +94,7 @@ struct Api::State {
   service::ContactService contacts{store, store, options.patient_seal};
   service::PrivacyService privacy{store, store, options.patient_seal};
   service::PathwayService pathways{store, store, store, store, store, cases, options.complaints, PathwayJsonCodec()};
+  service::KpiService kpis{store, store, store};
   // Handovers past their answer deadline are escalated (alerted again, shown to the coordinator).
   Ticker escalation{options.escalation_interval, [this] {
                       if (auto n = cases.EscalateDue(Now()); !n.ok()) {
@@ -147,8 +149,8 @@ std::optional<std::int64_t> IfMatch(const http::Request& req);
 // The media type of the request body, lower-case, without parameters ("" when none).
 std::string MediaTypeOf(const http::Request& req);
 
-// True when the first media range of Accept is text/csv (downloads of the
-// access log and the KPIs); JSON otherwise.
+// True when Accept names text/csv with a q other than 0 (downloads of the
+// access log and the KPIs); anything else, or no Accept, gets JSON.
 bool WantsCsv(const http::Request& req);
 
 // Ok when the request declares a JSON body (application/json,
@@ -180,6 +182,7 @@ http::Response ReplayResponse(const IdempotentResponse& r);
 void RegisterAuthRoutes(State& s, http::Router& r);
 void RegisterCapacityRoutes(State& s, http::Router& r);
 void RegisterCaseRoutes(State& s, http::Router& r);
+void RegisterKpiRoutes(State& s, http::Router& r);
 void RegisterRegionRoutes(State& s, http::Router& r);
 void RegisterFhirRoutes(State& s, http::Router& r);
 void RegisterOpsRoutes(State& s, http::Router& r);

@@ -44,6 +44,7 @@ std::string_view ToString(Action a) {
     case Action::kManagePathways: return "manage-pathways";
     case Action::kBreakGlass: return "break-glass";
     case Action::kReportContacts: return "report-contacts";
+    case Action::kReadKpis: return "read-kpis";
   }
   return "unknown";
 }
@@ -59,10 +60,11 @@ Decision Authorize(const Principal& who, Action action, const Resource& what) {
   switch (who.role) {
     case Role::kAdmin: return allow_if(action != Action::kReadPatient && action != Action::kReportContacts);
     case Role::kRoazCoordinator:
-      return allow_if(same_region && (action == Action::kReadRegion || action == Action::kWriteCapacity));
+      return allow_if(same_region && (action == Action::kReadRegion || action == Action::kWriteCapacity ||
+                                      action == Action::kReadKpis));
     case Role::kZccCoordinator:
       return allow_if(same_region && (action == Action::kReadRegion || action == Action::kWorkCases ||
-                                      action == Action::kReadPatient));
+                                      action == Action::kReadPatient || action == Action::kReadKpis));
     case Role::kOrgCapacityManager:
       if (action == Action::kReadRegion) return allow_if(same_region);
       return allow_if(same_org && (action == Action::kWriteCapacity || action == Action::kAnswerHandovers ||

@@ -54,6 +54,9 @@ enum class Action {
   // Report a patient's contacts with the organisation (the 72-hour history):
   // a feed token of that organisation, i.e. the partner's system.
   kReportContacts,
+  // The worklist KPIs of a region (counts and times, no patient data): for
+  // those who run the ZCC and the acute-care network (docs/worklist.md).
+  kReadKpis,
 };
 
 std::string_view ToString(Action a);
@@ -71,9 +74,11 @@ enum class Decision { kAllow, kDeny };
 // - admin: everything, every region, except patient data: that only through
 //   break-glass (kBreakGlass, which the service audits and reports); it does
 //   not report contacts (a partner's system does).
-// - roaz-coordinator: read and write capacity in its region.
+// - roaz-coordinator: read and write capacity in its region; read its
+//   region's worklist KPIs.
 // - zcc-coordinator: read its region; work its worklist; read the patient
-//   data of its region's cases; see the handovers of its region.
+//   data of its region's cases; see the handovers of its region; read its
+//   region's worklist KPIs.
 // - org-capacity-manager: read its region; write capacity of its own
 //   organisation; answer its organisation's handovers and read the patient
 //   data of a case handed over to it.

@@ -23,6 +23,7 @@
 #include "base/time.h"
 #include "core/audit.h"
 #include "core/cases.h"
+#include "core/kpis.h"
 
 namespace ozcc {
 
@@ -169,6 +170,11 @@ class CaseStore {
   // the escalation timer's work (an escalation moves due_at on).
   virtual Result<std::vector<Handover>> HandoversDue(Time now, size_t limit) = 0;
   virtual Result<std::vector<Case>> ListCases(const CaseQuery& query) = 0;
+  // The region's cases received in [from, to), oldest received first (then
+  // by id), each with its handovers (oldest requested first); at most limit
+  // cases. What the KPIs (core/kpis.h) need and no more: the cases' summary
+  // and caller and the handovers' SBAR and reason are left empty.
+  virtual Result<std::vector<KpiCase>> KpiCases(const std::string& region_id, Time from, Time to, size_t limit) = 0;
 
   // The sealed patient of a case; nullopt when none is stored.
   virtual Result<std::optional<SealedPatient>> CasePatient(const std::string& case_id) = 0;

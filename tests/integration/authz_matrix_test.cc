@@ -163,6 +163,8 @@ const std::vector<Row> kRows = {
   // A case's pathway proposal and the decision on it: those who work the case.
   {"GET",  "/api/v1/cases/{case_id}/proposal", "/api/v1/cases/{case}/proposal",         Body::kNone, {"AAA", "FFF", "FFF", "FFF", "FFF", "FFF", "UUU", "UUU", "UUU", "AAF", "FFF"}},
   {"POST", "/api/v1/cases/{case_id}/pathway", "/api/v1/cases/{case}/pathway",           Body::kPathwayChoice, {"PPP", "FFF", "FFF", "FFF", "FFF", "FFF", "UUU", "UUU", "UUU", "PPF", "FFF"}},
+  // The worklist KPIs (no patient data): the ZCC and the ROAZ coordinators of the region, admins.
+  {"GET",  "/api/v1/kpis", "/api/v1/kpis?region={region}",                              Body::kNone, {"AAA", "AAF", "FFF", "FFF", "FFF", "FFF", "UUU", "UUU", "UUU", "AAF", "FFF"}},
   {"GET",  "/api/v1/complaints", "/api/v1/complaints?q=pijn",                          Body::kNone, {"A", "A", "A", "A", "A", "A", "U", "U", "U", "A", "A"}},
   // The 72-hour contact history: partners' feeds report, the ZCC looks up (any region's contacts of its patient).
   {"POST", "/api/v1/contacts", "/api/v1/contacts",                                      Body::kContact, {"F", "F", "F", "F", "F", "A", "U", "U", "U", "F", "F"}},

@@ -10,6 +10,7 @@
 // here as its regression test.
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -646,6 +647,42 @@ class BadInputTest : public ApiFixture {
     };
   }
 
+  // GET /api/v1/kpis: the period and the grouping, as the admin (who may
+  // read every region's KPIs).
+  std::vector<Case> KpiCases() {
+    auto get = [](std::string name, std::string query, int status, std::string field) {
+      return Case{std::move(name), "GET", "/api/v1/kpis?region=ZWN&" + query, "", "", status, std::move(field)};
+    };
+    auto enc = [](const std::string& v) {
+      std::string out;
+      for (unsigned char c : v) {
+        static const char* kHex = "0123456789ABCDEF";
+        if (std::isalnum(c)) {
+          out += static_cast<char>(c);
+        } else {
+          out += {'%', kHex[c >> 4], kHex[c & 15]};
+        }
+      }
+      return out;
+    };
+    return {
+        get("from not a time", "from=yesterday", 400, "from"),
+        get("from a date only", "from=2026-03-01", 400, "from"),
+        get("to not a time", "to=2026-13-01T00:00:00Z", 400, "to"),
+        get("to empty", "to=", 400, "to"),
+        get("from with SQL", "from=" + enc(kSqlInjection), 400, "from"),
+        get("from after to", "from=2026-03-02T00:00:00Z&to=2026-03-01T00:00:00Z", 400, "from"),
+        get("from equals to", "from=2026-03-01T00:00:00Z&to=2026-03-01T00:00:00Z", 400, "from"),
+        WithMessage(get("period over 366 days", "from=2025-01-01T00:00:00Z&to=2026-03-01T00:00:00Z", 400, "from"),
+                    "366"),
+        get("default to, from a year back", "from=2020-01-01T00:00:00Z", 400, "from"),
+        get("unknown by", "by=month", 400, "by"),
+        get("by in capitals", "by=DAY", 400, "by"),
+        get("by with a script", "by=" + enc(kScript), 400, "by"),
+        Case{"unknown region", "GET", "/api/v1/kpis?region=NOPE", "", "", 404, ""},
+    };
+  }
+
   static std::string Replace(std::string s, const std::string& what, const std::string& with) {
     auto pos = s.find(what);
     if (pos != std::string::npos) s.replace(pos, what.size(), with);
@@ -722,6 +759,7 @@ TEST_P(BadInputTest, PathwayDecision) {
   ASSERT_EQ(created.status, 201) << created.body;
   Run(PathwayChoiceCases(json::parse(created.body)["id"].get<std::string>()), false);
 }
+TEST_P(BadInputTest, KpiQuery) { Run(KpiCases(), false); }
 
 // JSON has one number type: where the schema says integer, 20.0 is 20.
 TEST_P(BadInputTest, IntegralDecimalsAreIntegers) {

@@ -1394,6 +1394,83 @@ TEST_P(StoreContractTest, ConcurrentCaseWritersOneWins) {
   EXPECT_EQ(s.CaseEventsSince("ZWN", 0, 100)->size(), static_cast<size_t>(kRounds) + 1);
 }
 
+// The KPIs' read: a region's cases received in [from, to) with their
+// handovers, without the free text, bounded by limit.
+TEST_P(StoreContractTest, KpiCasesOfAPeriodWithTheirHandovers) {
+  Store& s = store();
+  ASSERT_TRUE(s.ImportRegion(MakeRegion("ZWN", 1), Audit("region.import", "ZWN")).ok());
+  ASSERT_TRUE(s.ImportRegion(MakeRegion("OTH", 1), Audit("region.import", "OTH")).ok());
+  using std::chrono::minutes;
+  const Time from = kT0, to = kT0 + std::chrono::hours(24);
+  EXPECT_TRUE(s.KpiCases("ZWN", from, to, 100)->empty());
+  for (const auto& [id, at] : std::vector<std::pair<std::string, Time>>{{"before", from - minutes(1)},
+                                                                        {"c-late", to - std::chrono::milliseconds(1)},
+                                                                        {"c-first", from},
+                                                                        {"c-mid", from + minutes(60)},
+                                                                        {"at-to", to}}) {
+    ASSERT_TRUE(s.WriteCase(Creating(MakeCase(id, "ZWN", at))).ok()) << id;
+  }
+  ASSERT_TRUE(s.WriteCase(Creating(MakeCase("other-region", "OTH", from + minutes(5)))).ok());
+  // c-mid: closed, with a pathway, two handovers (the first declined, the second accepted).
+  Case mid = *s.GetCase("c-mid");
+  CaseWrite w = Changing(mid, TimelineKind::kClosed);
+  w.the_case.state = CaseState::kClosed;
+  w.the_case.urgency = Urgency::kU3;
+  w.the_case.complaint = "dyspnoea";
+  w.the_case.triaged_at = mid.received_at + minutes(3);
+  w.the_case.closed_at = mid.received_at + minutes(90);
+  w.the_case.outcome = Outcome::kReferred;
+  w.the_case.pathway = PathwayUse{"copd", 2, "", "no nurse free"};
+  Handover second = MakeHandover("h2", "c-mid", "ZWN-V1", mid.received_at + minutes(40));
+  second.state = HandoverState::kCompleted;
+  second.answered_at = second.requested_at + minutes(2);
+  second.escalations = 1;
+  Handover first = MakeHandover("h1", "c-mid", "ZWN-H1", mid.received_at + minutes(10));
+  first.state = HandoverState::kRejected;
+  first.reason = "vol";
+  w.handovers = {second, first};
+  ASSERT_TRUE(s.WriteCase(w).ok());
+  Handover elsewhere = MakeHandover("h3", "before", "ZWN-H1", from);
+  CaseWrite wb = Changing(*s.GetCase("before"));
+  wb.handovers = {elsewhere};
+  ASSERT_TRUE(s.WriteCase(wb).ok());
+
+  auto got = s.KpiCases("ZWN", from, to, 100);
+  ASSERT_TRUE(got.ok()) << got.status().message();
+  std::vector<std::string> ids;
+  for (const auto& k : *got) ids.push_back(k.the_case.id);
+  EXPECT_EQ(ids, (std::vector<std::string>{"c-first", "c-mid", "c-late"})) << "[from, to), oldest received first";
+  const KpiCase& k = (*got)[1];
+  EXPECT_EQ(k.the_case.state, CaseState::kClosed);
+  EXPECT_EQ(k.the_case.outcome, Outcome::kReferred);
+  EXPECT_EQ(k.the_case.triaged_at, w.the_case.triaged_at);
+  EXPECT_EQ(k.the_case.pathway, w.the_case.pathway);
+  EXPECT_EQ(k.the_case.requesting_organization_id, "ZWN-H1");
+  EXPECT_EQ(k.the_case.channel, Channel::kHap);
+  EXPECT_EQ(k.the_case.subregion_id, "ZWN-A");
+  EXPECT_EQ(k.the_case.summary, "") << "no free text";
+  EXPECT_EQ(k.the_case.caller, Caller{});
+  ASSERT_EQ(k.handovers.size(), 2u);
+  EXPECT_EQ(k.handovers[0].id, "h1") << "oldest requested first";
+  EXPECT_EQ(k.handovers[0].state, HandoverState::kRejected);
+  EXPECT_EQ(k.handovers[0].reason, "");
+  EXPECT_EQ(k.handovers[0].sbar, Sbar{});
+  EXPECT_EQ(k.handovers[1].id, "h2");
+  EXPECT_EQ(k.handovers[1].answered_at, second.answered_at);
+  EXPECT_EQ(k.handovers[1].escalations, 1);
+  EXPECT_EQ(k.handovers[1].requested_at, second.requested_at);
+  EXPECT_TRUE((*got)[0].handovers.empty());
+  EXPECT_TRUE((*got)[2].handovers.empty());
+
+  auto limited = s.KpiCases("ZWN", from, to, 2);
+  ASSERT_TRUE(limited.ok());
+  ASSERT_EQ(limited->size(), 2u);
+  EXPECT_EQ((*limited)[1].handovers.size(), 2u);
+  EXPECT_EQ(s.KpiCases("OTH", from, to, 100)->size(), 1u);
+  EXPECT_TRUE(s.KpiCases("NOPE", from, to, 100)->empty());
+  EXPECT_TRUE(s.KpiCases("ZWN", to, to + std::chrono::hours(1), 100)->size() == 1u) << "at-to";
+}
+
 }  // namespace ozcc::store_test
 
 // Each capability's further contract cases.

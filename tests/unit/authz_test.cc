@@ -68,6 +68,7 @@ const Row kMatrix[] = {
     {"admin", Action::kManagePathways, "AAA"},
     {"admin", Action::kBreakGlass, "AAA"},
     {"admin", Action::kReportContacts, "..."},
+    {"admin", Action::kReadKpis, "AAA"},
     // roaz-coordinator: its region, read and write capacity; no worklist, no patient data
     {"roaz-coordinator", Action::kReadRegion, "AA."},
     {"roaz-coordinator", Action::kWriteCapacity, "AA."},
@@ -82,6 +83,7 @@ const Row kMatrix[] = {
     {"roaz-coordinator", Action::kManagePathways, "..."},
     {"roaz-coordinator", Action::kBreakGlass, "..."},
     {"roaz-coordinator", Action::kReportContacts, "..."},
+    {"roaz-coordinator", Action::kReadKpis, "AA."},
     // zcc-coordinator: reads its region, works its worklist and reads its cases' patient data
     {"zcc-coordinator", Action::kReadRegion, "AA."},
     {"zcc-coordinator", Action::kWriteCapacity, "..."},
@@ -96,6 +98,7 @@ const Row kMatrix[] = {
     {"zcc-coordinator", Action::kManagePathways, "..."},
     {"zcc-coordinator", Action::kBreakGlass, "..."},
     {"zcc-coordinator", Action::kReportContacts, "..."},
+    {"zcc-coordinator", Action::kReadKpis, "AA."},
     // org-capacity-manager: reads the region, writes capacity of its own organisation, answers its
     // handovers and reads the patient data of a case handed over to it
     {"org-capacity-manager", Action::kReadRegion, "AA."},
@@ -111,6 +114,7 @@ const Row kMatrix[] = {
     {"org-capacity-manager", Action::kManagePathways, "..."},
     {"org-capacity-manager", Action::kBreakGlass, "..."},
     {"org-capacity-manager", Action::kReportContacts, "..."},
+    {"org-capacity-manager", Action::kReadKpis, "..."},
     // org-user: reads its region, answers its organisation's handovers (and reads those patients)
     {"org-user", Action::kReadRegion, "AA."},
     {"org-user", Action::kWriteCapacity, "..."},
@@ -125,6 +129,7 @@ const Row kMatrix[] = {
     {"org-user", Action::kManagePathways, "..."},
     {"org-user", Action::kBreakGlass, "..."},
     {"org-user", Action::kReportContacts, "..."},
+    {"org-user", Action::kReadKpis, "..."},
     // viewer: reads its region, never patient data
     {"viewer", Action::kReadRegion, "AA."},
     {"viewer", Action::kWriteCapacity, "..."},
@@ -139,6 +144,7 @@ const Row kMatrix[] = {
     {"viewer", Action::kManagePathways, "..."},
     {"viewer", Action::kBreakGlass, "..."},
     {"viewer", Action::kReportContacts, "..."},
+    {"viewer", Action::kReadKpis, "..."},
     // privacy-officer: the access log of its region, nothing clinical
     {"privacy-officer", Action::kReadRegion, "..."},
     {"privacy-officer", Action::kWriteCapacity, "..."},
@@ -153,6 +159,7 @@ const Row kMatrix[] = {
     {"privacy-officer", Action::kManagePathways, "..."},
     {"privacy-officer", Action::kBreakGlass, "..."},
     {"privacy-officer", Action::kReportContacts, "..."},
+    {"privacy-officer", Action::kReadKpis, "..."},
     // feed token: writes capacity of its own organisation, nothing else
     {"feed", Action::kReadRegion, "..."},
     {"feed", Action::kWriteCapacity, "A.."},
@@ -167,6 +174,7 @@ const Row kMatrix[] = {
     {"feed", Action::kManagePathways, "..."},
     {"feed", Action::kBreakGlass, "..."},
     {"feed", Action::kReportContacts, "A.."},
+    {"feed", Action::kReadKpis, "..."},
 };
 
 TEST(AuthzMatrix, EveryCellAsSpecified) {
@@ -181,7 +189,7 @@ TEST(AuthzMatrix, EveryCellAsSpecified) {
       ++cells;
     }
   }
-  EXPECT_EQ(cells, 8 * 13 * 3);
+  EXPECT_EQ(cells, 8 * 14 * 3);
 }
 
 TEST(AuthzMatrix, CoversEveryRoleAndAction) {
@@ -190,9 +198,9 @@ TEST(AuthzMatrix, CoversEveryRoleAndAction) {
   for (const char* role : {"admin", "roaz-coordinator", "zcc-coordinator", "org-capacity-manager", "org-user", "viewer",
                            "privacy-officer"}) {
     ASSERT_TRUE(ParseRole(role).has_value()) << role;
-    EXPECT_EQ(per_who[role], 13) << role;
+    EXPECT_EQ(per_who[role], 14) << role;
   }
-  EXPECT_EQ(per_who["feed"], 13);
+  EXPECT_EQ(per_who["feed"], 14);
 }
 
 TEST(Authz, RegionRoleWithoutRegionIsDenied) {

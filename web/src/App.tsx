@@ -17,6 +17,8 @@ import { Worklist } from './views/Worklist';
 import { Intake } from './views/Intake';
 import { CaseView } from './views/CaseView';
 import { Inbox } from './views/Inbox';
+import { Kpi } from './views/Kpi';
+import { canReadKpis } from './lib/kpis';
 import { canWorkCases, hasInbox } from './lib/cases';
 import type { RegionSummary, User } from './types';
 
@@ -104,6 +106,7 @@ function Shell({ user, onLogout, regionPick }: {
         case 'z': if (canWorkCases(user.role)) nav({ name: 'worklist' }); break;
         case 'n': if (canWorkCases(user.role)) nav({ name: 'intake' }); break;
         case 'x': if (hasInbox(user)) nav({ name: 'inbox' }); break;
+        case 'g': if (canReadKpis(user.role)) nav({ name: 'kpi' }); break;
         case 'l': e.preventDefault(); toggle(); break;
         case '?': e.preventDefault(); setHelp((h) => !h); break;
       }
@@ -122,6 +125,7 @@ function Shell({ user, onLogout, regionPick }: {
     { r: { name: 'beds' }, label: t('nav.beds'), key: 'b', show: true },
     { r: { name: 'entry' }, label: t('nav.entry'), key: 'i', show: canEditAny(user) },
     { r: { name: 'wall' }, label: t('nav.wall'), key: 'w', show: true },
+    { r: { name: 'kpi' }, label: t('nav.kpi'), key: 'g', show: canReadKpis(user.role) },
   ];
   const current = route.name === 'unit' ? 'overview' : route.name === 'intake' ? 'worklist'
     : route.name === 'case' ? (canWorkCases(user.role) ? 'worklist' : 'inbox') : route.name;
@@ -169,6 +173,7 @@ function Shell({ user, onLogout, regionPick }: {
         {route.name === 'intake' && <Intake user={user} />}
         {route.name === 'case' && <CaseView key={route.id} id={route.id} user={user} />}
         {route.name === 'inbox' && <Inbox user={user} />}
+        {route.name === 'kpi' && <Kpi user={user} />}
       </main>
       {help && <HelpDialog onClose={() => setHelp(false)} user={user} />}
     </div>
@@ -181,6 +186,7 @@ function HelpDialog({ onClose, user }: { onClose: () => void; user: User }) {
     ...(canWorkCases(user.role) ? [['z', t('help.worklist')], ['n', t('help.intake')], ['j / k, ↑ / ↓', t('help.move')],
       ['Enter', t('help.open')], ['t c a e h r s', t('help.steps')], ['p', t('help.patient')]] as [string, string][] : []),
     ...(hasInbox(user) ? [['x', t('help.inbox')]] as [string, string][] : []),
+    ...(canReadKpis(user.role) ? [['g', t('help.kpi')]] as [string, string][] : []),
     ['/', t('help.filter')], ['o', t('help.overview')], ['k', t('help.map')], ['b', t('help.beds')],
     ['i', t('help.entry')], ['w', t('help.wall')], ['l', t('help.lang')], ['?', t('help.help')], ['Esc', t('help.escape')],
   ];

@@ -2,6 +2,7 @@ import type {
   BreakGlassGrant, CapacityInput, CaseDetail, Complaint, History, HandoverWithCase, Inbox, NewCaseInput, Patient, PathwayDecision,
   Problem, Proposal, RegionDetail, RegionSummary, Snapshot, User, Worklist,
 } from './types';
+import type { Kpis } from './lib/kpis';
 
 /** A failed API call; `problem` is the parsed application/problem+json body when there was one. */
 export class ApiError extends Error {
@@ -147,3 +148,25 @@ export const cases = {
 export function iso(d: Date): string {
   return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
+
+/** The worklist KPIs (GET /api/v1/kpis); `q` from lib/kpis kpiQuery. */
+export const kpis = {
+  get: (q: string) => request<Kpis>('GET', `/api/v1/kpis${q}`),
+  /** The same figures as CSV (Accept: text/csv), for a download. */
+  csv: async (q: string): Promise<string> => {
+    let res: Response;
+    try {
+      res = await fetch(`/api/v1/kpis${q}`, { credentials: 'same-origin', cache: 'no-store', headers: { Accept: 'text/csv' } });
+    } catch (e) {
+      throw new ApiError(0, null, (e as Error).message || 'network error');
+    }
+    const text = await res.text();
+    if (!res.ok) {
+      if (res.status === 401) onUnauthorized?.();
+      let problem: Problem | null;
+      try { problem = JSON.parse(text) as Problem; } catch { problem = null; }
+      throw new ApiError(res.status, problem);
+    }
+    return text;
+  },
+};

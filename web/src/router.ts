@@ -10,11 +10,13 @@ export type Route =
   | { name: 'worklist' }
   | { name: 'intake' }
   | { name: 'case'; id: string }
-  | { name: 'inbox' };
+  | { name: 'inbox' }
+  | { name: 'kpi' };
 
 /**
  * Hash routes (Dutch paths): #/, #/kaart, #/bedden, #/eenheid/ID, #/invoer[/ID], #/wand, #/werklijst,
- * #/werklijst/nieuw (intake), #/melding/ID (a case), #/inbox. English aliases: #/worklist, #/cases/ID, #/cases/new.
+ * #/werklijst/nieuw (intake), #/melding/ID (a case), #/inbox, #/kpi (the worklist KPIs). English aliases: #/worklist,
+ * #/cases/ID, #/cases/new.
  */
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '').replace(/^\/+/, '');
@@ -31,6 +33,7 @@ export function parseRoute(hash: string): Route {
       if (arg === 'nieuw' || arg === 'new') return { name: 'intake' };
       return arg ? { name: 'case', id: arg } : { name: 'worklist' };
     case 'inbox': return { name: 'inbox' };
+    case 'kpi': return { name: 'kpi' };
     default: return { name: 'overview' };
   }
 }
@@ -47,6 +50,7 @@ export function href(r: Route): string {
     case 'intake': return '#/werklijst/nieuw';
     case 'case': return `#/melding/${encodeURIComponent(r.id)}`;
     case 'inbox': return '#/inbox';
+    case 'kpi': return '#/kpi';
   }
 }
 

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <initializer_list>
 #include <limits>
+#include <map>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -441,6 +442,53 @@ Result<std::vector<Case>> SqlStore::ListCases(const CaseQuery& q) {
   p.Add(Limit(q.limit));
   return ReadValue<std::vector<Case>>(
       [&](Conn& c) { return c.All<Case>(sql + " LIMIT ?", p, [](const Row& r) { return ReadCase(r); }); });
+}
+
+namespace {
+
+// A select list with the named columns replaced by '' (still read by position).
+std::string Blanked(const std::string& cols, std::initializer_list<std::string_view> blank) {
+  std::string out;
+  for (std::string_view col : Split(cols)) {
+    const bool drop = std::find(blank.begin(), blank.end(), col) != blank.end();
+    out += (out.empty() ? "" : ", ") + (drop ? std::string("''") : std::string(col));
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<KpiCase>> SqlStore::KpiCases(const std::string& region_id, Time from, Time to, size_t limit) {
+  // Both walk cases_region_received (0005); the handovers then handovers_case.
+  static const std::string kCaseSql =
+      "SELECT " + Blanked(kCases.cols, {"c.caller_name", "c.caller_role", "c.caller_phone", "c.summary"}) +
+      " FROM cases c WHERE c.region_id = ? AND c.received_at >= ? AND c.received_at < ?"
+      " ORDER BY c.received_at, c.id LIMIT ?";
+  static const std::string kHandoverSql =
+      "SELECT " +
+      Blanked(kHandovers.cols, {"h.situation", "h.background", "h.assessment", "h.recommendation", "h.reason"}) +
+      " FROM handovers h JOIN cases c ON c.id = h.case_id"
+      " WHERE c.region_id = ? AND c.received_at >= ? AND c.received_at < ? ORDER BY h.requested_at, h.id";
+  return ReadValue<std::vector<KpiCase>>(
+      [&](Conn& c) -> Result<std::vector<KpiCase>> {
+        Params range;
+        range.Add(region_id).Add(ToUnixMillis(from)).Add(ToUnixMillis(to));
+        Params with_limit = range;
+        auto cases = c.All<KpiCase>(kCaseSql, with_limit.Add(Limit(limit)), [](const Row& r) {
+          return KpiCase{ReadCase(r), {}};
+        });
+        if (!cases.ok()) return cases.status();
+        std::map<std::string_view, KpiCase*> by_id;
+        for (KpiCase& k : *cases) by_id[k.the_case.id] = &k;
+        auto handovers = c.All<Handover>(kHandoverSql, range, [](const Row& r) { return ReadHandover(r); });
+        if (!handovers.ok()) return handovers.status();
+        for (Handover& h : *handovers) {
+          // A case the limit cut off is not in the map.
+          if (auto it = by_id.find(h.case_id); it != by_id.end()) it->second->handovers.push_back(std::move(h));
+        }
+        return std::move(*cases);
+      },
+      true);
 }
 
 Result<std::optional<SealedPatient>> SqlStore::CasePatient(const std::string& case_id) {

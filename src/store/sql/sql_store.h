@@ -69,6 +69,7 @@ class SqlStore : public Store {
                                             const std::vector<HandoverState>& states, size_t limit) final;
   Result<std::vector<Handover>> HandoversDue(Time now, size_t limit) final;
   Result<std::vector<Case>> ListCases(const CaseQuery& query) final;
+  Result<std::vector<KpiCase>> KpiCases(const std::string& region_id, Time from, Time to, size_t limit) final;
   Result<std::optional<SealedPatient>> CasePatient(const std::string& case_id) final;
   Result<std::vector<std::string>> CasesOfPatient(const std::string& bsn_hash, Time since, size_t limit) final;
   Result<std::vector<Contact>> AddContacts(std::vector<Contact> contacts, const std::vector<AuditRecord>& audit,
