@@ -1,12 +1,11 @@
-#!/ usr / bin / env bash
-#Runs the libFuzzer targets built in BUILD_DIR, one after the other.
+#!/usr/bin/env bash
+# Runs the libFuzzer targets built in BUILD_DIR, one after the other.
 #
-#scripts / fuzz.sh BUILD_DIR SECONDS[TARGET...]
+#   scripts/fuzz.sh BUILD_DIR SECONDS [TARGET...]
 #
-#SECONDS time per target(libFuzzer - max_total_time); 0 = no time
-#limit(then set FUZZ_RUNS)
-#TARGET... only these targets(default \
-                              : every tests / fuzz/*_fuzz.cc)
+#   SECONDS       time per target (libFuzzer -max_total_time); 0 = no time
+#                 limit (then set FUZZ_RUNS)
+#   TARGET...     only these targets (default: every tests/fuzz/*_fuzz.cc)
 #   FUZZ_RUNS=N   stop each target after N executions (-runs=N) instead of,
 #                 or (with SECONDS > 0) as well as, the time limit
 #   OZCC_FUZZ_CORPUS_DIR=DIR
