@@ -1,5 +1,5 @@
 import type {
-  BreakGlassGrant, CapacityInput, CaseDetail, Complaint, History, HandoverWithCase, Inbox, NewCaseInput, Patient, PathwayDecision,
+  BreakGlassGrant, CapacityInput, ContactHistory, CaseDetail, Complaint, History, HandoverWithCase, Inbox, NewCaseInput, Patient, PathwayDecision,
   Problem, Proposal, RegionDetail, RegionSummary, Snapshot, User, Worklist,
 } from './types';
 import type { Kpis } from './lib/kpis';
@@ -170,3 +170,9 @@ export const kpis = {
     return text;
   },
 };
+
+/** A patient's contacts of the last 72 hours (zcc-coordinator). The BSN only in the body; the read is logged. */
+export const contacts = {
+  search: (body: { bsn: string; purpose: string }) => request<ContactHistory>('POST', '/api/v1/contacts:search', body, { cache: 'no-store' }),
+};
+

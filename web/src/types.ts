@@ -308,3 +308,22 @@ export interface Proposal {
 export type PathwayDecision =
   | { pathway_id: string; pathway_version: number; action: string }
   | { pathway_id: string; pathway_version: number; deviation_reason: string };
+
+/** One line of a patient's 72-hour history (POST /contacts:search): a partner's reported contact or a case of the ZCC. */
+export interface HistoryItem {
+  source: 'contact' | 'case';
+  at: string;
+  organization_id: string | null;
+  /** The contact's kind (hap-call, ambulance …), or the case's channel. */
+  kind: string;
+  urgency: Urgency | null;
+  advice?: string | null;
+  case_id?: string;
+  region_id?: string;
+  state?: string | null;
+  complaint?: string | null;
+  outcome?: string | null;
+}
+
+export interface ContactHistory { since: string; items: HistoryItem[] }
+
