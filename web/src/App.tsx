@@ -18,6 +18,8 @@ import { Intake } from './views/Intake';
 import { CaseView } from './views/CaseView';
 import { Inbox } from './views/Inbox';
 import { Kpi } from './views/Kpi';
+import { Privacy } from './views/Privacy';
+import { canAudit } from './lib/accessLog';
 import { canReadKpis } from './lib/kpis';
 import { canWorkCases, hasInbox } from './lib/cases';
 import type { RegionSummary, User } from './types';
@@ -27,11 +29,12 @@ export function App() {
   const [user, setUser] = useState<User | null | undefined>(undefined);
   const [notice, setNotice] = useState<string | null>(null);
   // Where the work is: a coordinator of the ZCC starts at the worklist, a partner's user at its inbox (unless a
-  // link named another page); everyone else at the overview.
+  // link named another page); a privacy officer at the access log; everyone else at the overview.
   const signedIn = useCallback((u: User) => {
     if (/^#?\/?$/.test(window.location.hash)) {
       if (u.role === 'zcc-coordinator') go({ name: 'worklist' });
       else if (u.role === 'org-user' && hasInbox(u)) go({ name: 'inbox' });
+      else if (u.role === 'privacy-officer') go({ name: 'privacy' });
     }
     setUser(u);
   }, []);
@@ -107,6 +110,7 @@ function Shell({ user, onLogout, regionPick }: {
         case 'n': if (canWorkCases(user.role)) nav({ name: 'intake' }); break;
         case 'x': if (hasInbox(user)) nav({ name: 'inbox' }); break;
         case 'g': if (canReadKpis(user.role)) nav({ name: 'kpi' }); break;
+        case 'v': if (canAudit(user.role)) nav({ name: 'privacy' }); break;
         case 'l': e.preventDefault(); toggle(); break;
         case '?': e.preventDefault(); setHelp((h) => !h); break;
       }
@@ -126,6 +130,7 @@ function Shell({ user, onLogout, regionPick }: {
     { r: { name: 'entry' }, label: t('nav.entry'), key: 'i', show: canEditAny(user) },
     { r: { name: 'wall' }, label: t('nav.wall'), key: 'w', show: true },
     { r: { name: 'kpi' }, label: t('nav.kpi'), key: 'g', show: canReadKpis(user.role) },
+    { r: { name: 'privacy' }, label: t('nav.privacy'), key: 'v', show: canAudit(user.role) },
   ];
   const current = route.name === 'unit' ? 'overview' : route.name === 'intake' ? 'worklist'
     : route.name === 'case' ? (canWorkCases(user.role) ? 'worklist' : 'inbox') : route.name;
@@ -174,6 +179,7 @@ function Shell({ user, onLogout, regionPick }: {
         {route.name === 'case' && <CaseView key={route.id} id={route.id} user={user} />}
         {route.name === 'inbox' && <Inbox user={user} />}
         {route.name === 'kpi' && <Kpi user={user} />}
+        {route.name === 'privacy' && <Privacy user={user} />}
       </main>
       {help && <HelpDialog onClose={() => setHelp(false)} user={user} />}
     </div>
@@ -187,6 +193,7 @@ function HelpDialog({ onClose, user }: { onClose: () => void; user: User }) {
       ['Enter', t('help.open')], ['t c a e h r s', t('help.steps')], ['p', t('help.patient')]] as [string, string][] : []),
     ...(hasInbox(user) ? [['x', t('help.inbox')]] as [string, string][] : []),
     ...(canReadKpis(user.role) ? [['g', t('help.kpi')]] as [string, string][] : []),
+    ...(canAudit(user.role) ? [['v', t('help.privacy')]] as [string, string][] : []),
     ['/', t('help.filter')], ['o', t('help.overview')], ['k', t('help.map')], ['b', t('help.beds')],
     ['i', t('help.entry')], ['w', t('help.wall')], ['l', t('help.lang')], ['?', t('help.help')], ['Esc', t('help.escape')],
   ];

@@ -327,3 +327,32 @@ export interface HistoryItem {
 
 export interface ContactHistory { since: string; items: HistoryItem[] }
 
+/** One access-log entry (NEN 7513): who read or changed which patient data, why, and whether it was allowed. */
+export interface AccessEntry {
+  id: number;
+  at: string;
+  actor: string;
+  role: string;
+  organization_id: string | null;
+  case_id: string | null;
+  action: string;
+  purpose: string;
+  outcome: 'ok' | 'denied' | 'not-found';
+  break_glass: boolean;
+  request_id: string;
+}
+
+export interface AccessPage { entries: AccessEntry[]; next_before_id: number | null }
+
+/** A break-glass grant to review (GET /break-glass), with the region of its case. */
+export interface BreakGlassReviewItem {
+  id: number;
+  username: string;
+  case_id: string;
+  reason: string;
+  granted_at: string;
+  expires_at: string;
+  reviewed_by: string | null;
+  reviewed_at: string | null;
+  region_id: string;
+}
