@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  accessCsvName, accessSearchBody, actionKey, appendPage, canAudit, KNOWN_ACTIONS, outcomeClass, parseAccessQuery, reviewResult,
+  accessCsvName, accessSearchBody, actionKey, appendPage, canAudit, KNOWN_ACTIONS, outcomeClass, parseAccessQuery, readsCapacity, reviewResult,
 } from '../src/lib/accessLog';
 import { nl } from '../src/i18n/nl';
 import { parseRoute, href } from '../src/router';
@@ -16,6 +16,11 @@ describe('access log search', () => {
     expect(canAudit('privacy-officer')).toBe(true);
     expect(canAudit('admin')).toBe(true);
     for (const r of ['zcc-coordinator', 'roaz-coordinator', 'org-user', 'org-capacity-manager', 'viewer']) expect(canAudit(r)).toBe(false);
+  });
+
+  it('leaves the privacy officer out of the capacity picture (the server refuses it region, snapshot and stream)', () => {
+    expect(readsCapacity('privacy-officer')).toBe(false);
+    for (const r of ['admin', 'roaz-coordinator', 'zcc-coordinator', 'org-user', 'org-capacity-manager', 'viewer']) expect(readsCapacity(r)).toBe(true);
   });
 
   it('reads nine digits as a BSN (11-proef), anything else as a case id', () => {

@@ -8,6 +8,14 @@ export function canAudit(role: string): boolean {
   return role === 'privacy-officer' || role === 'admin';
 }
 
+/**
+ * Whether a role reads the capacity picture (region, snapshot, live stream): every role but the privacy officer,
+ * whose work is the access log (GET /regions/{id}, /capacity/snapshot and /events refuse it).
+ */
+export function readsCapacity(role: string): boolean {
+  return role !== 'privacy-officer';
+}
+
 export const ACCESS_PAGE_SIZE = 100;
 
 export type AccessQuery = { bsn: string } | { case_id: string };
