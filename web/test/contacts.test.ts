@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { agoText, contactSearchBody, itemAgeSeconds, kindKey, newestFirst, resultOf } from '../src/lib/contacts';
+import { agoPhrase, agoText, contactSearchBody, itemAgeSeconds, kindKey, newestFirst, resultOf } from '../src/lib/contacts';
 import { nl } from '../src/i18n/nl';
 import type { HistoryItem } from '../src/types';
 
@@ -49,7 +49,10 @@ describe('contact history', () => {
     expect(itemAgeSeconds(item({ at: 'x' }), now)).toBeNull();
     expect(agoText(7200, 'nl')).toBe('2 u');
     expect(agoText(7200 + 59 * 60, 'en')).toBe('2 h');
-    expect(agoText(30, 'nl')).toBe('zojuist');
+    expect(agoText(30, 'nl')).toBe('30 s');
+    expect(agoPhrase(30, 'nl')).toEqual({ key: 'contacts.justNow' });
+    expect(agoPhrase(7200, 'nl')).toEqual({ key: 'contacts.ago', params: { age: '2 u' } });
+    expect(agoPhrase(null, 'en')).toEqual({ key: 'contacts.ago', params: { age: '—' } });
     expect(agoText(12 * 60, 'nl')).toBe('12 min');
     expect(agoText(86400 + 3 * 3600, 'nl')).toBe('1 d 3 u');
     expect(agoText(2 * 86400, 'en')).toBe('2 d');

@@ -3,7 +3,7 @@ import { useI18n } from '../i18n';
 import { useNow, useRegionData } from '../data';
 import { ApiError, contacts } from '../api';
 import { formatClock, formatDateTime } from '../lib/age';
-import { agoText, contactSearchBody, itemAgeSeconds, kindKey, newestFirst, resultOf } from '../lib/contacts';
+import { agoPhrase, contactSearchBody, itemAgeSeconds, kindKey, newestFirst, resultOf } from '../lib/contacts';
 import { href } from '../router';
 import { FetchedAt, UrgencyBadge } from './CaseBits';
 import type { ContactHistory as History } from '../types';
@@ -77,7 +77,7 @@ export function ContactHistoryPanel({ bsn, caseId, delayMs = 0 }: { bsn: string 
               return (
                 <tr key={`${i.source}-${i.case_id ?? ''}-${i.at}-${n}`} data-source={i.source} data-case={i.case_id ?? ''}>
                   <td title={formatDateTime(i.at, lang)}>
-                    {formatClock(Date.parse(i.at), lang)} <span className="muted small">{t('contacts.ago', { age: agoText(itemAgeSeconds(i, now), lang) })}</span>
+                    {formatClock(Date.parse(i.at), lang)} <Ago seconds={itemAgeSeconds(i, now)} />
                   </td>
                   <td>
                     {i.source === 'contact' ? <span className="badge src src-contact">{t('contacts.src.contact')}</span> : (
@@ -100,4 +100,10 @@ export function ContactHistoryPanel({ bsn, caseId, delayMs = 0 }: { bsn: string 
       )}
     </section>
   );
+}
+
+function Ago({ seconds }: { seconds: number | null }) {
+  const { t, lang } = useI18n();
+  const p = agoPhrase(seconds, lang);
+  return <span className="muted small">{t(p.key, p.params)}</span>;
 }

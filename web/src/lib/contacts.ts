@@ -50,14 +50,20 @@ export function itemAgeSeconds(item: HistoryItem, nowMs: number): number | null 
   return Number.isNaN(t) ? null : Math.max(0, Math.floor((nowMs - t) / 1000));
 }
 
-/** Compact "time ago": "12 min", "2 u" (nl) / "2 h" (en), "1 d 3 u"; the whole hours are what counts at a glance. */
+/** Compact age: "12 min", "2 u" (nl) / "2 h" (en), "1 d 3 u"; the whole hours are what counts at a glance. */
 export function agoText(seconds: number | null, lang: 'nl' | 'en'): string {
   if (seconds == null) return '—';
   const h = lang === 'nl' ? 'u' : 'h';
-  if (seconds < 60) return lang === 'nl' ? 'zojuist' : 'just now';
+  if (seconds < 60) return `${Math.max(0, Math.floor(seconds))} s`;
   if (seconds < 3600) return `${Math.floor(seconds / 60)} min`;
   if (seconds < 86400) return `${Math.floor(seconds / 3600)} ${h}`;
   const d = Math.floor(seconds / 86400);
   const rest = Math.floor((seconds % 86400) / 3600);
   return rest ? `${d} d ${rest} ${h}` : `${d} d`;
+}
+
+/** The age as a phrase: "zojuist" under a minute, else "{age} geleden" ("2 u geleden"); a message key and its values. */
+export function agoPhrase(seconds: number | null, lang: 'nl' | 'en'): { key: string; params?: { age: string } } {
+  if (seconds != null && seconds < 60) return { key: 'contacts.justNow' };
+  return { key: 'contacts.ago', params: { age: agoText(seconds, lang) } };
 }
