@@ -41,6 +41,10 @@ export async function startServer() {
   addUser('e2e-viewer', 'viewer', ['--region', 'ZWN']);
   // The worklist (worklist.test.mjs): a coordinator of the ZCC; the partners are added below.
   addUser('zcc', 'zcc-coordinator', ['--region', 'ZWN']);
+  // The privacy officer of the region (privacy.test.mjs): the access log and break-glass review.
+  addUser('privacy', 'privacy-officer', ['--region', 'ZWN']);
+  // An administrator, for break-glass on a case (the privacy officer reviews it).
+  addUser('e2e-admin', 'admin');
   // Patient data is sealed with a key of its own; without one the server refuses patient data.
   const patientKey = join(dir, 'patient.key');
   run(['patient-key', 'generate', patientKey]);
@@ -68,19 +72,25 @@ export async function startServer() {
   const orgUsers = [
     ['e2e-manager', 'org-capacity-manager', org.id], ['vvt', 'org-user', vvtOrg.id], ['hospital', 'org-user', org.id],
   ];
+  // A partner's feed (a GP post) that reports patients' contacts with its token (POST /api/v1/contacts).
+  const feedOrg = region.organizations.find((o) => o.type === 'hap') ?? region.organizations.find((o) => o.id !== org.id && o.id !== vvtOrg.id);
+  const createToken = () => run(['token', 'create', '--org', feedOrg.id, '--name', 'e2e-feed', '--db', db]).trim().split(/\s+/).pop();
   const locked = [];
   for (const [name, role, orgId] of orgUsers) {
     try { addUser(name, role, ['--org', orgId, '--region', 'ZWN']); } catch { locked.push([name, role, orgId]); }
   }
-  if (locked.length) {
-    // The store may be locked by the running server: add those users with the server stopped.
+  let feedToken = null;
+  try { feedToken = createToken(); } catch { /* locked: below */ }
+  if (locked.length || !feedToken) {
+    // The store may be locked by the running server: add those users (and the token) with the server stopped.
     await stop(proc);
     for (const [name, role, orgId] of locked) addUser(name, role, ['--org', orgId, '--region', 'ZWN']);
+    if (!feedToken) feedToken = createToken();
     await spawnServer();
   }
 
   return {
-    base, password, region, org, vvtOrg,
+    base, password, region, org, vvtOrg, feedOrg, feedToken,
     log: () => (existsSync(logFile) ? readFileSync(logFile, 'utf8') : ''),
     async close() { await stop(proc); rmSync(dir, { recursive: true, force: true }); },
   };

@@ -1,7 +1,9 @@
 // Browser tests of the ZCC worklist against the real server (node --test, playwright-core, Debian Chromium):
-// a coordinator takes in a request with a patient, triages it and hands it over to a VVT organisation; the
+// a coordinator takes in a request with a patient, triages it, chooses the action of the pathway's proposal and
+// hands it over to a VVT organisation; the
 // partner sees it arrive live in a second browser context and accepts; the coordinator sees "geaccepteerd"
-// without reloading and closes it with an outcome; a user of an uninvolved organisation is refused the case.
+// without reloading and closes it with an outcome, which the KPI page counts; a user of an uninvolved
+// organisation is refused the case.
 // Users (e2e/server.mjs): zcc (zcc-coordinator), vvt (org-user of a VVT organisation), hospital (org-user of a
 // hospital), all with the run's password.
 // OZCC_E2E_BASE=http://… runs this file against a server that is already running (e.g. `node dev/mock-api.mjs`,
@@ -13,6 +15,8 @@ import { launch } from '../dev/chromium.mjs';
 
 let srv;
 let browser;
+// The real server (not the mock API of OZCC_E2E_BASE) has the pathways and the KPIs.
+const real = !process.env.OZCC_E2E_BASE;
 
 async function external(base) {
   const password = process.env.OZCC_E2E_PASSWORD ?? 'demo';
@@ -139,6 +143,20 @@ describe('ZCC worklist', () => {
     assert.equal(await page.locator('[data-testid=triages] tbody tr').count(), 1);
     assert.match(await page.locator('[data-testid=triages] tbody tr').first().innerText(), /U3/);
 
+    // The proposal of the shipped pathway (catheter care, U3): "Kies" its action, the VVT's acute district
+    // nursing, beside the partners' live capacity. (The mock API has no pathways.)
+    if (real) {
+      const choose = page.locator('[data-testid=proposal] [data-pathway=catheter-care] li[data-action=acute-district-nursing] [data-testid=proposal-choose]');
+      await choose.waitFor({ timeout: 10000 });
+      const before = await page.locator('section.case-view').getAttribute('data-version');
+      await choose.click();
+      await page.locator('[data-testid=proposal-decided]').waitFor();
+      assert.match(await page.locator('[data-testid=proposal-decided]').textContent(), /Gekozen: catheter-care \(versie \d+\) – acute-district-nursing/);
+      assert.ok(await page.locator('[data-testid=proposal] [data-pathway=catheter-care] li[data-action=acute-district-nursing] [data-testid=proposal-chosen]').count() === 1);
+      assert.notEqual(await page.locator('section.case-view').getAttribute('data-version'), before, 'the decision is a new version');
+      assert.equal(await caseState(page), 'triaged', 'choosing decides, it does not hand over');
+    }
+
     // The patient only on request, with a purpose; never in the browser's storage.
     assert.equal(await page.locator('[data-testid=patient-data]').count(), 0, 'no patient data before asked');
     await page.click('[data-testid=patient-show]');
@@ -201,6 +219,17 @@ describe('ZCC worklist', () => {
     assert.equal(await page.locator('[data-testid=outcome]').textContent(), 'zorg voorkomen');
     // Off the open worklist, live.
     await eventually(async () => (await row.count()) === 0, 'the closed case leaves the open worklist');
+
+    // The KPI page counts the closed case, its outcome and the pathway it followed.
+    if (real) {
+      await page.keyboard.press('g');
+      const summary = page.locator('[data-testid=kpi-summary]');
+      await summary.waitFor();
+      await eventually(async () => /Gesloten: 1\b/.test(await summary.innerText()), 'the closed case in the KPIs');
+      assert.match(await summary.innerText(), /Hulpvragen: 1\b/);
+      assert.match(await summary.innerText(), /Zorgpad: 1 \/ 0 \/ 0/, 'followed / deviated / none');
+      assert.equal(await page.locator('svg.kpi-bars[aria-label*="zorg voorkomen: 1"]').count(), 1, 'the outcome bar');
+    }
 
     // A user of an organisation the case was never handed to gets a clear refusal.
     const other = await signIn('hospital');

@@ -18,6 +18,8 @@ import { Intake } from './views/Intake';
 import { CaseView } from './views/CaseView';
 import { Inbox } from './views/Inbox';
 import { Kpi } from './views/Kpi';
+import { Privacy } from './views/Privacy';
+import { canAudit, readsCapacity } from './lib/accessLog';
 import { canReadKpis } from './lib/kpis';
 import { canWorkCases, hasInbox } from './lib/cases';
 import type { RegionSummary, User } from './types';
@@ -27,11 +29,12 @@ export function App() {
   const [user, setUser] = useState<User | null | undefined>(undefined);
   const [notice, setNotice] = useState<string | null>(null);
   // Where the work is: a coordinator of the ZCC starts at the worklist, a partner's user at its inbox (unless a
-  // link named another page); everyone else at the overview.
+  // link named another page); a privacy officer at the access log; everyone else at the overview.
   const signedIn = useCallback((u: User) => {
     if (/^#?\/?$/.test(window.location.hash)) {
       if (u.role === 'zcc-coordinator') go({ name: 'worklist' });
       else if (u.role === 'org-user' && hasInbox(u)) go({ name: 'inbox' });
+      else if (u.role === 'privacy-officer') go({ name: 'privacy' });
     }
     setUser(u);
   }, []);
@@ -63,7 +66,7 @@ function SignedIn({ user, onLogout }: { user: User; onLogout: () => void }) {
 
   const pick = user.region_id ? null : { regions: regions ?? [], set: (id: string) => { localStorage.setItem('ozcc.region', id); setChosen(id); } };
   return (
-    <RegionDataProvider key={regionId} regionId={regionId}>
+    <RegionDataProvider key={regionId} regionId={regionId} enabled={readsCapacity(user.role)}>
       <Shell user={user} onLogout={onLogout} regionPick={pick} />
     </RegionDataProvider>
   );
@@ -77,6 +80,7 @@ function Shell({ user, onLogout, regionPick }: {
   const { detail, error, reload, regionId } = useRegionData();
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
   const [help, setHelp] = useState(false);
+  const capacity = readsCapacity(user.role);
 
   const logout = useCallback(async () => {
     try { await api.logout(); } catch { /* the session is gone either way */ }
@@ -92,6 +96,8 @@ function Shell({ user, onLogout, regionPick }: {
       if (e.key === 'Escape') { setHelp(false); return; }
       if (typing) return;
       const nav = (r: Route) => { e.preventDefault(); go(r); };
+      // The capacity picture's keys are for the roles that may read it.
+      if (!capacity && ['/', 'o', 'k', 'b', 'w'].includes(e.key)) return;
       switch (e.key) {
         case '/':
           e.preventDefault();
@@ -107,28 +113,32 @@ function Shell({ user, onLogout, regionPick }: {
         case 'n': if (canWorkCases(user.role)) nav({ name: 'intake' }); break;
         case 'x': if (hasInbox(user)) nav({ name: 'inbox' }); break;
         case 'g': if (canReadKpis(user.role)) nav({ name: 'kpi' }); break;
+        case 'v': if (canAudit(user.role)) nav({ name: 'privacy' }); break;
         case 'l': e.preventDefault(); toggle(); break;
         case '?': e.preventDefault(); setHelp((h) => !h); break;
       }
     };
     window.addEventListener('keydown', on);
     return () => window.removeEventListener('keydown', on);
-  }, [route.name, toggle, user]);
+  }, [route.name, toggle, user, capacity]);
 
-  if (route.name === 'wall') return <Wall />;
+  if (route.name === 'wall' && capacity) return <Wall />;
+  // A role without the capacity picture gets its own page for the picture's addresses.
+  const shown: Route = !capacity && ['overview', 'map', 'beds', 'unit', 'entry', 'wall'].includes(route.name) ? { name: 'privacy' } : route;
 
   const navItems: { r: Route; label: string; key: string; show: boolean }[] = [
     { r: { name: 'worklist' }, label: t('nav.worklist'), key: 'z', show: canWorkCases(user.role) },
     { r: { name: 'inbox' }, label: t('nav.inbox'), key: 'x', show: hasInbox(user) },
-    { r: { name: 'overview' }, label: t('nav.overview'), key: 'o', show: true },
-    { r: { name: 'map' }, label: t('nav.map'), key: 'k', show: true },
-    { r: { name: 'beds' }, label: t('nav.beds'), key: 'b', show: true },
+    { r: { name: 'overview' }, label: t('nav.overview'), key: 'o', show: capacity },
+    { r: { name: 'map' }, label: t('nav.map'), key: 'k', show: capacity },
+    { r: { name: 'beds' }, label: t('nav.beds'), key: 'b', show: capacity },
     { r: { name: 'entry' }, label: t('nav.entry'), key: 'i', show: canEditAny(user) },
-    { r: { name: 'wall' }, label: t('nav.wall'), key: 'w', show: true },
+    { r: { name: 'wall' }, label: t('nav.wall'), key: 'w', show: capacity },
     { r: { name: 'kpi' }, label: t('nav.kpi'), key: 'g', show: canReadKpis(user.role) },
+    { r: { name: 'privacy' }, label: t('nav.privacy'), key: 'v', show: canAudit(user.role) },
   ];
-  const current = route.name === 'unit' ? 'overview' : route.name === 'intake' ? 'worklist'
-    : route.name === 'case' ? (canWorkCases(user.role) ? 'worklist' : 'inbox') : route.name;
+  const current = shown.name === 'unit' ? 'overview' : shown.name === 'intake' ? 'worklist'
+    : shown.name === 'case' ? (canWorkCases(user.role) ? 'worklist' : 'inbox') : shown.name;
 
   return (
     <div className="app">
@@ -152,7 +162,7 @@ function Shell({ user, onLogout, regionPick }: {
             ))}
           </ul>
         </nav>
-        <LiveStatus />
+        {capacity && <LiveStatus />}
         <div className="user">
           <button type="button" className="link-btn" onClick={() => setHelp(true)} aria-keyshortcuts="?" title={t('nav.shortcuts')}><span className="sc-label">{t('nav.shortcuts')} </span><kbd className="sc-key">?</kbd></button>
           <button type="button" className="link-btn lang-btn" onClick={toggle} title={t('lang.switchTitle')} data-testid="lang-toggle">{t('lang.switch')}</button>
@@ -164,16 +174,17 @@ function Shell({ user, onLogout, regionPick }: {
         <div className="banner error" role="alert">{t('loadError', { detail: error })} <button type="button" className="link-btn" onClick={reload}>{t('retry')}</button></div>
       )}
       <main id="main" tabIndex={-1}>
-        {route.name === 'overview' && <Overview filters={filters} setFilters={setFilters} user={user} />}
-        {route.name === 'map' && <MapView filters={filters} setFilters={setFilters} />}
-        {route.name === 'beds' && <BedFinder user={user} />}
-        {route.name === 'unit' && <UnitDetail id={route.id} user={user} />}
-        {route.name === 'entry' && <Entry id={route.id} user={user} />}
-        {route.name === 'worklist' && <Worklist user={user} />}
-        {route.name === 'intake' && <Intake user={user} />}
-        {route.name === 'case' && <CaseView key={route.id} id={route.id} user={user} />}
-        {route.name === 'inbox' && <Inbox user={user} />}
-        {route.name === 'kpi' && <Kpi user={user} />}
+        {shown.name === 'overview' && <Overview filters={filters} setFilters={setFilters} user={user} />}
+        {shown.name === 'map' && <MapView filters={filters} setFilters={setFilters} />}
+        {shown.name === 'beds' && <BedFinder user={user} />}
+        {shown.name === 'unit' && <UnitDetail id={shown.id} user={user} />}
+        {shown.name === 'entry' && <Entry id={shown.id} user={user} />}
+        {shown.name === 'worklist' && <Worklist user={user} />}
+        {shown.name === 'intake' && <Intake user={user} />}
+        {shown.name === 'case' && <CaseView key={shown.id} id={shown.id} user={user} />}
+        {shown.name === 'inbox' && <Inbox user={user} />}
+        {shown.name === 'kpi' && <Kpi user={user} />}
+        {shown.name === 'privacy' && <Privacy user={user} />}
       </main>
       {help && <HelpDialog onClose={() => setHelp(false)} user={user} />}
     </div>
@@ -187,8 +198,10 @@ function HelpDialog({ onClose, user }: { onClose: () => void; user: User }) {
       ['Enter', t('help.open')], ['t c a e h r s', t('help.steps')], ['p', t('help.patient')]] as [string, string][] : []),
     ...(hasInbox(user) ? [['x', t('help.inbox')]] as [string, string][] : []),
     ...(canReadKpis(user.role) ? [['g', t('help.kpi')]] as [string, string][] : []),
-    ['/', t('help.filter')], ['o', t('help.overview')], ['k', t('help.map')], ['b', t('help.beds')],
-    ['i', t('help.entry')], ['w', t('help.wall')], ['l', t('help.lang')], ['?', t('help.help')], ['Esc', t('help.escape')],
+    ...(canAudit(user.role) ? [['v', t('help.privacy')]] as [string, string][] : []),
+    ...(readsCapacity(user.role) ? [['/', t('help.filter')], ['o', t('help.overview')], ['k', t('help.map')], ['b', t('help.beds')],
+      ['i', t('help.entry')], ['w', t('help.wall')]] as [string, string][] : []),
+    ['l', t('help.lang')], ['?', t('help.help')], ['Esc', t('help.escape')],
   ];
   return (
     <div className="dialog-backdrop" onClick={onClose}>

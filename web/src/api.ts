@@ -1,5 +1,5 @@
 import type {
-  BreakGlassGrant, CapacityInput, CaseDetail, Complaint, History, HandoverWithCase, Inbox, NewCaseInput, Patient, PathwayDecision,
+  AccessPage, BreakGlassGrant, BreakGlassReviewItem, CapacityInput, ContactHistory, CaseDetail, Complaint, History, HandoverWithCase, Inbox, NewCaseInput, Patient, PathwayDecision,
   Problem, Proposal, RegionDetail, RegionSummary, Snapshot, User, Worklist,
 } from './types';
 import type { Kpis } from './lib/kpis';
@@ -48,7 +48,11 @@ export function versionOfETag(etag: string | null | undefined): number | null {
   return Number.isSafeInteger(n) && n > 0 ? n : null;
 }
 
-interface RequestOpts { quiet401?: boolean; cache?: RequestCache; headers?: Record<string, string> }
+interface RequestOpts {
+  quiet401?: boolean; cache?: RequestCache; headers?: Record<string, string>;
+  /** The body as text (a CSV download), not parsed as JSON; errors are still problem+json. */
+  text?: boolean;
+}
 
 async function request<T>(method: string, path: string, body?: unknown, opts: RequestOpts = {}): Promise<T> {
   let res: Response;
@@ -65,6 +69,7 @@ async function request<T>(method: string, path: string, body?: unknown, opts: Re
   }
   if (res.status === 204) return undefined as T;
   const text = await res.text();
+  if (res.ok && opts.text) return text as T;
   let json: unknown = null;
   if (text) {
     try { json = JSON.parse(text); } catch { json = null; }
@@ -169,4 +174,18 @@ export const kpis = {
     }
     return text;
   },
+};
+
+/** A patient's contacts of the last 72 hours (zcc-coordinator). The BSN only in the body; the read is logged. */
+export const contacts = {
+  search: (body: { bsn: string; purpose: string }) => request<ContactHistory>('POST', '/api/v1/contacts:search', body, { cache: 'no-store' }),
+};
+
+/** The privacy officer's: the access log (JSON or CSV) and the break-glass review. */
+export const audit = {
+  search: (body: object) => request<AccessPage>('POST', '/api/v1/access-log:search', body, { cache: 'no-store' }),
+  /** The same search as CSV (Accept: text/csv), through the same helper: CSRF header and session cookie go along. */
+  csv: (body: object) => request<string>('POST', '/api/v1/access-log:search', body, { cache: 'no-store', text: true, headers: { Accept: 'text/csv' } }),
+  breakGlass: () => request<{ items: BreakGlassReviewItem[] }>('GET', '/api/v1/break-glass', undefined, { cache: 'no-store' }),
+  review: (id: number) => request<BreakGlassReviewItem>('POST', `/api/v1/break-glass/${encodeURIComponent(String(id))}/review`),
 };

@@ -52,8 +52,9 @@ export function mergeRow(rows: SnapshotUnit[], row: SnapshotUnit): SnapshotUnit[
  * Holds the region's structure and live capacity rows: fetches the snapshot, then follows
  * GET /api/v1/events (SSE). Event "capacity" replaces one unit row; event "reload" refetches the
  * snapshot. While the stream is down it polls the snapshot every 30 s, so the picture is never frozen.
+ * `enabled` false (a role that may not read capacity, the privacy officer): nothing is fetched, no stream.
  */
-export function RegionDataProvider({ regionId, children }: { regionId: string; children: ReactNode }) {
+export function RegionDataProvider({ regionId, children, enabled = true }: { regionId: string; children: ReactNode; enabled?: boolean }) {
   const [detail, setDetail] = useState<RegionDetail | null>(null);
   const [rows, setRows] = useState<SnapshotUnit[]>([]);
   const [version, setVersion] = useState<number | string | null>(null);
@@ -95,17 +96,18 @@ export function RegionDataProvider({ regionId, children }: { regionId: string; c
   }, [regionId]);
 
   useEffect(() => {
+    if (!enabled) { setLoading(false); return; }
     let cancelled = false;
     setLoading(true);
     api.region(regionId).then((d) => { if (!cancelled) setDetail(d); })
       .catch((e) => { if (!cancelled && !(e instanceof ApiError && e.status === 401)) setError((e as Error).message); });
     void fetchSnapshot();
     return () => { cancelled = true; };
-  }, [regionId, fetchSnapshot]);
+  }, [regionId, fetchSnapshot, enabled]);
 
   // Live stream with automatic reconnect; the browser resends Last-Event-ID on its own reconnects.
   useEffect(() => {
-    if (typeof EventSource === 'undefined') { setConn('offline'); return; }
+    if (typeof EventSource === 'undefined' || !enabled) { setConn('offline'); return; }
     let es: EventSource | null = null;
     let retry: ReturnType<typeof setTimeout> | null = null;
     let hadError = false;
@@ -153,14 +155,14 @@ export function RegionDataProvider({ regionId, children }: { regionId: string; c
     };
     open();
     return () => { closed = true; if (retry) clearTimeout(retry); es?.close(); };
-  }, [regionId, fetchSnapshot, tellCases]);
+  }, [regionId, fetchSnapshot, tellCases, enabled]);
 
   // Fallback polling while not live.
   useEffect(() => {
-    if (conn === 'live') return;
+    if (conn === 'live' || !enabled) return;
     const h = setInterval(() => { void fetchSnapshot(); }, POLL_MS);
     return () => clearInterval(h);
-  }, [conn, fetchSnapshot]);
+  }, [conn, fetchSnapshot, enabled]);
 
   const applyRow = useCallback((row: SnapshotUnit) => {
     setRows((rs) => mergeRow(rs, row));

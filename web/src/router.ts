@@ -11,11 +11,13 @@ export type Route =
   | { name: 'intake' }
   | { name: 'case'; id: string }
   | { name: 'inbox' }
-  | { name: 'kpi' };
+  | { name: 'kpi' }
+  | { name: 'privacy' };
 
 /**
  * Hash routes (Dutch paths): #/, #/kaart, #/bedden, #/eenheid/ID, #/invoer[/ID], #/wand, #/werklijst,
- * #/werklijst/nieuw (intake), #/melding/ID (a case), #/inbox, #/kpi (the worklist KPIs). English aliases: #/worklist,
+ * #/werklijst/nieuw (intake), #/melding/ID (a case), #/inbox, #/kpi (the worklist KPIs), #/privacy (the privacy officer's
+ * access log and break-glass review). English aliases: #/worklist,
  * #/cases/ID, #/cases/new.
  */
 export function parseRoute(hash: string): Route {
@@ -34,6 +36,7 @@ export function parseRoute(hash: string): Route {
       return arg ? { name: 'case', id: arg } : { name: 'worklist' };
     case 'inbox': return { name: 'inbox' };
     case 'kpi': return { name: 'kpi' };
+    case 'privacy': case 'privacy-officer': return { name: 'privacy' };
     default: return { name: 'overview' };
   }
 }
@@ -51,6 +54,7 @@ export function href(r: Route): string {
     case 'case': return `#/melding/${encodeURIComponent(r.id)}`;
     case 'inbox': return '#/inbox';
     case 'kpi': return '#/kpi';
+    case 'privacy': return '#/privacy';
   }
 }
 

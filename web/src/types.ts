@@ -308,3 +308,51 @@ export interface Proposal {
 export type PathwayDecision =
   | { pathway_id: string; pathway_version: number; action: string }
   | { pathway_id: string; pathway_version: number; deviation_reason: string };
+
+/** One line of a patient's 72-hour history (POST /contacts:search): a partner's reported contact or a case of the ZCC. */
+export interface HistoryItem {
+  source: 'contact' | 'case';
+  at: string;
+  organization_id: string | null;
+  /** The contact's kind (hap-call, ambulance …), or the case's channel. */
+  kind: string;
+  urgency: Urgency | null;
+  advice?: string | null;
+  case_id?: string;
+  region_id?: string;
+  state?: string | null;
+  complaint?: string | null;
+  outcome?: string | null;
+}
+
+export interface ContactHistory { since: string; items: HistoryItem[] }
+
+/** One access-log entry (NEN 7513): who read or changed which patient data, why, and whether it was allowed. */
+export interface AccessEntry {
+  id: number;
+  at: string;
+  actor: string;
+  role: string;
+  organization_id: string | null;
+  case_id: string | null;
+  action: string;
+  purpose: string;
+  outcome: 'ok' | 'denied' | 'not-found';
+  break_glass: boolean;
+  request_id: string;
+}
+
+export interface AccessPage { entries: AccessEntry[]; next_before_id: number | null }
+
+/** A break-glass grant to review (GET /break-glass), with the region of its case. */
+export interface BreakGlassReviewItem {
+  id: number;
+  username: string;
+  case_id: string;
+  reason: string;
+  granted_at: string;
+  expires_at: string;
+  reviewed_by: string | null;
+  reviewed_at: string | null;
+  region_id: string;
+}

@@ -76,3 +76,28 @@ describe('sign-in', () => {
     vi.useRealTimers();
   });
 });
+
+describe('patient-related searches', () => {
+  it('send the BSN only in the body, with the CSRF header; the CSV comes back as text', async () => {
+    const { audit, contacts } = await import('../src/api');
+    const calls: { url: string; init: RequestInit }[] = [];
+    vi.stubGlobal('fetch', vi.fn(async (url: string, init: RequestInit) => {
+      calls.push({ url, init });
+      const csv = header(init, 'Accept') === 'text/csv';
+      return new Response(csv ? 'id,at,actor\r\n1,x,zcc\r\n' : '{"items":[]}', { status: 200 });
+    }));
+    await contacts.search({ bsn: '111222333', purpose: 'intake' });
+    const text = await audit.csv({ bsn: '111222333', limit: 1000 });
+    await audit.review(7);
+    expect(text).toBe('id,at,actor\r\n1,x,zcc\r\n');
+    expect(calls.map((c) => c.url)).toEqual(['/api/v1/contacts:search', '/api/v1/access-log:search', '/api/v1/break-glass/7/review']);
+    for (const c of calls) {
+      expect(c.url).not.toContain('111222333');
+      expect(c.init.method).toBe('POST');
+      expect(header(c.init, CSRF_HEADER)).toBe('1');
+      expect(c.init.credentials).toBe('same-origin');
+    }
+    expect(JSON.parse(String(calls[0].init.body))).toEqual({ bsn: '111222333', purpose: 'intake' });
+    expect(header(calls[1].init, 'Accept')).toBe('text/csv');
+  });
+});

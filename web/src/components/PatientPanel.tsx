@@ -11,9 +11,10 @@ export const PURPOSES = ['triage', 'hand-over', 'consultation', 'call-back', 'ca
 /**
  * The case's patient, fetched only when the user asks, with a purpose: every read is logged on the server
  * (NEN 7513). Held in this component's state only (never stored in the browser), gone when hidden or left.
- * An admin reads it only through break-glass, with a reason the privacy officer reviews.
+ * An admin reads it only through break-glass, with a reason the privacy officer reviews. `onPatient` hears of
+ * a read and of hiding (the case view's contact history needs the BSN).
  */
-export function PatientPanel({ c, user }: { c: Case; user: User }) {
+export function PatientPanel({ c, user, onPatient }: { c: Case; user: User; onPatient?: (p: Patient | null) => void }) {
   const { t, lang } = useI18n();
   const zcc = user.role === 'zcc-coordinator';
   const [purpose, setPurpose] = useState<string>(zcc ? 'triage' : 'care');
@@ -32,7 +33,9 @@ export function PatientPanel({ c, user }: { c: Case; user: User }) {
   const read = async (why: string) => {
     setBusy(true); setError(null);
     try {
-      setPatient(await cases.patient(c.id, why));
+      const p = await cases.patient(c.id, why);
+      setPatient(p);
+      onPatient?.(p);
       setReadAt(Date.now());
     } catch (e) {
       const s = e instanceof ApiError ? e.status : 0;
@@ -58,7 +61,7 @@ export function PatientPanel({ c, user }: { c: Case; user: User }) {
     }
   };
 
-  const hide = () => { setPatient(null); setReadAt(null); setError(null); setTimeout(() => showRef.current?.focus(), 0); };
+  const hide = () => { setPatient(null); onPatient?.(null); setReadAt(null); setError(null); setTimeout(() => showRef.current?.focus(), 0); };
 
   return (
     <section className="panel patient-panel" aria-labelledby="patient-title" data-testid="patient-panel">

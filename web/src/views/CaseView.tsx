@@ -13,6 +13,7 @@ import { CloseForm, ConsultForm, HandoverForm, TextStepForm, TriageForm } from '
 import { PatientPanel } from '../components/PatientPanel';
 import { HandoverAnswer } from '../components/HandoverAnswer';
 import { ProposalPanel } from '../components/ProposalPanel';
+import { ContactHistoryPanel } from '../components/ContactHistory';
 import { isTyping } from './Worklist';
 import { href } from '../router';
 import type { CaseDetail, Handover, User } from '../types';
@@ -36,6 +37,8 @@ export function CaseView({ id, user }: { id: string; user: User }) {
   const live = useLiveQuery(load, (e) => e.case_id === id);
   const [open, setOpen] = useState<Step | null>(null);
   const [flash, setFlash] = useState(peekFlash);
+  // The patient's BSN once the user has read the patient (state only, never stored): it asks the 72-hour history.
+  const [bsn, setBsn] = useState<string | null>(null);
   useEffect(() => { clearFlash(); }, []);
   const change = useChange(live.reload);
   const clear = change.clear;
@@ -149,7 +152,8 @@ export function CaseView({ id, user }: { id: string; user: User }) {
             </section>
           )}
 
-          <PatientPanel key={c.id} c={c} user={user} />
+          <PatientPanel key={c.id} c={c} user={user} onPatient={(p) => setBsn(p?.bsn ?? null)} />
+          {user.role === 'zcc-coordinator' && <ContactHistoryPanel bsn={bsn} caseId={c.id} />}
 
           <section className="panel" aria-labelledby="ho-title">
             <h2 id="ho-title">{t('case.handovers')}</h2>

@@ -8,6 +8,7 @@ import type { Msg } from '../lib/validation';
 import { ContextFields, FieldError, focusFirst, formKeys, SelectField, TextArea, TextField, useFieldMessages } from '../components/Fields';
 import { ComplaintPicker } from '../components/ComplaintPicker';
 import { UrgencyRadios } from '../components/CaseBits';
+import { ContactHistoryPanel } from '../components/ContactHistory';
 import { orgTypeOrder } from '../components/OrgPicker';
 import { setFlash } from '../flash';
 import { go, href } from '../router';
@@ -150,6 +151,8 @@ export function Intake({ user }: { user: User }) {
             </>
           )}
         </fieldset>
+        {/* The patient's contacts of the last 72 hours as soon as the BSN passes the 11-proef (a pause in typing first). */}
+        {user.role === 'zcc-coordinator' && <ContactHistoryPanel bsn={bsnOk ? normalizeBsn(form.patient.bsn) : null} delayMs={500} />}
 
         <fieldset>
           <legend>{t('intake.triage')}</legend>
