@@ -100,12 +100,13 @@ std::optional<http::Response> RequireAllowed(State& s, const http::Request& req,
   return ProblemFor(req, st);
 }
 
-std::optional<std::int64_t> IfMatch(const http::Request& req) {
+std::optional<std::int64_t> IfMatch(const http::Request& req, bool weak) {
   auto h = req.Header("if-match");
   if (!h) return std::nullopt;
   std::string_view v = *h;
   while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
   while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+  if (weak && v.starts_with("W/")) v.remove_prefix(2);
   if (v.size() < 3 || v.front() != '"' || v.back() != '"') return -1;
   v = v.substr(1, v.size() - 2);
   std::int64_t n = 0;

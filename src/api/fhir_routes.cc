@@ -1,5 +1,6 @@
-// FHIR R4 endpoints under /fhir: metadata, Organization, Location, and
-// SANER MeasureReport create, read, vread and search (the export). Every
+// FHIR R4 endpoints under /fhir: metadata, Organization, Location, SANER
+// MeasureReport create, read, vread and search (the export), and the
+// worklist's Task (read, update, search) and Patient (read). Every
 // search (GET /fhir/<type>, POST /fhir/<type>/_search) goes through the one
 // search layer, api/fhir/search.h. Every answer is FHIR JSON: errors are
 // OperationOutcome resources with the matching 4xx status, the transport's
@@ -14,6 +15,7 @@
 #include "api/fhir/fhir.h"
 #include "api/fhir/saner.h"
 #include "api/fhir/search.h"
+#include "api/fhir/task.h"
 #include "api/internal.h"
 #include "api/json/capacity_json.h"
 
@@ -150,8 +152,9 @@ http::Response Read(const http::Request& req, const std::vector<json>& all, cons
 }
 
 // The candidates of one search type in the regions given.
-using Candidates = std::function<Result<std::vector<fhir::Candidate>>(const http::Request&, const Principal&,
-                                                                      const std::vector<RegionData>&)>;
+// `search` is the parsed request, for a type that loads by a parameter (Task by owner).
+using Candidates = std::function<Result<std::vector<fhir::Candidate>>(
+    const http::Request&, const Principal&, const std::vector<RegionData>&, const fhir::SearchRequest& search)>;
 
 // Domain rule errors name our capacity fields; say where they came from in
 // the MeasureReport instead (the numbers of beds and ED are in its groups).
@@ -212,7 +215,7 @@ void AddSearch(State& s, http::Router& r, const std::string& type, const Candida
     if (!search.ok()) return FhirError(search.status());
     auto regions = SearchRegions(s, req, who, *search);
     if (!regions.ok()) return FhirError(regions.status());
-    auto all = candidates(req, who, *regions);
+    auto all = candidates(req, who, *regions, *search);
     if (!all.ok()) return FhirError(all.status());
     auto bundle = fhir::RunSearch(*search, std::move(*all), base);
     if (!bundle.ok()) return FhirError(bundle.status());
@@ -328,6 +331,82 @@ http::Response CreateMeasureReport(State& s, http::Request& req, const Principal
   if (out->replayed) return FhirReplay(s, req, who, *out->replayed);
   return Answer(s, req, who, IdempotentResponse{"", 201, remember(out->stored, out->version, out->rejected)});
 }
+// A handover as a Task, with its version as the weak ETag FHIR clients send back in If-Match.
+http::Response TaskResponse(const Result<service::HandoverView>& v) {
+  if (!v.ok()) return FhirError(v.status());
+  http::Response resp = FhirJson(200, fhir::TaskResource(v->handover, v->the_case));
+  resp.Set("ETag", "W/\"" + std::to_string(v->handover.version) + "\"");
+  return resp;
+}
+
+// PUT /fhir/Task/{id}: the partner's answer as a version-aware update. Only
+// status and statusReason.text are read; the version comes from If-Match
+// (W/"n" or "n") or else meta.versionId. Putting the status the Task has
+// changes nothing and answers the Task as it is.
+http::Response UpdateTask(State& s, http::Request& req, const Principal& who) {
+  if (auto st = RequireJsonBody(req); !st.ok()) return FhirError(st);
+  auto body = ParseJsonObject(req.body);
+  if (!body.ok()) return FhirError(body.status());
+  const std::string& id = req.params.at("id");
+  auto answer = fhir::ParseTaskAnswer(*body, id);
+  if (!answer.ok()) return FhirError(answer.status());
+  const service::Caller caller = CallerOf(req, who);
+  auto current = s.cases.GetHandover(caller, id);
+  if (!current.ok()) return FhirError(current.status());
+  std::optional<std::int64_t> version = IfMatch(req, /*weak=*/true);
+  if (!version) version = answer->version;
+  // Only the organisation the Task is addressed to answers it: for anyone
+  // else the answer itself refuses (and audits), whatever the body says.
+  if (caller.who.organization_id != current->handover.to_organization_id) {
+    return TaskResponse(s.cases.Accept(caller, id, version, ""));
+  }
+  if (answer->status == current->handover.state) return TaskResponse(current);
+  switch (answer->status) {
+    case HandoverState::kAccepted: return TaskResponse(s.cases.Accept(caller, id, version, ""));
+    case HandoverState::kRejected: {
+      auto declined = s.cases.Decline(caller, id, version, answer->reason);
+      if (declined.ok() || declined.status().code() != Code::kInvalid) return TaskResponse(declined);
+      std::vector<FieldError> errors = declined.status().errors();
+      for (auto& e : errors) {
+        if (e.field == "reason") e.field = "statusReason.text";
+      }
+      return FhirError(Status::Invalid("a rejection needs statusReason.text; nothing was stored", errors));
+    }
+    default:
+      return FhirError(Status::Invalid("a partner answers a Task with accepted or rejected",
+                                       {{"status", "must be accepted or rejected: the ZCC completes and cancels"}}));
+  }
+}
+
+// The worklist over FHIR (api/fhir/task.h): Task read, update and search;
+// the patient of a case, read and logged.
+void AddWorklistRoutes(State& s, http::Router& r) {
+  r.Add("GET", "/fhir/Task/{id}", Authed(s, [&s](http::Request& req, const Principal& who) {
+          return TaskResponse(s.cases.GetHandover(CallerOf(req, who), req.params.at("id")));
+        }));
+  r.Add("PUT", "/fhir/Task/{id}",
+        Authed(s, [&s](http::Request& req, const Principal& who) { return UpdateTask(s, req, who); }));
+  AddSearch(s, r, "Task",
+            [&s](const http::Request& req, const Principal& who, const std::vector<RegionData>& regions,
+                 const fhir::SearchRequest& search) -> Result<std::vector<fhir::Candidate>> {
+              std::vector<std::string> ids;
+              for (const auto& d : regions) ids.push_back(d.region.id);
+              auto found = s.cases.SearchHandovers(CallerOf(req, who), ids, search.Codes("owner"));
+              if (!found.ok()) return found.status();
+              std::vector<fhir::Candidate> out;
+              for (const auto& v : *found) {
+                out.push_back({fhir::TaskResource(v.handover, v.the_case), v.the_case.region_id, {}});
+              }
+              return out;
+            });
+  r.Add("GET", "/fhir/Patient/{id}", Authed(s, [&s](http::Request& req, const Principal& who) {
+          const std::string& id = req.params.at("id");
+          auto p = s.cases.ReadPatient(CallerOf(req, who), id, req.Query("purpose").value_or("fhir"));
+          if (!p.ok()) return FhirError(p.status());
+          return FhirJson(200, fhir::PatientResource(id, *p));
+        }));
+}
+
 }  // namespace
 
 http::Response FhirError(const Status& st) { return FhirJson(HttpStatusFor(st.code()), fhir::OperationOutcome(st)); }
@@ -369,23 +448,27 @@ void RegisterFhirRoutes(State& s, http::Router& r) {
   r.Add("GET", "/fhir/Location/{id}", read("Location", Locations));
 
   // Searches, through the one search layer (api/fhir/search.h).
-  AddSearch(s, r, "Organization", [](const http::Request&, const Principal&, const std::vector<RegionData>& regions) {
-    std::vector<fhir::Candidate> out;
-    for (const auto& d : regions) {
-      for (const auto& o : d.organizations) out.push_back({fhir::OrganizationResource(o), d.region.id, {}});
-    }
-    return Result<std::vector<fhir::Candidate>>(std::move(out));
-  });
-  AddSearch(s, r, "Location", [](const http::Request&, const Principal&, const std::vector<RegionData>& regions) {
-    std::vector<fhir::Candidate> out;
-    for (const auto& d : regions) {
-      for (auto& l : Locations(d)) out.push_back({std::move(l), d.region.id, {}});
-    }
-    return Result<std::vector<fhir::Candidate>>(std::move(out));
-  });
+  AddSearch(
+      s, r, "Organization",
+      [](const http::Request&, const Principal&, const std::vector<RegionData>& regions, const fhir::SearchRequest&) {
+        std::vector<fhir::Candidate> out;
+        for (const auto& d : regions) {
+          for (const auto& o : d.organizations) out.push_back({fhir::OrganizationResource(o), d.region.id, {}});
+        }
+        return Result<std::vector<fhir::Candidate>>(std::move(out));
+      });
+  AddSearch(
+      s, r, "Location",
+      [](const http::Request&, const Principal&, const std::vector<RegionData>& regions, const fhir::SearchRequest&) {
+        std::vector<fhir::Candidate> out;
+        for (const auto& d : regions) {
+          for (auto& l : Locations(d)) out.push_back({std::move(l), d.region.id, {}});
+        }
+        return Result<std::vector<fhir::Candidate>>(std::move(out));
+      });
   AddSearch(s, r, "MeasureReport",
-            [&s](const http::Request& req, const Principal& who,
-                 const std::vector<RegionData>& regions) -> Result<std::vector<fhir::Candidate>> {
+            [&s](const http::Request& req, const Principal& who, const std::vector<RegionData>& regions,
+                 const fhir::SearchRequest&) -> Result<std::vector<fhir::Candidate>> {
               std::vector<fhir::Candidate> out;
               for (const auto& d : regions) {
                 auto picture = s.regions.Picture(CallerOf(req, who), d.region.id);
@@ -429,6 +512,8 @@ void RegisterFhirRoutes(State& s, http::Router& r) {
 
   r.Add("POST", "/fhir/MeasureReport",
         Authed(s, [&s](http::Request& req, const Principal& who) { return CreateMeasureReport(s, req, who); }));
+
+  AddWorklistRoutes(s, r);
 }
 
 }  // namespace ozcc::api

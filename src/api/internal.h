@@ -143,8 +143,9 @@ std::optional<http::Response> RequireAllowed(State& s, const http::Request& req,
 
 // The version If-Match names: nullopt without the header (the services
 // answer 428); -1 for a value that names none of ours ("*", a list, a weak
-// tag), which can never be current (412).
-std::optional<std::int64_t> IfMatch(const http::Request& req);
+// tag), which can never be current (412). `weak`: a weak tag W/"n" names n
+// too (FHIR's version-aware update sends the weak ETag of the resource).
+std::optional<std::int64_t> IfMatch(const http::Request& req, bool weak = false);
 
 // The media type of the request body, lower-case, without parameters ("" when none).
 std::string MediaTypeOf(const http::Request& req);

@@ -4,6 +4,8 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <map>
+#include <set>
 #include <utility>
 
 #include "service/patient_seal.h"
@@ -282,6 +284,17 @@ Result<CaseView> CaseService::Get(const Caller& caller, const std::string& case_
     return v;
   }
   AuditBestEffort(audit_, AuditOf(caller, "case.read", case_id, "denied"));
+  if (c->has_patient) {
+    // An attempt on a patient's case is an attempt on the patient: the
+    // privacy officer finds it in the access log, not only in the audit log.
+    auto sealed = cases_.CasePatient(case_id);
+    PatientAccess a = AccessOf(caller, "case.read", "case", "denied");
+    a.case_id = case_id;
+    a.bsn_hash = sealed.ok() && *sealed ? (*sealed)->bsn_hash : "";
+    if (Status st = cases_.AppendAccess({a}); !st.ok()) {
+      spdlog::error("access log line not written (case {}, request {}): {}", case_id, caller.request_id, st.message());
+    }
+  }
   return Status::Forbidden("you may not read this case: it is not handed over to your organisation");
 }
 
@@ -630,6 +643,68 @@ Result<std::vector<HandoverView>> CaseService::Inbox(const Caller& caller, const
     auto c = cases_.GetCase(h.case_id);
     if (!c.ok()) return c.status();
     out.push_back({std::move(h), std::move(c).value()});
+  }
+  return out;
+}
+
+Result<std::vector<HandoverView>> CaseService::SearchHandovers(const Caller& caller,
+                                                               const std::vector<std::string>& region_ids,
+                                                               const std::optional<std::vector<std::string>>& owners) {
+  std::set<std::string> zcc_regions;
+  for (const auto& r : region_ids) {
+    if (Authorize(caller.who, Action::kWorkCases, {r, ""}) == Decision::kAllow) zcc_regions.insert(r);
+  }
+  const std::string& own = caller.who.organization_id;
+  const bool partner =
+      !own.empty() && Authorize(caller.who, Action::kAnswerHandovers, {caller.who.region_id, own}) == Decision::kAllow;
+  if (zcc_regions.empty() && !partner) {
+    AuditBestEffort(audit_, AuditOf(caller, "handover.search", "", "denied"));
+    return Status::Forbidden("only the ZCC and partners that receive handovers search them");
+  }
+  const std::set<std::string> regions(region_ids.begin(), region_ids.end());
+  std::vector<HandoverView> out;
+  std::set<std::string> seen;
+  std::map<std::string, Case> case_of;
+  // Adds `hs` whose case is in `in` (and not added yet).
+  auto add = [&](std::vector<Handover> hs, const std::set<std::string>& in) -> Status {
+    for (auto& h : hs) {
+      if (seen.contains(h.id)) continue;
+      auto it = case_of.find(h.case_id);
+      if (it == case_of.end()) {
+        auto c = cases_.GetCase(h.case_id);
+        if (!c.ok()) return c.status();
+        it = case_of.emplace(h.case_id, std::move(c).value()).first;
+      }
+      if (!in.contains(it->second.region_id)) continue;
+      seen.insert(h.id);
+      out.push_back({std::move(h), it->second});
+    }
+    return Status::Ok();
+  };
+  if (partner) {
+    auto hs = cases_.HandoversTo(own, {}, kHandoverSearchLimit);
+    if (!hs.ok()) return hs.status();
+    OZCC_RETURN_IF_ERROR(add(std::move(hs).value(), regions));
+  }
+  if (!zcc_regions.empty() && owners) {
+    for (const auto& org : *owners) {
+      auto hs = cases_.HandoversTo(org, {}, kHandoverSearchLimit);
+      if (!hs.ok()) return hs.status();
+      OZCC_RETURN_IF_ERROR(add(std::move(hs).value(), zcc_regions));
+    }
+  } else if (!zcc_regions.empty()) {
+    for (const auto& r : zcc_regions) {
+      CaseQuery q;
+      q.region_id = r;
+      auto open = cases_.ListCases(q);
+      if (!open.ok()) return open.status();
+      for (auto& c : *open) {
+        auto hs = cases_.CaseHandovers(c.id);
+        if (!hs.ok()) return hs.status();
+        case_of.emplace(c.id, std::move(c));
+        OZCC_RETURN_IF_ERROR(add(std::move(hs).value(), zcc_regions));
+      }
+    }
   }
   return out;
 }

@@ -159,6 +159,16 @@ class CaseService {
   // ones (requested, accepted) unless `all`; newest first.
   Result<std::vector<HandoverView>> Inbox(const Caller& caller, const std::string& organization_id, bool all);
 
+  // The handovers a FHIR Task search may return, in `region_ids`: to a
+  // partner's user (kAnswerHandovers for its organisation) the newest
+  // kHandoverSearchLimit addressed to its organisation, whatever `owners`
+  // names; to the ZCC (kWorkCases in a region) those of each organisation in
+  // `owners` (the newest kHandoverSearchLimit each) or, without owners, every
+  // handover of the regions' open cases. Anyone else: kForbidden (audited).
+  Result<std::vector<HandoverView>> SearchHandovers(const Caller& caller, const std::vector<std::string>& region_ids,
+                                                    const std::optional<std::vector<std::string>>& owners);
+  static constexpr size_t kHandoverSearchLimit = 500;
+
   // The case's patient: logged (action patient.read, the purpose given) and
   // refused attempts too. kNotFound when the case has none; kUnavailable on a
   // server without a patient key; kForbidden.

@@ -69,8 +69,9 @@ enum class Body {
   kContact,
   kContactSearch,
   kAccessByCase,
-  kPathway,       // the shipped catheter-care document
-  kPathwayChoice  // an action of catheter-care v1 taken
+  kPathway,        // the shipped catheter-care document
+  kPathwayChoice,  // an action of catheter-care v1 taken
+  kTask            // the scope's handover as a Task, status accepted, no version
 };
 
 // One route. `target` is the concrete request; in a scoped row {unit},
@@ -132,6 +133,13 @@ const std::vector<Row> kRows = {
   {"POST", "/fhir/Organization/_search", "/fhir/Organization/_search?region={region}", Body::kNone, {"AAA", "AAF", "AAF", "AAF", "AAF", "FFF", "UUU", "UUU", "UUU", "AAF", "FFF"}},
   {"POST", "/fhir/Location/_search", "/fhir/Location/_search?region={region}",         Body::kNone, {"AAA", "AAF", "AAF", "AAF", "AAF", "FFF", "UUU", "UUU", "UUU", "AAF", "FFF"}},
   {"POST", "/fhir/MeasureReport/_search", "/fhir/MeasureReport/_search?region={region}", Body::kNone, {"AAA", "AAF", "AAF", "AAF", "AAF", "FFF", "UUU", "UUU", "UUU", "AAF", "FFF"}},
+  // The worklist over FHIR: Tasks for the ZCC and the partner they are addressed to (search: its own
+  // only, in its own region); the partner answers (P: asked for the version); Patient as its JSON twin.
+  {"GET",  "/fhir/Task", "/fhir/Task?region={region}",                                Body::kNone, {"AAA", "FFF", "AAF", "AAF", "FFF", "FFF", "UUU", "UUU", "UUU", "AAF", "FFF"}},
+  {"POST", "/fhir/Task/_search", "/fhir/Task/_search?region={region}",                Body::kNone, {"AAA", "FFF", "AAF", "AAF", "FFF", "FFF", "UUU", "UUU", "UUU", "AAF", "FFF"}},
+  {"GET",  "/fhir/Task/{id}", "/fhir/Task/{handover}",                                Body::kNone, {"AAA", "FFF", "AFF", "AFF", "FFF", "FFF", "UUU", "UUU", "UUU", "AAF", "FFF"}},
+  {"PUT",  "/fhir/Task/{id}", "/fhir/Task/{handover}",                                Body::kTask, {"FFF", "FFF", "PFF", "PFF", "FFF", "FFF", "UUU", "UUU", "UUU", "FFF", "FFF"}},
+  {"GET",  "/fhir/Patient/{id}", "/fhir/Patient/{case}",                              Body::kNone, {"FFF", "FFF", "AFF", "AFF", "FFF", "FFF", "UUU", "UUU", "UUU", "AAF", "FFF"}},
   // Capacity writes: coordinators in their region, managers and feeds for their own organisation.
   {"PUT",  "/api/v1/units/{unit_id}/capacity", "/api/v1/units/{unit}/capacity",       Body::kBeds, {"AAA", "AAF", "AFF", "FFF", "FFF", "AFF", "UUU", "UUU", "UUU", "FFF", "FFF"}},
   {"POST", "/api/v1/capacity:batch", "/api/v1/capacity:batch",                        Body::kBatch, {"AAA", "AAF", "AFF", "FFF", "FFF", "AFF", "UUU", "UUU", "UUU", "FFF", "FFF"}},
@@ -318,6 +326,8 @@ class AuthzMatrixTest : public ApiFixture {
       case Body::kPathwayChoice:
         return json{{"pathway_id", "catheter-care"}, {"pathway_version", 1}, {"action", "acute-district-nursing"}}
             .dump();
+      case Body::kTask:
+        return json{{"resourceType", "Task"}, {"id", handovers_.at(scope.unit)}, {"status", "accepted"}}.dump();
       case Body::kMeasureReport: {
         auto unit = store_->GetUnit(scope.unit);
         EXPECT_TRUE(unit.ok()) << scope.unit;

@@ -647,6 +647,63 @@ class BadInputTest : public ApiFixture {
     };
   }
 
+  // PUT /fhir/Task/{id}: the partner's answer, as the partner's user (who
+  // may answer, so only the input is wrong). The version travels in
+  // meta.versionId (the corpus sends no If-Match).
+  std::vector<Case> TaskCases(const std::string& id) {
+    const json ok = {{"resourceType", "Task"},
+                     {"id", id},
+                     {"meta", {{"versionId", "1"}}},
+                     {"status", "rejected"},
+                     {"statusReason", {{"text", "no bed tonight"}}}};
+    auto with = [&](const std::string& pointer, const json& value) {
+      json b = ok;
+      b[json::json_pointer(pointer)] = value;
+      return b.dump();
+    };
+    auto without = [&](const std::string& key) {
+      json b = ok;
+      b.erase(key);
+      return b.dump();
+    };
+    auto put = [&](std::string name, std::string body, int status, std::string field, std::string type = kFhirJson) {
+      Case c{std::move(name), "PUT", "/fhir/Task/" + id, std::move(body), std::move(type), status, std::move(field)};
+      c.as = "orguser";
+      return c;
+    };
+    return {
+        put("resourceType Patient", with("/resourceType", "Patient"), 400, "resourceType"),
+        put("no resourceType", without("resourceType"), 400, "resourceType"),
+        put("another id", with("/id", "h-0000000000000000"), 400, "id"),
+        put("id with SQL", with("/id", kSqlInjection), 400, "id"),
+        put("id a number", with("/id", 7), 400, "id"),
+        put("no id", without("id"), 400, "id"),
+        put("status unknown", with("/status", "done"), 422, "status"),
+        put("status completed", with("/status", "completed"), 422, "status"),
+        put("status cancelled", with("/status", "cancelled"), 422, "status"),
+        put("status a number", with("/status", 1), 422, "status"),
+        put("no status", without("status"), 422, "status"),
+        put("rejected without reason", without("statusReason"), 422, "statusReason.text"),
+        put("blank reason", with("/statusReason/text", " \n "), 422, "statusReason.text"),
+        put("reason too long", with("/statusReason/text", kHuge), 422, "statusReason.text"),
+        put("reason a number", with("/statusReason/text", 5), 422, "statusReason.text"),
+        put("script reason too long", with("/statusReason/text", kScript + kHuge), 422, "statusReason.text"),
+        put("versionId 0", with("/meta/versionId", "0"), 400, "meta.versionId"),
+        put("versionId a number", with("/meta/versionId", 1), 400, "meta.versionId"),
+        put("versionId with SQL", with("/meta/versionId", kSqlInjection), 400, "meta.versionId"),
+        put("stale versionId", with("/meta/versionId", "9"), 412, ""),
+        put("no version", without("meta"), 428, ""),
+        put("empty body", "", 422, ""),
+        put("not JSON", "{\"resourceType\":", 422, ""),
+        put("a JSON array", "[]", 422, ""),
+        put("duplicate key", R"({"resourceType":"Task","resourceType":"Patient"})", 422, ""),
+        put("invalid UTF-8", "{\"resourceType\":\"" + kBadUtf8 + "\"}", 422, ""),
+        put("text/plain", ok.dump(), 415, "", "text/plain"),
+        put("no content type", ok.dump(), 415, "", ""),
+        put("oversize body", std::string(2 << 20, ' '), 413, ""),
+    };
+  }
+
   // GET /api/v1/kpis: the period and the grouping, as the admin (who may
   // read every region's KPIs).
   std::vector<Case> KpiCases() {
@@ -760,6 +817,26 @@ TEST_P(BadInputTest, PathwayDecision) {
   Run(PathwayChoiceCases(json::parse(created.body)["id"].get<std::string>()), false);
 }
 TEST_P(BadInputTest, KpiQuery) { Run(KpiCases(), false); }
+TEST_P(BadInputTest, FhirTaskAnswer) {
+  const json request = {{"region_id", "ZWN"},
+                        {"channel", "hap"},
+                        {"summary", "catheter blocked"},
+                        {"urgency", "U3"},
+                        {"complaint", "catheter-problem"}};
+  auto created = Call("zcc", "POST", "/api/v1/cases", request.dump(), {{"Content-Type", kJson}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string case_id = json::parse(created.body)["id"];
+  const json sbar = {{"to_organization_id", own_org_}, {"sbar", {{"situation", "s"}, {"recommendation", "r"}}}};
+  auto handed = Call("zcc", "POST", "/api/v1/cases/" + case_id + "/handovers", sbar.dump(),
+                     {{"Content-Type", kJson}, {"If-Match", "\"1\""}});
+  ASSERT_EQ(handed.status, 201) << handed.body;
+  const std::string id = json::parse(handed.body)["handovers"].back()["id"];
+  Run(TaskCases(id), true);
+  // Nothing of it reached the handover or its case.
+  auto task = Call("orguser", "GET", "/fhir/Task/" + id);
+  EXPECT_EQ(task.Header("etag").value_or(""), "W/\"1\"") << task.body;
+  EXPECT_EQ(json::parse(Call("zcc", "GET", "/api/v1/cases/" + case_id).body)["state"], "handed-over");
+}
 
 // JSON has one number type: where the schema says integer, 20.0 is 20.
 TEST_P(BadInputTest, IntegralDecimalsAreIntegers) {

@@ -152,6 +152,39 @@ class FhirSearchTest : public ApiFixture {
     ASSERT_GT(demo2, 0);
   }
 
+  // Handovers as Tasks: ZWN to two hospitals (one accepted), DEMO2 to one of its organisations.
+  void HandSomeOver() {
+    auto demo2 = store_->GetRegion("DEMO2");
+    ASSERT_TRUE(demo2.ok());
+    ASSERT_FALSE(demo2->organizations.empty());
+    const std::vector<std::pair<std::string, std::string>> to = {
+        {"ZWN", own_org_}, {"ZWN", other_org_}, {"DEMO2", demo2->organizations.front().id}};
+    const std::vector<std::pair<std::string, std::string>> json_type = {{"Content-Type", "application/json"}};
+    for (const auto& [region, org] : to) {
+      const json c = {{"region_id", region},
+                      {"channel", "gp"},
+                      {"summary", "fever"},
+                      {"urgency", "U3"},
+                      {"complaint", "catheter-problem"}};
+      auto created = Call("admin", "POST", "/api/v1/cases", c.dump(), json_type);
+      ASSERT_EQ(created.status, 201) << created.body;
+      const json sbar = {{"to_organization_id", org}, {"sbar", {{"situation", "s"}, {"recommendation", "r"}}}};
+      auto headers = json_type;
+      headers.emplace_back("If-Match", created.Header("etag").value_or(""));
+      auto h =
+          Call("admin", "POST", "/api/v1/cases/" + json::parse(created.body)["id"].get<std::string>() + "/handovers",
+               sbar.dump(), headers);
+      ASSERT_EQ(h.status, 201) << h.body;
+      const std::string id = json::parse(h.body)["handovers"].back()["id"];
+      region_of_[id] = region;
+      if (org == own_org_) {
+        headers = json_type;
+        headers.emplace_back("If-Match", "\"1\"");
+        ASSERT_EQ(Call("orguser", "POST", "/api/v1/handovers/" + id + "/accept", "{}", headers).status, 200);
+      }
+    }
+  }
+
   std::string base_;
   std::map<std::string, std::string> region_of_;  // resource id → region
   std::vector<Unit> units_;
@@ -162,6 +195,7 @@ class FhirSearchTest : public ApiFixture {
 
 TEST_P(FhirSearchTest, EveryAdvertisedSearchParameterFilters) {
   ReportSomeUnits();
+  HandSomeOver();
   // How to read a resource's values for an advertised parameter. A parameter
   // the statement advertises that is missing here fails the test: teach it
   // here when you declare it in api/fhir/search.cc.
@@ -174,6 +208,8 @@ TEST_P(FhirSearchTest, EveryAdvertisedSearchParameterFilters) {
       {"Location.partof", path("partOf.reference")},
       {"MeasureReport.subject", path("subject.reference")},
       {"MeasureReport.reporter", path("reporter.reference")},
+      {"Task.owner", path("owner.reference")},
+      {"Task.status", path("status")},
   };
 
   json cs = Get("", "/fhir/metadata");
@@ -232,7 +268,7 @@ TEST_P(FhirSearchTest, EveryAdvertisedSearchParameterFilters) {
       }
     }
   }
-  EXPECT_GE(checked, 8) << "the statement advertises fewer parameters than it did";
+  EXPECT_GE(checked, 12) << "the statement advertises fewer parameters than it did";
 }
 
 TEST_P(FhirSearchTest, CapabilityStatementDescribesSearchAndSecurity) {

@@ -61,6 +61,13 @@ TEST(FhirSearchLayer, DeclarationsDriveTheCapabilityStatement) {
   json cs = CapabilityStatement(kBase);
   for (const auto& r : cs["rest"][0]["resource"]) {
     const SearchableType* t = FindSearchable(r["type"].get<std::string>());
+    bool searchable = false;
+    for (const auto& i : r["interaction"]) searchable |= i["code"] == "search-type";
+    if (!searchable) {  // read only (Patient): no parameters, no declaration
+      EXPECT_EQ(t, nullptr) << r["type"] << " is declared searchable but the statement has no search-type";
+      EXPECT_FALSE(r.contains("searchParam")) << r["type"];
+      continue;
+    }
     ASSERT_NE(t, nullptr) << r["type"];
     ASSERT_EQ(r["searchParam"].size(), t->params.size());
     for (size_t i = 0; i < t->params.size(); ++i) EXPECT_EQ(r["searchParam"][i]["name"], t->params[i].name);

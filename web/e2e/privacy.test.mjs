@@ -149,11 +149,15 @@ describe('contact history and privacy officer', () => {
     assert.equal(await read.count(), 1);
     assert.match(await read.innerText(), /toegestaan/);
     assert.match(await read.innerText(), new RegExp(caseId));
+    // The uninvolved organisation's two attempts: opening the case and reading the patient.
     const denied = log.locator('tr[data-actor=hospital][data-outcome=denied]');
-    assert.equal(await denied.count(), 1, 'the refused attempt of the uninvolved organisation');
-    assert.match(await denied.innerText(), /geweigerd/);
+    assert.equal(await denied.count(), 2, 'the refused attempts of the uninvolved organisation');
+    const opened = log.locator('tr[data-actor=hospital][data-outcome=denied][data-action="case.read"]');
+    assert.equal(await opened.count(), 1, 'opening the case is an attempt on the patient');
+    assert.match(await opened.innerText(), /melding geopend/);
+    assert.match(await opened.innerText(), /geweigerd/);
     // The organisation by its id: the privacy officer does not read the region's structure.
-    assert.match(await denied.innerText(), new RegExp(`\\b${srv.org.id}\\b`));
+    assert.match(await opened.innerText(), new RegExp(`\\b${srv.org.id}\\b`));
     assert.doesNotMatch(pp.url(), new RegExp(BSN), 'the BSN is not in the address');
 
     // The same as CSV: a file with a header row, not named after the BSN.
@@ -171,7 +175,7 @@ describe('contact history and privacy officer', () => {
     await pp.fill('#f-access-q', caseId);
     await pp.click('[data-testid=access-submit]');
     await eventually(async () => (await pp.locator('[data-testid=access-count]').innerText()).includes(caseId), 'the case search');
-    assert.equal(await log.locator('tr[data-actor=hospital][data-outcome=denied]').count(), 1);
+    assert.equal(await log.locator('tr[data-actor=hospital][data-outcome=denied]').count(), 2);
     await po.context.close();
     await zcc.context.close();
   });

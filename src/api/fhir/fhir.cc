@@ -117,6 +117,27 @@ json CapabilityStatement(std::string_view base_url, Time date) {
         "docs/saner-mapping.md."},
        {"interaction", interactions({"read", "vread", "create", "search-type"})},
        {"searchParam", SearchParamsJson("MeasureReport")}});
+  resources.push_back(
+      {{"type", "Task"},
+       {"documentation",
+        "A handover of the ZCC worklist to a partner organisation (docs/worklist.md, \"FHIR Task\"): owner the "
+        "partner, focus the contained ServiceRequest (the care request, without patient data), for the Patient. "
+        "The partner's users see the Tasks addressed to their organisation; the ZCC those of its region. The "
+        "partner answers with an update whose status is accepted, or rejected with statusReason.text; the "
+        "version is required (If-Match: W/\"<versionId>\" or meta.versionId; 428 without, 412 when stale); "
+        "other elements are the ZCC's and are not read."},
+       {"interaction", interactions({"read", "update", "search-type"})},
+       {"versioning", "versioned-update"},
+       {"readHistory", false},
+       {"updateCreate", false},
+       {"searchParam", SearchParamsJson("Task")}});
+  resources.push_back({{"type", "Patient"},
+                       {"documentation",
+                        "The patient of a case (Patient/<case id>), the target of Task.for: for the ZCC and the "
+                        "partner a live handover is addressed to. Every read and every refused attempt is a line "
+                        "of the access log (NEN 7513); add ?purpose= to say why. Only the BSN, name, birth date, "
+                        "address and GP; medication and allergies are in the JSON API."},
+                       {"interaction", interactions({"read"})}});
   return {
       {"resourceType", "CapabilityStatement"},
       {"status", "active"},

@@ -99,6 +99,18 @@ std::vector<SearchableType> Declare() {
                     ReferenceParam("reporter", "http://hl7.org/fhir/SearchParameter/MeasureReport-reporter",
                                    "The organisation whose unit the report is about (MeasureReport.reporter)",
                                    {"Organization"}, {"reporter", "reference"})}});
+  types.push_back({"Task",
+                   {IdParam("The handover id"),
+                    RegionParam("the handovers of cases"),
+                    ReferenceParam("owner", "http://hl7.org/fhir/SearchParameter/Task-owner",
+                                   "The organisation the handover is addressed to (Task.owner): its inbox",
+                                   {"Organization"}, {"owner", "reference"}),
+                    {"status",
+                     ParamType::kToken,
+                     "http://hl7.org/fhir/SearchParameter/Task-status",
+                     "The handover's state (Task.status): requested, accepted, rejected, completed or cancelled",
+                     {},
+                     [](const Candidate& c) { return StringAt(c, {"status"}); }}}});
   return types;
 }
 

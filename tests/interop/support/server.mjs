@@ -5,7 +5,9 @@
 // on a free port of 127.0.0.1. Capacity is seeded through the JSON API (one atomic batch per
 // region), so the FHIR MeasureReport search has something to export: every unit of the hospital
 // the tests report for, and every third other unit (a region where some units never reported;
-// it also keeps the export, which the sanitizer build serves slowly, small). Nothing is mocked.
+// it also keeps the export, which the sanitizer build serves slowly, small). Handovers are seeded
+// the same way (cases handed over to several organisations, two accepted), for the Task search.
+// Nothing is mocked.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -161,6 +163,7 @@ export async function startServer({ store, serveArgs = [] }) {
     }
     const reports = (unit, i) => unit.organization_id === hospital.id || i % 3 === 0;
     for (const region of Object.values(regions)) await seedCapacity(origin, tokens.admin, region, reports);
+    await seedHandovers(origin, tokens, regions, hospital.id);
 
     return {
       store,
@@ -233,6 +236,42 @@ async function seedCapacity(origin, token, region, reports) {
     body: JSON.stringify({ items }),
   });
   if (res.status !== 200) throw new Error(`seeding ${region.region?.id}: HTTP ${res.status} ${await res.text()}`);
+}
+
+/** A JSON API call that must answer `status`; returns the response's JSON and ETag. */
+async function call(origin, token, method, path, body, status, headers = {}) {
+  const res = await nodeFetch(`${origin}${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+  if (res.status !== status) throw new Error(`${method} ${path}: HTTP ${res.status} ${await res.text()}`);
+  return { json: await res.json(), etag: res.headers.get('etag') };
+}
+
+/**
+ * Handovers for the FHIR Task search (the admin's worklist): in every region, cases handed over to
+ * several organisations, the first region's to `hospital` too, two of which its capacity manager
+ * accepts — so owner, status and region each select a strict subset. No patient data.
+ */
+async function seedHandovers(origin, tokens, regions, hospital) {
+  let n = 0;
+  let accepted = 0;
+  for (const [regionId, region] of Object.entries(regions)) {
+    const orgs = region.organizations.map((o) => o.id).filter((id) => id !== hospital);
+    const targets = region.organizations.some((o) => o.id === hospital) ? [hospital, hospital, hospital, ...orgs.slice(0, 5)] : orgs.slice(0, 4);
+    for (const org of targets) {
+      const request = { region_id: regionId, channel: 'gp', summary: `interop ${++n}`, urgency: 'U3', complaint: 'catheter-problem' };
+      const created = await call(origin, tokens.admin, 'POST', '/api/v1/cases', request, 201);
+      const sbar = { to_organization_id: org, sbar: { situation: 'interop', recommendation: 'take over' } };
+      const handed = await call(origin, tokens.admin, 'POST', `/api/v1/cases/${created.json.id}/handovers`, sbar, 201, { 'If-Match': created.etag });
+      const handover = handed.json.handovers.at(-1);
+      if (org === hospital && accepted < 2) {
+        accepted += 1;
+        await call(origin, tokens.manager, 'POST', `/api/v1/handovers/${handover.id}/accept`, {}, 200, { 'If-Match': `"${handover.version}"` });
+      }
+    }
+  }
 }
 
 async function waitReady(origin, proc, logFile) {

@@ -666,6 +666,8 @@ export const en: Record<MessageKey, string> = {
   'privacy.outcome.not-found': 'not found',
   'action.patient.read': 'patient read',
   'action.patient.write': 'patient recorded',
+  'action.patient.link': 'linked to the open case',
+  'action.case.read': 'case opened',
   'action.contacts.search': 'contact history read',
   'action.contact.write': 'contact reported',
   'action.patient.break-glass': 'break-glass',

@@ -664,6 +664,8 @@ export const nl = {
   'privacy.outcome.not-found': 'niet gevonden',
   'action.patient.read': 'patiënt ingezien',
   'action.patient.write': 'patiënt vastgelegd',
+  'action.patient.link': 'aan open melding gekoppeld',
+  'action.case.read': 'melding geopend',
   'action.contacts.search': 'contacthistorie opgevraagd',
   'action.contact.write': 'contact gemeld',
   'action.patient.break-glass': 'noodtoegang',

@@ -54,7 +54,9 @@ export function outcomeClass(outcome: string): 'ok' | 'bad' | 'warn' {
 }
 
 /** The message key of an action, for the known ones; others are shown as the server names them. */
-export const KNOWN_ACTIONS = ['patient.read', 'patient.write', 'contacts.search', 'contact.write', 'patient.break-glass'] as const;
+export const KNOWN_ACTIONS = [
+  'patient.read', 'patient.write', 'patient.link', 'case.read', 'contacts.search', 'contact.write', 'patient.break-glass',
+] as const;
 export function actionKey(action: string): string | null {
   return (KNOWN_ACTIONS as readonly string[]).includes(action) ? `action.${action}` : null;
 }

@@ -1,0 +1,158 @@
+#include "api/fhir/task.h"
+
+#include <charconv>
+
+#include "base/time.h"
+
+namespace ozcc::api::fhir {
+
+using nlohmann::json;
+
+namespace {
+
+json Coding(std::string_view system, std::string_view code, std::string_view display = {}) {
+  json c = {{"system", system}, {"code", code}};
+  if (!display.empty()) c["display"] = display;
+  return c;
+}
+
+json Concept(std::string_view system, std::string_view code, std::string_view text) {
+  return {{"coding", json::array({Coding(system, code)})}, {"text", text}};
+}
+
+// The latest moment the handover changed.
+Time LastModified(const Handover& h) {
+  Time t = h.requested_at;
+  if (h.answered_at && *h.answered_at > t) t = *h.answered_at;
+  if (h.ended_at && *h.ended_at > t) t = *h.ended_at;
+  return t;
+}
+
+// The case as the ServiceRequest the Task fulfils: no patient data, as on
+// the worklist.
+json RequestOf(const Case& c) {
+  json r = {{"resourceType", "ServiceRequest"},
+            {"id", "request"},
+            {"identifier", json::array({{{"system", kCaseIdSystem}, {"value", c.id}}})},
+            {"status", c.state == CaseState::kClosed ? "completed" : "active"},
+            {"intent", "order"},
+            {"category", json::array({Concept(kChannelSystem, ToString(c.channel), ToString(c.channel))})},
+            {"authoredOn", FormatRfc3339(c.received_at)}};
+  if (c.urgency) r["priority"] = PriorityOf(*c.urgency);
+  if (!c.complaint.empty()) r["code"] = Concept(kComplaintSystem, c.complaint, c.complaint);
+  if (c.urgency) {
+    r["orderDetail"] =
+        json::array({Concept(kUrgencySystem, ToString(*c.urgency), "NTS " + std::string(ToString(*c.urgency)))});
+  }
+  // subject is required: the Patient when one is recorded, else who it is not.
+  r["subject"] = c.has_patient ? json{{"reference", "Patient/" + c.id}} : json{{"display", "patient not recorded"}};
+  if (!c.requesting_organization_id.empty()) {
+    r["requester"] = {{"reference", "Organization/" + c.requesting_organization_id}};
+  }
+  return r;
+}
+
+}  // namespace
+
+std::string_view PriorityOf(Urgency u) {
+  switch (u) {
+    case Urgency::kU0:
+    case Urgency::kU1: return "stat";
+    case Urgency::kU2: return "asap";
+    case Urgency::kU3: return "urgent";
+    case Urgency::kU4:
+    case Urgency::kU5: return "routine";
+  }
+  return "routine";
+}
+
+json TaskResource(const Handover& h, const Case& c) {
+  json t = {
+      {"resourceType", "Task"},
+      {"id", h.id},
+      {"meta", {{"versionId", std::to_string(h.version)}, {"lastUpdated", FormatRfc3339(LastModified(h))}}},
+      {"contained", json::array({RequestOf(c)})},
+      {"identifier", json::array({{{"system", kHandoverIdSystem}, {"value", h.id}}})},
+      {"status", ToString(h.state)},
+      {"intent", "order"},
+      {"code",
+       {{"coding",
+         json::array({Coding("http://hl7.org/fhir/CodeSystem/task-code", "fulfill", "Fulfill the focal request")})},
+        {"text", "Overdracht van de ZCC"}}},
+      {"focus", {{"reference", "#request"}}},
+      {"authoredOn", FormatRfc3339(h.requested_at)},
+      {"lastModified", FormatRfc3339(LastModified(h))},
+      {"owner", {{"reference", "Organization/" + h.to_organization_id}}}};
+  if (c.urgency) t["priority"] = PriorityOf(*c.urgency);
+  if (c.has_patient) t["for"] = {{"reference", "Patient/" + c.id}};
+  if (!h.requested_by.empty()) t["requester"] = {{"display", h.requested_by}};
+  if (!h.to_unit_id.empty()) t["location"] = {{"reference", "Location/" + h.to_unit_id}};
+  if (h.state == HandoverState::kRequested) t["restriction"] = {{"period", {{"end", FormatRfc3339(h.due_at)}}}};
+  if (!h.reason.empty() && (h.state == HandoverState::kRejected || h.state == HandoverState::kCancelled)) {
+    t["statusReason"] = {{"text", h.reason}};
+  }
+  if (h.escalations > 0) {
+    t["businessStatus"] = Concept(kHandoverStatusSystem, "escalated",
+                                  "escalated " + std::to_string(h.escalations) + "x: the answer deadline passed");
+  }
+  if (h.answered_at && !h.answered_by.empty()) {
+    t["note"] = json::array({{{"authorString", h.answered_by},
+                              {"time", FormatRfc3339(*h.answered_at)},
+                              {"text", h.state == HandoverState::kRejected ? "rejected" : "accepted"}}});
+  }
+  json input = json::array();
+  auto part = [&](std::string_view code, std::string_view text, const std::string& value) {
+    if (!value.empty()) input.push_back({{"type", Concept(kSbarSystem, code, text)}, {"valueString", value}});
+  };
+  part("situation", "Situation", h.sbar.situation);
+  part("background", "Background", h.sbar.background);
+  part("assessment", "Assessment", h.sbar.assessment);
+  part("recommendation", "Recommendation", h.sbar.recommendation);
+  if (!input.empty()) t["input"] = std::move(input);
+  return t;
+}
+
+json PatientResource(const std::string& case_id, const Patient& p) {
+  json r = {{"resourceType", "Patient"}, {"id", case_id}};
+  if (!p.bsn.empty()) r["identifier"] = json::array({{{"system", kBsnSystem}, {"value", p.bsn}}});
+  if (!p.name.empty()) r["name"] = json::array({{{"text", p.name}}});
+  if (p.birth_date) r["birthDate"] = FormatIsoDate(*p.birth_date);
+  if (!p.address.empty()) r["address"] = json::array({{{"text", p.address}, {"country", "NL"}}});
+  if (!p.gp.empty()) r["generalPractitioner"] = json::array({{{"display", p.gp}}});
+  return r;
+}
+
+Result<TaskAnswer> ParseTaskAnswer(const json& body, std::string_view id) {
+  if (!body.is_object() || body.value("resourceType", json()) != "Task") {
+    return Status(Code::kBadRequest, "the body must be a Task", {{"resourceType", "must be Task"}});
+  }
+  if (!body.contains("id") || !body["id"].is_string() || body["id"].get<std::string>() != id) {
+    return Status(Code::kBadRequest, "the Task's id must be the id in the URL", {{"id", "must be " + std::string(id)}});
+  }
+  TaskAnswer out;
+  if (auto meta = body.find("meta"); meta != body.end() && meta->is_object() && meta->contains("versionId")) {
+    const json& v = (*meta)["versionId"];
+    std::int64_t n = 0;
+    const std::string s = v.is_string() ? v.get<std::string>() : "";
+    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+    if (s.empty() || ec != std::errc() || end != s.data() + s.size() || n < 1) {
+      return Status(Code::kBadRequest, "meta.versionId is not a version of this server",
+                    {{"meta.versionId", "must be a version this server wrote (a positive whole number)"}});
+    }
+    out.version = n;
+  }
+  const json status = body.value("status", json());
+  auto parsed = status.is_string() ? ParseHandoverState(status.get<std::string>()) : std::nullopt;
+  if (!parsed) {
+    return Status::Invalid("the Task's status is missing or not a Task status",
+                           {{"status", "must be accepted or rejected"}});
+  }
+  out.status = *parsed;
+  if (auto reason = body.find("statusReason"); reason != body.end() && reason->is_object()) {
+    const json text = reason->value("text", json());
+    if (text.is_string()) out.reason = text.get<std::string>();
+  }
+  return out;
+}
+
+}  // namespace ozcc::api::fhir
