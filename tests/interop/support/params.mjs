@@ -89,8 +89,14 @@ function describe(resourceType, sp, world) {
     let values;
     if (sp.type === 'reference') {
       values = (resource) => read(resource).map((r) => canonicalReference(r?.reference)).filter(Boolean);
-    } else if (sp.type === 'token' && /\.id$/.test(expression)) {
-      values = (resource) => read(resource).map(String);
+    } else if (sp.type === 'token') {
+      // A token on a primitive element (an id, a code such as Task.status): its value is the code.
+      // Tokens on a Coding, CodeableConcept or Identifier (system|code) are not read here yet.
+      values = (resource) =>
+        read(resource).map((v) => {
+          if (typeof v !== 'string') throw new Error(`${resourceType}.${sp.name} (${expression}): a token on a non-primitive element; this test has no reader for it yet`);
+          return v;
+        });
     } else {
       throw new Error(`${resourceType}.${sp.name} (${sp.type}, ${expression}): this test has no reader for it yet`);
     }
