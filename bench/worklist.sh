@@ -18,7 +18,8 @@
 # Then, with the server stopped, bulk SQL adds the background: contacts with
 # random keyed hashes (they never match), random sealed bytes of the length
 # the real rows have and their key id, spread over 8 weeks (about 5 % inside
-# the window), and closed cases spread over two years. Bulk load: the two
+# the window), and closed cases spread over two years, each with a sealed
+# patient (random hash and bytes, as long as a real one). Bulk load: the three
 # tables' secondary indexes are dropped and made again from their stored
 # definitions afterwards (SQLite: one transaction, recursive CTE; PostgreSQL:
 # generate_series, then ANALYZE as autovacuum would). The query plans are printed.
@@ -108,12 +109,16 @@ stop
 
 # --- the background, in bulk -------------------------------------------------------
 now_ms=$(($(date +%s%N) / 1000000))
-read -r key_id sealed_len < <(sql <<<"SELECT key_id || ' ' || length(sealed) FROM contacts LIMIT 1;" | tr '|' ' ')
+read -r key_id sealed_len < <(sql <<<"SELECT key_id || ' ' || length(sealed) FROM contacts LIMIT 1;")
+# The closed cases have a sealed patient as the real ones (unless none was made: BENCH_OPEN_CASES < 1).
+read -r patient_len < <(sql <<<"SELECT length(sealed) FROM case_patients LIMIT 1;") || patient_len=""
+if [[ -n $patient_len ]]; then legal="'consent'" has_patient=TRUE; else legal=NULL has_patient=FALSE; fi
 t0=$(date +%s.%N)
 if [[ $store == sqlite ]]; then
   # Journal off the WAL for the load (the server turns WAL on again when it opens the file).
   sql >"$tmp/indexes.sql" <<'SQL'
-SELECT sql || ';' FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('contacts', 'cases') AND sql IS NOT NULL;
+SELECT sql || ';' FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('contacts', 'cases', 'case_patients')
+  AND sql IS NOT NULL;
 SQL
   drops=$(sed -n 's/^CREATE \(UNIQUE \)\{0,1\}INDEX \([a-z0-9_]*\) .*/DROP INDEX \2;/p' "$tmp/indexes.sql")
   sql >/dev/null <<SQL
@@ -139,16 +144,19 @@ INSERT INTO cases (id, region_id, subregion_id, channel, requesting_organization
   SELECT printf('bench-closed-%08d', i), 'ZWN', 'ZWN-RR', CASE i % 3 WHEN 0 THEN 'hap' WHEN 1 THEN '112' ELSE 'gp' END,
          '', '', '', '', received, 'closed bench case', 'U' || (1 + i % 5), 'catheter-problem', 70 + i % 25, NULL,
          NULL, 'closed', CASE i % 3 WHEN 0 THEN 'helped-by-zcc' WHEN 1 THEN 'referred' ELSE 'self-care-advice' END,
-         NULL, FALSE, FALSE, NULL, NULL, NULL, NULL, 'coordinator', received, received + 3600000, received + 120000,
-         received + 3600000, 3, CASE 1 + i % 5 WHEN 1 THEN 1 ELSE 2 + i % 5 END, FALSE
+         $legal, $has_patient, FALSE, NULL, NULL, NULL, NULL, 'coordinator', received, received + 3600000,
+         received + 120000, received + 3600000, 3, CASE 1 + i % 5 WHEN 1 THEN 1 ELSE 2 + i % 5 END, FALSE
   FROM (SELECT i, $now_ms - 7200000 - abs(random() % 63072000000) AS received FROM n);
+INSERT INTO case_patients (case_id, bsn_hash, sealed, key_id)
+  SELECT id, lower(hex(randomblob(32))), substr(hex(randomblob((${patient_len:-0} + 1) / 2)), 1, ${patient_len:-0}), '$key_id'
+  FROM cases WHERE $has_patient AND id LIKE 'bench-closed-%';
 COMMIT;
 SQL
   sql <"$tmp/indexes.sql"
 else
   sql >"$tmp/indexes.sql" <<'SQL'
 SELECT pg_get_indexdef(i.indexrelid) || ';' FROM pg_index i
-WHERE i.indrelid IN ('contacts'::regclass, 'cases'::regclass)
+WHERE i.indrelid IN ('contacts'::regclass, 'cases'::regclass, 'case_patients'::regclass)
   AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid);
 SQL
   drops=$(sed -n 's/^CREATE \(UNIQUE \)\{0,1\}INDEX \([a-z0-9_]*\) .*/DROP INDEX \2;/p' "$tmp/indexes.sql")
@@ -171,24 +179,28 @@ INSERT INTO cases (id, region_id, subregion_id, channel, requesting_organization
   SELECT 'bench-closed-' || lpad(i::text, 8, '0'), 'ZWN', 'ZWN-RR', (ARRAY['hap', '112', 'gp'])[1 + i % 3],
          '', '', '', '', received, 'closed bench case', 'U' || (1 + i % 5), 'catheter-problem', 70 + i % 25, NULL,
          NULL, 'closed', (ARRAY['helped-by-zcc', 'referred', 'self-care-advice'])[1 + i % 3],
-         NULL, FALSE, FALSE, NULL, NULL, NULL, NULL, 'coordinator', received, received + 3600000, received + 120000,
-         received + 3600000, 3, CASE 1 + i % 5 WHEN 1 THEN 1 ELSE 2 + i % 5 END, FALSE
+         $legal, $has_patient, FALSE, NULL, NULL, NULL, NULL, 'coordinator', received, received + 3600000,
+         received + 120000, received + 3600000, 3, CASE 1 + i % 5 WHEN 1 THEN 1 ELSE 2 + i % 5 END, FALSE
   FROM (SELECT i, $now_ms - 7200000 - (random() * 63072000000)::bigint AS received
         FROM generate_series(1, $n_closed) i) n;
+INSERT INTO case_patients (case_id, bsn_hash, sealed, key_id)
+  SELECT id, encode(sha256(random()::text::bytea), 'hex'),
+         left(repeat(encode(sha512(random()::text::bytea), 'hex'), ${patient_len:-0} / 128 + 1), ${patient_len:-0}), '$key_id'
+  FROM cases WHERE $has_patient AND id LIKE 'bench-closed-%';
 COMMIT;
 SQL
   sql >/dev/null <"$tmp/indexes.sql"
   sql >/dev/null <<<"ANALYZE contacts; ANALYZE cases; ANALYZE case_patients;"
 fi
 t1=$(date +%s.%N)
-read -r n_k n_c n_o in_window < <(sql <<SQL | tr '|' ' '
+read -r n_k n_c n_o in_window n_p < <(sql <<SQL | tr '|' ' '
 SELECT (SELECT count(*) FROM contacts), (SELECT count(*) FROM cases WHERE region_id = 'ZWN' AND NOT open),
        (SELECT count(*) FROM cases WHERE region_id = 'ZWN' AND open),
-       (SELECT count(*) FROM contacts WHERE at >= $now_ms - 259200000);
+       (SELECT count(*) FROM contacts WHERE at >= $now_ms - 259200000), (SELECT count(*) FROM case_patients);
 SQL
 )
 echo "[$label] filled in $(python3 -c "print(f'{$t1 - $t0:.0f}')") s: contacts=$n_k ($in_window in the last 72 h)" \
-  "closed_cases=$n_c open_cases=$n_o; database $(if [[ $store == sqlite ]]; then du -sh "$db" | cut -f1;
+  "closed_cases=$n_c open_cases=$n_o sealed_patients=$n_p; database $(if [[ $store == sqlite ]]; then du -sh "$db" | cut -f1;
   else sql <<<"SELECT pg_size_pretty(pg_database_size(current_database()));"; fi)"
 
 # The plans of the reads (the same statements as store/sql/cases.cc).
