@@ -2,7 +2,8 @@
 # OpenZCC benchmarks. Each prints its figures and a ratio against a baseline
 # measured in the same run; nothing here asserts on time.
 #
-#   bench/run.sh BUILD_DIR            # full run (make bench): ~2 min
+#   bench/run.sh BUILD_DIR            # full run (make bench): ~2 min, and the
+#                                     # fills of 6-7 (minutes per store at full scale)
 #   bench/run.sh BUILD_DIR --smoke    # a few seconds each (make test)
 #   bench/run.sh BUILD_DIR --snapshot # only 1., full length (~2.5 min)
 #
@@ -33,12 +34,20 @@
 #   5. reliability (bench/reliability.sh): SIGKILL mid-load on SQLite and
 #      PostgreSQL, PostgreSQL restarted under load, overload; prints writes
 #      acknowledged, kills, lost=0, duplicates=0, recovery time, peak RSS.
+#   6, 7. (bench/worklist.sh, on SQLite and then on a throwaway PostgreSQL)
+#      72-hour contact history lookup with 10 M contacts stored (goal p99 <
+#      5 ms) and the open worklist of a region with 200 open and 1 M closed
+#      cases (goal p99 < 20 ms); baseline: the same queries through the C API
+#      on the same database. Scale: BENCH_CONTACTS, BENCH_CLOSED_CASES, ….
+#   8. (bench/cross_instance.sh handover) a handover accepted on instance 1
+#      -> its event on the coordinator's stream on instance 2 (goal p99 <
+#      200 ms); baseline: the streams on instance 1.
 # Everything runs on 127.0.0.1 in a temp dir under BUILD_DIR (same disk as a
 # real store) that is removed at the end; every load is bounded in time.
 set -euo pipefail
 
 if [[ $# -lt 1 ]]; then
-  echo "usage: $0 BUILD_DIR [--smoke]" >&2
+  echo "usage: $0 BUILD_DIR [--smoke|--snapshot]" >&2
   exit 2
 fi
 build=$(cd "$1" && pwd)
@@ -47,10 +56,10 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 openzcc=$build/openzcc
 sse_bin=$build/bench/ozcc_bench_sse
 base_bin=$build/bench/ozcc_bench_sqlite_baseline
-for f in "$openzcc" "$sse_bin" "$base_bin"; do
+for f in "$openzcc" "$sse_bin" "$base_bin" "$build/bench/ozcc_bench_query_baseline"; do
   [[ -x $f ]] || { echo "bench: $f not built (configure with -DOZCC_BENCH=ON)" >&2; exit 2; }
 done
-for t in wrk nginx curl python3; do
+for t in wrk nginx curl python3 sqlite3 psql; do
   command -v "$t" >/dev/null || { echo "bench: $t is not installed" >&2; exit 2; }
 done
 
@@ -266,7 +275,7 @@ echo "send->event p99: ${s99_many} ms at $sse_clients clients, ${s99_one} ms at 
 
 # --- 4. events across instances (PostgreSQL) -------------------------------------
 echo
-"$repo/scripts/with-postgres.sh" "$repo/bench/cross_instance.sh" "$build" "$mode"
+"$repo/scripts/with-postgres.sh" "$repo/bench/cross_instance.sh" "$build" "$mode" capacity
 
 # --- 5. reliability ---------------------------------------------------------------
 echo
@@ -274,3 +283,11 @@ echo "== 5. reliability: SIGKILL mid-load, PostgreSQL restart under load, overlo
 kill "$server_pid" && wait "$server_pid" 2>/dev/null || true
 server_pid=""
 "$repo/bench/reliability.sh" "$build" "$mode"
+
+# --- 6, 7. contact history and worklist at scale; 8. handover across instances -----
+echo
+"$repo/bench/worklist.sh" "$build" "$mode" sqlite
+echo
+"$repo/scripts/with-postgres.sh" "$repo/bench/worklist.sh" "$build" "$mode" postgres
+echo
+"$repo/scripts/with-postgres.sh" "$repo/bench/cross_instance.sh" "$build" "$mode" handover

@@ -6,10 +6,17 @@
 //   ozcc_bench_sse --port P --session TOKEN --feed-token TOKEN --unit UNIT_ID
 //                  [--region ZWN] [--clients 1000] [--updates 200]
 //                  [--interval-ms 20] [--timeout-s 60] [--write-port P2]
+//   ozcc_bench_sse --port P --session TOKEN --feed-token TOKEN
+//                  --handovers FILE [same options]
 //
 // With --write-port the writer PUTs to another instance (P2) than the one the
 // clients listen on (P): the latency then includes the change feed between
 // instances.
+// With --handovers the writer accepts handovers instead (POST
+// /api/v1/handovers/{id}/accept with If-Match, --feed-token then being a
+// session of the partner's user); FILE has "id version" per line, one line per
+// update. The clients wait for the "handover" event of that id in state
+// accepted.
 // All clients share one epoll loop (Boost.Asio, one thread); the writer is a
 // second thread on one keep-alive connection. Both read the same steady clock.
 // Events that arrive before their PUT's response has been read count as 0 ms
@@ -27,6 +34,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <functional>
 #include <future>
 #include <map>
@@ -49,10 +57,31 @@ struct Options {
   int write_port = 0;  // 0: the clients' port
   std::string session, feed_token, unit, region = "ZWN";
   int clients = 1000, updates = 200, interval_ms = 20, timeout_s = 60;
+  // --handovers: what the writer accepts, in order; an event is keyed by the
+  // handover's index here (by its data version for capacity).
+  std::vector<std::pair<std::string, long>> handovers;  // id, version
+  std::map<std::string, long, std::less<>> handover_index;
 };
 
-// One SSE client: sends the request, parses the stream (sse_parser.h) and records (version, arrival time) of each
-// "capacity" event.
+// The key of an event this run waits for, or -1: a capacity event's data
+// version, or the index of an accepted handover (--handovers).
+long KeyOf(const Options& o, const ozcc::bench::SseParser::Event& ev) {
+  if (o.handovers.empty()) return ev.type == "capacity" ? ev.id : -1;
+  if (ev.type != "handover") return -1;
+  // {..., "handover":{..., "id":"H", "state":"accepted", ...}, ...}
+  const size_t h = ev.data.find("\"handover\":{");
+  if (h == std::string_view::npos) return -1;
+  const std::string_view rest = ev.data.substr(h);
+  const size_t id = rest.find("\"id\":\"");
+  if (id == std::string_view::npos) return -1;
+  const size_t end = rest.find('"', id + 6);
+  if (end == std::string_view::npos || rest.find("\"state\":\"accepted\"") == std::string_view::npos) return -1;
+  auto it = o.handover_index.find(rest.substr(id + 6, end - id - 6));
+  return it == o.handover_index.end() ? -1 : it->second;
+}
+
+// One SSE client: sends the request, parses the stream (sse_parser.h) and records (key, arrival time) of each
+// event the run waits for (KeyOf).
 class Client : public std::enable_shared_from_this<Client> {
  public:
   Client(asio::io_context& io, const Options& o) : socket_(io), o_(o) {}
@@ -110,7 +139,7 @@ class Client : public std::enable_shared_from_this<Client> {
     const bool ok = parser_.Feed(
         data, "sse", [this] { Ready(true); },
         [this, now](const ozcc::bench::SseParser::Event& ev) {
-          if (ev.type == "capacity" && ev.id >= 0) received.emplace_back(ev.id, now);
+          if (const long key = KeyOf(o_, ev); key >= 0) received.emplace_back(key, now);
         });
     if (!ok) Ready(false);
   }
@@ -123,17 +152,26 @@ class Client : public std::enable_shared_from_this<Client> {
   ozcc::bench::SseParser parser_;
 };
 
-// Blocking keep-alive writer. Returns the version of each acknowledged PUT
-// with the time its response was complete.
-bool Put(tcp::socket& s, const Options& o, int i, long& version, Clock::time_point& sent, Clock::time_point& ack) {
+// The writer's i-th request: a capacity PUT, or the i-th handover's accept.
+std::string WriteRequest(const Options& o, int i) {
+  if (!o.handovers.empty()) {
+    const auto& [id, version] = o.handovers[static_cast<size_t>(i)];
+    return "POST /api/v1/handovers/" + id + "/accept HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " +
+           o.feed_token + "\r\nIf-Match: \"" + std::to_string(version) + "\"\r\nContent-Length: 0\r\n\r\n";
+  }
   const std::string body = "{\"beds\":{\"total\":40,\"staffed\":36,\"occupied\":" + std::to_string(20 + i % 10) +
                            ",\"available\":" + std::to_string(16 - i % 10) +
                            "},\"ed\":{\"status\":\"open\",\"waiting\":" + std::to_string(i % 30) +
                            "},\"note\":\"bench\"}";
-  const std::string req = "PUT /api/v1/units/" + o.unit + "/capacity HTTP/1.1\r\nHost: 127.0.0.1\r\n" +
-                          "Authorization: Bearer " + o.feed_token +
-                          "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
-                          "\r\n\r\n" + body;
+  return "PUT /api/v1/units/" + o.unit + "/capacity HTTP/1.1\r\nHost: 127.0.0.1\r\n" + "Authorization: Bearer " +
+         o.feed_token + "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+         "\r\n\r\n" + body;
+}
+
+// Blocking keep-alive writer. Returns the key (KeyOf) of each acknowledged
+// write with the time its response was complete.
+bool Put(tcp::socket& s, const Options& o, int i, long& key, Clock::time_point& sent, Clock::time_point& ack) {
+  const std::string req = WriteRequest(o, i);
   boost::system::error_code ec;
   sent = Clock::now();
   asio::write(s, asio::buffer(req), ec);
@@ -157,12 +195,16 @@ bool Put(tcp::socket& s, const Options& o, int i, long& version, Clock::time_poi
   }
   ack = Clock::now();
   if (in.compare(0, 12, "HTTP/1.1 200") != 0) {
-    std::fprintf(stderr, "sse: PUT failed: %.300s\n", in.c_str());
+    std::fprintf(stderr, "sse: write failed: %.300s\n", in.c_str());
     return false;
+  }
+  if (!o.handovers.empty()) {
+    key = i;
+    return true;
   }
   const size_t v = in.find("\"version\":", header_end);
   if (v == std::string::npos) return false;
-  version = std::atol(in.c_str() + v + 10);
+  key = std::atol(in.c_str() + v + 10);
   return true;
 }
 
@@ -199,16 +241,31 @@ int main(int argc, char** argv) {
       o.interval_ms = std::atoi(v.c_str());
     else if (k == "--timeout-s")
       o.timeout_s = std::atoi(v.c_str());
-    else {
+    else if (k == "--handovers") {
+      std::ifstream in(v);
+      std::string id;
+      long version = 0;
+      while (in >> id >> version) {
+        o.handover_index.emplace(id, static_cast<long>(o.handovers.size()));
+        o.handovers.emplace_back(id, version);
+      }
+      if (o.handovers.empty()) {
+        std::fprintf(stderr, "no handovers in %s\n", v.c_str());
+        return 2;
+      }
+    } else {
       std::fprintf(stderr, "unknown option %s\n", k.c_str());
       return 2;
     }
   }
-  if (o.port <= 0 || o.session.empty() || o.feed_token.empty() || o.unit.empty()) {
-    std::fprintf(stderr, "usage: %s --port P --session T --feed-token T --unit U [--clients N] [--updates M]\n",
+  if (o.port <= 0 || o.session.empty() || o.feed_token.empty() || (o.unit.empty() && o.handovers.empty())) {
+    std::fprintf(stderr,
+                 "usage: %s --port P --session T --feed-token T (--unit U | --handovers FILE) [--clients N] "
+                 "[--updates M]\n",
                  argv[0]);
     return 2;
   }
+  if (!o.handovers.empty()) o.updates = std::min(o.updates, static_cast<int>(o.handovers.size()));
   const auto deadline = Clock::now() + std::chrono::seconds(o.timeout_s);
 
   asio::io_context io;
@@ -235,7 +292,7 @@ int main(int argc, char** argv) {
   }
 
   // Writer.
-  std::map<long, std::pair<Clock::time_point, Clock::time_point>> acks;  // version → (sent, ack)
+  std::map<long, std::pair<Clock::time_point, Clock::time_point>> acks;  // key → (sent, ack)
   tcp::socket w(io);
   boost::system::error_code ec;
   w.connect(
@@ -243,17 +300,17 @@ int main(int argc, char** argv) {
   int put_errors = 0;
   const auto write_start = Clock::now();
   for (int i = 0; i < o.updates && !ec && Clock::now() < deadline; ++i) {
-    long version = 0;
+    long key = 0;
     Clock::time_point sent, ack;
-    if (Put(w, o, i, version, sent, ack)) {
-      acks[version] = {sent, ack};
+    if (Put(w, o, i, key, sent, ack)) {
+      acks[key] = {sent, ack};
     } else {
       ++put_errors;
       if (put_errors > 5) break;
     }
     std::this_thread::sleep_until(write_start + std::chrono::milliseconds(o.interval_ms) * (i + 1));
   }
-  // Wait until every connected client has the last acknowledged version.
+  // Wait until every connected client has the last acknowledged write.
   const long last = acks.empty() ? -1 : acks.rbegin()->first;
   const auto settle = std::min(deadline, Clock::now() + std::chrono::seconds(5));
   for (;;) {
@@ -283,8 +340,8 @@ int main(int argc, char** argv) {
   std::vector<double> lat, from_send;
   long early = 0, expected = 0, got = 0;
   for (auto& c : clients) {
-    for (auto& [version, t] : c->received) {
-      auto a = acks.find(version);
+    for (auto& [key, t] : c->received) {
+      auto a = acks.find(key);
       if (a == acks.end()) continue;  // not ours
       ++got;
       from_send.push_back(std::chrono::duration<double, std::milli>(t - a->second.first).count());

@@ -18,6 +18,7 @@ class SseParser {
   struct Event {
     long id = -1;           // -1: the event has no id line
     std::string_view type;  // the event: line's value ("capacity", "reload", …)
+    std::string_view data;  // the first data: line's value (the server writes one line of JSON)
   };
 
   // Feeds received bytes. on_open() is called once the head of a 200
@@ -94,6 +95,10 @@ class SseParser {
         if (line.starts_with("event:")) {
           ev.type = line.substr(6);
           while (!ev.type.empty() && ev.type.front() == ' ') ev.type.remove_prefix(1);
+        }
+        if (line.starts_with("data:") && ev.data.empty()) {
+          ev.data = line.substr(5);
+          if (ev.data.starts_with(' ')) ev.data.remove_prefix(1);
         }
         p = nl + 1;
       }
