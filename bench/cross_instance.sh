@@ -62,7 +62,10 @@ feed=$("$openzcc" token create --org "$org" --name bench --db "$db" | tail -n1)
 ports=()
 for i in 1 2; do
   p=$(free_port)
-  "$openzcc" serve --db "$db" --listen "127.0.0.1:$p" --no-access-log >"$tmp/server$i.log" 2>&1 &
+  # Every client stream is the same user's, from one address: lift the per-user (default 8) and
+  # per-address (32) stream limits above them.
+  "$openzcc" serve --db "$db" --listen "127.0.0.1:$p" --no-access-log --streams-per-user $((clients + 10)) \
+    --streams-per-address $((clients + 10)) >"$tmp/server$i.log" 2>&1 &
   pids+=($!)
   ports+=("$p")
 done

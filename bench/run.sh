@@ -103,7 +103,10 @@ feed=$("$openzcc" token create --org "$(cat "$tmp/sse_org")" --name bench --db "
 port=$(free_port)
 # As shipped: the access log is on (one line per request on stdout). Appended
 # (O_APPEND) so that the snapshot benchmark can count and truncate it.
-"$openzcc" serve --db "$db" --listen "127.0.0.1:$port" >>"$tmp/server.log" 2>&1 &
+# The SSE benchmark's streams are all one user's, from one address: the per-user (default 8) and
+# per-address (32) stream limits are lifted.
+"$openzcc" serve --db "$db" --listen "127.0.0.1:$port" --streams-per-user 10000 --streams-per-address 10000 \
+  >>"$tmp/server.log" 2>&1 &
 server_pid=$!
 base=http://127.0.0.1:$port
 wait_http "$base/healthz"

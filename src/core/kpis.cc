@@ -156,7 +156,8 @@ std::string IsoWeek(Date d) {
   const year y = year_month_day{thursday}.year();
   const sys_days jan1{y / January / 1};
   const int week = static_cast<int>((thursday - jan1).count() / 7 + 1);
-  char buf[16];
+  // Room for any int year and week, so the compiler can prove no truncation (-Wformat-truncation at -O3).
+  char buf[32];
   std::snprintf(buf, sizeof buf, "%04d-W%02d", static_cast<int>(y), week);
   return buf;
 }

@@ -10,12 +10,6 @@ using nlohmann::json;
 
 namespace {
 
-json Coding(std::string_view system, std::string_view code, std::string_view display = {}) {
-  json c = {{"system", system}, {"code", code}};
-  if (!display.empty()) c["display"] = display;
-  return c;
-}
-
 json Identifier(std::string_view system, const std::string& value) { return {{"system", system}, {"value", value}}; }
 
 json Position(double lat, double lon) { return {{"latitude", lat}, {"longitude", lon}}; }
@@ -92,6 +86,12 @@ json RestSecurity() {
 }
 
 }  // namespace
+
+json Coding(std::string_view system, std::string_view code, std::string_view display) {
+  json c = {{"system", system}, {"code", code}};
+  if (!display.empty()) c["display"] = display;
+  return c;
+}
 
 json CapabilityStatement(std::string_view base_url, Time date) {
   auto interactions = [](std::initializer_list<const char*> codes) {

@@ -39,6 +39,9 @@ inline constexpr std::string_view kOrganizationIdSystem = "https://openzcc.nl/fh
 inline constexpr std::string_view kSecurityServiceSystem =
     "https://openzcc.nl/fhir/CodeSystem/restful-security-service";
 
+// A Coding: system, code and, when given, display.
+nlohmann::json Coding(std::string_view system, std::string_view code, std::string_view display = {});
+
 // GET /fhir/metadata. `base_url` is the FHIR base ("https://host/fhir");
 // `date` the statement's date (default now). The searchParam lists come from
 // the search declarations (search.h); rest.security describes Bearer / cookie

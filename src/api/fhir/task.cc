@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "api/fhir/fhir.h"
 #include "base/time.h"
 
 namespace ozcc::api::fhir {
@@ -9,12 +10,6 @@ namespace ozcc::api::fhir {
 using nlohmann::json;
 
 namespace {
-
-json Coding(std::string_view system, std::string_view code, std::string_view display = {}) {
-  json c = {{"system", system}, {"code", code}};
-  if (!display.empty()) c["display"] = display;
-  return c;
-}
 
 json Concept(std::string_view system, std::string_view code, std::string_view text) {
   return {{"coding", json::array({Coding(system, code)})}, {"text", text}};
