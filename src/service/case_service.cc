@@ -305,8 +305,13 @@ Result<std::vector<WorklistItem>> CaseService::Worklist(const Caller& caller, Wo
   }
   OZCC_RETURN_IF_ERROR(
       Require(audit_, caller, Action::kWorkCases, {query.region_id, ""}, "case.list", query.region_id));
-  auto region = regions_.GetRegion(query.region_id);
-  if (!region.ok()) return region.status();
+  // An unknown region is 404, not an empty list; its tree (units, locations) is not needed, and
+  // loading it cost the worklist, which every coordinator's screen asks for, more than the cases.
+  auto regions = regions_.ListRegions();
+  if (!regions.ok()) return regions.status();
+  if (std::none_of(regions->begin(), regions->end(), [&](const Region& r) { return r.id == query.region_id; })) {
+    return Status::NotFound("unknown region: " + query.region_id);
+  }
   CaseQuery q;
   q.region_id = query.region_id;
   q.states = query.states;
