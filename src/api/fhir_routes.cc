@@ -390,10 +390,12 @@ void AddWorklistRoutes(State& s, http::Router& r) {
             [&s](const http::Request& req, const Principal& who, const std::vector<RegionData>& regions,
                  const fhir::SearchRequest& search) -> Result<std::vector<fhir::Candidate>> {
               std::vector<std::string> ids;
+              ids.reserve(regions.size());
               for (const auto& d : regions) ids.push_back(d.region.id);
               auto found = s.cases.SearchHandovers(CallerOf(req, who), ids, search.Codes("owner"));
               if (!found.ok()) return found.status();
               std::vector<fhir::Candidate> out;
+              out.reserve(found->size());
               for (const auto& v : *found) {
                 out.push_back({fhir::TaskResource(v.handover, v.the_case), v.the_case.region_id, {}});
               }
