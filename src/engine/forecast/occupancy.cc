@@ -134,10 +134,18 @@ Result<OccupancyForecast> OccupancyModel::Run(const DailyOccupancy& s, std::size
   // The model's own backtest on the days up to the origin: log error per day of horizon.
   const int hmax = options_.residual_horizon_days;
   const auto o = static_cast<std::int64_t>(origin);
+  // Only earlier origins whose forecast was of the same kind count: with a
+  // full admission history, or (where admissions are unknown) held flat.
+  auto full_history = [&](std::int64_t b) {
+    int known = 0;
+    (void)MeanKnown(s.admissions, b - options_.min_backtest_history_days + 1, b, &known);
+    return known >= options_.min_backtest_history_days;
+  };
+  const bool kind = full_history(o);
   std::vector<double> z;
-  const std::int64_t from =
-      std::max<std::int64_t>(options_.min_backtest_history_days - 1, o - 1 - options_.residual_origins);
+  const std::int64_t from = std::max<std::int64_t>(0, o - 1 - options_.residual_origins);
   for (std::int64_t b = from; b < o; ++b) {
+    if (full_history(b) != kind) continue;
     const int days = static_cast<int>(std::min<std::int64_t>(hmax, o - b));
     std::vector<double> past = Path(s, static_cast<std::size_t>(b), days, nullptr);
     for (int h = 1; h <= static_cast<int>(past.size()); ++h) {

@@ -15,7 +15,8 @@
 //                              + sum_j admissions(o+j) * (1-d)^(h-j).
 // - Interval: from the model's own rolling-origin backtest on the series up
 //   to the origin (forecasts made at earlier origins for days already
-//   observed): log errors per day of horizon, pooled over horizons
+//   observed, of the same kind: with `min_backtest_history_days` of known
+//   admissions before them, or without): log errors per day of horizon, pooled over horizons
 //   1..`residual_horizon_days`, their quantiles scaled by h, blended with a
 //   weak normal prior (`prior_log_sd_per_day`, weight `prior_origins`
 //   origins) so that a short history still gets a sensible band.
