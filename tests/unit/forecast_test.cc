@@ -314,6 +314,40 @@ TEST(Occupancy, ReadsNothingAfterTheOriginAndForecastsBeyondTheData) {
   }
 }
 
+// Days before admissions were reported (as in LCPS before 2020-10-17) do
+// not widen the band: it is estimated from earlier origins that had an
+// admission history as the origin has. A wild and a calm period without
+// admissions before the same ward give the same forecasts and bands.
+TEST(Occupancy, DaysWithoutAdmissionsDoNotWidenTheBand) {
+  const auto ward = SimulateWard(
+      100, 0.1, [](int t) { return 150.0 + 50 * std::sin(t / 8.0); }, 8);
+  auto with_early = [&](bool wild) {
+    DailyOccupancy s;
+    for (int t = 0; t < 60; ++t) {
+      s.occupied.push_back(t == 59 ? 1500 : wild ? 500 + 400 * std::sin(t / 5.0) : 1500);
+      s.admissions.push_back(NAN);
+    }
+    s.occupied.insert(s.occupied.end(), ward.occupied.begin(), ward.occupied.end());
+    s.admissions.insert(s.admissions.end(), ward.admissions.begin(), ward.admissions.end());
+    return s;
+  };
+  const auto calm = with_early(false);
+  const auto wild = with_early(true);
+  const int horizons[] = {7, 14};
+  for (std::size_t o : {80u, 110u, 145u}) {
+    auto a = OccModel().Run(calm, o, horizons);
+    auto b = OccModel().Run(wild, o, horizons);
+    ASSERT_TRUE(a.ok() && b.ok());
+    EXPECT_GT(a->backtest_errors, 0) << o;
+    EXPECT_EQ(a->backtest_errors, b->backtest_errors) << o;
+    for (std::size_t k = 0; k < 2; ++k) {
+      EXPECT_DOUBLE_EQ(a->points[k].mean, b->points[k].mean) << o;
+      EXPECT_DOUBLE_EQ(a->points[k].lo, b->points[k].lo) << o;
+      EXPECT_DOUBLE_EQ(a->points[k].hi, b->points[k].hi) << o;
+    }
+  }
+}
+
 TEST(Occupancy, MissingValues) {
   DailyOccupancy s;
   s.occupied = {100, 104, 103, NAN, 99, 101};
