@@ -23,7 +23,8 @@ class HourOfWeek {
   int operator()(std::int64_t i) const {
     const std::int64_t hour_of_day = (first_ % kDay + i) % kDay;
     const std::int64_t day = (first_ % kDay + i) / kDay;
-    if (std::binary_search(holidays_.begin(), holidays_.end(), day)) return static_cast<int>(6 * kDay + hour_of_day);
+    if (std::binary_search(holidays_.begin(), holidays_.end(), day))
+      return static_cast<int>(6 * std::int64_t{kDay} + hour_of_day);
     return static_cast<int>((first_ + i) % kWeek);
   }
 

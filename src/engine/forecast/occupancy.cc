@@ -84,7 +84,7 @@ std::vector<double> OccupancyModel::Path(const DailyOccupancy& s, std::size_t or
   const int gw = options_.growth_window_days;
   int known_prev = 0;
   const double level_now = MeanKnown(s.admissions, o - gw + 1, o, &known);
-  const double level_prev = MeanKnown(s.admissions, o - 2 * gw + 1, o - gw, &known_prev);
+  const double level_prev = MeanKnown(s.admissions, o - 2 * std::int64_t{gw} + 1, o - gw, &known_prev);
   double growth = 0;
   if (known * 2 >= gw && known_prev * 2 >= gw && level_now > 0 && level_prev > 0) {
     growth = std::clamp(std::log(level_now / level_prev) / gw, -0.2, 0.2);
