@@ -24,6 +24,7 @@
 #include "app/demo_accounts.h"
 #include "app/demo_feed.h"
 #include "app/patient_key.h"
+#include "app/simulate_cli.h"
 #include "core/validate.h"
 #include "http/server.h"
 #include "service/account_service.h"
@@ -515,6 +516,8 @@ int RunCli(int argc, char** argv) {
   std::string backup_to;
   backup->add_option("--db", db, "SQLite store file (env OPENZCC_DB)");
   backup->add_option("--to", backup_to, "Backup file; written as FILE.partial, checked, then renamed")->required();
+
+  AddSimulateCommand(app);
 
   CLI11_PARSE(app, argc, argv);
 
