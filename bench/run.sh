@@ -42,6 +42,9 @@
 #   8. (bench/cross_instance.sh handover) a handover accepted on instance 1
 #      -> its event on the coordinator's stream on instance 2 (goal p99 <
 #      200 ms); baseline: the streams on instance 1.
+#   9. (bench/simulate.sh) simulation events/s on one core, openzcc simulate
+#      vs SimPy 4 on the same M/M/c model and horizon (goal ratio >= 100),
+#      and (full) the scenario against Erlang C.
 # Everything runs on 127.0.0.1 in a temp dir under BUILD_DIR (same disk as a
 # real store) that is removed at the end; every load is bounded in time.
 set -euo pipefail
@@ -294,3 +297,7 @@ echo
 "$repo/scripts/with-postgres.sh" "$repo/bench/worklist.sh" "$build" "$mode" postgres
 echo
 "$repo/scripts/with-postgres.sh" "$repo/bench/cross_instance.sh" "$build" "$mode" handover
+
+# --- 9. simulation vs SimPy ---------------------------------------------------------
+echo
+"$repo/bench/simulate.sh" "$build" "$mode"

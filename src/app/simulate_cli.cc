@@ -63,9 +63,10 @@ int RunSimulate(const SimulateArgs& args) {
   }
   char rate[64];
   std::snprintf(rate, sizeof rate, "%.3g", wall > 0 ? double(result->events) / wall : 0.0);
-  std::cerr << "openzcc simulate: " << args.scenario_file << ": " << result->replications << " replications, seed "
-            << result->seed << (args.seed == SimulateArgs{}.seed ? " (the default)" : "") << ", " << result->events
-            << " events in " << wall << " s (" << rate << " events/s)\n";
+  std::cerr << "openzcc simulate: " << args.scenario_file << ": " << result->replications
+            << (result->replications == 1 ? " replication" : " replications") << ", seed " << result->seed
+            << (args.seed == SimulateArgs{}.seed ? " (the default)" : "") << ", " << result->events << " events in "
+            << wall << " s (" << rate << " events/s)\n";
   return 0;
 }
 
