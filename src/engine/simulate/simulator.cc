@@ -53,7 +53,7 @@ class EventHeap {
     for (;;) {
       size_t child = 2 * i + 1;
       if (child >= n) break;
-      if (child + 1 < n && v_[child + 1].time < v_[child].time) ++child;
+      if (child + 1 < n) child += static_cast<size_t>(v_[child + 1].time < v_[child].time);  // no branch to mispredict
       if (!(v_[child].time < e.time)) break;
       v_[i] = v_[child];
       i = child;
