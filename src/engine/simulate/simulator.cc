@@ -262,7 +262,8 @@ ReplicationResult Simulator::RunReplication(std::uint64_t seed, std::uint64_t re
   auto next_arrival = [&](const CompiledStream& s, double now) -> double {
     if (s.profile_offset < 0) {
       const double t = now + rng.Exponential(1.0 / s.rate_per_minute);
-      return t <= horizon ? t : kInfinity;
+      if (t > horizon) return kInfinity;
+      return t;
     }
     // Inversion of the piecewise-constant cumulative rate: spend a unit
     // exponential's worth of expected arrivals hour by hour.
@@ -275,7 +276,8 @@ ReplicationResult Simulator::RunReplication(std::uint64_t seed, std::uint64_t re
       const double expected = r * (end - now);
       if (e < expected) {
         const double t = now + e / r;
-        return t <= horizon ? t : kInfinity;
+        if (t > horizon) return kInfinity;
+        return t;
       }
       e -= expected;
       now = end;
