@@ -252,6 +252,38 @@ TEST(Simulate, RoutingConservesFlowAndMatchesJackson) {
   ExpectMatchesErlangC(r.stations[2], lambda * 0.5, 2, 2);
 }
 
+// The 95% intervals mean what they say: over 200 independent short runs
+// (seeds 1000-1199, ten replications each) of an M/M/1 at load 0.5, the
+// interval of each figure contains the closed form in about 95% of them. The
+// bounds are 5 standard errors of a binomial(200, 0.95) below; short runs
+// have a small start-up bias and skew, so the mean wait may cover a little
+// less than the others.
+TEST(Simulate, IntervalsCoverTheClosedFormAbout95PercentOfTheTime) {
+  auto sim = Simulator::Build(Mmc(30, 1, 1, 300, 20));
+  ASSERT_TRUE(sim.ok());
+  auto f = ErlangC(30, 1, 1);
+  ASSERT_TRUE(f.ok());
+  const int runs = 200;
+  int wait_p = 0;
+  int wait_m = 0;
+  int util = 0;
+  auto covers = [](const Estimate& e, double x) { return e.ci_low <= x && x <= e.ci_high; };
+  for (int i = 0; i < runs; ++i) {
+    auto r = sim->Run({10, std::uint64_t(1000 + i), 0});
+    ASSERT_TRUE(r.ok());
+    wait_p += covers(r->stations[0].wait_probability, f->wait_probability);
+    wait_m += covers(r->stations[0].mean_wait_minutes, f->mean_wait_minutes);
+    util += covers(r->stations[0].utilisation, f->utilisation);
+  }
+  std::printf("  coverage of 200 intervals: P(wait) %d, mean wait %d, utilisation %d (expected ~190)\n", wait_p, wait_m,
+              util);
+  const int floor = int(runs * 0.95 - 5 * std::sqrt(runs * 0.95 * 0.05));  // 174
+  EXPECT_GE(wait_p, floor);
+  EXPECT_GE(wait_m, floor);
+  EXPECT_GE(util, floor);
+  EXPECT_LE(util, runs);
+}
+
 TEST(Simulate, SameSeedSameNumbersWhateverTheThreads) {
   Scenario s = Mmc(9, 60, 10, 2000, 100);
   auto one = RunOrDie(s, 6, 7, 1);
