@@ -138,7 +138,7 @@ constexpr const char* kFull = R"({
      "next": [{"station": "gp", "probability": 0.4}, {"station": "ed", "probability": 0.1}]},
     {"name": "gp", "servers": 2, "service": {"dist": "gamma", "mean_minutes": 10, "sd_minutes": 5}},
     {"name": "ed", "servers": 4, "service": {"dist": "erlang", "mean_minutes": 90, "k": 3}},
-    {"name": "note", "servers": 1, "service": {"dist": "deterministic", "mean_minutes": 1}}
+    {"name": "note", "servers_by_hour": [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0], "service": {"dist": "deterministic", "mean_minutes": 1}}
   ]
 })";
 
@@ -156,6 +156,9 @@ TEST(ScenarioJson, RoundTrip) {
   EXPECT_EQ(ToJson(*again).dump(), ToJson(*f).dump());
   EXPECT_EQ(again->scenario.stations[3].service.dist, Dist::kDeterministic);
   EXPECT_EQ(again->scenario.arrivals[0].profile, f->scenario.arrivals[0].profile);
+  EXPECT_EQ(again->scenario.stations[3].servers_by_hour.size(), 24u);
+  EXPECT_EQ(again->scenario.stations[3].servers_by_hour, f->scenario.stations[3].servers_by_hour);
+  EXPECT_EQ(f->scenario.stations[3].servers_by_hour[8], 1);
 }
 
 std::string Replace(std::string s, const std::string& from, const std::string& to) {
@@ -194,6 +197,18 @@ TEST(ScenarioJson, ShapeErrorsNameFieldAndLine) {
       << Dump(r.status());
   r = ParseScenarioJson(Replace(kFull, "0.5, 0.5, 0.5, 0.5]}", "0.5, 0.5, 0.5, null]}"));
   EXPECT_TRUE(HasError(r.status(), "arrivals[0].profile[23]", 9, "must be a number")) << Dump(r.status());
+  // Servers: a number or a schedule, exactly one of them.
+  r = ParseScenarioJson(Replace(kFull, R"({"name": "note", )", R"({"name": "note", "servers": 2, )"));
+  EXPECT_TRUE(HasError(r.status(), "stations[3].servers_by_hour", 17, "not both")) << Dump(r.status());
+  r = ParseScenarioJson(Replace(kFull, R"("servers": 3, )", ""));
+  EXPECT_TRUE(HasError(r.status(), "stations[0].servers", 13, "missing")) << Dump(r.status());
+  r = ParseScenarioJson(Replace(kFull, "[0, 0, 0, 0, 0, 0, 0, 0, 1,", "[0, 0.5, 0, 0, 0, 0, 0, 0, 1,"));
+  EXPECT_TRUE(HasError(r.status(), "stations[3].servers_by_hour[1]", 17, "integer")) << Dump(r.status());
+  r = ParseScenarioJson(Replace(kFull, "[0, 0, 0, 0, 0, 0, 0, 0, 1,", "[0, -3, 0, 0, 0, 0, 0, 0, 1,"));
+  EXPECT_TRUE(HasError(r.status(), "stations[3].servers_by_hour[1]", 17, "0 to 100000")) << Dump(r.status());
+  r = ParseScenarioJson(Replace(kFull, "[0, 0, 0, 0, 0, 0, 0, 0, 1,", "[0, 0, 0, 0, 0, 0, 0, 1,"));
+  EXPECT_TRUE(HasError(r.status(), "stations[3].servers_by_hour", 17, "24 (hours of the day) or 168"))
+      << Dump(r.status());
   r = ParseScenarioJson(Replace(kFull, R"("arrivals": [)", R"("arrivals": {"x": 1}, "a": [)"));
   EXPECT_FALSE(r.ok());
   // Not JSON at all, or a duplicate key.

@@ -359,6 +359,67 @@ TEST(Simulate, ProfilesShapeTheArrivals) {
   EXPECT_EQ(none.events, 0u);
 }
 
+// Server schedules. A schedule that never changes is the fixed number, bit
+// for bit.
+TEST(Simulate, ConstantScheduleIsTheFixedNumber) {
+  Scenario fixed = Mmc(9, 60, 10, 3000, 100);
+  Scenario scheduled = fixed;
+  scheduled.stations[0].servers = 1;  // not used with a schedule
+  scheduled.stations[0].servers_by_hour.assign(168, 10);
+  auto a = RunOrDie(fixed, 4, 3);
+  auto b = RunOrDie(scheduled, 4, 3);
+  EXPECT_EQ(a.events, b.events);
+  EXPECT_EQ(a.stations[0].mean_wait_minutes.mean, b.stations[0].mean_wait_minutes.mean);
+  EXPECT_EQ(a.stations[0].utilisation.mean, b.stations[0].utilisation.mean);
+}
+
+// Two servers by day (08-20) and one at night, with twice the arrivals by
+// day: each half of the day is an M/M/c at load 0.5 (day: 60/h on 2, night:
+// 30/h on 1; service 1 minute, so the changes hardly leave transients).
+// Per arrival: P(wait) = 2/3 C(2, 1) + 1/3 C(1, 0.5) = 7/18, mean wait
+// 2/3 × 1/3 + 1/3 × 1 = 5/9 minute; utilisation = busy / present server-time
+// = (12 × 1 + 12 × 0.5) / (12 × 2 + 12 × 1) = 0.5.
+TEST(Simulate, DayAndNightShiftsMatchErlangCPerShift) {
+  Scenario s = Mmc(45, 1, 1, 10000, 100);
+  s.arrivals[0].profile.assign(24, 30.0 / 45);
+  s.stations[0].servers_by_hour.assign(24, 1);
+  for (int h = 8; h < 20; ++h) {
+    s.arrivals[0].profile[h] = 60.0 / 45;
+    s.stations[0].servers_by_hour[h] = 2;
+  }
+  auto r = RunOrDie(s, 8);
+  ExpectNear("wait_probability", r.stations[0].wait_probability, 7.0 / 18);
+  ExpectNear("mean_wait_minutes", r.stations[0].mean_wait_minutes, 5.0 / 9);
+  ExpectNear("utilisation", r.stations[0].utilisation, 0.5);
+  ExpectNear("arrival_rate_per_hour", r.stations[0].arrival_rate_per_hour, 45);
+}
+
+// A post open 08:00-20:00 only, and calls only from 00:00 to 07:00: every
+// call waits until 08:00, on average 8 h − 3.5 h = 270 minutes; a shift's
+// end interrupts no service (a 10-hour service started at 08:00 runs to
+// 18:00, another started at 19:00 finishes at 05:00 and the server stays
+// for it): utilisation is of the server-time present, never above 1.
+TEST(Simulate, ClosedHoursHoldTheQueueAndShiftsFinishTheirService) {
+  Scenario s = Mmc(6, 1, 1, 24 * 400, 24);
+  s.arrivals[0].profile.assign(24, 0.0);
+  for (int h = 0; h < 7; ++h) s.arrivals[0].profile[h] = 1;
+  s.stations[0].servers_by_hour.assign(24, 0);
+  for (int h = 8; h < 20; ++h) s.stations[0].servers_by_hour[h] = 100;
+  auto r = RunOrDie(s, 4);
+  EXPECT_EQ(r.stations[0].wait_probability.mean, 1.0);
+  ExpectNear("mean_wait_minutes", r.stations[0].mean_wait_minutes, 270);
+
+  Scenario overrun = Mmc(1, 600, 1, 24 * 200, 24);
+  overrun.stations[0].service.dist = Dist::kDeterministic;
+  overrun.stations[0].servers_by_hour.assign(24, 0);
+  for (int h = 8; h < 20; ++h) overrun.stations[0].servers_by_hour[h] = 1;
+  auto o = RunOrDie(overrun, 2);
+  // Present only while working: from 08:00 (the queue is never empty) to
+  // 04:00, when the service begun at 18:00 ends; busy all that time.
+  EXPECT_NEAR(o.stations[0].utilisation.mean, 1.0, 1e-9);
+  EXPECT_EQ(o.stations[0].wait_probability.mean, 1.0);  // the server is never free when a call comes
+}
+
 TEST(Simulate, BuildNamesEveryBadField) {
   Scenario s;
   s.horizon_hours = 10;
@@ -397,6 +458,23 @@ TEST(Simulate, BuildNamesEveryBadField) {
   const Status est = e.status();
   for (const auto& err : est.errors()) fields.insert(err.field);
   EXPECT_EQ(fields, (std::set<std::string>{"horizon_hours", "stations", "arrivals"}));
+
+  Scenario sched = Mmc(1, 1, 1, 10, 1);
+  sched.stations[0].servers = 0;  // not checked with a schedule
+  sched.stations[0].servers_by_hour.assign(25, 1);
+  auto bad = Simulator::Build(sched);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().errors().at(0).field, "stations[0].servers_by_hour");
+  sched.stations[0].servers_by_hour.assign(24, 0);
+  bad = Simulator::Build(sched);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().errors().at(0).message.find("no hour with a server"), std::string::npos);
+  sched.stations[0].servers_by_hour[3] = -1;
+  bad = Simulator::Build(sched);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().errors().at(0).field, "stations[0].servers_by_hour[3]");
+  sched.stations[0].servers_by_hour[3] = 2;
+  EXPECT_TRUE(Simulator::Build(sched).ok());
 
   auto ok = Simulator::Build(Mmc(1, 1, 1, 10, 1));
   ASSERT_TRUE(ok.ok());

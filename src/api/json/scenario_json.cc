@@ -78,11 +78,32 @@ void ReadArrival(DataReader& r, const json& v, const std::string& p, ArrivalStre
   r.String(v, p, "to", true, a.to);
 }
 
+void ReadSchedule(DataReader& r, const json& obj, const std::string& path, std::vector<int>& out) {
+  const json* arr = r.Array(obj, path, "servers_by_hour", false);
+  if (!arr) return;
+  const std::string p = JoinPath(path, "servers_by_hour");
+  for (size_t i = 0; i < arr->size(); ++i) {
+    const json& v = (*arr)[i];
+    if (!v.is_number_integer()) {
+      r.Error(IndexPath(p, i), std::string("must be an integer, not ") + JsonTypeName(v));
+      out.push_back(0);
+      continue;
+    }
+    const auto n = v.get<std::int64_t>();
+    out.push_back(n < 0 || n > DataReader::kMaxInteger ? -1 : static_cast<int>(n));
+  }
+}
+
 void ReadStation(DataReader& r, const json& v, const std::string& p, Station& s) {
-  if (!r.Object(v, p, {"name", "servers", "service", "next"})) return;
+  if (!r.Object(v, p, {"name", "servers", "servers_by_hour", "service", "next"})) return;
   r.String(v, p, "name", true, s.name);
+  const bool has_schedule = v.contains("servers_by_hour");
+  if (has_schedule && v.contains("servers")) {
+    r.Error(JoinPath(p, "servers_by_hour"), "give servers or servers_by_hour, not both");
+  }
   std::int64_t servers = 0;
-  if (r.Integer(v, p, "servers", true, servers)) s.servers = static_cast<int>(servers);
+  if (r.Integer(v, p, "servers", !has_schedule, servers)) s.servers = static_cast<int>(servers);
+  ReadSchedule(r, v, p, s.servers_by_hour);
   if (const json* service = r.Member(v, p, "service", true))
     ReadService(r, *service, JoinPath(p, "service"), s.service);
   if (const json* next = r.Array(v, p, "next", false)) {
@@ -187,7 +208,11 @@ ordered_json ToJson(const ScenarioFile& f) {
   for (const Station& st : s.stations) {
     ordered_json sj;
     sj["name"] = st.name;
-    sj["servers"] = st.servers;
+    if (st.servers_by_hour.empty()) {
+      sj["servers"] = st.servers;
+    } else {
+      sj["servers_by_hour"] = st.servers_by_hour;
+    }
     ordered_json svc;
     svc["dist"] = ToString(st.service.dist);
     svc["mean_minutes"] = st.service.mean_minutes;

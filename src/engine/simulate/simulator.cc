@@ -19,8 +19,9 @@ constexpr double kInfinity = std::numeric_limits<double>::infinity();
 
 std::string Path(const std::string& base, size_t i) { return base + "[" + std::to_string(i) + "]"; }
 
-// A pending event: a service completion at station `code` (>= 0), or the
-// next arrival of stream ~code (< 0).
+// A pending event: a service completion at station `code` (0 <= code <
+// stations), a change of the servers of station code − stations (code >=
+// stations), or the next arrival of stream ~code (code < 0).
 struct Event {
   double time;
   std::int32_t code;
@@ -103,8 +104,10 @@ class TimeQueue {
 
 struct StationState {
   int busy = 0;
-  double last_change = 0;  // minutes
-  double busy_area = 0;    // server-minutes after the warm-up
+  int servers = 0;          // now (changes with a schedule)
+  double last_change = 0;   // minutes
+  double busy_area = 0;     // busy server-minutes after the warm-up
+  double present_area = 0;  // server-minutes present after the warm-up: max(servers, busy)
   std::uint64_t arrivals = 0;
   std::uint64_t waited = 0;
   std::uint64_t started = 0;
@@ -152,7 +155,22 @@ Result<Simulator> Simulator::Build(Scenario scenario) {
     } else if (!index.emplace(s.name, int(i)).second) {
       errors.push_back({p + ".name", "\"" + s.name + "\" is the name of an earlier station"});
     }
-    if (s.servers < 1 || s.servers > 100000) errors.push_back({p + ".servers", "must be an integer 1 to 100000"});
+    if (s.servers_by_hour.empty()) {
+      if (s.servers < 1 || s.servers > 100000) errors.push_back({p + ".servers", "must be an integer 1 to 100000"});
+    } else if (s.servers_by_hour.size() != 24 && s.servers_by_hour.size() != 168) {
+      errors.push_back(
+          {p + ".servers_by_hour", "must have 24 (hours of the day) or 168 (hours of the week) counts, not " +
+                                       std::to_string(s.servers_by_hour.size())});
+    } else {
+      bool any = false;
+      for (size_t h = 0; h < s.servers_by_hour.size(); ++h) {
+        if (s.servers_by_hour[h] < 0 || s.servers_by_hour[h] > 100000) {
+          errors.push_back({Path(p + ".servers_by_hour", h), "must be an integer 0 to 100000"});
+        }
+        any = any || s.servers_by_hour[h] > 0;
+      }
+      if (!any) errors.push_back({p + ".servers_by_hour", "has no hour with a server: nobody would ever be served"});
+    }
     CheckService(s.service, p + ".service", errors);
   }
   auto station_of = [&](const std::string& name, const std::string& field) -> int {
@@ -169,6 +187,12 @@ Result<Simulator> Simulator::Build(Scenario scenario) {
     const std::string p = Path("stations", i);
     CompiledStation cs{};
     cs.servers = st.servers;
+    cs.schedule_offset = -1;
+    if (st.servers_by_hour.size() == 24 || st.servers_by_hour.size() == 168) {
+      cs.schedule_offset = int(sim.schedules_.size());
+      cs.schedule_hours = int(st.servers_by_hour.size());
+      sim.schedules_.insert(sim.schedules_.end(), st.servers_by_hour.begin(), st.servers_by_hour.end());
+    }
     cs.service = st.service;
     if (st.service.dist == Dist::kLognormal && st.service.mean_minutes > 0 && st.service.sd_minutes > 0) {
       const double cv = st.service.sd_minutes / st.service.mean_minutes;
@@ -299,10 +323,34 @@ ReplicationResult Simulator::RunReplication(std::uint64_t seed, std::uint64_t re
     }
     return st.service.mean_minutes;
   };
-  // Busy server-minutes after the warm-up, up to `now`.
+  // Busy and present server-minutes after the warm-up, up to `now`; called
+  // before every change of busy or servers.
   auto account = [&](StationState& ss, double now) {
-    if (now > warmup) ss.busy_area += ss.busy * (now - std::max(ss.last_change, warmup));
+    if (now > warmup) {
+      const double dt = now - std::max(ss.last_change, warmup);
+      ss.busy_area += ss.busy * dt;
+      ss.present_area += std::max(ss.busy, ss.servers) * dt;
+    }
     ss.last_change = now;
+  };
+  const auto n_stations = static_cast<std::int32_t>(stations_.size());
+  // The first hour after `hour` at which station `st`'s schedule changes
+  // its number of servers, or -1 when it never does.
+  auto next_change = [&](const CompiledStation& st, std::int64_t hour) -> std::int64_t {
+    const int* servers = schedules_.data() + st.schedule_offset;
+    const int now = servers[hour % st.schedule_hours];
+    for (std::int64_t h = hour + 1; h <= hour + st.schedule_hours; ++h) {
+      if (servers[h % st.schedule_hours] != now) return h;
+    }
+    return -1;
+  };
+  // Starts the service of the customer at the head of station `s`'s queue.
+  auto start_from_queue = [&](StationState& ss, double now) {
+    const double arrived = ss.queue.Pop();
+    if (arrived >= warmup) {
+      ++ss.started;
+      ss.wait_sum += now - arrived;
+    }
   };
   // A customer arrives at station `s` at `now`: served at once (its
   // completion is scheduled) or queued.
@@ -312,7 +360,7 @@ ReplicationResult Simulator::RunReplication(std::uint64_t seed, std::uint64_t re
     const CompiledStation& st = stations_[s];
     const bool measured = now >= warmup;
     ss.arrivals += measured;
-    if (ss.busy < st.servers) {
+    if (ss.busy < ss.servers) {
       account(ss, now);
       ++ss.busy;
       ss.started += measured;
@@ -323,6 +371,18 @@ ReplicationResult Simulator::RunReplication(std::uint64_t seed, std::uint64_t re
     ss.queue.Push(now);
   };
 
+  for (size_t i = 0; i < stations_.size(); ++i) {
+    const CompiledStation& st = stations_[i];
+    if (st.schedule_offset < 0) {
+      state[i].servers = st.servers;
+      continue;
+    }
+    state[i].servers = schedules_[st.schedule_offset];
+    const std::int64_t h = next_change(st, 0);
+    if (h >= 0 && double(h) * kMinutesPerHour <= horizon) {
+      heap.Push({double(h) * kMinutesPerHour, n_stations + std::int32_t(i)});
+    }
+  }
   for (size_t i = 0; i < streams_.size(); ++i) {
     const double t = next_arrival(streams_[i], 0.0);
     if (t != kInfinity) heap.Push({t, ~std::int32_t(i)});
@@ -344,17 +404,36 @@ ReplicationResult Simulator::RunReplication(std::uint64_t seed, std::uint64_t re
       arrive(cs.to, now);
       continue;
     }
-    // A service completion at station s.
+    if (ev.code >= n_stations) {
+      // A station's servers change on the hour: the next change takes this
+      // event's place, and waiting customers start when servers came.
+      const int s = ev.code - n_stations;
+      StationState& ss = state[s];
+      const CompiledStation& st = stations_[s];
+      const auto hour = static_cast<std::int64_t>(std::llround(now / kMinutesPerHour));
+      account(ss, now);
+      ss.servers = schedules_[st.schedule_offset + hour % st.schedule_hours];
+      const std::int64_t next = next_change(st, hour);
+      if (next >= 0 && double(next) * kMinutesPerHour <= horizon) {
+        heap.ReplaceTop({double(next) * kMinutesPerHour, ev.code});
+      } else {
+        heap.Pop();
+      }
+      while (ss.busy < ss.servers && !ss.queue.Empty()) {
+        start_from_queue(ss, now);
+        ++ss.busy;
+        heap.Push({now + service_time(st), s});
+      }
+      continue;
+    }
+    // A service completion at station s: the server takes the next in the
+    // queue unless its shift is over (more busy than scheduled).
     ++events;
     const int s = ev.code;
     StationState& ss = state[s];
     const CompiledStation& st = stations_[s];
-    if (!ss.queue.Empty()) {
-      const double arrived = ss.queue.Pop();
-      if (arrived >= warmup) {
-        ++ss.started;
-        ss.wait_sum += now - arrived;
-      }
+    if (!ss.queue.Empty() && ss.busy <= ss.servers) {
+      start_from_queue(ss, now);
       heap.ReplaceTop({now + service_time(st), s});
     } else {
       account(ss, now);
@@ -382,7 +461,7 @@ ReplicationResult Simulator::RunReplication(std::uint64_t seed, std::uint64_t re
     ReplicationResult::PerStation ps;
     if (ss.arrivals > 0) ps.wait_probability = double(ss.waited) / double(ss.arrivals);
     if (ss.started > 0) ps.mean_wait_minutes = ss.wait_sum / double(ss.started);
-    ps.utilisation = ss.busy_area / (double(stations_[i].servers) * measured_minutes);
+    if (ss.present_area > 0) ps.utilisation = ss.busy_area / ss.present_area;
     ps.arrival_rate_per_hour = double(ss.arrivals) / (measured_minutes / kMinutesPerHour);
     out.stations.push_back(ps);
   }

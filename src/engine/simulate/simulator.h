@@ -13,7 +13,11 @@
 //   piecewise-constant rate; arrivals drawn exactly by inversion of its
 //   integral, no thinning). Its arrivals join station `to`;
 // - a station serves with `servers` identical servers in first-come,
-//   first-served order; a customer who finds every server busy waits;
+//   first-served order; a customer who finds every server busy waits. With
+//   `servers_by_hour` the number changes on the hour (shifts, a post open
+//   only at night): when it rises, waiting customers start at once; when it
+//   falls, a server busy at the end of its shift finishes that service
+//   (nobody is interrupted) and then leaves;
 // - after service a customer moves to `next[i].station` with probability
 //   `next[i].probability` (at once, no travel time) or leaves the system with
 //   the remaining probability;
@@ -25,8 +29,10 @@
 // - mean_wait_minutes: the mean wait in queue (0 for those served at once) of
 //   those arrivals that started service before the horizon (those still
 //   queued at the horizon are left out);
-// - utilisation: busy server-time in [warm-up, horizon] / (servers × (horizon
-//   − warm-up)), 0–1;
+// - utilisation: busy server-time in [warm-up, horizon] / the server-time
+//   present (servers × (horizon − warm-up) with a fixed number; with a
+//   schedule the scheduled servers, plus those finishing past their shift),
+//   0–1;
 // - arrival_rate_per_hour: arrivals in [warm-up, horizon) / (horizon −
 //   warm-up), the station's throughput.
 // A station that no customer reaches reports 0 for all of them.
@@ -87,7 +93,10 @@ struct Route {
 
 struct Station {
   std::string name;  // unique, non-empty
-  int servers = 1;   // 1–100000
+  int servers = 1;   // 1–100000; not used with servers_by_hour
+  // Empty, or 24 (per hour of the day) or 168 (per hour of the week, from
+  // Monday 00:00) server counts, each 0–100000, at least one > 0.
+  std::vector<int> servers_by_hour;
   ServiceTime service;
   std::vector<Route> next;  // empty: every customer leaves after service
 };
@@ -166,7 +175,9 @@ class Simulator {
     int station;
   };
   struct CompiledStation {
-    int servers;
+    int servers;          // without a schedule
+    int schedule_offset;  // into schedules_, -1 without a schedule
+    int schedule_hours;   // 24 or 168
     ServiceTime service;
     double log_mu;     // lognormal: location of the log
     double log_sigma;  // lognormal: scale of the log
@@ -189,6 +200,7 @@ class Simulator {
   std::vector<CompiledRoute> routes_;
   std::vector<CompiledStream> streams_;
   std::vector<double> profiles_;  // per stream with a profile: its factors × rate, per minute
+  std::vector<int> schedules_;    // per station with a schedule: its servers per hour
 };
 
 // The two-sided 95% quantile of Student's t with `df` >= 1 degrees of
