@@ -45,7 +45,13 @@ int RunSimulate(const SimulateArgs& args) {
   auto result = sim->Run({args.replications, args.seed, args.threads});
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (!result.ok()) {
-    if (result.status().code() == Code::kInvalid) return Invalid("bad options", result.status(), "--");
+    if (result.status().code() == Code::kInvalid) {
+      // Out-of-range flags, or a station that cannot keep up with its arrivals.
+      const Status st = result.status();
+      const bool flag =
+          !st.errors().empty() && (st.errors()[0].field == "replications" || st.errors()[0].field == "threads");
+      return flag ? Invalid("bad options", st, "--") : Invalid(args.scenario_file, st);
+    }
     std::cerr << "openzcc simulate: " << result.status().message() << "\n";
     return 1;
   }

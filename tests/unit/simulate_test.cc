@@ -420,6 +420,34 @@ TEST(Simulate, ClosedHoursHoldTheQueueAndShiftsFinishTheirService) {
   EXPECT_EQ(o.stations[0].wait_probability.mean, 1.0);  // the server is never free when a call comes
 }
 
+// A station that cannot keep up stops the run before its queue fills the
+// memory, naming the station whose servers are too few.
+TEST(Simulate, AnOverloadedStationStopsTheRun) {
+  Scenario s = Mmc(30, 1, 1, 1000, 0);  // rho 0.5 at the desk
+  Station ed;
+  ed.name = "ed";
+  ed.servers = 2;
+  ed.service.mean_minutes = 10;  // 30/h on 2 servers of 10 minutes: 12/h served, load 2.5
+  s.stations[0].next = {{"ed", 1.0}};
+  s.stations.push_back(ed);
+  auto sim = Simulator::Build(s);
+  ASSERT_TRUE(sim.ok());
+  SimulationOptions o{2, 1, 1};
+  o.max_queue = 5000;  // passed after about 280 hours
+  auto r = sim->Run(o);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Code::kInvalid);
+  const Status st = r.status();
+  ASSERT_EQ(st.errors().size(), 1u);
+  EXPECT_EQ(st.errors()[0].field, "stations[1].servers");
+  EXPECT_NE(st.message().find("\"ed\" cannot keep up"), std::string::npos) << st.message();
+  auto rep = sim->RunReplication(1, 0, 5000);
+  EXPECT_EQ(rep.overflow_station, 1);
+  EXPECT_NEAR(rep.overflow_hour, 5000.0 / (30 - 12), 30);
+  o.max_queue = kMaxQueue;  // the default holds the whole run (~18 000 waiting at the end)
+  EXPECT_TRUE(sim->Run(o).ok());
+}
+
 TEST(Simulate, BuildNamesEveryBadField) {
   Scenario s;
   s.horizon_hours = 10;

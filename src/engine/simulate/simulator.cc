@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <cstdio>
 #include <exception>
 #include <limits>
 #include <map>
@@ -76,6 +77,7 @@ class TimeQueue {
  public:
   TimeQueue() : buf_(16), mask_(15) {}
   bool Empty() const { return size_ == 0; }
+  size_t Size() const { return size_; }
   void Push(double t) {
     if (size_ == buf_.size()) Grow();
     buf_[(head_ + size_) & mask_] = t;
@@ -274,13 +276,16 @@ Result<Simulator> Simulator::Build(Scenario scenario) {
   return sim;
 }
 
-ReplicationResult Simulator::RunReplication(std::uint64_t seed, std::uint64_t replication) const {
+ReplicationResult Simulator::RunReplication(std::uint64_t seed, std::uint64_t replication,
+                                            std::size_t max_queue) const {
   Rng rng(seed, replication);
   const double horizon = scenario_.horizon_hours * kMinutesPerHour;
   const double warmup = scenario_.warmup_hours * kMinutesPerHour;
   std::vector<StationState> state(stations_.size());
   EventHeap heap;
   std::uint64_t events = 0;
+  int overflow = -1;  // a station whose queue passed max_queue, and when
+  double overflow_at = 0;
 
   // The time of the arrival after `now` of stream `s`, or +inf after the horizon.
   auto next_arrival = [&](const CompiledStream& s, double now) -> double {
@@ -369,6 +374,10 @@ ReplicationResult Simulator::RunReplication(std::uint64_t seed, std::uint64_t re
     }
     ss.waited += measured;
     ss.queue.Push(now);
+    if (ss.queue.Size() > max_queue && overflow < 0) {
+      overflow = s;
+      overflow_at = now;
+    }
   };
 
   for (size_t i = 0; i < stations_.size(); ++i) {
@@ -387,7 +396,7 @@ ReplicationResult Simulator::RunReplication(std::uint64_t seed, std::uint64_t re
     const double t = next_arrival(streams_[i], 0.0);
     if (t != kInfinity) heap.Push({t, ~std::int32_t(i)});
   }
-  while (!heap.Empty()) {
+  while (!heap.Empty() && overflow < 0) {
     const Event ev = heap.Top();
     if (ev.time > horizon) break;
     const double now = ev.time;
@@ -454,6 +463,11 @@ ReplicationResult Simulator::RunReplication(std::uint64_t seed, std::uint64_t re
 
   ReplicationResult out;
   out.events = events;
+  if (overflow >= 0) {
+    out.overflow_station = overflow;
+    out.overflow_hour = overflow_at / kMinutesPerHour;
+    return out;
+  }
   const double measured_minutes = horizon - warmup;
   for (size_t i = 0; i < state.size(); ++i) {
     StationState& ss = state[i];
@@ -484,7 +498,8 @@ Result<SimulationResult> Simulator::Run(const SimulationOptions& options) const 
   std::atomic<bool> failed{false};
   auto work = [&] {
     try {
-      for (int r = next++; r < n && !failed; r = next++) reps[r] = RunReplication(options.seed, std::uint64_t(r));
+      for (int r = next++; r < n && !failed; r = next++)
+        reps[r] = RunReplication(options.seed, std::uint64_t(r), options.max_queue);
     } catch (const std::exception&) {
       failed = true;
     }
@@ -502,6 +517,17 @@ Result<SimulationResult> Simulator::Run(const SimulationOptions& options) const 
     for (auto& t : pool) t.join();
   }
   if (failed) return Status::Internal("a simulation replication could not run (out of memory?)");
+  for (const auto& r : reps) {
+    if (r.overflow_station < 0) continue;
+    const int s = r.overflow_station;
+    char hour[32];
+    std::snprintf(hour, sizeof hour, "%.0f", r.overflow_hour);
+    return Status::Invalid("station \"" + scenario_.stations[s].name + "\" cannot keep up: more than " +
+                               std::to_string(options.max_queue) + " customers waiting at hour " + hour,
+                           {{Path("stations", size_t(s)) + ".servers",
+                             "too few for the arrivals: the queue passed " + std::to_string(options.max_queue) +
+                                 " customers at hour " + hour + " (add servers, shorten the service or the horizon)"}});
+  }
 
   SimulationResult result;
   result.replications = n;

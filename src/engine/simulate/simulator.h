@@ -52,6 +52,7 @@
 // per event (the event heap and the queues grow by doubling only).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -110,11 +111,16 @@ struct Scenario {
 
 inline constexpr double kMaxHorizonHours = 10'000'000;  // about 1141 years
 inline constexpr double kMaxRatePerHour = 1'000'000;
+// Most customers one station may hold waiting (8 bytes each) by default: a
+// station that cannot keep up over a long horizon would otherwise fill the
+// memory.
+inline constexpr std::size_t kMaxQueue = 10'000'000;
 
 struct SimulationOptions {
   int replications = 10;  // 1–10000
   std::uint64_t seed = 0;
-  int threads = 0;  // 0: one per hardware thread; never more than replications
+  int threads = 0;                    // 0: one per hardware thread; never more than replications
+  std::size_t max_queue = kMaxQueue;  // most customers waiting at one station (below)
 };
 
 // A figure over the replications: mean and 95% confidence interval.
@@ -151,6 +157,10 @@ struct ReplicationResult {
   };
   std::vector<PerStation> stations;
   std::uint64_t events = 0;
+  // A station whose queue passed max_queue stops the replication (its
+  // figures are then not computed): its index, and the hour it happened.
+  int overflow_station = -1;
+  double overflow_hour = 0;
 };
 
 class Simulator {
@@ -161,11 +171,13 @@ class Simulator {
   static Result<Simulator> Build(Scenario scenario);
 
   // Runs options.replications replications. kInvalid when the options are
-  // out of range; kInternal when a thread could not run (memory).
+  // out of range, or naming "stations[i].servers" when a station's queue
+  // passed options.max_queue (it cannot keep up; the run is stopped); kInternal when
+  // a thread could not run (memory).
   Result<SimulationResult> Run(const SimulationOptions& options) const;
 
   // Runs replication `index` of `seed` alone (what Run() does for each).
-  ReplicationResult RunReplication(std::uint64_t seed, std::uint64_t index) const;
+  ReplicationResult RunReplication(std::uint64_t seed, std::uint64_t index, std::size_t max_queue = kMaxQueue) const;
 
   const Scenario& scenario() const { return scenario_; }
 
