@@ -349,7 +349,7 @@ ReplicationResult Simulator::RunReplication(std::uint64_t seed, std::uint64_t re
     }
     return -1;
   };
-  // Starts the service of the customer at the head of station `s`'s queue.
+  // Takes the customer at the head of the queue into service, recording its wait.
   auto start_from_queue = [&](StationState& ss, double now) {
     const double arrived = ss.queue.Pop();
     if (arrived >= warmup) {

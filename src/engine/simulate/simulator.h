@@ -38,7 +38,7 @@
 // A station that no customer reaches reports 0 for all of them.
 // Events: one per arrival at a station (from a stream or routed) and one per
 // service completion, counted over the whole run (warm-up included) and
-// summed over the replications.
+// summed over the replications (a schedule's change of servers is not one).
 //
 // Replications are independent: replication r draws from random stream r of
 // the seed (random.h), so the results depend on (scenario, replications,
