@@ -12,8 +12,9 @@
 // contacts: the two reads of POST /api/v1/contacts:search over the last 72
 //   hours (store/sql/cases.cc ContactsOf and CasesOfPatient), for each BSN of
 //   the file in turn, by its keyed hash (service/patient_seal.h). With --log
-//   each search first commits its line of the patient access log in a
-//   transaction of its own, as the server does before it reads (SQLite:
+//   each search also commits its line of the patient access log in a
+//   transaction of its own on a second connection, while the reads run, and
+//   the search ends when both have (as the server does; SQLite:
 //   synchronous=FULL, as the store sets it; PostgreSQL: synchronous_commit on).
 // worklist: the region's open cases in worklist order (ListCases, open only).
 //
@@ -29,6 +30,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <functional>
+#include <future>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -204,16 +206,19 @@ int main(int argc, char** argv) {
                  argv[0]);
     return 2;
   }
-  std::unique_ptr<Db> db;
-  if (!sqlite_path.empty()) {
-    auto s = std::make_unique<Sqlite>(sqlite_path);
-    if (!s->ok() || !s->Exec("PRAGMA synchronous = FULL")) return 1;
-    db = std::move(s);
-  } else {
+  auto open = [&]() -> std::unique_ptr<Db> {
+    if (!sqlite_path.empty()) {
+      auto s = std::make_unique<Sqlite>(sqlite_path);
+      if (!s->ok() || !s->Exec("PRAGMA synchronous = FULL")) return nullptr;
+      return s;
+    }
     auto p = std::make_unique<Postgres>(pg_url);
-    if (!p->ok()) return 1;
-    db = std::move(p);
-  }
+    if (!p->ok()) return nullptr;
+    return p;
+  };
+  std::unique_ptr<Db> db = open();
+  if (!db) return 1;
+  std::unique_ptr<Db> log_db;  // contacts --log: the access log's own connection
 
   // One unit of work per call: a search (with its log line) or a worklist.
   std::function<long(size_t)> query;
@@ -240,7 +245,7 @@ int main(int argc, char** argv) {
       return 2;
     }
     warm = hashes.size();
-    const bool log = Flag(argc, argv, "--log");
+    if (Flag(argc, argv, "--log") && !(log_db = open())) return 1;
     const std::string kLog = Dialect(
         *db,
         "INSERT INTO patient_access (at, actor, role, organization_id, bsn_hash, case_id, action, purpose, outcome, "
@@ -254,16 +259,20 @@ int main(int argc, char** argv) {
         Dialect(*db,
                 "SELECT p.case_id FROM case_patients p JOIN cases c ON c.id = p.case_id WHERE p.bsn_hash = ? AND "
                 "c.received_at >= ? ORDER BY c.received_at DESC, c.id DESC LIMIT 100");
-    query = [&db, &hashes, &since, log, kLog, kContacts, kCases](size_t i) -> long {
+    query = [&db, &log_db, &hashes, &since, kLog, kContacts, kCases](size_t i) -> long {
       const std::string& hash = hashes[i % hashes.size()];
-      if (log) {
-        const std::string now = std::to_string(
-            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-                .count());
-        if (!db->Exec("BEGIN") || db->Run(kLog, {now, hash}) < 0 || !db->Exec("COMMIT")) return -1;
+      std::future<bool> logged;
+      if (log_db) {
+        logged = std::async(std::launch::async, [&log_db, &kLog, &hash] {
+          const std::string now = std::to_string(
+              std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+                  .count());
+          return log_db->Exec("BEGIN") && log_db->Run(kLog, {now, hash}) >= 0 && log_db->Exec("COMMIT");
+        });
       }
       const long a = db->Run(kContacts, {hash, since});
       const long b = db->Run(kCases, {hash, since});
+      if (logged.valid() && !logged.get()) return -1;
       return a < 0 || b < 0 ? -1 : a + b;
     };
   } else {

@@ -42,7 +42,11 @@
 #   8. (bench/cross_instance.sh handover) a handover accepted on instance 1
 #      -> its event on the coordinator's stream on instance 2 (goal p99 <
 #      200 ms); baseline: the streams on instance 1.
-#   9. (bench/simulate.sh) simulation events/s on one core, openzcc simulate
+#   9. (bench/forecast.sh) forecasts: rolling-origin backtests of ED arrivals
+#      (1, 2 h) and occupancy (7, 14 days) on ../shared/external, MAE, MASE
+#      and 80% interval coverage next to seasonal naive, a Poisson GLM and
+#      statsmodels ETS (goal: better than each; coverage 78-82%).
+#  10. (bench/simulate.sh) simulation events/s on one core, openzcc simulate
 #      vs SimPy 4 on the same M/M/c model and horizon (goal ratio >= 100),
 #      and (full) the scenario against Erlang C.
 # Everything runs on 127.0.0.1 in a temp dir under BUILD_DIR (same disk as a
@@ -297,7 +301,9 @@ echo
 "$repo/scripts/with-postgres.sh" "$repo/bench/worklist.sh" "$build" "$mode" postgres
 echo
 "$repo/scripts/with-postgres.sh" "$repo/bench/cross_instance.sh" "$build" "$mode" handover
+echo
+"$repo/bench/forecast.sh" "$build" "$mode"
 
-# --- 9. simulation vs SimPy ---------------------------------------------------------
+# --- 10. simulation vs SimPy ---------------------------------------------------------
 echo
 "$repo/bench/simulate.sh" "$build" "$mode"

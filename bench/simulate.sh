@@ -43,7 +43,7 @@ cat >"$tmp/scenario.json" <<JSON
  "stations": [{"name": "triage", "servers": $servers, "service": {"dist": "exponential", "mean_minutes": $mean}}]}
 JSON
 
-echo "== 9. simulation: events/s on one core, openzcc simulate vs SimPy 4, M/M/c lambda=${rate}/h," \
+echo "== 10. simulation: events/s on one core, openzcc simulate vs SimPy 4, M/M/c lambda=${rate}/h," \
   "mean service ${mean} min, c=${servers}, horizon ${horizon} h (warm-up ${warmup} h)"
 # Rounds alternate; each prints "events events_per_s wait_probability mean_wait utilisation".
 ozcc_round() {

@@ -28,8 +28,9 @@
 # as the baseline) for the figure and goal, then 8 connections (-t2) for the
 # figure under concurrency; BENCH_SECONDS each (10; smoke 2) after a warm-up.
 # Baselines: the same reads, one after another; for 6 also with the access-log
-# line the server commits before it reads (NEN 7513). Ratios: server p99 /
-# baseline p99.
+# line committed on a second connection while the reads run, as the server
+# does (it returns nothing before the line is durable: NEN 7513). Ratios:
+# server p99 / baseline p99.
 #
 # Scale (env): BENCH_CONTACTS (10 000 000; smoke 5 000), BENCH_CLOSED_CASES
 # (1 000 000; smoke 3 000), BENCH_OPEN_CASES (200; smoke 20), BENCH_WITH (50;

@@ -23,6 +23,7 @@
 #include "api/json/region_json.h"
 #include "app/demo_accounts.h"
 #include "app/demo_feed.h"
+#include "app/forecast_cli.h"
 #include "app/patient_key.h"
 #include "app/simulate_cli.h"
 #include "core/validate.h"
@@ -517,6 +518,7 @@ int RunCli(int argc, char** argv) {
   backup->add_option("--db", db, "SQLite store file (env OPENZCC_DB)");
   backup->add_option("--to", backup_to, "Backup file; written as FILE.partial, checked, then renamed")->required();
 
+  AddForecastCommands(app);
   AddSimulateCommand(app);
 
   CLI11_PARSE(app, argc, argv);

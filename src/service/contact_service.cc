@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <future>
 #include <utility>
 
 #include "service/patient_seal.h"
@@ -81,9 +82,15 @@ Result<ContactHistory> ContactService::Search(const Caller& caller, const std::s
     AuditBestEffort(audit_, AuditOf(caller, "contacts.search", "patient", "denied"));
     return Status::Forbidden("you may not read patients' contact history");
   }
-  // Logged before anything is read or returned: no read without its line.
-  OZCC_RETURN_IF_ERROR(cases_.AppendAccess({AccessOf(caller, "contacts.search", why, "ok", hash)}));
+  // No read leaves without its line: the line is committed while the store
+  // is read, and nothing is returned before it is durable.
+  std::future<Status> logged = cases_.QueueAccess({AccessOf(caller, "contacts.search", why, "ok", hash)});
+  auto out = Collect(hash);
+  if (Status st = logged.get(); !st.ok()) return st;
+  return out;
+}
 
+Result<ContactHistory> ContactService::Collect(const std::string& hash) {
   ContactHistory out;
   out.since = Now() - kContactWindow;
   auto contacts = cases_.ContactsOf(hash, out.since, kMaxContacts);

@@ -70,6 +70,8 @@ class ContactService {
  private:
   PatientAccess AccessOf(const Caller& caller, std::string action, std::string purpose, std::string outcome,
                          std::string bsn_hash) const;
+  // What Search returns for the patient with this keyed hash.
+  Result<ContactHistory> Collect(const std::string& hash);
 
   CaseStore& cases_;
   AuditStore& audit_;

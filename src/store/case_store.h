@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <future>
 #include <optional>
 #include <string>
 #include <vector>
@@ -198,8 +199,12 @@ class CaseStore {
                                                          size_t limit) = 0;
 
   // The access log. Appending also works outside a case write (a refused
-  // attempt, a read).
-  virtual Status AppendAccess(const std::vector<PatientAccess>& records) = 0;
+  // attempt, a read). QueueAccess returns at once and its future says when
+  // the lines are durable (or why not), so a read can run while its line is
+  // committed; nothing the read found may leave the server before the future
+  // says Ok. AppendAccess waits.
+  [[nodiscard]] virtual std::future<Status> QueueAccess(std::vector<PatientAccess> records) = 0;
+  Status AppendAccess(std::vector<PatientAccess> records) { return QueueAccess(std::move(records)).get(); }
   // Newest first: the access to one patient (bsn_hash) or one case (case_id;
   // either may be empty, not both: kInvalid; both: that patient through that
   // case), with id < before_id (0: from the newest), at most limit.

@@ -1,5 +1,5 @@
 // The writer queue both stores use for group commit: callers queue a job and
-// block until it has run; one writer thread takes what is queued (at most
+// block until it has run (or go on and collect its outcome later); one writer thread takes what is queued (at most
 // max_group jobs, in the order they came) and hands the whole group to the
 // store, which runs it in one transaction (one fsync, one round trip to the
 // server for many writes) and sets each job's `done` promise.
@@ -39,19 +39,27 @@ class GroupCommitQueue {
     writer_ = std::thread([this] { Loop(); });
   }
 
-  // Queues the job and waits for its outcome. Unavailable before Start and
-  // once Stop has begun (nothing is queued then).
-  Status Submit(Job job) {
+  // Queues the job and returns at once; the future holds its outcome. A
+  // ready kUnavailable before Start and once Stop has begun (nothing is
+  // queued then).
+  std::future<Status> Enqueue(Job job) {
     std::future<Status> done;
     {
       std::lock_guard<std::mutex> lk(mu_);
-      if (stopping_ || !writer_.joinable()) return Status::Unavailable("store is shutting down");
+      if (stopping_ || !writer_.joinable()) {
+        std::promise<Status> refused;
+        refused.set_value(Status::Unavailable("store is shutting down"));
+        return refused.get_future();
+      }
       done = job.done.get_future();
       queue_.push_back(std::move(job));
     }
     cv_.notify_one();
-    return done.get();
+    return done;
   }
+
+  // Queues the job and waits for its outcome.
+  Status Submit(Job job) { return Enqueue(std::move(job)).get(); }
 
   // Runs everything already queued, then ends the writer thread. The store
   // calls it before it closes the connections its groups use.

@@ -185,6 +185,20 @@ TEST_F(ContactServiceTest, WithoutAPatientKeyContactsAreOff) {
   EXPECT_EQ(keyless.Search(kZcc, kBsn, "").status().code(), Code::kUnavailable);
 }
 
+TEST_F(ContactServiceTest, WhenItsAccessLogLineCannotBeWrittenASearchReturnsNothing) {
+  ASSERT_TRUE(contacts_->Report(Feed("R-H1"), AContact()).ok());
+  const size_t lines = AccessTo(kBsn).size();  // the report's own
+  // The line is committed while the store is read; a line the store refuses
+  // (here: a purpose no engine can hold) must take the history down with it.
+  auto h = contacts_->Search(kZcc, kBsn, std::string("intake\0x", 8));
+  ASSERT_FALSE(h.ok()) << "the history left without its access-log line";
+  EXPECT_EQ(h.status().code(), Code::kInvalid);
+  EXPECT_EQ(AccessTo(kBsn).size(), lines);
+  ASSERT_TRUE(contacts_->Search(kZcc, kBsn, "intake").ok());
+  ASSERT_EQ(AccessTo(kBsn).size(), lines + 1);
+  EXPECT_EQ(AccessTo(kBsn).front().action, "contacts.search");
+}
+
 TEST_F(ContactServiceTest, ThePrivacyOfficerListsTheAccessToAPatientAndIsAudited) {
   CaseView c = CaseOfPatient();
   ASSERT_TRUE(cases_->ReadPatient(kZcc, c.the_case.id, "triage").ok());

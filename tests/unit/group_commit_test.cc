@@ -88,5 +88,24 @@ TEST(GroupCommitQueueTest, StopRunsWhatIsQueuedThenRefusesNewJobs) {
   EXPECT_EQ(q.Submit(Job{}).code(), Code::kUnavailable);
 }
 
+TEST(GroupCommitQueueTest, EnqueueReturnsBeforeTheGroupRunsAndTheFutureHoldsItsOutcome) {
+  GroupCommitQueue<Job> q;
+  EXPECT_EQ(q.Enqueue(Job{1, {}}).get().code(), Code::kUnavailable);  // not started: a ready refusal
+  std::promise<void> go;
+  std::shared_future<void> gate = go.get_future().share();
+  q.Start(10, [gate](std::vector<Job>& jobs) {
+    gate.wait();  // the group runs only once the test lets it
+    for (auto& j : jobs) j.done.set_value(j.id == 2 ? Status::Invalid("bad") : Status::Ok());
+  });
+  std::future<Status> a = q.Enqueue(Job{1, {}});
+  std::future<Status> b = q.Enqueue(Job{2, {}});
+  EXPECT_EQ(a.wait_for(std::chrono::milliseconds(20)), std::future_status::timeout) << "ran before its group";
+  go.set_value();
+  EXPECT_TRUE(a.get().ok());
+  EXPECT_EQ(b.get().code(), Code::kInvalid);
+  q.Stop();
+  EXPECT_EQ(q.Enqueue(Job{3, {}}).get().code(), Code::kUnavailable);
+}
+
 }  // namespace
 }  // namespace ozcc

@@ -252,6 +252,36 @@ TEST(SqliteStoreTest, DataSurvivesReopen) {
   EXPECT_EQ(next->version, 6);
 }
 
+TEST(SqliteStoreTest, TheWalIsCheckpointedByItsOwnThreadAndNothingIsLost) {
+  TempDir dir;
+  const std::string path = dir.File("checkpointed.db");
+  SqliteStore::Options o;
+  o.path = path;
+  o.checkpoint_pages = 8;  // every few commits
+  {
+    auto opened = SqliteStore::Open(o);
+    ASSERT_TRUE(opened.ok()) << opened.status().message();
+    auto& store = **opened;
+    ASSERT_TRUE(store.Migrate().ok());
+    ASSERT_TRUE(store.ImportRegion(MakeRegion("ZWN", 3), Audit("region.import", "ZWN")).ok());
+    for (int i = 0; i < 200; ++i) ASSERT_TRUE(store.WriteCapacity(OneReport(Report("ZWN-U1", kT0, i % 9))).ok());
+    // The checkpointer is asked after commits; wait (not a timing goal) until it has run.
+    for (int i = 0; i < 1000 && store.checkpoints() == 0; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    EXPECT_GT(store.checkpoints(), 0);
+    EXPECT_EQ(store.failed_checkpoints(), 0);
+    // Without checkpoints, or with a log never started again, it would hold
+    // every commit's pages (200 commits of at least 2 pages each).
+    EXPECT_LT(store.wal_frames(), 200 * 2) << "the write-ahead log was never started again";
+  }
+  auto store = OpenOk(path);
+  ASSERT_TRUE(store);
+  EXPECT_EQ(*store->DataVersion("ZWN"), 200);
+  EXPECT_EQ(RawCount(path, "SELECT COUNT(*) FROM capacity_reports"), 200);
+  EXPECT_EQ(RawExec(path, "PRAGMA integrity_check").first, SQLITE_OK);
+}
+
 TEST(SqliteStoreTest, AuditIsAppendOnly) {
   TempDir dir;
   const std::string path = dir.File("audit.db");

@@ -187,8 +187,8 @@ void PostgresStore::ListenLoop(const ChangeHandler& on_change, std::promise<Stat
 
 // --- group commit ------------------------------------------------------------
 
-Status PostgresStore::Write(Job job, std::vector<std::string> units, std::vector<std::string> regions) {
-  return writes_.Submit(Queued{std::move(job), {}, std::move(units), std::move(regions)});
+std::future<Status> PostgresStore::Queue(Job job, std::vector<std::string> units, std::vector<std::string> regions) {
+  return writes_.Enqueue(Queued{std::move(job), {}, std::move(units), std::move(regions)});
 }
 
 bool PostgresStore::TryGroup(std::vector<Queued>& jobs, std::vector<Status>& results, sql::GroupRun& run) {

@@ -108,7 +108,7 @@ class PostgresStore final : public sql::SqlStore {
   Status WatchChanges(ChangeHandler on_change) override;
 
  protected:
-  Status Write(Job job, std::vector<std::string> units, std::vector<std::string> regions) override;
+  std::future<Status> Queue(Job job, std::vector<std::string> units, std::vector<std::string> regions) override;
   Status Read(const Job& fn, bool snapshot) override;
 
  private:

@@ -572,10 +572,17 @@ Result<std::vector<CaseEvent>> SqlStore::CaseEventsSince(const std::string& regi
   });
 }
 
-Status SqlStore::AppendAccess(const std::vector<PatientAccess>& records) {
-  for (const auto& a : records) OZCC_RETURN_IF_ERROR(NoNul(a));
-  if (records.empty()) return Status::Ok();
-  return Write([&](Conn& c) -> Status {
+std::future<Status> SqlStore::QueueAccess(std::vector<PatientAccess> records) {
+  Status valid = Status::Ok();
+  for (const auto& a : records) {
+    if (valid = NoNul(a); !valid.ok()) break;
+  }
+  if (!valid.ok() || records.empty()) {
+    std::promise<Status> done;
+    done.set_value(valid);
+    return done.get_future();
+  }
+  return Queue([records = std::move(records)](Conn& c) -> Status {
     const Time now = Now();
     for (const auto& a : records) OZCC_RETURN_IF_ERROR(InsertAccess(c, a, now));
     return Status::Ok();

@@ -15,6 +15,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <future>
 #include <optional>
 #include <string>
 #include <utility>
@@ -77,7 +78,7 @@ class SqlStore : public Store {
   Result<std::vector<Contact>> ContactsOf(const std::string& bsn_hash, Time since, size_t limit) final;
   Result<std::vector<CaseEvent>> CaseEventsSince(const std::string& region_id, std::int64_t after_version,
                                                  size_t limit) final;
-  Status AppendAccess(const std::vector<PatientAccess>& records) final;
+  std::future<Status> QueueAccess(std::vector<PatientAccess> records) final;
   Result<std::vector<PatientAccess>> ListAccess(const std::string& bsn_hash, const std::string& case_id,
                                                 std::int64_t before_id, size_t limit) final;
   Result<BreakGlassGrant> GrantBreakGlass(BreakGlassGrant grant, const PatientAccess& access,
@@ -99,14 +100,20 @@ class SqlStore : public Store {
   // Idempotency entries older than this are purged (every 256th keyed write).
   explicit SqlStore(std::int64_t idempotency_retention_s) : idempotency_retention_s_(idempotency_retention_s) {}
 
-  // Runs `job` inside the next group-commit transaction and returns its
-  // outcome once that transaction is committed (or failed). The job may run
-  // more than once (the backend retries a whole group after a serialisation
-  // failure or a lost connection); only the committed run counts. `units`
-  // and `regions`: the units whose regions, and the regions, whose data
-  // versions the job will take, so a backend shared by several instances can
-  // lock those regions in one global order up front.
-  virtual Status Write(Job job, std::vector<std::string> units = {}, std::vector<std::string> regions = {}) = 0;
+  // Queues `job` for the next group-commit transaction and returns at once;
+  // the future holds its outcome once that transaction is committed (or
+  // failed), so `job` must own what it uses. The job may run more than once
+  // (the backend retries a whole group after a serialisation failure or a
+  // lost connection); only the committed run counts. `units` and `regions`:
+  // the units whose regions, and the regions, whose data versions the job
+  // will take, so a backend shared by several instances can lock those
+  // regions in one global order up front.
+  virtual std::future<Status> Queue(Job job, std::vector<std::string> units = {},
+                                    std::vector<std::string> regions = {}) = 0;
+  // Queue, and wait for the outcome.
+  Status Write(Job job, std::vector<std::string> units = {}, std::vector<std::string> regions = {}) {
+    return Queue(std::move(job), std::move(units), std::move(regions)).get();
+  }
   // Runs `fn` on a read connection; with `snapshot`, inside one read
   // transaction that sees one consistent state. May run `fn` again on a fresh
   // connection when the first was lost.

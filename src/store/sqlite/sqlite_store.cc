@@ -46,6 +46,14 @@ Status SqliteStore::Init() {
     if (!mode.ok()) return mode.status();
     if (mode->value_or("") != "wal") return Status::Unavailable("cannot enable WAL on " + options_.path);
     if (Status st = c.Exec("PRAGMA synchronous = FULL"); !st.ok()) return st;
+    auto cp = Connection::Open(options_.path, SQLITE_OPEN_READWRITE, options_.busy_timeout_ms);
+    if (!cp.ok()) return cp.status();
+    checkpoint_conn_ = std::move(cp).value();
+    // A connection checkpoints only once it has seen the file is in WAL mode: a first read tells it.
+    if (Status st = checkpoint_conn_->Exec("SELECT COUNT(*) FROM sqlite_master"); !st.ok()) return st;
+    // Replaces the automatic checkpoint, which would run inside the writer's COMMIT.
+    sqlite3_wal_hook(c.raw(), &SqliteStore::OnWalCommit, this);
+    checkpointer_ = std::thread([this] { CheckpointLoop(); });
     int n = std::max(1, options_.read_connections);
     for (int i = 0; i < n; ++i) {
       auto r = Connection::Open(options_.path, SQLITE_OPEN_READONLY, options_.busy_timeout_ms);
@@ -58,7 +66,57 @@ Status SqliteStore::Init() {
   return Status::Ok();
 }
 
-SqliteStore::~SqliteStore() { writes_.Stop(); }
+SqliteStore::~SqliteStore() {
+  writes_.Stop();
+  {
+    std::lock_guard<std::mutex> lk(checkpoint_mu_);
+    checkpoint_stop_ = true;
+  }
+  checkpoint_cv_.notify_all();
+  if (checkpointer_.joinable()) checkpointer_.join();
+}
+
+// --- checkpoints ---------------------------------------------------------------
+
+int SqliteStore::OnWalCommit(void* self, sqlite3* db, const char* name, int pages) {
+  auto* store = static_cast<SqliteStore*>(self);
+  store->wal_frames_ = pages;
+  const int threshold = store->options_.checkpoint_pages;
+  if (pages >= kInlineFactor * threshold) {
+    // Steady writes outran the checkpointer: a PASSIVE checkpoint only lets
+    // the log start again from its beginning when a write begins with every
+    // frame copied, which back-to-back groups may never allow. Copy here, as
+    // SQLite's own automatic checkpoint would; the next group then starts the
+    // log again. BUSY: the checkpointer is at it right now.
+    const int rc = sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    if (rc == SQLITE_OK) ++store->inline_checkpoints_;
+  } else if (pages >= threshold) {
+    {
+      std::lock_guard<std::mutex> lk(store->checkpoint_mu_);
+      store->checkpoint_wanted_ = true;
+    }
+    store->checkpoint_cv_.notify_one();
+  }
+  return SQLITE_OK;
+}
+
+void SqliteStore::CheckpointLoop() {
+  for (;;) {
+    {
+      std::unique_lock<std::mutex> lk(checkpoint_mu_);
+      checkpoint_cv_.wait(lk, [this] { return checkpoint_wanted_ || checkpoint_stop_; });
+      if (checkpoint_stop_) return;
+      checkpoint_wanted_ = false;
+    }
+    // PASSIVE: copies what no reader still needs and waits for nobody; the
+    // writer goes on committing meanwhile. What is left goes next time.
+    const int rc =
+        sqlite3_wal_checkpoint_v2(checkpoint_conn_->raw(), "main", SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    // BUSY: another checkpoint (the writer's or a backup's) is running; the next commit asks again.
+    if (rc != SQLITE_OK && rc != SQLITE_BUSY) ++failed_checkpoints_;
+    ++checkpoints_;
+  }
+}
 
 SqliteStore::WriterStats SqliteStore::Stats() const {
   std::lock_guard<std::mutex> lk(stats_mu_);
@@ -67,9 +125,10 @@ SqliteStore::WriterStats SqliteStore::Stats() const {
 
 // --- group commit ------------------------------------------------------------
 
-Status SqliteStore::Write(Job job, std::vector<std::string> /*units*/, std::vector<std::string> /*regions*/) {
+std::future<Status> SqliteStore::Queue(Job job, std::vector<std::string> /*units*/,
+                                       std::vector<std::string> /*regions*/) {
   // One writer: no lock order to keep.
-  return writes_.Submit(Queued{std::move(job), {}});
+  return writes_.Enqueue(Queued{std::move(job), {}});
 }
 
 void SqliteStore::RunGroup(std::vector<Queued>& jobs) {

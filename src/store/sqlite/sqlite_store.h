@@ -27,6 +27,7 @@
 // Times are stored as INTEGER UTC milliseconds since the epoch.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -34,6 +35,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -53,6 +55,12 @@ class SqliteStore final : public sql::SqlStore {
     size_t max_group = 512;  // most jobs committed in one transaction
     // Idempotency entries older than this are purged (opportunistically on write).
     std::int64_t idempotency_retention_s = 24 * 3600;
+    // The write-ahead log is copied back into the database by a thread of its
+    // own once a commit leaves at least this many pages in it, not by the
+    // committing writer: a commit then costs its own fsync and, unless steady
+    // writes outrun that thread, never a checkpoint's (SQLite's automatic
+    // checkpoint, at 1 000 pages, runs inside COMMIT).
+    int checkpoint_pages = 1000;
   };
 
   using WriterStats = sql::WriterStats;  // retries and reconnects stay 0
@@ -63,13 +71,20 @@ class SqliteStore final : public sql::SqlStore {
   ~SqliteStore() override;
 
   WriterStats Stats() const;
+  // Checkpoints the background thread has run, those that failed, and those
+  // the writer ran itself because steady writes outran the thread (0 for ":memory:").
+  std::int64_t checkpoints() const { return checkpoints_.load(); }
+  std::int64_t inline_checkpoints() const { return inline_checkpoints_.load(); }
+  std::int64_t failed_checkpoints() const { return failed_checkpoints_.load(); }
+  // Frames in the write-ahead log after the last commit.
+  int wal_frames() const { return wal_frames_.load(); }
   bool in_memory() const { return in_memory_; }
 
   Status Migrate() override;
   Status Ping() override;
 
  protected:
-  Status Write(Job job, std::vector<std::string> units, std::vector<std::string> regions) override;
+  std::future<Status> Queue(Job job, std::vector<std::string> units, std::vector<std::string> regions) override;
   Status Read(const Job& fn, bool snapshot) override;
 
  private:
@@ -97,6 +112,25 @@ class SqliteStore final : public sql::SqlStore {
   std::vector<Connection*> free_readers_;
 
   GroupCommitQueue<Queued> writes_;
+
+  // Checkpoints off the commit path (file databases): the writer's WAL hook
+  // asks, the checkpointer thread runs a PASSIVE checkpoint on its own
+  // connection; only when the log reaches kInlineFactor times the threshold
+  // (steady writes) does the writer checkpoint itself. Counters for tests and
+  // benchmarks.
+  static constexpr int kInlineFactor = 4;
+  static int OnWalCommit(void* self, sqlite3* db, const char* name, int pages);
+  void CheckpointLoop();
+  std::unique_ptr<Connection> checkpoint_conn_;
+  std::thread checkpointer_;
+  std::mutex checkpoint_mu_;
+  std::condition_variable checkpoint_cv_;
+  bool checkpoint_wanted_ = false;
+  bool checkpoint_stop_ = false;
+  std::atomic<std::int64_t> checkpoints_{0};
+  std::atomic<std::int64_t> failed_checkpoints_{0};
+  std::atomic<std::int64_t> inline_checkpoints_{0};
+  std::atomic<int> wal_frames_{0};
 
   mutable std::mutex stats_mu_;
   WriterStats stats_;
