@@ -46,6 +46,9 @@
 #      (1, 2 h) and occupancy (7, 14 days) on ../shared/external, MAE, MASE
 #      and 80% interval coverage next to seasonal naive, a Poisson GLM and
 #      statsmodels ETS (goal: better than each; coverage 78-82%).
+#  10. (bench/simulate.sh) simulation events/s on one core, openzcc simulate
+#      vs SimPy 4 on the same M/M/c model and horizon (goal ratio >= 100),
+#      and (full) the scenario against Erlang C.
 # Everything runs on 127.0.0.1 in a temp dir under BUILD_DIR (same disk as a
 # real store) that is removed at the end; every load is bounded in time.
 set -euo pipefail
@@ -300,3 +303,7 @@ echo
 "$repo/scripts/with-postgres.sh" "$repo/bench/cross_instance.sh" "$build" "$mode" handover
 echo
 "$repo/bench/forecast.sh" "$build" "$mode"
+
+# --- 10. simulation vs SimPy ---------------------------------------------------------
+echo
+"$repo/bench/simulate.sh" "$build" "$mode"

@@ -20,7 +20,7 @@
 # Per target: first every input under tests/fuzz/regressions/<target>/ is
 # replayed (past findings stay fixed), then the target fuzzes with its
 # dictionary (tests/fuzz/<target>.dict) and its -max_len, from a corpus
-# seeded from tests/fuzz/seeds/, data/regions/, data/pathways/,
+# seeded from tests/fuzz/seeds/, data/regions/, data/pathways/, data/scenarios/,
 # data/complaints.json and the external data (JSON minified, HTTP bodies
 # wrapped in requests; nothing is copied into the repo). Prints a table — target, executions, seconds, execs/s, corpus
 # inputs, findings — and exits non-zero when any target crashes, leaks, times
@@ -60,6 +60,7 @@ max_len_for() {
     measure_report_fuzz) echo 6144 ;;
     region_json_fuzz) echo 8192 ;;
     pathway_json_fuzz) echo 10240 ;;
+    scenario_json_fuzz) echo 8192 ;;
     http_request_fuzz) echo 20480 ;;
     *) echo 4096 ;;
   esac
@@ -86,6 +87,7 @@ seeds_for() {
     region_json_fuzz) echo "raw:$s/region/* json:$repo/data/regions/*.json" ;;
     pathway_json_fuzz) echo "json:$repo/data/pathways/*.json json:$repo/data/complaints.json" ;;
     case_json_fuzz) echo "raw:$s/case/*" ;;
+    scenario_json_fuzz) echo "json:$repo/data/scenarios/*.json" ;;
     measure_report_fuzz)
       echo "raw:$s/measure_report/* json:$ext/saner/examples/MeasureReport-*.json json:$ext/fhir-r4/examples/measurereport-*.json"
       ;;

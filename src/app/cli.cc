@@ -25,6 +25,7 @@
 #include "app/demo_feed.h"
 #include "app/forecast_cli.h"
 #include "app/patient_key.h"
+#include "app/simulate_cli.h"
 #include "core/validate.h"
 #include "http/server.h"
 #include "service/account_service.h"
@@ -518,6 +519,7 @@ int RunCli(int argc, char** argv) {
   backup->add_option("--to", backup_to, "Backup file; written as FILE.partial, checked, then renamed")->required();
 
   AddForecastCommands(app);
+  AddSimulateCommand(app);
 
   CLI11_PARSE(app, argc, argv);
 

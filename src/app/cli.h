@@ -1,5 +1,5 @@
 // The openzcc command line: serve, migrate, region import, user add,
-// token create, backup, patient-key generate. Flags override the config file,
+// token create, backup, patient-key generate, simulate (simulate_cli.h). Flags override the config file,
 // which overrides the environment (OPENZCC_DB, OPENZCC_LISTEN,
 // OPENZCC_PATIENT_KEY), which overrides defaults. A
 // config file that cannot be used (unknown key, wrong type) exits 2, as a

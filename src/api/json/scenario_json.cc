@@ -1,0 +1,253 @@
+#include "api/json/scenario_json.h"
+
+#include <array>
+#include <set>
+#include <string>
+#include <utility>
+
+#include "api/json/capacity_json.h"  // JsonTypeName
+#include "api/json/data_file.h"
+
+namespace ozcc::api {
+
+using engine::simulate::ArrivalStream;
+using engine::simulate::Dist;
+using engine::simulate::Estimate;
+using engine::simulate::Route;
+using engine::simulate::Scenario;
+using engine::simulate::ServiceTime;
+using engine::simulate::SimulationResult;
+using engine::simulate::Simulator;
+using engine::simulate::Station;
+using nlohmann::json;
+using nlohmann::ordered_json;
+
+namespace {
+
+constexpr std::array<Dist, 5> kAllDists = {Dist::kExponential, Dist::kDeterministic, Dist::kLognormal, Dist::kGamma,
+                                           Dist::kErlang};
+
+std::optional<Dist> ParseDist(const std::string& s) {
+  for (Dist d : kAllDists) {
+    if (s == ToString(d)) return d;
+  }
+  return std::nullopt;
+}
+
+void ReadService(DataReader& r, const json& v, const std::string& p, ServiceTime& out) {
+  if (!r.Object(v, p, {"dist", "mean_minutes", "sd_minutes", "k"})) return;
+  static const std::string kNames = EnumNames(kAllDists, [](Dist d) { return ToString(d); });
+  auto dist = ReadEnum<Dist>(r, v, p, "dist", true, ParseDist, "distribution", kNames);
+  if (dist) out.dist = *dist;
+  r.Number(v, p, "mean_minutes", true, out.mean_minutes);
+  const bool has_sd = dist == Dist::kLognormal || dist == Dist::kGamma;
+  if (has_sd) {
+    r.Number(v, p, "sd_minutes", true, out.sd_minutes);
+  } else if (dist && v.contains("sd_minutes")) {
+    r.Error(JoinPath(p, "sd_minutes"),
+            std::string("is not a parameter of ") + ToString(*dist) + " (only of lognormal and gamma)");
+  }
+  if (dist == Dist::kErlang) {
+    std::int64_t k = 0;
+    if (r.Integer(v, p, "k", true, k)) out.k = static_cast<int>(k);
+  } else if (dist && v.contains("k")) {
+    r.Error(JoinPath(p, "k"), std::string("is not a parameter of ") + ToString(*dist) + " (only of erlang)");
+  }
+}
+
+void ReadProfile(DataReader& r, const json& obj, const std::string& path, std::vector<double>& out) {
+  const json* arr = r.Array(obj, path, "profile", false);
+  if (!arr) return;
+  const std::string p = JoinPath(path, "profile");
+  for (size_t i = 0; i < arr->size(); ++i) {
+    const json& v = (*arr)[i];
+    if (!v.is_number()) {
+      r.Error(IndexPath(p, i), std::string("must be a number, not ") + JsonTypeName(v));
+      out.push_back(0);
+      continue;
+    }
+    out.push_back(v.get<double>());
+  }
+}
+
+void ReadArrival(DataReader& r, const json& v, const std::string& p, ArrivalStream& a) {
+  if (!r.Object(v, p, {"name", "rate_per_hour", "profile", "to"})) return;
+  r.String(v, p, "name", true, a.name);
+  r.Number(v, p, "rate_per_hour", true, a.rate_per_hour);
+  ReadProfile(r, v, p, a.profile);
+  r.String(v, p, "to", true, a.to);
+}
+
+void ReadSchedule(DataReader& r, const json& obj, const std::string& path, std::vector<int>& out) {
+  const json* arr = r.Array(obj, path, "servers_by_hour", false);
+  if (!arr) return;
+  const std::string p = JoinPath(path, "servers_by_hour");
+  for (size_t i = 0; i < arr->size(); ++i) {
+    const json& v = (*arr)[i];
+    if (!v.is_number_integer()) {
+      r.Error(IndexPath(p, i), std::string("must be an integer, not ") + JsonTypeName(v));
+      out.push_back(0);
+      continue;
+    }
+    const auto n = v.get<std::int64_t>();
+    out.push_back(n < 0 || n > DataReader::kMaxInteger ? -1 : static_cast<int>(n));
+  }
+}
+
+void ReadStation(DataReader& r, const json& v, const std::string& p, Station& s) {
+  if (!r.Object(v, p, {"name", "servers", "servers_by_hour", "service", "next"})) return;
+  r.String(v, p, "name", true, s.name);
+  const bool has_schedule = v.contains("servers_by_hour");
+  if (has_schedule && v.contains("servers")) {
+    r.Error(JoinPath(p, "servers_by_hour"), "give servers or servers_by_hour, not both");
+  }
+  std::int64_t servers = 0;
+  if (r.Integer(v, p, "servers", !has_schedule, servers)) s.servers = static_cast<int>(servers);
+  ReadSchedule(r, v, p, s.servers_by_hour);
+  if (const json* service = r.Member(v, p, "service", true))
+    ReadService(r, *service, JoinPath(p, "service"), s.service);
+  if (const json* next = r.Array(v, p, "next", false)) {
+    const std::string np = JoinPath(p, "next");
+    for (size_t i = 0; i < next->size(); ++i) {
+      const json& e = (*next)[i];
+      const std::string ep = IndexPath(np, i);
+      Route route;
+      if (r.Object(e, ep, {"station", "probability"})) {
+        r.String(e, ep, "station", true, route.station);
+        r.Number(e, ep, "probability", true, route.probability);
+      }
+      s.next.push_back(std::move(route));
+    }
+  }
+}
+
+ordered_json EstimateJson(const Estimate& e) {
+  ordered_json j;
+  j["mean"] = e.mean;
+  j["ci95"] = e.has_ci ? ordered_json::array({e.ci_low, e.ci_high}) : ordered_json(nullptr);
+  return j;
+}
+
+}  // namespace
+
+const char* ToString(Dist d) {
+  switch (d) {
+    case Dist::kExponential: return "exponential";
+    case Dist::kDeterministic: return "deterministic";
+    case Dist::kLognormal: return "lognormal";
+    case Dist::kGamma: return "gamma";
+    case Dist::kErlang: return "erlang";
+  }
+  return "?";
+}
+
+Result<ScenarioFile> ParseScenarioJson(std::string_view text) {
+  Result<json> parsed = ParseDataJson(text, "scenario");
+  if (!parsed.ok()) return parsed.status();
+  const json& doc = parsed.value();
+  PathLines lines(text);
+  DataReader r(lines);
+  ScenarioFile f;
+  Scenario& s = f.scenario;
+  if (r.Object(doc, "", {"name", "description", "horizon_hours", "warmup_hours", "arrivals", "stations"})) {
+    r.String(doc, "", "name", false, f.name);
+    r.String(doc, "", "description", false, f.description);
+    r.Number(doc, "", "horizon_hours", true, s.horizon_hours);
+    r.Number(doc, "", "warmup_hours", false, s.warmup_hours);
+    if (const json* arrivals = r.Array(doc, "", "arrivals")) {
+      for (size_t i = 0; i < arrivals->size(); ++i) {
+        ArrivalStream a;
+        ReadArrival(r, (*arrivals)[i], IndexPath("arrivals", i), a);
+        s.arrivals.push_back(std::move(a));
+      }
+    }
+    if (const json* stations = r.Array(doc, "", "stations")) {
+      for (size_t i = 0; i < stations->size(); ++i) {
+        Station st;
+        ReadStation(r, (*stations)[i], IndexPath("stations", i), st);
+        s.stations.push_back(std::move(st));
+      }
+    }
+  }
+  // The model's own checks; a field whose shape was already reported is not
+  // reported again (a missing "servers" is not also "must be 1 to 100000").
+  std::set<std::string> shape_fields;
+  for (const FieldError& e : r.errors()) shape_fields.insert(e.field);
+  auto built = Simulator::Build(s);
+  if (!built.ok()) {
+    const Status st = built.status();
+    for (const FieldError& e : st.errors()) {
+      if (!CoveredBy(shape_fields, e.field)) r.Error(e.field, e.message);
+    }
+  }
+  if (!r.errors().empty()) {
+    const size_t n = r.errors().size();
+    return Status::Invalid("scenario has " + std::to_string(n) + (n == 1 ? " error" : " errors"),
+                           std::move(r.errors()));
+  }
+  return f;
+}
+
+ordered_json ToJson(const ScenarioFile& f) {
+  const Scenario& s = f.scenario;
+  ordered_json j;
+  if (!f.name.empty()) j["name"] = f.name;
+  if (!f.description.empty()) j["description"] = f.description;
+  j["horizon_hours"] = s.horizon_hours;
+  if (s.warmup_hours != 0) j["warmup_hours"] = s.warmup_hours;
+  j["arrivals"] = ordered_json::array();
+  for (const ArrivalStream& a : s.arrivals) {
+    ordered_json aj;
+    aj["name"] = a.name;
+    aj["rate_per_hour"] = a.rate_per_hour;
+    if (!a.profile.empty()) aj["profile"] = a.profile;
+    aj["to"] = a.to;
+    j["arrivals"].push_back(std::move(aj));
+  }
+  j["stations"] = ordered_json::array();
+  for (const Station& st : s.stations) {
+    ordered_json sj;
+    sj["name"] = st.name;
+    if (st.servers_by_hour.empty()) {
+      sj["servers"] = st.servers;
+    } else {
+      sj["servers_by_hour"] = st.servers_by_hour;
+    }
+    ordered_json svc;
+    svc["dist"] = ToString(st.service.dist);
+    svc["mean_minutes"] = st.service.mean_minutes;
+    if (st.service.dist == Dist::kLognormal || st.service.dist == Dist::kGamma) {
+      svc["sd_minutes"] = st.service.sd_minutes;
+    }
+    if (st.service.dist == Dist::kErlang) svc["k"] = st.service.k;
+    sj["service"] = std::move(svc);
+    if (!st.next.empty()) {
+      sj["next"] = ordered_json::array();
+      for (const Route& rt : st.next) {
+        sj["next"].push_back(ordered_json{{"station", rt.station}, {"probability", rt.probability}});
+      }
+    }
+    j["stations"].push_back(std::move(sj));
+  }
+  return j;
+}
+
+ordered_json ToJson(const SimulationResult& r, double wall_seconds) {
+  ordered_json j;
+  j["stations"] = ordered_json::object();
+  for (const auto& st : r.stations) {
+    ordered_json sj;
+    sj["wait_probability"] = EstimateJson(st.wait_probability);
+    sj["mean_wait_minutes"] = EstimateJson(st.mean_wait_minutes);
+    sj["utilisation"] = EstimateJson(st.utilisation);
+    sj["arrival_rate_per_hour"] = EstimateJson(st.arrival_rate_per_hour);
+    j["stations"][st.name] = std::move(sj);
+  }
+  j["events"] = r.events;
+  j["wall_seconds"] = wall_seconds;
+  j["replications"] = r.replications;
+  j["seed"] = r.seed;
+  return j;
+}
+
+}  // namespace ozcc::api
