@@ -18,6 +18,7 @@
 #include "api/json/complaint_json.h"
 #include "core/pathways.h"
 #include "support/external.h"
+#include "support/status_errors.h"
 
 namespace ozcc::api {
 namespace {
@@ -29,23 +30,8 @@ std::string ReadFile(const std::filesystem::path& p) {
   return s.str();
 }
 
-std::string Dump(const Status& s) {
-  std::string out = s.message();
-  for (const auto& e : s.errors()) out += "\n  " + e.field + ": " + e.message;
-  return out;
-}
-
-// True when `status` has an error on `field` whose message starts with
-// "line <line>:" and contains `text`.
-bool HasError(const Status& status, const std::string& field, int line, const std::string& text = "") {
-  for (const auto& e : status.errors()) {
-    if (e.field == field && e.message.rfind("line " + std::to_string(line) + ":", 0) == 0 &&
-        e.message.find(text) != std::string::npos) {
-      return true;
-    }
-  }
-  return false;
-}
+using test::Dump;
+using test::HasError;
 
 // A valid pathway; each test breaks one thing. Line numbers matter.
 constexpr const char* kGood = R"({

@@ -16,6 +16,7 @@
 #include <string>
 
 #include "engine/simulate/erlang_c.h"
+#include "support/status_errors.h"
 
 namespace ozcc::api {
 namespace {
@@ -23,23 +24,8 @@ namespace {
 using engine::simulate::Dist;
 using engine::simulate::Simulator;
 
-std::string Dump(const Status& s) {
-  std::string out = s.message();
-  for (const auto& e : s.errors()) out += "\n  " + e.field + ": " + e.message;
-  return out;
-}
-
-// True when `status` has an error on `field` whose message starts with
-// "line <line>:" and contains `text`.
-bool HasError(const Status& status, const std::string& field, int line, const std::string& text = "") {
-  for (const auto& e : status.errors()) {
-    if (e.field == field && e.message.rfind("line " + std::to_string(line) + ":", 0) == 0 &&
-        e.message.find(text) != std::string::npos) {
-      return true;
-    }
-  }
-  return false;
-}
+using test::Dump;
+using test::HasError;
 
 // The issue's scenario, byte for byte.
 constexpr const char* kIssue =
