@@ -1,0 +1,104 @@
+// Forecasts in the product: the demo's simulated history (so that trends and
+// forecasts show at once after `make run`) and the forecast routes. On both
+// stores.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "app/demo_feed.h"
+#include "base/time.h"
+#include "core/pathways.h"
+#include "core/validate.h"
+#include "support/api_fixture.h"
+
+namespace ozcc::test {
+namespace {
+
+using nlohmann::json;
+
+class ForecastApiTest : public ApiFixture {
+ protected:
+  // The ZWN units the demo feed reports for.
+  std::vector<UnitView> DemoUnits() {
+    auto units = store_->ListUnits("ZWN");
+    EXPECT_TRUE(units.ok());
+    std::vector<UnitView> out;
+    for (auto& u : *units) {
+      if (!app::DemoFeed::IsSilent(u.unit.id)) out.push_back(u);
+    }
+    return out;
+  }
+  // Seeds `weeks` of demo history up to `now`; the number of reports written.
+  std::size_t Seed(Time now, int weeks = 2) {
+    app::DemoFeedOptions o;
+    o.history_weeks = weeks;
+    auto n = app::DemoFeed::SeedHistory(*store_, DemoUnits(), now, o);
+    EXPECT_TRUE(n.ok()) << n.status().message();
+    return n.ok() ? *n : 0;
+  }
+};
+
+TEST_P(ForecastApiTest, DemoHistoryIsSeededOnceWithRhythmAndValidReports) {
+  const Time now = Now();
+  const auto units = DemoUnits();
+  const std::int64_t before = Version();
+  const std::size_t n = Seed(now);
+  ASSERT_GT(n, units.size() * 24 * 14 / 3);
+  EXPECT_EQ(Version(), before + static_cast<std::int64_t>(n));
+  EXPECT_EQ(Seed(now), 0u) << "a store with history is left alone";
+
+  // Every unit has a 7-day trend, every report passes the rules of the API.
+  std::map<bool, std::vector<double>> occupancy_by_weekend;
+  for (const auto& u : units) {
+    auto h = store_->CapacityHistory(u.unit.id, now - std::chrono::hours(24 * 7), now, 100000);
+    ASSERT_TRUE(h.ok());
+    ASSERT_GE(h->size(), 7u * 24 / 3) << u.unit.id;
+    for (const auto& r : *h) {
+      EXPECT_EQ(r.source, ReportSource::kDemo);
+      CapacityInput in{r.unit_id, r.as_of, r.beds, r.ed, r.note};
+      auto errs = ValidateCapacity(in, u.unit.type, now);
+      ASSERT_TRUE(errs.empty()) << u.unit.id << " " << errs.front().field << " " << errs.front().message;
+      if (r.beds && u.unit.type == UnitType::kWard && r.beds->staffed > 0) {
+        const int how = NetherlandsHourOfWeek(r.as_of);
+        occupancy_by_weekend[how >= 5 * 24].push_back(static_cast<double>(r.beds->occupied) /
+                                                      static_cast<double>(r.beds->staffed));
+      }
+    }
+  }
+  auto mean = [](const std::vector<double>& v) {
+    double s = 0;
+    for (double x : v) s += x;
+    return v.empty() ? 0.0 : s / static_cast<double>(v.size());
+  };
+  EXPECT_GT(mean(occupancy_by_weekend[false]), mean(occupancy_by_weekend[true]) + 0.02) << "a weekly rhythm";
+}
+
+TEST_P(ForecastApiTest, DemoArrivalsFollowTheHourOfWeek) {
+  UnitView ed;
+  for (const auto& u : DemoUnits()) {
+    if (u.unit.type == UnitType::kSeh) ed = u;
+  }
+  ASSERT_FALSE(ed.unit.id.empty());
+  // Five weeks of simulated hours: nights (02–06) far quieter than days (10–18), and Poisson-like spread.
+  const Time start = *ParseRfc3339("2026-01-05T00:00:00Z");
+  double night = 0, day = 0;
+  int nights = 0, days = 0;
+  for (int h = 0; h < 24 * 35; ++h) {
+    const Time t = start + std::chrono::hours(h);
+    const int hod = NetherlandsHourOfWeek(t) % 24;
+    const auto a = static_cast<double>(app::DemoFeed::Arrivals(ed, t, 99));
+    EXPECT_GE(a, 0);
+    if (hod >= 2 && hod < 6) night += a, ++nights;
+    if (hod >= 10 && hod < 18) day += a, ++days;
+  }
+  EXPECT_GT(day / days, 2.5 * (night / nights));
+}
+
+INSTANTIATE_TEST_SUITE_P(, ForecastApiTest, ::testing::ValuesIn(kApiBackends), ApiBackendName);
+
+}  // namespace
+}  // namespace ozcc::test
