@@ -134,6 +134,7 @@ CapacityInput DemoFeed::Simulate(const UnitView& unit, Time now, std::uint32_t s
     e.crowding = std::clamp<std::int64_t>(std::lround(load * 170 + 10 * noise), 0, 200);
     // NEDOCS-like bands: ≥ 100 overcrowded (threatened), ≥ 150 severely (closed to ambulances).
     e.status = e.crowding >= 150 ? EdStatus::kClosed : e.crowding >= 100 ? EdStatus::kThreatened : EdStatus::kOpen;
+    e.arrivals = Arrivals(unit, ArrivalsHourStart(now), seed);
     in.ed = e;
   }
   return in;

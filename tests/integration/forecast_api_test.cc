@@ -98,6 +98,35 @@ TEST_P(ForecastApiTest, DemoArrivalsFollowTheHourOfWeek) {
   EXPECT_GT(day / days, 2.5 * (night / nights));
 }
 
+TEST_P(ForecastApiTest, EdArrivalsAreStoredAndReturned) {
+  const std::string seh = UnitOf(own_org_, UnitType::kSeh);
+  const std::string put = "/api/v1/units/" + seh + "/capacity";
+  EXPECT_EQ(Call("manager", "PUT", put, R"({"ed":{"status":"open","arrivals":-2}})").status, 422);
+  ASSERT_EQ(Call("manager", "PUT", put, R"({"ed":{"status":"open","waiting":3,"arrivals":11}})").status, 200);
+  auto hist = Call("viewer", "GET", "/api/v1/units/" + seh + "/capacity/history");
+  ASSERT_EQ(hist.status, 200) << hist.body;
+  json h = json::parse(hist.body);
+  ASSERT_EQ(h["points"].size(), 1u);
+  EXPECT_EQ(h["points"][0]["ed"]["arrivals"], 11);
+  auto snap = json::parse(Call("viewer", "GET", "/api/v1/capacity/snapshot?region=ZWN").body);
+  bool seen = false;
+  for (const auto& u : snap["units"]) {
+    if (u.value("unit_id", "") == seh) {
+      seen = true;
+      EXPECT_EQ(u["ed"]["arrivals"], 11);
+    }
+  }
+  EXPECT_TRUE(seen);
+  // Without arrivals the field is absent, in the batch and the CSV alike.
+  ASSERT_EQ(Call("manager", "POST", "/api/v1/capacity:import-csv", "unit_id,ed_status,ed_arrivals\n" + seh + ",open,\n",
+                 {{"Content-Type", "text/csv"}})
+                .status,
+            200);
+  h = json::parse(Call("viewer", "GET", "/api/v1/units/" + seh + "/capacity/history").body);
+  ASSERT_EQ(h["points"].size(), 2u);
+  EXPECT_FALSE(h["points"][1]["ed"].contains("arrivals"));
+}
+
 INSTANTIATE_TEST_SUITE_P(, ForecastApiTest, ::testing::ValuesIn(kApiBackends), ApiBackendName);
 
 }  // namespace
