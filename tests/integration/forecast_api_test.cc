@@ -127,6 +127,85 @@ TEST_P(ForecastApiTest, EdArrivalsAreStoredAndReturned) {
   EXPECT_FALSE(h["points"][1]["ed"].contains("arrivals"));
 }
 
+TEST_P(ForecastApiTest, EdAndBedForecastsFromTheDemoHistory) {
+  const Time now = Now();
+  ASSERT_GT(Seed(now, 3), 0u);
+  std::string seh, ward;
+  int eds = 0;
+  for (const auto& u : DemoUnits()) {
+    if (UnitHasEd(u.unit.type)) ++eds;
+    if (u.unit.type == UnitType::kSeh && seh.empty()) seh = u.unit.id;
+    if (u.unit.type == UnitType::kWard && ward.empty()) ward = u.unit.id;
+  }
+  auto r = Call("viewer", "GET", "/api/v1/units/" + seh + "/forecast");
+  ASSERT_EQ(r.status, 200) << r.body;
+  json f = json::parse(r.body);
+  EXPECT_EQ(f["kind"], "ed-arrivals");
+  ASSERT_EQ(f["points"].size(), 2u);
+  for (const auto& p : f["points"]) {
+    EXPECT_LE(p["p10"].get<double>(), p["mean"].get<double>());
+    EXPECT_LE(p["mean"].get<double>(), p["p90"].get<double>());
+    EXPECT_GT(p["mean"].get<double>(), 0);
+  }
+  EXPECT_GE(f["history"].get<int>(), 24 * 20);
+  EXPECT_GT(f["backtest"]["forecasts"].get<int>(), 24 * 7);
+  // Poisson data around a known profile: the model is close to it and its band honest.
+  EXPECT_GT(f["backtest"]["mase"].get<double>(), 0.3);
+  EXPECT_LT(f["backtest"]["mase"].get<double>(), 1.2);
+  EXPECT_GT(f["backtest"]["coverage"].get<double>(), 0.65);
+  EXPECT_LT(f["backtest"]["coverage"].get<double>(), 0.95);
+  EXPECT_LT(f["data_age_seconds"].get<int>(), 2 * 3600);
+
+  r = Call("viewer", "GET", "/api/v1/units/" + ward + "/forecast?days=21");
+  ASSERT_EQ(r.status, 200) << r.body;
+  f = json::parse(r.body);
+  EXPECT_EQ(f["kind"], "occupancy");
+  ASSERT_EQ(f["points"].size(), 21u);
+  EXPECT_EQ(f["points"][0]["target"].get<std::string>().size(), 10u) << "a date";
+  EXPECT_TRUE(f["threshold"].is_number());
+  EXPECT_TRUE(f["peak"]["mean"].is_number());
+  EXPECT_GT(f["backtest"]["forecasts"].get<int>(), 0);
+  EXPECT_EQ(json::parse(Call("viewer", "GET", "/api/v1/units/" + ward + "/forecast").body)["points"].size(), 7u);
+
+  r = Call("viewer", "GET", "/api/v1/forecasts?region=ZWN");
+  ASSERT_EQ(r.status, 200) << r.body;
+  json region = json::parse(r.body);
+  EXPECT_EQ(static_cast<int>(region["ed_outlook"].size()), eds);
+  for (const auto& e : region["ed_outlook"]) EXPECT_EQ(e["points"].size(), 2u);
+}
+
+TEST_P(ForecastApiTest, AUnitRisingTowardsItsStaffedBedsIsFlagged) {
+  // Two silent wards (the demo never writes them): one rising a bed a day
+  // towards its 30 staffed beds, one steady far below.
+  std::vector<std::string> wards;
+  for (const auto& u : zwn_.units) {
+    if (u.type == UnitType::kWard && app::DemoFeed::IsSilent(u.id)) wards.push_back(u.id);
+  }
+  ASSERT_GE(wards.size(), 2u);
+  const Time now = Now();
+  CapacityWrite w;
+  for (int day = 20; day >= 1; --day) {
+    for (int k = 0; k < 4; ++k) {
+      const Time at = now - std::chrono::hours(24 * day) + std::chrono::hours(5 * k);
+      const std::int64_t rising = 8 + (20 - day);
+      w.reports.push_back({wards[0], at, {}, ReportSource::kFeed, Beds{40, 30, rising, 30 - rising}, {}, "", "t", 0});
+      w.reports.push_back(
+          {wards[1], at, {}, ReportSource::kFeed, Beds{40, 30, 12 + (day + k) % 2, 17}, {}, "", "t", 0});
+    }
+  }
+  ASSERT_TRUE(store_->WriteCapacity(std::move(w)).ok());
+  json up = json::parse(Call("viewer", "GET", "/api/v1/units/" + wards[0] + "/forecast").body);
+  EXPECT_TRUE(up["crosses_threshold"].get<bool>()) << up.dump();
+  EXPECT_TRUE(up["crosses_on"].is_string());
+  EXPECT_EQ(up["threshold"], 30);
+  json flat = json::parse(Call("viewer", "GET", "/api/v1/units/" + wards[1] + "/forecast").body);
+  EXPECT_FALSE(flat["crosses_threshold"].get<bool>()) << flat.dump();
+  EXPECT_TRUE(flat["crosses_on"].is_null());
+  json region = json::parse(Call("coordinator", "GET", "/api/v1/forecasts?region=ZWN&days=7").body);
+  ASSERT_EQ(region["crossing"].size(), 1u) << region.dump().substr(0, 2000);
+  EXPECT_EQ(region["crossing"][0]["unit_id"], wards[0]);
+}
+
 INSTANTIATE_TEST_SUITE_P(, ForecastApiTest, ::testing::ValuesIn(kApiBackends), ApiBackendName);
 
 }  // namespace
