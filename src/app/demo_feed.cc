@@ -114,10 +114,11 @@ CapacityInput DemoFeed::Simulate(const UnitView& unit, Time now, std::uint32_t s
     auto [lo, hi] = SizeRange(unit.unit.type);
     Beds b;
     b.total = lo + static_cast<std::int64_t>(Unit01(h) * (hi - lo + 1));
-    b.staffed = std::max<std::int64_t>(1, b.total - static_cast<std::int64_t>(Unit01(h >> 7) * 0.2 * b.total));
+    b.staffed = std::max<std::int64_t>(
+        1, b.total - static_cast<std::int64_t>(Unit01(h >> 7) * 0.2 * static_cast<double>(b.total)));
     const double base = 0.72 + 0.18 * Unit01(h >> 13);  // each unit its own typical occupancy
     const double occ = std::clamp(base + 0.08 * rhythm + kBedsByDay[how / 24] + 0.08 * noise, 0.2, 1.0);
-    b.occupied = std::min(b.total, static_cast<std::int64_t>(std::lround(occ * b.staffed)));
+    b.occupied = std::min(b.total, static_cast<std::int64_t>(std::lround(occ * static_cast<double>(b.staffed))));
     b.available = std::max<std::int64_t>(0, b.staffed - b.occupied);
     in.beds = b;
   }
@@ -212,8 +213,9 @@ Status DemoFeed::Start() {
   }
   if (auto st = Tick(true); !st.ok()) return st;
   thread_ = std::thread([this] { Run(); });
-  spdlog::info("demo feed: {} units report every ~{} ms, silent units are left stale", units_.size(),
-               static_cast<long long>(options_.tick.count() / std::max(0.01, options_.share_per_tick)));
+  spdlog::info(
+      "demo feed: {} units report every ~{} ms, silent units are left stale", units_.size(),
+      static_cast<long long>(static_cast<double>(options_.tick.count()) / std::max(0.01, options_.share_per_tick)));
   return Status::Ok();
 }
 
