@@ -51,6 +51,7 @@ void Api::Register(http::Router& router) {
   RegisterCaseRoutes(*state_, routes);
   RegisterPathwayRoutes(*state_, routes);
   RegisterKpiRoutes(*state_, routes);
+  RegisterForecastRoutes(*state_, routes);
   RegisterFhirRoutes(*state_, routes);
   RegisterOpenApiRoute(*state_, routes);
   RegisterWebRoutes(*state_, routes);  // last: its patterns are the most general

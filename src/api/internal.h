@@ -27,6 +27,7 @@
 #include "service/capacity_service.h"
 #include "service/case_service.h"
 #include "service/contact_service.h"
+#include "service/forecast_service.h"
 #include "service/kpi_service.h"
 #include "service/pathway_service.h"
 #include "service/privacy_service.h"
@@ -95,6 +96,7 @@ struct Api::State {
   service::PrivacyService privacy{store, store, options.patient_seal};
   service::PathwayService pathways{store, store, store, store, store, cases, options.complaints, PathwayJsonCodec()};
   service::KpiService kpis{store, store, store};
+  service::ForecastService forecasts{store, store, store};
   // Handovers past their answer deadline are escalated (alerted again, shown to the coordinator).
   Ticker escalation{options.escalation_interval, [this] {
                       if (auto n = cases.EscalateDue(Now()); !n.ok()) {
@@ -184,6 +186,7 @@ void RegisterAuthRoutes(State& s, http::Router& r);
 void RegisterCapacityRoutes(State& s, http::Router& r);
 void RegisterCaseRoutes(State& s, http::Router& r);
 void RegisterKpiRoutes(State& s, http::Router& r);
+void RegisterForecastRoutes(State& s, http::Router& r);
 void RegisterRegionRoutes(State& s, http::Router& r);
 void RegisterFhirRoutes(State& s, http::Router& r);
 void RegisterOpsRoutes(State& s, http::Router& r);

@@ -59,6 +59,14 @@ int NetherlandsMinuteOfDay(Time t) {
   return static_cast<int>(duration_cast<minutes>(local - floor<days>(local)).count());
 }
 
+int NetherlandsHourOfWeek(Time t) {
+  using namespace std::chrono;
+  const Time local = NetherlandsLocal(t);
+  const auto day = floor<days>(local);
+  const int monday_based = static_cast<int>(weekday{sys_days{day}}.iso_encoding()) - 1;
+  return monday_based * 24 + static_cast<int>(duration_cast<hours>(local - day).count());
+}
+
 CaseFacts FactsOf(const Case& c, Time now, const Patient* patient) {
   CaseFacts f;
   f.complaint = c.complaint;

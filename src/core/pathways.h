@@ -165,6 +165,8 @@ CaseFacts FactsOf(const Case& c, Time now, const Patient* patient = nullptr);
 // For CaseFacts::minute_of_day; the standard library of GCC 12 has no
 // time-zone database.
 int NetherlandsMinuteOfDay(Time t);
+// Local hour of the week in the Netherlands at `t`: 0 = Monday 00:00–01:00 … 167 = Sunday 23:00–24:00.
+int NetherlandsHourOfWeek(Time t);
 
 // "17:00" → 1020; nullopt unless HH:MM with 00 ≤ HH ≤ 23, 00 ≤ MM ≤ 59.
 std::optional<int> ParseMinuteOfDay(std::string_view hhmm);

@@ -120,8 +120,18 @@ struct EdState {
   std::int64_t in_treatment = 0;
   std::int64_t boarding = 0;
   std::int64_t crowding = 0;  // 0–200, NEDOCS-like
+  // Patients who arrived in the hour before as_of (the ED arrivals forecast's
+  // data); nullopt when not reported.
+  std::optional<std::int64_t> arrivals;
   bool operator==(const EdState&) const = default;
 };
+
+// The hour whose arrivals a report at `as_of` gives: the clock hour nearest
+// to [as_of - 1 h, as_of), by its start (UTC; Dutch hours start at the same
+// instants).
+inline Time ArrivalsHourStart(Time as_of) {
+  return std::chrono::floor<std::chrono::hours>(as_of - std::chrono::minutes(30));
+}
 
 // What a client submits for one unit (after parsing, before validation).
 struct CapacityInput {

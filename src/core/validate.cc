@@ -62,6 +62,7 @@ std::vector<FieldError> ValidateCapacity(const CapacityInput& in, UnitType type,
       CheckCount(errs, p + "in_treatment", e.in_treatment, kMaxCount);
       CheckCount(errs, p + "boarding", e.boarding, kMaxCount);
       CheckCount(errs, p + "crowding", e.crowding, kMaxCrowding);
+      if (e.arrivals) CheckCount(errs, p + "arrivals", *e.arrivals, kMaxCount);
     }
   }
   if (in.note.size() > kMaxNoteBytes) {

@@ -35,7 +35,7 @@ std::vector<FieldError> ValidateBeds(const Beds& b, const std::string& prefix = 
 
 // Checks one input for a unit of `type` at time `now`. Field names are
 // prefixed with `prefix` (e.g. "items[2]."). Rules: the bed rules above on
-// "beds."; ED counts 0..kMaxCount and crowding 0–200; as_of ≤ now + 5 min;
+// "beds."; ED counts (and arrivals, when given) 0..kMaxCount and crowding 0–200; as_of ≤ now + 5 min;
 // beds only where the unit type has beds, ed only where it has an ED/queue;
 // at least one of beds/ed; note ≤ 2000 bytes. tests/cases/capacity_rules.json
 // holds the cases that core and the web must decide alike.

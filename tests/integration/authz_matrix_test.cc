@@ -121,6 +121,9 @@ const std::vector<Row> kRows = {
   {"GET",  "/api/v1/events", "/api/v1/events?region={region}",                        Body::kNone, {"AAA", "AAF", "AAF", "AAF", "AAF", "FFF", "UUU", "UUU", "UUU", "AAF", "FFF"}},
   {"GET",  "/api/v1/units/{unit_id}/capacity/history", "/api/v1/units/{unit}/capacity/history",
                                                                                       Body::kNone, {"AAA", "AAF", "AAF", "AAF", "AAF", "FFF", "UUU", "UUU", "UUU", "AAF", "FFF"}},
+  // Forecasts: readers of the region; a unit without history is then not found.
+  {"GET",  "/api/v1/units/{unit_id}/forecast", "/api/v1/units/{unit}/forecast",      Body::kNone, {"NNN", "NNF", "NNF", "NNF", "NNF", "FFF", "UUU", "UUU", "UUU", "NNF", "FFF"}},
+  {"GET",  "/api/v1/forecasts", "/api/v1/forecasts?region={region}",                  Body::kNone, {"AAA", "AAF", "AAF", "AAF", "AAF", "FFF", "UUU", "UUU", "UUU", "AAF", "FFF"}},
   {"GET",  "/fhir/Organization", "/fhir/Organization?region={region}",                Body::kNone, {"AAA", "AAF", "AAF", "AAF", "AAF", "FFF", "UUU", "UUU", "UUU", "AAF", "FFF"}},
   {"GET",  "/fhir/Organization/{id}", "/fhir/Organization/{org}?region={region}",     Body::kNone, {"AAA", "AAF", "AAF", "AAF", "AAF", "FFF", "UUU", "UUU", "UUU", "AAF", "FFF"}},
   {"GET",  "/fhir/Location", "/fhir/Location?region={region}",                        Body::kNone, {"AAA", "AAF", "AAF", "AAF", "AAF", "FFF", "UUU", "UUU", "UUU", "AAF", "FFF"}},

@@ -740,6 +740,28 @@ class BadInputTest : public ApiFixture {
     };
   }
 
+  // GET /api/v1/units/{id}/forecast and /api/v1/forecasts: the unit and the horizon.
+  std::vector<Case> ForecastCases() {
+    const std::string unit = "/api/v1/units/" + UnitOf(own_org_, UnitType::kIc) + "/forecast";
+    auto get = [](std::string name, std::string target, int status, std::string field) {
+      return Case{std::move(name), "GET", std::move(target), "", "", status, std::move(field)};
+    };
+    return {
+        get("unknown unit", "/api/v1/units/no-such-unit/forecast", 404, ""),
+        get("unit id with SQL", "/api/v1/units/x'%20OR%20'1'='1/forecast", 404, ""),
+        get("unit without history", unit, 404, ""),
+        get("days 0", unit + "?days=0", 400, "days"),
+        get("days 22", unit + "?days=22", 400, "days"),
+        get("days negative", unit + "?days=-3", 400, "days"),
+        get("days not a number", unit + "?days=week", 400, "days"),
+        get("days a fraction", unit + "?days=7.5", 400, "days"),
+        get("days empty", unit + "?days=", 400, "days"),
+        get("days huge", unit + "?days=99999999999999999999", 400, "days"),
+        get("region days 0", "/api/v1/forecasts?region=ZWN&days=0", 400, "days"),
+        get("unknown region", "/api/v1/forecasts?region=NOPE", 404, ""),
+    };
+  }
+
   static std::string Replace(std::string s, const std::string& what, const std::string& with) {
     auto pos = s.find(what);
     if (pos != std::string::npos) s.replace(pos, what.size(), with);
@@ -805,6 +827,7 @@ TEST_P(BadInputTest, AuditPaging) { Run(AuditCases(), false); }
 TEST_P(BadInputTest, NewCase) { Run(NewCaseCases(), false); }
 TEST_P(BadInputTest, Contacts) { Run(ContactCases(), false); }
 TEST_P(BadInputTest, PathwayPut) { Run(PathwayPutCases(), false); }
+TEST_P(BadInputTest, Forecast) { Run(ForecastCases(), false); }
 TEST_P(BadInputTest, PathwayDecision) {
   const json request = {{"region_id", "ZWN"},
                         {"channel", "hap"},

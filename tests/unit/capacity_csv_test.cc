@@ -50,6 +50,16 @@ std::string Fields(const std::vector<FieldError>& errs) {
 
 // --- good files -------------------------------------------------------------
 
+TEST(CapacityCsv, ArrivalsColumnIsOptionalAndNeedsEdStatus) {
+  auto rows = MustParse("unit_id,ed_status,ed_arrivals\nseh-1,open,9\nseh-2,open,\n");
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].input.ed->arrivals, 9);
+  EXPECT_FALSE(rows[1].input.ed->arrivals.has_value());
+  auto errs = MustFail("unit_id,ed_status,ed_arrivals\nseh-1,,4\nseh-2,open,x\n");
+  EXPECT_TRUE(HasField(errs, "line 2: ed_arrivals")) << Fields(errs);
+  EXPECT_TRUE(HasField(errs, "line 3: ed_arrivals")) << Fields(errs);
+}
+
 TEST(CapacityCsv, FullRowParsesEveryField) {
   auto rows = MustParse(kHeader + "seh-1,2026-11-26T13:40:00Z,20,18,15,3,threatened,7,5,2,140,busy\n");
   ASSERT_EQ(rows.size(), 1u);

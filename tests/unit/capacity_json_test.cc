@@ -50,6 +50,20 @@ TEST(ParseCapacityInput, ReadsAFullReport) {
   EXPECT_EQ(FormatRfc3339(*in->as_of), "2026-11-26T10:00:00Z");
 }
 
+TEST(ParseCapacityInput, ArrivalsAreOptionalAndRoundTrip) {
+  auto without = Parse(R"({"ed":{"status":"open","waiting":1}})");
+  ASSERT_TRUE(without.ok());
+  EXPECT_FALSE(without->ed->arrivals.has_value());
+  EXPECT_FALSE(ToJson(*without->ed).contains("arrivals"));
+  auto with = Parse(R"({"ed":{"status":"open","arrivals":6}})");
+  ASSERT_TRUE(with.ok()) << with.status().message();
+  EXPECT_EQ(with->ed->arrivals, 6);
+  EXPECT_EQ(ToJson(*with->ed)["arrivals"], 6);
+  auto bad = Parse(R"({"ed":{"status":"open","arrivals":"6"}})");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(Fields(bad.status()), std::vector<std::string>{"ed.arrivals"});
+}
+
 TEST(ParseCapacityInput, NamesWrongTypesUnknownAndMissingFields) {
   auto in = Parse(R"({"beds":{"total":"20","staffed":1.5,"occupied":1},"colour":"red","as_of":12})");
   ASSERT_FALSE(in.ok());

@@ -28,7 +28,8 @@ function run(args, input) {
   return r.stdout;
 }
 
-export async function startServer() {
+// options.demo: serve with --demo (simulated feeds and weeks of simulated history, as `make run`).
+export async function startServer(options = {}) {
   if (!existsSync(BIN)) throw new Error(`server binary not found: ${BIN} (build it, or set OZCC_BIN)`);
   if (!existsSync(join(DIST, 'index.html'))) throw new Error(`web/dist is missing: run "npm run build" first`);
   const dir = mkdtempSync(join(tmpdir(), 'ozcc-e2e-'));
@@ -55,7 +56,7 @@ export async function startServer() {
   let proc;
   const spawnServer = async () => {
     const fd = openSync(logFile, 'a');
-    proc = spawn(BIN, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--web', DIST, '--patient-key', patientKey],
+    proc = spawn(BIN, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--web', DIST, '--patient-key', patientKey, ...(options.demo ? ['--demo'] : [])],
       { stdio: ['ignore', fd, fd], env: { ...process.env, ASAN_OPTIONS: process.env.ASAN_OPTIONS ?? 'detect_leaks=0' } });
     await waitReady(base, proc, logFile);
   };

@@ -1,5 +1,5 @@
 import type {
-  AccessPage, BreakGlassGrant, BreakGlassReviewItem, CapacityInput, ContactHistory, CaseDetail, Complaint, History, HandoverWithCase, Inbox, NewCaseInput, Patient, PathwayDecision,
+  AccessPage, BreakGlassGrant, BreakGlassReviewItem, CapacityInput, RegionForecast, UnitForecast, ContactHistory, CaseDetail, Complaint, History, HandoverWithCase, Inbox, NewCaseInput, Patient, PathwayDecision,
   Problem, Proposal, RegionDetail, RegionSummary, Snapshot, User, Worklist,
 } from './types';
 import type { Kpis } from './lib/kpis';
@@ -111,6 +111,10 @@ export const api = {
   snapshot: (region: string) => request<Snapshot>('GET', `/api/v1/capacity/snapshot?region=${encodeURIComponent(region)}`),
   history: (unitId: string, from: Date, to: Date) =>
     request<History>('GET', `/api/v1/units/${encodeURIComponent(unitId)}/capacity/history?from=${encodeURIComponent(iso(from))}&to=${encodeURIComponent(iso(to))}`),
+  forecast: (unitId: string, days = 7) =>
+    request<UnitForecast>('GET', `/api/v1/units/${encodeURIComponent(unitId)}/forecast?days=${days}`),
+  regionForecast: (region: string) =>
+    request<RegionForecast>('GET', `/api/v1/forecasts?region=${encodeURIComponent(region)}`),
   putCapacity: (unitId: string, input: CapacityInput) =>
     request<Record<string, unknown> & { version?: number | string; received_at?: string; as_of?: string }>(
       'PUT', `/api/v1/units/${encodeURIComponent(unitId)}/capacity`, input),

@@ -45,7 +45,11 @@ export interface RegionDetail {
 
 export interface Beds { total: number; staffed: number; occupied: number; available: number }
 export type EdStatus = 'open' | 'threatened' | 'closed';
-export interface Ed { status: EdStatus; waiting: number; in_treatment: number; boarding: number; crowding: number }
+export interface Ed {
+  status: EdStatus; waiting: number; in_treatment: number; boarding: number; crowding: number;
+  /** Patients who arrived in the hour before as_of; absent when not reported. */
+  arrivals?: number | null;
+}
 
 export interface SnapshotUnit {
   unit_id: string;
@@ -80,6 +84,22 @@ export interface Snapshot {
 
 export interface HistoryPoint { as_of: string; beds: Beds | null; ed: Ed | null; source: string; reported_by: string }
 export interface History { unit_id: string; from: string; to: string; downsampled: boolean; points: HistoryPoint[] }
+
+/** GET /api/v1/units/{id}/forecast (docs/openapi.json UnitForecast). */
+export interface ForecastPoint { horizon: number; target: string; mean: number; p10: number; p90: number }
+export interface ForecastBacktest { mase: number; coverage: number; forecasts: number; origins: number }
+export interface UnitForecast {
+  unit_id: string; unit_type: UnitType; organization_name: string; unit_name: string;
+  kind: 'ed-arrivals' | 'occupancy'; horizon_unit: 'hour' | 'day'; origin: string;
+  data_as_of: string; data_age_seconds: number; history: number; interval: number;
+  points: ForecastPoint[]; backtest: ForecastBacktest;
+  peak?: { mean: number; date: string }; threshold?: number | null; crosses_threshold?: boolean; crosses_on?: string | null;
+}
+/** GET /api/v1/forecasts?region= */
+export interface RegionForecast {
+  region: string; days: number; generated_at: string;
+  ed_outlook: UnitForecast[]; crossing: UnitForecast[]; units_without_forecast: number;
+}
 
 export interface FieldError { field: string; message: string }
 export interface Problem {

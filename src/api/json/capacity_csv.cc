@@ -179,12 +179,13 @@ enum Col : size_t {
   kEdBoarding,
   kEdCrowding,
   kNote,
+  kEdArrivals,
   kNumCols,
 };
 
 constexpr std::array<std::string_view, kNumCols> kColNames = {
-    "unit_id",   "as_of",      "beds_total",      "beds_staffed", "beds_occupied", "beds_available",
-    "ed_status", "ed_waiting", "ed_in_treatment", "ed_boarding",  "ed_crowding",   "note",
+    "unit_id",    "as_of",           "beds_total",  "beds_staffed", "beds_occupied", "beds_available", "ed_status",
+    "ed_waiting", "ed_in_treatment", "ed_boarding", "ed_crowding",  "note",          "ed_arrivals",
 };
 
 constexpr std::array<Col, 4> kBedCols = {kBedsTotal, kBedsStaffed, kBedsOccupied, kBedsAvailable};
@@ -393,9 +394,14 @@ Result<std::vector<CsvCapacityRow>> ParseCapacityCsv(std::string_view text, size
       for (size_t k = 0; k < kEdCountCols.size(); ++k) {
         if (!trimmed(kEdCountCols[k]).empty()) count(kEdCountCols[k], *dst[k]);
       }
+      if (!trimmed(kEdArrivals).empty()) {
+        std::int64_t a = 0;
+        count(kEdArrivals, a);
+        e.arrivals = a;
+      }
       in.ed = e;
     } else {
-      for (Col c : kEdCountCols) {
+      for (Col c : {kEdWaiting, kEdInTreatment, kEdBoarding, kEdCrowding, kEdArrivals}) {
         if (!trimmed(c).empty()) {
           errors.Add(line, kColNames[c], "needs ed_status in the same row");
           row_ok = false;

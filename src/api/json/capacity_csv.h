@@ -24,6 +24,8 @@
 //       ed_waiting, ed_in_treatment, ed_boarding, ed_crowding
 //                         need the ed_status column; empty cell = 0 when the
 //                         row has ED fields, must be empty otherwise
+//       ed_arrivals       optional; needs ed_status; patients arrived in the
+//                         hour before as_of; empty cell = not reported
 //       note              free text, taken verbatim
 //     Unknown or duplicate column names are errors.
 //   - Counts are base-10 integers with an optional '-' (negative values parse;

@@ -61,7 +61,7 @@ std::optional<EdState> ParseEd(const json& v, const std::string& p, std::vector<
     errs.push_back({p, std::string("must be an object, not ") + JsonTypeName(v)});
     return std::nullopt;
   }
-  RejectUnknown(v, {"status", "waiting", "in_treatment", "boarding", "crowding"}, p + ".", errs);
+  RejectUnknown(v, {"status", "waiting", "in_treatment", "boarding", "crowding", "arrivals"}, p + ".", errs);
   size_t before = errs.size();
   EdState e;
   auto st = v.find("status");
@@ -78,6 +78,9 @@ std::optional<EdState> ParseEd(const json& v, const std::string& p, std::vector<
   e.in_treatment = IntField(v, "in_treatment", p + ".in_treatment", errs, false).value_or(0);
   e.boarding = IntField(v, "boarding", p + ".boarding", errs, false).value_or(0);
   e.crowding = IntField(v, "crowding", p + ".crowding", errs, false).value_or(0);
+  if (auto a = v.find("arrivals"); a != v.end() && !a->is_null()) {
+    e.arrivals = IntField(v, "arrivals", p + ".arrivals", errs, false);
+  }
   if (errs.size() != before) return std::nullopt;
   return e;
 }
@@ -281,11 +284,13 @@ json ToJson(const Beds& b) {
 }
 
 json ToJson(const EdState& e) {
-  return {{"status", ToString(e.status)},
-          {"waiting", e.waiting},
-          {"in_treatment", e.in_treatment},
-          {"boarding", e.boarding},
-          {"crowding", e.crowding}};
+  json j = {{"status", ToString(e.status)},
+            {"waiting", e.waiting},
+            {"in_treatment", e.in_treatment},
+            {"boarding", e.boarding},
+            {"crowding", e.crowding}};
+  if (e.arrivals) j["arrivals"] = *e.arrivals;
+  return j;
 }
 
 json ToJson(const CapacityReport& r) {

@@ -13,7 +13,7 @@ namespace {
 constexpr const char* kReportCols =
     "SELECT r.unit_id, r.as_of, r.received_at, r.source, r.beds_total, r.beds_staffed, r.beds_occupied, "
     "r.beds_available, r.ed_status, r.ed_waiting, r.ed_in_treatment, r.ed_boarding, r.ed_crowding, r.note, "
-    "r.reported_by, r.version ";
+    "r.reported_by, r.version, r.ed_arrivals ";
 
 CapacityReport ReadReport(const Row& s) {
   CapacityReport r;
@@ -24,6 +24,7 @@ CapacityReport ReadReport(const Row& s) {
   if (!s.IsNull(4)) r.beds = Beds{s.Int(4), s.Int(5), s.Int(6), s.Int(7)};
   if (!s.IsNull(8)) {
     r.ed = EdState{ParseEdStatus(s.Text(8)).value_or(EdStatus::kOpen), s.Int(9), s.Int(10), s.Int(11), s.Int(12)};
+    if (!s.IsNull(16)) r.ed->arrivals = s.Int(16);
   }
   r.note = s.Text(13);
   r.reported_by = s.Text(14);
@@ -50,6 +51,7 @@ Params ReportParams(const CapacityReport& r, const std::string& region_id) {
     for (int k = 0; k < 5; ++k) p.AddNull();
   }
   p.Add(r.note).Add(r.reported_by);
+  p.Add(r.ed ? r.ed->arrivals : std::nullopt);
   return p;
 }
 
@@ -114,7 +116,9 @@ Result<CapacityWriteResult> SqlStore::WriteCapacity(CapacityWrite write) {
           auto id = c.First<std::int64_t>(
               "INSERT INTO capacity_reports (unit_id, region_id, version, as_of, received_at, source, beds_total, "
               "beds_staffed, beds_occupied, beds_available, ed_status, ed_waiting, ed_in_treatment, ed_boarding, "
-              "ed_crowding, note, reported_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+              "ed_crowding, note, reported_by, ed_arrivals) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+              "?) "
+              "RETURNING id",
               ReportParams(r, rid), [](const Row& row) { return row.Int(0); });
           if (!id.ok()) return id.status();
           // The unit's latest report: the newest as_of, then the highest version.

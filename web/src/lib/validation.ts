@@ -131,6 +131,10 @@ export function checkCapacity(type: UnitType, input: CapacityInput, nowMs: numbe
     else {
       const { waiting = 0, in_treatment = 0, boarding = 0, crowding = 0 } = input.ed;
       errors = { ...errors, ...checkEdCounts({ waiting, in_treatment, boarding, crowding }) };
+      if (input.ed.arrivals != null) {
+        const e = countError(input.ed.arrivals, COUNT_MAX);
+        if (e) errors['ed.arrivals'] = e;
+      }
     }
   }
   if (input.note != null) {

@@ -9,12 +9,15 @@ import { FilterBar } from '../components/FilterBar';
 import { href } from '../router';
 import type { SnapshotUnit } from '../types';
 import { canEditUnit, hasBeds } from '../lib/units';
-import type { User } from '../types';
+import type { UnitForecast, User } from '../types';
+import { CrossFlag, EdOutlook, useRegionForecast } from '../components/Forecast';
 
 export function Overview({ filters, setFilters, user }: { filters: Filters; setFilters: (f: Filters) => void; user: User }) {
   const { t } = useI18n();
   const { rows, detail, regionId } = useRegionData();
   const now = useNow(5000);
+  const forecast = useRegionForecast(regionId);
+  const crossing = useMemo(() => new Map((forecast?.crossing ?? []).map((f) => [f.unit_id, f])), [forecast]);
 
   const filtered = useMemo(() => applyFilters(rows, filters, now), [rows, filters, now]);
   const subNames = useMemo(() => new Map((detail?.region.subregions ?? []).map((s) => [s.id, s.name])), [detail]);
@@ -50,6 +53,7 @@ export function Overview({ filters, setFilters, user }: { filters: Filters; setF
       </div>
       <Summary rows={filtered} now={now} />
       <TotalsTable rows={filtered} subNames={subNames} subOrder={subOrder} now={now} />
+      <EdOutlook fc={forecast} />
       <h2 className="sr-only">{t('overview.units')}</h2>
       {filtered.length === 0 ? (
         <p className="empty">{t('overview.noMatch')}</p>
@@ -83,7 +87,7 @@ export function Overview({ filters, setFilters, user }: { filters: Filters; setF
                       {o.name}{o.type && <span className="org-type"> · {t(`org.${o.type}`)}</span>}
                     </th>
                   </tr>
-                  {o.units.map((u) => <UnitRow key={u.unit_id} u={u} now={now} editable={canEditUnit(user, u, regionId)} />)}
+                  {o.units.map((u) => <UnitRow key={u.unit_id} u={u} now={now} editable={canEditUnit(user, u, regionId)} crossing={crossing.get(u.unit_id)} />)}
                 </Fragment>
               ))}
             </tbody>
@@ -94,7 +98,7 @@ export function Overview({ filters, setFilters, user }: { filters: Filters; setF
   );
 }
 
-function UnitRow({ u, now, editable }: { u: SnapshotUnit; now: number; editable: boolean }) {
+function UnitRow({ u, now, editable, crossing }: { u: SnapshotUnit; now: number; editable: boolean; crossing?: UnitForecast }) {
   const { t } = useI18n();
   const stale = isStale(u, now);
   const b = u.beds;
@@ -105,6 +109,7 @@ function UnitRow({ u, now, editable }: { u: SnapshotUnit; now: number; editable:
       <td className="c-name">
         <a href={href({ name: 'unit', id: u.unit_id })}>{u.name}</a>
         {editable && <a className="row-edit" href={href({ name: 'entry', id: u.unit_id })} title={t('unit.edit')} aria-label={`${t('unit.edit')}: ${u.name}`}>✎</a>}
+        {' '}<CrossFlag f={crossing} />
       </td>
       <td className="c-type">{typeLabel(t, u.type)}{u.specialism ? <span className="spec"> · {u.specialism}</span> : null}</td>
       <td>{e ? <EdBadge status={e.status} /> : null}</td>

@@ -7,7 +7,8 @@ import { canEditUnit, hasBeds, hasEd } from '../lib/units';
 import { Chart } from '../components/Chart';
 import { EdBadge, StaleBadge, typeLabel } from '../components/Status';
 import { href } from '../router';
-import type { History, User } from '../types';
+import { backtestLabel, bandSeries, forecastEndMs, rangeText } from '../lib/forecast';
+import type { History, UnitForecast, User } from '../types';
 
 const HOUR = 3600000;
 const RANGES = [168, 24, 6] as const;
@@ -30,6 +31,8 @@ export function UnitDetail({ id, user }: { id: string; user: User }) {
   const [hist, setHist] = useState<History | null>(null);
   const [histErr, setHistErr] = useState<string | null>(null);
   const [range, setRange] = useState<Range>(168);
+  const [fc, setFc] = useState<UnitForecast | null>(null);
+  const [fcMissing, setFcMissing] = useState(false);
 
   // Refetch the history when this unit's row changes (a live update), at most once per change.
   const asOf = row?.as_of ?? null;
@@ -42,9 +45,23 @@ export function UnitDetail({ id, user }: { id: string; user: User }) {
     return () => { cancelled = true; };
   }, [id, asOf, range]);
 
+  // Another unit: its own forecast, not the last one's.
+  useEffect(() => { setFc(null); setFcMissing(false); }, [id]);
+  // The unit's forecast (cached by the server until the unit's next report).
+  useEffect(() => {
+    let cancelled = false;
+    api.forecast(id)
+      .then((f) => { if (!cancelled) { setFc(f); setFcMissing(false); } })
+      .catch(() => { if (!cancelled) { setFc(null); setFcMissing(true); } });
+    return () => { cancelled = true; };
+  }, [id, asOf]);
+
   // Step lines hold the last value until now (extendToNow); few points also get symbols so they stay visible.
   const few = (hist?.points.length ?? 0) < 40;
   const from = now - range * HOUR;
+  // The time axis reaches to the forecast's last point (7 days for beds at the 7-day range, 2 hours for an ED).
+  const bedsEnd = Math.max(now, range === 168 && fc?.kind === 'occupancy' ? forecastEndMs(fc) ?? now : now);
+  const edEnd = Math.max(now, fc?.kind === 'ed-arrivals' ? forecastEndMs(fc) ?? now : now);
 
   const bedsOption = useMemo(() => {
     const pts = hist?.points ?? [];
@@ -57,16 +74,17 @@ export function UnitDetail({ id, user }: { id: string; user: User }) {
       grid: { left: 44, right: 16, top: 32, bottom: 28 },
       legend: { top: 0, left: 0, itemWidth: 14, textStyle: { fontSize: 12 } },
       tooltip: { trigger: 'axis' },
-      xAxis: { type: 'time', min: from, max: now, axisLabel: { fontSize: 11, hideOverlap: true } },
+      xAxis: { type: 'time', min: from, max: bedsEnd, axisLabel: { fontSize: 11, hideOverlap: true } },
       yAxis: { type: 'value', minInterval: 1, axisLabel: { fontSize: 11 } },
       series: [
         s(t('col.available'), 'available', '#1a7f37', 2.5),
         s(t('col.staffed'), 'staffed', '#1f5fa8'),
         s(t('col.occupied'), 'occupied', '#c77700'),
         s(t('col.total'), 'total', '#7a7f87', 1),
+        ...(fc?.kind === 'occupancy' && range === 168 ? bandSeries(fc, { band: t('fc.band'), mean: t('fc.mean') }, '#c77700') : []),
       ],
     };
-  }, [hist, t, now, from, few]);
+  }, [hist, t, now, from, few, fc, range, bedsEnd]);
 
   const edOption = useMemo(() => {
     const pts = (hist?.points ?? []).filter((p) => p.ed);
@@ -75,7 +93,7 @@ export function UnitDetail({ id, user }: { id: string; user: User }) {
       grid: { left: 44, right: 44, top: 32, bottom: 28 },
       legend: { top: 0, left: 0, itemWidth: 14, textStyle: { fontSize: 12 } },
       tooltip: { trigger: 'axis' },
-      xAxis: { type: 'time', min: from, max: now, axisLabel: { fontSize: 11, hideOverlap: true } },
+      xAxis: { type: 'time', min: from, max: edEnd, axisLabel: { fontSize: 11, hideOverlap: true } },
       yAxis: [
         { type: 'value', minInterval: 1, axisLabel: { fontSize: 11 } },
         { type: 'value', min: 0, max: 200, axisLabel: { fontSize: 11 }, splitLine: { show: false } },
@@ -85,9 +103,12 @@ export function UnitDetail({ id, user }: { id: string; user: User }) {
         { name: t('col.boarding'), type: 'line', step: 'end', showSymbol: few, symbolSize: 4, color: '#7a4fa0', data: extendToNow(pts.map((p) => [p.as_of, p.ed!.boarding] as [string, number]), now) },
         { name: t('col.crowding'), type: 'line', yAxisIndex: 1, showSymbol: few, symbolSize: 4, color: '#c62828', data: extendToNow(pts.map((p) => [p.as_of, p.ed!.crowding] as [string, number]), now),
           markLine: { silent: true, symbol: 'none', lineStyle: { type: 'dashed', color: '#c62828', opacity: 0.5 }, data: [{ yAxis: 140 }], label: { show: false } } },
+        { name: t('fc.arrivals'), type: 'line', step: 'end', showSymbol: few, symbolSize: 4, color: '#0e7c86',
+          data: pts.filter((p) => p.ed!.arrivals != null).map((p) => [p.as_of, p.ed!.arrivals] as [string, number]) },
+        ...(fc?.kind === 'ed-arrivals' ? bandSeries(fc, { band: t('fc.band'), mean: t('fc.mean') }, '#0e7c86') : []),
       ],
     };
-  }, [hist, t, now, from, few]);
+  }, [hist, t, now, from, few, fc, edEnd]);
 
   if (!row && !unit) {
     return <section className="view"><p className="empty">{rows.length ? t('unit.notFound') : t('loading')}</p><a href="#/">{t('unit.back')}</a></section>;
@@ -145,6 +166,8 @@ export function UnitDetail({ id, user }: { id: string; user: User }) {
         </div>
       </div>
 
+      <ForecastCard fc={fc} missing={fcMissing} />
+
       <div className="range-pick" role="group" aria-label={t('unit.range')}>
         <span className="muted small">{t('unit.range')}:</span>
         {RANGES.map((r) => (
@@ -196,5 +219,41 @@ export function UnitDetail({ id, user }: { id: string; user: User }) {
         </div>
       )}
     </section>
+  );
+}
+
+/** The forecast beside the trend: the next values with their 80% interval, the backtest, the data age, the threshold flag. */
+function ForecastCard({ fc, missing }: { fc: UnitForecast | null; missing: boolean }) {
+  const { t, lang } = useI18n();
+  if (!fc) return missing ? <p className="muted small" data-testid="forecast-none">{t('fc.none')}</p> : null;
+  const bt = backtestLabel(fc.backtest, lang);
+  const date = (d: string | null | undefined) => (d ? new Date(`${d}T12:00:00`).toLocaleDateString(lang === 'nl' ? 'nl-NL' : 'en-GB', { weekday: 'short', day: 'numeric', month: 'short' }) : '');
+  return (
+    <div className={`card forecast-card${fc.crosses_threshold ? ' is-crossing' : ''}`} data-testid="forecast">
+      <h2>{t('fc.title')}</h2>
+      {fc.kind === 'ed-arrivals' ? (
+        <dl className="kv">
+          {fc.points.map((p) => (
+            <div key={p.horizon}>
+              <dt>{t('fc.next', { label: t(`fc.hour${p.horizon}`) })}</dt>
+              <dd><b>{Math.round(p.mean)}</b> <span className="muted small">({rangeText(p.p10, p.p90)})</span></dd>
+            </div>
+          ))}
+        </dl>
+      ) : (
+        <>
+          {fc.crosses_threshold ? (
+            <p className="forecast-flag" data-testid="forecast-flag"><span className="badge badge-crossing">{t('fc.flag')}</span> {t('fc.crosses', { threshold: fc.threshold ?? '—', date: date(fc.crosses_on) })}</p>
+          ) : (
+            <p className="small">{t('fc.noCross', { threshold: fc.threshold ?? '—', days: fc.points.length })}</p>
+          )}
+          {fc.peak && <p className="small">{t('fc.peak', { value: Math.round(fc.peak.mean), date: date(fc.peak.date) })}</p>}
+        </>
+      )}
+      <p className="small muted">
+        {bt && <span data-testid="forecast-backtest" title={t('fc.backtest')}>{bt} · </span>}
+        {t('fc.band')} · {t('fc.dataAge', { age: formatAge(fc.data_age_seconds, lang) })}
+      </p>
+    </div>
   );
 }

@@ -9,13 +9,17 @@ import { MapView } from './MapView';
 import { NO_FILTERS } from '../lib/filters';
 import { STATUS_COLOURS, type MarkerStatus } from '../lib/status';
 import { go } from '../router';
+import { useRegionForecast } from '../components/Forecast';
+import { rangeText } from '../lib/forecast';
 
 const WALL_TYPES = ['ic', 'ward', 'elv-low', 'elv-high', 'elv-palliative', 'ggz-crisis', 'vvt-crisis', 'ambulance'];
 
 /** Wall screen (#/wand): large, read-only, always current; no controls needed. Esc returns. */
 export function Wall() {
   const { t, lang } = useI18n();
-  const { rows, detail } = useRegionData();
+  const { rows, detail, regionId } = useRegionData();
+  const forecast = useRegionForecast(regionId);
+  const outlook = useMemo(() => new Map((forecast?.ed_outlook ?? []).map((f) => [f.unit_id, f])), [forecast]);
   const now = useNow(1000);
 
   useEffect(() => {
@@ -56,6 +60,11 @@ export function Wall() {
                     {r.ed ? <>{t('col.waiting')} <b>{r.ed.waiting}</b> · {t('col.crowding')} <b>{r.ed.crowding}</b></> : null}
                     <span className="tile-age">{formatAge(ageSeconds(r.as_of, now), lang)}</span>
                   </span>
+                  {outlook.get(r.unit_id) && (
+                    <span className="tile-outlook" data-testid="wall-outlook">
+                      {t('fc.outlook')}: {outlook.get(r.unit_id)!.points.map((p) => `${Math.round(p.mean)} (${rangeText(p.p10, p.p90)})`).join(' · ')}
+                    </span>
+                  )}
                 </li>
               );
             })}
@@ -96,6 +105,9 @@ export function Wall() {
       </div>
       <footer className="wall-foot">
         <span className={staleCount ? 'stale-text' : ''}>{t('wall.staleUnits', { n: staleCount })}</span>
+        {forecast && forecast.crossing.length > 0 && (
+          <span className="crossing-text" data-testid="wall-crossing">{t('fc.crossingCount', { n: forecast.crossing.length })}</span>
+        )}
         <span className="muted">{t('wall.exit')}</span>
       </footer>
     </div>
