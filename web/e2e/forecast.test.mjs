@@ -3,7 +3,7 @@
 // backtest, the overview and the wall screen show the 2-hour ED outlook.
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, apiLogin } from './server.mjs';
+import { startServer, apiLogin, signInPage } from './server.mjs';
 import { launch } from '../dev/chromium.mjs';
 
 let srv;
@@ -31,13 +31,7 @@ after(async () => {
 
 async function signIn(username) {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'nl-NL' });
-  const page = await context.newPage();
-  page.on('pageerror', (e) => console.error(`[${username}] pageerror: ${e.message}`));
-  await page.goto(srv.base + '/');
-  await page.fill('#login-username', username);
-  await page.fill('#login-password', srv.password);
-  await page.click('button[type=submit]');
-  await page.waitForSelector('[data-testid=units-table] tr.unit-row', { timeout: 20000 });
+  const page = await signInPage(context, srv, username, '[data-testid=units-table] tr.unit-row');
   return { context, page };
 }
 

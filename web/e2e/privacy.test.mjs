@@ -7,7 +7,7 @@
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { startServer, apiLogin } from './server.mjs';
+import { startServer, apiLogin, signInPage } from './server.mjs';
 import { launch } from '../dev/chromium.mjs';
 
 let srv;
@@ -25,13 +25,7 @@ after(async () => {
 
 async function signIn(username) {
   const context = await browser.newContext({ viewport: { width: 1500, height: 950 }, locale: 'nl-NL', acceptDownloads: true });
-  const page = await context.newPage();
-  page.on('pageerror', (e) => console.error(`[${username}] pageerror: ${e.message}`));
-  await page.goto(srv.base + '/');
-  await page.fill('#login-username', username);
-  await page.fill('#login-password', srv.password);
-  await page.click('button[type=submit]');
-  await page.waitForSelector('header.topbar', { timeout: 20000 });
+  const page = await signInPage(context, srv, username, 'header.topbar');
   return { context, page };
 }
 

@@ -129,3 +129,16 @@ function stop(proc) {
     proc.kill('SIGTERM');
   });
 }
+
+// Opens a page in `context`, signs in through the form as `username` (the
+// server's shared password) and waits for `ready` (a selector) to show.
+export async function signInPage(context, srv, username, ready) {
+  const page = await context.newPage();
+  page.on('pageerror', (e) => console.error(`[${username}] pageerror: ${e.message}`));
+  await page.goto(srv.base + '/');
+  await page.fill('#login-username', username);
+  await page.fill('#login-password', srv.password);
+  await page.click('button[type=submit]');
+  await page.waitForSelector(ready, { timeout: 20000 });
+  return page;
+}

@@ -1,7 +1,7 @@
 // Browser tests of the web UI against the real server (node --test, playwright-core, Debian Chromium).
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, apiLogin } from './server.mjs';
+import { startServer, apiLogin, signInPage } from './server.mjs';
 import { launch } from '../dev/chromium.mjs';
 
 let srv;
@@ -18,14 +18,7 @@ after(async () => {
 });
 
 async function signIn(context, username) {
-  const page = await context.newPage();
-  page.on('pageerror', (e) => console.error(`[${username}] pageerror: ${e.message}`));
-  await page.goto(srv.base + '/');
-  await page.fill('#login-username', username);
-  await page.fill('#login-password', srv.password);
-  await page.click('button[type=submit]');
-  await page.waitForSelector('[data-testid=units-table] tr.unit-row', { timeout: 20000 });
-  return page;
+  return signInPage(context, srv, username, '[data-testid=units-table] tr.unit-row');
 }
 
 async function newUser(username) {

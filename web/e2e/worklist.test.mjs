@@ -10,7 +10,7 @@
 // password "demo" or OZCC_E2E_PASSWORD) instead of starting the real one.
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, apiLogin } from './server.mjs';
+import { startServer, apiLogin, signInPage } from './server.mjs';
 import { launch } from '../dev/chromium.mjs';
 
 let srv;
@@ -46,13 +46,7 @@ after(async () => {
 async function signIn(username, { offline = false } = {}) {
   const context = await browser.newContext({ viewport: { width: 1500, height: 950 }, locale: 'nl-NL' });
   if (offline) await context.route('**/api/v1/events**', (route) => route.abort());
-  const page = await context.newPage();
-  page.on('pageerror', (e) => console.error(`[${username}] pageerror: ${e.message}`));
-  await page.goto(srv.base + '/');
-  await page.fill('#login-username', username);
-  await page.fill('#login-password', srv.password);
-  await page.click('button[type=submit]');
-  await page.waitForSelector('header.topbar', { timeout: 20000 });
+  const page = await signInPage(context, srv, username, 'header.topbar');
   await page.waitForSelector(offline ? '[data-conn]' : '[data-conn=live]', { timeout: 20000 });
   return { context, page };
 }
