@@ -224,6 +224,7 @@ TEST_P(StoreContractTest, WriteAndReadCapacity) {
   seh.source = ReportSource::kManual;
   seh.beds = Beds{30, 25, 20, 5};
   seh.ed = EdState{EdStatus::kThreatened, 12, 8, 3, 140};
+  seh.ed->arrivals = 17;  // migration 0006: round-trips on both engines
   seh.note = "druk — \"quoted\" {x,y} \\ 'single'";
   seh.reported_by = "alice";
   CapacityWrite w = OneReport(seh);
