@@ -73,7 +73,9 @@ describe('ZCC worklist', () => {
     // A partner's user starts at its inbox.
     const partner = await signIn('vvt');
     await partner.page.waitForSelector('#inbox-title');
-    assert.equal(await partner.page.locator('#inbox-title').textContent(), `Overdrachten aan ${srv.vvtOrg.name}`);
+    // The title names the organisation once the region's detail has loaded (its id until then).
+    const title = `Overdrachten aan ${srv.vvtOrg.name}`;
+    await eventually(async () => (await partner.page.locator('#inbox-title').textContent()) === title, `inbox title "${title}"`);
     await partner.page.evaluate(() => { window.__noReload = 'still here'; });
 
     const zcc = await signIn('zcc');

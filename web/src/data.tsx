@@ -182,6 +182,12 @@ export function useRegionData(): RegionData {
   return v;
 }
 
+/** An organisation's name from the region's detail; its id until the detail has loaded (or when it is not in it). */
+export function useOrgName(): (id: string | null | undefined) => string {
+  const { detail } = useRegionData();
+  return useCallback((id) => (id ? detail?.organizations.find((o) => o.id === id)?.name ?? id : ''), [detail]);
+}
+
 /** Server-clock "now", re-rendering every `everyMs`. */
 export function useNow(everyMs = 5000): number {
   const { offsetMs } = useRegionData();

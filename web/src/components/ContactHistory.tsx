@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useI18n } from '../i18n';
-import { useNow, useRegionData } from '../data';
+import { useNow, useOrgName } from '../data';
 import { ApiError, contacts } from '../api';
 import { formatClock, formatDateTime } from '../lib/age';
 import { agoPhrase, contactSearchBody, itemAgeSeconds, kindKey, newestFirst, resultOf } from '../lib/contacts';
@@ -16,7 +16,7 @@ import type { ContactHistory as History } from '../types';
  */
 export function ContactHistoryPanel({ bsn, caseId, delayMs = 0 }: { bsn: string | null; caseId?: string; delayMs?: number }) {
   const { t, lang } = useI18n();
-  const { detail } = useRegionData();
+  const orgName = useOrgName();
   const now = useNow(5000);
   const [data, setData] = useState<History | null>(null);
   const [fetchedAt, setFetchedAt] = useState<number | null>(null);
@@ -47,7 +47,6 @@ export function ContactHistoryPanel({ bsn, caseId, delayMs = 0 }: { bsn: string 
   }, [key, load, delayMs]);
 
   if (!key) return null;
-  const orgName = (id: string | null) => (id ? detail?.organizations.find((o) => o.id === id)?.name ?? id : '');
   const items = newestFirst(data?.items ?? []);
 
   return (

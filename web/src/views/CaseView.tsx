@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useI18n } from '../i18n';
-import { useNow, useRegionData } from '../data';
+import { useNow, useOrgName, useRegionData } from '../data';
 import { useLiveQuery } from '../live';
 import { ApiError, cases } from '../api';
 import { formatClock, formatDateTime } from '../lib/age';
@@ -45,7 +45,7 @@ export function CaseView({ id, user }: { id: string; user: User }) {
   const c = live.data;
   const zcc = canWorkCases(user.role);
   const steps = useMemo(() => (c && zcc ? stepsFor(c.state) : []), [c, zcc]);
-  const orgName = useCallback((oid: string | null) => (oid ? detail?.organizations.find((o) => o.id === oid)?.name ?? oid : ''), [detail]);
+  const orgName = useOrgName();
 
   // A step that the new state no longer allows (someone else moved the case) closes.
   useEffect(() => { if (open && !steps.includes(open)) setOpen(null); }, [open, steps]);

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useI18n } from '../i18n';
-import { useNow, useRegionData } from '../data';
+import { useNow, useOrgName, useRegionData } from '../data';
 import { useLiveQuery } from '../live';
 import { ApiError, cases } from '../api';
 import { formatClock } from '../lib/age';
@@ -37,7 +37,8 @@ export function Inbox({ user }: { user: User }) {
   const live = useLiveQuery(load, (e, type) => (type === 'handover' && e.handover?.to_organization_id === org) || shown.current.has(e.case_id));
   const items = useMemo(() => inboxOrder(live.data?.items ?? []), [live.data]);
   useEffect(() => { shown.current = new Set(items.map((h) => h.case_id)); }, [items]);
-  const orgName = detail?.organizations.find((o) => o.id === org)?.name ?? org ?? '';
+  const orgNameOf = useOrgName();
+  const orgName = orgNameOf(org);
   const waiting = items.filter((h) => h.state === 'requested').length;
 
   if (!hasInbox(user)) return <section className="view"><p className="empty">{t('inbox.noAccess')}</p></section>;

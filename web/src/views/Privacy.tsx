@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useI18n } from '../i18n';
-import { useNow, useRegionData } from '../data';
+import { useNow, useOrgName } from '../data';
 import { ApiError, audit } from '../api';
 import { formatDateTime } from '../lib/age';
 import {
@@ -29,7 +29,7 @@ export function Privacy({ user }: { user: User }) {
 
 function AccessLogSearch() {
   const { t, lang } = useI18n();
-  const { detail } = useRegionData();
+  const orgName = useOrgName();
   const now = useNow(5000);
   const [input, setInput] = useState('');
   const [inputError, setInputError] = useState<string | null>(null);
@@ -40,7 +40,6 @@ function AccessLogSearch() {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const inputRef = useRef<HTMLInputElement>(null);
-  const orgName = (id: string | null) => (id ? detail?.organizations.find((o) => o.id === id)?.name ?? id : '');
 
   const fail = (e: unknown) => {
     const s = e instanceof ApiError ? e.status : 0;
