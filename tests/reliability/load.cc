@@ -134,7 +134,9 @@ WriteOp MakePut(const std::string& id, int client, const std::string& unit, cons
 }
 
 bool Load::SendOnce(Conn& conn, WriteOp& op) {
+  in_flight_ += 1;
   Reply r = SendWrite(conn, options_.token, op, options_.request_timeout);
+  in_flight_ -= 1;
   std::lock_guard lk(mu_);
   if (!r.sent) {
     stats_.connect_failures += 1;

@@ -88,6 +88,8 @@ class Load {
   std::int64_t RetryPending(milliseconds timeout);
   // Acknowledged writes so far (thread-safe).
   std::int64_t acked() const { return acked_.load(); }
+  // Requests sent or being sent and not answered yet (thread-safe).
+  int in_flight() const { return in_flight_.load(); }
   LoadStats Stats() const;
   // Every request made (after Stop).
   std::vector<WriteOp> Ops() const;
@@ -102,6 +104,7 @@ class Load {
   std::vector<std::unique_ptr<Client>> clients_;
   std::atomic<bool> stop_{false};
   std::atomic<std::int64_t> acked_{0};
+  std::atomic<int> in_flight_{0};
   mutable std::mutex mu_;  // stats_ and the ack log
   LoadStats stats_;
   std::FILE* log_ = nullptr;

@@ -113,6 +113,11 @@ CrashResult RunCrash(const Env& env, const CrashOptions& o) {
     if (!WaitAcks(load, load.acked(), o.acks_between_kills, o.max_wait)) {
       res.errors.push_back("too few acknowledged writes before kill " + std::to_string(k + 1));
     }
+    // The kill must find requests in the server's hands: on a loaded machine the clients may all be between
+    // requests at the moment the acks arrive, and the kill would then test nothing (key_retries stays 0).
+    for (const auto until = Clock::now() + milliseconds(2000); load.in_flight() < 2 && Clock::now() < until;) {
+      std::this_thread::sleep_for(std::chrono::microseconds(100));
+    }
     server.Kill(SIGKILL);  // mid-load: the clients have requests in flight
     res.kills += 1;
     std::this_thread::sleep_for(milliseconds(100));
