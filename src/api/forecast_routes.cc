@@ -1,6 +1,8 @@
 // Forecasts: GET /api/v1/units/{unit_id}/forecast?days= and
 // GET /api/v1/forecasts?region=&days=. Parses the query, calls
-// ForecastService, maps to JSON (the shapes are in docs/openapi.json).
+// ForecastService, maps to JSON (the shapes are in docs/openapi.json). A unit
+// with both an ED and beds (an SEH) has two forecasts: the top of the answer is
+// the first (its ED arrivals), `forecasts` lists both.
 #include <charconv>
 
 #include "api/internal.h"
@@ -76,7 +78,13 @@ void RegisterForecastRoutes(State& s, http::Router& r) {
     const Time now = Now();
     auto f = s.forecasts.ForUnit(CallerOf(req, who), req.params["unit_id"], *days, now);
     if (!f.ok()) return ProblemFor(req, f.status());
-    return Json(200, ToJson(*f, now));
+    // The first forecast at the top (as before: an SEH's ED arrivals), every
+    // forecast of the unit in `forecasts` (an SEH's occupancy too).
+    json all = json::array();
+    for (const auto& one : *f) all.push_back(ToJson(one, now));
+    json j = all.front();
+    j["forecasts"] = std::move(all);
+    return Json(200, j);
   });
   r.Add("GET", "/api/v1/forecasts", [&s](http::Request& req) {
     Principal who;

@@ -64,10 +64,12 @@ double NaiveScale(const std::vector<double>& v, std::size_t lag, std::size_t end
 
 std::string_view ToString(ForecastKind k) { return k == ForecastKind::kEdArrivals ? "ed-arrivals" : "occupancy"; }
 
-Result<std::optional<UnitForecast>> ForecastService::Compute(const UnitView& unit, int days, Time now) {
+Result<std::optional<UnitForecast>> ForecastService::Compute(const UnitView& unit, ForecastKind kind, int days,
+                                                             Time now) {
   UnitForecast out;
   out.unit = unit;
-  if (UnitHasEd(unit.unit.type)) {
+  if (kind == ForecastKind::kEdArrivals) {
+    if (!UnitHasEd(unit.unit.type)) return std::optional<UnitForecast>{};
     out.kind = ForecastKind::kEdArrivals;
     auto reports = capacity_.CapacityHistory(unit.unit.id, now - hours(24 * 7 * kEdHistoryWeeks), now, 200000);
     if (!reports.ok()) return reports.status();
@@ -198,7 +200,8 @@ Result<std::optional<UnitForecast>> ForecastService::Compute(const UnitView& uni
   return std::optional<UnitForecast>{std::move(out)};
 }
 
-Result<UnitForecast> ForecastService::ForUnit(const Caller& caller, const std::string& unit_id, int days, Time now) {
+Result<std::vector<UnitForecast>> ForecastService::ForUnit(const Caller& caller, const std::string& unit_id, int days,
+                                                           Time now) {
   if (days < 1 || days > kMaxDays) {
     return Status::BadRequest("bad forecast horizon", {{"days", "must be 1–" + std::to_string(kMaxDays)}});
   }
@@ -212,11 +215,24 @@ Result<UnitForecast> ForecastService::ForUnit(const Caller& caller, const std::s
     if (r.unit_id == unit->unit.id) version = r.version;
   }
   if (version < 0) return Status::NotFound("unit " + unit_id + " has no reports to forecast from");
-  return Cached(*unit, version, days, now);
+  return AllKinds(*unit, version, days, now);
 }
 
-Result<UnitForecast> ForecastService::Cached(const UnitView& unit, std::int64_t version, int days, Time now) {
-  const auto key = std::make_pair(unit.unit.id, days);
+Result<std::vector<UnitForecast>> ForecastService::AllKinds(const UnitView& unit, std::int64_t version, int days,
+                                                            Time now) {
+  std::vector<UnitForecast> out;
+  for (ForecastKind kind : {ForecastKind::kEdArrivals, ForecastKind::kOccupancy}) {
+    auto f = Cached(unit, kind, version, days, now);
+    if (!f.ok()) return f.status();
+    if (*f) out.push_back(std::move(**f));
+  }
+  if (out.empty()) return Status::NotFound("unit " + unit.unit.id + " has too little history for a forecast");
+  return out;
+}
+
+Result<std::optional<UnitForecast>> ForecastService::Cached(const UnitView& unit, ForecastKind kind,
+                                                            std::int64_t version, int days, Time now) {
+  const auto key = std::make_tuple(unit.unit.id, kind, days);
   const std::int64_t hour = ToUnixMillis(now) / 3600000;
   {
     std::lock_guard lock(mu_);
@@ -224,12 +240,11 @@ Result<UnitForecast> ForecastService::Cached(const UnitView& unit, std::int64_t 
       return it->second.forecast;
     }
   }
-  auto f = Compute(unit, days, now);
+  auto f = Compute(unit, kind, days, now);
   if (!f.ok()) return f.status();
-  if (!*f) return Status::NotFound("unit " + unit.unit.id + " has too little history for a forecast");
   std::lock_guard lock(mu_);
-  cache_[key] = {version, hour, **f};
-  return std::move(**f);
+  cache_[key] = {version, hour, *f};
+  return f;
 }
 
 Result<RegionForecast> ForecastService::ForRegion(const Caller& caller, const std::string& region_id, int days,
@@ -255,16 +270,18 @@ Result<RegionForecast> ForecastService::ForRegion(const Caller& caller, const st
       ++out.units_without_forecast;
       continue;
     }
-    auto f = Cached(u, v->second, days, now);
-    if (!f.ok()) {
-      if (f.status().code() != Code::kNotFound) return f.status();
+    auto all = AllKinds(u, v->second, days, now);
+    if (!all.ok()) {
+      if (all.status().code() != Code::kNotFound) return all.status();
       ++out.units_without_forecast;
       continue;
     }
-    if (f->kind == ForecastKind::kEdArrivals) {
-      out.eds.push_back(std::move(*f));
-    } else if (f->crosses) {
-      out.crossing.push_back(std::move(*f));
+    for (auto& f : *all) {
+      if (f.kind == ForecastKind::kEdArrivals) {
+        out.eds.push_back(std::move(f));
+      } else if (f.crosses) {
+        out.crossing.push_back(std::move(f));
+      }
     }
   }
   return out;

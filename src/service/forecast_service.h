@@ -6,7 +6,7 @@
 //   hours, from the hourly `ed.arrivals` it reported (the report nearest to
 //   the end of each hour, core/types.h ArrivalsHourStart); the origin is the
 //   last hour reported.
-// - A unit with beds: occupancy 1..days days ahead, from its daily mean
+// - A unit with beds (an SEH with observation beds too): occupancy 1..days days ahead, from its daily mean
 //   occupancy (local days, Europe/Amsterdam); the origin is the last complete
 //   day with reports. Admissions are not reported, so they are approximated
 //   by the day's increase of the mean occupancy (never negative); with them
@@ -19,6 +19,9 @@
 // of the one-day change for days) and the share of actual values inside the
 // 80% interval. Results are cached per unit and its latest report.
 //
+// A unit may have both (an SEH): ForUnit gives every forecast it has, the ED
+// arrivals first.
+//
 // Who may: whoever may read the unit's region (as the history and the
 // snapshot); kNotFound for an unknown unit or region, kBadRequest naming "days"
 // outside 1..21, kNotFound when the unit has too little history.
@@ -29,6 +32,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "core/types.h"
@@ -75,8 +79,8 @@ struct UnitForecast {
 struct RegionForecast {
   std::string region_id;
   std::vector<UnitForecast> eds;       // every ED / GP post with a forecast: the next two hours
-  std::vector<UnitForecast> crossing;  // bed units expected to exceed their threshold within the horizon
-  int units_without_forecast = 0;      // too little history
+  std::vector<UnitForecast> crossing;  // bed forecasts expected to exceed their threshold within the horizon
+  int units_without_forecast = 0;      // units with no forecast of any kind (too little history)
 };
 
 class ForecastService {
@@ -87,27 +91,32 @@ class ForecastService {
   ForecastService(RegionStore& regions, CapacityStore& capacity, AuditStore& audit)
       : regions_(regions), capacity_(capacity), audit_(audit) {}
 
-  // The unit's forecast (`days` for bed units; ignored for EDs) at `now`.
-  Result<UnitForecast> ForUnit(const Caller& caller, const std::string& unit_id, int days, Time now);
+  // The unit's forecasts at `now`, one per kind it has history for (the ED
+  // arrivals first, then the occupancy, `days` ahead); never empty.
+  Result<std::vector<UnitForecast>> ForUnit(const Caller& caller, const std::string& unit_id, int days, Time now);
   // The region's outlook: 2-hour ED outlook per ED, units crossing within `days`.
   Result<RegionForecast> ForRegion(const Caller& caller, const std::string& region_id, int days, Time now);
 
  private:
-  Result<std::optional<UnitForecast>> Compute(const UnitView& unit, int days, Time now);
+  // One kind of forecast; nullopt when the unit has too little history for it.
+  Result<std::optional<UnitForecast>> Compute(const UnitView& unit, ForecastKind kind, int days, Time now);
   // Compute, or the cached result while the unit's latest report is `version`.
-  Result<UnitForecast> Cached(const UnitView& unit, std::int64_t version, int days, Time now);
+  Result<std::optional<UnitForecast>> Cached(const UnitView& unit, ForecastKind kind, std::int64_t version, int days,
+                                             Time now);
+  // Every kind the unit has, in order: ED arrivals, occupancy.
+  Result<std::vector<UnitForecast>> AllKinds(const UnitView& unit, std::int64_t version, int days, Time now);
   RegionStore& regions_;
   CapacityStore& capacity_;
   AuditStore& audit_;
   std::mutex mu_;
-  // (unit, days) → forecast, valid while the unit's latest report has that
+  // (unit, kind, days) → forecast (or none), valid while the unit's latest report has that
   // version, within the same clock hour.
   struct Entry {
     std::int64_t version = 0;
     std::int64_t hour = 0;
-    UnitForecast forecast;
+    std::optional<UnitForecast> forecast;
   };
-  std::map<std::pair<std::string, int>, Entry> cache_;
+  std::map<std::tuple<std::string, ForecastKind, int>, Entry> cache_;
 };
 
 std::string_view ToString(ForecastKind k);

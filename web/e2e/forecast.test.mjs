@@ -51,7 +51,7 @@ describe('forecasts', () => {
     await context.close();
   });
 
-  test('a unit shows its 7-day trend, the band and its own backtest; an ED its next two hours', async () => {
+  test('a unit shows its 7-day trend, the band and its own backtest; an SEH its next two hours and its beds', async () => {
     const { context, page } = await signIn('e2e-coord');
     const api = await (await fetch(`${srv.base}/api/v1/forecasts?region=ZWN`, { headers: { Cookie: cookie } })).json();
     const ed = api.ed_outlook.find((f) => f.unit_type === 'seh');
@@ -64,6 +64,13 @@ describe('forecasts', () => {
     assert.match(text, /80%-interval/);
     assert.match(text, /Gegevens .* oud/);
     assert.match(await card.locator('[data-testid=forecast-backtest]').textContent(), /^MASE \d+,\d\d · dekking \d+%/);
+    // An SEH has observation beds too: a second card with their occupancy and its own backtest.
+    assert.match(await card.locator('h2').textContent(), /SEH-aankomsten/);
+    const beds = page.locator('[data-testid=forecast-occupancy]');
+    await beds.waitFor({ timeout: 20000 });
+    assert.match(await beds.locator('h2').textContent(), /Verwachting · bezette bedden/);
+    assert.match(await beds.textContent(), /bezette capaciteit/);
+    assert.match(await beds.locator('[data-testid=forecast-backtest]').textContent(), /^MASE \d+,\d\d · dekking \d+%/);
     // The 7-day trend is not empty: the demo seeded history.
     assert.equal(await page.locator('.empty', { hasText: 'Geen historie' }).count(), 0);
     assert.ok(await page.locator('[data-testid=unit-recent] tbody tr').count() > 0);

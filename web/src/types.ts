@@ -94,6 +94,8 @@ export interface UnitForecast {
   data_as_of: string; data_age_seconds: number; history: number; interval: number;
   points: ForecastPoint[]; backtest: ForecastBacktest;
   peak?: { mean: number; date: string }; threshold?: number | null; crosses_threshold?: boolean; crosses_on?: string | null;
+  /** Unit route only: every forecast of the unit, this one first (an SEH: ED arrivals, then its beds' occupancy). */
+  forecasts?: UnitForecast[];
 }
 /** GET /api/v1/forecasts?region= */
 export interface RegionForecast {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backtestLabel, bandSeries, crossingIds, forecastEndMs, rangeText, targetMs } from '../src/lib/forecast';
+import { allForecasts, backtestLabel, bandSeries, crossingIds, forecastEndMs, forecastOf, rangeText, targetMs } from '../src/lib/forecast';
 import type { UnitForecast } from '../src/types';
 
 function forecast(over: Partial<UnitForecast> = {}): UnitForecast {
@@ -59,5 +59,22 @@ describe('days and crossings', () => {
   });
   it('collects the units that cross', () => {
     expect([...crossingIds([beds, forecast(), { ...beds, unit_id: 'w2', crosses_threshold: false }])]).toEqual(['w1']);
+  });
+});
+
+describe('allForecasts and forecastOf', () => {
+  const beds = forecast({ kind: 'occupancy', horizon_unit: 'day', points: [{ horizon: 1, target: '2026-12-07', mean: 21, p10: 19, p90: 23 }] });
+  it('an SEH answer lists its arrivals and its beds; each kind is found', () => {
+    const ed = forecast();
+    const seh = { ...ed, forecasts: [ed, beds] };
+    expect(allForecasts(seh).map((f) => f.kind)).toEqual(['ed-arrivals', 'occupancy']);
+    expect(forecastOf(seh, 'occupancy')?.points[0].mean).toBe(21);
+    expect(forecastOf(seh, 'ed-arrivals')?.points).toHaveLength(2);
+  });
+  it('an answer without the list is its own one forecast; a missing kind is null', () => {
+    expect(allForecasts(beds)).toEqual([beds]);
+    expect(forecastOf(beds, 'ed-arrivals')).toBeNull();
+    expect(forecastOf(null, 'occupancy')).toBeNull();
+    expect(allForecasts(undefined)).toEqual([]);
   });
 });

@@ -11,15 +11,23 @@
 // - Admissions: the 7-day mean at the origin (level, centred 3 days back)
 //   and the daily growth rate of log admissions between the last two
 //   `growth_window_days` windows, damped by `growth_damping` per day.
-// - Occupancy: occupied(o+h) = occupied(o) * (1-d)^h
-//                              + sum_j admissions(o+j) * (1-d)^(h-j).
+// - Weekly pattern: per day of the week, a factor on the admissions (their
+//   ratio to the centred 7-day mean) and one on the discharge rate (that
+//   day's rate over the window's), from the last `weekly_window_days`, each
+//   shrunk toward 1 with the weight of `weekly_shrink_weeks` weeks and
+//   scaled to mean 1. The day of the week is the day's index mod 7: the
+//   pattern is learnt from the series, so its calendar is not needed.
+// - Occupancy, day by day: occupied(t) = occupied(t-1) * (1 - d * out[t])
+//                                        + admissions(t) * in[t].
 // - Interval: from the model's own rolling-origin backtest on the series up
 //   to the origin (forecasts made at earlier origins for days already
 //   observed, of the same kind: with `min_backtest_history_days` of known
 //   admissions before them, or without): log errors per day of horizon, pooled over horizons
 //   1..`residual_horizon_days`, their quantiles scaled by h, blended with a
 //   weak normal prior (`prior_log_sd_per_day`, weight `prior_origins`
-//   origins) so that a short history still gets a sensible band.
+//   origins) so that a short history still gets a sensible band; then, per
+//   horizon, widened to the quantiles of that horizon's own errors where
+//   they need more (blended with weight `horizon_prior_errors`).
 // - Peak: the highest expected occupancy from the origin to the longest
 //   horizon (at least `peak_horizon_days`), and its day.
 //
@@ -29,6 +37,7 @@
 // may lie beyond the last day given. Thread safety: immutable after Build.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <span>
 #include <vector>
@@ -47,6 +56,9 @@ struct OccupancyOptions {
   int min_backtest_history_days = 14;    // an earlier origin counts once it had this much history
   double prior_log_sd_per_day = 0.014;   // prior sd of the log error per day of horizon
   double prior_origins = 10;             // weight of the prior, in origins
+  double horizon_prior_errors = 20;      // weight (in errors) of the pooled band against a horizon's own errors
+  int weekly_window_days = 56;           // days for the weekly pattern of inflow and outflow (0 = flat)
+  double weekly_shrink_weeks = 1;        // its shrinkage toward flat, in weeks of data
   int peak_horizon_days = 21;            // the peak is looked for at least this far ahead
   double interval = 0.8;                 // central probability of the interval
 };
@@ -72,6 +84,11 @@ struct OccupancyForecast {
   double admissions_level = 0;         // admissions per day, 7-day mean at the origin
   double admissions_growth = 0;        // per day, undamped
   int backtest_errors = 0;             // log errors the interval was estimated from
+  // The weekly pattern used, by day of the week counted from the origin's
+  // (index 0 = the origin's day of the week): admissions and discharge rate
+  // relative to their weekly mean (1 = flat).
+  std::array<double, 7> inflow_by_weekday{1, 1, 1, 1, 1, 1, 1};
+  std::array<double, 7> outflow_by_weekday{1, 1, 1, 1, 1, 1, 1};
 };
 
 class OccupancyModel {
@@ -87,6 +104,9 @@ class OccupancyModel {
   explicit OccupancyModel(const OccupancyOptions& options) : options_(options) {}
   // The expected path for days origin+1 .. origin+days; empty when occupied(origin) is unknown.
   std::vector<double> Path(const DailyOccupancy& s, std::size_t origin, int days, OccupancyForecast* info) const;
+  // Day-of-week factors (index: day of the series mod 7) of admissions and of
+  // the discharge rate, each with mean 1, from the days up to the origin.
+  void WeeklyPattern(const DailyOccupancy& s, std::size_t origin, double* inflow, double* outflow) const;
   OccupancyOptions options_;
 };
 

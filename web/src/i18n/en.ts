@@ -156,6 +156,8 @@ export const en: Record<MessageKey, string> = {
   'unit.trendEd': 'ED/GP post',
   'unit.noHistory': 'No history in this period.',
   'fc.title': 'Forecast',
+  'fc.kindEd': 'ED arrivals',
+  'fc.kindBeds': 'occupied beds',
   'fc.band': '80% interval',
   'fc.mean': 'Expected',
   'fc.arrivals': 'Arrivals per hour',

@@ -154,6 +154,8 @@ export const nl = {
   'unit.trendEd': 'SEH/HAP',
   'unit.noHistory': 'Geen historie in deze periode.',
   'fc.title': 'Verwachting',
+  'fc.kindEd': 'SEH-aankomsten',
+  'fc.kindBeds': 'bezette bedden',
   'fc.band': '80%-interval',
   'fc.mean': 'Verwacht',
   'fc.arrivals': 'Aankomsten per uur',

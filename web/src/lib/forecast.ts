@@ -61,3 +61,17 @@ export function forecastEndMs(f: UnitForecast | null | undefined): number | null
 export function crossingIds(list: UnitForecast[] | null | undefined): Set<string> {
   return new Set((list ?? []).filter((f) => f.crosses_threshold).map((f) => f.unit_id));
 }
+
+/**
+ * Every forecast of a unit's answer (an SEH has its ED arrivals and its beds' occupancy), in the server's order;
+ * an answer without `forecasts` (an older server) is its own one forecast.
+ */
+export function allForecasts(f: UnitForecast | null | undefined): UnitForecast[] {
+  if (!f) return [];
+  return f.forecasts && f.forecasts.length > 0 ? f.forecasts : [f];
+}
+
+/** The unit's forecast of one kind, or null when it has none. */
+export function forecastOf(f: UnitForecast | null | undefined, kind: UnitForecast['kind']): UnitForecast | null {
+  return allForecasts(f).find((x) => x.kind === kind) ?? null;
+}

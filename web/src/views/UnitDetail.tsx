@@ -7,7 +7,7 @@ import { canEditUnit, hasBeds, hasEd } from '../lib/units';
 import { Chart } from '../components/Chart';
 import { EdBadge, StaleBadge, typeLabel } from '../components/Status';
 import { href } from '../router';
-import { backtestLabel, bandSeries, forecastEndMs, rangeText } from '../lib/forecast';
+import { allForecasts, backtestLabel, bandSeries, forecastEndMs, forecastOf, rangeText } from '../lib/forecast';
 import type { History, UnitForecast, User } from '../types';
 
 const HOUR = 3600000;
@@ -60,8 +60,11 @@ export function UnitDetail({ id, user }: { id: string; user: User }) {
   const few = (hist?.points.length ?? 0) < 40;
   const from = now - range * HOUR;
   // The time axis reaches to the forecast's last point (7 days for beds at the 7-day range, 2 hours for an ED).
-  const bedsEnd = Math.max(now, range === 168 && fc?.kind === 'occupancy' ? forecastEndMs(fc) ?? now : now);
-  const edEnd = Math.max(now, fc?.kind === 'ed-arrivals' ? forecastEndMs(fc) ?? now : now);
+  // An SEH has both: its arrivals on the ED chart, its beds' occupancy on the beds chart.
+  const bedFc = forecastOf(fc, 'occupancy');
+  const edFc = forecastOf(fc, 'ed-arrivals');
+  const bedsEnd = Math.max(now, range === 168 && bedFc ? forecastEndMs(bedFc) ?? now : now);
+  const edEnd = Math.max(now, edFc ? forecastEndMs(edFc) ?? now : now);
 
   const bedsOption = useMemo(() => {
     const pts = hist?.points ?? [];
@@ -81,10 +84,10 @@ export function UnitDetail({ id, user }: { id: string; user: User }) {
         s(t('col.staffed'), 'staffed', '#1f5fa8'),
         s(t('col.occupied'), 'occupied', '#c77700'),
         s(t('col.total'), 'total', '#7a7f87', 1),
-        ...(fc?.kind === 'occupancy' && range === 168 ? bandSeries(fc, { band: t('fc.band'), mean: t('fc.mean') }, '#c77700') : []),
+        ...(bedFc && range === 168 ? bandSeries(bedFc, { band: t('fc.band'), mean: t('fc.mean') }, '#c77700') : []),
       ],
     };
-  }, [hist, t, now, from, few, fc, range, bedsEnd]);
+  }, [hist, t, now, from, few, bedFc, range, bedsEnd]);
 
   const edOption = useMemo(() => {
     const pts = (hist?.points ?? []).filter((p) => p.ed);
@@ -105,10 +108,10 @@ export function UnitDetail({ id, user }: { id: string; user: User }) {
           markLine: { silent: true, symbol: 'none', lineStyle: { type: 'dashed', color: '#c62828', opacity: 0.5 }, data: [{ yAxis: 140 }], label: { show: false } } },
         { name: t('fc.arrivals'), type: 'line', step: 'end', showSymbol: few, symbolSize: 4, color: '#0e7c86',
           data: pts.filter((p) => p.ed!.arrivals != null).map((p) => [p.as_of, p.ed!.arrivals] as [string, number]) },
-        ...(fc?.kind === 'ed-arrivals' ? bandSeries(fc, { band: t('fc.band'), mean: t('fc.mean') }, '#0e7c86') : []),
+        ...(edFc ? bandSeries(edFc, { band: t('fc.band'), mean: t('fc.mean') }, '#0e7c86') : []),
       ],
     };
-  }, [hist, t, now, from, few, fc, edEnd]);
+  }, [hist, t, now, from, few, edFc, edEnd]);
 
   if (!row && !unit) {
     return <section className="view"><p className="empty">{rows.length ? t('unit.notFound') : t('loading')}</p><a href="#/">{t('unit.back')}</a></section>;
@@ -166,7 +169,9 @@ export function UnitDetail({ id, user }: { id: string; user: User }) {
         </div>
       </div>
 
-      <ForecastCard fc={fc} missing={fcMissing} />
+      {fc ? allForecasts(fc).map((f, i) => (
+        <ForecastCard key={f.kind} fc={f} missing={false} testId={i === 0 ? 'forecast' : `forecast-${f.kind}`} showKind={allForecasts(fc).length > 1} />
+      )) : <ForecastCard fc={null} missing={fcMissing} />}
 
       <div className="range-pick" role="group" aria-label={t('unit.range')}>
         <span className="muted small">{t('unit.range')}:</span>
@@ -222,15 +227,15 @@ export function UnitDetail({ id, user }: { id: string; user: User }) {
   );
 }
 
-/** The forecast beside the trend: the next values with their 80% interval, the backtest, the data age, the threshold flag. */
-function ForecastCard({ fc, missing }: { fc: UnitForecast | null; missing: boolean }) {
+/** A forecast beside the trend (an SEH has two: arrivals and beds, each named when `showKind`): the next values with their 80% interval, the backtest, the data age, the threshold flag. */
+function ForecastCard({ fc, missing, testId = 'forecast', showKind = false }: { fc: UnitForecast | null; missing: boolean; testId?: string; showKind?: boolean }) {
   const { t, lang } = useI18n();
   if (!fc) return missing ? <p className="muted small" data-testid="forecast-none">{t('fc.none')}</p> : null;
   const bt = backtestLabel(fc.backtest, lang);
   const date = (d: string | null | undefined) => (d ? new Date(`${d}T12:00:00`).toLocaleDateString(lang === 'nl' ? 'nl-NL' : 'en-GB', { weekday: 'short', day: 'numeric', month: 'short' }) : '');
   return (
-    <div className={`card forecast-card${fc.crosses_threshold ? ' is-crossing' : ''}`} data-testid="forecast">
-      <h2>{t('fc.title')}</h2>
+    <div className={`card forecast-card${fc.crosses_threshold ? ' is-crossing' : ''}`} data-testid={testId} data-kind={fc.kind}>
+      <h2>{t('fc.title')}{showKind ? ` · ${t(fc.kind === 'ed-arrivals' ? 'fc.kindEd' : 'fc.kindBeds')}` : ''}</h2>
       {fc.kind === 'ed-arrivals' ? (
         <dl className="kv">
           {fc.points.map((p) => (
