@@ -6,6 +6,7 @@
 // are in docs/openapi.json).
 #include <limits>
 
+#include "api/json/capacity_json.h"
 #include "api/json/data_file.h"
 #include "api/json/scenario_json.h"
 #include "api/internal.h"
@@ -19,7 +20,7 @@ namespace {
 
 // The body of POST /api/v1/simulations.
 Result<service::SimulationStart> ParseSimulationStart(std::string_view text) {
-  Result<json> parsed = ParseDataJson(text, "request");
+  Result<json> parsed = ParseJsonObject(text);  // UTF-8, duplicate keys, depth, an object
   if (!parsed.ok()) return Status::BadRequest(parsed.status().message(), parsed.status().errors());
   const json& doc = *parsed;
   PathLines lines(text);
