@@ -60,7 +60,6 @@ Result<service::SimulationStart> ParseSimulationStart(std::string_view text) {
         (out.seed < 0 || out.seed > service::SimulationService::kMaxSeed)) {
       r.Error("seed", "must be an integer 0 to " + std::to_string(service::SimulationService::kMaxSeed));
     }
-    if (out.name.size() > service::SimulationService::kMaxName) r.Error("name", "must be at most 200 characters");
   }
   if (!r.errors().empty()) {
     return Status::BadRequest("the simulation request has invalid fields; nothing was stored", r.errors());

@@ -63,6 +63,13 @@ double DefaultStayDays(UnitType t) {
 
 bool IsHospitalBed(UnitType t) { return t == UnitType::kIc || t == UnitType::kWard; }
 
+// Characters (code points) of UTF-8 text: its bytes that do not continue one.
+size_t Characters(std::string_view s) {
+  size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
 std::string Fixed(double v, int digits = 1) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.*f", digits, v);
@@ -110,7 +117,7 @@ Result<StoredSimulation> SimulationService::Start(const Caller& caller, Simulati
   if (start.seed < 0 || start.seed > kMaxSeed) {
     errors.push_back({"seed", "must be an integer 0 to " + std::to_string(kMaxSeed)});
   }
-  if (start.name.size() > kMaxName) errors.push_back({"name", "must be at most 200 characters"});
+  if (Characters(start.name) > kMaxName) errors.push_back({"name", "must be at most 200 characters"});
   if (start.scenario_json.empty()) errors.push_back({"scenario", "is required"});
   if (errors.empty()) {
     const double budget = start.scenario.horizon_hours * start.replications;
@@ -195,6 +202,9 @@ void SimulationService::Work() {
   }
 }
 
+// With one worker (the default) only that worker writes the rows of its
+// queue; with more, a touch may briefly write "queued" over a run another
+// worker has just started, until that run's next progress write.
 void SimulationService::TouchQueued(Time now) {
   std::vector<StoredSimulation> waiting;
   {
@@ -457,7 +467,10 @@ Result<RegionScenario> SimulationService::ForRegion(const Caller& caller, const 
           profile = profile_of(week_sum, week_n);
           if (profile.empty()) {
             profile = profile_of(day_sum, day_n);
-            out.notes.push_back(meta.name + ": arrivals with a 24-hour profile (not every hour of the week reported)");
+            out.notes.push_back(meta.name + (profile.empty() ? ": arrivals without a profile (not every hour of the day "
+                                                               "reported)"
+                                                             : ": arrivals with a 24-hour profile (not every hour of "
+                                                               "the week reported)"));
           }
         }
         sc.arrivals.push_back({meta.name + " arrivals", rate, std::move(profile), meta.name});
