@@ -9,8 +9,8 @@
 #include <stdexcept>
 #include <utility>
 
-#include "core/pathways.h"  // NetherlandsHourOfWeek, NetherlandsMinuteOfDay
 #include "core/kpis.h"      // NetherlandsDate
+#include "core/pathways.h"  // NetherlandsHourOfWeek, NetherlandsMinuteOfDay
 #include "core/stale.h"
 
 namespace ozcc::service {
@@ -39,12 +39,12 @@ constexpr double kScenarioHorizonHours = 72;  // "tonight" and the two days afte
 constexpr int kEdHistoryWeeks = 8;
 constexpr int kBedHistoryDays = 28;
 constexpr int kCaseHistoryDays = 28;
-constexpr int kEdDefaultServers = 20;          // treatment places when the ED reports no staffed beds
-constexpr double kEdDefaultMinutes = 150;      // treatment time when Little's law has no data
+constexpr int kEdDefaultServers = 20;      // treatment places when the ED reports no staffed beds
+constexpr double kEdDefaultMinutes = 150;  // treatment time when Little's law has no data
 constexpr double kEdMinMinutes = 30, kEdMaxMinutes = 720;
-constexpr double kEdAdmittedShare = 0.25;      // of ED patients admitted to a ward or IC
-constexpr int kZccDefaultServers = 2;          // coordinators on the worklist
-constexpr double kZccMinutes = 20;             // handling time of a care request (exponential)
+constexpr double kEdAdmittedShare = 0.25;  // of ED patients admitted to a ward or IC
+constexpr int kZccDefaultServers = 2;      // coordinators on the worklist
+constexpr double kZccMinutes = 20;         // handling time of a care request (exponential)
 constexpr double kMinStayDays = 0.5, kMaxStayDays = 60;
 
 // Mean length of stay (days) when the history gives no estimate.
@@ -123,9 +123,9 @@ Result<StoredSimulation> SimulationService::Start(const Caller& caller, Simulati
     const double budget = start.scenario.horizon_hours * start.replications;
     if (!(budget <= options_.max_replication_hours)) {
       const std::string limit = Fixed(options_.max_replication_hours, 0);
-      errors.push_back({"scenario.horizon_hours",
-                        "horizon_hours × replications is " + Fixed(budget, 0) + ", more than the " + limit +
-                            " a run may take: shorten the horizon or run fewer replications"});
+      errors.push_back(
+          {"scenario.horizon_hours", "horizon_hours × replications is " + Fixed(budget, 0) + ", more than the " +
+                                         limit + " a run may take: shorten the horizon or run fewer replications"});
       errors.push_back({"replications", "horizon_hours × replications must be at most " + limit});
     }
   }
@@ -467,10 +467,11 @@ Result<RegionScenario> SimulationService::ForRegion(const Caller& caller, const 
           profile = profile_of(week_sum, week_n);
           if (profile.empty()) {
             profile = profile_of(day_sum, day_n);
-            out.notes.push_back(meta.name + (profile.empty() ? ": arrivals without a profile (not every hour of the day "
-                                                               "reported)"
-                                                             : ": arrivals with a 24-hour profile (not every hour of "
-                                                               "the week reported)"));
+            out.notes.push_back(meta.name + (profile.empty()
+                                                 ? ": arrivals without a profile (not every hour of the day "
+                                                   "reported)"
+                                                 : ": arrivals with a 24-hour profile (not every hour of "
+                                                   "the week reported)"));
           }
         }
         sc.arrivals.push_back({meta.name + " arrivals", rate, std::move(profile), meta.name});
