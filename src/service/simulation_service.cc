@@ -312,7 +312,7 @@ Result<RegionScenario> SimulationService::ForRegion(const Caller& caller, const 
                     " (occupied beds in service, the excess and the ED queues waiting, open cases waiting), with "
                     "arrivals and lengths of stay estimated from the last weeks' reports.";
   std::set<std::string> names;
-  auto unique_name = [&](std::string name) {
+  auto unique_name = [&](const std::string& name) {
     std::string candidate = name;
     for (int i = 2; !names.insert(candidate).second; ++i) candidate = name + " (" + std::to_string(i) + ")";
     return candidate;
