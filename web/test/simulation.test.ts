@@ -107,6 +107,17 @@ describe('the variant', () => {
     expect(base.stations[1].initial_in_service).toBe(15);
   });
 
+  it('moves patients beyond the places of the start hour to the queue (a closure that has begun)', () => {
+    // Hour 100 of the week is Friday 04:00: inside 23:00–07:00.
+    const v = runPair(base, edit((e) => { e.stations[1].closeNight = true; })).variant.stations[1];
+    expect(v.initial_in_service).toBe(0);
+    expect(v.initial_waiting).toBe(3 + 15);
+    const fewer = runPair(base, edit((e) => { e.stations[1].servers = '10'; })).variant.stations[1];
+    expect([fewer.initial_in_service, fewer.initial_waiting]).toEqual([10, 8]);
+    const day = runPair({ ...base, start_hour_of_week: 110 }, edit((e) => { e.stations[1].closeNight = true; })).variant.stations[1];
+    expect([day.initial_in_service, day.initial_waiting]).toEqual([15, 3]);
+  });
+
   it('checks what the editor can check, naming the field', () => {
     const e = edit((x) => {
       x.stations[0].servers = '2.5'; x.stations[1].servers = '0'; x.stations[2].mean = '0';

@@ -73,6 +73,13 @@ export function baseServers(s: ScenarioStation): number {
   return s.servers ?? Math.max(0, ...(s.servers_by_hour ?? [0]));
 }
 
+/** A station's servers in hour `hourOfWeek` (0–168, a fraction allowed) of the week: simulated time 0 is `start_hour_of_week`. */
+export function serversAt(s: ScenarioStation, hourOfWeek: number): number {
+  if (!s.servers_by_hour?.length) return s.servers ?? 0;
+  const h = Math.floor(hourOfWeek) % 168;
+  return s.servers_by_hour[s.servers_by_hour.length === 24 ? h % 24 : h] ?? 0;
+}
+
 /** Whether hour `h` (0–23) lies in the closure from `from` to `to` (wrapping past midnight: 23–7 is 23:00–06:59). */
 export function inClosure(h: number, from: number, to: number): boolean {
   if (from === to) return false;
@@ -135,6 +142,13 @@ export function withRunSettings(s: Scenario, horizon: number, start: StartMode):
   if (start === 'now') {
     out.horizon_hours = horizon;
     delete out.warmup_hours;
+    // Nobody can be in service beyond the servers of the start hour (the engine refuses it): with fewer places
+    // (a closure that has begun, beds taken away) the rest of those patients wait for a place.
+    for (const st of out.stations) {
+      const cap = serversAt(st, out.start_hour_of_week ?? 0);
+      const busy = st.initial_in_service ?? 0;
+      if (busy > cap) { st.initial_in_service = cap; st.initial_waiting = (st.initial_waiting ?? 0) + busy - cap; }
+    }
     return out;
   }
   out.warmup_hours = EMPTY_WARMUP_HOURS;

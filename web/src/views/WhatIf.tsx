@@ -452,9 +452,10 @@ export function ComparisonTable({ rows, hasVariant }: { rows: ComparisonRow[]; h
         </tr>
       </thead>
       <tbody>
-        {rows.map((r) => (
-          <tr key={`${r.station}/${r.measure}`} className={hasVariant && r.verdict ? `verdict-${r.verdict}` : ''} data-station={r.station} data-measure={r.measure}>
-            <th scope="row">{r.station}</th>
+        {rows.map((r, i) => (
+          <tr key={`${r.station}/${r.measure}`} className={`${hasVariant && r.verdict ? `verdict-${r.verdict}` : ''}${i === 0 || rows[i - 1].station !== r.station ? ' first-of-station' : ''}`}
+            data-station={r.station} data-measure={r.measure}>
+            <th scope="row"><span className={i > 0 && rows[i - 1].station === r.station ? 'sr-only' : undefined}>{r.station}</span></th>
             <td>{t(`sim.m.${r.measure}`)}</td>
             <td className="num grp">{formatMeasure(r.measure, r.baseline?.mean, lang)}</td>
             <td className="num muted">{ci(r.measure, r.baseline)}</td>
@@ -476,8 +477,9 @@ export function ComparisonTable({ rows, hasVariant }: { rows: ComparisonRow[]; h
 function MeasureChart({ measure, rows, hasVariant }: { measure: Measure; rows: ComparisonRow[]; hasVariant: boolean }) {
   const { t, lang } = useI18n();
   const max = Math.max(1e-9, ...rows.flatMap((r) => [r.baseline, r.variant].flatMap((e) => (e ? [e.mean, e.ci95?.[1] ?? e.mean] : []))));
-  const labelW = 120;
-  const barW = 200;
+  const labelW = 190;
+  const barW = 190;
+  const short = (n: string) => (n.length > 30 ? `${n.slice(0, 29)}…` : n);
   const bar = 8;
   const group = hasVariant ? 2 * bar + 8 : bar + 8;
   const x = (v: number) => labelW + (Math.max(0, v) / max) * barW;
@@ -506,7 +508,7 @@ function MeasureChart({ measure, rows, hasVariant }: { measure: Measure; rows: C
         aria-label={rows.map((r) => `${r.station}: ${formatMeasure(measure, r.baseline?.mean, lang)}${hasVariant ? ` → ${formatMeasure(measure, r.variant?.mean, lang)}` : ''}`).join(', ')}>
         {rows.map((r, i) => (
           <g key={r.station} transform={`translate(0, ${i * group + 2})`}>
-            <text x={labelW - 6} y={hasVariant ? bar + 3 : bar - 1} textAnchor="end" fontSize="11">{r.station}</text>
+            <text x={labelW - 6} y={hasVariant ? bar + 3 : bar - 1} textAnchor="end" fontSize="11">{short(r.station)}<title>{r.station}</title></text>
             {one(r.baseline, 0, '#9fb3c8', t('sim.baselineShort'), r.station)}
             {hasVariant && one(r.variant, bar + 2, r.verdict === 'worse' ? '#c62828' : r.verdict === 'better' ? '#2e7d32' : '#1f5f99', t('sim.variantShort'), r.station)}
           </g>
