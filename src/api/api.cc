@@ -52,6 +52,7 @@ void Api::Register(http::Router& router) {
   RegisterPathwayRoutes(*state_, routes);
   RegisterKpiRoutes(*state_, routes);
   RegisterForecastRoutes(*state_, routes);
+  RegisterSimulationRoutes(*state_, routes);
   RegisterFhirRoutes(*state_, routes);
   RegisterOpenApiRoute(*state_, routes);
   RegisterWebRoutes(*state_, routes);  // last: its patterns are the most general

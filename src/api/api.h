@@ -13,6 +13,7 @@
 #include "core/complaints.h"
 #include "core/types.h"
 #include "http/router.h"
+#include "service/simulation_service.h"
 #include "store/store.h"
 
 namespace ozcc::service {
@@ -48,6 +49,8 @@ struct ApiOptions {
   std::vector<Complaint> complaints;
   // Seals and opens patient data; null: no patient key, patient data is off.
   std::shared_ptr<const service::PatientSeal> patient_seal;
+  // The executor and budget of what-if simulation runs (docs/simulation.md).
+  service::SimulationServiceOptions simulations;
 };
 
 class EventHub;

@@ -32,6 +32,7 @@
 #include "service/pathway_service.h"
 #include "service/privacy_service.h"
 #include "service/region_service.h"
+#include "service/simulation_service.h"
 #include "store/store.h"
 
 namespace ozcc::api {
@@ -60,6 +61,9 @@ class CasePublisher final : public service::CaseListener {
   EventHub& events_;
   TimeTargets targets_;
 };
+
+// The scenario and result JSON of the simulation service (simulation_routes.cc).
+service::SimulationCodec SimulationJsonCodec();
 
 // What the routes share. The store is held only to wire the services (every
 // read and write of the routes goes through one), for /readyz and for the
@@ -97,6 +101,8 @@ struct Api::State {
   service::PathwayService pathways{store, store, store, store, store, cases, options.complaints, PathwayJsonCodec()};
   service::KpiService kpis{store, store, store};
   service::ForecastService forecasts{store, store, store};
+  // Owns the executor of simulation runs (one worker thread by default).
+  service::SimulationService simulations{store, store, store, store, store, SimulationJsonCodec(), options.simulations};
   // Handovers past their answer deadline are escalated (alerted again, shown to the coordinator).
   Ticker escalation{options.escalation_interval, [this] {
                       if (auto n = cases.EscalateDue(Now()); !n.ok()) {
@@ -187,6 +193,7 @@ void RegisterCapacityRoutes(State& s, http::Router& r);
 void RegisterCaseRoutes(State& s, http::Router& r);
 void RegisterKpiRoutes(State& s, http::Router& r);
 void RegisterForecastRoutes(State& s, http::Router& r);
+void RegisterSimulationRoutes(State& s, http::Router& r);
 void RegisterRegionRoutes(State& s, http::Router& r);
 void RegisterFhirRoutes(State& s, http::Router& r);
 void RegisterOpsRoutes(State& s, http::Router& r);

@@ -45,6 +45,7 @@ std::string_view ToString(Action a) {
     case Action::kBreakGlass: return "break-glass";
     case Action::kReportContacts: return "report-contacts";
     case Action::kReadKpis: return "read-kpis";
+    case Action::kSimulate: return "simulate";
   }
   return "unknown";
 }
@@ -61,10 +62,11 @@ Decision Authorize(const Principal& who, Action action, const Resource& what) {
     case Role::kAdmin: return allow_if(action != Action::kReadPatient && action != Action::kReportContacts);
     case Role::kRoazCoordinator:
       return allow_if(same_region && (action == Action::kReadRegion || action == Action::kWriteCapacity ||
-                                      action == Action::kReadKpis));
+                                      action == Action::kReadKpis || action == Action::kSimulate));
     case Role::kZccCoordinator:
       return allow_if(same_region && (action == Action::kReadRegion || action == Action::kWorkCases ||
-                                      action == Action::kReadPatient || action == Action::kReadKpis));
+                                      action == Action::kReadPatient || action == Action::kReadKpis ||
+                                      action == Action::kSimulate));
     case Role::kOrgCapacityManager:
       if (action == Action::kReadRegion) return allow_if(same_region);
       return allow_if(same_org && (action == Action::kWriteCapacity || action == Action::kAnswerHandovers ||
@@ -72,7 +74,8 @@ Decision Authorize(const Principal& who, Action action, const Resource& what) {
     case Role::kOrgUser:
       if (action == Action::kReadRegion) return allow_if(same_region);
       return allow_if(same_org && (action == Action::kAnswerHandovers || action == Action::kReadPatient));
-    case Role::kViewer: return allow_if(action == Action::kReadRegion && same_region);
+    case Role::kViewer:
+      return allow_if((action == Action::kReadRegion || action == Action::kSimulate) && same_region);
     case Role::kPrivacyOfficer: return allow_if(action == Action::kReadAccessLog && same_region);
   }
   return Decision::kDeny;

@@ -57,6 +57,9 @@ enum class Action {
   // The worklist KPIs of a region (counts and times, no patient data): for
   // those who run the ZCC and the acute-care network (docs/worklist.md).
   kReadKpis,
+  // Run what-if simulations of a region and read its runs and its scenario
+  // from the live state (docs/simulation.md): no patient data.
+  kSimulate,
 };
 
 std::string_view ToString(Action a);
@@ -75,16 +78,17 @@ enum class Decision { kAllow, kDeny };
 //   break-glass (kBreakGlass, which the service audits and reports); it does
 //   not report contacts (a partner's system does).
 // - roaz-coordinator: read and write capacity in its region; read its
-//   region's worklist KPIs.
+//   region's worklist KPIs; simulate its region.
 // - zcc-coordinator: read its region; work its worklist; read the patient
 //   data of its region's cases; see the handovers of its region; read its
-//   region's worklist KPIs.
+//   region's worklist KPIs; simulate its region.
 // - org-capacity-manager: read its region; write capacity of its own
 //   organisation; answer its organisation's handovers and read the patient
 //   data of a case handed over to it.
 // - org-user: read its region; answer its organisation's handovers and read
 //   the patient data of a case handed over to it.
-// - viewer: read its region; never patient data.
+// - viewer: read its region and simulate it (ROAZ board members are
+//   viewers); never patient data.
 // - privacy-officer: the access log of its region; nothing clinical.
 // - feed token: write capacity of its own organisation's units and report its
 //   organisation's patient contacts; nothing else.

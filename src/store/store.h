@@ -1,6 +1,6 @@
 // The store: one object that holds every capability's narrow store interface
 // (region_store.h, capacity_store.h, account_store.h, audit_store.h,
-// case_store.h, pathway_store.h) plus the lifecycle of the database behind them. Code that
+// case_store.h, pathway_store.h, simulation_store.h) plus the lifecycle of the database behind them. Code that
 // needs one capability takes that interface; only the composition root (app/,
 // tests) holds a Store.
 //
@@ -26,6 +26,7 @@
 #include "store/case_store.h"
 #include "store/pathway_store.h"
 #include "store/region_store.h"
+#include "store/simulation_store.h"
 
 namespace ozcc {
 
@@ -50,7 +51,8 @@ class Store : public RegionStore,
               public AccountStore,
               public AuditStore,
               public CaseStore,
-              public PathwayStore {
+              public PathwayStore,
+              public SimulationStore {
  public:
   ~Store() override = default;
 

@@ -71,7 +71,8 @@ enum class Body {
   kAccessByCase,
   kPathway,        // the shipped catheter-care document
   kPathwayChoice,  // an action of catheter-care v1 taken
-  kTask            // the scope's handover as a Task, status accepted, no version
+  kTask,           // the scope's handover as a Task, status accepted, no version
+  kSimulation      // a run of a one-hour scenario in the scope's region
 };
 
 // One route. `target` is the concrete request; in a scoped row {unit},
@@ -176,6 +177,11 @@ const std::vector<Row> kRows = {
   {"POST", "/api/v1/cases/{case_id}/pathway", "/api/v1/cases/{case}/pathway",           Body::kPathwayChoice, {"PPP", "FFF", "FFF", "FFF", "FFF", "FFF", "UUU", "UUU", "UUU", "PPF", "FFF"}},
   // The worklist KPIs (no patient data): the ZCC and the ROAZ coordinators of the region, admins.
   {"GET",  "/api/v1/kpis", "/api/v1/kpis?region={region}",                              Body::kNone, {"AAA", "AAF", "FFF", "FFF", "FFF", "FFF", "UUU", "UUU", "UUU", "AAF", "FFF"}},
+  // What-if simulation (no patient data): the region's admin, coordinators and viewers (ROAZ board members).
+  {"GET",  "/api/v1/regions/{region_id}/scenario", "/api/v1/regions/{region}/scenario", Body::kNone, {"AAA", "AAF", "FFF", "FFF", "AAF", "FFF", "UUU", "UUU", "UUU", "AAF", "FFF"}},
+  {"POST", "/api/v1/simulations", "/api/v1/simulations",                                Body::kSimulation, {"AAA", "AAF", "FFF", "FFF", "AAF", "FFF", "UUU", "UUU", "UUU", "AAF", "FFF"}},
+  {"GET",  "/api/v1/simulations", "/api/v1/simulations?region={region}",                Body::kNone, {"AAA", "AAF", "FFF", "FFF", "AAF", "FFF", "UUU", "UUU", "UUU", "AAF", "FFF"}},
+  {"GET",  "/api/v1/simulations/{id}", "/api/v1/simulations/{simulation}",              Body::kNone, {"AAA", "AAF", "FFF", "FFF", "AAF", "FFF", "UUU", "UUU", "UUU", "AAF", "FFF"}},
   {"GET",  "/api/v1/complaints", "/api/v1/complaints?q=pijn",                          Body::kNone, {"A", "A", "A", "A", "A", "A", "U", "U", "U", "A", "A"}},
   // The 72-hour contact history: partners' feeds report, the ZCC looks up (any region's contacts of its patient).
   {"POST", "/api/v1/contacts", "/api/v1/contacts",                                      Body::kContact, {"F", "F", "F", "F", "F", "A", "U", "U", "U", "F", "F"}},
@@ -239,10 +245,15 @@ bool Matches(char cell, int status) {
   return false;
 }
 
+const json kOneHourScenario = json::parse(
+    R"({"horizon_hours": 1, "arrivals": [{"name": "calls", "rate_per_hour": 2, "to": "desk"}],
+        "stations": [{"name": "desk", "servers": 1, "service": {"dist": "exponential", "mean_minutes": 5}}]})");
+
 class AuthzMatrixTest : public ApiFixture {
  protected:
   void SetUp() override {
     with_web_ui_ = true;  // the web routes are in the route table too
+    api_options_.simulations.max_queue = 100;  // every allowed start is accepted, however fast the matrix runs
     ApiFixture::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
 
@@ -272,6 +283,18 @@ class AuthzMatrixTest : public ApiFixture {
       auto stored = store_->WriteCapacity(std::move(w));
       ASSERT_TRUE(stored.ok()) << stored.status().message();
       versions_[scope.unit] = std::to_string(stored->reports.at(0).version);
+      if (!simulations_.count(scope.region)) {
+        StoredSimulation run;
+        run.id = "sim-matrix-" + scope.region;
+        run.region_id = scope.region;
+        run.state = "done";
+        run.replications = run.replications_done = 1;
+        run.created_by = "admin";
+        run.created_at = run.heartbeat_at = Now();
+        run.scenario = kOneHourScenario.dump();
+        ASSERT_TRUE(store_->CreateSimulation(run, ToolAudit("test", "setup", run.id)).ok());
+        simulations_[scope.region] = run.id;
+      }
       MakeCase(scope);
       if (HasFatalFailure()) return;
     }
@@ -331,6 +354,11 @@ class AuthzMatrixTest : public ApiFixture {
             .dump();
       case Body::kTask:
         return json{{"resourceType", "Task"}, {"id", handovers_.at(scope.unit)}, {"status", "accepted"}}.dump();
+      case Body::kSimulation:
+        return json{{"region_id", scope.region},
+                    {"scenario", kOneHourScenario},
+                    {"replications", 1}}
+            .dump();
       case Body::kMeasureReport: {
         auto unit = store_->GetUnit(scope.unit);
         EXPECT_TRUE(unit.ok()) << scope.unit;
@@ -385,6 +413,7 @@ class AuthzMatrixTest : public ApiFixture {
         Replace(Replace(Replace(row.target, "{unit}", scope.unit), "{region}", scope.region), "{org}", scope.org);
     target = Replace(target, "{vid}", versions_[scope.unit]);
     target = Replace(Replace(target, "{case}", cases_[scope.unit]), "{handover}", handovers_[scope.unit]);
+    target = Replace(target, "{simulation}", simulations_[scope.region]);
     if (std::string(row.pattern) == "/api/v1/events" && expected == 'A') {
       return SseClient(server_->port(), target, headers).status();
     }
@@ -400,6 +429,7 @@ class AuthzMatrixTest : public ApiFixture {
   std::string expired_, revoked_, region_unit_, region_org_;
   std::map<std::string, std::string> versions_;           // unit → the version of its report written in SetUp
   std::map<std::string, std::string> cases_, handovers_;  // unit → the scope's case and its handover
+  std::map<std::string, std::string> simulations_;        // region → a run of it
 };
 
 TEST_P(AuthzMatrixTest, EveryRouteHasARowAndEveryRowARoute) {

@@ -706,6 +706,84 @@ class BadInputTest : public ApiFixture {
 
   // GET /api/v1/kpis: the period and the grouping, as the admin (who may
   // read every region's KPIs).
+  // POST /api/v1/simulations: the request's members and the scenario's,
+  // each error named (the scenario's under "scenario."), the budget, the
+  // region; nothing stored, no run started.
+  std::vector<Case> SimulationCases() {
+    const json scenario = json::parse(
+        R"({"horizon_hours": 10, "arrivals": [{"name": "calls", "rate_per_hour": 2, "to": "desk"}],
+            "stations": [{"name": "desk", "servers": 1, "service": {"dist": "exponential", "mean_minutes": 5}}]})");
+    const json ok = {{"region_id", "ZWN"}, {"name", "desk"}, {"scenario", scenario}, {"replications", 2}, {"seed", 3}};
+    auto with = [&](const std::string& key, const json& value) {
+      json b = ok;
+      b[key] = value;
+      return b.dump();
+    };
+    auto without = [&](const std::string& key) {
+      json b = ok;
+      b.erase(key);
+      return b.dump();
+    };
+    auto in_scenario = [&](const json::json_pointer& at, const json& value) {
+      json b = ok;
+      b["scenario"][at] = value;
+      return b.dump();
+    };
+    auto post = [](std::string name, std::string body, int status, std::string field, std::string type = kJson,
+                   std::string as = "zcc") {
+      return Case{std::move(name), "POST", "/api/v1/simulations", std::move(body), std::move(type), status,
+                  std::move(field), "", std::move(as)};
+    };
+    json too_long = ok;
+    too_long["scenario"]["horizon_hours"] = 10000;
+    too_long["replications"] = 100;
+    return {
+        // Types and members.
+        post("replications is a string", with("replications", "10"), 400, "replications"),
+        post("replications is a decimal", with("replications", 2.5), 400, "replications"),
+        post("seed is a string", with("seed", "1"), 400, "seed"),
+        post("name is a number", with("name", 5), 400, "name"),
+        post("region_id is a number", with("region_id", 5), 400, "region_id"),
+        post("scenario is a string", with("scenario", "M/M/1"), 400, "scenario"),
+        post("unknown member", with("threads", 4), 400, "threads"),
+        post("unknown scenario member", in_scenario(json::json_pointer("/colour"), "red"), 400, "scenario.colour"),
+        post("missing region", without("region_id"), 400, "region_id"),
+        post("missing scenario", without("scenario"), 400, "scenario"),
+        // Ranges.
+        post("replications 0", with("replications", 0), 400, "replications"),
+        post("replications 101", with("replications", 101), 400, "replications"),
+        post("replications beyond int64", R"({"region_id":"ZWN","scenario":)" + scenario.dump() +
+                                              R"(,"replications":18446744073709551616})", 400, "replications"),
+        post("negative seed", with("seed", -1), 400, "seed"),
+        post("seed beyond 2^53", with("seed", 9007199254740992), 400, "seed"),
+        post("name over 200", with("name", std::string(201, 'n')), 400, "name"),
+        // The scenario's own errors, named under scenario.
+        post("no servers", in_scenario(json::json_pointer("/stations/0/servers"), 0), 400, "scenario.stations[0].servers"),
+        post("unknown station", in_scenario(json::json_pointer("/arrivals/0/to"), "nowhere"), 400,
+             "scenario.arrivals[0].to"),
+        post("start hour 168", in_scenario(json::json_pointer("/start_hour_of_week"), 168), 400,
+             "scenario.start_hour_of_week"),
+        post("more in service than servers", in_scenario(json::json_pointer("/stations/0/initial_in_service"), 2), 400,
+             "scenario.stations[0].initial_in_service"),
+        post("negative initial queue", in_scenario(json::json_pointer("/stations/0/initial_waiting"), -1), 400,
+             "scenario.stations[0].initial_waiting"),
+        // The budget of one run.
+        post("too big a budget", too_long.dump(), 400, "scenario.horizon_hours"),
+        // The region: unknown (for an admin, who may simulate any); another one's.
+        post("unknown region", with("region_id", "NOPE"), 400, "region_id", kJson, "admin"),
+        post("another region", with("region_id", "DEMO2"), 403, ""),
+        post("not allowed to simulate", ok.dump(), 403, "", kJson, "orguser"),
+        // Not JSON.
+        post("text/plain", ok.dump(), 415, "", "text/plain"),
+        post("no content type", ok.dump(), 415, "", ""),
+        post("empty body", "", 400, "body"),
+        post("an array", "[]", 400, "body"),
+        post("duplicate keys", R"({"region_id":"ZWN","region_id":"DEMO2"})", 400, ""),
+        post("bad UTF-8 in the name",
+             R"({"region_id":"ZWN","name":")" + kBadUtf8 + R"(","scenario":)" + scenario.dump() + "}", 400, ""),
+    };
+  }
+
   std::vector<Case> KpiCases() {
     auto get = [](std::string name, std::string query, int status, std::string field) {
       return Case{std::move(name), "GET", "/api/v1/kpis?region=ZWN&" + query, "", "", status, std::move(field)};
@@ -840,6 +918,7 @@ TEST_P(BadInputTest, PathwayDecision) {
   Run(PathwayChoiceCases(json::parse(created.body)["id"].get<std::string>()), false);
 }
 TEST_P(BadInputTest, KpiQuery) { Run(KpiCases(), false); }
+TEST_P(BadInputTest, SimulationStart) { Run(SimulationCases(), false); }
 TEST_P(BadInputTest, FhirTaskAnswer) {
   const json request = {{"region_id", "ZWN"},
                         {"channel", "hap"},

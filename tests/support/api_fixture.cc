@@ -210,6 +210,10 @@ std::string ApiFixture::StoreFingerprint() {
     for (const auto& r : latest.ok() ? *latest : std::vector<CapacityReport>{}) {
       reports.push_back({r.unit_id, r.version, ToUnixMillis(r.as_of)});
     }
+    auto runs = store_->ListSimulations(region, 1000);
+    EXPECT_TRUE(runs.ok());
+    auto& simulations = out[region]["simulations"] = nlohmann::json::array();
+    for (const auto& r : runs.ok() ? *runs : std::vector<StoredSimulation>{}) simulations.push_back(r.id);
   }
   auto pathways = store_->CurrentPathways();
   EXPECT_TRUE(pathways.ok());

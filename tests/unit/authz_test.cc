@@ -69,6 +69,7 @@ const Row kMatrix[] = {
     {"admin", Action::kBreakGlass, "AAA"},
     {"admin", Action::kReportContacts, "..."},
     {"admin", Action::kReadKpis, "AAA"},
+    {"admin", Action::kSimulate, "AAA"},
     // roaz-coordinator: its region, read and write capacity; no worklist, no patient data
     {"roaz-coordinator", Action::kReadRegion, "AA."},
     {"roaz-coordinator", Action::kWriteCapacity, "AA."},
@@ -84,6 +85,7 @@ const Row kMatrix[] = {
     {"roaz-coordinator", Action::kBreakGlass, "..."},
     {"roaz-coordinator", Action::kReportContacts, "..."},
     {"roaz-coordinator", Action::kReadKpis, "AA."},
+    {"roaz-coordinator", Action::kSimulate, "AA."},
     // zcc-coordinator: reads its region, works its worklist and reads its cases' patient data
     {"zcc-coordinator", Action::kReadRegion, "AA."},
     {"zcc-coordinator", Action::kWriteCapacity, "..."},
@@ -99,6 +101,7 @@ const Row kMatrix[] = {
     {"zcc-coordinator", Action::kBreakGlass, "..."},
     {"zcc-coordinator", Action::kReportContacts, "..."},
     {"zcc-coordinator", Action::kReadKpis, "AA."},
+    {"zcc-coordinator", Action::kSimulate, "AA."},
     // org-capacity-manager: reads the region, writes capacity of its own organisation, answers its
     // handovers and reads the patient data of a case handed over to it
     {"org-capacity-manager", Action::kReadRegion, "AA."},
@@ -115,6 +118,7 @@ const Row kMatrix[] = {
     {"org-capacity-manager", Action::kBreakGlass, "..."},
     {"org-capacity-manager", Action::kReportContacts, "..."},
     {"org-capacity-manager", Action::kReadKpis, "..."},
+    {"org-capacity-manager", Action::kSimulate, "..."},
     // org-user: reads its region, answers its organisation's handovers (and reads those patients)
     {"org-user", Action::kReadRegion, "AA."},
     {"org-user", Action::kWriteCapacity, "..."},
@@ -130,6 +134,7 @@ const Row kMatrix[] = {
     {"org-user", Action::kBreakGlass, "..."},
     {"org-user", Action::kReportContacts, "..."},
     {"org-user", Action::kReadKpis, "..."},
+    {"org-user", Action::kSimulate, "..."},
     // viewer: reads its region, never patient data
     {"viewer", Action::kReadRegion, "AA."},
     {"viewer", Action::kWriteCapacity, "..."},
@@ -145,6 +150,7 @@ const Row kMatrix[] = {
     {"viewer", Action::kBreakGlass, "..."},
     {"viewer", Action::kReportContacts, "..."},
     {"viewer", Action::kReadKpis, "..."},
+    {"viewer", Action::kSimulate, "AA."},
     // privacy-officer: the access log of its region, nothing clinical
     {"privacy-officer", Action::kReadRegion, "..."},
     {"privacy-officer", Action::kWriteCapacity, "..."},
@@ -160,6 +166,7 @@ const Row kMatrix[] = {
     {"privacy-officer", Action::kBreakGlass, "..."},
     {"privacy-officer", Action::kReportContacts, "..."},
     {"privacy-officer", Action::kReadKpis, "..."},
+    {"privacy-officer", Action::kSimulate, "..."},
     // feed token: writes capacity of its own organisation, nothing else
     {"feed", Action::kReadRegion, "..."},
     {"feed", Action::kWriteCapacity, "A.."},
@@ -175,6 +182,7 @@ const Row kMatrix[] = {
     {"feed", Action::kBreakGlass, "..."},
     {"feed", Action::kReportContacts, "A.."},
     {"feed", Action::kReadKpis, "..."},
+    {"feed", Action::kSimulate, "..."},
 };
 
 TEST(AuthzMatrix, EveryCellAsSpecified) {
@@ -189,7 +197,7 @@ TEST(AuthzMatrix, EveryCellAsSpecified) {
       ++cells;
     }
   }
-  EXPECT_EQ(cells, 8 * 14 * 3);
+  EXPECT_EQ(cells, 8 * 15 * 3);
 }
 
 TEST(AuthzMatrix, CoversEveryRoleAndAction) {
@@ -198,9 +206,9 @@ TEST(AuthzMatrix, CoversEveryRoleAndAction) {
   for (const char* role : {"admin", "roaz-coordinator", "zcc-coordinator", "org-capacity-manager", "org-user", "viewer",
                            "privacy-officer"}) {
     ASSERT_TRUE(ParseRole(role).has_value()) << role;
-    EXPECT_EQ(per_who[role], 14) << role;
+    EXPECT_EQ(per_who[role], 15) << role;
   }
-  EXPECT_EQ(per_who["feed"], 14);
+  EXPECT_EQ(per_who["feed"], 15);
 }
 
 TEST(Authz, RegionRoleWithoutRegionIsDenied) {

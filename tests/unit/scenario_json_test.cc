@@ -234,6 +234,49 @@ TEST(ScenarioJson, ModelErrorsNameFieldAndLine) {
   EXPECT_EQ(r.status().errors().size(), 2u) << Dump(r.status());
 }
 
+// "What-if from now": the start hour and each station's initial state.
+TEST(ScenarioJson, StartStateParsesRoundTripsAndNamesBadValues) {
+  std::string text = Replace(kFull, R"("warmup_hours": 24,)", R"("warmup_hours": 24, "start_hour_of_week": 38.5,)");
+  text = Replace(text, R"({"name": "gp", "servers": 2,)",
+                 R"({"name": "gp", "servers": 2, "initial_in_service": 2, "initial_waiting": 5,)");
+  auto f = ParseScenarioJson(text);
+  ASSERT_TRUE(f.ok()) << Dump(f.status());
+  EXPECT_EQ(f->scenario.start_hour_of_week, 38.5);
+  EXPECT_EQ(f->scenario.stations[1].initial_in_service, 2);
+  EXPECT_EQ(f->scenario.stations[1].initial_waiting, 5);
+  EXPECT_EQ(f->scenario.stations[0].initial_in_service, 0);
+  const auto json = ToJson(*f);
+  EXPECT_EQ(json["start_hour_of_week"], 38.5);
+  EXPECT_EQ(json["stations"][1]["initial_waiting"], 5);
+  EXPECT_FALSE(json["stations"][0].contains("initial_in_service"));  // defaults are left out
+  auto again = ParseScenarioJson(json.dump(2));
+  ASSERT_TRUE(again.ok()) << Dump(again.status());
+  EXPECT_EQ(ToJson(*again).dump(), json.dump());
+
+  auto r = ParseScenarioJson(Replace(text, R"("start_hour_of_week": 38.5)", R"("start_hour_of_week": 168)"));
+  EXPECT_TRUE(HasError(r.status(), "start_hour_of_week", 5, "< 168")) << Dump(r.status());
+  r = ParseScenarioJson(Replace(text, R"("start_hour_of_week": 38.5)", R"("start_hour_of_week": "now")"));
+  EXPECT_TRUE(HasError(r.status(), "start_hour_of_week", 5, "must be a number")) << Dump(r.status());
+  r = ParseScenarioJson(Replace(text, R"("initial_in_service": 2)", R"("initial_in_service": 3)"));
+  EXPECT_TRUE(HasError(r.status(), "stations[1].initial_in_service", 15, "servers at the start")) << Dump(r.status());
+  r = ParseScenarioJson(Replace(text, R"("initial_in_service": 2)", R"("initial_in_service": 1.5)"));
+  EXPECT_TRUE(HasError(r.status(), "stations[1].initial_in_service", 15, "integer")) << Dump(r.status());
+  EXPECT_EQ(r.status().errors().size(), 1u) << Dump(r.status());
+  r = ParseScenarioJson(Replace(text, R"("initial_waiting": 5)", R"("initial_waiting": -5)"));
+  EXPECT_TRUE(HasError(r.status(), "stations[1].initial_waiting", 15, "0 to")) << Dump(r.status());
+  r = ParseScenarioJson(Replace(text, R"("initial_waiting": 5)", R"("initial_waiting": 100000000)"));
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(r.status().errors().at(0).field, "stations[1].initial_waiting") << Dump(r.status());
+  // The schedule's servers of the start hour bound those in service: the
+  // note desk has one at 14:30 on a Tuesday (08:00-20:00) and none at 21:00.
+  r = ParseScenarioJson(Replace(text, R"({"name": "note", )", R"({"name": "note", "initial_in_service": 1, )"));
+  EXPECT_TRUE(r.ok()) << Dump(r.status());
+  r = ParseScenarioJson(Replace(Replace(text, R"({"name": "note", )", R"({"name": "note", "initial_in_service": 1, )"),
+                                R"("start_hour_of_week": 38.5)", R"("start_hour_of_week": 45)"));
+  EXPECT_TRUE(HasError(r.status(), "stations[3].initial_in_service", 17, "servers at the start (0)"))
+      << Dump(r.status());
+}
+
 std::string ReadFile(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);
   std::ostringstream s;

@@ -46,6 +46,17 @@ SimulationResult RunOrDie(Scenario s, int replications, std::uint64_t seed = 42,
   return *r;
 }
 
+const char* ToStringForTest(Dist d) {
+  switch (d) {
+    case Dist::kExponential: return "exponential";
+    case Dist::kDeterministic: return "deterministic";
+    case Dist::kLognormal: return "lognormal";
+    case Dist::kGamma: return "gamma";
+    case Dist::kErlang: return "erlang";
+  }
+  return "?";
+}
+
 double HalfWidth(const Estimate& e) { return (e.ci_high - e.ci_low) / 2; }
 
 // Within `rel` of `want`, and the confidence interval narrow enough for that
@@ -511,6 +522,191 @@ TEST(Simulate, BuildNamesEveryBadField) {
   auto single = ok->Run({1, 1, 0});
   ASSERT_TRUE(single.ok());
   EXPECT_FALSE(single->stations[0].utilisation.has_ci);
+}
+
+// "What-if from now": an M/M/infinity (more servers than ever busy) started
+// with n in service and arrivals at rate lambda has E[N(t)] = lambda m +
+// (n - lambda m) e^{-t/m}; its mean over a window [a, b] is lambda m +
+// (n - lambda m) m (e^{-a/m} - e^{-b/m}) / (b - a). With no arrivals that is
+// the c e^{-t/mean} of c busy servers. Measured through the utilisation of
+// windows set by the warm-up.
+TEST(Simulate, StartedFullFollowsTheTransient) {
+  const double m = 60;       // minutes
+  const double lambda = 1000;  // per hour: lambda m = 1000 in service in steady state
+  const int n = 20000;
+  const int servers = 100000;
+  for (double rate : {0.0, lambda}) {
+    for (auto [a, b] : {std::pair{0.0, 60.0}, std::pair{60.0, 120.0}, std::pair{120.0, 240.0}}) {
+      Scenario s = Mmc(rate, m, servers, b / 60, a / 60);
+      s.stations[0].initial_in_service = n;
+      const double steady = rate * m / 60;
+      const double mean_busy = steady + (n - steady) * m * (std::exp(-a / m) - std::exp(-b / m)) / (b - a);
+      auto r = RunOrDie(s, 40, 5);
+      std::printf(" lambda=%g, n=%d, window [%g, %g] min:\n", rate, n, a, b);
+      ExpectNear("mean busy servers", Estimate{r.stations[0].utilisation.mean * servers,
+                                               r.stations[0].utilisation.ci_low * servers,
+                                               r.stations[0].utilisation.ci_high * servers, true},
+                 mean_busy);
+      // Those in service at the start are not arrivals.
+      EXPECT_NEAR(r.stations[0].arrival_rate_per_hour.mean, rate, rate * 0.1 + 1e-12);
+      EXPECT_EQ(r.stations[0].wait_probability.mean, 0.0);
+    }
+  }
+}
+
+// The remaining service of those in service at the start is the equilibrium
+// residual: its mean is E[S^2] / (2 E[S]) = (mean^2 + sd^2) / (2 mean), which
+// the busy server-time up to a horizon that every one has finished shows.
+TEST(Simulate, InitialServiceIsTheEquilibriumResidual) {
+  struct Case {
+    ServiceTime service;
+    double sd;
+  };
+  const double m = 60;
+  for (const Case& c : {Case{{Dist::kExponential, m, 0, 1}, m}, Case{{Dist::kDeterministic, m, 0, 1}, 0},
+                        Case{{Dist::kLognormal, m, m, 1}, m}, Case{{Dist::kGamma, m, 30, 1}, 30},
+                        Case{{Dist::kErlang, m, 0, 4}, m / 2}}) {
+    Scenario s = Mmc(0, m, 20000, 300, 0);
+    s.stations[0].service = c.service;
+    s.stations[0].initial_in_service = 20000;
+    auto r = RunOrDie(s, 10, 11);
+    const double want = (m * m + c.sd * c.sd) / (2 * m);
+    std::printf(" %s:\n", ToStringForTest(c.service.dist));
+    const double minutes = 300 * 60;
+    ExpectNear("mean residual (min)",
+               Estimate{r.stations[0].utilisation.mean * minutes, r.stations[0].utilisation.ci_low * minutes,
+                        r.stations[0].utilisation.ci_high * minutes, true},
+               want);
+    EXPECT_EQ(r.events, 10u * 2 * 20000);  // one arrival and one completion each
+  }
+}
+
+// Customers waiting at the start queue ahead of every arrival, are served
+// when a server frees, count in events and utilisation but not in the
+// arrival-based figures; free servers take them at once.
+TEST(Simulate, InitialQueueIsServedFirstAndNotMeasuredAsArrivals) {
+  Scenario s = Mmc(0, 60, 10, 1000, 0);
+  s.stations[0].service.dist = Dist::kDeterministic;
+  s.stations[0].initial_in_service = 10;
+  s.stations[0].initial_waiting = 50;
+  auto r = RunOrDie(s, 3);
+  EXPECT_EQ(r.events, 3u * 2 * 60);
+  EXPECT_EQ(r.stations[0].arrival_rate_per_hour.mean, 0.0);
+  EXPECT_EQ(r.stations[0].wait_probability.mean, 0.0);
+  EXPECT_EQ(r.stations[0].mean_wait_minutes.mean, 0.0);
+  // Busy time: the residuals of the ten (mean 30 minutes each, uniform) plus fifty full hours.
+  const double busy = r.stations[0].utilisation.mean * 10 * 1000 * 60;
+  EXPECT_NEAR(busy, 50 * 60 + 10 * 30, 10 * 30 * 0.6);
+  // Only 4 in service but 10 servers: the waiting start at once, nobody waits.
+  s.stations[0].initial_in_service = 4;
+  s.stations[0].initial_waiting = 3;
+  s.arrivals[0].rate_per_hour = 0.1;
+  auto sim = Simulator::Build(s);
+  ASSERT_TRUE(sim.ok());
+  auto rep = sim->RunReplication(1, 0);
+  EXPECT_EQ(rep.stations[0].wait_probability, 0.0);
+  // An initial queue routes onward like any customer.
+  Scenario two = Mmc(0, 60, 1, 1000, 0);
+  Station next;
+  next.name = "next";
+  next.servers = 1;
+  next.service.mean_minutes = 1;
+  two.stations.push_back(next);
+  two.stations[0].next = {{"next", 1.0}};
+  two.stations[0].initial_waiting = 7;
+  auto tr = RunOrDie(two, 2);
+  EXPECT_EQ(tr.events, 2u * (7 * 2 + 7 * 2));
+  EXPECT_NEAR(tr.stations[1].arrival_rate_per_hour.mean, 7.0 / 1000, 1e-12);  // routed arrivals are arrivals
+}
+
+// start_hour_of_week shifts the clock: profiles and schedules are read at
+// the hour of the week the run starts.
+TEST(Simulate, StartHourOfWeekAlignsProfilesAndSchedules) {
+  std::vector<double> profile(168, 0.0);
+  profile[38] = 168;  // Tuesday 14:00–15:00 only, 168 × the rate
+  Scenario s = Mmc(1, 1, 1000, 1, 0);
+  s.arrivals[0].profile = profile;
+  s.start_hour_of_week = 38;
+  auto at = RunOrDie(s, 10);
+  EXPECT_NEAR(at.stations[0].arrival_rate_per_hour.mean, 168, 168 * 0.1);
+  s.start_hour_of_week = 39;
+  EXPECT_EQ(RunOrDie(s, 10).stations[0].arrival_rate_per_hour.mean, 0.0);
+  s.start_hour_of_week = 37.5;  // half an hour before: half the hour counts
+  s.horizon_hours = 1;
+  EXPECT_NEAR(RunOrDie(s, 40).stations[0].arrival_rate_per_hour.mean, 84, 84 * 0.1);
+
+  // A post open from 08:00 (hour of the day): started at 07:00 a call
+  // waits for opening; started at 09:00 it does not.
+  Scenario post = Mmc(2, 1, 1, 1, 0);
+  post.stations[0].servers_by_hour.assign(24, 0);
+  for (int h = 8; h < 24; ++h) post.stations[0].servers_by_hour[h] = 1;
+  post.start_hour_of_week = 24 * 3 + 7;
+  auto closed = RunOrDie(post, 20);
+  EXPECT_EQ(closed.stations[0].utilisation.mean, 0.0);
+  post.start_hour_of_week = 24 * 3 + 9;
+  auto open = RunOrDie(post, 20);
+  EXPECT_GT(open.stations[0].utilisation.mean, 0.0);
+  EXPECT_LT(open.stations[0].wait_probability.mean, 0.2);
+  // The initial state is checked against the servers of the start hour.
+  post.stations[0].initial_in_service = 1;
+  EXPECT_TRUE(Simulator::Build(post).ok());
+  post.start_hour_of_week = 24 * 3 + 7;
+  auto bad = Simulator::Build(post);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().errors().at(0).field, "stations[0].initial_in_service");
+}
+
+TEST(Simulate, InitialStateIsReproducibleAndProgressIsReported) {
+  Scenario s = Mmc(9, 60, 10, 500, 0);
+  s.stations[0].service = {Dist::kLognormal, 60, 40, 1};
+  s.stations[0].initial_in_service = 10;
+  s.stations[0].initial_waiting = 25;
+  s.start_hour_of_week = 100.25;
+  auto one = RunOrDie(s, 8, 3, 1);
+  for (int threads : {3, 4}) {
+    auto sim = Simulator::Build(s);
+    ASSERT_TRUE(sim.ok());
+    std::vector<int> seen;
+    SimulationOptions o{8, 3, threads};
+    o.progress = [&](int done, int total) {
+      EXPECT_EQ(total, 8);
+      seen.push_back(done);
+    };
+    auto r = sim->Run(o);
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(seen, (std::vector<int>{1, 2, 3, 4, 5, 6, 7, 8}));
+    EXPECT_EQ(one.events, r->events);
+    EXPECT_EQ(one.stations[0].mean_wait_minutes.mean, r->stations[0].mean_wait_minutes.mean);
+    EXPECT_EQ(one.stations[0].utilisation.ci_low, r->stations[0].utilisation.ci_low);
+  }
+  Scenario empty = s;
+  empty.stations[0].initial_in_service = 0;
+  empty.stations[0].initial_waiting = 0;
+  EXPECT_NE(RunOrDie(empty, 8, 3, 1).stations[0].utilisation.mean, one.stations[0].utilisation.mean);
+}
+
+TEST(Simulate, BuildNamesBadInitialState) {
+  Scenario s = Mmc(1, 1, 3, 10, 0);
+  s.start_hour_of_week = 168;
+  s.stations[0].initial_in_service = 4;
+  s.stations[0].initial_waiting = -1;
+  auto sim = Simulator::Build(s);
+  ASSERT_FALSE(sim.ok());
+  std::set<std::string> fields;
+  const Status st = sim.status();
+  for (const auto& e : st.errors()) fields.insert(e.field);
+  EXPECT_EQ(fields, (std::set<std::string>{"start_hour_of_week", "stations[0].initial_in_service",
+                                           "stations[0].initial_waiting"}));
+  s.start_hour_of_week = -0.5;
+  s.stations[0].initial_in_service = -1;
+  s.stations[0].initial_waiting = std::int64_t(kMaxQueue) + 1;
+  sim = Simulator::Build(s);
+  ASSERT_FALSE(sim.ok());
+  EXPECT_EQ(sim.status().errors().size(), 3u);
+  s.start_hour_of_week = 167.999;
+  s.stations[0].initial_in_service = 3;
+  s.stations[0].initial_waiting = 1000;
+  EXPECT_TRUE(Simulator::Build(s).ok());
 }
 
 }  // namespace

@@ -95,7 +95,8 @@ void ReadSchedule(DataReader& r, const json& obj, const std::string& path, std::
 }
 
 void ReadStation(DataReader& r, const json& v, const std::string& p, Station& s) {
-  if (!r.Object(v, p, {"name", "servers", "servers_by_hour", "service", "next"})) return;
+  if (!r.Object(v, p, {"name", "servers", "servers_by_hour", "service", "next", "initial_in_service", "initial_waiting"}))
+    return;
   r.String(v, p, "name", true, s.name);
   const bool has_schedule = v.contains("servers_by_hour");
   if (has_schedule && v.contains("servers")) {
@@ -104,6 +105,11 @@ void ReadStation(DataReader& r, const json& v, const std::string& p, Station& s)
   std::int64_t servers = 0;
   if (r.Integer(v, p, "servers", !has_schedule, servers)) s.servers = static_cast<int>(servers);
   ReadSchedule(r, v, p, s.servers_by_hour);
+  std::int64_t initial = 0;
+  if (r.Integer(v, p, "initial_in_service", false, initial)) {
+    s.initial_in_service = initial > DataReader::kMaxInteger ? -1 : static_cast<int>(initial);
+  }
+  r.Integer(v, p, "initial_waiting", false, s.initial_waiting);
   if (const json* service = r.Member(v, p, "service", true))
     ReadService(r, *service, JoinPath(p, "service"), s.service);
   if (const json* next = r.Array(v, p, "next", false)) {
@@ -141,6 +147,47 @@ const char* ToString(Dist d) {
   return "?";
 }
 
+void ReadScenarioJson(DataReader& r, const json& doc, const std::string& path, ScenarioFile& f) {
+  Scenario& s = f.scenario;
+  const size_t errors_before = r.errors().size();
+  if (r.Object(doc, path,
+               {"name", "description", "horizon_hours", "warmup_hours", "start_hour_of_week", "arrivals", "stations"})) {
+    r.String(doc, path, "name", false, f.name);
+    r.String(doc, path, "description", false, f.description);
+    r.Number(doc, path, "horizon_hours", true, s.horizon_hours);
+    r.Number(doc, path, "warmup_hours", false, s.warmup_hours);
+    r.Number(doc, path, "start_hour_of_week", false, s.start_hour_of_week);
+    if (const json* arrivals = r.Array(doc, path, "arrivals")) {
+      for (size_t i = 0; i < arrivals->size(); ++i) {
+        ArrivalStream a;
+        ReadArrival(r, (*arrivals)[i], IndexPath(JoinPath(path, "arrivals"), i), a);
+        s.arrivals.push_back(std::move(a));
+      }
+    }
+    if (const json* stations = r.Array(doc, path, "stations")) {
+      for (size_t i = 0; i < stations->size(); ++i) {
+        Station st;
+        ReadStation(r, (*stations)[i], IndexPath(JoinPath(path, "stations"), i), st);
+        s.stations.push_back(std::move(st));
+      }
+    }
+  } else {
+    return;  // not an object: nothing of the model to check
+  }
+  // The model's own checks; a field whose shape was already reported is not
+  // reported again (a missing "servers" is not also "must be 1 to 100000").
+  std::set<std::string> shape_fields;
+  for (size_t i = errors_before; i < r.errors().size(); ++i) shape_fields.insert(r.errors()[i].field);
+  auto built = Simulator::Build(s);
+  if (!built.ok()) {
+    const Status st = built.status();
+    for (const FieldError& e : st.errors()) {
+      const std::string field = JoinPath(path, e.field);
+      if (!CoveredBy(shape_fields, field)) r.Error(field, e.message);
+    }
+  }
+}
+
 Result<ScenarioFile> ParseScenarioJson(std::string_view text) {
   Result<json> parsed = ParseDataJson(text, "scenario");
   if (!parsed.ok()) return parsed.status();
@@ -148,38 +195,7 @@ Result<ScenarioFile> ParseScenarioJson(std::string_view text) {
   PathLines lines(text);
   DataReader r(lines);
   ScenarioFile f;
-  Scenario& s = f.scenario;
-  if (r.Object(doc, "", {"name", "description", "horizon_hours", "warmup_hours", "arrivals", "stations"})) {
-    r.String(doc, "", "name", false, f.name);
-    r.String(doc, "", "description", false, f.description);
-    r.Number(doc, "", "horizon_hours", true, s.horizon_hours);
-    r.Number(doc, "", "warmup_hours", false, s.warmup_hours);
-    if (const json* arrivals = r.Array(doc, "", "arrivals")) {
-      for (size_t i = 0; i < arrivals->size(); ++i) {
-        ArrivalStream a;
-        ReadArrival(r, (*arrivals)[i], IndexPath("arrivals", i), a);
-        s.arrivals.push_back(std::move(a));
-      }
-    }
-    if (const json* stations = r.Array(doc, "", "stations")) {
-      for (size_t i = 0; i < stations->size(); ++i) {
-        Station st;
-        ReadStation(r, (*stations)[i], IndexPath("stations", i), st);
-        s.stations.push_back(std::move(st));
-      }
-    }
-  }
-  // The model's own checks; a field whose shape was already reported is not
-  // reported again (a missing "servers" is not also "must be 1 to 100000").
-  std::set<std::string> shape_fields;
-  for (const FieldError& e : r.errors()) shape_fields.insert(e.field);
-  auto built = Simulator::Build(s);
-  if (!built.ok()) {
-    const Status st = built.status();
-    for (const FieldError& e : st.errors()) {
-      if (!CoveredBy(shape_fields, e.field)) r.Error(e.field, e.message);
-    }
-  }
+  ReadScenarioJson(r, doc, "", f);
   if (!r.errors().empty()) {
     const size_t n = r.errors().size();
     return Status::Invalid("scenario has " + std::to_string(n) + (n == 1 ? " error" : " errors"),
@@ -195,6 +211,7 @@ ordered_json ToJson(const ScenarioFile& f) {
   if (!f.description.empty()) j["description"] = f.description;
   j["horizon_hours"] = s.horizon_hours;
   if (s.warmup_hours != 0) j["warmup_hours"] = s.warmup_hours;
+  if (s.start_hour_of_week != 0) j["start_hour_of_week"] = s.start_hour_of_week;
   j["arrivals"] = ordered_json::array();
   for (const ArrivalStream& a : s.arrivals) {
     ordered_json aj;
@@ -227,6 +244,8 @@ ordered_json ToJson(const ScenarioFile& f) {
         sj["next"].push_back(ordered_json{{"station", rt.station}, {"probability", rt.probability}});
       }
     }
+    if (st.initial_in_service != 0) sj["initial_in_service"] = st.initial_in_service;
+    if (st.initial_waiting != 0) sj["initial_waiting"] = st.initial_waiting;
     j["stations"].push_back(std::move(sj));
   }
   return j;

@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 #include <string_view>
 
+#include "api/json/data_file.h"
 #include "base/status.h"
 #include "engine/simulate/simulator.h"
 
@@ -31,6 +32,12 @@ struct ScenarioFile {
 };
 
 Result<ScenarioFile> ParseScenarioJson(std::string_view text);
+
+// Reads the scenario at `path` of a document another reader is reading (the
+// member "scenario" of a request body) into `out`, adding every shape and
+// model error to `r` with its field prefixed by `path`
+// ("scenario.stations[1].servers") and the line in that document.
+void ReadScenarioJson(DataReader& r, const nlohmann::json& doc, const std::string& path, ScenarioFile& out);
 
 // The document ParseScenarioJson reads back to an equal scenario (members at
 // their defaults are left out: warmup_hours 0, an empty profile or next).

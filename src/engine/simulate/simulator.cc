@@ -7,6 +7,7 @@
 #include <exception>
 #include <limits>
 #include <map>
+#include <mutex>
 #include <thread>
 
 #include "engine/simulate/random.h"
@@ -16,6 +17,7 @@ namespace ozcc::engine::simulate {
 namespace {
 
 constexpr double kMinutesPerHour = 60.0;
+constexpr double kHoursPerWeek = 168.0;
 constexpr double kInfinity = std::numeric_limits<double>::infinity();
 
 std::string Path(const std::string& base, size_t i) { return base + "[" + std::to_string(i) + "]"; }
@@ -145,6 +147,9 @@ Result<Simulator> Simulator::Build(Scenario scenario) {
   } else if (horizon_ok && sc.warmup_hours >= sc.horizon_hours) {
     errors.push_back({"warmup_hours", "must be less than horizon_hours"});
   }
+  if (!Finite(sc.start_hour_of_week) || sc.start_hour_of_week < 0 || sc.start_hour_of_week >= kHoursPerWeek) {
+    errors.push_back({"start_hour_of_week", "must be a number >= 0 and < 168 (0 = Monday 00:00)"});
+  }
   if (sc.stations.empty()) errors.push_back({"stations", "must list at least one station"});
   if (sc.arrivals.empty()) errors.push_back({"arrivals", "must list at least one arrival stream"});
 
@@ -174,6 +179,22 @@ Result<Simulator> Simulator::Build(Scenario scenario) {
       if (!any) errors.push_back({p + ".servers_by_hour", "has no hour with a server: nobody would ever be served"});
     }
     CheckService(s.service, p + ".service", errors);
+    // The servers at time 0: of the start hour with a schedule.
+    int servers0 = s.servers;
+    if (s.servers_by_hour.size() == 24 || s.servers_by_hour.size() == 168) {
+      const bool start_ok = Finite(sc.start_hour_of_week) && sc.start_hour_of_week >= 0 &&
+                            sc.start_hour_of_week < kHoursPerWeek;
+      const auto h = start_ok ? static_cast<size_t>(std::floor(sc.start_hour_of_week)) : 0;
+      servers0 = s.servers_by_hour[h % s.servers_by_hour.size()];
+    }
+    if (s.initial_in_service < 0 || s.initial_in_service > std::max(servers0, 0)) {
+      errors.push_back({p + ".initial_in_service",
+                        "must be an integer 0 to the servers at the start (" + std::to_string(std::max(servers0, 0)) +
+                            "); put the rest in initial_waiting"});
+    }
+    if (s.initial_waiting < 0 || s.initial_waiting > std::int64_t(kMaxQueue)) {
+      errors.push_back({p + ".initial_waiting", "must be an integer 0 to " + std::to_string(kMaxQueue)});
+    }
   }
   auto station_of = [&](const std::string& name, const std::string& field) -> int {
     auto it = index.find(name);
@@ -279,8 +300,11 @@ Result<Simulator> Simulator::Build(Scenario scenario) {
 ReplicationResult Simulator::RunReplication(std::uint64_t seed, std::uint64_t replication,
                                             std::size_t max_queue) const {
   Rng rng(seed, replication);
-  const double horizon = scenario_.horizon_hours * kMinutesPerHour;
-  const double warmup = scenario_.warmup_hours * kMinutesPerHour;
+  // The clock runs in minutes of the week: it starts at start_hour_of_week,
+  // so the profiles and schedules need no offset.
+  const double start = scenario_.start_hour_of_week * kMinutesPerHour;
+  const double horizon = start + scenario_.horizon_hours * kMinutesPerHour;
+  const double warmup = start + scenario_.warmup_hours * kMinutesPerHour;
   std::vector<StationState> state(stations_.size());
   EventHeap heap;
   std::uint64_t events = 0;
@@ -324,6 +348,34 @@ ReplicationResult Simulator::RunReplication(std::uint64_t seed, std::uint64_t re
         double sum = 0;
         for (int k = 0; k < st.service.k; ++k) sum -= std::log(rng.UniformOpen0());
         return sum * st.service.mean_minutes / st.service.k;
+      }
+    }
+    return st.service.mean_minutes;
+  };
+  // What remains of a service in progress seen at a random moment (the
+  // equilibrium residual, density (1 − F(x)) / mean): U × a length-biased
+  // service time, whose density is x f(x) / mean. Length-biased, each
+  // distribution stays in its family: the exponential becomes Erlang-2 (so the
+  // residual is exponential again, memoryless), a lognormal's log location
+  // grows by sigma², a gamma's shape and an Erlang's phases by one, and a
+  // deterministic time stays itself.
+  auto residual_time = [&](const CompiledStation& st) -> double {
+    switch (st.service.dist) {
+      case Dist::kExponential: return rng.Exponential(st.service.mean_minutes);
+      case Dist::kDeterministic: return rng.UniformOpen0() * st.service.mean_minutes;
+      case Dist::kLognormal: {
+        const double biased = std::exp(st.log_mu + st.log_sigma * st.log_sigma + st.log_sigma * rng.Normal());
+        return rng.UniformOpen0() * biased;
+      }
+      case Dist::kGamma: {
+        const double biased = st.scale * rng.Gamma(st.shape + 1);
+        return rng.UniformOpen0() * biased;
+      }
+      case Dist::kErlang: {
+        double sum = 0;
+        for (int k = 0; k <= st.service.k; ++k) sum -= std::log(rng.UniformOpen0());
+        const double biased = sum * st.service.mean_minutes / st.service.k;
+        return rng.UniformOpen0() * biased;
       }
     }
     return st.service.mean_minutes;
@@ -380,20 +432,48 @@ ReplicationResult Simulator::RunReplication(std::uint64_t seed, std::uint64_t re
     }
   };
 
+  const auto start_hour = static_cast<std::int64_t>(std::floor(scenario_.start_hour_of_week));
   for (size_t i = 0; i < stations_.size(); ++i) {
     const CompiledStation& st = stations_[i];
+    state[i].last_change = start;
     if (st.schedule_offset < 0) {
       state[i].servers = st.servers;
       continue;
     }
-    state[i].servers = schedules_[st.schedule_offset];
-    const std::int64_t h = next_change(st, 0);
+    state[i].servers = schedules_[st.schedule_offset + start_hour % st.schedule_hours];
+    const std::int64_t h = next_change(st, start_hour);
     if (h >= 0 && double(h) * kMinutesPerHour <= horizon) {
       heap.Push({double(h) * kMinutesPerHour, n_stations + std::int32_t(i)});
     }
   }
+  // The initial state: those in service finish their residual service; those
+  // waiting queue ahead of every arrival, marked as arrived at -inf so that
+  // no wait of theirs is measured; free servers take them at once.
+  for (size_t i = 0; i < stations_.size(); ++i) {
+    const Station& spec = scenario_.stations[i];
+    const CompiledStation& st = stations_[i];
+    StationState& ss = state[i];
+    for (int k = 0; k < spec.initial_in_service; ++k) {
+      ++events;
+      ++ss.busy;
+      heap.Push({start + residual_time(st), std::int32_t(i)});
+    }
+    for (std::int64_t k = 0; k < spec.initial_waiting; ++k) {
+      ++events;
+      ss.queue.Push(-kInfinity);
+    }
+    while (ss.busy < ss.servers && !ss.queue.Empty()) {
+      ss.queue.Pop();
+      ++ss.busy;
+      heap.Push({start + service_time(st), std::int32_t(i)});
+    }
+    if (ss.queue.Size() > max_queue && overflow < 0) {
+      overflow = int(i);
+      overflow_at = start;
+    }
+  }
   for (size_t i = 0; i < streams_.size(); ++i) {
-    const double t = next_arrival(streams_[i], 0.0);
+    const double t = next_arrival(streams_[i], start);
     if (t != kInfinity) heap.Push({t, ~std::int32_t(i)});
   }
   while (!heap.Empty() && overflow < 0) {
@@ -465,7 +545,7 @@ ReplicationResult Simulator::RunReplication(std::uint64_t seed, std::uint64_t re
   out.events = events;
   if (overflow >= 0) {
     out.overflow_station = overflow;
-    out.overflow_hour = overflow_at / kMinutesPerHour;
+    out.overflow_hour = (overflow_at - start) / kMinutesPerHour;
     return out;
   }
   const double measured_minutes = horizon - warmup;
@@ -496,10 +576,17 @@ Result<SimulationResult> Simulator::Run(const SimulationOptions& options) const 
   std::vector<ReplicationResult> reps(n);
   std::atomic<int> next{0};
   std::atomic<bool> failed{false};
+  std::mutex progress_mu;  // serialises the progress calls, so `done` only rises
+  int done = 0;
   auto work = [&] {
     try {
-      for (int r = next++; r < n && !failed; r = next++)
+      for (int r = next++; r < n && !failed; r = next++) {
         reps[r] = RunReplication(options.seed, std::uint64_t(r), options.max_queue);
+        if (options.progress) {
+          std::lock_guard lock(progress_mu);
+          options.progress(++done, n);
+        }
+      }
     } catch (const std::exception&) {
       failed = true;
     }

@@ -4,8 +4,9 @@
 // and probabilistic routing from one station to the next.
 //
 // Units: the scenario's horizon, warm-up and rates are in hours (rates per
-// hour); service times and waits are in minutes. Simulated time starts at 0 =
-// Monday 00:00 (local), which is where an hour-of-week profile starts.
+// hour); service times and waits are in minutes. Simulated time 0 is hour
+// `start_hour_of_week` of the week (0 = Monday 00:00 local, the default),
+// so hour-of-week (and hour-of-day) profiles and schedules line up with "now".
 //
 // Model, per replication:
 // - each arrival stream is a Poisson process of `rate_per_hour`, multiplied
@@ -22,7 +23,20 @@
 //   `next[i].probability` (at once, no travel time) or leaves the system with
 //   the remaining probability;
 // - the run ends at `horizon_hours`; arrivals before `warmup_hours` are not
-//   measured (the system fills up from empty first).
+//   measured (the system fills up from empty first);
+// - a station may start with a state instead of empty ("what-if from now"):
+//   `initial_in_service` customers in service at time 0 (at most the servers
+//   of the start hour) and `initial_waiting` queued at time 0, ahead of any
+//   arrival (waiting customers start at once while servers are free). The
+//   remaining service of one in service is the equilibrium residual of the
+//   service time (what is left of a service in progress seen at a random
+//   moment): exact for every distribution, drawn as U x (a length-biased
+//   service time), which for the exponential is the exponential itself
+//   (memoryless). Those initial customers count in utilisation and events
+//   (each as one arrival event at time 0 and one completion) and route
+//   onward after service like any other, but not in the arrival-based
+//   figures: wait_probability, mean_wait_minutes and arrival_rate_per_hour
+//   count arrivals from the streams and routing only.
 // Measured per station, after the warm-up:
 // - wait_probability: the fraction of arrivals in [warm-up, horizon) that
 //   found every server busy;
@@ -54,6 +68,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -100,11 +115,18 @@ struct Station {
   std::vector<int> servers_by_hour;
   ServiceTime service;
   std::vector<Route> next;  // empty: every customer leaves after service
+  // The state at time 0 (default: empty). initial_in_service: 0 to the
+  // servers of the start hour; initial_waiting: 0 to kMaxQueue.
+  int initial_in_service = 0;
+  std::int64_t initial_waiting = 0;
 };
 
 struct Scenario {
   double horizon_hours = 0;  // > warmup_hours, <= kMaxHorizonHours
   double warmup_hours = 0;   // >= 0
+  // The hour of the week at simulated time 0: 0 (Monday 00:00, the default)
+  // to < 168; may have a fraction (Tuesday 14:30 is 24 + 14.5 = 38.5).
+  double start_hour_of_week = 0;
   std::vector<ArrivalStream> arrivals;
   std::vector<Station> stations;
 };
@@ -121,6 +143,11 @@ struct SimulationOptions {
   std::uint64_t seed = 0;
   int threads = 0;                    // 0: one per hardware thread; never more than replications
   std::size_t max_queue = kMaxQueue;  // most customers waiting at one station (below)
+  // Called after each finished replication with (done, total), done rising
+  // 1..total. Calls are serialised (never two at once, whatever the
+  // threads) and made on the threads that run the replications, so it must
+  // be quick and must not call Run(). It does not change the results.
+  std::function<void(int done, int total)> progress;
 };
 
 // A figure over the replications: mean and 95% confidence interval.

@@ -5,9 +5,9 @@
 // reads, migrations, health and the change feed.
 //
 // The SQL of each capability is in its own file: regions.cc, capacity.cc,
-// accounts.cc, audit.cc, cases.cc, pathways.cc. A new capability adds its interface
-// (store/x_store.h), its file here, a migration per backend and its contract
-// cases.
+// accounts.cc, audit.cc, cases.cc, pathways.cc, simulations.cc. A new
+// capability adds its interface (store/x_store.h), its file here, a migration
+// per backend and its contract cases.
 //
 // Times are stored as integer UTC milliseconds since the epoch on both engines.
 #pragma once
@@ -93,6 +93,11 @@ class SqlStore : public Store {
   Result<std::vector<StoredPathway>> PathwayVersions(const std::string& id) final;
   Result<StoredPathway> GetPathway(const std::string& id, int version) final;
   Result<StoredPathway> PutPathway(StoredPathway p, int expected_current_version, const AuditRecord& audit) final;
+
+  Status CreateSimulation(const StoredSimulation& run, const AuditRecord& audit) final;
+  Result<StoredSimulation> GetSimulation(const std::string& id) final;
+  Result<std::vector<StoredSimulation>> ListSimulations(const std::string& region_id, size_t limit) final;
+  Status UpdateSimulation(const StoredSimulation& run) final;
 
  protected:
   using Job = std::function<Status(Conn&)>;

@@ -1,0 +1,364 @@
+// What-if simulation in the product: runs started over the API, persisted
+// with their progress, executed in the background and read on any instance;
+// their result is what `openzcc simulate` computes, bit for bit; the
+// region's scenario from its live state. On both stores.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "api/json/scenario_json.h"
+#include "app/demo_feed.h"
+#include "base/time.h"
+#include "engine/simulate/simulator.h"
+#include "support/api_fixture.h"
+
+namespace ozcc::test {
+namespace {
+
+using nlohmann::json;
+
+// An M/M/c desk that starts busy with a queue, routing on to a second desk;
+// small enough to run in a moment under the sanitizers.
+const json kScenario = json::parse(R"({
+  "name": "two desks from now",
+  "horizon_hours": 400,
+  "start_hour_of_week": 38.5,
+  "arrivals": [{"name": "calls", "rate_per_hour": 9, "to": "desk",
+                "profile": [0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 1.5, 1.5, 1.5, 1.5,
+                            1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 0.5, 0.5, 0.5, 0.5]}],
+  "stations": [
+    {"name": "desk", "servers": 10, "service": {"dist": "lognormal", "mean_minutes": 50, "sd_minutes": 30},
+     "initial_in_service": 10, "initial_waiting": 12, "next": [{"station": "gp", "probability": 0.3}]},
+    {"name": "gp", "servers": 2, "service": {"dist": "exponential", "mean_minutes": 20}}
+  ]
+})");
+
+class SimulationApiTest : public ApiFixture {
+ protected:
+  HttpResponse Start(const std::string& user, const json& body) {
+    return Call(user, "POST", "/api/v1/simulations", body.dump());
+  }
+  // Polls the run until it is done or failed (at most 120 s); every
+  // replications_done seen, in order.
+  json WaitDone(const std::string& id, std::vector<int>* progress = nullptr) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+    json run;
+    while (std::chrono::steady_clock::now() < deadline) {
+      auto r = Call("zcc", "GET", "/api/v1/simulations/" + id);
+      EXPECT_EQ(r.status, 200) << r.body;
+      if (r.status != 200) return run;
+      run = json::parse(r.body);
+      if (progress) progress->push_back(run["replications_done"].get<int>());
+      const std::string state = run["state"];
+      if (state == "done" || state == "failed") return run;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    ADD_FAILURE() << "run " << id << " did not end";
+    return run;
+  }
+  // Seeds two weeks of the demo's history for the units the demo reports.
+  void SeedDemo(Time now) {
+    auto units = store_->ListUnits("ZWN");
+    ASSERT_TRUE(units.ok());
+    std::vector<UnitView> reporting;
+    for (auto& u : *units) {
+      if (!app::DemoFeed::IsSilent(u.unit.id)) reporting.push_back(u);
+    }
+    app::DemoFeedOptions o;
+    o.history_weeks = 2;
+    auto n = app::DemoFeed::SeedHistory(*store_, reporting, now, o);
+    ASSERT_TRUE(n.ok()) << n.status().message();
+  }
+};
+
+TEST_P(SimulationApiTest, ARunEndsWithWhatTheCommandComputesBitForBit) {
+  const json body = {{"region_id", "ZWN"}, {"name", "desk closes"}, {"scenario", kScenario},
+                     {"replications", 6}, {"seed", 11}};
+  auto started = Start("zcc", body);
+  ASSERT_EQ(started.status, 202) << started.body;
+  json run = json::parse(started.body);
+  const std::string id = run["id"];
+  EXPECT_EQ(started.Header("location").value_or("").substr(0, 7), "http://");
+  EXPECT_NE(started.Header("location").value_or("").find("/api/v1/simulations/" + id), std::string::npos);
+  EXPECT_EQ(run["region_id"], "ZWN");
+  EXPECT_EQ(run["name"], "desk closes");
+  EXPECT_EQ(run["replications"], 6);
+  EXPECT_EQ(run["seed"], 11);
+  EXPECT_EQ(run["created_by"], "zcc");
+  EXPECT_TRUE(run["state"] == "queued" || run["state"] == "running") << run;
+  EXPECT_FALSE(run.contains("result"));
+
+  std::vector<int> progress;
+  run = WaitDone(id, &progress);
+  ASSERT_EQ(run["state"], "done") << run.dump();
+  EXPECT_EQ(run["replications_done"], 6);
+  for (size_t i = 1; i < progress.size(); ++i) EXPECT_LE(progress[i - 1], progress[i]) << "progress only rises";
+  EXPECT_EQ(progress.back(), 6);
+  ASSERT_TRUE(run.contains("started_at") && run.contains("finished_at")) << run;
+  EXPECT_LE(*ParseRfc3339(run["started_at"].get<std::string>()), *ParseRfc3339(run["finished_at"].get<std::string>()));
+  EXPECT_FALSE(run.contains("error"));
+  // The stored scenario is the one sent.
+  auto sent = api::ParseScenarioJson(kScenario.dump());
+  ASSERT_TRUE(sent.ok());
+  auto stored = api::ParseScenarioJson(run["scenario"].dump());
+  ASSERT_TRUE(stored.ok()) << stored.status().message();
+  EXPECT_EQ(api::ToJson(*stored).dump(), api::ToJson(*sent).dump());
+
+  // What `openzcc simulate --replications 6 --seed 11` computes (any threads).
+  auto sim = engine::simulate::Simulator::Build(sent->scenario);
+  ASSERT_TRUE(sim.ok());
+  auto want = sim->Run({6, 11, 3});
+  ASSERT_TRUE(want.ok());
+  const auto cli = api::ToJson(*want, 0);
+  const json& got = run["result"];
+  EXPECT_EQ(got["stations"].dump(), json::parse(cli.dump())["stations"].dump());
+  EXPECT_EQ(got["events"], want->events);
+  EXPECT_EQ(got["replications"], 6);
+  EXPECT_EQ(got["seed"], 11);
+  EXPECT_GE(got["wall_seconds"].get<double>(), 0.0);
+  EXPECT_EQ(got["stations"].size(), 2u);
+
+  // Listed, newest first, without scenario and result; the start is audited.
+  auto second = Start("viewer", {{"region_id", "ZWN"}, {"scenario", kScenario}, {"replications", 1}});
+  ASSERT_EQ(second.status, 202) << second.body;
+  const std::string id2 = json::parse(second.body)["id"];
+  auto list = Call("viewer", "GET", "/api/v1/simulations?region=ZWN");
+  ASSERT_EQ(list.status, 200) << list.body;
+  json items = json::parse(list.body)["items"];
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_EQ(items[0]["id"], id2);
+  EXPECT_EQ(items[1]["id"], id);
+  EXPECT_FALSE(items[1].contains("scenario"));
+  EXPECT_FALSE(items[1].contains("result"));
+  EXPECT_EQ(items[0]["seed"], 1);  // the defaults
+  EXPECT_EQ(items[0]["name"], "");
+  auto audit = store_->ListAudit(0, 100);
+  ASSERT_TRUE(audit.ok());
+  int starts = 0;
+  for (const auto& a : *audit) starts += a.action == "simulation.start" && a.outcome == "ok";
+  EXPECT_EQ(starts, 2);
+  WaitDone(id2);
+  // Another region's list is not theirs.
+  EXPECT_EQ(Call("zcc", "GET", "/api/v1/simulations?region=DEMO2").status, 403);
+  EXPECT_EQ(Call("demo2-coordinator", "GET", "/api/v1/simulations/" + id).status, 403);
+  EXPECT_EQ(Call("zcc", "GET", "/api/v1/simulations/sim-nope").status, 404);
+}
+
+TEST_P(SimulationApiTest, BadRequestsNameTheFieldAndStoreNothing) {
+  auto bad = kScenario;
+  bad["stations"][1]["servers"] = 0;
+  auto r = Start("zcc", {{"region_id", "ZWN"}, {"scenario", bad}, {"replications", 101}});
+  ASSERT_EQ(r.status, 400) << r.body;
+  json p = json::parse(r.body);
+  std::set<std::string> fields;
+  for (const auto& e : p["errors"]) fields.insert(e["field"]);
+  EXPECT_EQ(fields, (std::set<std::string>{"scenario.stations[1].servers", "replications"})) << r.body;
+  // The budget: horizon × replications.
+  auto big = kScenario;
+  big["horizon_hours"] = 100000;
+  r = Start("zcc", {{"region_id", "ZWN"}, {"scenario", big}, {"replications", 10}});
+  ASSERT_EQ(r.status, 400) << r.body;
+  EXPECT_NE(r.body.find("scenario.horizon_hours"), std::string::npos) << r.body;
+  // A region that does not exist, for someone who may simulate any.
+  r = Start("admin", {{"region_id", "NOPE"}, {"scenario", kScenario}});
+  ASSERT_EQ(r.status, 400) << r.body;
+  EXPECT_NE(r.body.find("region_id"), std::string::npos);
+  auto list = Call("admin", "GET", "/api/v1/simulations?region=ZWN");
+  EXPECT_EQ(json::parse(list.body)["items"].size(), 0u);
+}
+
+TEST_P(SimulationApiTest, ARunWhoseInstanceStoppedReadsAsFailed) {
+  StoredSimulation lost;
+  lost.id = "sim-lost";
+  lost.region_id = "ZWN";
+  lost.name = "lost";
+  lost.state = "running";
+  lost.replications = 10;
+  lost.replications_done = 3;
+  lost.seed = 1;
+  lost.created_by = "zcc";
+  lost.created_at = Now() - std::chrono::minutes(10);
+  lost.started_at = lost.created_at;
+  lost.heartbeat_at = Now() - std::chrono::seconds(121);
+  lost.scenario = kScenario.dump();
+  AuditRecord audit;
+  audit.actor = "zcc";
+  audit.role = "zcc-coordinator";
+  audit.action = "simulation.start";
+  audit.object = lost.id;
+  audit.outcome = "ok";
+  ASSERT_TRUE(store_->CreateSimulation(lost, audit).ok());
+  StoredSimulation alive = lost;
+  alive.id = "sim-alive";
+  alive.heartbeat_at = Now();
+  ASSERT_TRUE(store_->CreateSimulation(alive, audit).ok());
+  json run = json::parse(Call("viewer", "GET", "/api/v1/simulations/sim-lost").body);
+  EXPECT_EQ(run["state"], "failed");
+  EXPECT_EQ(run["error"], "the instance running it stopped");
+  EXPECT_EQ(run["replications_done"], 3);
+  run = json::parse(Call("viewer", "GET", "/api/v1/simulations/sim-alive").body);
+  EXPECT_EQ(run["state"], "running");
+  json items = json::parse(Call("viewer", "GET", "/api/v1/simulations?region=ZWN").body)["items"];
+  ASSERT_EQ(items.size(), 2u);
+  for (const auto& i : items) EXPECT_EQ(i["state"], i["id"] == "sim-lost" ? "failed" : "running");
+}
+
+TEST_P(SimulationApiTest, AFullQueueIsRefusedWithRetryAfter) {
+  // Each run long enough to keep the worker busy while the queue fills.
+  auto slow = kScenario;
+  slow["horizon_hours"] = 1700;
+  slow["arrivals"][0]["rate_per_hour"] = 300;
+  slow["stations"][0]["servers"] = 400;
+  const json body = {{"region_id", "ZWN"}, {"scenario", slow}, {"replications", 100}};
+  auto first = Start("zcc", body);
+  ASSERT_EQ(first.status, 202) << first.body;
+  // Wait until the worker has taken it, so the queue holds only what follows.
+  const std::string first_id = json::parse(first.body)["id"];
+  for (int i = 0; i < 500; ++i) {
+    if (json::parse(Call("zcc", "GET", "/api/v1/simulations/" + first_id).body)["state"] == "running") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  int accepted = 1;
+  HttpResponse refused;
+  for (int i = 0; i < 8 && refused.status == 0; ++i) {
+    auto r = Start("zcc", body);
+    if (r.status == 202) {
+      ++accepted;
+    } else {
+      refused = r;
+    }
+  }
+  ASSERT_EQ(refused.status, 503) << refused.body;
+  EXPECT_EQ(accepted, 5) << "one running, four queued";
+  EXPECT_TRUE(refused.Header("retry-after").has_value());
+  EXPECT_EQ(refused.Header("content-type").value_or(""), "application/problem+json");
+  auto list = json::parse(Call("zcc", "GET", "/api/v1/simulations?region=ZWN").body)["items"];
+  EXPECT_EQ(list.size(), 5u) << "nothing stored for the refused one";
+}
+
+TEST_P(SimulationApiTest, TheRegionScenarioStartsFromItsLiveState) {
+  const Time now = Now();
+  SeedDemo(now);
+  if (HasFatalFailure()) return;
+  auto r = Call("viewer", "GET", "/api/v1/regions/ZWN/scenario");
+  ASSERT_EQ(r.status, 200) << r.body;
+  json rs = json::parse(r.body);
+  EXPECT_EQ(rs["region_id"], "ZWN");
+  EXPECT_TRUE(ParseRfc3339(rs["as_of"].get<std::string>()).has_value());
+  ASSERT_FALSE(rs["notes"].empty());
+  const json& sc = rs["scenario"];
+  const double how = sc["start_hour_of_week"];
+  EXPECT_GE(how, 0);
+  EXPECT_LT(how, 168);
+  // It is a scenario the engine takes.
+  auto parsed = api::ParseScenarioJson(sc.dump());
+  ASSERT_TRUE(parsed.ok()) << parsed.status().message() << "\n" << sc.dump(1);
+
+  // One station per bedded unit with a report: servers = staffed, occupied in service (the excess waiting).
+  auto latest = store_->LatestCapacity("ZWN");
+  ASSERT_TRUE(latest.ok());
+  std::map<std::string, CapacityReport> report_of;
+  for (const auto& l : *latest) report_of[l.unit_id] = l;
+  auto units = store_->ListUnits("ZWN");
+  ASSERT_TRUE(units.ok());
+  std::map<std::string, json> station_of;  // unit id → scenario station
+  std::set<std::string> names;
+  ASSERT_EQ(rs["stations"].size(), sc["stations"].size());
+  for (size_t i = 0; i < rs["stations"].size(); ++i) {
+    const json& meta = rs["stations"][i];
+    EXPECT_EQ(meta["name"], sc["stations"][i]["name"]);
+    EXPECT_TRUE(names.insert(meta["name"].get<std::string>()).second) << "names are unique";
+    if (!meta["unit_id"].get<std::string>().empty()) station_of[meta["unit_id"]] = sc["stations"][i];
+  }
+  int bedded = 0, eds = 0;
+  for (const auto& u : *units) {
+    auto rep = report_of.find(u.unit.id);
+    if (rep == report_of.end()) continue;
+    const bool is_ed = u.unit.type == UnitType::kSeh;
+    const bool has_beds = UnitHasBeds(u.unit.type) && !is_ed && u.unit.type != UnitType::kAmbulance;
+    if (!has_beds && !is_ed) {
+      EXPECT_EQ(station_of.count(u.unit.id), 0u) << u.unit.id;
+      continue;
+    }
+    ASSERT_EQ(station_of.count(u.unit.id), 1u) << u.unit.id;
+    const json& st = station_of[u.unit.id];
+    if (has_beds && rep->second.beds) {
+      ++bedded;
+      const auto& b = *rep->second.beds;
+      const std::int64_t servers = std::max<std::int64_t>(1, b.staffed);
+      EXPECT_EQ(st["servers"], servers) << u.unit.id;
+      EXPECT_EQ(st["initial_in_service"], std::min(b.occupied, servers)) << u.unit.id;
+      EXPECT_EQ(st["initial_waiting"], std::max<std::int64_t>(0, b.occupied - servers)) << u.unit.id;
+    }
+    if (is_ed && rep->second.ed) {
+      ++eds;
+      EXPECT_EQ(st["initial_waiting"].get<std::int64_t>() >= rep->second.ed->waiting, true) << u.unit.id;
+    }
+  }
+  EXPECT_GT(bedded, 3);
+  EXPECT_GE(eds, 1);
+  int zcc = 0;
+  for (const auto& meta : rs["stations"]) {
+    zcc += meta["kind"] == "zcc";
+    EXPECT_TRUE(meta["kind"] == "ed" || meta["kind"] == "beds" || meta["kind"] == "zcc") << meta;
+  }
+  EXPECT_EQ(zcc, 1);
+
+  // Runnable as it is.
+  json scenario = sc;
+  scenario["horizon_hours"] = 24;
+  auto started = Start("viewer", {{"region_id", "ZWN"}, {"scenario", scenario}, {"replications", 2}});
+  ASSERT_EQ(started.status, 202) << started.body;
+  json run = WaitDone(json::parse(started.body)["id"]);
+  EXPECT_EQ(run["state"], "done") << run.dump();
+  EXPECT_EQ(run["result"]["stations"].size(), sc["stations"].size());
+
+  // Who may: the region's own; not another region's, nor partners.
+  EXPECT_EQ(Call("orguser", "GET", "/api/v1/regions/ZWN/scenario").status, 403);
+  EXPECT_EQ(Call("demo2-coordinator", "GET", "/api/v1/regions/ZWN/scenario").status, 403);
+  EXPECT_EQ(Call("admin", "GET", "/api/v1/regions/NOPE/scenario").status, 404);
+}
+
+// A second server on the same database reads the runs the first executes.
+TEST_P(SimulationApiTest, ARunIsReadableOnAnotherInstance) {
+  auto opened = OpenStore(store_url_);
+  ASSERT_TRUE(opened.ok()) << opened.status().message();
+  std::unique_ptr<Store> store_b = std::move(*opened);
+  auto api_b = std::make_unique<api::Api>(*store_b, api::ApiOptions{});
+  http::Router router_b;
+  api_b->Register(router_b);
+  http::ServerOptions so;
+  so.port = 0;
+  so.worker_threads = 2;
+  so.access_log = false;
+  auto server_b = std::make_unique<http::Server>(so, router_b);
+  ASSERT_TRUE(server_b->Start().ok());
+  TestClient client_b(server_b->port());
+
+  auto started = Start("zcc", {{"region_id", "ZWN"}, {"scenario", kScenario}, {"replications", 3}, {"seed", 5}});
+  ASSERT_EQ(started.status, 202) << started.body;
+  const std::string id = json::parse(started.body)["id"];
+  json on_a = WaitDone(id);
+  ASSERT_EQ(on_a["state"], "done");
+  auto r = client_b.Request("GET", "/api/v1/simulations/" + id, "", {{"Authorization", "Bearer " + TokenFor("zcc")}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  json on_b = json::parse(r.body);
+  EXPECT_EQ(on_b["state"], "done");
+  EXPECT_EQ(on_b["result"], on_a["result"]);
+  r = client_b.Request("GET", "/api/v1/simulations?region=ZWN", "", {{"Authorization", "Bearer " + TokenFor("zcc")}});
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(json::parse(r.body)["items"].size(), 1u);
+  api_b->Shutdown();
+  server_b->Stop(2);
+}
+
+INSTANTIATE_TEST_SUITE_P(, SimulationApiTest, ::testing::ValuesIn(kApiBackends), ApiBackendName);
+
+}  // namespace
+}  // namespace ozcc::test
