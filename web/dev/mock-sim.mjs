@@ -131,12 +131,12 @@ export function approximateResult(s, replications, seed) {
 
 /**
  * The handler: (req, res, url, user) → true when it answered. `maxRunning` runs at once, else 503 + Retry-After.
- * Who may: admin, zcc-coordinator, viewer of the region.
+ * Who may: admin, and zcc-coordinator, roaz-coordinator and viewer of the region.
  */
 export function createSimulations({ region, orgs, units, rowOf, json, problem, readBody, repMs = 120, maxRunning = 4 }) {
   const runs = [];
   let nextId = 1;
-  const may = (u) => ['admin', 'zcc-coordinator', 'viewer'].includes(u.role) && (u.role === 'admin' || u.region_id === region.id);
+  const may = (u) => ['admin', 'zcc-coordinator', 'roaz-coordinator', 'viewer'].includes(u.role) && (u.role === 'admin' || u.region_id === region.id);
   const view = (r, full) => {
     const done = r.state === 'done' || r.state === 'failed' ? r.replications : Math.min(r.replications, Math.floor((Date.now() - r.t0) / repMs));
     if (r.state !== 'done' && r.state !== 'failed') {
@@ -150,7 +150,7 @@ export function createSimulations({ region, orgs, units, rowOf, json, problem, r
     const p = url.pathname;
     const isScenario = p === `/api/v1/regions/${region.id}/scenario`;
     if (!isScenario && !p.startsWith('/api/v1/simulations')) return false;
-    if (!may(user)) { problem(res, 403, 'Forbidden', undefined, 'what-if simulations are for admin, zcc-coordinator and viewer of the region'); return true; }
+    if (!may(user)) { problem(res, 403, 'Forbidden', undefined, 'what-if simulations are for admin, and coordinators and viewers of the region'); return true; }
     if (isScenario && req.method === 'GET') { json(res, 200, regionScenario({ region, orgs, units, rowOf })); return true; }
     if (p === '/api/v1/simulations' && req.method === 'GET') {
       const items = runs.filter((r) => !url.searchParams.get('region') || r.region_id === url.searchParams.get('region')).map((r) => view(r, false)).reverse();

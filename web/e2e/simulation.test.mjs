@@ -3,7 +3,7 @@
 // progress bars reach done, the comparison has both columns and the CSV has a row per station and measure; a user
 // without the right has no entry and is refused, by the page and by the API.
 // OZCC_E2E_BASE=http://… runs this file against a server that is already running (e.g. `node dev/mock-api.mjs`,
-// password "demo" or OZCC_E2E_PASSWORD; its roaz-coordinator is "coord") instead of starting the real one.
+// password "demo" or OZCC_E2E_PASSWORD; its capacity manager is "mgr") instead of starting the real one.
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -13,13 +13,13 @@ import { launch } from '../dev/chromium.mjs';
 let srv;
 let browser;
 
-// A user without the right: a ROAZ coordinator (it reads the KPIs, not the what-if).
-let refusedUser = 'e2e-coord';
+// A user without the right: a hospital's capacity manager (it reads the capacity picture, not the what-if).
+let refusedUser = 'e2e-manager';
 
 before(async () => {
   if (process.env.OZCC_E2E_BASE) {
     srv = { base: process.env.OZCC_E2E_BASE, password: process.env.OZCC_E2E_PASSWORD ?? 'demo', async close() {} };
-    refusedUser = 'coord';
+    refusedUser = 'mgr';
   } else {
     srv = await startServer({ demo: true });
   }
@@ -77,6 +77,11 @@ describe('what-if', () => {
     await table.waitFor({ timeout: 20000 });
     assert.match(await table.locator('[data-testid=sim-col-baseline]').textContent(), /Basis/);
     assert.match(await table.locator('[data-testid=sim-col-variant]').textContent(), /Variant/);
+    // With many stations the table starts with those that differ; all of them on request.
+    if (await page.locator('[data-testid=sim-only-diff]:checked').count()) {
+      assert.ok(await table.locator(`tbody tr[data-station="${stations[ed].name}"]`).count() === 3, 'the closed ED differs');
+      await page.uncheck('[data-testid=sim-only-diff]');
+    }
     assert.equal(await table.locator('tbody tr').count(), stations.length * 3);
     // Eight hours closed: arrivals in those hours all wait.
     const edWait = table.locator(`tbody tr[data-station="${stations[ed].name}"][data-measure=wait_probability]`);
@@ -122,7 +127,7 @@ describe('what-if', () => {
 
   test('a user without the right has no entry and is refused', async () => {
     const { context, page } = await signIn(refusedUser);
-    await page.waitForSelector('nav a[href="#/kpi"]');
+    await page.waitForSelector('nav a[href="#/"]');
     assert.equal(await page.locator('nav a[href="#/wat-als"]').count(), 0);
     await page.keyboard.press('m');
     await page.goto(`${srv.base}/#/wat-als`);

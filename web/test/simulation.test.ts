@@ -5,7 +5,7 @@ import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import {
   CSV_COLUMNS, EMPTY_WARMUP_HOURS, buildVariant, changedStations, checkEdits, compare, comparisonCsv, editorField, fieldPath,
-  inClosure, initialEdits, mapSimErrors, pairNames, partnerOf, progress, runComparison, runPair, simCsvFileName, verdict,
+  NO_STATION_FILTER, arrivalChanged, inClosure, initialEdits, stationShown, stationsWithDifference, mapSimErrors, pairNames, partnerOf, progress, runComparison, runPair, simCsvFileName, verdict,
   withRunSettings, type Edits, type NewSimulation, type Scenario, type SimResult, type SimRun,
 } from '../src/lib/simulation';
 import { ApiError, simulations } from '../src/api';
@@ -73,12 +73,20 @@ describe('the variant', () => {
 
   it('changes demand, service time (sd along) and routing', () => {
     const { scenario } = buildVariant(base, edit((e) => {
-      e.arrivals[0].demandPct = '10'; e.stations[1].mean = '180'; e.stations[0].routes = ['0.3', '0'];
+      e.arrivals[0].demandPct = '10'; e.stations[1].mean = '180'; e.stations[0].onward = '15';
     }));
     expect(scenario.arrivals[0].rate_per_hour).toBeCloseTo(11, 9);
     expect(scenario.arrivals[0].profile).toEqual(base.arrivals[0].profile);
     expect(scenario.stations[1].service).toEqual({ dist: 'lognormal', mean_minutes: 180, sd_minutes: 108 });
-    expect(scenario.stations[0].next).toEqual([{ station: 'SEH A', probability: 0.3 }, { station: 'SEH B', probability: 0 }]);
+    // 30% onward (0.2 + 0.1) halved to 15%: each route halved.
+    expect(scenario.stations[0].next!.map((r) => r.station)).toEqual(['SEH A', 'SEH B']);
+    expect(scenario.stations[0].next![0].probability).toBeCloseTo(0.1, 8);
+    expect(scenario.stations[0].next![1].probability).toBeCloseTo(0.05, 8);
+    expect(scenario.stations[0].next!.reduce((a, r) => a + r.probability, 0)).toBeLessThanOrEqual(0.15);
+    const all = buildVariant(base, edit((e) => { e.stations[0].onward = '100'; })).scenario.stations[0].next!;
+    expect(all.reduce((a, r) => a + r.probability, 0)).toBeLessThanOrEqual(1);
+    expect(all[0].probability / all[1].probability).toBeCloseTo(2, 6);
+    expect(initialEdits(base).stations.map((x) => x.onward)).toEqual(['30', '0', '0']);
     expect(base.stations[1].service.mean_minutes).toBe(150); // the baseline is not changed
   });
 
@@ -121,11 +129,11 @@ describe('the variant', () => {
   it('checks what the editor can check, naming the field', () => {
     const e = edit((x) => {
       x.stations[0].servers = '2.5'; x.stations[1].servers = '0'; x.stations[2].mean = '0';
-      x.stations[0].routes = ['0.8', '0.5']; x.arrivals[0].demandPct = '-150'; x.arrivals[1].divertPct = '10';
+      x.stations[0].onward = '130'; x.arrivals[0].demandPct = '-150'; x.arrivals[1].divertPct = '10';
       x.replications = '101';
     });
     expect(checkEdits(base, e).map((x) => `${x.field}:${x.key}`)).toEqual([
-      'station.0.servers:sim.err.servers', 'route.0.0:sim.err.probabilitySum', 'station.1.servers:sim.err.noServers',
+      'station.0.servers:sim.err.servers', 'station.0.onward:sim.err.onward', 'station.1.servers:sim.err.noServers',
       'station.2.mean:sim.err.mean', 'arrival.0.demand:sim.err.demand', 'arrival.1.divertTo:sim.err.divertTo',
       'replications:sim.err.replications',
     ]);
@@ -145,8 +153,8 @@ describe("the server's field errors on the editor", () => {
     expect(editorField('scenario.stations[1].servers')).toBe('station.1.servers');
     expect(editorField('scenario.stations[2].servers_by_hour[23]')).toBe('station.2.servers');
     expect(editorField('scenario.stations[0].service.mean_minutes')).toBe('station.0.mean');
-    expect(editorField('scenario.stations[0].next[1].probability')).toBe('route.0.1');
-    expect(editorField('scenario.stations[0].next')).toBe('route.0.0');
+    expect(editorField('scenario.stations[0].next[1].probability')).toBe('station.0.onward');
+    expect(editorField('scenario.stations[0].next')).toBe('station.0.onward');
     expect(editorField('scenario.stations[3].initial_waiting')).toBe('station.3');
     expect(editorField('scenario.arrivals[1].rate_per_hour', origin)).toBe('arrival.1.demand');
     expect(editorField('scenario.arrivals[2].rate_per_hour', origin)).toBe('arrival.0.divert');
@@ -219,6 +227,18 @@ describe('the comparison', () => {
     expect(partnerOf(runs[4], runs)).toBeNull();
     expect(progress({ state: 'running', replications: 10, replications_done: 3 })).toBeCloseTo(0.3);
     expect(progress({ state: 'done', replications: 10, replications_done: 0 })).toBe(1);
+  });
+
+  it('filters the editor without ever hiding an edit or an error, and the results to the stations that differ', () => {
+    const f = { ...NO_STATION_FILTER, q: 'seh', kind: 'ed' as const };
+    expect(stationShown('SEH Ikazia', 'ed', f, false, false)).toBe(true);
+    expect(stationShown('IC Ikazia', 'beds', f, false, false)).toBe(false);
+    expect(stationShown('IC Ikazia', 'beds', f, true, false)).toBe(true);
+    expect(stationShown('IC Ikazia', 'beds', { ...NO_STATION_FILTER, changedOnly: true }, false, true)).toBe(true);
+    expect(stationShown('SEH Ikazia', 'ed', { ...NO_STATION_FILTER, changedOnly: true }, false, false)).toBe(false);
+    expect(arrivalChanged({ demandPct: '0', divertPct: '0', divertTo: '' })).toBe(false);
+    expect(arrivalChanged({ demandPct: '0', divertPct: '5', divertTo: 'X' })).toBe(true);
+    expect([...stationsWithDifference(compare(b, v))]).toEqual(['SEH A']);
   });
 
   it('has its own route and key', () => {
@@ -355,7 +375,7 @@ describe('a comparison against the stand-in API', () => {
 
   it('refuses other roles', async () => {
     throughServer();
-    user.role = 'roaz-coordinator';
+    user.role = 'org-capacity-manager';
     await expect(simulations.scenario('ZWN')).rejects.toMatchObject({ status: 403 });
   });
 

@@ -48,8 +48,12 @@ export const EMPTY_WARMUP_HOURS = 168;
 export const MAX_REPLICATIONS = 100;
 export const MAX_SERVERS = 100_000;
 
-/** What the editor holds per station: text of the inputs as typed, and a night closure. */
-export interface StationEdit { servers: string; mean: string; closeNight: boolean; closeFrom: number; closeTo: number; routes: string[] }
+/**
+ * What the editor holds per station: text of the inputs as typed, a night closure, and the share (percent) that moves
+ * on after service — the sum of its routing probabilities, which a change scales alike (an ED's admissions to the
+ * wards of its hospital: 25% → 20% lowers every ward's share by a fifth).
+ */
+export interface StationEdit { servers: string; mean: string; closeNight: boolean; closeFrom: number; closeTo: number; onward: string }
 /** Per arrival stream: a demand change in percent, and a share (percent) sent to another station. */
 export interface ArrivalEdit { demandPct: string; divertPct: string; divertTo: string }
 export interface Edits {
@@ -61,11 +65,16 @@ export function initialEdits(base: Scenario, name = ''): Edits {
   return {
     stations: base.stations.map((s) => ({
       servers: String(baseServers(s)), mean: String(s.service.mean_minutes), closeNight: false, closeFrom: 23, closeTo: 7,
-      routes: (s.next ?? []).map((r) => String(r.probability)),
+      onward: String(onwardPct(s)),
     })),
     arrivals: base.arrivals.map(() => ({ demandPct: '0', divertPct: '0', divertTo: '' })),
     horizon: 24, replications: '10', start: 'now', name,
   };
+}
+
+/** The percentage of a station's customers that moves on after service (one decimal), 0 without routing. */
+export function onwardPct(s: ScenarioStation): number {
+  return Math.round((s.next ?? []).reduce((a, r) => a + r.probability, 0) * 1000) / 10;
 }
 
 /** A station's servers: the fixed number, or the most of its schedule. */
@@ -86,7 +95,7 @@ export function inClosure(h: number, from: number, to: number): boolean {
   return from < to ? h >= from && h < to : h >= from || h < to;
 }
 
-/** A field of the editor: "station.1.servers", "arrival.0.demand", "route.2.0", "horizon", "replications", "name". */
+/** A field of the editor: "station.1.servers", "station.1.onward", "arrival.0.demand", "horizon", "replications", "name". */
 export interface EditError { field: string; key: string; params?: Record<string, string | number> }
 
 const num = (s: string) => (s.trim() === '' ? NaN : Number(s.trim().replace(',', '.')));
@@ -107,13 +116,10 @@ export function checkEdits(base: Scenario, e: Edits): EditError[] {
       out.push({ field: `station.${i}.servers`, key: 'sim.err.noServers' });
     const m = num(st.mean);
     if (!Number.isFinite(m) || m <= 0) out.push({ field: `station.${i}.mean`, key: 'sim.err.mean' });
-    let sum = 0;
-    (s.next ?? []).forEach((_, j) => {
-      const p = num(st.routes[j] ?? '');
-      if (!Number.isFinite(p) || p < 0 || p > 1) out.push({ field: `route.${i}.${j}`, key: 'sim.err.probability' });
-      else sum += p;
-    });
-    if (sum > 1 + 1e-9) out.push({ field: `route.${i}.0`, key: 'sim.err.probabilitySum' });
+    if (s.next?.length) {
+      const o = num(st.onward);
+      if (!Number.isFinite(o) || o < 0 || o > 100) out.push({ field: `station.${i}.onward`, key: 'sim.err.onward' });
+    }
   });
   base.arrivals.forEach((a, i) => {
     const ed = e.arrivals[i];
@@ -192,7 +198,12 @@ export function buildVariant(base: Scenario, e: Edits): { scenario: Scenario; or
       out.service.mean_minutes = m;
       if (s.service.sd_minutes != null) out.service.sd_minutes = round6((s.service.sd_minutes * m) / s.service.mean_minutes);
     }
-    if (s.next) out.next = s.next.map((r, j) => ({ ...r, probability: num(ed.routes[j] ?? String(r.probability)) }));
+    const onward = num(ed.onward) / 100;
+    if (s.next?.length && num(ed.onward) !== onwardPct(s)) {
+      const sum = s.next.reduce((a, r) => a + r.probability, 0);
+      // Scaled alike; routes that were all 0 share the new total equally. Rounding never lets the sum pass 1.
+      out.next = s.next.map((r) => ({ ...r, probability: Math.floor((sum > 0 ? (r.probability * onward) / sum : onward / s.next!.length) * 1e9) / 1e9 }));
+    }
     return out;
   });
   const arrivals: ScenarioArrival[] = [];
@@ -225,8 +236,31 @@ export function changedStations(base: Scenario, e: Edits): boolean[] {
   return base.stations.map((s, i) => {
     const ed = e.stations[i];
     return num(ed.servers) !== baseServers(s) || ed.closeNight || num(ed.mean) !== s.service.mean_minutes
-      || (s.next ?? []).some((r, j) => num(ed.routes[j] ?? '') !== r.probability);
+      || (!!s.next?.length && num(ed.onward) !== onwardPct(s));
   });
+}
+
+/** The editor's filter: a text in the station's name, a kind, only the changed ones. */
+export interface StationFilter { q: string; kind: StationKind | ''; changedOnly: boolean }
+export const NO_STATION_FILTER: StationFilter = { q: '', kind: '', changedOnly: false };
+
+/** Whether the editor shows a station's row: a changed or wrong row always (an edit or error is never hidden). */
+export function stationShown(name: string, kind: StationKind | undefined, f: StationFilter, changed: boolean, wrong: boolean): boolean {
+  if (changed || wrong) return true;
+  if (f.changedOnly) return false;
+  if (f.kind && kind !== f.kind) return false;
+  const q = f.q.trim().toLocaleLowerCase('nl');
+  return !q || name.toLocaleLowerCase('nl').includes(q);
+}
+
+/** Whether an arrival stream's edits differ from the baseline's (no change, no share sent elsewhere). */
+export function arrivalChanged(e: ArrivalEdit): boolean {
+  return num(e.demandPct) !== 0 || num(e.divertPct) !== 0;
+}
+
+/** The stations of a comparison where some measure differs clearly ("worse" or "better"). */
+export function stationsWithDifference(rows: ComparisonRow[]): Set<string> {
+  return new Set(rows.filter((r) => r.verdict === 'worse' || r.verdict === 'better').map((r) => r.station));
 }
 
 /** "a.b[2].c" or the JSON pointer "/a/b/2/c" as parts: ["a", "b", 2, "c"]. */
@@ -240,18 +274,18 @@ export function fieldPath(field: string): (string | number)[] {
 /**
  * The editor field a server error of the variant's POST belongs to: `scenario.stations[1].servers` → "station.1.servers",
  * `…stations[1].servers_by_hour[23]` → the same, `…service.mean_minutes` → "station.1.mean", `…next[0].probability`
- * → "route.1.0", `…arrivals[i].rate_per_hour` → "arrival.k.demand" of the baseline stream (a diverted stream's →
+ * → "station.1.onward", `…arrivals[i].rate_per_hour` → "arrival.k.demand" of the baseline stream (a diverted stream's →
  * "arrival.k.divert"), horizon/warm-up → "horizon", `replications` → "replications"; otherwise the station's or the
  * stream's row ("station.1", "arrival.0"), or null (shown above the table).
  */
 export function editorField(field: string, origin: VariantArrivalOrigin[] = []): string | null {
   const p = fieldPath(field);
   if (p[0] === 'scenario') p.shift();
-  const [head, i, member, j] = p;
+  const [head, i, member] = p;
   if (head === 'stations' && typeof i === 'number') {
     if (member === 'servers' || member === 'servers_by_hour') return `station.${i}.servers`;
     if (member === 'service') return `station.${i}.mean`;
-    if (member === 'next') return typeof j === 'number' ? `route.${i}.${j}` : `route.${i}.0`;
+    if (member === 'next') return `station.${i}.onward`;
     return `station.${i}`;
   }
   if (head === 'arrivals' && typeof i === 'number') {
@@ -374,9 +408,10 @@ export function partnerOf(run: SimRun, runs: SimRun[]): { baseline: SimRun; vari
   return isB ? { baseline: run, variant: other } : { baseline: other, variant: run };
 }
 
-/** Who may run what-if simulations of a region (the API decides; the view is hidden for others). */
+/** Who may run what-if simulations of a region (core/authz kSimulate: admin, and in their region the ZCC and ROAZ
+ * coordinators and viewers — ROAZ board members; the API decides, the view is hidden for others). */
 export function canSimulate(role: string): boolean {
-  return role === 'admin' || role === 'zcc-coordinator' || role === 'viewer';
+  return role === 'admin' || role === 'zcc-coordinator' || role === 'roaz-coordinator' || role === 'viewer';
 }
 
 /** The API calls a comparison needs (lib/simulation stays free of fetch; views pass api.ts's `simulations`). */

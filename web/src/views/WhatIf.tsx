@@ -6,10 +6,10 @@ import { StaleBadge } from '../components/Status';
 import { FieldError, fieldId, formKeys } from '../components/Fields';
 import { ageSeconds, formatAge, formatDateTime } from '../lib/age';
 import {
-  HORIZONS, MEASURES, canSimulate, changedStations, checkEdits, compare, comparisonCsv, finished, formatMeasure,
+  HORIZONS, MEASURES, NO_STATION_FILTER, arrivalChanged, canSimulate, stationShown, stationsWithDifference, changedStations, checkEdits, compare, comparisonCsv, finished, formatMeasure,
   initialEdits, mapSimErrors, pairNames, partnerOf, progress, runComparison, runPair, simCsvFileName,
   type ComparisonRow, type Edits, type Horizon, type Measure, type PairState, type RegionScenario,
-  type SimRun, type VariantArrivalOrigin,
+  type SimRun, type StationFilter, type StationKind, type VariantArrivalOrigin,
 } from '../lib/simulation';
 import type { User } from '../types';
 
@@ -37,6 +37,7 @@ export function WhatIf({ user }: { user: User }) {
   const [runError, setRunError] = useState<string | null>(null);
   const [running, setRunning] = useState(false);
   const [recent, setRecent] = useState<SimRun[]>([]);
+  const [filter, setFilter] = useState<StationFilter>(NO_STATION_FILTER);
   const [shown, setShown] = useState<{ baseline: SimRun | null; variant: SimRun | null } | null>(null);
   const formRef = useRef<HTMLFormElement>(null);
   const abort = useRef<AbortController | null>(null);
@@ -168,8 +169,9 @@ export function WhatIf({ user }: { user: User }) {
             aria-labelledby="sim-editor-title">
             <h2 id="sim-editor-title" className="small">{t('sim.variant')}</h2>
             {server.general.length > 0 && <ul className="field-error" role="alert">{server.general.map((g) => <li key={g}>{g}</li>)}</ul>}
-            <StationTable base={base} edits={edits} set={set} message={message} changed={changed} />
-            <ArrivalTable base={base} edits={edits} set={set} message={message} />
+            <StationFilterBar filter={filter} setFilter={setFilter} base={base} changed={changed} message={message} />
+            <StationTable base={base} edits={edits} set={set} message={message} changed={changed} filter={filter} />
+            <ArrivalTable base={base} edits={edits} set={set} message={message} changed={changed} filter={filter} />
             <div className="filters sim-settings">
               <label>
                 <span>{t('sim.horizon')}</span>
@@ -224,9 +226,50 @@ export function WhatIf({ user }: { user: User }) {
 
 type Setter = (f: (e: Edits) => Edits) => void;
 
-function StationTable({ base, edits, set, message, changed }: {
-  base: RegionScenario; edits: Edits; set: Setter; message: (f: string) => string | undefined; changed: boolean[];
+const STATION_FIELDS = ['', '.servers', '.mean', '.onward'];
+const stationWrong = (i: number, message: (f: string) => string | undefined) => STATION_FIELDS.some((f) => !!message(`station.${i}${f}`));
+const ARRIVAL_FIELDS = ['', '.demand', '.divert', '.divertTo'];
+const arrivalWrong = (i: number, message: (f: string) => string | undefined) => ARRIVAL_FIELDS.some((f) => !!message(`arrival.${i}${f}`));
+
+/** Which station rows the filter shows, by index. */
+function shownStations(base: RegionScenario, f: StationFilter, changed: boolean[], message: (f: string) => string | undefined): boolean[] {
+  const kind = new Map(base.stations.map((s) => [s.name, s.kind]));
+  return base.scenario.stations.map((s, i) => stationShown(s.name, kind.get(s.name), f, changed[i], stationWrong(i, message)));
+}
+
+function StationFilterBar({ filter, setFilter, base, changed, message }: {
+  filter: StationFilter; setFilter: (f: StationFilter) => void; base: RegionScenario; changed: boolean[];
+  message: (f: string) => string | undefined;
 }) {
+  const { t } = useI18n();
+  const shown = shownStations(base, filter, changed, message).filter(Boolean).length;
+  return (
+    <div className="filters sim-filter" role="search">
+      <label>
+        <span>{t('sim.filter')}</span>
+        <input id="sim-filter" type="search" value={filter.q} onChange={(e) => setFilter({ ...filter, q: e.target.value })}
+          onKeyDown={(e) => { if (e.key === 'Escape') setFilter({ ...filter, q: '' }); }} />
+      </label>
+      <label>
+        <span>{t('sim.kindFilter')}</span>
+        <select value={filter.kind} onChange={(e) => setFilter({ ...filter, kind: e.target.value as StationKind | '' })}>
+          <option value="">{t('sim.kind.all')}</option>
+          {(['ed', 'beds', 'zcc'] as const).map((k) => <option key={k} value={k}>{t(`sim.kind.${k}`)}</option>)}
+        </select>
+      </label>
+      <label className="inline">
+        <input type="checkbox" checked={filter.changedOnly} onChange={(e) => setFilter({ ...filter, changedOnly: e.target.checked })} />
+        {t('sim.onlyChanged')}
+      </label>
+      <span className="muted small" data-testid="sim-shown">{t('sim.shown', { shown, total: base.scenario.stations.length })}</span>
+    </div>
+  );
+}
+
+function StationTable({ base, edits, set, message, changed, filter }: {
+  base: RegionScenario; edits: Edits; set: Setter; message: (f: string) => string | undefined; changed: boolean[]; filter: StationFilter;
+}) {
+  const visible = shownStations(base, filter, changed, message);
   const { t } = useI18n();
   const info = new Map(base.stations.map((s) => [s.name, s]));
   const upd = (i: number, patch: Partial<Edits['stations'][number]>) =>
@@ -244,11 +287,12 @@ function StationTable({ base, edits, set, message, changed }: {
           <th scope="col" className="num grp">{t('sim.meanNow')}</th>
           <th scope="col" className="num">{t('sim.mean')}</th>
           <th scope="col" className="num grp">{t('sim.initial')}</th>
-          <th scope="col" className="grp">{t('sim.routing')}</th>
+          <th scope="col" className="num grp">{t('sim.routing')}</th>
         </tr>
       </thead>
       <tbody>
         {base.scenario.stations.map((s, i) => {
+          if (!visible[i]) return null;
           const ed = edits.stations[i];
           const meta = info.get(s.name);
           const f = (m: string) => `station.${i}.${m}`;
@@ -297,19 +341,16 @@ function StationTable({ base, edits, set, message, changed }: {
                 <FieldError name={f('mean')} error={message(f('mean'))} />
               </td>
               <td className="num grp">{s.initial_in_service ?? '—'} / {s.initial_waiting ?? '—'}</td>
-              <td className="grp">
-                {(s.next ?? []).length === 0 ? <span className="muted">—</span> : (s.next ?? []).map((r, j) => {
-                  const name = `route.${i}.${j}`;
-                  return (
-                    <span key={r.station} className="sim-route">
-                      → {r.station}{' '}
-                      <input {...aria(name)} type="number" min={0} max={1} step="0.01" inputMode="decimal" className="num-input small"
-                        value={ed.routes[j] ?? ''} aria-label={t('sim.routeOf', { from: s.name, to: r.station })}
-                        onChange={(e) => upd(i, { routes: ed.routes.map((x, k) => (k === j ? e.target.value : x)) })} />
-                      <FieldError name={name} error={message(name)} />
-                    </span>
-                  );
-                })}
+              <td className="num grp" title={(s.next ?? []).map((r) => `${r.station}: ${Math.round(r.probability * 1000) / 10}%`).join('\n')}>
+                {(s.next ?? []).length === 0 ? <span className="muted">—</span> : (
+                  <>
+                    <input {...aria(f('onward'))} type="number" min={0} max={100} step="any" inputMode="decimal" className="num-input small"
+                      value={ed.onward} aria-label={t('sim.onwardOf', { name: s.name, n: (s.next ?? []).length })}
+                      onChange={(e) => upd(i, { onward: e.target.value })} /> %
+                    <span className="muted small"> → {t('sim.destinations', { n: (s.next ?? []).length })}</span>
+                    <FieldError name={f('onward')} error={message(f('onward'))} />
+                  </>
+                )}
               </td>
             </tr>
           );
@@ -319,8 +360,12 @@ function StationTable({ base, edits, set, message, changed }: {
   );
 }
 
-function ArrivalTable({ base, edits, set, message }: { base: RegionScenario; edits: Edits; set: Setter; message: (f: string) => string | undefined }) {
+function ArrivalTable({ base, edits, set, message, changed, filter }: {
+  base: RegionScenario; edits: Edits; set: Setter; message: (f: string) => string | undefined; changed: boolean[]; filter: StationFilter;
+}) {
   const { t } = useI18n();
+  const visible = shownStations(base, filter, changed, message);
+  const stationIndex = new Map(base.scenario.stations.map((s, i) => [s.name, i]));
   const upd = (i: number, patch: Partial<Edits['arrivals'][number]>) =>
     set((e) => ({ ...e, arrivals: e.arrivals.map((a, j) => (j === i ? { ...a, ...patch } : a)) }));
   return (
@@ -339,6 +384,7 @@ function ArrivalTable({ base, edits, set, message }: { base: RegionScenario; edi
       <tbody>
         {base.scenario.arrivals.map((a, i) => {
           const ed = edits.arrivals[i];
+          if (!visible[stationIndex.get(a.to) ?? -1] && !arrivalChanged(ed) && !arrivalWrong(i, message)) return null;
           const f = (m: string) => `arrival.${i}.${m}`;
           const aria = (name: string) => ({
             id: fieldId(name), 'aria-invalid': message(name) ? true : undefined,
@@ -398,9 +444,14 @@ function Progress({ label, run, testid }: { label: string; run: SimRun | null; t
 /** The results of a pair (or of one run) side by side: table, small bar charts with whiskers, CSV. */
 export function Results({ baseline, variant, regionId }: { baseline: SimRun | null; variant: SimRun | null; regionId: string }) {
   const { t } = useI18n();
-  const rows = useMemo(() => compare(baseline?.result, variant?.result), [baseline, variant]);
+  const all = useMemo(() => compare(baseline?.result, variant?.result), [baseline, variant]);
+  const differing = useMemo(() => stationsWithDifference(all), [all]);
+  const stationCount = all.length / MEASURES.length;
+  // With many stations (a region has one per bedded unit) the view starts with those that differ; the CSV has all.
+  const [onlyDiff, setOnlyDiff] = useState(() => !!variant && stationCount > 12);
+  const rows = onlyDiff ? all.filter((r) => differing.has(r.station)) : all;
   const download = () => {
-    const url = URL.createObjectURL(new Blob([comparisonCsv(rows)], { type: 'text/csv;charset=utf-8' }));
+    const url = URL.createObjectURL(new Blob([comparisonCsv(all)], { type: 'text/csv;charset=utf-8' }));
     const a = document.createElement('a');
     a.href = url;
     a.download = simCsvFileName(regionId, Date.now());
@@ -418,7 +469,13 @@ export function Results({ baseline, variant, regionId }: { baseline: SimRun | nu
           {baseline && <>{t('sim.baselineShort')}: {baseline.name}</>}{variant && <> · {t('sim.variantShort')}: {variant.name}</>}
           {baseline && <> · {t('sim.repsSeed', { r: baseline.replications, seed: baseline.seed })}</>}
         </span>
-        {rows.length > 0 && <button type="button" className="btn small" onClick={download} data-testid="sim-csv">{t('sim.csv')}</button>}
+        {variant && all.length > 0 && (
+          <label className="inline small">
+            <input type="checkbox" checked={onlyDiff} onChange={(e) => setOnlyDiff(e.target.checked)} data-testid="sim-only-diff" />
+            {t('sim.onlyDiff', { n: differing.size, total: stationCount })}
+          </label>
+        )}
+        {all.length > 0 && <button type="button" className="btn small" onClick={download} data-testid="sim-csv">{t('sim.csv')}</button>}
       </div>
       {failed.map((r) => <p key={r.id} className="banner error" role="alert">{t('sim.failed', { name: r.name, error: r.error ?? '' })}</p>)}
       {rows.length > 0 && <ComparisonTable rows={rows} hasVariant={!!variant} />}
