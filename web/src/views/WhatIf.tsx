@@ -165,7 +165,7 @@ export function WhatIf({ user }: { user: User }) {
             </p>
             {base.notes.length > 0 && <ul className="small sim-notes" data-testid="sim-notes">{base.notes.map((n) => <li key={n}>{n}</li>)}</ul>}
           </div>
-          <form ref={formRef} className="sim-editor" noValidate onSubmit={(e) => { e.preventDefault(); void run(); }} onKeyDown={formKeys(formRef.current)}
+          <form ref={formRef} className="sim-editor" noValidate onSubmit={(e) => { e.preventDefault(); void run(); }} onKeyDown={(e) => formKeys(formRef.current)(e)}
             aria-labelledby="sim-editor-title">
             <h2 id="sim-editor-title" className="small">{t('sim.variant')}</h2>
             {server.general.length > 0 && <ul className="field-error" role="alert">{server.general.map((g) => <li key={g}>{g}</li>)}</ul>}
@@ -341,13 +341,12 @@ function StationTable({ base, edits, set, message, changed, filter }: {
                 <FieldError name={f('mean')} error={message(f('mean'))} />
               </td>
               <td className="num grp">{s.initial_in_service ?? '—'} / {s.initial_waiting ?? '—'}</td>
-              <td className="num grp" title={(s.next ?? []).map((r) => `${r.station}: ${Math.round(r.probability * 1000) / 10}%`).join('\n')}>
+              <td className="num grp" title={[t('sim.destinations', { n: (s.next ?? []).length }), ...(s.next ?? []).map((r) => `${r.station}: ${Math.round(r.probability * 1000) / 10}%`)].join('\n')}>
                 {(s.next ?? []).length === 0 ? <span className="muted">—</span> : (
                   <>
                     <input {...aria(f('onward'))} type="number" min={0} max={100} step="any" inputMode="decimal" className="num-input small"
                       value={ed.onward} aria-label={t('sim.onwardOf', { name: s.name, n: (s.next ?? []).length })}
                       onChange={(e) => upd(i, { onward: e.target.value })} /> %
-                    <span className="muted small"> → {t('sim.destinations', { n: (s.next ?? []).length })}</span>
                     <FieldError name={f('onward')} error={message(f('onward'))} />
                   </>
                 )}
