@@ -138,7 +138,9 @@ describe('what-if', () => {
     assert.equal(r.status, 403);
     const post = await fetch(`${srv.base}/api/v1/simulations`, {
       method: 'POST', headers: { Cookie: cookie, 'Content-Type': 'application/json', 'X-OpenZCC-CSRF': '1' },
-      body: JSON.stringify({ region_id: 'ZWN', name: 'x', scenario: { horizon_hours: 1, arrivals: [], stations: [] } }),
+      body: JSON.stringify({ region_id: 'ZWN', name: 'x', replications: 2, scenario: {
+        horizon_hours: 1, arrivals: [{ name: 'a', rate_per_hour: 1, to: 's' }],
+        stations: [{ name: 's', servers: 1, service: { dist: 'exponential', mean_minutes: 10 } }] } }),
     });
     assert.equal(post.status, 403);
     await context.close();

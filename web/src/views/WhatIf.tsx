@@ -362,7 +362,7 @@ function StationTable({ base, edits, set, message, changed, filter }: {
 function ArrivalTable({ base, edits, set, message, changed, filter }: {
   base: RegionScenario; edits: Edits; set: Setter; message: (f: string) => string | undefined; changed: boolean[]; filter: StationFilter;
 }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const visible = shownStations(base, filter, changed, message);
   const stationIndex = new Map(base.scenario.stations.map((s, i) => [s.name, i]));
   const upd = (i: number, patch: Partial<Edits['arrivals'][number]>) =>
@@ -393,7 +393,7 @@ function ArrivalTable({ base, edits, set, message, changed, filter }: {
             <tr key={a.name} data-row={`arrival.${i}`}>
               <th scope="row">{a.name}<FieldError name={`arrival.${i}`} error={message(`arrival.${i}`)} /></th>
               <td>{a.to}</td>
-              <td className="num">{a.rate_per_hour.toLocaleString(undefined, { maximumFractionDigits: 2 })}</td>
+              <td className="num">{a.rate_per_hour.toLocaleString(lang === 'nl' ? 'nl-NL' : 'en-GB', { maximumSignificantDigits: 3 })}</td>
               <td className="num">
                 <input {...aria(f('demand'))} type="number" step="any" inputMode="decimal" className="num-input" value={ed.demandPct}
                   aria-label={t('sim.demandOf', { name: a.name })} onChange={(e) => upd(i, { demandPct: e.target.value })} /> %
