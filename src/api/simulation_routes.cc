@@ -6,10 +6,10 @@
 // are in docs/openapi.json).
 #include <limits>
 
+#include "api/internal.h"
 #include "api/json/capacity_json.h"
 #include "api/json/data_file.h"
 #include "api/json/scenario_json.h"
-#include "api/internal.h"
 
 namespace ozcc::api {
 
@@ -57,13 +57,13 @@ Result<service::SimulationStart> ParseSimulationStart(std::string_view text) {
   if (doc.is_object()) {
     if (doc.contains("replications") && doc["replications"].is_number_integer() &&
         (out.replications < 1 || out.replications > service::SimulationService::kMaxReplications)) {
-      r.Error("replications", "must be an integer 1 to " + std::to_string(service::SimulationService::kMaxReplications));
+      r.Error("replications",
+              "must be an integer 1 to " + std::to_string(service::SimulationService::kMaxReplications));
     }
     if (doc.contains("seed") && doc["seed"].is_number_integer() &&
         (out.seed < 0 || out.seed > service::SimulationService::kMaxSeed)) {
       r.Error("seed", "must be an integer 0 to " + std::to_string(service::SimulationService::kMaxSeed));
     }
-    if (out.name.size() > service::SimulationService::kMaxName) r.Error("name", "must be at most 200 characters");
   }
   if (!r.errors().empty()) {
     return Status::BadRequest("the simulation request has invalid fields; nothing was stored", r.errors());

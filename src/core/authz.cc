@@ -64,9 +64,9 @@ Decision Authorize(const Principal& who, Action action, const Resource& what) {
       return allow_if(same_region && (action == Action::kReadRegion || action == Action::kWriteCapacity ||
                                       action == Action::kReadKpis || action == Action::kSimulate));
     case Role::kZccCoordinator:
-      return allow_if(same_region && (action == Action::kReadRegion || action == Action::kWorkCases ||
-                                      action == Action::kReadPatient || action == Action::kReadKpis ||
-                                      action == Action::kSimulate));
+      return allow_if(same_region &&
+                      (action == Action::kReadRegion || action == Action::kWorkCases ||
+                       action == Action::kReadPatient || action == Action::kReadKpis || action == Action::kSimulate));
     case Role::kOrgCapacityManager:
       if (action == Action::kReadRegion) return allow_if(same_region);
       return allow_if(same_org && (action == Action::kWriteCapacity || action == Action::kAnswerHandovers ||
@@ -74,8 +74,7 @@ Decision Authorize(const Principal& who, Action action, const Resource& what) {
     case Role::kOrgUser:
       if (action == Action::kReadRegion) return allow_if(same_region);
       return allow_if(same_org && (action == Action::kAnswerHandovers || action == Action::kReadPatient));
-    case Role::kViewer:
-      return allow_if((action == Action::kReadRegion || action == Action::kSimulate) && same_region);
+    case Role::kViewer: return allow_if((action == Action::kReadRegion || action == Action::kSimulate) && same_region);
     case Role::kPrivacyOfficer: return allow_if(action == Action::kReadAccessLog && same_region);
   }
   return Decision::kDeny;

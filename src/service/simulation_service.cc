@@ -9,8 +9,8 @@
 #include <stdexcept>
 #include <utility>
 
-#include "core/pathways.h"  // NetherlandsHourOfWeek, NetherlandsMinuteOfDay
 #include "core/kpis.h"      // NetherlandsDate
+#include "core/pathways.h"  // NetherlandsHourOfWeek, NetherlandsMinuteOfDay
 #include "core/stale.h"
 
 namespace ozcc::service {
@@ -39,12 +39,12 @@ constexpr double kScenarioHorizonHours = 72;  // "tonight" and the two days afte
 constexpr int kEdHistoryWeeks = 8;
 constexpr int kBedHistoryDays = 28;
 constexpr int kCaseHistoryDays = 28;
-constexpr int kEdDefaultServers = 20;          // treatment places when the ED reports no staffed beds
-constexpr double kEdDefaultMinutes = 150;      // treatment time when Little's law has no data
+constexpr int kEdDefaultServers = 20;      // treatment places when the ED reports no staffed beds
+constexpr double kEdDefaultMinutes = 150;  // treatment time when Little's law has no data
 constexpr double kEdMinMinutes = 30, kEdMaxMinutes = 720;
-constexpr double kEdAdmittedShare = 0.25;      // of ED patients admitted to a ward or IC
-constexpr int kZccDefaultServers = 2;          // coordinators on the worklist
-constexpr double kZccMinutes = 20;             // handling time of a care request (exponential)
+constexpr double kEdAdmittedShare = 0.25;  // of ED patients admitted to a ward or IC
+constexpr int kZccDefaultServers = 2;      // coordinators on the worklist
+constexpr double kZccMinutes = 20;         // handling time of a care request (exponential)
 constexpr double kMinStayDays = 0.5, kMaxStayDays = 60;
 
 // Mean length of stay (days) when the history gives no estimate.
@@ -62,6 +62,13 @@ double DefaultStayDays(UnitType t) {
 }
 
 bool IsHospitalBed(UnitType t) { return t == UnitType::kIc || t == UnitType::kWard; }
+
+// Characters (code points) of UTF-8 text: its bytes that do not continue one.
+size_t Characters(std::string_view s) {
+  size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
 
 std::string Fixed(double v, int digits = 1) {
   char buf[64];
@@ -110,15 +117,15 @@ Result<StoredSimulation> SimulationService::Start(const Caller& caller, Simulati
   if (start.seed < 0 || start.seed > kMaxSeed) {
     errors.push_back({"seed", "must be an integer 0 to " + std::to_string(kMaxSeed)});
   }
-  if (start.name.size() > kMaxName) errors.push_back({"name", "must be at most 200 characters"});
+  if (Characters(start.name) > kMaxName) errors.push_back({"name", "must be at most 200 characters"});
   if (start.scenario_json.empty()) errors.push_back({"scenario", "is required"});
   if (errors.empty()) {
     const double budget = start.scenario.horizon_hours * start.replications;
     if (!(budget <= options_.max_replication_hours)) {
       const std::string limit = Fixed(options_.max_replication_hours, 0);
-      errors.push_back({"scenario.horizon_hours",
-                        "horizon_hours × replications is " + Fixed(budget, 0) + ", more than the " + limit +
-                            " a run may take: shorten the horizon or run fewer replications"});
+      errors.push_back(
+          {"scenario.horizon_hours", "horizon_hours × replications is " + Fixed(budget, 0) + ", more than the " +
+                                         limit + " a run may take: shorten the horizon or run fewer replications"});
       errors.push_back({"replications", "horizon_hours × replications must be at most " + limit});
     }
   }
@@ -195,6 +202,9 @@ void SimulationService::Work() {
   }
 }
 
+// With one worker (the default) only that worker writes the rows of its
+// queue; with more, a touch may briefly write "queued" over a run another
+// worker has just started, until that run's next progress write.
 void SimulationService::TouchQueued(Time now) {
   std::vector<StoredSimulation> waiting;
   {
@@ -302,7 +312,7 @@ Result<RegionScenario> SimulationService::ForRegion(const Caller& caller, const 
                     " (occupied beds in service, the excess and the ED queues waiting, open cases waiting), with "
                     "arrivals and lengths of stay estimated from the last weeks' reports.";
   std::set<std::string> names;
-  auto unique_name = [&](std::string name) {
+  auto unique_name = [&](const std::string& name) {
     std::string candidate = name;
     for (int i = 2; !names.insert(candidate).second; ++i) candidate = name + " (" + std::to_string(i) + ")";
     return candidate;
@@ -457,7 +467,11 @@ Result<RegionScenario> SimulationService::ForRegion(const Caller& caller, const 
           profile = profile_of(week_sum, week_n);
           if (profile.empty()) {
             profile = profile_of(day_sum, day_n);
-            out.notes.push_back(meta.name + ": arrivals with a 24-hour profile (not every hour of the week reported)");
+            out.notes.push_back(meta.name + (profile.empty()
+                                                 ? ": arrivals without a profile (not every hour of the day "
+                                                   "reported)"
+                                                 : ": arrivals with a 24-hour profile (not every hour of "
+                                                   "the week reported)"));
           }
         }
         sc.arrivals.push_back({meta.name + " arrivals", rate, std::move(profile), meta.name});

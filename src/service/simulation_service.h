@@ -113,7 +113,8 @@ class SimulationService {
   SimulationService(const SimulationService&) = delete;
   SimulationService& operator=(const SimulationService&) = delete;
 
-  // Stores and queues a run. kInvalid naming "replications", "seed", "name",
+  // Stores and queues a run. kInvalid naming "replications", "seed", "name"
+  // (at most kMaxName characters),
   // "scenario.horizon_hours" (the budget) or "region_id" (unknown region);
   // kForbidden; kUnavailable when the queue is full.
   Result<StoredSimulation> Start(const Caller& caller, SimulationStart start);

@@ -55,6 +55,7 @@ extern "C" OZCC_FUZZ_NO_COVERAGE int LLVMFuzzerTestOneInput(const std::uint8_t* 
   }
   double worst_route = 0;
   for (const auto& st : s.stations) {
+    expected += st.initial_in_service + static_cast<double>(st.initial_waiting);  // customers at time 0
     double total = 0;
     for (const auto& r : st.next) total += r.probability;
     worst_route = std::max(worst_route, total);

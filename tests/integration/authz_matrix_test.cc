@@ -253,7 +253,8 @@ class AuthzMatrixTest : public ApiFixture {
  protected:
   void SetUp() override {
     with_web_ui_ = true;  // the web routes are in the route table too
-    api_options_.simulations.max_queue = 100;  // every allowed start is accepted, however fast the matrix runs
+    // Every allowed simulation start is accepted, however fast the matrix runs.
+    api_options_.simulations.max_queue = 100;
     ApiFixture::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
 
@@ -355,10 +356,7 @@ class AuthzMatrixTest : public ApiFixture {
       case Body::kTask:
         return json{{"resourceType", "Task"}, {"id", handovers_.at(scope.unit)}, {"status", "accepted"}}.dump();
       case Body::kSimulation:
-        return json{{"region_id", scope.region},
-                    {"scenario", kOneHourScenario},
-                    {"replications", 1}}
-            .dump();
+        return json{{"region_id", scope.region}, {"scenario", kOneHourScenario}, {"replications", 1}}.dump();
       case Body::kMeasureReport: {
         auto unit = store_->GetUnit(scope.unit);
         EXPECT_TRUE(unit.ok()) << scope.unit;

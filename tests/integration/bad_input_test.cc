@@ -731,8 +731,8 @@ class BadInputTest : public ApiFixture {
     };
     auto post = [](std::string name, std::string body, int status, std::string field, std::string type = kJson,
                    std::string as = "zcc") {
-      return Case{std::move(name), "POST", "/api/v1/simulations", std::move(body), std::move(type), status,
-                  std::move(field), "", std::move(as)};
+      return Case{std::move(name),  "POST", "/api/v1/simulations", std::move(body), std::move(type), status,
+                  std::move(field), "",     std::move(as)};
     };
     json too_long = ok;
     too_long["scenario"]["horizon_hours"] = 10000;
@@ -752,13 +752,15 @@ class BadInputTest : public ApiFixture {
         // Ranges.
         post("replications 0", with("replications", 0), 400, "replications"),
         post("replications 101", with("replications", 101), 400, "replications"),
-        post("replications beyond int64", R"({"region_id":"ZWN","scenario":)" + scenario.dump() +
-                                              R"(,"replications":18446744073709551616})", 400, "replications"),
+        post("replications beyond int64",
+             R"({"region_id":"ZWN","scenario":)" + scenario.dump() + R"(,"replications":18446744073709551616})", 400,
+             "replications"),
         post("negative seed", with("seed", -1), 400, "seed"),
         post("seed beyond 2^53", with("seed", 9007199254740992), 400, "seed"),
         post("name over 200", with("name", std::string(201, 'n')), 400, "name"),
         // The scenario's own errors, named under scenario.
-        post("no servers", in_scenario(json::json_pointer("/stations/0/servers"), 0), 400, "scenario.stations[0].servers"),
+        post("no servers", in_scenario(json::json_pointer("/stations/0/servers"), 0), 400,
+             "scenario.stations[0].servers"),
         post("unknown station", in_scenario(json::json_pointer("/arrivals/0/to"), "nowhere"), 400,
              "scenario.arrivals[0].to"),
         post("start hour 168", in_scenario(json::json_pointer("/start_hour_of_week"), 168), 400,

@@ -78,8 +78,8 @@ class SimulationApiTest : public ApiFixture {
 };
 
 TEST_P(SimulationApiTest, ARunEndsWithWhatTheCommandComputesBitForBit) {
-  const json body = {{"region_id", "ZWN"}, {"name", "desk closes"}, {"scenario", kScenario},
-                     {"replications", 6}, {"seed", 11}};
+  const json body = {
+      {"region_id", "ZWN"}, {"name", "desk closes"}, {"scenario", kScenario}, {"replications", 6}, {"seed", 11}};
   auto started = Start("zcc", body);
   ASSERT_EQ(started.status, 202) << started.body;
   json run = json::parse(started.body);

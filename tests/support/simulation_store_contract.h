@@ -90,15 +90,15 @@ TEST_P(StoreContractTest, SimulationBadWritesStoreNothing) {
   Store& s = store();
   ASSERT_TRUE(s.CreateSimulation(SimulationRun("sim-1", "ZWN", kT0), Audit("simulation.start", "sim-1")).ok());
   const size_t audited = s.ListAudit(0, 1000)->size();
-  EXPECT_EQ(s.CreateSimulation(SimulationRun("sim-1", "ZWN", kT0), Audit("simulation.start", "sim-1")).status().code(),
+  EXPECT_EQ(s.CreateSimulation(SimulationRun("sim-1", "ZWN", kT0), Audit("simulation.start", "sim-1")).code(),
             Code::kConflict);
   StoredSimulation bad = SimulationRun("", "ZWN", kT0);
-  EXPECT_EQ(s.CreateSimulation(bad, Audit("simulation.start", "")).status().code(), Code::kInvalid);
+  EXPECT_EQ(s.CreateSimulation(bad, Audit("simulation.start", "")).code(), Code::kInvalid);
   bad = SimulationRun("sim-2", "ZWN", kT0);
   bad.scenario.clear();
-  EXPECT_EQ(s.CreateSimulation(bad, Audit("simulation.start", "sim-2")).status().code(), Code::kInvalid);
+  EXPECT_EQ(s.CreateSimulation(bad, Audit("simulation.start", "sim-2")).code(), Code::kInvalid);
   bad.scenario = std::string("{\0}", 3);
-  EXPECT_EQ(s.CreateSimulation(bad, Audit("simulation.start", "sim-2")).status().code(), Code::kInvalid);
+  EXPECT_EQ(s.CreateSimulation(bad, Audit("simulation.start", "sim-2")).code(), Code::kInvalid);
   EXPECT_EQ(s.UpdateSimulation(SimulationRun("sim-9", "ZWN", kT0)).code(), Code::kNotFound);
   EXPECT_EQ(s.ListSimulations("ZWN", 50)->size(), 1u);
   EXPECT_EQ(s.ListAudit(0, 1000)->size(), audited);

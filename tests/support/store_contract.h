@@ -1475,5 +1475,5 @@ TEST_P(StoreContractTest, KpiCasesOfAPeriodWithTheirHandovers) {
 }  // namespace ozcc::store_test
 
 // Each capability's further contract cases.
-#include "support/pathway_store_contract.h"  // IWYU pragma: export
+#include "support/pathway_store_contract.h"     // IWYU pragma: export
 #include "support/simulation_store_contract.h"  // IWYU pragma: export

@@ -531,7 +531,7 @@ TEST(Simulate, BuildNamesEveryBadField) {
 // the c e^{-t/mean} of c busy servers. Measured through the utilisation of
 // windows set by the warm-up.
 TEST(Simulate, StartedFullFollowsTheTransient) {
-  const double m = 60;       // minutes
+  const double m = 60;         // minutes
   const double lambda = 1000;  // per hour: lambda m = 1000 in service in steady state
   const int n = 20000;
   const int servers = 100000;
@@ -543,9 +543,9 @@ TEST(Simulate, StartedFullFollowsTheTransient) {
       const double mean_busy = steady + (n - steady) * m * (std::exp(-a / m) - std::exp(-b / m)) / (b - a);
       auto r = RunOrDie(s, 40, 5);
       std::printf(" lambda=%g, n=%d, window [%g, %g] min:\n", rate, n, a, b);
-      ExpectNear("mean busy servers", Estimate{r.stations[0].utilisation.mean * servers,
-                                               r.stations[0].utilisation.ci_low * servers,
-                                               r.stations[0].utilisation.ci_high * servers, true},
+      ExpectNear("mean busy servers",
+                 Estimate{r.stations[0].utilisation.mean * servers, r.stations[0].utilisation.ci_low * servers,
+                          r.stations[0].utilisation.ci_high * servers, true},
                  mean_busy);
       // Those in service at the start are not arrivals.
       EXPECT_NEAR(r.stations[0].arrival_rate_per_hour.mean, rate, rate * 0.1 + 1e-12);

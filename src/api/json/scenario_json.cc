@@ -95,7 +95,8 @@ void ReadSchedule(DataReader& r, const json& obj, const std::string& path, std::
 }
 
 void ReadStation(DataReader& r, const json& v, const std::string& p, Station& s) {
-  if (!r.Object(v, p, {"name", "servers", "servers_by_hour", "service", "next", "initial_in_service", "initial_waiting"}))
+  if (!r.Object(v, p,
+                {"name", "servers", "servers_by_hour", "service", "next", "initial_in_service", "initial_waiting"}))
     return;
   r.String(v, p, "name", true, s.name);
   const bool has_schedule = v.contains("servers_by_hour");
@@ -150,8 +151,9 @@ const char* ToString(Dist d) {
 void ReadScenarioJson(DataReader& r, const json& doc, const std::string& path, ScenarioFile& f) {
   Scenario& s = f.scenario;
   const size_t errors_before = r.errors().size();
-  if (r.Object(doc, path,
-               {"name", "description", "horizon_hours", "warmup_hours", "start_hour_of_week", "arrivals", "stations"})) {
+  if (r.Object(
+          doc, path,
+          {"name", "description", "horizon_hours", "warmup_hours", "start_hour_of_week", "arrivals", "stations"})) {
     r.String(doc, path, "name", false, f.name);
     r.String(doc, path, "description", false, f.description);
     r.Number(doc, path, "horizon_hours", true, s.horizon_hours);

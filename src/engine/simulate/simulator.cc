@@ -182,15 +182,15 @@ Result<Simulator> Simulator::Build(Scenario scenario) {
     // The servers at time 0: of the start hour with a schedule.
     int servers0 = s.servers;
     if (s.servers_by_hour.size() == 24 || s.servers_by_hour.size() == 168) {
-      const bool start_ok = Finite(sc.start_hour_of_week) && sc.start_hour_of_week >= 0 &&
-                            sc.start_hour_of_week < kHoursPerWeek;
+      const bool start_ok =
+          Finite(sc.start_hour_of_week) && sc.start_hour_of_week >= 0 && sc.start_hour_of_week < kHoursPerWeek;
       const auto h = start_ok ? static_cast<size_t>(std::floor(sc.start_hour_of_week)) : 0;
       servers0 = s.servers_by_hour[h % s.servers_by_hour.size()];
     }
     if (s.initial_in_service < 0 || s.initial_in_service > std::max(servers0, 0)) {
-      errors.push_back({p + ".initial_in_service",
-                        "must be an integer 0 to the servers at the start (" + std::to_string(std::max(servers0, 0)) +
-                            "); put the rest in initial_waiting"});
+      errors.push_back({p + ".initial_in_service", "must be an integer 0 to the servers at the start (" +
+                                                       std::to_string(std::max(servers0, 0)) +
+                                                       "); put the rest in initial_waiting"});
     }
     if (s.initial_waiting < 0 || s.initial_waiting > std::int64_t(kMaxQueue)) {
       errors.push_back({p + ".initial_waiting", "must be an integer 0 to " + std::to_string(kMaxQueue)});

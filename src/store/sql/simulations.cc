@@ -45,14 +45,13 @@ bool HasNul(std::string_view s) { return s.find('\0') != std::string_view::npos;
 }  // namespace
 
 Status SqlStore::CreateSimulation(const StoredSimulation& run, const AuditRecord& audit) {
-  if (run.id.empty() || run.region_id.empty() || run.state.empty() || run.created_by.empty() ||
-      run.scenario.empty()) {
+  if (run.id.empty() || run.region_id.empty() || run.state.empty() || run.created_by.empty() || run.scenario.empty()) {
     return Status::Invalid("a simulation run needs an id, a region, a state, who created it and a scenario");
   }
-  for (std::string_view s : {std::string_view(run.id), std::string_view(run.region_id), std::string_view(run.name),
-                             std::string_view(run.state), std::string_view(run.created_by),
-                             std::string_view(run.scenario), std::string_view(run.result),
-                             std::string_view(run.error)}) {
+  for (std::string_view s :
+       {std::string_view(run.id), std::string_view(run.region_id), std::string_view(run.name),
+        std::string_view(run.state), std::string_view(run.created_by), std::string_view(run.scenario),
+        std::string_view(run.result), std::string_view(run.error)}) {
     if (HasNul(s)) return Status::Invalid("text must not contain a NUL character");
   }
   return Write([run, audit](Conn& c) -> Status {
@@ -83,13 +82,14 @@ Status SqlStore::CreateSimulation(const StoredSimulation& run, const AuditRecord
 
 Result<StoredSimulation> SqlStore::GetSimulation(const std::string& id) {
   return ReadValue<StoredSimulation>([&](Conn& c) -> Result<StoredSimulation> {
-    auto run = c.First<StoredSimulation>(std::string("SELECT ") + kColumns + ", scenario, result FROM simulations WHERE id = ?",
-                                         Params().Add(id), [](const Row& r) {
-                                           StoredSimulation s = ReadRun(r);
-                                           s.scenario = r.Text(13);
-                                           if (!r.IsNull(14)) s.result = r.Text(14);
-                                           return s;
-                                         });
+    auto run = c.First<StoredSimulation>(
+        std::string("SELECT ") + kColumns + ", scenario, result FROM simulations WHERE id = ?", Params().Add(id),
+        [](const Row& r) {
+          StoredSimulation s = ReadRun(r);
+          s.scenario = r.Text(13);
+          if (!r.IsNull(14)) s.result = r.Text(14);
+          return s;
+        });
     if (!run.ok()) return run.status();
     if (!*run) return Status::NotFound("no simulation " + id);
     return std::move(**run);
@@ -98,9 +98,10 @@ Result<StoredSimulation> SqlStore::GetSimulation(const std::string& id) {
 
 Result<std::vector<StoredSimulation>> SqlStore::ListSimulations(const std::string& region_id, size_t limit) {
   return ReadValue<std::vector<StoredSimulation>>([&](Conn& c) {
-    return c.All<StoredSimulation>(std::string("SELECT ") + kColumns +
-                                       " FROM simulations WHERE region_id = ? ORDER BY created_at DESC, id DESC LIMIT ?",
-                                   Params().Add(region_id).Add(static_cast<std::int64_t>(limit)), ReadRun);
+    return c.All<StoredSimulation>(
+        std::string("SELECT ") + kColumns +
+            " FROM simulations WHERE region_id = ? ORDER BY created_at DESC, id DESC LIMIT ?",
+        Params().Add(region_id).Add(static_cast<std::int64_t>(limit)), ReadRun);
   });
 }
 
