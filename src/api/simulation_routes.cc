@@ -35,9 +35,10 @@ Result<service::SimulationStart> ParseSimulationStart(std::string_view text) {
       // Out of the reader's integer range: still an integer, named by its range.
       const auto& v = doc["replications"];
       // JSON text gives a positive integer as unsigned: only one beyond int64 is out of the reader's range.
-      replications = v.is_number_unsigned() && v.get<std::uint64_t>() > std::uint64_t(std::numeric_limits<std::int64_t>::max())
-                         ? std::numeric_limits<std::int64_t>::max()
-                         : v.get<std::int64_t>();
+      replications =
+          v.is_number_unsigned() && v.get<std::uint64_t>() > std::uint64_t(std::numeric_limits<std::int64_t>::max())
+              ? std::numeric_limits<std::int64_t>::max()
+              : v.get<std::int64_t>();
     } else {
       r.Integer(doc, "", "replications", false, replications);
     }
