@@ -4,8 +4,6 @@
 // body (strictly: every error at once, each naming its field, the scenario's
 // as "scenario.…"), calls SimulationService, maps runs to JSON (the shapes
 // are in docs/openapi.json).
-#include <limits>
-
 #include "api/internal.h"
 #include "api/json/capacity_json.h"
 #include "api/json/data_file.h"
@@ -34,11 +32,7 @@ Result<service::SimulationStart> ParseSimulationStart(std::string_view text) {
     if (doc.contains("replications") && doc["replications"].is_number_integer()) {
       // Out of the reader's integer range: still an integer, named by its range.
       const auto& v = doc["replications"];
-      // JSON text gives a positive integer as unsigned: only one beyond int64 is out of the reader's range.
-      replications =
-          v.is_number_unsigned() && v.get<std::uint64_t>() > std::uint64_t(std::numeric_limits<std::int64_t>::max())
-              ? std::numeric_limits<std::int64_t>::max()
-              : v.get<std::int64_t>();
+      replications = v.is_number_unsigned() && v.get<std::uint64_t>() > 1000 ? 1001 : v.get<std::int64_t>();
     } else {
       r.Integer(doc, "", "replications", false, replications);
     }
