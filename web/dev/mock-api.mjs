@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Development stand-in for the OpenZCC API, for working on the UI without the C++ server.
 // Implements the /api/v1 contract the UI uses (auth, regions, snapshot, history, capacity PUT with
-// validation, SSE events) from a region file, and serves web/dist with an SPA fallback.
+// validation, SSE events, what-if simulations from dev/mock-sim.mjs) from a region file, and serves web/dist with an SPA fallback.
 // Usage: node dev/mock-api.mjs [--port 8099] [--region ../data/regions/zwn.json] [--feed]
 // Accounts: admin, coord (roaz-coordinator), mgr (org-capacity-manager of the first hospital), viewer, and for the
 // worklist (dev/mock-cases.mjs) zcc (zcc-coordinator), vvt (org-user of the first VVT organisation), hospital
@@ -11,6 +11,7 @@ import { readFileSync, existsSync, statSync } from 'node:fs';
 import { join, extname, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createCases } from './mock-cases.mjs';
+import { createSimulations } from './mock-sim.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const arg = (n, d) => { const i = process.argv.indexOf(n); return i > 0 ? process.argv[i + 1] : d; };
@@ -121,6 +122,9 @@ const handleCases = createCases({
   },
 });
 
+// What-if (dev/mock-sim.mjs): the region's scenario from the current rows, runs by queueing formulas.
+const handleSimulations = createSimulations({ region, orgs, units, rowOf: (u) => row(u), json, problem, readBody });
+
 function validate(u, body) {
   const errors = [];
   const isCount = (v) => Number.isInteger(v) && v >= 0;
@@ -195,6 +199,7 @@ const server = http.createServer(async (req, res) => {
       return json(res, 200, { unit_id: u.id, ...s, received_at: new Date().toISOString(), source: 'manual', note: b.note ?? null, version });
     }
     if (await handleCases(req, res, url, user)) return;
+    if (await handleSimulations(req, res, url, user)) return;
     return problem(res, 404, 'Not Found');
   }
   // Static files with SPA fallback.

@@ -19,6 +19,8 @@ import { CaseView } from './views/CaseView';
 import { Inbox } from './views/Inbox';
 import { Kpi } from './views/Kpi';
 import { Privacy } from './views/Privacy';
+import { WhatIf } from './views/WhatIf';
+import { canSimulate } from './lib/simulation';
 import { canAudit, readsCapacity } from './lib/accessLog';
 import { canReadKpis } from './lib/kpis';
 import { canWorkCases, hasInbox } from './lib/cases';
@@ -114,6 +116,7 @@ function Shell({ user, onLogout, regionPick }: {
         case 'x': if (hasInbox(user)) nav({ name: 'inbox' }); break;
         case 'g': if (canReadKpis(user.role)) nav({ name: 'kpi' }); break;
         case 'v': if (canAudit(user.role)) nav({ name: 'privacy' }); break;
+        case 'm': if (canSimulate(user.role)) nav({ name: 'whatif' }); break;
         case 'l': e.preventDefault(); toggle(); break;
         case '?': e.preventDefault(); setHelp((h) => !h); break;
       }
@@ -135,6 +138,7 @@ function Shell({ user, onLogout, regionPick }: {
     { r: { name: 'entry' }, label: t('nav.entry'), key: 'i', show: canEditAny(user) },
     { r: { name: 'wall' }, label: t('nav.wall'), key: 'w', show: capacity },
     { r: { name: 'kpi' }, label: t('nav.kpi'), key: 'g', show: canReadKpis(user.role) },
+    { r: { name: 'whatif' }, label: t('nav.whatif'), key: 'm', show: canSimulate(user.role) },
     { r: { name: 'privacy' }, label: t('nav.privacy'), key: 'v', show: canAudit(user.role) },
   ];
   const current = shown.name === 'unit' ? 'overview' : shown.name === 'intake' ? 'worklist'
@@ -185,6 +189,7 @@ function Shell({ user, onLogout, regionPick }: {
         {shown.name === 'inbox' && <Inbox user={user} />}
         {shown.name === 'kpi' && <Kpi user={user} />}
         {shown.name === 'privacy' && <Privacy user={user} />}
+        {shown.name === 'whatif' && <WhatIf user={user} />}
       </main>
       {help && <HelpDialog onClose={() => setHelp(false)} user={user} />}
     </div>
@@ -199,6 +204,7 @@ function HelpDialog({ onClose, user }: { onClose: () => void; user: User }) {
     ...(hasInbox(user) ? [['x', t('help.inbox')]] as [string, string][] : []),
     ...(canReadKpis(user.role) ? [['g', t('help.kpi')]] as [string, string][] : []),
     ...(canAudit(user.role) ? [['v', t('help.privacy')]] as [string, string][] : []),
+    ...(canSimulate(user.role) ? [['m', t('help.whatif')], ['Ctrl+Enter', t('help.whatifRun')]] as [string, string][] : []),
     ...(readsCapacity(user.role) ? [['/', t('help.filter')], ['o', t('help.overview')], ['k', t('help.map')], ['b', t('help.beds')],
       ['i', t('help.entry')], ['w', t('help.wall')]] as [string, string][] : []),
     ['l', t('help.lang')], ['?', t('help.help')], ['Esc', t('help.escape')],

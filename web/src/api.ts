@@ -3,6 +3,7 @@ import type {
   Problem, Proposal, RegionDetail, RegionSummary, Snapshot, User, Worklist,
 } from './types';
 import type { Kpis } from './lib/kpis';
+import type { NewSimulation, RegionScenario, SimRun } from './lib/simulation';
 
 /** A failed API call; `problem` is the parsed application/problem+json body when there was one. */
 export class ApiError extends Error {
@@ -192,4 +193,12 @@ export const audit = {
   csv: (body: object) => request<string>('POST', '/api/v1/access-log:search', body, { cache: 'no-store', text: true, headers: { Accept: 'text/csv' } }),
   breakGlass: () => request<{ items: BreakGlassReviewItem[] }>('GET', '/api/v1/break-glass', undefined, { cache: 'no-store' }),
   review: (id: number) => request<BreakGlassReviewItem>('POST', `/api/v1/break-glass/${encodeURIComponent(String(id))}/review`),
+};
+
+/** What-if simulations (docs/simulation.md): the region's current state as a scenario, runs started and followed. */
+export const simulations = {
+  scenario: (region: string) => request<RegionScenario>('GET', `/api/v1/regions/${enc(region)}/scenario`, undefined, { cache: 'no-store' }),
+  create: (body: NewSimulation) => request<SimRun>('POST', '/api/v1/simulations', body),
+  get: (id: string) => request<SimRun>('GET', `/api/v1/simulations/${enc(id)}`, undefined, { cache: 'no-store' }),
+  list: (region: string) => request<{ items: SimRun[] }>('GET', `/api/v1/simulations${query({ region })}`, undefined, { cache: 'no-store' }),
 };

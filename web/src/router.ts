@@ -12,12 +12,13 @@ export type Route =
   | { name: 'case'; id: string }
   | { name: 'inbox' }
   | { name: 'kpi' }
-  | { name: 'privacy' };
+  | { name: 'privacy' }
+  | { name: 'whatif' };
 
 /**
  * Hash routes (Dutch paths): #/, #/kaart, #/bedden, #/eenheid/ID, #/invoer[/ID], #/wand, #/werklijst,
  * #/werklijst/nieuw (intake), #/melding/ID (a case), #/inbox, #/kpi (the worklist KPIs), #/privacy (the privacy officer's
- * access log and break-glass review). English aliases: #/worklist,
+ * access log and break-glass review), #/wat-als (what-if simulation). English aliases: #/what-if, #/worklist,
  * #/cases/ID, #/cases/new.
  */
 export function parseRoute(hash: string): Route {
@@ -37,6 +38,7 @@ export function parseRoute(hash: string): Route {
     case 'inbox': return { name: 'inbox' };
     case 'kpi': return { name: 'kpi' };
     case 'privacy': case 'privacy-officer': return { name: 'privacy' };
+    case 'wat-als': case 'what-if': return { name: 'whatif' };
     default: return { name: 'overview' };
   }
 }
@@ -55,6 +57,7 @@ export function href(r: Route): string {
     case 'inbox': return '#/inbox';
     case 'kpi': return '#/kpi';
     case 'privacy': return '#/privacy';
+    case 'whatif': return '#/wat-als';
   }
 }
 
