@@ -327,13 +327,14 @@ TEST(Spreading, BuildNamesEveryBadField) {
   in.travel_minutes[1].minutes = -3;
   auto s = Spreader::Build(in);
   ASSERT_FALSE(s.ok());
+  const Status st = s.status();
   std::vector<std::string> fields;
-  for (const auto& e : s.status().errors()) fields.push_back(e.field);
+  for (const auto& e : st.errors()) fields.push_back(e.field);
   const std::vector<std::string> want = {"hospitals[0].lat",     "hospitals[0].capacity.ic.staffed",
                                          "hospitals[1].id",      "patients[2].region",
                                          "policy.speed_kmh",     "policy.reserve.ward",
                                          "travel_minutes.P1.H1", "travel_minutes.P1.H1"};
-  EXPECT_EQ(fields, want) << Dump(s.status());
+  EXPECT_EQ(fields, want) << Dump(st);
 }
 
 // ---- the LP cross-check ----
@@ -474,7 +475,9 @@ TEST(Spreading, SameOptimumAsGlpkOnRandomInstances) {
       const double model = CheckPlan(in, plan);
       EXPECT_NEAR(model, lp, 1e-6 * std::max(1.0, std::abs(lp))) << "seed " << seed << ", candidates " << candidates;
       EXPECT_LE(plan.gap_bound, 1e-3);
-      if (candidates == 0) EXPECT_EQ(plan.solves, 1);
+      if (candidates == 0) {
+        EXPECT_EQ(plan.solves, 1);
+      }
       priced += plan.solves > 1 ? 1 : 0;
     }
     const Plan plan = SolveOk(in);
