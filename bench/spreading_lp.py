@@ -128,6 +128,21 @@ def highs(args):
     hlon = np.radians([h["lon"] for h in hs])
     hreg = np.array([h["region"] for h in hs])
 
+    # With --aggregate, patients with the same (lat, lon, region, needs) and
+    # no given travel time are one row with their count as its right-hand
+    # side (the same LP optimum, far fewer columns); else one row each.
+    counts = []
+    if args.aggregate:
+        rep = {}
+        for i, pt in enumerate(ps):
+            key = (pt["lat"], pt["lon"], pt["region"], pt["needs"]) if pt["id"] not in travel_given else ("id", i)
+            if key not in rep:
+                rep[key] = len(counts)
+                counts.append([i, 0])
+            counts[rep[key]][1] += 1
+    else:
+        counts = [[i, 1] for i in range(len(ps))]
+    ps = [ps[i] for i, _ in counts]
     rows, cols, vals, cost = [], [], [], []
     ncol = 0
     npat = len(ps)
@@ -182,7 +197,7 @@ def highs(args):
         ncol += open_
     A = coo_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
                    shape=(npat + len(hk), ncol)).tocsc()
-    b = np.concatenate([np.ones(npat), np.zeros(len(hk))])
+    b = np.concatenate([np.array([c for _, c in counts], dtype=float), np.zeros(len(hk))])
     bounds = np.stack([np.zeros(ncol), np.concatenate(ub)], axis=1)
     t0, c0 = time.perf_counter(), time.process_time()
     res = linprog(np.concatenate(cost), A_eq=A, b_eq=b, bounds=bounds, method="highs")
@@ -209,6 +224,8 @@ def main():
     h = sub.add_parser("highs")
     h.add_argument("--instance", required=True)
     h.add_argument("--plan")
+    h.add_argument("--aggregate", action="store_true",
+                   help="one row per group of identical patients (same optimum, smaller LP)")
     args = ap.parse_args()
     generate(args) if args.cmd == "generate" else highs(args)
 
