@@ -49,6 +49,9 @@
 #  10. (bench/simulate.sh) simulation events/s on one core, openzcc simulate
 #      vs SimPy 4 on the same M/M/c model and horizon (goal ratio >= 100),
 #      and (full) the scenario against Erlang C.
+#  11. (bench/spreading.sh) spreading: openzcc spread's solve time on 2,000
+#      patients x 80 hospitals and 20,000 x 300 (goals < 20 ms, < 0.3 s)
+#      against HiGHS on the same instance (same optimum, goal >= 100x).
 # Everything runs on 127.0.0.1 in a temp dir under BUILD_DIR (same disk as a
 # real store) that is removed at the end; every load is bounded in time.
 set -euo pipefail
@@ -307,3 +310,7 @@ echo
 # --- 10. simulation vs SimPy ---------------------------------------------------------
 echo
 "$repo/bench/simulate.sh" "$build" "$mode"
+
+# --- 11. spreading vs HiGHS ------------------------------------------------------------
+echo
+"$repo/bench/spreading.sh" "$build" "$mode"

@@ -61,6 +61,7 @@ max_len_for() {
     region_json_fuzz) echo 8192 ;;
     pathway_json_fuzz) echo 10240 ;;
     scenario_json_fuzz) echo 8192 ;;
+    spreading_json_fuzz) echo 8192 ;;
     http_request_fuzz) echo 20480 ;;
     *) echo 4096 ;;
   esac
@@ -88,6 +89,7 @@ seeds_for() {
     pathway_json_fuzz) echo "json:$repo/data/pathways/*.json json:$repo/data/complaints.json" ;;
     case_json_fuzz) echo "raw:$s/case/*" ;;
     scenario_json_fuzz) echo "json:$repo/data/scenarios/*.json" ;;
+    spreading_json_fuzz) echo "json:$s/spreading/*" ;;
     measure_report_fuzz)
       echo "raw:$s/measure_report/* json:$ext/saner/examples/MeasureReport-*.json json:$ext/fhir-r4/examples/measurereport-*.json"
       ;;

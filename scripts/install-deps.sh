@@ -18,7 +18,8 @@ packages=(
   clang-14 libclang-rt-14-dev clang-format clang-tidy
   libboost-dev nlohmann-json3-dev libsqlite3-dev sqlite3 libsodium-dev
   libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev zlib1g-dev libssl-dev
-  libgtest-dev libgmock-dev libbenchmark-dev python3-jsonschema python3-statsmodels
+  libgtest-dev libgmock-dev libbenchmark-dev python3-jsonschema python3-statsmodels python3-scipy
+  liblemon-dev libglpk-dev
   postgresql libpq-dev
   curl nginx-light wrk ccache openssl
 )

@@ -26,6 +26,7 @@
 #include "app/forecast_cli.h"
 #include "app/patient_key.h"
 #include "app/simulate_cli.h"
+#include "app/spread_cli.h"
 #include "core/validate.h"
 #include "http/server.h"
 #include "service/account_service.h"
@@ -520,6 +521,7 @@ int RunCli(int argc, char** argv) {
 
   AddForecastCommands(app);
   AddSimulateCommand(app);
+  AddSpreadCommand(app);
 
   CLI11_PARSE(app, argc, argv);
 
