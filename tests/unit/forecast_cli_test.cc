@@ -16,17 +16,16 @@
 #include <string>
 #include <vector>
 
-#include "app/cli.h"
+#include "support/cli_run.h"
 
 namespace ozcc::app {
 namespace {
 
+using test::Cli;
+using test::Write;
+
 std::string Temp(const std::string& name) {
   return (std::filesystem::path(testing::TempDir()) / ("forecast_cli_" + name)).string();
-}
-
-void Write(const std::string& path, const std::string& text) {
-  std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
 }
 
 std::vector<std::string> Lines(const std::string& path) {
@@ -34,22 +33,6 @@ std::vector<std::string> Lines(const std::string& path) {
   std::vector<std::string> out;
   for (std::string line; std::getline(in, line);) out.push_back(line);
   return out;
-}
-
-struct Run {
-  int code = 0;
-  std::string err;
-};
-
-Run Cli(std::vector<std::string> args) {
-  args.insert(args.begin(), "openzcc");
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  testing::internal::CaptureStderr();
-  Run r;
-  r.code = RunCli(static_cast<int>(argv.size()), argv.data());
-  r.err = testing::internal::GetCapturedStderr();
-  return r;
 }
 
 // Hourly ED arrivals from 2024-01-01T00 (a Monday) for `hours` hours.
@@ -79,7 +62,7 @@ TEST(ForecastCli, EdArrivalsWritesEveryOriginAndHorizon) {
   Write(in, EdCsv(24 * 7 * 5, 1));
   auto r = Cli({"forecast", "ed-arrivals", "--input", in, "--origins", "2024-02-01T00:00:00..2024-02-01T05:00:00",
                 "--horizons", "1,2", "--output", out});
-  ASSERT_EQ(r.code, 0) << r.err;
+  ASSERT_EQ(r.rc, 0) << r.err;
   const auto lines = Lines(out);
   ASSERT_EQ(lines.size(), 1u + 6 * 2);
   EXPECT_EQ(lines[0], "origin,target,horizon,mean,p10,p90");
@@ -126,7 +109,7 @@ TEST(ForecastCli, EdArrivalsHasNoLookAhead) {
     const std::string out = Temp(std::string("ed_out_") + name + ".csv");
     auto r = Cli({"forecast", "ed-arrivals", "--input", file, "--origins", from + ".." + last, "--horizons", "1,2,3",
                   "--output", out});
-    ASSERT_EQ(r.code, 0) << name << ": " << r.err;
+    ASSERT_EQ(r.rc, 0) << name << ": " << r.err;
     outs[name] = ByOrigin(Lines(out));
   }
   ASSERT_EQ(outs["base"].size(), 11u);
@@ -152,12 +135,11 @@ TEST(ForecastCli, EdArrivalsHolidaysChangeOnlyTheirDays) {
   const std::string out2 = Temp("ed_h2.csv");
   const std::string origins = "2024-02-04T00:00:00..2024-02-04T00:00:00";
   ASSERT_EQ(
-      Cli({"forecast", "ed-arrivals", "--input", in, "--origins", origins, "--horizons", "1,84", "--output", out1})
-          .code,
+      Cli({"forecast", "ed-arrivals", "--input", in, "--origins", origins, "--horizons", "1,84", "--output", out1}).rc,
       0);
   auto r = Cli({"forecast", "ed-arrivals", "--input", in, "--origins", origins, "--horizons", "1,84", "--holidays", hol,
                 "--output", out2});
-  ASSERT_EQ(r.code, 0) << r.err;
+  ASSERT_EQ(r.rc, 0) << r.err;
   const auto a = Lines(out1);
   const auto b = Lines(out2);
   ASSERT_EQ(a.size(), 3u);
@@ -200,7 +182,7 @@ TEST(ForecastCli, OccupancyHasNoLookAheadAndForecastsBeyondTheLastRow) {
     const std::string out = Temp(std::string("occ_out_") + name + ".csv");
     auto r = Cli({"forecast", "occupancy", "--input", file, "--origins", std::string("2020-12-01..") + last,
                   "--horizons", "7,14,21", "--output", out});
-    ASSERT_EQ(r.code, 0) << name << ": " << r.err;
+    ASSERT_EQ(r.rc, 0) << name << ": " << r.err;
     outs[name] = ByOrigin(Lines(out));
   }
   ASSERT_EQ(outs["base"].size(), 10u);
@@ -270,17 +252,17 @@ TEST(ForecastCli, BadInputExitsTwoNamingLineAndField) {
     Write(in, c.input);
     auto r = Cli({"forecast", c.command, "--input", in, "--origins", c.origins, "--horizons", c.horizons, "--output",
                   Temp("bad_out.csv")});
-    EXPECT_EQ(r.code, 2) << c.name << ": " << r.err;
+    EXPECT_EQ(r.rc, 2) << c.name << ": " << r.err;
     EXPECT_NE(r.err.find(c.expect), std::string::npos) << c.name << ": " << r.err;
   }
   auto r = Cli({"forecast", "ed-arrivals", "--input", Temp("does_not_exist.csv"), "--origins", ed_origins});
-  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.rc, 2);
   EXPECT_NE(r.err.find("cannot read"), std::string::npos) << r.err;
   Write(Temp("ok.csv"), ed_ok);
   Write(Temp("bad_hol.csv"), "date,name\n2024-01-01,x\n24-01-02,y\n");
   r = Cli({"forecast", "ed-arrivals", "--input", Temp("ok.csv"), "--origins", ed_origins, "--holidays",
            Temp("bad_hol.csv")});
-  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.rc, 2);
   EXPECT_NE(r.err.find("line 3: date"), std::string::npos) << r.err;
 }
 

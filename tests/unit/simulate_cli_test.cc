@@ -11,57 +11,16 @@
 #include <string>
 #include <vector>
 
-#include "app/cli.h"
+#include "support/cli_run.h"
 
 namespace ozcc::app {
 namespace {
 
-namespace fs = std::filesystem;
-
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "ozcc-sim-XXXXXX").string();
-    path_ = ::mkdtemp(tmpl.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
-struct CliRun {
-  int rc;
-  std::string out;
-  std::string err;
-};
-
-CliRun Cli(std::vector<std::string> args) {
-  args.insert(args.begin(), "openzcc");
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  ::testing::internal::CaptureStderr();
-  ::testing::internal::CaptureStdout();
-  const int rc = RunCli(static_cast<int>(argv.size()), argv.data());
-  CliRun r{rc, ::testing::internal::GetCapturedStdout(), ::testing::internal::GetCapturedStderr()};
-  return r;
-}
-
-std::string Write(const fs::path& p, const std::string& text) {
-  std::ofstream(p, std::ios::binary) << text;
-  return p.string();
-}
-
-std::string Read(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using test::Cli;
+using test::CliRun;
+using test::Read;
+using test::TempDir;
+using test::Write;
 
 constexpr const char* kScenario =
     R"({"horizon_hours": 3000, "warmup_hours": 100, "arrivals": [{"name": "calls", "rate_per_hour": 9, "to": "triage"}], "stations": [{"name": "triage", "servers": 10, "service": {"dist": "exponential", "mean_minutes": 60}}]})";

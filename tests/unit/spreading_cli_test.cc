@@ -12,59 +12,19 @@
 #include <vector>
 
 #include "api/json/spreading_json.h"
-#include "app/cli.h"
+#include "support/cli_run.h"
 #include "support/status_errors.h"
 
 namespace ozcc::app {
 namespace {
 
-namespace fs = std::filesystem;
+using test::Cli;
+using test::CliRun;
 using test::Dump;
 using test::HasError;
-
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "ozcc-spread-XXXXXX").string();
-    path_ = ::mkdtemp(tmpl.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
-struct CliRun {
-  int rc;
-  std::string out;
-  std::string err;
-};
-
-CliRun Cli(std::vector<std::string> args) {
-  args.insert(args.begin(), "openzcc");
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  ::testing::internal::CaptureStderr();
-  ::testing::internal::CaptureStdout();
-  const int rc = RunCli(static_cast<int>(argv.size()), argv.data());
-  return {rc, ::testing::internal::GetCapturedStdout(), ::testing::internal::GetCapturedStderr()};
-}
-
-std::string Write(const fs::path& p, const std::string& text) {
-  std::ofstream(p, std::ios::binary) << text;
-  return p.string();
-}
-
-std::string Read(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using test::Read;
+using test::TempDir;
+using test::Write;
 
 // The hand-computed instance of spreading_test.cc (optimum 182), plus a
 // stale ward at H2 and a ward patient who therefore finds no place.
