@@ -408,6 +408,19 @@ Status CheckServeConfig(const std::string& path) {
   return LoadConfig(path, cfg, nullptr);
 }
 
+bool WriteCommandOutput(const std::string& command, const std::string& path, const std::string& text) {
+  if (path.empty()) {
+    std::cout << text << std::flush;
+    return static_cast<bool>(std::cout);
+  }
+  std::ofstream f(path, std::ios::binary | std::ios::trunc);
+  f << text;
+  f.close();
+  if (f) return true;
+  std::cerr << "openzcc " << command << ": cannot write " << path << "\n";
+  return false;
+}
+
 Result<std::string> DescribeServeConfig(const std::string& path) {
   ServeConfig cfg;
   OZCC_RETURN_IF_ERROR(LoadConfig(path, cfg, nullptr));

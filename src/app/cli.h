@@ -24,4 +24,9 @@ Status CheckServeConfig(const std::string& path);
 // when no flag overrides the file); the CheckServeConfig error otherwise.
 Result<std::string> DescribeServeConfig(const std::string& path);
 
+// An engine command's result document: to standard output when `path` is
+// empty, else to the file (replaced). False, with "openzcc COMMAND: cannot
+// write PATH" on standard error, when it could not be written.
+bool WriteCommandOutput(const std::string& command, const std::string& path, const std::string& text);
+
 }  // namespace ozcc::app

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "api/json/scenario_json.h"
+#include "app/cli.h"
 #include "engine/simulate/simulator.h"
 
 namespace ozcc::app {
@@ -56,17 +57,7 @@ int RunSimulate(const SimulateArgs& args) {
     return 1;
   }
   const std::string out = api::ToJson(*result, wall).dump(2) + "\n";
-  if (args.output_file.empty()) {
-    std::cout << out << std::flush;
-  } else {
-    std::ofstream f(args.output_file, std::ios::binary | std::ios::trunc);
-    f << out;
-    f.close();
-    if (!f) {
-      std::cerr << "openzcc simulate: cannot write " << args.output_file << "\n";
-      return 1;
-    }
-  }
+  if (!WriteCommandOutput("simulate", args.output_file, out)) return 1;
   char rate[64];
   std::snprintf(rate, sizeof rate, "%.3g", wall > 0 ? double(result->events) / wall : 0.0);
   std::cerr << "openzcc simulate: " << args.scenario_file << ": " << result->replications

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "api/json/spreading_json.h"
+#include "app/cli.h"
 #include "engine/spreading/spreader.h"
 
 namespace ozcc::app {
@@ -42,17 +43,7 @@ int RunSpread(const SpreadArgs& args) {
     return 1;
   }
   const std::string out = api::ToJson(spreader->instance(), *plan, solve_ms).dump(2) + "\n";
-  if (args.output_file.empty()) {
-    std::cout << out << std::flush;
-  } else {
-    std::ofstream f(args.output_file, std::ios::binary | std::ios::trunc);
-    f << out;
-    f.close();
-    if (!f) {
-      std::cerr << "openzcc spread: cannot write " << args.output_file << "\n";
-      return 1;
-    }
-  }
+  if (!WriteCommandOutput("spread", args.output_file, out)) return 1;
   size_t placed = 0;
   for (const auto& a : plan->assignments) placed += a.hospital >= 0 ? 1 : 0;
   std::cerr << "openzcc spread: " << args.input_file << ": " << plan->assignments.size() << " patients, " << placed
