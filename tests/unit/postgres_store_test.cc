@@ -379,10 +379,14 @@ TEST_F(PostgresStoreTest, RetriesAfterDeadlock) {
     w.reports = {Report("A-U0", kT0, 1), Report("B-U0", kT0, 2)};
     result = store->WriteCapacity(std::move(w));  // locks A, then waits for B
   });
-  // Wait until the store's transaction waits for B's lock, then close the cycle.
-  for (int i = 0; i < 200 && other.Int("SELECT COUNT(*) FROM pg_locks WHERE NOT granted") < 1; ++i) {
+  // Wait until the store's transaction waits for B's lock, then close the cycle. Only this test's database
+  // counts: other tests wait for locks on the same server at the same time.
+  const char* waiting =
+      "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'";
+  for (int i = 0; i < 1000 && other.Int(waiting) < 1; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
+  EXPECT_GE(other.Int(waiting), 1) << "the store's write never waited for region B";
   std::string err = other.Exec("UPDATE regions SET name = name WHERE id = 'A'");
   other.Exec(err.empty() ? "COMMIT" : "ROLLBACK");
   writer.join();
