@@ -18,6 +18,7 @@
 #include <set>
 #include <string>
 
+#include "api/json/scenario_json.h"
 #include "engine/simulate/erlang_c.h"
 #include "engine/simulate/random.h"
 #include "engine/simulate/simulator.h"
@@ -44,17 +45,6 @@ SimulationResult RunOrDie(Scenario s, int replications, std::uint64_t seed = 42,
   auto r = sim->Run({replications, seed, threads});
   EXPECT_TRUE(r.ok()) << r.status().message();
   return *r;
-}
-
-const char* ToStringForTest(Dist d) {
-  switch (d) {
-    case Dist::kExponential: return "exponential";
-    case Dist::kDeterministic: return "deterministic";
-    case Dist::kLognormal: return "lognormal";
-    case Dist::kGamma: return "gamma";
-    case Dist::kErlang: return "erlang";
-  }
-  return "?";
 }
 
 double HalfWidth(const Estimate& e) { return (e.ci_high - e.ci_low) / 2; }
@@ -571,7 +561,7 @@ TEST(Simulate, InitialServiceIsTheEquilibriumResidual) {
     s.stations[0].initial_in_service = 20000;
     auto r = RunOrDie(s, 10, 11);
     const double want = (m * m + c.sd * c.sd) / (2 * m);
-    std::printf(" %s:\n", ToStringForTest(c.service.dist));
+    std::printf(" %s:\n", api::ToString(c.service.dist));
     const double minutes = 300 * 60;
     ExpectNear("mean residual (min)",
                Estimate{r.stations[0].utilisation.mean * minutes, r.stations[0].utilisation.ci_low * minutes,
