@@ -142,3 +142,10 @@ export async function signInPage(context, srv, username, ready) {
   await page.waitForSelector(ready, { timeout: 20000 });
   return page;
 }
+
+/** A new browser context (Dutch, wide, downloads allowed) signed in as `username`, at the top bar. */
+export async function signInContext(browser, srv, username) {
+  const context = await browser.newContext({ viewport: { width: 1500, height: 950 }, locale: 'nl-NL', acceptDownloads: true });
+  const page = await signInPage(context, srv, username, 'header.topbar');
+  return { context, page };
+}

@@ -7,7 +7,7 @@
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { startServer, apiLogin, signInPage } from './server.mjs';
+import { startServer, apiLogin, signInContext } from './server.mjs';
 import { launch } from '../dev/chromium.mjs';
 
 let srv;
@@ -31,11 +31,7 @@ after(async () => {
   await srv?.close();
 });
 
-async function signIn(username) {
-  const context = await browser.newContext({ viewport: { width: 1500, height: 950 }, locale: 'nl-NL', acceptDownloads: true });
-  const page = await signInPage(context, srv, username, 'header.topbar');
-  return { context, page };
-}
+const signIn = (username) => signInContext(browser, srv, username);
 
 describe('what-if', () => {
   test('the coordinator closes an ED at night, adds beds, runs, compares and downloads the CSV', async () => {
