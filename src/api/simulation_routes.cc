@@ -1,6 +1,7 @@
 // What-if simulation in the product (docs/simulation.md, "In the product"):
 // GET /api/v1/regions/{region_id}/scenario, POST /api/v1/simulations,
-// GET /api/v1/simulations/{id}, GET /api/v1/simulations?region=. Parses the
+// GET /api/v1/simulations/{id}, POST /api/v1/simulations/{id}/cancel,
+// GET /api/v1/simulations?region=. Parses the
 // body (strictly: every error at once, each naming its field, the scenario's
 // as "scenario.…"), calls SimulationService, maps runs to JSON (the shapes
 // are in docs/openapi.json).
@@ -160,6 +161,13 @@ void RegisterSimulationRoutes(State& s, http::Router& r) {
     Principal who;
     if (auto denied = RequireAuth(s, req, who)) return *denied;
     auto run = s.simulations.Get(CallerOf(req, who), req.params["id"], Now());
+    if (!run.ok()) return ProblemFor(req, run.status());
+    return Json(200, RunJson(*run, true));
+  });
+  r.Add("POST", "/api/v1/simulations/{id}/cancel", [&s](http::Request& req) {
+    Principal who;
+    if (auto denied = RequireAuth(s, req, who)) return *denied;
+    auto run = s.simulations.Cancel(CallerOf(req, who), req.params["id"], Now());
     if (!run.ok()) return ProblemFor(req, run.status());
     return Json(200, RunJson(*run, true));
   });

@@ -21,6 +21,10 @@
 // roaz-coordinator, zcc-coordinator and viewer; others kForbidden (a run of
 // another region too).
 //
+// Cancel() ends a queued or running run as "cancelled"; the store refuses
+// every later progress write of the run (kConflict), which is how the
+// executing instance, whichever it is, learns of it.
+//
 // Thread-safe. The destructor stops the executor: a running run stops after
 // its current replication and is marked failed ("the instance stopped");
 // queued runs are left to read as failed once their heartbeat is old.
@@ -120,6 +124,12 @@ class SimulationService {
   Result<StoredSimulation> Start(const Caller& caller, SimulationStart start);
   // One run, with its scenario and result; kNotFound, kForbidden.
   Result<StoredSimulation> Get(const Caller& caller, const std::string& id, Time now);
+  // Stops a queued or running run (any instance may be running it: the
+  // executor sees the cancel at its next progress write and stops after the
+  // current replication, keeping the row as cancelled). Audited as
+  // "simulation.cancel". A viewer may cancel only its own runs. kNotFound,
+  // kForbidden; kConflict when the run has already ended.
+  Result<StoredSimulation> Cancel(const Caller& caller, const std::string& id, Time now);
   // The region's runs, newest first, at most kListLimit, without scenario and result.
   Result<std::vector<StoredSimulation>> List(const Caller& caller, const std::string& region_id, Time now);
   // The region's scenario from its current state at `now`; kNotFound for an

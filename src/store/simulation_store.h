@@ -20,7 +20,7 @@ struct StoredSimulation {
   std::string id;
   std::string region_id;
   std::string name;
-  std::string state;  // "queued", "running", "done", "failed" (the service's vocabulary)
+  std::string state;  // "queued", "running", "done", "failed", "cancelled" (the service's vocabulary)
   int replications = 0;
   int replications_done = 0;
   std::int64_t seed = 0;
@@ -52,9 +52,15 @@ class SimulationStore {
   // most `limit`, without scenario and result.
   virtual Result<std::vector<StoredSimulation>> ListSimulations(const std::string& region_id, size_t limit) = 0;
   // Writes the run's state, replications_done, started_at, finished_at,
-  // heartbeat_at, error and result (the other members are kept);
-  // kNotFound for an unknown id.
+  // heartbeat_at, error and result (the other members are kept), only while
+  // the stored run is "queued" or "running": kConflict once it has ended
+  // (done, failed or cancelled), so an executor never writes over a cancel
+  // made on another instance; kNotFound for an unknown id.
   virtual Status UpdateSimulation(const StoredSimulation& run) = 0;
+  // Ends a queued or running run as "cancelled" (finished_at and
+  // heartbeat_at = `at`) with the audit record of it, atomically; kConflict
+  // when it has already ended, kNotFound for an unknown id.
+  virtual Status CancelSimulation(const std::string& id, Time at, const AuditRecord& audit) = 0;
 };
 
 }  // namespace ozcc

@@ -86,6 +86,8 @@ enum class Body {
 //      sent without one, so the matrix changes nothing)
 //   N  404: allowed, and then the target is not found (a review of a
 //      break-glass grant that does not exist: the matrix changes nothing)
+//   C  409: allowed, and then refused for the target's state (stopping a
+//      simulation run that has ended: the matrix changes nothing)
 // Worklist rows: {case} is a case of the scope's region with a patient,
 // handed over to the scope's organisation ({handover}).
 struct Row {
@@ -182,6 +184,9 @@ const std::vector<Row> kRows = {
   {"POST", "/api/v1/simulations", "/api/v1/simulations",                                Body::kSimulation, {"AAA", "AAF", "FFF", "FFF", "AAF", "FFF", "UUU", "UUU", "UUU", "AAF", "FFF"}},
   {"GET",  "/api/v1/simulations", "/api/v1/simulations?region={region}",                Body::kNone, {"AAA", "AAF", "FFF", "FFF", "AAF", "FFF", "UUU", "UUU", "UUU", "AAF", "FFF"}},
   {"GET",  "/api/v1/simulations/{id}", "/api/v1/simulations/{simulation}",              Body::kNone, {"AAA", "AAF", "FFF", "FFF", "AAF", "FFF", "UUU", "UUU", "UUU", "AAF", "FFF"}},
+  // Stopping a run: its region's simulators; a viewer only its own runs (the
+  // matrix's runs are the viewer's and have ended).
+  {"POST", "/api/v1/simulations/{id}/cancel", "/api/v1/simulations/{simulation}/cancel", Body::kNone, {"CCC", "CCF", "FFF", "FFF", "CCF", "FFF", "UUU", "UUU", "UUU", "CCF", "FFF"}},
   {"GET",  "/api/v1/complaints", "/api/v1/complaints?q=pijn",                          Body::kNone, {"A", "A", "A", "A", "A", "A", "U", "U", "U", "A", "A"}},
   // The 72-hour contact history: partners' feeds report, the ZCC looks up (any region's contacts of its patient).
   {"POST", "/api/v1/contacts", "/api/v1/contacts",                                      Body::kContact, {"F", "F", "F", "F", "F", "A", "U", "U", "U", "F", "F"}},
@@ -241,6 +246,7 @@ bool Matches(char cell, int status) {
     case 'I': return status == 422;
     case 'P': return status == 428;
     case 'N': return status == 404;
+    case 'C': return status == 409;
   }
   return false;
 }
@@ -290,7 +296,7 @@ class AuthzMatrixTest : public ApiFixture {
         run.region_id = scope.region;
         run.state = "done";
         run.replications = run.replications_done = 1;
-        run.created_by = "admin";
+        run.created_by = "viewer";  // a viewer may stop its own runs
         run.created_at = run.heartbeat_at = Now();
         run.scenario = kOneHourScenario.dump();
         ASSERT_TRUE(store_->CreateSimulation(run, ToolAudit("test", "setup", run.id)).ok());
@@ -461,7 +467,7 @@ TEST_P(AuthzMatrixTest, EveryDocumentedOperationHasARowThatAgreesWithItsRoles) {
     for (const auto& [role, caller] : kRoleCallers) {
       const bool listed = roles.count(role) > 0 || roles.count("public") > 0;
       const char own = row.expect[caller][0];  // on the caller's own organisation
-      const bool allowed = own == 'A' || own == 'P' || own == 'N';
+      const bool allowed = own == 'A' || own == 'P' || own == 'N' || own == 'C';
       EXPECT_EQ(listed, allowed) << op.first << " " << op.second << ": x-openzcc-roles "
                                  << (listed ? "lets " : "does not let ") << role << " call it, but the row says "
                                  << row.expect[caller] << " for " << kCallerNames[caller];

@@ -62,6 +62,35 @@ class SimulationApiTest : public ApiFixture {
     ADD_FAILURE() << "run " << id << " did not end";
     return run;
   }
+  // A second instance on the same store, with its own API and server.
+  struct SecondInstance {
+    std::unique_ptr<Store> store;
+    std::unique_ptr<api::Api> api;
+    http::Router router;
+    std::unique_ptr<http::Server> server;
+    std::unique_ptr<TestClient> client;
+    ~SecondInstance() {
+      if (api) api->Shutdown();
+      if (server) server->Stop(2);
+    }
+  };
+  std::unique_ptr<SecondInstance> StartSecondInstance() {
+    auto b = std::make_unique<SecondInstance>();
+    auto opened = OpenStore(store_url_);
+    EXPECT_TRUE(opened.ok()) << opened.status().message();
+    if (!opened.ok()) return nullptr;
+    b->store = std::move(*opened);
+    b->api = std::make_unique<api::Api>(*b->store, api::ApiOptions{});
+    b->api->Register(b->router);
+    http::ServerOptions so;
+    so.port = 0;
+    so.worker_threads = 2;
+    so.access_log = false;
+    b->server = std::make_unique<http::Server>(so, b->router);
+    EXPECT_TRUE(b->server->Start().ok());
+    b->client = std::make_unique<TestClient>(b->server->port());
+    return b;
+  }
   // Seeds two weeks of the demo's history for the units the demo reports.
   void SeedDemo(Time now) {
     auto units = store_->ListUnits("ZWN");
@@ -246,6 +275,11 @@ TEST_P(SimulationApiTest, TheRegionScenarioStartsFromItsLiveState) {
   const Time now = Now();
   SeedDemo(now);
   if (HasFatalFailure()) return;
+  // Three care requests of the last weeks: two by a GP post, one by 112 (all open).
+  for (const char* channel : {"hap", "hap", "112"}) {
+    const json c = {{"region_id", "ZWN"}, {"channel", channel}, {"summary", "request"}};
+    ASSERT_EQ(Call("zcc", "POST", "/api/v1/cases", c.dump()).status, 201);
+  }
   auto r = Call("viewer", "GET", "/api/v1/regions/ZWN/scenario");
   ASSERT_EQ(r.status, 200) << r.body;
   json rs = json::parse(r.body);
@@ -276,39 +310,92 @@ TEST_P(SimulationApiTest, TheRegionScenarioStartsFromItsLiveState) {
     EXPECT_TRUE(names.insert(meta["name"].get<std::string>()).second) << "names are unique";
     if (!meta["unit_id"].get<std::string>().empty()) station_of[meta["unit_id"]] = sc["stations"][i];
   }
-  int bedded = 0, eds = 0;
+  int bedded = 0, eds = 0, posts = 0, ambulances = 0;
+  std::map<std::string, std::string> kind_of;  // station name → kind
+  for (const auto& meta : rs["stations"]) kind_of[meta["name"]] = meta["kind"];
   for (const auto& u : *units) {
     auto rep = report_of.find(u.unit.id);
     if (rep == report_of.end()) continue;
-    const bool is_ed = u.unit.type == UnitType::kSeh;
-    const bool has_beds = UnitHasBeds(u.unit.type) && !is_ed && u.unit.type != UnitType::kAmbulance;
-    if (!has_beds && !is_ed) {
-      EXPECT_EQ(station_of.count(u.unit.id), 0u) << u.unit.id;
-      continue;
-    }
+    // Every unit with a report is a station: beds, EDs, GP posts and ambulances.
     ASSERT_EQ(station_of.count(u.unit.id), 1u) << u.unit.id;
     const json& st = station_of[u.unit.id];
-    if (has_beds && rep->second.beds) {
-      ++bedded;
-      const auto& b = *rep->second.beds;
-      const std::int64_t servers = std::max<std::int64_t>(1, b.staffed);
-      EXPECT_EQ(st["servers"], servers) << u.unit.id;
-      EXPECT_EQ(st["initial_in_service"], std::min(b.occupied, servers)) << u.unit.id;
-      EXPECT_EQ(st["initial_waiting"], std::max<std::int64_t>(0, b.occupied - servers)) << u.unit.id;
-    }
-    if (is_ed && rep->second.ed) {
-      ++eds;
-      EXPECT_EQ(st["initial_waiting"].get<std::int64_t>() >= rep->second.ed->waiting, true) << u.unit.id;
+    const std::string name = st["name"];
+    const double shares = [&] {
+      double sum = 0;
+      for (const auto& n : st.value("next", json::array())) sum += n["probability"].get<double>();
+      return sum;
+    }();
+    switch (u.unit.type) {
+      case UnitType::kSeh: {
+        ASSERT_TRUE(rep->second.ed) << u.unit.id;
+        ++eds;
+        EXPECT_EQ(kind_of[name], "ed");
+        EXPECT_GE(st["initial_waiting"].get<std::int64_t>(), rep->second.ed->waiting) << u.unit.id;
+        EXPECT_NEAR(shares, 0.25, 1e-9) << "a quarter of ED patients admitted: " << u.unit.id;
+        for (const auto& n : st["next"]) {
+          const std::string to = n["station"];
+          EXPECT_EQ(kind_of[to], "beds") << u.unit.id << " → " << to;
+        }
+        break;
+      }
+      case UnitType::kHap: {
+        ASSERT_TRUE(rep->second.ed) << u.unit.id;
+        ++posts;
+        EXPECT_EQ(kind_of[name], "hap");
+        EXPECT_GE(st["servers"].get<int>(), 1);
+        EXPECT_EQ(st["initial_in_service"].get<std::int64_t>() + st["initial_waiting"].get<std::int64_t>(),
+                  rep->second.ed->in_treatment + rep->second.ed->waiting)
+            << u.unit.id;
+        EXPECT_FALSE(st.contains("next")) << "referrals are not reported";
+        break;
+      }
+      case UnitType::kAmbulance: {
+        ASSERT_TRUE(rep->second.beds) << u.unit.id;
+        ++ambulances;
+        EXPECT_EQ(kind_of[name], "ambulance");
+        const std::int64_t servers = std::max<std::int64_t>(1, rep->second.beds->staffed);
+        EXPECT_EQ(st["servers"], servers) << u.unit.id;
+        EXPECT_EQ(st["initial_in_service"], std::min(rep->second.beds->occupied, servers)) << u.unit.id;
+        EXPECT_NEAR(shares, 0.70, 1e-9) << "conveyed to the EDs: " << u.unit.id;
+        for (const auto& n : st["next"]) EXPECT_EQ(kind_of[n["station"].get<std::string>()], "ed");
+        break;
+      }
+      default: {
+        ASSERT_TRUE(rep->second.beds) << u.unit.id;
+        ++bedded;
+        EXPECT_EQ(kind_of[name], "beds");
+        const auto& b = *rep->second.beds;
+        const std::int64_t servers = std::max<std::int64_t>(1, b.staffed);
+        EXPECT_EQ(st["servers"], servers) << u.unit.id;
+        EXPECT_EQ(st["initial_in_service"], std::min(b.occupied, servers)) << u.unit.id;
+        EXPECT_EQ(st["initial_waiting"], std::max<std::int64_t>(0, b.occupied - servers)) << u.unit.id;
+        // Wards send a few patients on to follow-up care; nothing else routes on.
+        EXPECT_NEAR(shares, u.unit.type == UnitType::kWard ? 0.03 : 0.0, 1e-9) << u.unit.id;
+      }
     }
   }
   EXPECT_GT(bedded, 3);
   EXPECT_GE(eds, 1);
+  EXPECT_GE(posts, 1);
+  EXPECT_GE(ambulances, 1);
   int zcc = 0;
-  for (const auto& meta : rs["stations"]) {
-    zcc += meta["kind"] == "zcc";
-    EXPECT_TRUE(meta["kind"] == "ed" || meta["kind"] == "beds" || meta["kind"] == "zcc") << meta;
-  }
+  for (const auto& meta : rs["stations"]) zcc += meta["kind"] == "zcc";
   EXPECT_EQ(zcc, 1);
+  // The ZCC's open cases wait; requests arrive per channel at the last four weeks' rate.
+  const json& zcc_station = sc["stations"].back();
+  EXPECT_EQ(zcc_station["name"], "ZCC worklist");
+  EXPECT_EQ(zcc_station["initial_in_service"], 2);
+  EXPECT_EQ(zcc_station["initial_waiting"], 1);
+  std::map<std::string, double> zcc_rates;
+  for (const auto& a : sc["arrivals"]) {
+    if (a["to"] == "ZCC worklist") zcc_rates[a["name"]] = a["rate_per_hour"];
+  }
+  ASSERT_EQ(zcc_rates.size(), 2u) << sc["arrivals"].dump();
+  EXPECT_NEAR(zcc_rates["ZCC worklist requests (hap)"], 2.0 / (24 * 28), 1e-12);
+  EXPECT_NEAR(zcc_rates["ZCC worklist requests (112)"], 1.0 / (24 * 28), 1e-12);
+  // Each station keeps its estimated total: an ED's own stream is its
+  // arrivals less what the ambulances convey, never negative.
+  for (const auto& a : sc["arrivals"]) EXPECT_GE(a["rate_per_hour"].get<double>(), 0) << a;
 
   // Runnable as it is.
   json scenario = sc;
@@ -327,19 +414,9 @@ TEST_P(SimulationApiTest, TheRegionScenarioStartsFromItsLiveState) {
 
 // A second server on the same database reads the runs the first executes.
 TEST_P(SimulationApiTest, ARunIsReadableOnAnotherInstance) {
-  auto opened = OpenStore(store_url_);
-  ASSERT_TRUE(opened.ok()) << opened.status().message();
-  std::unique_ptr<Store> store_b = std::move(*opened);
-  auto api_b = std::make_unique<api::Api>(*store_b, api::ApiOptions{});
-  http::Router router_b;
-  api_b->Register(router_b);
-  http::ServerOptions so;
-  so.port = 0;
-  so.worker_threads = 2;
-  so.access_log = false;
-  auto server_b = std::make_unique<http::Server>(so, router_b);
-  ASSERT_TRUE(server_b->Start().ok());
-  TestClient client_b(server_b->port());
+  auto b = StartSecondInstance();
+  ASSERT_TRUE(b && b->client);
+  TestClient& client_b = *b->client;
 
   auto started = Start("zcc", {{"region_id", "ZWN"}, {"scenario", kScenario}, {"replications", 3}, {"seed", 5}});
   ASSERT_EQ(started.status, 202) << started.body;
@@ -354,8 +431,83 @@ TEST_P(SimulationApiTest, ARunIsReadableOnAnotherInstance) {
   r = client_b.Request("GET", "/api/v1/simulations?region=ZWN", "", {{"Authorization", "Bearer " + TokenFor("zcc")}});
   ASSERT_EQ(r.status, 200);
   EXPECT_EQ(json::parse(r.body)["items"].size(), 1u);
-  api_b->Shutdown();
-  server_b->Stop(2);
+}
+
+// A run stopped on another instance than the one executing it: the executor
+// stops after its replication under way, writes nothing more, and takes the
+// next run; a queued run stopped never starts.
+TEST_P(SimulationApiTest, ACancelOnAnotherInstanceStopsTheRunAndKeepsIt) {
+  auto b = StartSecondInstance();
+  ASSERT_TRUE(b && b->client);
+  auto cancel_on_b = [&](const std::string& user, const std::string& id) {
+    return b->client->Request("POST", "/api/v1/simulations/" + id + "/cancel", "",
+                              {{"Authorization", "Bearer " + TokenFor(user)}});
+  };
+  // Minutes of work if nobody stopped it: 100 replications of about 2 million events.
+  auto slow = kScenario;
+  slow["horizon_hours"] = 1700;
+  slow["arrivals"][0]["rate_per_hour"] = 600;
+  slow["stations"][0]["servers"] = 800;
+  auto first = Start("zcc", {{"region_id", "ZWN"}, {"scenario", slow}, {"replications", 100}});
+  ASSERT_EQ(first.status, 202) << first.body;
+  const std::string slow_id = json::parse(first.body)["id"];
+  auto queued = Start("zcc", {{"region_id", "ZWN"}, {"scenario", slow}, {"replications", 100}});
+  auto next = Start("zcc", {{"region_id", "ZWN"}, {"scenario", kScenario}, {"replications", 3}});
+  ASSERT_EQ(queued.status, 202) << queued.body;
+  ASSERT_EQ(next.status, 202) << next.body;
+  const std::string queued_id = json::parse(queued.body)["id"];
+  const std::string next_id = json::parse(next.body)["id"];
+  for (int i = 0; i < 1000; ++i) {
+    if (json::parse(Call("zcc", "GET", "/api/v1/simulations/" + slow_id).body)["state"] == "running") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+
+  // Who may: a viewer not the runs of others; an unknown run is not found.
+  EXPECT_EQ(cancel_on_b("viewer", slow_id).status, 403);
+  EXPECT_EQ(cancel_on_b("orguser", slow_id).status, 403);
+  EXPECT_EQ(cancel_on_b("zcc", "sim-none").status, 404);
+
+  auto r = cancel_on_b("zcc", queued_id);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(json::parse(r.body)["state"], "cancelled");
+  r = cancel_on_b("coordinator", slow_id);
+  ASSERT_EQ(r.status, 200) << r.body;
+  const json cancelled = json::parse(r.body);
+  EXPECT_EQ(cancelled["state"], "cancelled");
+  EXPECT_TRUE(cancelled.contains("finished_at"));
+  EXPECT_LT(cancelled["replications_done"].get<int>(), 100);
+  EXPECT_EQ(cancel_on_b("coordinator", slow_id).status, 409) << "a run is stopped once";
+
+  // The worker moves on to the run after the two stopped ones (it would be
+  // busy for minutes with either); then nothing more was written to them.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  json after;
+  while (std::chrono::steady_clock::now() < deadline) {
+    after = json::parse(Call("zcc", "GET", "/api/v1/simulations/" + next_id).body);
+    if (after["state"] != "queued" && after["state"] != "running") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_EQ(after["state"], "done") << after.dump();
+  json slow_run = json::parse(Call("zcc", "GET", "/api/v1/simulations/" + slow_id).body);
+  EXPECT_EQ(slow_run["state"], "cancelled");
+  EXPECT_EQ(slow_run["replications_done"], cancelled["replications_done"]);
+  EXPECT_EQ(slow_run["finished_at"], cancelled["finished_at"]);
+  EXPECT_FALSE(slow_run.contains("result"));
+  json queued_run = json::parse(Call("zcc", "GET", "/api/v1/simulations/" + queued_id).body);
+  EXPECT_EQ(queued_run["state"], "cancelled");
+  EXPECT_FALSE(queued_run.contains("started_at")) << "a run stopped while queued never starts";
+  EXPECT_EQ(queued_run["replications_done"], 0);
+  EXPECT_EQ(Call("zcc", "POST", "/api/v1/simulations/" + next_id + "/cancel").status, 409) << "it has ended";
+
+  // Both stops are in the audit log, by whom.
+  auto audit = store_->ListAudit(0, 1000);
+  ASSERT_TRUE(audit.ok());
+  std::map<std::string, std::string> stopped_by;
+  for (const auto& a : *audit) {
+    if (a.action == "simulation.cancel" && a.outcome == "ok") stopped_by[a.object] = a.actor;
+  }
+  EXPECT_EQ(stopped_by[slow_id], "coordinator");
+  EXPECT_EQ(stopped_by[queued_id], "zcc");
 }
 
 INSTANTIATE_TEST_SUITE_P(, SimulationApiTest, ::testing::ValuesIn(kApiBackends), ApiBackendName);

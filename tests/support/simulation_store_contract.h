@@ -62,6 +62,13 @@ TEST_P(StoreContractTest, SimulationRunsRoundTripAndUpdate) {
   run.heartbeat_at = kT0 + std::chrono::seconds(2);
   ASSERT_TRUE(s.UpdateSimulation(run).ok());
   EXPECT_EQ(*s.GetSimulation("sim-1"), run);
+  // Only the run's progress members change: the rest stays as created.
+  StoredSimulation other = run;
+  other.name = "renamed";
+  other.scenario = "{}";
+  ASSERT_TRUE(s.UpdateSimulation(other).ok());
+  EXPECT_EQ(s.GetSimulation("sim-1")->name, a.name);
+  EXPECT_EQ(s.GetSimulation("sim-1")->scenario, a.scenario);
   run.state = "done";
   run.replications_done = 10;
   run.finished_at = kT0 + std::chrono::seconds(9);
@@ -71,19 +78,52 @@ TEST_P(StoreContractTest, SimulationRunsRoundTripAndUpdate) {
   got = s.GetSimulation("sim-1");
   ASSERT_TRUE(got.ok());
   EXPECT_EQ(*got, run);
-  // Only the run's progress members change: the rest stays as created.
-  StoredSimulation other = run;
-  other.name = "renamed";
-  other.scenario = "{}";
-  ASSERT_TRUE(s.UpdateSimulation(other).ok());
-  EXPECT_EQ(s.GetSimulation("sim-1")->name, a.name);
-  EXPECT_EQ(s.GetSimulation("sim-1")->scenario, a.scenario);
+  // An ended run changes no more.
+  other = run;
+  other.state = "running";
+  EXPECT_EQ(s.UpdateSimulation(other).code(), Code::kConflict);
+  EXPECT_EQ(*s.GetSimulation("sim-1"), run);
   StoredSimulation failed = b;
   failed.state = "failed";
   failed.error = "station \"ED\" cannot keep up";
   ASSERT_TRUE(s.UpdateSimulation(failed).ok());
   EXPECT_EQ(s.GetSimulation("sim-2")->error, failed.error);
   EXPECT_TRUE(s.GetSimulation("sim-2")->result.empty());
+}
+
+TEST_P(StoreContractTest, SimulationCancelEndsAnActiveRunOnce) {
+  Store& s = store();
+  ASSERT_TRUE(s.CreateSimulation(SimulationRun("sim-1", "ZWN", kT0), Audit("simulation.start", "sim-1")).ok());
+  StoredSimulation running = SimulationRun("sim-2", "ZWN", kT0);
+  ASSERT_TRUE(s.CreateSimulation(running, Audit("simulation.start", "sim-2")).ok());
+  running.state = "running";
+  running.replications_done = 2;
+  ASSERT_TRUE(s.UpdateSimulation(running).ok());
+  const size_t audited = s.ListAudit(0, 1000)->size();
+
+  const Time at = kT0 + std::chrono::seconds(30);
+  ASSERT_TRUE(s.CancelSimulation("sim-1", at, Audit("simulation.cancel", "sim-1")).ok());  // queued
+  ASSERT_TRUE(s.CancelSimulation("sim-2", at, Audit("simulation.cancel", "sim-2")).ok());  // running
+  for (const char* id : {"sim-1", "sim-2"}) {
+    auto got = s.GetSimulation(id);
+    ASSERT_TRUE(got.ok());
+    EXPECT_EQ(got->state, "cancelled") << id;
+    EXPECT_EQ(got->finished_at, at) << id;
+    EXPECT_EQ(got->heartbeat_at, at) << id;
+  }
+  EXPECT_EQ(s.GetSimulation("sim-2")->replications_done, 2);
+  EXPECT_EQ(s.ListAudit(0, 1000)->size(), audited + 2);
+  EXPECT_EQ(s.ListAudit(0, 1)->at(0).action, "simulation.cancel");
+
+  // The executor's next write is refused, and so is a second cancel: nothing
+  // changes and nothing more is audited.
+  running.replications_done = 3;
+  EXPECT_EQ(s.UpdateSimulation(running).code(), Code::kConflict);
+  EXPECT_EQ(s.CancelSimulation("sim-2", at, Audit("simulation.cancel", "sim-2")).code(), Code::kConflict);
+  EXPECT_EQ(s.CancelSimulation("sim-9", at, Audit("simulation.cancel", "sim-9")).code(), Code::kNotFound);
+  EXPECT_EQ(s.GetSimulation("sim-2")->replications_done, 2);
+  EXPECT_EQ(s.GetSimulation("sim-2")->state, "cancelled");
+  EXPECT_EQ(s.ListAudit(0, 1000)->size(), audited + 2);
 }
 
 TEST_P(StoreContractTest, SimulationBadWritesStoreNothing) {

@@ -1,4 +1,4 @@
-// Development stand-in of the what-if API (GET /regions/{id}/scenario, POST/GET /simulations) for dev/mock-api.mjs
+// Development stand-in of the what-if API (GET /regions/{id}/scenario, POST/GET /simulations, POST …/cancel) for dev/mock-api.mjs
 // and the unit tests. The scenario is built from the region file (every ED a station, the ZCC's triage desk, the
 // region's IC beds); a run "simulates" by queueing formulas (Erlang C per station at the rates flow conservation
 // gives, the mean number of servers of a schedule), one replication every `repMs`, with an interval that narrows with
@@ -138,8 +138,9 @@ export function createSimulations({ region, orgs, units, rowOf, json, problem, r
   let nextId = 1;
   const may = (u) => ['admin', 'zcc-coordinator', 'roaz-coordinator', 'viewer'].includes(u.role) && (u.role === 'admin' || u.region_id === region.id);
   const view = (r, full) => {
-    const done = r.state === 'done' || r.state === 'failed' ? r.replications : Math.min(r.replications, Math.floor((Date.now() - r.t0) / repMs));
-    if (r.state !== 'done' && r.state !== 'failed') {
+    const ended = r.state === 'done' || r.state === 'failed' || r.state === 'cancelled';
+    const done = r.state === 'cancelled' ? r.replications_done : ended ? r.replications : Math.min(r.replications, Math.floor((Date.now() - r.t0) / repMs));
+    if (!ended) {
       if (done >= r.replications) { r.state = 'done'; r.finished_at = new Date().toISOString(); r.result = approximateResult(r.scenario, r.replications, r.seed); } else if (done > 0) r.state = 'running';
       if (r.state === 'running' && !r.started_at) r.started_at = new Date().toISOString();
     }
@@ -179,6 +180,17 @@ export function createSimulations({ region, orgs, units, rowOf, json, problem, r
       runs.push(run);
       res.setHeader('Location', `/api/v1/simulations/${run.id}`);
       json(res, 202, view(run, true));
+      return true;
+    }
+    const c = /^\/api\/v1\/simulations\/([^/]+)\/cancel$/.exec(p);
+    if (c && req.method === 'POST') {
+      const r = runs.find((x) => x.id === decodeURIComponent(c[1]));
+      if (!r) { problem(res, 404, 'Not found'); return true; }
+      const now = view(r, false);
+      if (now.state !== 'queued' && now.state !== 'running') { problem(res, 409, 'Conflict', undefined, `the run has ended (${now.state})`); return true; }
+      if (user.role === 'viewer' && r.created_by !== user.username) { problem(res, 403, 'Forbidden', undefined, 'a viewer may stop only the runs it started'); return true; }
+      Object.assign(r, { state: 'cancelled', replications_done: now.replications_done, finished_at: new Date().toISOString() });
+      json(res, 200, view(r, true));
       return true;
     }
     const m = /^\/api\/v1\/simulations\/([^/]+)$/.exec(p);

@@ -1,7 +1,7 @@
 // What-if in the browser against the real server (started with --demo: live feeds, so the region has a current
 // state): the ZCC coordinator opens Wat-als, closes an ED at night and adds beds, runs baseline and variant, both
 // progress bars reach done, the comparison has both columns and the CSV has a row per station and measure; a user
-// without the right has no entry and is refused, by the page and by the API.
+// without the right has no entry and is refused, by the page and by the API; a comparison under way is stopped.
 // OZCC_E2E_BASE=http://… runs this file against a server that is already running (e.g. `node dev/mock-api.mjs`,
 // password "demo" or OZCC_E2E_PASSWORD; its capacity manager is "mgr") instead of starting the real one.
 import { test, before, after, describe } from 'node:test';
@@ -104,6 +104,43 @@ describe('what-if', () => {
     // English on request.
     await page.click('[data-testid=lang-toggle]');
     await page.waitForFunction(() => document.querySelector('#sim-title')?.textContent === 'What-if');
+    await context.close();
+  });
+
+  test('a comparison under way is stopped: both runs read as stopped, on the page and in the list', async () => {
+    // A long run started first keeps the server's one simulation worker busy, so the pair waits in the queue
+    // whatever the speed of the machine; it is stopped over the API at the end.
+    const cookie = await apiLogin(srv.base, 'zcc', srv.password);
+    const headers = { Cookie: cookie, 'Content-Type': 'application/json', 'X-OpenZCC-CSRF': '1' };
+    const blocker = await fetch(`${srv.base}/api/v1/simulations`, {
+      method: 'POST', headers,
+      body: JSON.stringify({ region_id: 'ZWN', name: 'e2e bezet', replications: 100, scenario: {
+        horizon_hours: 1700, arrivals: [{ name: 'a', rate_per_hour: 600, to: 's' }],
+        stations: [{ name: 's', servers: 800, service: { dist: 'exponential', mean_minutes: 60 } }] } }),
+    });
+    assert.equal(blocker.status, 202);
+    const blockerId = (await blocker.json()).id;
+
+    const { context, page } = await signIn('zcc');
+    await page.goto(`${srv.base}/#/wat-als`);
+    await page.waitForSelector('[data-testid=sim-stations]', { timeout: 20000 });
+    await page.fill('#f-name', 'Te stoppen');
+    await page.click('[data-testid=sim-run]');
+    // Both runs stored and waiting behind the long one.
+    await page.waitForFunction(() => /0 van 10 herhalingen · in de wachtrij/.test(
+      document.querySelector('[data-testid=sim-progress-variant]')?.textContent ?? ''), null, { timeout: 20000 });
+    await page.click('[data-testid=sim-cancel]');
+    for (const side of ['baseline', 'variant']) {
+      await page.waitForSelector(`[data-testid=sim-progress-${side}][data-state=cancelled]`, { timeout: 20000 });
+      assert.match(await page.locator(`[data-testid=sim-progress-${side}]`).textContent(), /0 van 10 herhalingen · gestopt/);
+    }
+    assert.equal(await page.locator('[data-testid=sim-cancel]').count(), 0, 'nothing left to stop');
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=sim-recent] tbody tr')]
+      .filter((tr) => tr.textContent.includes('Te stoppen') && tr.textContent.includes('gestopt')).length === 2);
+
+    const stop = await fetch(`${srv.base}/api/v1/simulations/${blockerId}/cancel`, { method: 'POST', headers });
+    assert.equal(stop.status, 200);
+    assert.equal((await stop.json()).state, 'cancelled');
     await context.close();
   });
 

@@ -200,5 +200,6 @@ export const simulations = {
   scenario: (region: string) => request<RegionScenario>('GET', `/api/v1/regions/${enc(region)}/scenario`, undefined, { cache: 'no-store' }),
   create: (body: NewSimulation) => request<SimRun>('POST', '/api/v1/simulations', body),
   get: (id: string) => request<SimRun>('GET', `/api/v1/simulations/${enc(id)}`, undefined, { cache: 'no-store' }),
+  cancel: (id: string) => request<SimRun>('POST', `/api/v1/simulations/${enc(id)}/cancel`),
   list: (region: string) => request<{ items: SimRun[] }>('GET', `/api/v1/simulations${query({ region })}`, undefined, { cache: 'no-store' }),
 };

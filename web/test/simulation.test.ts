@@ -5,8 +5,8 @@ import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import {
   CSV_COLUMNS, EMPTY_WARMUP_HOURS, buildVariant, changedStations, checkEdits, compare, comparisonCsv, editorField, fieldPath,
-  NO_STATION_FILTER, arrivalChanged, inClosure, initialEdits, stationShown, stationsWithDifference, mapSimErrors, pairNames, partnerOf, progress, runComparison, runPair, simCsvFileName, verdict,
-  withRunSettings, type Edits, type NewSimulation, type Scenario, type SimResult, type SimRun,
+  NO_STATION_FILTER, arrivalChanged, finished, inClosure, initialEdits, stationShown, stationsWithDifference, mapSimErrors, pairNames, partnerOf, progress, runComparison, runPair, simCsvFileName, stopComparison, verdict,
+  withRunSettings, type Edits, type NewSimulation, type PairState, type Scenario, type SimResult, type SimRun,
 } from '../src/lib/simulation';
 import { ApiError, simulations } from '../src/api';
 import { I18nProvider } from '../src/i18n';
@@ -371,6 +371,28 @@ describe('a comparison against the stand-in API', () => {
     busy = 99;
     await expect(runComparison(client, { baseline: body('b'), variant: body('v') }, () => {}, { sleep }))
       .rejects.toMatchObject({ status: 503, side: 'variant' });
+  });
+
+  it('stops a comparison under way: both runs end as stopped, keep their progress, and a second stop reads them again', async () => {
+    throughServer();
+    const { bodies } = await pair(() => {});
+    bodies.baseline.replications = bodies.variant.replications = 100; // half a second each at 5 ms a replication
+    let seen: PairState | null = null;
+    const ctl = new AbortController();
+    const following = runComparison(simulations, bodies, (st) => { seen = st; if (st.variant) ctl.abort(); }, { pollMs: 5, signal: ctl.signal });
+    await following;
+    expect(seen!.baseline!.state).not.toBe('done');
+    const stopped = await stopComparison(simulations, seen!);
+    expect(stopped.baseline!.state).toBe('cancelled');
+    expect(stopped.variant!.state).toBe('cancelled');
+    expect(finished(stopped.baseline!)).toBe(true);
+    expect(stopped.baseline!.replications_done).toBeLessThan(100);
+    await new Promise((ok) => setTimeout(ok, 30));
+    expect((await simulations.get(stopped.baseline!.id)).replications_done).toBe(stopped.baseline!.replications_done);
+    // Stopping again: the server answers 409, the runner reads the run instead of failing.
+    const again = await stopComparison(simulations, seen!);
+    expect(again.variant!.state).toBe('cancelled');
+    await expect(simulations.cancel(stopped.variant!.id)).rejects.toMatchObject({ status: 409 });
   });
 
   it('refuses other roles', async () => {

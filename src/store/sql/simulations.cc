@@ -42,6 +42,18 @@ StoredSimulation ReadRun(const Row& r) {
 
 bool HasNul(std::string_view s) { return s.find('\0') != std::string_view::npos; }
 
+// A run may change only while it has not ended.
+constexpr const char* kActive = "state IN ('queued', 'running')";
+
+// Why an update of an active run changed nothing: no such run, or it has ended.
+Status Unchanged(Conn& c, const std::string& id) {
+  auto state = c.First<std::string>("SELECT state FROM simulations WHERE id = ?", Params().Add(id),
+                                    [](const Row& r) { return r.Text(0); });
+  if (!state.ok()) return state.status();
+  if (!*state) return Status::NotFound("no simulation " + id);
+  return Status::Conflict("simulation " + id + " has ended (" + **state + ")");
+}
+
 }  // namespace
 
 Status SqlStore::CreateSimulation(const StoredSimulation& run, const AuditRecord& audit) {
@@ -112,7 +124,8 @@ Status SqlStore::UpdateSimulation(const StoredSimulation& run) {
   return Write([run](Conn& c) -> Status {
     auto changed = c.Changes(
         "UPDATE simulations SET state = ?, replications_done = ?, started_at = ?, finished_at = ?, heartbeat_at = ?, "
-        "error = ?, result = ? WHERE id = ?",
+        "error = ?, result = ? WHERE id = ? AND " +
+            std::string(kActive),
         Params()
             .Add(run.state)
             .Add(run.replications_done)
@@ -123,8 +136,20 @@ Status SqlStore::UpdateSimulation(const StoredSimulation& run) {
             .AddTextOrNull(run.result)
             .Add(run.id));
     if (!changed.ok()) return changed.status();
-    if (*changed == 0) return Status::NotFound("no simulation " + run.id);
+    if (*changed == 0) return Unchanged(c, run.id);
     return Status::Ok();
+  });
+}
+
+Status SqlStore::CancelSimulation(const std::string& id, Time at, const AuditRecord& audit) {
+  return Write([id, at, audit](Conn& c) -> Status {
+    auto changed =
+        c.Changes("UPDATE simulations SET state = 'cancelled', finished_at = ?, heartbeat_at = ? WHERE id = ? AND " +
+                      std::string(kActive),
+                  Params().Add(ToUnixMillis(at)).Add(ToUnixMillis(at)).Add(id));
+    if (!changed.ok()) return changed.status();
+    if (*changed == 0) return Unchanged(c, id);
+    return InsertAudit(c, audit, Now());
   });
 }
 

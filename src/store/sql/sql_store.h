@@ -98,6 +98,7 @@ class SqlStore : public Store {
   Result<StoredSimulation> GetSimulation(const std::string& id) final;
   Result<std::vector<StoredSimulation>> ListSimulations(const std::string& region_id, size_t limit) final;
   Status UpdateSimulation(const StoredSimulation& run) final;
+  Status CancelSimulation(const std::string& id, Time at, const AuditRecord& audit) final;
 
  protected:
   using Job = std::function<Status(Conn&)>;

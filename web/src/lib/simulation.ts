@@ -18,7 +18,7 @@ export interface Scenario {
   name?: string; description?: string; horizon_hours: number; warmup_hours?: number; start_hour_of_week?: number;
   arrivals: ScenarioArrival[]; stations: ScenarioStation[];
 }
-export type StationKind = 'ed' | 'beds' | 'zcc';
+export type StationKind = 'ed' | 'hap' | 'ambulance' | 'beds' | 'zcc';
 export interface ScenarioStationInfo { name: string; unit_id: string | null; kind: StationKind; stale: boolean }
 /** GET /api/v1/regions/{id}/scenario: the region's current state as a scenario. */
 export interface RegionScenario {
@@ -32,7 +32,7 @@ export interface SimResult {
   stations: Record<string, Partial<Record<Measure | 'arrival_rate_per_hour', Estimate>>>;
   events?: number; wall_seconds?: number; replications?: number; seed?: number;
 }
-export type RunState = 'queued' | 'running' | 'done' | 'failed';
+export type RunState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 export interface SimRun {
   id: string; region_id: string; name: string; state: RunState; replications: number; replications_done: number;
   seed: number; created_at: string; created_by: string; started_at?: string | null; finished_at?: string | null;
@@ -318,7 +318,7 @@ export function progress(run: Pick<SimRun, 'state' | 'replications' | 'replicati
   if (run.state === 'done') return 1;
   return run.replications > 0 ? Math.min(1, Math.max(0, run.replications_done / run.replications)) : 0;
 }
-export const finished = (run: Pick<SimRun, 'state'>) => run.state === 'done' || run.state === 'failed';
+export const finished = (run: Pick<SimRun, 'state'>) => run.state === 'done' || run.state === 'failed' || run.state === 'cancelled';
 
 export type Verdict = 'worse' | 'better' | 'same';
 export interface ComparisonRow { station: string; measure: Measure; baseline: Estimate | null; variant: Estimate | null; verdict: Verdict | null }
@@ -418,6 +418,7 @@ export function canSimulate(role: string): boolean {
 export interface SimClient {
   create: (body: NewSimulation) => Promise<SimRun>;
   get: (id: string) => Promise<SimRun>;
+  cancel?: (id: string) => Promise<SimRun>;
 }
 /** A refusal of the API as the runner sees it (api.ts's ApiError has these). */
 interface Refusal { status: number; retryAfterS?: number | null }
@@ -469,4 +470,23 @@ export async function runComparison(
     emit();
   }
   return state;
+}
+
+/**
+ * Stops the unfinished runs of a pair on the server (POST …/cancel). A run that ended meanwhile (409) is read again
+ * instead; any other refusal is thrown. Returns the pair as the server now has it.
+ */
+export async function stopComparison(client: Required<Pick<SimClient, 'cancel' | 'get'>>, pair: PairState): Promise<PairState> {
+  const out: PairState = { ...pair, busy: null };
+  for (const side of ['baseline', 'variant'] as const) {
+    const r = pair[side];
+    if (!r || finished(r)) continue;
+    try {
+      out[side] = await client.cancel(r.id);
+    } catch (e) {
+      if (isRefusal(e) && e.status === 409) out[side] = await client.get(r.id);
+      else throw e;
+    }
+  }
+  return out;
 }

@@ -6,8 +6,8 @@ import { StaleBadge } from '../components/Status';
 import { FieldError, fieldId, formKeys } from '../components/Fields';
 import { ageSeconds, formatAge, formatDateTime } from '../lib/age';
 import {
-  HORIZONS, MEASURES, NO_STATION_FILTER, arrivalChanged, canSimulate, stationShown, stationsWithDifference, changedStations, checkEdits, compare, comparisonCsv, finished, formatMeasure,
-  initialEdits, mapSimErrors, pairNames, partnerOf, progress, runComparison, runPair, simCsvFileName,
+  HORIZONS, MEASURES, NO_STATION_FILTER, arrivalChanged, canSimulate, stationShown, stationsWithDifference, changedStations, checkEdits, compare, comparisonCsv, formatMeasure,
+  initialEdits, mapSimErrors, pairNames, partnerOf, progress, runComparison, runPair, simCsvFileName, stopComparison,
   type ComparisonRow, type Edits, type Horizon, type Measure, type PairState, type RegionScenario,
   type SimRun, type StationFilter, type StationKind, type VariantArrivalOrigin,
 } from '../lib/simulation';
@@ -41,6 +41,7 @@ export function WhatIf({ user }: { user: User }) {
   const [shown, setShown] = useState<{ baseline: SimRun | null; variant: SimRun | null } | null>(null);
   const formRef = useRef<HTMLFormElement>(null);
   const abort = useRef<AbortController | null>(null);
+  const following = useRef<Promise<PairState> | null>(null);
 
   const loadRecent = useCallback(async () => {
     try { setRecent((await simulations.list(regionId)).items); } catch { /* the list is an extra; the editor works without */ }
@@ -95,16 +96,37 @@ export function WhatIf({ user }: { user: User }) {
     setPair(null);
     setShown(null);
     try {
-      const done = await runComparison(simulations, {
+      following.current = runComparison(simulations, {
         baseline: { ...common, name: names.baseline, scenario: p.baseline },
         variant: { ...common, name: names.variant, scenario: p.variant },
       }, (s) => { if (!ctl.signal.aborted) setPair(s); }, { signal: ctl.signal });
+      const done = await following.current;
       if (!ctl.signal.aborted) setShown({ baseline: done.baseline, variant: done.variant });
     } catch (e) {
       if (ctl.signal.aborted) return;
       showRefusal(e, p.origin);
     } finally {
       if (!ctl.signal.aborted) { setRunning(false); void loadRecent(); }
+    }
+  };
+
+  // Stops following the pair and stops its unfinished runs on the server: first the runner ends (a start under way
+  // completes, so no run is left behind unseen), then whatever it started is stopped.
+  const stop = async () => {
+    const pending = following.current;
+    abort.current?.abort();
+    setRunning(false);
+    let current = pair;
+    if (pending) {
+      try { current = await pending; } catch { /* a start was refused: what was started is in `pair` */ }
+    }
+    if (!current) return;
+    try {
+      setPair(await stopComparison(simulations, current));
+    } catch (e) {
+      setRunError(t('sim.runError', { detail: (e as Error).message }));
+    } finally {
+      void loadRecent();
     }
   };
 
@@ -215,7 +237,12 @@ export function WhatIf({ user }: { user: User }) {
       {pair && (pair.baseline || pair.variant) && (
         <div className="sim-progress" data-testid="sim-progress">
           <Progress label={t('sim.baselineShort')} run={pair.baseline} testid="sim-progress-baseline" />
-          <Progress label={t('sim.variantShort')} run={pair.variant} testid="sim-progress-variant" />
+          {(running || pair.variant) && <Progress label={t('sim.variantShort')} run={pair.variant} testid="sim-progress-variant" />}
+          {running && (
+            <button type="button" className="btn small" onClick={() => void stop()} data-testid="sim-cancel" title={t('sim.cancelHelp')}>
+              {t('sim.cancel')}
+            </button>
+          )}
         </div>
       )}
       {shown && <Results baseline={shown.baseline} variant={shown.variant} regionId={regionId} />}
@@ -254,7 +281,7 @@ function StationFilterBar({ filter, setFilter, base, changed, message }: {
         <span>{t('sim.kindFilter')}</span>
         <select value={filter.kind} onChange={(e) => setFilter({ ...filter, kind: e.target.value as StationKind | '' })}>
           <option value="">{t('sim.kind.all')}</option>
-          {(['ed', 'beds', 'zcc'] as const).map((k) => <option key={k} value={k}>{t(`sim.kind.${k}`)}</option>)}
+          {(['ed', 'hap', 'ambulance', 'beds', 'zcc'] as const).map((k) => <option key={k} value={k}>{t(`sim.kind.${k}`)}</option>)}
         </select>
       </label>
       <label className="inline">
@@ -606,7 +633,7 @@ function RecentRuns({ runs, onOpen, onRefresh }: { runs: SimRun[]; onOpen: (r: S
                 <td>{formatDateTime(r.created_at, lang)}</td>
                 <td>{r.created_by}</td>
                 <td><span className={`sim-state state-${r.state}`}>{t(`sim.state.${r.state}`)}</span></td>
-                <td className="num">{finished(r) ? r.replications : `${r.replications_done} / ${r.replications}`}</td>
+                <td className="num">{r.state === 'done' ? r.replications : `${r.replications_done} / ${r.replications}`}</td>
                 <td><button type="button" className="btn small" onClick={() => onOpen(r)} aria-label={t('sim.openRun', { name: r.name })}>{t('sim.open')}</button></td>
               </tr>
             ))}
