@@ -200,16 +200,22 @@ Result<double> QueueStation(CapacityStore& capacity, const UnitView& u, const Ca
   return rate;
 }
 
+// Servers = the staffed places (beds, vehicles) of the report, at least 1;
+// those occupied start in service, the excess over the servers waiting.
+void PlacesFromReport(const Beds& b, const std::string& places, sim::Station& st, RegionScenario& out) {
+  st.servers = static_cast<int>(std::clamp<std::int64_t>(b.staffed, 1, 100000));
+  if (b.staffed < 1) out.notes.push_back(st.name + ": no staffed " + places + " reported; simulated with 1");
+  const std::int64_t occupied = std::max<std::int64_t>(0, b.occupied);
+  st.initial_in_service = static_cast<int>(std::min<std::int64_t>(occupied, st.servers));
+  st.initial_waiting = std::max<std::int64_t>(0, occupied - st.servers);
+}
+
 // A unit with beds: staffed beds, occupied in service, length of stay from
 // Little's law. Returns its admissions per hour.
 Result<double> BedStation(CapacityStore& capacity, const UnitView& u, const CapacityReport& r, Time now,
                           sim::Station& st, RegionScenario& out) {
-  const std::int64_t staffed = r.beds->staffed;
-  st.servers = static_cast<int>(std::clamp<std::int64_t>(staffed, 1, 100000));
-  if (staffed < 1) out.notes.push_back(st.name + ": no staffed beds reported; simulated with 1");
+  PlacesFromReport(*r.beds, "beds", st, out);
   const std::int64_t occupied = std::max<std::int64_t>(0, r.beds->occupied);
-  st.initial_in_service = static_cast<int>(std::min<std::int64_t>(occupied, st.servers));
-  st.initial_waiting = std::max<std::int64_t>(0, occupied - st.servers);
   // Daily mean occupancy over the last weeks, local days; today left out.
   auto history = capacity.CapacityHistory(u.unit.id, now - hours(24 * kBedHistoryDays), now, 200000);
   if (!history.ok()) return history.status();
@@ -270,12 +276,8 @@ Result<double> BedStation(CapacityStore& capacity, const UnitView& u, const Capa
 // deployments per hour from Little's law over the last weeks.
 Result<double> AmbulanceStation(CapacityStore& capacity, const UnitView& u, const CapacityReport& r, Time now,
                                 sim::Station& st, RegionScenario& out) {
-  const std::int64_t staffed = r.beds->staffed;
-  st.servers = static_cast<int>(std::clamp<std::int64_t>(staffed, 1, 100000));
-  if (staffed < 1) out.notes.push_back(st.name + ": no staffed vehicles reported; simulated with 1");
+  PlacesFromReport(*r.beds, "vehicles", st, out);
   const std::int64_t deployed = std::max<std::int64_t>(0, r.beds->occupied);
-  st.initial_in_service = static_cast<int>(std::min<std::int64_t>(deployed, st.servers));
-  st.initial_waiting = std::max<std::int64_t>(0, deployed - st.servers);
   auto history = capacity.CapacityHistory(u.unit.id, now - hours(24 * kBedHistoryDays), now, 200000);
   if (!history.ok()) return history.status();
   double sum = 0;
