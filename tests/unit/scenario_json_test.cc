@@ -285,6 +285,104 @@ std::string ReadFile(const std::filesystem::path& p) {
 }
 
 // The named scenarios shipped in data/scenarios/ parse and run (short).
+// The triage mix, routing rules and the urgency discipline: parsed, round
+// trip, bad values named with path and line, and by_urgency in the result.
+constexpr const char* kTriage = R"({
+  "horizon_hours": 2000,
+  "warmup_hours": 20,
+  "arrivals": [
+    {"name": "calls", "rate_per_hour": 20, "to": "desk",
+     "mix": [{"urgency": "U1", "share": 0.2},
+             {"urgency": "U3", "complaint": "chest-pain", "share": 0.3},
+             {"urgency": "U4", "complaint": "fall", "share": 0.5}]}
+  ],
+  "stations": [
+    {"name": "desk", "servers": 2, "discipline": "urgency",
+     "service": {"dist": "exponential", "mean_minutes": 5},
+     "routing": [{"when": {"urgency": ["U0", "U1"]}, "next": [{"station": "ed", "probability": 1}]},
+                 {"when": {"complaint": ["fall"], "hours": [8, 20]}, "next": [{"station": "gp", "probability": 0.5}]}],
+     "next": [{"station": "gp", "probability": 1}]},
+    {"name": "ed", "servers": 5, "service": {"dist": "exponential", "mean_minutes": 10}},
+    {"name": "gp", "servers": 5, "service": {"dist": "exponential", "mean_minutes": 10}}
+  ]
+})";
+
+TEST(ScenarioJson, TriageMixRoutingAndDiscipline) {
+  auto f = ParseScenarioJson(kTriage);
+  ASSERT_TRUE(f.ok()) << Dump(f.status());
+  const auto& s = f->scenario;
+  ASSERT_EQ(s.arrivals[0].mix.size(), 3u);
+  EXPECT_EQ(s.arrivals[0].mix[1].urgency, Urgency::kU3);
+  EXPECT_EQ(s.arrivals[0].mix[1].complaint, "chest-pain");
+  EXPECT_EQ(s.stations[0].discipline, engine::simulate::Discipline::kUrgency);
+  ASSERT_EQ(s.stations[0].routing.size(), 2u);
+  EXPECT_EQ(s.stations[0].routing[0].urgencies.size(), 2u);
+  EXPECT_EQ(s.stations[0].routing[1].hours_from, 8);
+  EXPECT_EQ(s.stations[0].routing[1].hours_to, 20);
+  EXPECT_EQ(s.stations[1].discipline, engine::simulate::Discipline::kFifo);
+  const std::string text = ToJson(*f).dump(2);
+  auto again = ParseScenarioJson(text);
+  ASSERT_TRUE(again.ok()) << Dump(again.status()) << "\n" << text;
+  EXPECT_EQ(ToJson(*again).dump(), ToJson(*f).dump());
+  EXPECT_EQ(again->scenario.arrivals[0].mix, s.arrivals[0].mix);
+
+  auto sim = Simulator::Build(s);
+  ASSERT_TRUE(sim.ok());
+  auto r = sim->Run({2, 1, 1});
+  ASSERT_TRUE(r.ok());
+  const auto j = ToJson(*r, 0);
+  ASSERT_TRUE(j["stations"]["desk"].contains("by_urgency")) << j.dump(2);
+  const auto& desk = j["stations"]["desk"]["by_urgency"];
+  EXPECT_EQ(desk.size(), 3u);
+  EXPECT_TRUE(desk.contains("U1") && desk.contains("U3") && desk.contains("U4"));
+  for (const char* k : {"wait_probability", "mean_wait_minutes", "arrival_rate_per_hour"}) {
+    EXPECT_TRUE(desk["U1"][k].contains("mean") && desk["U1"][k].contains("ci95")) << k;
+  }
+  // Only U1 reaches the ED; the GP post sees U3 and U4.
+  EXPECT_EQ(j["stations"]["ed"]["by_urgency"].size(), 1u);
+  EXPECT_FALSE(j["stations"]["gp"]["by_urgency"].contains("U1"));
+  // Without a mix there is no by_urgency.
+  auto plain = ParseScenarioJson(kIssue);
+  ASSERT_TRUE(plain.ok());
+  plain->scenario.horizon_hours = 200;
+  plain->scenario.warmup_hours = 0;
+  auto pr = Simulator::Build(plain->scenario)->Run({1, 1, 1});
+  ASSERT_TRUE(pr.ok());
+  EXPECT_FALSE(ToJson(*pr, 0)["stations"]["triage"].contains("by_urgency"));
+}
+
+TEST(ScenarioJson, TriageErrorsNameFieldAndLine) {
+  auto r = ParseScenarioJson(Replace(kTriage, R"("urgency": "U1", "share": 0.2)", R"("urgency": "U9", "share": 0.2)"));
+  EXPECT_TRUE(HasError(r.status(), "arrivals[0].mix[0].urgency", 6, "unknown urgency \"U9\"")) << Dump(r.status());
+  r = ParseScenarioJson(Replace(kTriage, R"("complaint": "chest-pain")", R"("complaint": "heartache")"));
+  EXPECT_TRUE(HasError(r.status(), "arrivals[0].mix[1].complaint", 7, "unknown entry complaint \"heartache\""))
+      << Dump(r.status());
+  r = ParseScenarioJson(Replace(kTriage, R"("share": 0.5)", R"("share": 0.4)"));
+  EXPECT_TRUE(HasError(r.status(), "arrivals[0].mix", 6, "add up to 0.9")) << Dump(r.status());
+  r = ParseScenarioJson(Replace(kTriage, R"("urgency": ["U0", "U1"])", R"("urgency": ["U0", "urgent"])"));
+  EXPECT_TRUE(HasError(r.status(), "stations[0].routing[0].when.urgency[1]", 13, "unknown urgency"))
+      << Dump(r.status());
+  r = ParseScenarioJson(Replace(kTriage, R"("complaint": ["fall"])", R"("complaint": ["tumble"])"));
+  EXPECT_TRUE(HasError(r.status(), "stations[0].routing[1].when.complaint[0]", 14, "unknown entry complaint"))
+      << Dump(r.status());
+  r = ParseScenarioJson(Replace(kTriage, R"("next": [{"station": "ed", "probability": 1}])",
+                                R"("next": [{"station": "ic", "probability": 1.5}])"));
+  EXPECT_TRUE(HasError(r.status(), "stations[0].routing[0].next[0].station", 13, "no station is named \"ic\""))
+      << Dump(r.status());
+  EXPECT_TRUE(HasError(r.status(), "stations[0].routing[0].next[0].probability", 13, "0 to 1")) << Dump(r.status());
+  r = ParseScenarioJson(Replace(kTriage, R"("hours": [8, 20])", R"("hours": [8, 8])"));
+  EXPECT_TRUE(HasError(r.status(), "stations[0].routing[1].when.hours", 14, "empty")) << Dump(r.status());
+  r = ParseScenarioJson(Replace(kTriage, R"("hours": [8, 20])", R"("hours": [8, 30])"));
+  EXPECT_TRUE(HasError(r.status(), "stations[0].routing[1].when.hours", 14, "0 to 24")) << Dump(r.status());
+  r = ParseScenarioJson(Replace(kTriage, R"("hours": [8, 20])", R"("hours": "day")"));
+  EXPECT_TRUE(HasError(r.status(), "stations[0].routing[1].when.hours", 14)) << Dump(r.status());
+  r = ParseScenarioJson(Replace(kTriage, R"("discipline": "urgency")", R"("discipline": "lifo")"));
+  EXPECT_TRUE(HasError(r.status(), "stations[0].discipline", 11, "unknown discipline \"lifo\"")) << Dump(r.status());
+  r = ParseScenarioJson(
+      Replace(kTriage, R"({"when": {"urgency": ["U0", "U1"]}, )", R"({"if": {"urgency": ["U0", "U1"]}, )"));
+  EXPECT_TRUE(HasError(r.status(), "stations[0].routing[0].if", 13)) << Dump(r.status());
+}
+
 TEST(ScenarioJson, ShippedScenariosParseAndRun) {
   const std::filesystem::path dir = std::filesystem::path(OZCC_SOURCE_DIR) / "data" / "scenarios";
   ASSERT_TRUE(std::filesystem::exists(dir));

@@ -699,5 +699,207 @@ TEST(Simulate, BuildNamesBadInitialState) {
   EXPECT_TRUE(Simulator::Build(s).ok());
 }
 
+// The triage mix, routing by class and the urgency discipline.
+
+// A single station fed by one stream with `mix`, served by urgency.
+Scenario PriorityMmc(double rate, double mean, int servers, std::vector<TriageClass> mix, double horizon,
+                     double warmup) {
+  Scenario s = Mmc(rate, mean, servers, horizon, warmup);
+  s.arrivals[0].mix = std::move(mix);
+  s.stations[0].discipline = Discipline::kUrgency;
+  return s;
+}
+
+const UrgencyResult* ByUrgency(const StationResult& st, Urgency u) {
+  for (const auto& r : st.by_urgency) {
+    if (r.urgency == u) return &r;
+  }
+  return nullptr;
+}
+
+// Cobham (1954) for the non-preemptive priority M/M/c with one service rate:
+// the mean wait of class k is W0 / ((1 - s(k-1)) (1 - s(k))), with W0 =
+// C(c, a) / (c mu) the mean residual time until a server frees up, seen by
+// an arrival (C the Erlang C probability of waiting) and s(k) the load of
+// the classes up to k. Every class waits with probability C (PASTA).
+void ExpectMatchesCobham(const StationResult& st, double rate, double mean, int servers,
+                         const std::vector<TriageClass>& mix, double wait_rel = 0.02) {
+  auto f = ErlangC(rate, mean, servers);
+  ASSERT_TRUE(f.ok());
+  const double w0 = f->wait_probability * mean / servers;
+  double sigma = 0;
+  for (const TriageClass& c : mix) {
+    const double before = sigma;
+    sigma += c.share * rate * mean / 60.0 / servers;
+    const double want = w0 / ((1 - before) * (1 - sigma));
+    const UrgencyResult* u = ByUrgency(st, c.urgency);
+    ASSERT_NE(u, nullptr);
+    const std::string name(ozcc::ToString(c.urgency));
+    std::printf(" %s: share %g\n", name.c_str(), c.share);
+    ExpectNear("wait_probability", u->wait_probability, f->wait_probability);
+    ExpectNear("mean_wait_minutes", u->mean_wait_minutes, want, wait_rel);
+    ExpectNear("arrival_rate_per_hour", u->arrival_rate_per_hour, rate * c.share);
+  }
+  // Priorities reorder the queue but keep the work: the overall figures are Erlang C's.
+  ExpectMatchesErlangC(st, rate, mean, servers);
+}
+
+TEST(Simulate, PriorityMM1MatchesCobham) {
+  // rho 0.7: W0 = 0.7 x 2 = 1.4 minutes; U1 (load 0.105) waits 1.4 / 0.895 = 1.56, U3 (0.35)
+  // 1.4 / (0.895 x 0.545) = 2.87, U5 1.4 / (0.545 x 0.3) = 8.56 minutes (FIFO: 4.67 for all).
+  const std::vector<TriageClass> mix = {{Urgency::kU1, "", 0.15}, {Urgency::kU3, "", 0.5}, {Urgency::kU5, "", 0.35}};
+  auto r = RunOrDie(PriorityMmc(21, 2, 1, mix, 40000, 200), 16);
+  ExpectMatchesCobham(r.stations[0], 21, 2, 1, mix);
+  EXPECT_EQ(r.stations[0].by_urgency.size(), 3u);  // only the classes that reach it
+}
+
+TEST(Simulate, PriorityMM3MatchesCobham) {
+  // Three servers at load 0.75; a complaint splits U2 into two classes of one urgency.
+  const std::vector<TriageClass> mix = {{Urgency::kU0, "chest-pain", 0.1},
+                                        {Urgency::kU2, "chest-pain", 0.2},
+                                        {Urgency::kU2, "fall", 0.2},
+                                        {Urgency::kU4, "", 0.5}};
+  auto r = RunOrDie(PriorityMmc(45, 3, 3, mix, 20000, 200), 16);
+  const std::vector<TriageClass> by_urgency = {
+      {Urgency::kU0, "", 0.1}, {Urgency::kU2, "", 0.4}, {Urgency::kU4, "", 0.5}};
+  ExpectMatchesCobham(r.stations[0], 45, 3, 3, by_urgency);
+}
+
+// FIFO with a mix: every class waits as the whole, and the result is the one
+// of the same scenario without classes within the intervals.
+TEST(Simulate, MixOnAFifoStationWaitsAlike) {
+  Scenario s = Mmc(20, 5, 2, 20000, 200);
+  s.arrivals[0].mix = {{Urgency::kU1, "", 0.3}, {Urgency::kU4, "", 0.7}};
+  auto r = RunOrDie(s, 24);
+  ExpectMatchesErlangC(r.stations[0], 20, 5, 2);
+  auto f = ErlangC(20, 5, 2);
+  ASSERT_TRUE(f.ok());
+  for (const auto& u : r.stations[0].by_urgency) {
+    ExpectNear("class mean_wait_minutes", u.mean_wait_minutes, f->mean_wait_minutes, 0.03);
+  }
+}
+
+// Routing by class: each class follows its rule, the rest the plain next,
+// and per class what goes in comes out (flow conservation per class).
+TEST(Simulate, RoutingByClassConservesFlowPerClass) {
+  const double lambda = 60;
+  Scenario s = Mmc(lambda, 0.5, 2, 5000, 50);
+  s.arrivals[0].mix = {{Urgency::kU1, "", 0.2}, {Urgency::kU3, "chest-pain", 0.3}, {Urgency::kU3, "fall", 0.5}};
+  RoutingRule urgent;
+  urgent.urgencies = {Urgency::kU0, Urgency::kU1};
+  urgent.next = {{"ed", 1.0}};
+  RoutingRule falls;
+  falls.complaints = {"fall"};
+  falls.next = {{"gp", 0.6}, {"ed", 0.2}};  // 0.2 leaves
+  s.stations[0].routing = {urgent, falls};
+  s.stations[0].next = {{"gp", 1.0}};
+  Station ed;
+  ed.name = "ed";
+  ed.servers = 10;
+  ed.service.mean_minutes = 10;
+  Station gp;
+  gp.name = "gp";
+  gp.servers = 10;
+  gp.service.mean_minutes = 10;
+  s.stations.push_back(ed);
+  s.stations.push_back(gp);
+  auto r = RunOrDie(s, 10);
+  const StationResult& red = r.stations[1];
+  const StationResult& rgp = r.stations[2];
+  ExpectNear("ed arrivals", red.arrival_rate_per_hour, lambda * (0.2 + 0.5 * 0.2));
+  ExpectNear("gp arrivals", rgp.arrival_rate_per_hour, lambda * (0.3 + 0.5 * 0.6));
+  ASSERT_NE(ByUrgency(red, Urgency::kU1), nullptr);
+  ExpectNear("ed U1", ByUrgency(red, Urgency::kU1)->arrival_rate_per_hour, lambda * 0.2);
+  ExpectNear("ed U3", ByUrgency(red, Urgency::kU3)->arrival_rate_per_hour, lambda * 0.1);
+  EXPECT_EQ(ByUrgency(rgp, Urgency::kU1), nullptr) << "no U1 reaches the GP post";
+  ExpectNear("gp U3", ByUrgency(rgp, Urgency::kU3)->arrival_rate_per_hour, lambda * 0.6);
+  // Per urgency, the desk's arrivals are the sum of what each class sends and what leaves.
+  for (const auto& u : r.stations[0].by_urgency) {
+    double out = 0;
+    for (const StationResult* st : {&red, &rgp}) {
+      if (const UrgencyResult* x = ByUrgency(*st, u.urgency)) out += x->arrival_rate_per_hour.mean;
+    }
+    const double leaves = u.urgency == Urgency::kU3 ? lambda * 0.5 * 0.2 : 0;
+    EXPECT_NEAR(out + leaves, u.arrival_rate_per_hour.mean, 0.02 * u.arrival_rate_per_hour.mean);
+  }
+}
+
+// A rule limited to hours of the day: from 8 to 20 the desk sends everyone
+// to the GP post, at night (wrapping midnight, 20 to 8) to the ED.
+TEST(Simulate, RoutingRulesFollowTheHourOfTheDay) {
+  Scenario s = Mmc(60, 0.5, 2, 4800, 48);
+  s.start_hour_of_week = 3.5;
+  RoutingRule day;
+  day.hours_from = 8;
+  day.hours_to = 20;
+  day.next = {{"gp", 1.0}};
+  RoutingRule night;
+  night.hours_from = 20;
+  night.hours_to = 8;
+  night.next = {{"ed", 1.0}};
+  s.stations[0].routing = {day, night};
+  for (const char* name : {"ed", "gp"}) {
+    Station st;
+    st.name = name;
+    st.servers = 10;
+    st.service.mean_minutes = 10;
+    s.stations.push_back(st);
+  }
+  auto r = RunOrDie(s, 10);
+  ExpectNear("ed arrivals", r.stations[1].arrival_rate_per_hour, 30);
+  ExpectNear("gp arrivals", r.stations[2].arrival_rate_per_hour, 30);
+  EXPECT_TRUE(r.stations[1].by_urgency.empty()) << "no mix, no by_urgency";
+}
+
+// A scenario without a mix, rules or priorities runs the plain loop: an
+// urgency discipline without classes changes nothing (those without a
+// class are served first come, first served), bit for bit.
+TEST(Simulate, UrgencyDisciplineWithoutClassesIsFifo) {
+  Scenario s = Mmc(20, 5, 2, 2000, 20);
+  auto plain = RunOrDie(s, 4, 7, 1);
+  s.stations[0].discipline = Discipline::kUrgency;
+  auto rich = RunOrDie(s, 4, 7, 1);
+  EXPECT_EQ(plain.events, rich.events);
+  EXPECT_EQ(plain.stations[0].mean_wait_minutes.mean, rich.stations[0].mean_wait_minutes.mean);
+  EXPECT_EQ(plain.stations[0].utilisation.mean, rich.stations[0].utilisation.mean);
+}
+
+TEST(Simulate, BuildNamesBadMixAndRouting) {
+  Scenario s = Mmc(20, 5, 2, 100, 0);
+  s.arrivals[0].mix = {{Urgency::kU1, "", 0.5}, {Urgency::kU2, "Not A Code", 0.4}, {Urgency::kU3, "", 1.5}};
+  RoutingRule bad;
+  bad.hours_from = 5;
+  bad.hours_to = 5;
+  bad.complaints = {"?"};
+  bad.next = {{"nowhere", 0.5}, {"desk", 1.2}};
+  RoutingRule over;
+  over.hours_from = 3;
+  over.hours_to = 25;
+  over.next = {{"desk", 0.7}, {"desk", 0.6}};
+  s.stations[0].routing = {bad, over};
+  auto sim = Simulator::Build(s);
+  ASSERT_FALSE(sim.ok());
+  std::set<std::string> fields;
+  const Status st = sim.status();
+  for (const auto& e : st.errors()) fields.insert(e.field);
+  for (const char* f : {"arrivals[0].mix[1].complaint", "arrivals[0].mix[2].share", "stations[0].routing[0].when.hours",
+                        "stations[0].routing[0].when.complaint[0]", "stations[0].routing[0].next[0].station",
+                        "stations[0].routing[0].next[1].probability", "stations[0].routing[1].when.hours",
+                        "stations[0].routing[1].next"}) {
+    EXPECT_TRUE(fields.count(f)) << f;
+  }
+  // Shares that do not add up to 1.
+  Scenario t = Mmc(20, 5, 2, 100, 0);
+  t.arrivals[0].mix = {{Urgency::kU1, "", 0.5}, {Urgency::kU2, "", 0.4}};
+  auto sum = Simulator::Build(t);
+  ASSERT_FALSE(sum.ok());
+  const Status sum_status = sum.status();
+  ASSERT_EQ(sum_status.errors().size(), 1u);
+  EXPECT_EQ(sum_status.errors()[0].field, "arrivals[0].mix");
+  EXPECT_NE(sum_status.errors()[0].message.find("0.9"), std::string::npos);
+  t.arrivals[0].mix[1].share = 0.5 + 1e-12;  // within 1e-9
+  EXPECT_TRUE(Simulator::Build(t).ok());
+}
+
 }  // namespace
 }  // namespace ozcc::engine::simulate

@@ -6,19 +6,27 @@
 #include <utility>
 
 #include "api/json/capacity_json.h"  // JsonTypeName
+#include "api/json/complaint_json.h"
 #include "api/json/data_file.h"
+#include "core/complaints.h"
 
 namespace ozcc::api {
 
+extern const std::string_view kComplaintsJson;  // data/complaints.json, embedded at build time
+
 using engine::simulate::ArrivalStream;
+using engine::simulate::Discipline;
 using engine::simulate::Dist;
 using engine::simulate::Estimate;
 using engine::simulate::Route;
+using engine::simulate::RoutingRule;
 using engine::simulate::Scenario;
 using engine::simulate::ServiceTime;
 using engine::simulate::SimulationResult;
 using engine::simulate::Simulator;
 using engine::simulate::Station;
+using engine::simulate::TriageClass;
+using engine::simulate::UrgencyResult;
 using nlohmann::json;
 using nlohmann::ordered_json;
 
@@ -70,12 +78,129 @@ void ReadProfile(DataReader& r, const json& obj, const std::string& path, std::v
   }
 }
 
+// The worklist's entry complaints (data/complaints.json, as shipped): the
+// codes a mix or a routing rule may name.
+const std::vector<Complaint>& KnownComplaints() {
+  static const std::vector<Complaint> kList = [] {
+    auto parsed = ParseComplaintsFile(kComplaintsJson);
+    return parsed.ok() ? std::move(parsed).value() : std::vector<Complaint>{};
+  }();
+  return kList;
+}
+
+std::optional<Urgency> ReadUrgency(DataReader& r, const json& v, const std::string& p, const char* key) {
+  static const std::string kNames = EnumNames(kAllUrgencies, [](Urgency u) { return std::string(ozcc::ToString(u)); });
+  return ReadEnum<Urgency>(
+      r, v, p, key, true, [](const std::string& s) { return ParseUrgency(s); }, "urgency", kNames);
+}
+
+// A complaint code at `p`, reported unless the worklist knows it.
+void CheckComplaint(DataReader& r, const std::string& p, const std::string& code) {
+  if (FindComplaint(KnownComplaints(), code) == nullptr) {
+    r.Error(p, "unknown entry complaint \"" + code + "\" (a code of data/complaints.json)");
+  }
+}
+
+void ReadMix(DataReader& r, const json& obj, const std::string& path, std::vector<TriageClass>& out) {
+  const json* arr = r.Array(obj, path, "mix", false);
+  if (!arr) return;
+  const std::string p = JoinPath(path, "mix");
+  if (arr->empty()) r.Error(p, "must list at least one class (or leave mix out)");
+  for (size_t i = 0; i < arr->size(); ++i) {
+    const json& v = (*arr)[i];
+    const std::string ep = IndexPath(p, i);
+    TriageClass c;
+    if (r.Object(v, ep, {"urgency", "complaint", "share"})) {
+      if (auto u = ReadUrgency(r, v, ep, "urgency")) c.urgency = *u;
+      if (r.String(v, ep, "complaint", false, c.complaint)) CheckComplaint(r, JoinPath(ep, "complaint"), c.complaint);
+      r.Number(v, ep, "share", true, c.share);
+    }
+    out.push_back(std::move(c));
+  }
+}
+
 void ReadArrival(DataReader& r, const json& v, const std::string& p, ArrivalStream& a) {
-  if (!r.Object(v, p, {"name", "rate_per_hour", "profile", "to"})) return;
+  if (!r.Object(v, p, {"name", "rate_per_hour", "profile", "to", "mix"})) return;
   r.String(v, p, "name", true, a.name);
   r.Number(v, p, "rate_per_hour", true, a.rate_per_hour);
   ReadProfile(r, v, p, a.profile);
   r.String(v, p, "to", true, a.to);
+  ReadMix(r, v, p, a.mix);
+}
+
+void ReadRoutes(DataReader& r, const json& obj, const std::string& p, bool required, std::vector<Route>& out) {
+  const json* next = r.Array(obj, p, "next", required);
+  if (!next) return;
+  const std::string np = JoinPath(p, "next");
+  for (size_t i = 0; i < next->size(); ++i) {
+    const json& e = (*next)[i];
+    const std::string ep = IndexPath(np, i);
+    Route route;
+    if (r.Object(e, ep, {"station", "probability"})) {
+      r.String(e, ep, "station", true, route.station);
+      r.Number(e, ep, "probability", true, route.probability);
+    }
+    out.push_back(std::move(route));
+  }
+}
+
+void ReadWhen(DataReader& r, const json& w, const std::string& p, RoutingRule& rule) {
+  if (!r.Object(w, p, {"urgency", "complaint", "hours"})) return;
+  if (const json* us = r.Array(w, p, "urgency", false)) {
+    const std::string up = JoinPath(p, "urgency");
+    static const std::string kNames =
+        EnumNames(kAllUrgencies, [](Urgency u) { return std::string(ozcc::ToString(u)); });
+    for (size_t i = 0; i < us->size(); ++i) {
+      const json& v = (*us)[i];
+      const std::string ip = IndexPath(up, i);
+      if (!v.is_string()) {
+        r.Error(ip, std::string("must be a string, not ") + JsonTypeName(v));
+      } else if (auto u = ParseUrgency(v.get<std::string>())) {
+        rule.urgencies.push_back(*u);
+      } else {
+        r.Error(ip, "unknown urgency \"" + v.get<std::string>() + "\" (one of " + kNames + ")");
+      }
+    }
+  }
+  if (r.StringArray(w, p, "complaint", false, rule.complaints)) {
+    for (size_t i = 0; i < rule.complaints.size(); ++i) {
+      CheckComplaint(r, IndexPath(JoinPath(p, "complaint"), i), rule.complaints[i]);
+    }
+  }
+  if (const json* hours = r.Array(w, p, "hours", false)) {
+    const std::string hp = JoinPath(p, "hours");
+    if (hours->size() != 2 || !(*hours)[0].is_number_integer() || !(*hours)[1].is_number_integer()) {
+      r.Error(hp, "must be [from, to]: two whole hours of the day 0 to 24 (to not included)");
+    } else {
+      const auto from = (*hours)[0].get<std::int64_t>();
+      const auto to = (*hours)[1].get<std::int64_t>();
+      // Out of range: -1, which the model reports with the rule's path.
+      rule.hours_from = from < 0 || from > 24 ? -1 : static_cast<int>(from);
+      rule.hours_to = to < 0 || to > 24 ? -1 : static_cast<int>(to);
+    }
+  }
+}
+
+void ReadRouting(DataReader& r, const json& obj, const std::string& path, std::vector<RoutingRule>& out) {
+  const json* arr = r.Array(obj, path, "routing", false);
+  if (!arr) return;
+  const std::string p = JoinPath(path, "routing");
+  for (size_t i = 0; i < arr->size(); ++i) {
+    const json& v = (*arr)[i];
+    const std::string ep = IndexPath(p, i);
+    RoutingRule rule;
+    if (r.Object(v, ep, {"when", "next"})) {
+      if (const json* w = r.Member(v, ep, "when", false)) ReadWhen(r, *w, JoinPath(ep, "when"), rule);
+      ReadRoutes(r, v, ep, true, rule.next);
+    }
+    out.push_back(std::move(rule));
+  }
+}
+
+std::optional<Discipline> ParseDiscipline(const std::string& s) {
+  if (s == "fifo") return Discipline::kFifo;
+  if (s == "urgency") return Discipline::kUrgency;
+  return std::nullopt;
 }
 
 void ReadSchedule(DataReader& r, const json& obj, const std::string& path, std::vector<int>& out) {
@@ -96,7 +221,8 @@ void ReadSchedule(DataReader& r, const json& obj, const std::string& path, std::
 
 void ReadStation(DataReader& r, const json& v, const std::string& p, Station& s) {
   if (!r.Object(v, p,
-                {"name", "servers", "servers_by_hour", "service", "next", "initial_in_service", "initial_waiting"}))
+                {"name", "servers", "servers_by_hour", "service", "next", "routing", "discipline", "initial_in_service",
+                 "initial_waiting"}))
     return;
   r.String(v, p, "name", true, s.name);
   const bool has_schedule = v.contains("servers_by_hour");
@@ -113,19 +239,16 @@ void ReadStation(DataReader& r, const json& v, const std::string& p, Station& s)
   r.Integer(v, p, "initial_waiting", false, s.initial_waiting);
   if (const json* service = r.Member(v, p, "service", true))
     ReadService(r, *service, JoinPath(p, "service"), s.service);
-  if (const json* next = r.Array(v, p, "next", false)) {
-    const std::string np = JoinPath(p, "next");
-    for (size_t i = 0; i < next->size(); ++i) {
-      const json& e = (*next)[i];
-      const std::string ep = IndexPath(np, i);
-      Route route;
-      if (r.Object(e, ep, {"station", "probability"})) {
-        r.String(e, ep, "station", true, route.station);
-        r.Number(e, ep, "probability", true, route.probability);
-      }
-      s.next.push_back(std::move(route));
-    }
-  }
+  ReadRoutes(r, v, p, false, s.next);
+  ReadRouting(r, v, p, s.routing);
+  auto discipline = ReadEnum<Discipline>(r, v, p, "discipline", false, ParseDiscipline, "discipline", "fifo, urgency");
+  if (discipline) s.discipline = *discipline;
+}
+
+ordered_json RoutesJson(const std::vector<Route>& routes) {
+  ordered_json j = ordered_json::array();
+  for (const Route& rt : routes) j.push_back(ordered_json{{"station", rt.station}, {"probability", rt.probability}});
+  return j;
 }
 
 ordered_json EstimateJson(const Estimate& e) {
@@ -221,6 +344,16 @@ ordered_json ToJson(const ScenarioFile& f) {
     aj["rate_per_hour"] = a.rate_per_hour;
     if (!a.profile.empty()) aj["profile"] = a.profile;
     aj["to"] = a.to;
+    if (!a.mix.empty()) {
+      aj["mix"] = ordered_json::array();
+      for (const TriageClass& c : a.mix) {
+        ordered_json cj;
+        cj["urgency"] = std::string(ozcc::ToString(c.urgency));
+        if (!c.complaint.empty()) cj["complaint"] = c.complaint;
+        cj["share"] = c.share;
+        aj["mix"].push_back(std::move(cj));
+      }
+    }
     j["arrivals"].push_back(std::move(aj));
   }
   j["stations"] = ordered_json::array();
@@ -240,12 +373,21 @@ ordered_json ToJson(const ScenarioFile& f) {
     }
     if (st.service.dist == Dist::kErlang) svc["k"] = st.service.k;
     sj["service"] = std::move(svc);
-    if (!st.next.empty()) {
-      sj["next"] = ordered_json::array();
-      for (const Route& rt : st.next) {
-        sj["next"].push_back(ordered_json{{"station", rt.station}, {"probability", rt.probability}});
+    if (!st.next.empty()) sj["next"] = RoutesJson(st.next);
+    if (!st.routing.empty()) {
+      sj["routing"] = ordered_json::array();
+      for (const RoutingRule& rule : st.routing) {
+        ordered_json when = ordered_json::object();
+        if (!rule.urgencies.empty()) {
+          when["urgency"] = ordered_json::array();
+          for (Urgency u : rule.urgencies) when["urgency"].push_back(std::string(ozcc::ToString(u)));
+        }
+        if (!rule.complaints.empty()) when["complaint"] = rule.complaints;
+        if (rule.hours_from != 0 || rule.hours_to != 0) when["hours"] = {rule.hours_from, rule.hours_to};
+        sj["routing"].push_back(ordered_json{{"when", std::move(when)}, {"next", RoutesJson(rule.next)}});
       }
     }
+    if (st.discipline == Discipline::kUrgency) sj["discipline"] = "urgency";
     if (st.initial_in_service != 0) sj["initial_in_service"] = st.initial_in_service;
     if (st.initial_waiting != 0) sj["initial_waiting"] = st.initial_waiting;
     j["stations"].push_back(std::move(sj));
@@ -262,6 +404,17 @@ ordered_json ToJson(const SimulationResult& r, double wall_seconds) {
     sj["mean_wait_minutes"] = EstimateJson(st.mean_wait_minutes);
     sj["utilisation"] = EstimateJson(st.utilisation);
     sj["arrival_rate_per_hour"] = EstimateJson(st.arrival_rate_per_hour);
+    if (!st.by_urgency.empty()) {
+      ordered_json bu = ordered_json::object();
+      for (const UrgencyResult& u : st.by_urgency) {
+        ordered_json uj;
+        uj["wait_probability"] = EstimateJson(u.wait_probability);
+        uj["mean_wait_minutes"] = EstimateJson(u.mean_wait_minutes);
+        uj["arrival_rate_per_hour"] = EstimateJson(u.arrival_rate_per_hour);
+        bu[std::string(ozcc::ToString(u.urgency))] = std::move(uj);
+      }
+      sj["by_urgency"] = std::move(bu);
+    }
     j["stations"][st.name] = std::move(sj);
   }
   j["events"] = r.events;

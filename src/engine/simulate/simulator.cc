@@ -1,6 +1,7 @@
 #include "engine/simulate/simulator.h"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cmath>
 #include <cstdio>
@@ -10,6 +11,7 @@
 #include <mutex>
 #include <thread>
 
+#include "core/complaints.h"
 #include "engine/simulate/random.h"
 
 namespace ozcc::engine::simulate {
@@ -28,6 +30,7 @@ std::string Path(const std::string& base, size_t i) { return base + "[" + std::t
 struct Event {
   double time;
   std::int32_t code;
+  std::int32_t cls = -1;  // a completion: the class of the customer served (with a mix; -1: none)
 };
 
 // Binary min-heap on time. The vector only grows (to the most events pending
@@ -74,19 +77,21 @@ class EventHeap {
   std::vector<Event> v_;
 };
 
-// FIFO of arrival times (minutes), a ring buffer that doubles when full.
-class TimeQueue {
+// FIFO (a ring buffer that doubles when full) of arrival times in minutes,
+// or of waiting customers with their class.
+template <typename T>
+class Ring {
  public:
-  TimeQueue() : buf_(16), mask_(15) {}
+  Ring() : buf_(16), mask_(15) {}
   bool Empty() const { return size_ == 0; }
   size_t Size() const { return size_; }
-  void Push(double t) {
+  void Push(T t) {
     if (size_ == buf_.size()) Grow();
     buf_[(head_ + size_) & mask_] = t;
     ++size_;
   }
-  double Pop() {
-    double t = buf_[head_];
+  T Pop() {
+    T t = buf_[head_];
     head_ = (head_ + 1) & mask_;
     --size_;
     return t;
@@ -94,16 +99,32 @@ class TimeQueue {
 
  private:
   void Grow() {
-    std::vector<double> next(buf_.size() * 2);
+    std::vector<T> next(buf_.size() * 2);
     for (size_t i = 0; i < size_; ++i) next[i] = buf_[(head_ + i) & mask_];
     buf_ = std::move(next);
     head_ = 0;
     mask_ = buf_.size() - 1;
   }
-  std::vector<double> buf_;
+  std::vector<T> buf_;
   size_t head_ = 0;
   size_t size_ = 0;
   size_t mask_;
+};
+
+using TimeQueue = Ring<double>;
+
+// A waiting customer of a scenario with classes.
+struct Waiting {
+  double arrived;  // minutes
+  std::int32_t cls;
+};
+
+// The measured figures of one urgency at one station.
+struct UrgencyCounts {
+  std::uint64_t arrivals = 0;
+  std::uint64_t waited = 0;
+  std::uint64_t started = 0;
+  double wait_sum = 0;
 };
 
 struct StationState {
@@ -117,6 +138,11 @@ struct StationState {
   std::uint64_t started = 0;
   double wait_sum = 0;  // minutes
   TimeQueue queue;
+  // With classes instead of `queue`: one lane (FIFO), or seven (by urgency:
+  // those without a class, then U0..U5); `waiting` over all lanes.
+  std::vector<Ring<Waiting>> lanes;
+  size_t waiting = 0;
+  std::array<UrgencyCounts, 6> by_urgency{};
 };
 
 bool Finite(double x) { return std::isfinite(x); }
@@ -205,6 +231,31 @@ Result<Simulator> Simulator::Build(Scenario scenario) {
 
   Simulator sim(std::move(scenario));
   const Scenario& s = sim.scenario_;
+  // The classes: every distinct (urgency, complaint) of the mixes.
+  std::map<std::string, int> complaint_ids;
+  std::map<std::pair<int, int>, int> class_ids;
+  for (size_t i = 0; i < s.arrivals.size(); ++i) {
+    for (size_t j = 0; j < s.arrivals[i].mix.size(); ++j) {
+      const TriageClass& c = s.arrivals[i].mix[j];
+      int complaint = -1;
+      if (!c.complaint.empty()) {
+        if (!ValidComplaintCode(c.complaint)) {
+          errors.push_back({Path(Path("arrivals", i) + ".mix", j) + ".complaint",
+                            "must be an entry complaint code (a-z, 0-9 and '-', starting with a letter)"});
+        }
+        complaint = complaint_ids.emplace(c.complaint, int(complaint_ids.size())).first->second;
+      }
+      const int u = static_cast<int>(c.urgency);
+      if (u < 0 || u > 5) {
+        errors.push_back({Path(Path("arrivals", i) + ".mix", j) + ".urgency", "must be U0 to U5"});
+        continue;
+      }
+      if (class_ids.emplace(std::pair{u, complaint}, int(sim.classes_.size())).second) {
+        sim.classes_.push_back({u, complaint});
+      }
+    }
+  }
+  const size_t n_classes = sim.classes_.size();
   for (size_t i = 0; i < s.stations.size(); ++i) {
     const Station& st = s.stations[i];
     const std::string p = Path("stations", i);
@@ -244,6 +295,69 @@ Result<Simulator> Simulator::Build(Scenario scenario) {
       errors.push_back({p + ".next", "the probabilities add up to " + std::to_string(total) + ", more than 1"});
     }
     cs.route_count = int(sim.routes_.size()) - cs.first_route;
+    cs.priority = st.discipline == Discipline::kUrgency;
+    if (st.discipline != Discipline::kFifo && st.discipline != Discipline::kUrgency) {
+      errors.push_back({p + ".discipline", "must be fifo or urgency"});
+    }
+    cs.first_rule = int(sim.rules_.size());
+    for (size_t k = 0; k < st.routing.size(); ++k) {
+      const RoutingRule& rule = st.routing[k];
+      const std::string kp = Path(p + ".routing", k);
+      CompiledRule cr{};
+      cr.hours_from = rule.hours_from;
+      cr.hours_to = rule.hours_to;
+      if (rule.hours_from < 0 || rule.hours_from > 24 || rule.hours_to < 0 || rule.hours_to > 24) {
+        errors.push_back({kp + ".when.hours", "must be [from, to) with hours of the day 0 to 24"});
+      } else if (rule.hours_from == rule.hours_to && rule.hours_from != 0) {
+        errors.push_back({kp + ".when.hours", "is empty (from equals to); leave it out for every hour"});
+      } else if (rule.hours_from == 24 && rule.hours_to == 0) {
+        errors.push_back({kp + ".when.hours", "is empty (24 to 0); leave it out for every hour"});
+      }
+      for (size_t u = 0; u < rule.urgencies.size(); ++u) {
+        const int v = static_cast<int>(rule.urgencies[u]);
+        if (v < 0 || v > 5) errors.push_back({Path(kp + ".when.urgency", u), "must be U0 to U5"});
+      }
+      for (size_t c = 0; c < rule.complaints.size(); ++c) {
+        if (!ValidComplaintCode(rule.complaints[c])) {
+          errors.push_back({Path(kp + ".when.complaint", c),
+                            "must be an entry complaint code (a-z, 0-9 and '-', starting with a letter)"});
+        }
+      }
+      // Which classes the rule's class condition admits; the last flag is
+      // for customers without a class, admitted only without a condition.
+      cr.match_offset = int(sim.rule_match_.size());
+      for (size_t c = 0; c < n_classes; ++c) {
+        const CompiledClass& cl = sim.classes_[c];
+        bool ok = rule.urgencies.empty();
+        for (Urgency u : rule.urgencies) ok = ok || static_cast<int>(u) == cl.urgency;
+        bool complaint_ok = rule.complaints.empty();
+        for (const std::string& code : rule.complaints) {
+          auto it = complaint_ids.find(code);
+          complaint_ok = complaint_ok || (it != complaint_ids.end() && it->second == cl.complaint);
+        }
+        sim.rule_match_.push_back(char(ok && complaint_ok));
+      }
+      sim.rule_match_.push_back(char(rule.urgencies.empty() && rule.complaints.empty()));
+      cr.first_route = int(sim.routes_.size());
+      double rule_total = 0;
+      for (size_t j = 0; j < rule.next.size(); ++j) {
+        const Route& r = rule.next[j];
+        const std::string rp = Path(kp + ".next", j);
+        const int to = station_of(r.station, rp + ".station");
+        if (!Finite(r.probability) || r.probability < 0 || r.probability > 1) {
+          errors.push_back({rp + ".probability", "must be a number 0 to 1"});
+          continue;
+        }
+        rule_total += r.probability;
+        if (to >= 0 && r.probability > 0) sim.routes_.push_back({rule_total, to});
+      }
+      if (rule_total > 1 + 1e-9) {
+        errors.push_back({kp + ".next", "the probabilities add up to " + std::to_string(rule_total) + ", more than 1"});
+      }
+      cr.route_count = int(sim.routes_.size()) - cr.first_route;
+      sim.rules_.push_back(cr);
+    }
+    cs.rule_count = int(sim.rules_.size()) - cs.first_rule;
     sim.stations_.push_back(cs);
   }
 
@@ -262,7 +376,40 @@ Result<Simulator> Simulator::Build(Scenario scenario) {
       errors.push_back({p + ".rate_per_hour", "must be a number 0 to " + std::to_string(int(kMaxRatePerHour))});
       ok = false;
     }
-    CompiledStream cs{a.rate_per_hour / kMinutesPerHour, to, -1, 0};
+    CompiledStream cs{a.rate_per_hour / kMinutesPerHour, to, -1, 0, -1, 0};
+    if (!a.mix.empty()) {
+      double total = 0;
+      bool mix_ok = true;
+      const int first = int(sim.shares_.size());
+      for (size_t j = 0; j < a.mix.size(); ++j) {
+        const TriageClass& c = a.mix[j];
+        if (!Finite(c.share) || c.share < 0 || c.share > 1) {
+          errors.push_back({Path(p + ".mix", j) + ".share", "must be a number 0 to 1"});
+          mix_ok = false;
+          continue;
+        }
+        total += c.share;
+        const int u = static_cast<int>(c.urgency);
+        auto it = complaint_ids.find(c.complaint);
+        const int complaint = c.complaint.empty() || it == complaint_ids.end() ? -1 : it->second;
+        auto cl = class_ids.find({u, complaint});
+        if (cl == class_ids.end()) {
+          mix_ok = false;
+          continue;
+        }
+        if (c.share > 0) sim.shares_.push_back({total, cl->second});
+      }
+      if (mix_ok && std::abs(total - 1) > 1e-9) {
+        errors.push_back({p + ".mix", "the shares add up to " + std::to_string(total) + ", not 1"});
+        mix_ok = false;
+      }
+      if (mix_ok && sim.shares_.size() > size_t(first)) {
+        sim.shares_.back().first = 2;  // past any uniform draw: rounding never leaves a customer without a class
+        cs.first_share = first;
+        cs.share_count = int(sim.shares_.size()) - first;
+      }
+      ok = ok && mix_ok;
+    }
     if (!a.profile.empty()) {
       if (a.profile.size() != 24 && a.profile.size() != 168) {
         errors.push_back({p + ".profile", "must have 24 (hours of the day) or 168 (hours of the week) factors, not " +
@@ -299,6 +446,15 @@ Result<Simulator> Simulator::Build(Scenario scenario) {
 
 ReplicationResult Simulator::RunReplication(std::uint64_t seed, std::uint64_t replication,
                                             std::size_t max_queue) const {
+  // A scenario without classes, rules and priorities runs the plain loop
+  // (FIFO queues of times, no class per customer): as fast as before them.
+  bool rich = !classes_.empty() || !rules_.empty();
+  for (const CompiledStation& st : stations_) rich = rich || st.priority;
+  return rich ? Replicate<true>(seed, replication, max_queue) : Replicate<false>(seed, replication, max_queue);
+}
+
+template <bool kClasses>
+ReplicationResult Simulator::Replicate(std::uint64_t seed, std::uint64_t replication, std::size_t max_queue) const {
   Rng rng(seed, replication);
   // The clock runs in minutes of the week: it starts at start_hour_of_week,
   // so the profiles and schedules need no offset.
@@ -401,32 +557,81 @@ ReplicationResult Simulator::RunReplication(std::uint64_t seed, std::uint64_t re
     }
     return -1;
   };
-  // Takes the customer at the head of the queue into service, recording its wait.
-  auto start_from_queue = [&](StationState& ss, double now) {
-    const double arrived = ss.queue.Pop();
+  // The waiting customers of a station, and putting one in its queue.
+  auto queued = [&](const StationState& ss) -> size_t {
+    if constexpr (kClasses) {
+      return ss.waiting;
+    } else {
+      return ss.queue.Size();
+    }
+  };
+  auto enqueue = [&](StationState& ss, const CompiledStation& st, double t, std::int32_t cls) {
+    if constexpr (kClasses) {
+      const size_t lane = st.priority && cls >= 0 ? size_t(classes_[cls].urgency) + 1 : 0;
+      ss.lanes[lane].Push({t, cls});
+      ++ss.waiting;
+    } else {
+      ss.queue.Push(t);
+    }
+  };
+  // The urgency (0..5) of class `cls`, -1 without a class.
+  auto urgency_of = [&](std::int32_t cls) -> int { return cls >= 0 ? classes_[cls].urgency : -1; };
+  // Takes the next waiting customer into service (the head of the queue, or
+  // of the most urgent lane), recording its wait; returns its class.
+  auto start_from_queue = [&](StationState& ss, double now) -> std::int32_t {
+    double arrived = 0;
+    std::int32_t cls = -1;
+    if constexpr (kClasses) {
+      for (auto& lane : ss.lanes) {
+        if (lane.Empty()) continue;
+        const Waiting w = lane.Pop();
+        arrived = w.arrived;
+        cls = w.cls;
+        break;
+      }
+      --ss.waiting;
+    } else {
+      arrived = ss.queue.Pop();
+    }
     if (arrived >= warmup) {
       ++ss.started;
       ss.wait_sum += now - arrived;
+      if constexpr (kClasses) {
+        if (const int u = urgency_of(cls); u >= 0) {
+          ++ss.by_urgency[u].started;
+          ss.by_urgency[u].wait_sum += now - arrived;
+        }
+      }
     }
+    return cls;
   };
-  // A customer arrives at station `s` at `now`: served at once (its
-  // completion is scheduled) or queued.
-  auto arrive = [&](int s, double now) {
+  // A customer of class `cls` arrives at station `s` at `now`: served at
+  // once (its completion is scheduled) or queued.
+  auto arrive = [&](int s, double now, std::int32_t cls) {
     ++events;
     StationState& ss = state[s];
     const CompiledStation& st = stations_[s];
     const bool measured = now >= warmup;
     ss.arrivals += measured;
+    UrgencyCounts* uc = nullptr;
+    if constexpr (kClasses) {
+      if (const int u = urgency_of(cls); u >= 0) {
+        uc = &ss.by_urgency[u];
+        uc->arrivals += measured;
+      }
+    }
     if (ss.busy < ss.servers) {
       account(ss, now);
       ++ss.busy;
       ss.started += measured;
-      heap.Push({now + service_time(st), s});
+      if (uc != nullptr) uc->started += measured;
+      heap.Push({now + service_time(st), s, cls});
       return;
     }
     ss.waited += measured;
-    ss.queue.Push(now);
-    if (ss.queue.Size() > max_queue && overflow < 0) {
+    if (uc != nullptr) uc->waited += measured;
+    enqueue(ss, st, now, cls);
+    if (queued(ss) > max_queue && overflow < 0) {
       overflow = s;
       overflow_at = now;
     }
@@ -436,6 +641,7 @@ ReplicationResult Simulator::RunReplication(std::uint64_t seed, std::uint64_t re
   for (size_t i = 0; i < stations_.size(); ++i) {
     const CompiledStation& st = stations_[i];
     state[i].last_change = start;
+    if constexpr (kClasses) state[i].lanes.resize(st.priority ? 7 : 1);
     if (st.schedule_offset < 0) {
       state[i].servers = st.servers;
       continue;
@@ -460,14 +666,14 @@ ReplicationResult Simulator::RunReplication(std::uint64_t seed, std::uint64_t re
     }
     for (std::int64_t k = 0; k < spec.initial_waiting; ++k) {
       ++events;
-      ss.queue.Push(-kInfinity);
+      enqueue(ss, st, -kInfinity, -1);
     }
-    while (ss.busy < ss.servers && !ss.queue.Empty()) {
-      ss.queue.Pop();
+    while (ss.busy < ss.servers && queued(ss) > 0) {
+      start_from_queue(ss, start);  // arrived at -inf: no wait is measured
       ++ss.busy;
       heap.Push({start + service_time(st), std::int32_t(i)});
     }
-    if (ss.queue.Size() > max_queue && overflow < 0) {
+    if (queued(ss) > max_queue && overflow < 0) {
       overflow = int(i);
       overflow_at = start;
     }
@@ -490,7 +696,17 @@ ReplicationResult Simulator::RunReplication(std::uint64_t seed, std::uint64_t re
       } else {
         heap.Pop();
       }
-      arrive(cs.to, now);
+      std::int32_t cls = -1;
+      if constexpr (kClasses) {
+        if (cs.first_share >= 0) {
+          const double u = rng.UniformOpen0();
+          const auto* share = shares_.data() + cs.first_share;
+          int k = 0;
+          while (k + 1 < cs.share_count && u > share[k].first) ++k;
+          cls = share[k].second;
+        }
+      }
+      arrive(cs.to, now, cls);
       continue;
     }
     if (ev.code >= n_stations) {
@@ -508,10 +724,10 @@ ReplicationResult Simulator::RunReplication(std::uint64_t seed, std::uint64_t re
       } else {
         heap.Pop();
       }
-      while (ss.busy < ss.servers && !ss.queue.Empty()) {
-        start_from_queue(ss, now);
+      while (ss.busy < ss.servers && queued(ss) > 0) {
+        const std::int32_t cls = start_from_queue(ss, now);
         ++ss.busy;
-        heap.Push({now + service_time(st), s});
+        heap.Push({now + service_time(st), s, cls});
       }
       continue;
     }
@@ -521,20 +737,41 @@ ReplicationResult Simulator::RunReplication(std::uint64_t seed, std::uint64_t re
     const int s = ev.code;
     StationState& ss = state[s];
     const CompiledStation& st = stations_[s];
-    if (!ss.queue.Empty() && ss.busy <= ss.servers) {
-      start_from_queue(ss, now);
-      heap.ReplaceTop({now + service_time(st), s});
+    const std::int32_t served = ev.cls;
+    if (queued(ss) > 0 && ss.busy <= ss.servers) {
+      const std::int32_t cls = start_from_queue(ss, now);
+      heap.ReplaceTop({now + service_time(st), s, cls});
     } else {
       account(ss, now);
       --ss.busy;
       heap.Pop();
     }
-    if (st.route_count > 0) {
+    int first_route = st.first_route;
+    int route_count = st.route_count;
+    if constexpr (kClasses) {
+      if (st.rule_count > 0) {
+        // The first rule whose class condition and hours hold.
+        const int hour = static_cast<int>(static_cast<std::int64_t>(std::floor(now / kMinutesPerHour)) % 24);
+        const size_t slot = served >= 0 ? size_t(served) : classes_.size();
+        for (int k = 0; k < st.rule_count; ++k) {
+          const CompiledRule& rule = rules_[st.first_rule + k];
+          if (rule_match_[rule.match_offset + slot] == 0) continue;
+          const bool all_day = rule.hours_from == rule.hours_to;
+          const bool in_hours = rule.hours_from < rule.hours_to ? hour >= rule.hours_from && hour < rule.hours_to
+                                                                : hour >= rule.hours_from || hour < rule.hours_to;
+          if (!all_day && !in_hours) continue;
+          first_route = rule.first_route;
+          route_count = rule.route_count;
+          break;
+        }
+      }
+    }
+    if (route_count > 0) {
       const double u = rng.UniformOpen0();
-      const CompiledRoute* r = routes_.data() + st.first_route;
-      for (int k = 0; k < st.route_count; ++k) {
+      const CompiledRoute* r = routes_.data() + first_route;
+      for (int k = 0; k < route_count; ++k) {
         if (u <= r[k].cumulative) {
-          arrive(r[k].station, now);
+          arrive(r[k].station, now, served);
           break;
         }
       }
@@ -557,6 +794,17 @@ ReplicationResult Simulator::RunReplication(std::uint64_t seed, std::uint64_t re
     if (ss.started > 0) ps.mean_wait_minutes = ss.wait_sum / double(ss.started);
     if (ss.present_area > 0) ps.utilisation = ss.busy_area / ss.present_area;
     ps.arrival_rate_per_hour = double(ss.arrivals) / (measured_minutes / kMinutesPerHour);
+    if (!classes_.empty()) {
+      ps.by_urgency.resize(6);
+      for (size_t u = 0; u < 6; ++u) {
+        const UrgencyCounts& c = ss.by_urgency[u];
+        auto& pu = ps.by_urgency[u];
+        pu.arrivals = c.arrivals;
+        if (c.arrivals > 0) pu.wait_probability = double(c.waited) / double(c.arrivals);
+        if (c.started > 0) pu.mean_wait_minutes = c.wait_sum / double(c.started);
+        pu.arrival_rate_per_hour = double(c.arrivals) / (measured_minutes / kMinutesPerHour);
+      }
+    }
     out.stations.push_back(ps);
   }
   return out;
@@ -632,6 +880,23 @@ Result<SimulationResult> Simulator::Run(const SimulationOptions& options) const 
     sr.mean_wait_minutes = estimate(i, &ReplicationResult::PerStation::mean_wait_minutes);
     sr.utilisation = estimate(i, &ReplicationResult::PerStation::utilisation);
     sr.arrival_rate_per_hour = estimate(i, &ReplicationResult::PerStation::arrival_rate_per_hour);
+    if (!classes_.empty()) {
+      for (size_t u = 0; u < 6; ++u) {
+        bool reached = false;
+        for (const auto& rep : reps) reached = reached || rep.stations[i].by_urgency[u].arrivals > 0;
+        if (!reached) continue;
+        auto per_urgency = [&](double ReplicationResult::PerStation::PerUrgency::*field) {
+          for (int r = 0; r < n; ++r) v[r] = reps[r].stations[i].by_urgency[u].*field;
+          return EstimateOf(v);
+        };
+        UrgencyResult ur;
+        ur.urgency = static_cast<Urgency>(u);
+        ur.wait_probability = per_urgency(&ReplicationResult::PerStation::PerUrgency::wait_probability);
+        ur.mean_wait_minutes = per_urgency(&ReplicationResult::PerStation::PerUrgency::mean_wait_minutes);
+        ur.arrival_rate_per_hour = per_urgency(&ReplicationResult::PerStation::PerUrgency::arrival_rate_per_hour);
+        sr.by_urgency.push_back(ur);
+      }
+    }
     result.stations.push_back(std::move(sr));
   }
   return result;

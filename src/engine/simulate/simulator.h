@@ -22,6 +22,15 @@
 // - after service a customer moves to `next[i].station` with probability
 //   `next[i].probability` (at once, no travel time) or leaves the system with
 //   the remaining probability;
+// - triage classes (optional): a stream with a `mix` gives each arrival a
+//   class (urgency U0–U5, optionally × entry complaint) drawn from the mix's
+//   shares; the customer keeps it through the network. A station's
+//   `routing` rules (first match by urgency, complaint and hour of the day
+//   of the completion) replace `next` for the customers they match, and a
+//   station with Discipline::kUrgency takes waiting customers by urgency (U0
+//   first, non-preemptive, FIFO within an urgency) instead of FIFO. A
+//   scenario without mix, rules and priorities runs the plain loop exactly
+//   as before (same numbers, same speed);
 // - the run ends at `horizon_hours`; arrivals before `warmup_hours` are not
 //   measured (the system fills up from empty first);
 // - a station may start with a state instead of empty ("what-if from now"):
@@ -49,7 +58,10 @@
 //   0–1;
 // - arrival_rate_per_hour: arrivals in [warm-up, horizon) / (horizon −
 //   warm-up), the station's throughput.
-// A station that no customer reaches reports 0 for all of them.
+// A station that no customer reaches reports 0 for all of them. With a mix,
+// the same figures but utilisation per urgency (by_urgency), over the
+// customers of that urgency; customers without a class (streams without a
+// mix, the initial state) count only in the station's figures.
 // Events: one per arrival at a station (from a stream or routed) and one per
 // service completion, counted over the whole run (warm-up included) and
 // summed over the replications (a schedule's change of servers is not one).
@@ -74,6 +86,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "core/cases.h"
 
 namespace ozcc::engine::simulate {
 
@@ -92,6 +105,15 @@ struct ServiceTime {
   int k = 1;                // erlang: phases, 1–1000
 };
 
+// One class of the triage mix: an urgency and, optionally, an entry complaint
+// code (core/complaints.h), with its share of the stream's arrivals.
+struct TriageClass {
+  Urgency urgency = Urgency::kU3;
+  std::string complaint;  // empty: any complaint (the class is the urgency alone)
+  double share = 0;       // 0–1; the shares of one stream sum to 1 (within 1e-9)
+  bool operator==(const TriageClass&) const = default;
+};
+
 struct ArrivalStream {
   std::string name;
   double rate_per_hour = 0;  // >= 0
@@ -100,11 +122,33 @@ struct ArrivalStream {
   // the rate is.
   std::vector<double> profile;
   std::string to;  // a station's name
+  // Empty (customers without a class), or the triage mix: each arrival draws
+  // its class from it and keeps it through the network.
+  std::vector<TriageClass> mix;
 };
 
 struct Route {
   std::string station;
   double probability = 0;  // 0–1; the probabilities of one station sum to <= 1
+};
+
+// A routing rule of a station: when the customer's class and the hour of the
+// day match, it goes on by `next` instead of the station's plain `next`.
+struct RoutingRule {
+  std::vector<Urgency> urgencies;       // empty: any urgency
+  std::vector<std::string> complaints;  // empty: any complaint (a class without a complaint matches only this)
+  // The hour of the day of the completion, [hours_from, hours_to), 0–24;
+  // hours_from > hours_to wraps midnight (22 to 7). Both 0: every hour.
+  int hours_from = 0;
+  int hours_to = 0;
+  std::vector<Route> next;  // as Station::next: the probabilities sum to <= 1, the rest leave
+};
+
+// The order in which a station takes waiting customers.
+enum class Discipline {
+  kFifo,     // first come, first served (the default)
+  kUrgency,  // non-preemptive priority: U0 first, first come first served within an urgency; customers
+             // without a class (initial_waiting, streams without a mix) before U0
 };
 
 struct Station {
@@ -115,6 +159,10 @@ struct Station {
   std::vector<int> servers_by_hour;
   ServiceTime service;
   std::vector<Route> next;  // empty: every customer leaves after service
+  // Tried in order after each service; the first that matches routes the
+  // customer, none: `next`.
+  std::vector<RoutingRule> routing;
+  Discipline discipline = Discipline::kFifo;
   // The state at time 0 (default: empty). initial_in_service: 0 to the
   // servers of the start hour; initial_waiting: 0 to kMaxQueue.
   int initial_in_service = 0;
@@ -158,12 +206,24 @@ struct Estimate {
   bool has_ci = false;  // false with one replication
 };
 
+// The figures of one urgency at one station (as StationResult's, counted
+// over the customers of that urgency only).
+struct UrgencyResult {
+  Urgency urgency = Urgency::kU0;
+  Estimate wait_probability;
+  Estimate mean_wait_minutes;
+  Estimate arrival_rate_per_hour;
+};
+
 struct StationResult {
   std::string name;
   Estimate wait_probability;
   Estimate mean_wait_minutes;
   Estimate utilisation;
   Estimate arrival_rate_per_hour;
+  // With a mix: per urgency that reached the station in some replication,
+  // U0 first; empty without a mix.
+  std::vector<UrgencyResult> by_urgency;
 };
 
 struct SimulationResult {
@@ -181,6 +241,14 @@ struct ReplicationResult {
     double mean_wait_minutes = 0;
     double utilisation = 0;
     double arrival_rate_per_hour = 0;
+    // With a mix, per urgency (U0..U5): the same figures of its customers.
+    struct PerUrgency {
+      std::uint64_t arrivals = 0;  // measured
+      double wait_probability = 0;
+      double mean_wait_minutes = 0;
+      double arrival_rate_per_hour = 0;
+    };
+    std::vector<PerUrgency> by_urgency;  // 6 entries with a mix, else empty
   };
   std::vector<PerStation> stations;
   std::uint64_t events = 0;
@@ -207,8 +275,13 @@ class Simulator {
   ReplicationResult RunReplication(std::uint64_t seed, std::uint64_t index, std::size_t max_queue = kMaxQueue) const;
 
   const Scenario& scenario() const { return scenario_; }
+  // True when some stream has a mix (customers carry a class).
+  bool has_mix() const { return !classes_.empty(); }
 
  private:
+  template <bool kClasses>
+  ReplicationResult Replicate(std::uint64_t seed, std::uint64_t index, std::size_t max_queue) const;
+
   struct CompiledRoute {
     double cumulative;  // probability of this route and those before it
     int station;
@@ -224,12 +297,28 @@ class Simulator {
     double scale;      // gamma: scale (minutes)
     int first_route;   // into routes_
     int route_count;
+    int first_rule;  // into rules_
+    int rule_count;
+    bool priority;  // Discipline::kUrgency
+  };
+  struct CompiledRule {
+    int first_route;  // into routes_
+    int route_count;
+    int hours_from;
+    int hours_to;
+    int match_offset;  // into rule_match_: one flag per class
+  };
+  struct CompiledClass {
+    int urgency;    // 0..5
+    int complaint;  // into the scenario's distinct complaints, -1 for none
   };
   struct CompiledStream {
     double rate_per_minute;
     int to;
     int profile_offset;  // into profiles_, -1 without a profile
     int profile_hours;   // 24 or 168
+    int first_share;     // into shares_, -1 without a mix
+    int share_count;
   };
 
   explicit Simulator(Scenario scenario) : scenario_(std::move(scenario)) {}
@@ -240,6 +329,11 @@ class Simulator {
   std::vector<CompiledStream> streams_;
   std::vector<double> profiles_;  // per stream with a profile: its factors × rate, per minute
   std::vector<int> schedules_;    // per station with a schedule: its servers per hour
+  std::vector<CompiledRule> rules_;
+  std::vector<char> rule_match_;  // per rule, per class: whether the rule's class condition holds
+  std::vector<CompiledClass> classes_;
+  // Per stream with a mix: (cumulative share, class) in the mix's order.
+  std::vector<std::pair<double, int>> shares_;
 };
 
 // The two-sided 95% quantile of Student's t with `df` >= 1 degrees of
