@@ -1,16 +1,25 @@
 #include "app/simulate_cli.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
 #include <sstream>
 #include <string>
+#include <vector>
 
+#include "api/json/complaint_json.h"
 #include "api/json/scenario_json.h"
+#include "api/pathway_seed.h"
 #include "app/cli.h"
 #include "engine/simulate/simulator.h"
+
+namespace ozcc::api {
+extern const std::string_view kComplaintsJson;  // data/complaints.json, embedded at build time
+}  // namespace ozcc::api
 
 namespace ozcc::app {
 
@@ -29,6 +38,34 @@ int Invalid(const std::string& what, const Status& st, const std::string& field_
   return 2;
 }
 
+// Every *.json of `dir` as a pathway set (each file's id its name), checked
+// against the shipped entry complaints.
+Result<std::vector<Pathway>> LoadPathways(const std::string& dir) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) return Status::Invalid("--pathways: " + dir + " is not a directory");
+  std::vector<std::filesystem::path> paths;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    if (entry.path().extension() == ".json") paths.push_back(entry.path());
+  }
+  if (ec) return Status::Invalid("--pathways: cannot read " + dir);
+  std::sort(paths.begin(), paths.end());
+  std::vector<std::string> names;
+  std::vector<std::string> texts;
+  for (const auto& path : paths) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return Status::Invalid("--pathways: cannot read " + path.string());
+    std::ostringstream text;
+    text << in.rdbuf();
+    names.push_back(path.filename().string());
+    texts.push_back(text.str());
+  }
+  std::vector<api::ShippedFile> files;
+  for (size_t i = 0; i < names.size(); ++i) files.push_back({names[i], texts[i]});
+  auto complaints = api::ParseComplaintsFile(api::kComplaintsJson);
+  if (!complaints.ok()) return complaints.status();
+  return api::ParsePathwayFiles(files, *complaints);
+}
+
 }  // namespace
 
 int RunSimulate(const SimulateArgs& args) {
@@ -36,7 +73,13 @@ int RunSimulate(const SimulateArgs& args) {
   if (!in) return Usage("--scenario: cannot read " + args.scenario_file);
   std::ostringstream text;
   text << in.rdbuf();
-  auto file = api::ParseScenarioJson(text.str());
+  std::vector<Pathway> pathways;
+  if (!args.pathways_dir.empty()) {
+    auto loaded = LoadPathways(args.pathways_dir);
+    if (!loaded.ok()) return Invalid(args.pathways_dir, loaded.status());
+    pathways = std::move(loaded).value();
+  }
+  auto file = api::ParseScenarioJson(text.str(), args.pathways_dir.empty() ? nullptr : &pathways);
   if (!file.ok()) return Invalid(args.scenario_file, file.status());
   if (args.seed > kMaxSeed) return Usage("--seed: must be 0 to " + std::to_string(kMaxSeed));
   auto sim = engine::simulate::Simulator::Build(file->scenario);
@@ -56,7 +99,7 @@ int RunSimulate(const SimulateArgs& args) {
     std::cerr << "openzcc simulate: " << result.status().message() << "\n";
     return 1;
   }
-  const std::string out = api::ToJson(*result, wall).dump(2) + "\n";
+  const std::string out = api::ToJson(*result, wall, file->pathway_routes).dump(2) + "\n";
   if (!WriteCommandOutput("simulate", args.output_file, out)) return 1;
   char rate[64];
   std::snprintf(rate, sizeof rate, "%.3g", wall > 0 ? double(result->events) / wall : 0.0);
@@ -77,6 +120,9 @@ void AddSimulateCommand(CLI::App& app) {
                   "Random seed (default " + std::to_string(args->seed) + "); same seed, same numbers");
   cmd->add_option("--threads", args->threads, "Threads for the replications (default 0: one per core)");
   cmd->add_option("--output", args->output_file, "Write the result JSON here instead of to stdout");
+  cmd->add_option("--pathways", args->pathways_dir,
+                  "Care pathways (a directory of pathway JSON files, e.g. data/pathways) for the scenario's "
+                  "pathway_routing (default: none)");
   cmd->callback([args] {
     const int code = RunSimulate(*args);
     if (code != 0) throw CLI::RuntimeError(code);

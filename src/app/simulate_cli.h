@@ -1,5 +1,5 @@
 // `openzcc simulate --scenario FILE [--replications N] [--seed S]
-// [--threads T] [--output FILE]`: runs a simulation scenario
+// [--threads T] [--output FILE] [--pathways DIR]`: runs a simulation scenario
 // (docs/simulation.md) and writes the result JSON to FILE or stdout; a
 // one-line summary (replications, seed, events, wall time) goes to stderr.
 //
@@ -22,9 +22,10 @@ void AddSimulateCommand(CLI::App& app);
 struct SimulateArgs {
   std::string scenario_file;
   int replications = 10;
-  std::uint64_t seed = 1;   // the default seed, printed with every run
-  int threads = 0;          // 0: one per hardware thread
-  std::string output_file;  // "": stdout
+  std::uint64_t seed = 1;    // the default seed, printed with every run
+  int threads = 0;           // 0: one per hardware thread
+  std::string output_file;   // "": stdout
+  std::string pathways_dir;  // "": no pathway set (a scenario with pathway_routing is refused)
 };
 int RunSimulate(const SimulateArgs& args);
 

@@ -15,10 +15,15 @@
 #include <sstream>
 #include <string>
 
+#include "api/json/complaint_json.h"
+#include "api/pathway_seed.h"
 #include "engine/simulate/erlang_c.h"
 #include "support/status_errors.h"
 
 namespace ozcc::api {
+
+extern const std::string_view kComplaintsJson;  // data/complaints.json, embedded at build time
+
 namespace {
 
 using engine::simulate::Dist;
@@ -381,6 +386,51 @@ TEST(ScenarioJson, TriageErrorsNameFieldAndLine) {
   r = ParseScenarioJson(
       Replace(kTriage, R"({"when": {"urgency": ["U0", "U1"]}, )", R"({"if": {"urgency": ["U0", "U1"]}, )"));
   EXPECT_TRUE(HasError(r.status(), "stations[0].routing[0].if", 13)) << Dump(r.status());
+}
+
+// "pathway_routing" over the shipped pathways: refused without a pathway
+// set, expanded with one (the falls pathway sends U3 falls to district
+// nursing), written back as explicit rules, and reported as pathway_routes.
+TEST(ScenarioJson, PathwayRoutingExpandsOverThePathwaySet) {
+  const std::string text = Replace(kTriage, R"("stations": [)",
+                                   R"("pathway_routing": {"from": "desk", "routes": {"vvt": "gp", "md-consult": "ed"}},
+  "stations": [)");
+  auto refused = ParseScenarioJson(text);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_TRUE(HasError(refused.status(), "pathway_routing", 10, "--pathways")) << Dump(refused.status());
+
+  auto known = ParseComplaintsFile(kComplaintsJson);
+  ASSERT_TRUE(known.ok());
+  auto pathways = ParseShippedPathways(*known);
+  ASSERT_TRUE(pathways.ok()) << Dump(pathways.status());
+  auto f = ParseScenarioJson(text, &*pathways);
+  ASSERT_TRUE(f.ok()) << Dump(f.status());
+  ASSERT_EQ(f->pathway_routes.size(), 3u);
+  // U1 has no complaint; U3 chest pain: md-consult; U4 fall: acute district nursing (vvt).
+  EXPECT_TRUE(f->pathway_routes[0].pathway_id.empty());
+  EXPECT_EQ(f->pathway_routes[1].pathway_id, "chest-pain-pain-control");
+  EXPECT_EQ(f->pathway_routes[1].station, "ed");
+  EXPECT_EQ(f->pathway_routes[2].pathway_id, "falls");
+  EXPECT_EQ(f->pathway_routes[2].matched, "vvt");
+  EXPECT_EQ(f->pathway_routes[2].station, "gp");
+  EXPECT_EQ(f->scenario.stations[0].routing.size(), 4u);  // two of its own, then two generated
+  // Written back: explicit rules, readable without the pathways.
+  auto again = ParseScenarioJson(ToJson(*f).dump());
+  ASSERT_TRUE(again.ok()) << Dump(again.status());
+  EXPECT_EQ(again->scenario.stations[0].routing.size(), 4u);
+  // The result says which pathway sent which class where.
+  auto r = Simulator::Build(f->scenario)->Run({1, 1, 1});
+  ASSERT_TRUE(r.ok());
+  const auto j = ToJson(*r, 0, f->pathway_routes);
+  ASSERT_EQ(j["pathway_routes"].size(), 3u);
+  EXPECT_EQ(j["pathway_routes"][2]["pathway"]["id"], "falls");
+  EXPECT_EQ(j["pathway_routes"][2]["pathway"]["version"], f->pathway_routes[2].pathway_version);
+  EXPECT_EQ(j["pathway_routes"][2]["station"], "gp");
+  EXPECT_FALSE(j["pathway_routes"][0].contains("station"));
+  // A route to a station that does not exist.
+  auto bad = ParseScenarioJson(Replace(text, R"("vvt": "gp")", R"("vvt": "nursing")"), &*pathways);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_TRUE(HasError(bad.status(), "pathway_routing.routes.vvt", 10, "no station is named")) << Dump(bad.status());
 }
 
 TEST(ScenarioJson, ShippedScenariosParseAndRun) {

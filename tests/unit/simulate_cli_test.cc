@@ -57,6 +57,44 @@ TEST(SimulateCli, WritesTheResultAndIsReproducible) {
   EXPECT_NE(c.err.find("seed 1 (the default)"), std::string::npos) << c.err;
 }
 
+// --pathways DIR: the scenario's pathway_routing expands over that set and
+// the result says which pathway sent which class where; without the flag the
+// scenario is refused naming pathway_routing; a broken set exits 2.
+TEST(SimulateCli, PathwaysRouteTheMix) {
+  TempDir dir;
+  const std::string file = Write(dir.path() / "p.json", R"({"horizon_hours": 500, "arrivals": [{"name": "calls",
+    "rate_per_hour": 10, "to": "desk", "mix": [{"urgency": "U3", "complaint": "fall", "share": 0.6},
+    {"urgency": "U2", "complaint": "headache", "share": 0.4}]}],
+    "pathway_routing": {"from": "desk", "routes": {"vvt": "nursing"}},
+    "stations": [{"name": "desk", "servers": 2, "service": {"dist": "exponential", "mean_minutes": 3},
+                  "next": [{"station": "gp", "probability": 1}]},
+                 {"name": "nursing", "servers": 5, "service": {"dist": "exponential", "mean_minutes": 30}},
+                 {"name": "gp", "servers": 5, "service": {"dist": "exponential", "mean_minutes": 30}}]})");
+  const std::string pathways = (std::filesystem::path(OZCC_SOURCE_DIR) / "data" / "pathways").string();
+  CliRun a = Cli({"simulate", "--scenario", file, "--replications", "2", "--pathways", pathways});
+  ASSERT_EQ(a.rc, 0) << a.err;
+  auto j = nlohmann::json::parse(a.out);
+  ASSERT_EQ(j["pathway_routes"].size(), 2u) << a.out;
+  EXPECT_EQ(j["pathway_routes"][0]["pathway"]["id"], "falls");
+  EXPECT_EQ(j["pathway_routes"][0]["station"], "nursing");
+  EXPECT_FALSE(j["pathway_routes"][1].contains("station")) << "headache's md-consult is not mapped";
+  EXPECT_NEAR(j["stations"]["nursing"]["arrival_rate_per_hour"]["mean"].get<double>(), 6, 0.6);
+  EXPECT_TRUE(j["stations"]["nursing"]["by_urgency"].contains("U3"));
+  EXPECT_FALSE(j["stations"]["nursing"]["by_urgency"].contains("U2"));
+
+  CliRun b = Cli({"simulate", "--scenario", file, "--replications", "2"});
+  EXPECT_EQ(b.rc, 2);
+  EXPECT_NE(b.err.find("pathway_routing: line 4:"), std::string::npos) << b.err;
+  EXPECT_NE(b.err.find("--pathways"), std::string::npos) << b.err;
+
+  const std::string broken = (dir.path() / "set").string();
+  std::filesystem::create_directories(broken);
+  Write(std::filesystem::path(broken) / "x.json", "{}");
+  CliRun c = Cli({"simulate", "--scenario", file, "--pathways", broken});
+  EXPECT_EQ(c.rc, 2);
+  EXPECT_NE(c.err.find("x.json"), std::string::npos) << c.err;
+}
+
 TEST(SimulateCli, BadInputExitsTwoNamingTheField) {
   TempDir dir;
   std::string bad = kScenario;

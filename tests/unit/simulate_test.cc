@@ -20,6 +20,7 @@
 
 #include "api/json/scenario_json.h"
 #include "engine/simulate/erlang_c.h"
+#include "engine/simulate/pathway_routing.h"
 #include "engine/simulate/random.h"
 #include "engine/simulate/simulator.h"
 
@@ -899,6 +900,74 @@ TEST(Simulate, BuildNamesBadMixAndRouting) {
   EXPECT_NE(sum_status.errors()[0].message.find("0.9"), std::string::npos);
   t.arrivals[0].mix[1].share = 0.5 + 1e-12;  // within 1e-9
   EXPECT_TRUE(Simulator::Build(t).ok());
+}
+
+// Care pathways as routing: each class goes where the first action of its
+// pathway is mapped, by action code or else by partner type; the rest keep
+// the plain next.
+TEST(Simulate, PathwayRoutingSendsEachClassWhereItsPathwayActs) {
+  Pathway falls;
+  falls.id = "falls-test";
+  falls.version = 3;
+  falls.complaints = {"fall"};
+  falls.urgency = {Urgency::kU3, Urgency::kU4};
+  PathwayAction nursing;
+  nursing.code = "acute-district-nursing";
+  nursing.partner = OrgType::kVvt;
+  falls.actions = {nursing};
+  Pathway chest;
+  chest.id = "chest-test";
+  chest.complaints = {"chest-pain"};
+  chest.urgency = {Urgency::kU2, Urgency::kU4};
+  PathwayAction consult;
+  consult.code = "md-consult";
+  chest.actions = {consult};
+  const double lambda = 30;
+  Scenario s = Mmc(lambda, 1, 2, 3000, 30);
+  s.arrivals[0].mix = {{Urgency::kU3, "fall", 0.5},
+                       {Urgency::kU3, "chest-pain", 0.3},
+                       {Urgency::kU1, "", 0.1},
+                       {Urgency::kU1, "chest-pain", 0.1}};
+  s.stations[0].next = {{"gp", 1.0}};
+  for (const char* name : {"vvt", "md", "gp"}) {
+    Station st;
+    st.name = name;
+    st.servers = 20;
+    st.service.mean_minutes = 10;
+    s.stations.push_back(st);
+  }
+  PathwayRouting routing{"desk", {{"vvt", "vvt"}, {"md-consult", "md"}}};
+  auto routes = ExpandPathwayRouting(s, routing, {falls, chest});
+  ASSERT_TRUE(routes.ok()) << routes.status().message();
+  ASSERT_EQ(routes->size(), 4u);
+  const PathwayRoute& f = (*routes)[0];
+  EXPECT_EQ(f.pathway_id, "falls-test");
+  EXPECT_EQ(f.pathway_version, 3);
+  EXPECT_EQ(f.action, "acute-district-nursing");
+  EXPECT_EQ(f.matched, "vvt");  // by partner type: the code is not mapped
+  EXPECT_EQ(f.station, "vvt");
+  EXPECT_EQ((*routes)[1].matched, "md-consult");
+  EXPECT_EQ((*routes)[1].station, "md");
+  EXPECT_TRUE((*routes)[2].pathway_id.empty());  // no complaint: nothing matches
+  EXPECT_TRUE((*routes)[2].station.empty());
+  EXPECT_TRUE((*routes)[3].pathway_id.empty()) << "U1 is outside the chest-pain band";
+  ASSERT_EQ(s.stations[0].routing.size(), 2u);
+  auto r = RunOrDie(s, 10);
+  ExpectNear("vvt arrivals", r.stations[1].arrival_rate_per_hour, lambda * 0.5);
+  ExpectNear("md arrivals", r.stations[2].arrival_rate_per_hour, lambda * 0.3);
+  ExpectNear("gp arrivals", r.stations[3].arrival_rate_per_hour, lambda * 0.2);
+
+  // Bad references are named.
+  Scenario t = s;
+  auto bad = ExpandPathwayRouting(t, {"front", {{"vvt", "nursing"}}}, {falls});
+  ASSERT_FALSE(bad.ok());
+  std::set<std::string> fields;
+  const Status st = bad.status();
+  for (const auto& e : st.errors()) fields.insert(e.field);
+  EXPECT_TRUE(fields.count("pathway_routing.from"));
+  EXPECT_TRUE(fields.count("pathway_routing.routes.vvt"));
+  Scenario no_mix = Mmc(1, 1, 1, 10, 0);
+  EXPECT_FALSE(ExpandPathwayRouting(no_mix, {"desk", {}}, {falls}).ok());
 }
 
 }  // namespace

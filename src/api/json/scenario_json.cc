@@ -18,6 +18,8 @@ using engine::simulate::ArrivalStream;
 using engine::simulate::Discipline;
 using engine::simulate::Dist;
 using engine::simulate::Estimate;
+using engine::simulate::PathwayRoute;
+using engine::simulate::PathwayRouting;
 using engine::simulate::Route;
 using engine::simulate::RoutingRule;
 using engine::simulate::Scenario;
@@ -271,12 +273,40 @@ const char* ToString(Dist d) {
   return "?";
 }
 
-void ReadScenarioJson(DataReader& r, const json& doc, const std::string& path, ScenarioFile& f) {
+// "pathway_routing": {"from": STATION, "routes": {KEY: STATION, …}}.
+std::optional<PathwayRouting> ReadPathwayRouting(DataReader& r, const json& doc, const std::string& path) {
+  const json* v = r.Member(doc, path, "pathway_routing", false);
+  if (!v) return std::nullopt;
+  const std::string p = JoinPath(path, "pathway_routing");
+  PathwayRouting out;
+  if (!r.Object(*v, p, {"from", "routes"})) return std::nullopt;
+  r.String(*v, p, "from", true, out.from);
+  if (const json* routes = r.Member(*v, p, "routes", true)) {
+    const std::string rp = JoinPath(p, "routes");
+    if (!routes->is_object()) {
+      r.Error(rp,
+              std::string("must be an object (action code or partner type: station), not ") + JsonTypeName(*routes));
+    } else {
+      for (const auto& [key, station] : routes->items()) {
+        if (!station.is_string()) {
+          r.Error(JoinPath(rp, key), std::string("must be a station's name, not ") + JsonTypeName(station));
+          continue;
+        }
+        out.routes.emplace_back(key, station.get<std::string>());
+      }
+    }
+  }
+  return out;
+}
+
+void ReadScenarioJson(DataReader& r, const json& doc, const std::string& path, ScenarioFile& f,
+                      const std::vector<Pathway>* pathways) {
   Scenario& s = f.scenario;
   const size_t errors_before = r.errors().size();
-  if (r.Object(
-          doc, path,
-          {"name", "description", "horizon_hours", "warmup_hours", "start_hour_of_week", "arrivals", "stations"})) {
+  std::optional<PathwayRouting> pathway_routing;
+  if (r.Object(doc, path,
+               {"name", "description", "horizon_hours", "warmup_hours", "start_hour_of_week", "arrivals", "stations",
+                "pathway_routing"})) {
     r.String(doc, path, "name", false, f.name);
     r.String(doc, path, "description", false, f.description);
     r.Number(doc, path, "horizon_hours", true, s.horizon_hours);
@@ -296,6 +326,7 @@ void ReadScenarioJson(DataReader& r, const json& doc, const std::string& path, S
         s.stations.push_back(std::move(st));
       }
     }
+    pathway_routing = ReadPathwayRouting(r, doc, path);
   } else {
     return;  // not an object: nothing of the model to check
   }
@@ -303,6 +334,22 @@ void ReadScenarioJson(DataReader& r, const json& doc, const std::string& path, S
   // reported again (a missing "servers" is not also "must be 1 to 100000").
   std::set<std::string> shape_fields;
   for (size_t i = errors_before; i < r.errors().size(); ++i) shape_fields.insert(r.errors()[i].field);
+  if (pathway_routing) {
+    const std::string p = JoinPath(path, "pathway_routing");
+    if (pathways == nullptr) {
+      r.Error(p,
+              "needs a pathway set, and none is given here (openzcc simulate --pathways DIR; runs started through the "
+              "API do not expand pathway_routing yet)");
+    } else if (r.errors().size() == errors_before) {
+      auto expanded = engine::simulate::ExpandPathwayRouting(s, *pathway_routing, *pathways);
+      if (expanded.ok()) {
+        f.pathway_routes = std::move(expanded).value();
+      } else {
+        const Status st = expanded.status();
+        for (const FieldError& e : st.errors()) r.Error(JoinPath(path, e.field), e.message);
+      }
+    }
+  }
   auto built = Simulator::Build(s);
   if (!built.ok()) {
     const Status st = built.status();
@@ -313,14 +360,14 @@ void ReadScenarioJson(DataReader& r, const json& doc, const std::string& path, S
   }
 }
 
-Result<ScenarioFile> ParseScenarioJson(std::string_view text) {
+Result<ScenarioFile> ParseScenarioJson(std::string_view text, const std::vector<Pathway>* pathways) {
   Result<json> parsed = ParseDataJson(text, "scenario");
   if (!parsed.ok()) return parsed.status();
   const json& doc = parsed.value();
   PathLines lines(text);
   DataReader r(lines);
   ScenarioFile f;
-  ReadScenarioJson(r, doc, "", f);
+  ReadScenarioJson(r, doc, "", f, pathways);
   if (!r.errors().empty()) {
     const size_t n = r.errors().size();
     return Status::Invalid("scenario has " + std::to_string(n) + (n == 1 ? " error" : " errors"),
@@ -395,7 +442,7 @@ ordered_json ToJson(const ScenarioFile& f) {
   return j;
 }
 
-ordered_json ToJson(const SimulationResult& r, double wall_seconds) {
+ordered_json ToJson(const SimulationResult& r, double wall_seconds, const std::vector<PathwayRoute>& pathway_routes) {
   ordered_json j;
   j["stations"] = ordered_json::object();
   for (const auto& st : r.stations) {
@@ -416,6 +463,21 @@ ordered_json ToJson(const SimulationResult& r, double wall_seconds) {
       sj["by_urgency"] = std::move(bu);
     }
     j["stations"][st.name] = std::move(sj);
+  }
+  if (!pathway_routes.empty()) {
+    j["pathway_routes"] = ordered_json::array();
+    for (const PathwayRoute& pr : pathway_routes) {
+      ordered_json pj;
+      pj["urgency"] = std::string(ozcc::ToString(pr.urgency));
+      if (!pr.complaint.empty()) pj["complaint"] = pr.complaint;
+      if (!pr.pathway_id.empty()) {
+        pj["pathway"] = ordered_json{{"id", pr.pathway_id}, {"version", pr.pathway_version}};
+        pj["action"] = pr.action;
+      }
+      if (!pr.matched.empty()) pj["matched"] = pr.matched;
+      if (!pr.station.empty()) pj["station"] = pr.station;
+      j["pathway_routes"].push_back(std::move(pj));
+    }
   }
   j["events"] = r.events;
   j["wall_seconds"] = wall_seconds;
