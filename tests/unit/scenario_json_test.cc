@@ -433,6 +433,18 @@ TEST(ScenarioJson, PathwayRoutingExpandsOverThePathwaySet) {
   EXPECT_TRUE(HasError(bad.status(), "pathway_routing.routes.vvt", 10, "no station is named")) << Dump(bad.status());
 }
 
+// The shipped pathway set (data/pathways), as `openzcc simulate --pathways data/pathways` loads it.
+const std::vector<Pathway>& ShippedPathways() {
+  static const std::vector<Pathway> kSet = [] {
+    auto known = ParseComplaintsFile(kComplaintsJson);
+    EXPECT_TRUE(known.ok());
+    auto set = ParseShippedPathways(known.ok() ? *known : std::vector<Complaint>{});
+    EXPECT_TRUE(set.ok()) << Dump(set.status());
+    return set.ok() ? *set : std::vector<Pathway>{};
+  }();
+  return kSet;
+}
+
 TEST(ScenarioJson, ShippedScenariosParseAndRun) {
   const std::filesystem::path dir = std::filesystem::path(OZCC_SOURCE_DIR) / "data" / "scenarios";
   ASSERT_TRUE(std::filesystem::exists(dir));
@@ -440,7 +452,7 @@ TEST(ScenarioJson, ShippedScenariosParseAndRun) {
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
     if (entry.path().extension() != ".json") continue;
     ++n;
-    auto f = ParseScenarioJson(ReadFile(entry.path()));
+    auto f = ParseScenarioJson(ReadFile(entry.path()), &ShippedPathways());
     ASSERT_TRUE(f.ok()) << entry.path() << ": " << Dump(f.status());
     EXPECT_FALSE(f->name.empty()) << entry.path();
     EXPECT_FALSE(f->description.empty()) << entry.path();
@@ -502,6 +514,48 @@ TEST(ScenarioJson, RapidHagScenariosReproduceThePilotShare) {
   EXPECT_LT(a["gp-visit"].wait_probability.ci_high, b["gp-visit"].wait_probability.ci_low);
   EXPECT_LT(a["gp-visit"].mean_wait_minutes.ci_high, b["gp-visit"].mean_wait_minutes.ci_low);
   EXPECT_LT(a["gp-visit"].utilisation.ci_high, b["gp-visit"].utilisation.ci_low);
+}
+
+// The pilot of ZCC Rotterdam-Rijnmond (seed 001): of the 407 cases discussed,
+// 145 went from the GP post to acute district nursing (VVT) and 262 to the
+// ambulance (MKA), and 145 patients in 13 months were helped by acute VVT.
+// The shipped pathways route the mix; the shares are the pilot's within 2%
+// (ten replications of twenty years, about 7 500 cases each).
+TEST(ScenarioJson, RotterdamPathwaysReproduceThePilotSplit) {
+  const std::filesystem::path dir = std::filesystem::path(OZCC_SOURCE_DIR) / "data" / "scenarios";
+  auto f = ParseScenarioJson(ReadFile(dir / "zcc-rotterdam-pathways.json"), &ShippedPathways());
+  ASSERT_TRUE(f.ok()) << Dump(f.status());
+  std::map<std::string, std::string> sent;  // pathway id -> station
+  for (const auto& pr : f->pathway_routes) {
+    EXPECT_FALSE(pr.station.empty()) << pr.complaint << ": every class goes where a pathway sends it";
+    sent[pr.pathway_id] = pr.station;
+  }
+  EXPECT_EQ(sent["catheter-care"], "acute-vvt");
+  EXPECT_EQ(sent["wound-care"], "acute-vvt");
+  EXPECT_EQ(sent["falls"], "acute-vvt");
+  EXPECT_EQ(sent["rapid-hag"], "mka");
+  auto sim = Simulator::Build(f->scenario);
+  ASSERT_TRUE(sim.ok());
+  auto r = sim->Run({10, 1, 0});
+  ASSERT_TRUE(r.ok());
+  std::map<std::string, engine::simulate::StationResult> by;
+  for (const auto& st : r->stations) by[st.name] = st;
+  const double zcc = by["zcc"].arrival_rate_per_hour.mean;
+  const double vvt_share = by["acute-vvt"].arrival_rate_per_hour.mean / zcc;
+  const double mka_share = by["mka"].arrival_rate_per_hour.mean / zcc;
+  const double hours_13_months = 13 * 365.25 / 12 * 24;
+  std::printf("  to acute VVT %.4f (pilot 145/407 = %.4f), to MKA %.4f (262/407 = %.4f); VVT in 13 months %.1f (145)\n",
+              vvt_share, 145.0 / 407, mka_share, 262.0 / 407,
+              by["acute-vvt"].arrival_rate_per_hour.mean * hours_13_months);
+  EXPECT_NEAR(vvt_share, 145.0 / 407, 0.02 * 145.0 / 407);
+  EXPECT_NEAR(mka_share, 262.0 / 407, 0.02 * 262.0 / 407);
+  EXPECT_NEAR(by["acute-vvt"].arrival_rate_per_hour.mean * hours_13_months, 145, 0.03 * 145);
+  // The nursing requests are U3 and U4 only; the ambulance sees U1 only.
+  for (const auto& u : by["acute-vvt"].by_urgency) {
+    EXPECT_TRUE(u.urgency == Urgency::kU3 || u.urgency == Urgency::kU4);
+  }
+  ASSERT_EQ(by["mka"].by_urgency.size(), 1u);
+  EXPECT_EQ(by["mka"].by_urgency[0].urgency, Urgency::kU1);
 }
 
 }  // namespace
