@@ -202,6 +202,39 @@ TEST_P(SimulationApiTest, BadRequestsNameTheFieldAndStoreNothing) {
   EXPECT_EQ(json::parse(list.body)["items"].size(), 0u);
 }
 
+// The triage mix, routing rules and the urgency discipline run through the
+// API as through the command line (by_urgency included, bit for bit);
+// pathway_routing is refused naming it, as the API has no pathway set yet.
+TEST_P(SimulationApiTest, TriageMixRunsAndPathwayRoutingIsRefused) {
+  auto triage = kScenario;
+  triage["arrivals"][0]["mix"] =
+      json::parse(R"([{"urgency": "U1", "share": 0.2}, {"urgency": "U3", "complaint": "fall", "share": 0.8}])");
+  triage["stations"][0]["discipline"] = "urgency";
+  triage["stations"][0]["routing"] =
+      json::parse(R"([{"when": {"urgency": ["U1"]}, "next": [{"station": "gp", "probability": 1}]}])");
+  auto started = Start("zcc", {{"region_id", "ZWN"}, {"scenario", triage}, {"replications", 3}, {"seed", 5}});
+  ASSERT_EQ(started.status, 202) << started.body;
+  json run = WaitDone(json::parse(started.body)["id"]);
+  ASSERT_EQ(run["state"], "done") << run.dump();
+  auto sent = api::ParseScenarioJson(triage.dump());
+  ASSERT_TRUE(sent.ok());
+  auto want = engine::simulate::Simulator::Build(sent->scenario)->Run({3, 5, 2});
+  ASSERT_TRUE(want.ok());
+  EXPECT_EQ(run["result"]["stations"].dump(), json::parse(api::ToJson(*want, 0).dump())["stations"].dump());
+  EXPECT_TRUE(run["result"]["stations"]["gp"]["by_urgency"].contains("U1")) << run["result"].dump();
+
+  auto with_pathways = triage;
+  with_pathways["pathway_routing"] = json::parse(R"({"from": "desk", "routes": {"vvt": "gp"}})");
+  auto r = Start("zcc", {{"region_id", "ZWN"}, {"scenario", with_pathways}});
+  ASSERT_EQ(r.status, 400) << r.body;
+  EXPECT_NE(r.body.find("scenario.pathway_routing"), std::string::npos) << r.body;
+  auto bad = triage;
+  bad["arrivals"][0]["mix"][1]["complaint"] = "tumble";
+  r = Start("zcc", {{"region_id", "ZWN"}, {"scenario", bad}});
+  ASSERT_EQ(r.status, 400) << r.body;
+  EXPECT_NE(r.body.find("scenario.arrivals[0].mix[1].complaint"), std::string::npos) << r.body;
+}
+
 TEST_P(SimulationApiTest, ARunWhoseInstanceStoppedReadsAsFailed) {
   StoredSimulation lost;
   lost.id = "sim-lost";
