@@ -17,8 +17,11 @@ using nlohmann::ordered_json;
 
 namespace {
 
-// The body of POST /api/v1/simulations.
-Result<service::SimulationStart> ParseSimulationStart(std::string_view text) {
+// The body of POST /api/v1/simulations. `pathways`: the current pathway set,
+// asked for only when the scenario has "pathway_routing" (its rules are then
+// stored as the scenario's own, so the run does not depend on later edits).
+Result<service::SimulationStart> ParseSimulationStart(std::string_view text,
+                                                      const std::function<Result<std::vector<Pathway>>()>& pathways) {
   Result<json> parsed = ParseJsonObject(text);  // UTF-8, duplicate keys, depth, an object
   if (!parsed.ok()) return Status::BadRequest(parsed.status().message(), parsed.status().errors());
   const json& doc = *parsed;
@@ -47,7 +50,16 @@ Result<service::SimulationStart> ParseSimulationStart(std::string_view text) {
       std::int64_t ignored = 0;
       r.Integer(doc, "", "seed", false, ignored);  // names the wrong type
     }
-    if (const json* scenario = r.Member(doc, "", "scenario", true)) ReadScenarioJson(r, *scenario, "scenario", file);
+    if (const json* scenario = r.Member(doc, "", "scenario", true)) {
+      std::vector<Pathway> set;
+      const bool wants_pathways = scenario->is_object() && scenario->contains("pathway_routing");
+      if (wants_pathways) {
+        auto loaded = pathways();
+        if (!loaded.ok()) return loaded.status();
+        set = std::move(loaded).value();
+      }
+      ReadScenarioJson(r, *scenario, "scenario", file, wants_pathways ? &set : nullptr);
+    }
   }
   // The service's range checks, so that every error comes at once.
   if (doc.is_object()) {
@@ -143,7 +155,13 @@ void RegisterSimulationRoutes(State& s, http::Router& r) {
     Principal who;
     if (auto denied = RequireAuth(s, req, who)) return *denied;
     if (auto st = RequireJsonBody(req); !st.ok()) return ProblemFor(req, st);
-    auto start = ParseSimulationStart(req.body);
+    auto start = ParseSimulationStart(req.body, [&]() -> Result<std::vector<Pathway>> {
+      auto current = s.pathways.List(CallerOf(req, who));
+      if (!current.ok()) return current.status();
+      std::vector<Pathway> set;
+      for (auto& v : *current) set.push_back(std::move(v.pathway));
+      return set;
+    });
     if (!start.ok()) return ProblemFor(req, start.status());
     auto run = s.simulations.Start(CallerOf(req, who), std::move(start).value());
     if (!run.ok()) {

@@ -203,9 +203,9 @@ TEST_P(SimulationApiTest, BadRequestsNameTheFieldAndStoreNothing) {
 }
 
 // The triage mix, routing rules and the urgency discipline run through the
-// API as through the command line (by_urgency included, bit for bit);
-// pathway_routing is refused naming it, as the API has no pathway set yet.
-TEST_P(SimulationApiTest, TriageMixRunsAndPathwayRoutingIsRefused) {
+// API as through the command line (by_urgency included, bit for bit), and
+// pathway_routing expands over the current pathway set.
+TEST_P(SimulationApiTest, TriageMixAndPathwayRoutingRun) {
   auto triage = kScenario;
   triage["arrivals"][0]["mix"] =
       json::parse(R"([{"urgency": "U1", "share": 0.2}, {"urgency": "U3", "complaint": "fall", "share": 0.8}])");
@@ -223,11 +223,26 @@ TEST_P(SimulationApiTest, TriageMixRunsAndPathwayRoutingIsRefused) {
   EXPECT_EQ(run["result"]["stations"].dump(), json::parse(api::ToJson(*want, 0).dump())["stations"].dump());
   EXPECT_TRUE(run["result"]["stations"]["gp"]["by_urgency"].contains("U1")) << run["result"].dump();
 
+  // pathway_routing over the current pathway set (the shipped one here): U3
+  // falls go where the falls pathway's first action (acute district nursing,
+  // partner vvt) is mapped; the stored scenario holds the generated rule.
   auto with_pathways = triage;
   with_pathways["pathway_routing"] = json::parse(R"({"from": "desk", "routes": {"vvt": "gp"}})");
-  auto r = Start("zcc", {{"region_id", "ZWN"}, {"scenario", with_pathways}});
+  auto r = Start("zcc", {{"region_id", "ZWN"}, {"scenario", with_pathways}, {"replications", 2}});
+  ASSERT_EQ(r.status, 202) << r.body;
+  run = WaitDone(json::parse(r.body)["id"]);
+  ASSERT_EQ(run["state"], "done") << run.dump();
+  EXPECT_FALSE(run["scenario"].contains("pathway_routing"));
+  const json& rules = run["scenario"]["stations"][0]["routing"];
+  ASSERT_EQ(rules.size(), 2u) << run["scenario"].dump();
+  EXPECT_EQ(rules[1]["when"]["complaint"], json::array({"fall"}));
+  EXPECT_EQ(rules[1]["next"][0]["station"], "gp");
+  EXPECT_TRUE(run["result"]["stations"]["gp"]["by_urgency"].contains("U3")) << run["result"].dump();
+  // A route to a station that does not exist.
+  with_pathways["pathway_routing"]["routes"]["vvt"] = "nursing";
+  r = Start("zcc", {{"region_id", "ZWN"}, {"scenario", with_pathways}});
   ASSERT_EQ(r.status, 400) << r.body;
-  EXPECT_NE(r.body.find("scenario.pathway_routing"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("scenario.pathway_routing.routes.vvt"), std::string::npos) << r.body;
   auto bad = triage;
   bad["arrivals"][0]["mix"][1]["complaint"] = "tumble";
   r = Start("zcc", {{"region_id", "ZWN"}, {"scenario", bad}});
