@@ -88,7 +88,7 @@ seeds_for() {
     region_json_fuzz) echo "raw:$s/region/* json:$repo/data/regions/*.json" ;;
     pathway_json_fuzz) echo "json:$repo/data/pathways/*.json json:$repo/data/complaints.json" ;;
     case_json_fuzz) echo "raw:$s/case/*" ;;
-    scenario_json_fuzz) echo "json:$repo/data/scenarios/*.json" ;;
+    scenario_json_fuzz) echo "raw:$s/scenario/* json:$repo/data/scenarios/*.json" ;;
     spreading_json_fuzz) echo "json:$s/spreading/*" ;;
     measure_report_fuzz)
       echo "raw:$s/measure_report/* json:$ext/saner/examples/MeasureReport-*.json json:$ext/fhir-r4/examples/measurereport-*.json"

@@ -59,6 +59,11 @@ extern "C" OZCC_FUZZ_NO_COVERAGE int LLVMFuzzerTestOneInput(const std::uint8_t* 
     double total = 0;
     for (const auto& r : st.next) total += r.probability;
     worst_route = std::max(worst_route, total);
+    for (const auto& rule : st.routing) {  // a rule by class or hour routes like next
+      double rule_total = 0;
+      for (const auto& r : rule.next) rule_total += r.probability;
+      worst_route = std::max(worst_route, rule_total);
+    }
   }
   // Profiles and schedules are walked hour by hour: keep the horizon short too.
   if (!(expected <= 5000) || worst_route > 0.9 || s.horizon_hours > 20000) return 0;
@@ -71,6 +76,11 @@ extern "C" OZCC_FUZZ_NO_COVERAGE int LLVMFuzzerTestOneInput(const std::uint8_t* 
     OZCC_FUZZ_CHECK(InRange(st.mean_wait_minutes.mean, 0, s.horizon_hours * 60));
     OZCC_FUZZ_CHECK(InRange(st.arrival_rate_per_hour.mean, 0, 1e12));
     OZCC_FUZZ_CHECK(st.wait_probability.ci_low <= st.wait_probability.ci_high);
+    for (const auto& u : st.by_urgency) {
+      OZCC_FUZZ_CHECK(InRange(u.wait_probability.mean, 0, 1));
+      OZCC_FUZZ_CHECK(InRange(u.mean_wait_minutes.mean, 0, s.horizon_hours * 60));
+      OZCC_FUZZ_CHECK(InRange(u.arrival_rate_per_hour.mean, 0, st.arrival_rate_per_hour.mean * (1 + 1e-9)));
+    }
   }
   return 0;
 }
