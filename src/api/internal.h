@@ -103,6 +103,9 @@ struct Api::State {
       [this](const std::string& token_hash) { stream_guard.CountEnded(events.CloseStreamsOf(token_hash)); },
       [this](const std::string& region_id, std::int64_t after, size_t limit) {
         return store.CaseEventsSince(region_id, after, limit);
+      },
+      [this](const std::string& region_id, std::int64_t after, size_t limit) {
+        return store.TransferEventsSince(region_id, after, limit);
       }};
   LivePublisher publisher{snapshots, events};
   service::CapacityService capacity{store, store, store, publisher};
