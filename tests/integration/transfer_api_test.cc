@@ -13,6 +13,7 @@
 #include "api/auth.h"
 #include "base/time.h"
 #include "support/api_fixture.h"
+#include "support/fhir_validate.h"
 
 namespace ozcc::test {
 namespace {
@@ -272,6 +273,51 @@ TEST_P(TransferApiTest, BadInputIsRefusedAndNothingStored) {
   EXPECT_EQ(
       Call("receiver", "POST", "/api/v1/transfers/t-nope/transition", R"({"to":"accepted"})", JsonMatching(1)).status,
       404);
+}
+
+// A transfer is a FHIR Task too (ids t-…, apart from the handovers' h-…):
+// read by either side, found by the receiving organisation's owner search
+// and the ZCC's, valid R4; its patient is the Patient with its id, logged.
+TEST_P(TransferApiTest, ATransferIsAFhirTask) {
+  json t = Post("orguser", "/api/v1/transfers", NewTransfer(), 201);
+  const std::string id = t["id"];
+  auto get = [&](const std::string& who, const std::string& target, int status) {
+    auto r = Call(who, "GET", target);
+    EXPECT_EQ(r.status, status) << who << " " << target << ": " << r.body.substr(0, 300);
+    json out = json::parse(r.body, nullptr, false);
+    return out.is_discarded() ? json() : out;
+  };
+  json task = get("receiver", "/fhir/Task/" + id, 200);
+  EXPECT_EQ(task["resourceType"], "Task");
+  EXPECT_EQ(task["id"], id);
+  EXPECT_EQ(task["status"], "requested");
+  EXPECT_EQ(task["owner"]["reference"], "Organization/" + other_org_);
+  EXPECT_EQ(task["requester"]["reference"], "Organization/" + own_org_);
+  EXPECT_EQ(task.dump().find(kBsn), std::string::npos);
+  std::vector<json> all = {task};
+
+  json inbox = get("receiver", "/fhir/Task?owner=Organization/" + other_org_, 200);
+  ASSERT_EQ(inbox["total"], 1) << inbox.dump().substr(0, 500);
+  EXPECT_EQ(inbox["entry"][0]["resource"]["id"], id);
+  all.push_back(inbox["entry"][0]["resource"]);
+  EXPECT_EQ(get("orguser", "/fhir/Task?owner=Organization/" + other_org_, 200)["total"], 0)
+      << "the sending side's inbox search is its own";
+  EXPECT_EQ(get("zcc", "/fhir/Task", 200)["total"], 1) << "the ZCC sees its region's open transfers";
+  get("demo2-coordinator", "/fhir/Task/" + id, 403);
+  get("privacy", "/fhir/Task/" + id, 403);
+  get("receiver", "/fhir/Task/t-0000000000000000", 404);
+
+  // Steps show as Task.status.
+  Step("receiver", id, "accepted", 1, 200);
+  Step("receiver", id, "planned", 2, 200);
+  EXPECT_EQ(get("orguser", "/fhir/Task/" + id, 200)["status"], "ready");
+  all.push_back(get("orguser", "/fhir/Task/" + id, 200));
+  EXPECT_TRUE(ValidFhirR4(all));
+
+  json patient = get("receiver", "/fhir/Patient/" + id, 200);
+  EXPECT_EQ(patient["resourceType"], "Patient");
+  EXPECT_EQ(patient["identifier"][0]["value"], kBsn);
+  get("viewer", "/fhir/Patient/" + id, 403);
 }
 
 INSTANTIATE_TEST_SUITE_P(, TransferApiTest, ::testing::ValuesIn(kApiBackends), ApiBackendName);
