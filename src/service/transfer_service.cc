@@ -85,6 +85,7 @@ Result<TransferView> TransferService::Create(const Caller& caller, NewTransfer i
   const Time now = Now();
   if (in.region_id.empty()) in.region_id = caller.who.region_id;
   std::vector<FieldError> errors = ValidateNewTransfer(in, now);
+  if (in.region_id.empty()) errors.push_back({"region_id", "is required: you have no region of your own"});
   if (patient) {
     if (!seal_) {
       errors.push_back({"patient", "this server has no patient key: patient data cannot be stored"});
@@ -162,6 +163,9 @@ Result<TransferView> TransferService::Get(const Caller& caller, const std::strin
 
 Result<std::vector<Transfer>> TransferService::List(const Caller& caller, TransferListQuery q) {
   if (q.region_id.empty()) q.region_id = caller.who.region_id;
+  if (q.region_id.empty()) {
+    return Status::BadRequest("name the region", {{"region", "is required: you have no region of your own"}});
+  }
   if (q.organization_id.empty() && !Allowed(caller, Action::kReadTransfers, q.region_id, "") &&
       !caller.who.organization_id.empty()) {
     q.organization_id = caller.who.organization_id;  // an organisation's user: its own board

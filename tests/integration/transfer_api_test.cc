@@ -225,6 +225,11 @@ TEST_P(TransferApiTest, WhoMaySeeAndChangeATransfer) {
   EXPECT_EQ(Call("orguser", "GET", "/api/v1/transfers?organization=" + other_org_).status, 403);
   EXPECT_EQ(Call("demo2-coordinator", "GET", "/api/v1/transfers?region=ZWN").status, 403);
   EXPECT_EQ(Call("viewer", "GET", "/api/v1/transfers?state=done").status, 400);
+  EXPECT_EQ(Call("admin", "GET", "/api/v1/transfers").status, 400) << "an admin names the region";
+  json no_region = NewTransfer(false);
+  no_region.erase("region_id");
+  Post("admin", "/api/v1/transfers", no_region, 422);
+  Post("orguser", "/api/v1/transfers", no_region, 201);
 }
 
 TEST_P(TransferApiTest, BadInputIsRefusedAndNothingStored) {
