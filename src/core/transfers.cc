@@ -120,7 +120,7 @@ Transfer ApplyTransferStep(Transfer t, TransferState to, Time at) {
     case TransferState::kDeclined: t.answered_at = at; break;
     case TransferState::kEnRoute: t.departed_at = at; break;
     case TransferState::kRequested:
-    case TransferState::kPlanned: break;
+    case TransferState::kPlanned:
     case TransferState::kArrived:
     case TransferState::kCancelled: break;
   }

@@ -176,7 +176,7 @@ Result<std::vector<Transfer>> TransferService::List(const Caller& caller, Transf
 }
 
 Result<TransferView> TransferService::Transition(const Caller& caller, const std::string& id,
-                                                 std::optional<std::int64_t> if_match, TransferStepInput in) {
+                                                 std::optional<std::int64_t> if_match, const TransferStepInput& in) {
   auto loaded = transfers_.GetTransfer(id);
   if (!loaded.ok()) return loaded.status();
   const Transfer& t = *loaded;

@@ -86,7 +86,7 @@ class TransferService {
   Result<TransferView> Get(const Caller& caller, const std::string& id);
   Result<std::vector<Transfer>> List(const Caller& caller, TransferListQuery query);
   Result<TransferView> Transition(const Caller& caller, const std::string& id, std::optional<std::int64_t> if_match,
-                                  TransferStepInput in);
+                                  const TransferStepInput& in);
   // The transfer's patient, logged (patient.read). kNotFound when it has
   // none; kUnavailable without a patient key; kForbidden.
   Result<Patient> ReadPatient(const Caller& caller, const std::string& id, const std::string& purpose);
