@@ -49,6 +49,7 @@ void Api::Register(http::Router& router) {
   RegisterRegionRoutes(*state_, routes);
   RegisterCapacityRoutes(*state_, routes);
   RegisterCaseRoutes(*state_, routes);
+  RegisterTransferRoutes(*state_, routes);
   RegisterPathwayRoutes(*state_, routes);
   RegisterKpiRoutes(*state_, routes);
   RegisterForecastRoutes(*state_, routes);

@@ -382,7 +382,15 @@ http::Response UpdateTask(State& s, http::Request& req, const Principal& who) {
 // the patient of a case, read and logged.
 void AddWorklistRoutes(State& s, http::Router& r) {
   r.Add("GET", "/fhir/Task/{id}", Authed(s, [&s](http::Request& req, const Principal& who) {
-          return TaskResponse(s.cases.GetHandover(CallerOf(req, who), req.params.at("id")));
+          const std::string& id = req.params.at("id");
+          if (id.starts_with("t-")) {  // a transfer (docs/transfers.md)
+            auto v = s.transfers.Get(CallerOf(req, who), id);
+            if (!v.ok()) return FhirError(v.status());
+            http::Response resp = FhirJson(200, fhir::TransferTaskResource(v->transfer));
+            resp.Set("ETag", "W/\"" + std::to_string(v->transfer.version) + "\"");
+            return resp;
+          }
+          return TaskResponse(s.cases.GetHandover(CallerOf(req, who), id));
         }));
   r.Add("PUT", "/fhir/Task/{id}",
         Authed(s, [&s](http::Request& req, const Principal& who) { return UpdateTask(s, req, who); }));
@@ -399,11 +407,18 @@ void AddWorklistRoutes(State& s, http::Router& r) {
               for (const auto& v : *found) {
                 out.push_back({fhir::TaskResource(v.handover, v.the_case), v.the_case.region_id, {}});
               }
+              // The transfers the caller may read, as Tasks owned by the receiving organisation.
+              auto transfers = s.transfers.Search(CallerOf(req, who), ids, search.Codes("owner"),
+                                                  service::CaseService::kHandoverSearchLimit);
+              if (!transfers.ok()) return transfers.status();
+              for (const auto& t : *transfers) out.push_back({fhir::TransferTaskResource(t), t.region_id, {}});
               return out;
             });
   r.Add("GET", "/fhir/Patient/{id}", Authed(s, [&s](http::Request& req, const Principal& who) {
           const std::string& id = req.params.at("id");
-          auto p = s.cases.ReadPatient(CallerOf(req, who), id, req.Query("purpose").value_or("fhir"));
+          auto p = id.starts_with("t-")  // a transfer's patient
+                       ? s.transfers.ReadPatient(CallerOf(req, who), id, req.Query("purpose").value_or("fhir"))
+                       : s.cases.ReadPatient(CallerOf(req, who), id, req.Query("purpose").value_or("fhir"));
           if (!p.ok()) return FhirError(p.status());
           return FhirJson(200, fhir::PatientResource(id, *p));
         }));

@@ -2,23 +2,27 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <limits>
 #include <map>
 
 #include "api/json/case_json.h"
+#include "api/json/transfer_json.h"
 
 namespace ozcc::api {
 
 ChangeFollower::ChangeFollower(service::RegionService& regions, std::function<Status(ChangeHandler)> watch,
                                SnapshotCache& snapshots, EventHub& events, Authenticator& auth,
-                               std::function<void(const std::string&)> session_ended, CaseEventsSince case_events)
+                               std::function<void(const std::string&)> session_ended, CaseEventsSince case_events,
+                               TransferEventsSince transfer_events)
     : regions_(regions),
       watch_(std::move(watch)),
       snapshots_(snapshots),
       events_(events),
       auth_(auth),
       session_ended_(std::move(session_ended)),
-      case_events_(std::move(case_events)) {}
+      case_events_(std::move(case_events)),
+      transfer_events_(std::move(transfer_events)) {}
 
 ChangeFollower::~ChangeFollower() {
   {
@@ -116,18 +120,34 @@ void ChangeFollower::CatchUp(const std::string& region_id, std::int64_t version)
       }
       cases = std::move(read).value();
     }
-    // Both lists are complete up to `upto`: the last version of a full page, or all.
+    std::vector<TransferChange> transfers;
+    if (transfer_events_) {
+      auto read = transfer_events_(region_id, from, kPage);
+      if (!read.ok()) {
+        spdlog::warn("change feed: cannot read transfer events of {} after version {}: {}", region_id, from,
+                     read.status().message());
+        return;
+      }
+      transfers = std::move(read).value();
+    }
+    // The lists are complete up to `upto`: the last version of a full page, or all.
     std::int64_t upto = kAll;
     if (reports->size() == kPage) upto = std::min(upto, reports->back().version);
     if (cases.size() == kPage) upto = std::min(upto, cases.back().version);
+    if (transfers.size() == kPage) upto = std::min(upto, transfers.back().version);
     size_t ri = 0;
     size_t ci = 0;
+    size_t ti = 0;
     const Time now = Now();
+    constexpr std::int64_t kNone = std::numeric_limits<std::int64_t>::max();
     while (true) {
-      const bool take_report = ri < reports->size() && (*reports)[ri].version <= upto &&
-                               (ci >= cases.size() || (*reports)[ri].version < cases[ci].version);
-      const bool take_case = !take_report && ci < cases.size() && cases[ci].version <= upto;
-      if (take_report) {
+      // The next version of each list (kNone when done or beyond upto); the least goes first.
+      const std::int64_t rv = ri < reports->size() ? (*reports)[ri].version : kNone;
+      const std::int64_t cv = ci < cases.size() ? cases[ci].version : kNone;
+      const std::int64_t tv = ti < transfers.size() ? transfers[ti].version : kNone;
+      const std::int64_t next = std::min({rv, cv, tv});
+      if (next == kNone || next > upto) break;
+      if (next == rv) {
         const CapacityReport& r = (*reports)[ri++];
         auto it = units_.find(r.unit_id);
         if (it == units_.end()) {
@@ -140,16 +160,16 @@ void ChangeFollower::CatchUp(const std::string& region_id, std::int64_t version)
           it = units_.emplace(r.unit_id, std::move(unit).value()).first;
         }
         if (events_.Publish(region_id, r.version, "capacity", UnitRow(it->second, &r, now).dump())) ++published_;
-        from = r.version;
-      } else if (take_case) {
+      } else if (next == cv) {
         const CaseEvent& e = cases[ci++];
         if (events_.Publish(region_id, e.version, CaseEventType(e), CaseEventJson(e, TimeTargets{}, now).dump())) {
           ++published_;
         }
-        from = e.version;
       } else {
-        break;
+        const TransferChange& t = transfers[ti++];
+        if (events_.Publish(region_id, t.version, "transfer", TransferEventJson(t).dump())) ++published_;
       }
+      from = next;
     }
     if (upto == kAll) break;
   }

@@ -2,8 +2,9 @@
 // instances on the same store. The store's change feed (PostgreSQL
 // LISTEN/NOTIFY) reports each committed change; the follower, on a thread of
 // its own:
-//   - capacity (a region's data version moved: capacity reports and
-//     worklist changes share it): reads the reports and case events this
+//   - capacity (a region's data version moved: capacity reports,
+//     worklist and transfer changes share it): reads the reports, case and
+//     transfer events this
 //     instance has not published yet (from the event hub's contiguous
 //     version), merges them by version and publishes them to its SSE
 //     clients; marks the snapshot outdated;
@@ -34,6 +35,7 @@
 #include "service/region_service.h"
 #include "store/case_store.h"
 #include "store/store.h"
+#include "store/transfer_store.h"
 
 namespace ozcc::api {
 
@@ -45,10 +47,13 @@ class ChangeFollower {
   // The case events of a region after a version, at most a number of them
   // (CaseStore::CaseEventsSince).
   using CaseEventsSince = std::function<Result<std::vector<CaseEvent>>(const std::string&, std::int64_t, size_t)>;
+  // Likewise the transfer events (TransferStore::TransferEventsSince).
+  using TransferEventsSince =
+      std::function<Result<std::vector<TransferChange>>(const std::string&, std::int64_t, size_t)>;
 
   ChangeFollower(service::RegionService& regions, std::function<Status(ChangeHandler)> watch, SnapshotCache& snapshots,
                  EventHub& events, Authenticator& auth, std::function<void(const std::string&)> session_ended = nullptr,
-                 CaseEventsSince case_events = nullptr);
+                 CaseEventsSince case_events = nullptr, TransferEventsSince transfer_events = nullptr);
   ~ChangeFollower();
   ChangeFollower(const ChangeFollower&) = delete;
   ChangeFollower& operator=(const ChangeFollower&) = delete;
@@ -87,6 +92,7 @@ class ChangeFollower {
   Authenticator& auth_;
   std::function<void(const std::string&)> session_ended_;
   CaseEventsSince case_events_;
+  TransferEventsSince transfer_events_;
   std::shared_ptr<Inbox> inbox_ = std::make_shared<Inbox>();
   std::unordered_map<std::string, UnitView> units_;  // follower thread only; cache for UnitRow
   std::atomic<std::uint64_t> published_{0};

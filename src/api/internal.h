@@ -33,6 +33,7 @@
 #include "service/privacy_service.h"
 #include "service/region_service.h"
 #include "service/simulation_service.h"
+#include "service/transfer_service.h"
 #include "store/store.h"
 
 namespace ozcc::api {
@@ -60,6 +61,17 @@ class CasePublisher final : public service::CaseListener {
  private:
   EventHub& events_;
   TimeTargets targets_;
+};
+
+// Publishes committed transfer changes to this instance's live clients (the
+// transfer service's listener); the events carry no patient data.
+class TransferPublisher final : public service::TransferListener {
+ public:
+  explicit TransferPublisher(EventHub& events) : events_(events) {}
+  void TransferChanged(const TransferChange& c) override;
+
+ private:
+  EventHub& events_;
 };
 
 // The scenario and result JSON of the simulation service (simulation_routes.cc).
@@ -91,11 +103,16 @@ struct Api::State {
       [this](const std::string& token_hash) { stream_guard.CountEnded(events.CloseStreamsOf(token_hash)); },
       [this](const std::string& region_id, std::int64_t after, size_t limit) {
         return store.CaseEventsSince(region_id, after, limit);
+      },
+      [this](const std::string& region_id, std::int64_t after, size_t limit) {
+        return store.TransferEventsSince(region_id, after, limit);
       }};
   LivePublisher publisher{snapshots, events};
   service::CapacityService capacity{store, store, store, publisher};
   CasePublisher case_publisher{events, TimeTargets{}};
   service::CaseService cases{store, store, store, case_publisher, options.complaints, options.patient_seal};
+  TransferPublisher transfer_publisher{events};
+  service::TransferService transfers{store, store, store, store, publisher, transfer_publisher, options.patient_seal};
   service::ContactService contacts{store, store, options.patient_seal};
   service::PrivacyService privacy{store, store, options.patient_seal};
   service::PathwayService pathways{store, store, store, store, store, cases, options.complaints, PathwayJsonCodec()};
@@ -191,6 +208,7 @@ http::Response ReplayResponse(const IdempotentResponse& r);
 void RegisterAuthRoutes(State& s, http::Router& r);
 void RegisterCapacityRoutes(State& s, http::Router& r);
 void RegisterCaseRoutes(State& s, http::Router& r);
+void RegisterTransferRoutes(State& s, http::Router& r);
 void RegisterKpiRoutes(State& s, http::Router& r);
 void RegisterForecastRoutes(State& s, http::Router& r);
 void RegisterSimulationRoutes(State& s, http::Router& r);

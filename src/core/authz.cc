@@ -46,6 +46,8 @@ std::string_view ToString(Action a) {
     case Action::kReportContacts: return "report-contacts";
     case Action::kReadKpis: return "read-kpis";
     case Action::kSimulate: return "simulate";
+    case Action::kReadTransfers: return "read-transfers";
+    case Action::kWorkTransfers: return "work-transfers";
   }
   return "unknown";
 }
@@ -62,19 +64,26 @@ Decision Authorize(const Principal& who, Action action, const Resource& what) {
     case Role::kAdmin: return allow_if(action != Action::kReadPatient && action != Action::kReportContacts);
     case Role::kRoazCoordinator:
       return allow_if(same_region && (action == Action::kReadRegion || action == Action::kWriteCapacity ||
-                                      action == Action::kReadKpis || action == Action::kSimulate));
+                                      action == Action::kReadKpis || action == Action::kSimulate ||
+                                      action == Action::kReadTransfers || action == Action::kWorkTransfers));
     case Role::kZccCoordinator:
       return allow_if(same_region &&
                       (action == Action::kReadRegion || action == Action::kWorkCases ||
-                       action == Action::kReadPatient || action == Action::kReadKpis || action == Action::kSimulate));
+                       action == Action::kReadPatient || action == Action::kReadKpis || action == Action::kSimulate ||
+                       action == Action::kReadTransfers || action == Action::kWorkTransfers));
     case Role::kOrgCapacityManager:
       if (action == Action::kReadRegion) return allow_if(same_region);
       return allow_if(same_org && (action == Action::kWriteCapacity || action == Action::kAnswerHandovers ||
-                                   action == Action::kReadPatient));
+                                   action == Action::kReadPatient || action == Action::kReadTransfers ||
+                                   action == Action::kWorkTransfers));
     case Role::kOrgUser:
       if (action == Action::kReadRegion) return allow_if(same_region);
-      return allow_if(same_org && (action == Action::kAnswerHandovers || action == Action::kReadPatient));
-    case Role::kViewer: return allow_if((action == Action::kReadRegion || action == Action::kSimulate) && same_region);
+      return allow_if(same_org && (action == Action::kAnswerHandovers || action == Action::kReadPatient ||
+                                   action == Action::kReadTransfers || action == Action::kWorkTransfers));
+    case Role::kViewer:
+      return allow_if(
+          (action == Action::kReadRegion || action == Action::kSimulate || action == Action::kReadTransfers) &&
+          same_region);
     case Role::kPrivacyOfficer: return allow_if(action == Action::kReadAccessLog && same_region);
   }
   return Decision::kDeny;

@@ -60,6 +60,14 @@ enum class Action {
   // Run what-if simulations of a region and read its runs and its scenario
   // from the live state (docs/simulation.md): no patient data.
   kSimulate,
+  // Transfers of patients between units (docs/transfers.md). The resource is
+  // the transfer's region and one side's organisation: read the transfers of
+  // a region or of one organisation …
+  kReadTransfers,
+  // … and take a step of a transfer for that side (create and cancel for the
+  // sending organisation, accept / decline / arrive for the receiving one,
+  // plan and en route for either: the service passes the side's organisation).
+  kWorkTransfers,
 };
 
 std::string_view ToString(Action a);
@@ -78,7 +86,7 @@ enum class Decision { kAllow, kDeny };
 //   break-glass (kBreakGlass, which the service audits and reports); it does
 //   not report contacts (a partner's system does).
 // - roaz-coordinator: read and write capacity in its region; read its
-//   region's worklist KPIs; simulate its region.
+//   region's worklist KPIs; simulate its region; its region's transfers.
 // - zcc-coordinator: read its region; work its worklist; read the patient
 //   data of its region's cases; see the handovers of its region; read its
 //   region's worklist KPIs; simulate its region.
@@ -90,6 +98,10 @@ enum class Decision { kAllow, kDeny };
 // - viewer: read its region and simulate it (ROAZ board members are
 //   viewers); never patient data.
 // - privacy-officer: the access log of its region; nothing clinical.
+// - transfers: admin everywhere; roaz-coordinator and zcc-coordinator read
+//   and work every transfer of their region; org-capacity-manager and
+//   org-user read and work the transfers of their own organisation (either
+//   side); viewer reads its region's transfers; nobody else.
 // - feed token: write capacity of its own organisation's units and report its
 //   organisation's patient contacts; nothing else.
 Decision Authorize(const Principal& who, Action action, const Resource& what);

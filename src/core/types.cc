@@ -28,11 +28,12 @@ constexpr Names<UnitType, 10> kUnitTypes{{{UnitType::kSeh, "seh"},
                                           {UnitType::kAmbulance, "ambulance"}}};
 constexpr Names<EdStatus, 3> kEdStatuses{
     {{EdStatus::kOpen, "open"}, {EdStatus::kThreatened, "threatened"}, {EdStatus::kClosed, "closed"}}};
-constexpr Names<ReportSource, 5> kSources{{{ReportSource::kManual, "manual"},
+constexpr Names<ReportSource, 6> kSources{{{ReportSource::kManual, "manual"},
                                            {ReportSource::kFeed, "feed"},
                                            {ReportSource::kCsv, "csv"},
                                            {ReportSource::kFhir, "fhir"},
-                                           {ReportSource::kDemo, "demo"}}};
+                                           {ReportSource::kDemo, "demo"},
+                                           {ReportSource::kTransfer, "transfer"}}};
 
 template <class E, size_t N>
 std::string_view NameOf(const Names<E, N>& names, E e) {

@@ -31,7 +31,8 @@ enum class UnitType {
 
 enum class EdStatus { kOpen, kThreatened, kClosed };
 
-enum class ReportSource { kManual, kFeed, kCsv, kFhir, kDemo };
+// kTransfer: written by a transfer's arrival (core/transfers.h), wire name "transfer".
+enum class ReportSource { kManual, kFeed, kCsv, kFhir, kDemo, kTransfer };
 
 // Stable wire names ("seh", "elv-low", …). Parse returns nullopt for unknown names.
 std::string_view ToString(OrgType t);

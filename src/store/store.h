@@ -1,8 +1,7 @@
 // The store: one object that holds every capability's narrow store interface
 // (region_store.h, capacity_store.h, account_store.h, audit_store.h,
-// case_store.h, pathway_store.h, simulation_store.h) plus the lifecycle of the database behind them. Code that
-// needs one capability takes that interface; only the composition root (app/,
-// tests) holds a Store.
+// case_store.h, pathway_store.h, simulation_store.h, transfer_store.h) plus the lifecycle of the database behind them.
+// Code that needs one capability takes that interface; only the composition root (app/, tests) holds a Store.
 //
 // Implementation: sql/SqlStore, written once over the statement layer of
 // sql/sql.h, with a backend per engine: sqlite/ (embedded, default) and
@@ -27,6 +26,7 @@
 #include "store/pathway_store.h"
 #include "store/region_store.h"
 #include "store/simulation_store.h"
+#include "store/transfer_store.h"
 
 namespace ozcc {
 
@@ -52,7 +52,8 @@ class Store : public RegionStore,
               public AuditStore,
               public CaseStore,
               public PathwayStore,
-              public SimulationStore {
+              public SimulationStore,
+              public TransferStore {
  public:
   ~Store() override = default;
 

@@ -23,6 +23,7 @@
 
 #include "api/fhir/saner.h"
 #include "base/time.h"
+#include "core/transfers.h"
 #include "support/api_fixture.h"
 #include "support/external.h"
 
@@ -72,7 +73,9 @@ enum class Body {
   kPathway,        // the shipped catheter-care document
   kPathwayChoice,  // an action of catheter-care v1 taken
   kTask,           // the scope's handover as a Task, status accepted, no version
-  kSimulation      // a run of a one-hour scenario in the scope's region
+  kSimulation,     // a run of a one-hour scenario in the scope's region
+  kNewTransfer,    // a transfer from the scope's unit to another organisation's unit of its region
+  kTransferStep    // cancel the scope's transfer (sent without If-Match: 428 when allowed)
 };
 
 // One route. `target` is the concrete request; in a scoped row {unit},
@@ -195,6 +198,15 @@ const std::vector<Row> kRows = {
   {"POST", "/api/v1/access-log:search", "/api/v1/access-log:search",                    Body::kAccessByCase, {"AAA", "FFF", "FFF", "FFF", "FFF", "FFF", "UUU", "UUU", "UUU", "FFF", "AAF"}},
   {"GET",  "/api/v1/break-glass", "/api/v1/break-glass",                                Body::kNone, {"A", "F", "F", "F", "F", "F", "U", "U", "U", "F", "A"}},
   {"POST", "/api/v1/break-glass/{grant_id}/review", "/api/v1/break-glass/999999999/review", Body::kNone, {"N", "F", "F", "F", "F", "F", "U", "U", "U", "F", "N"}},
+  // Transfers ({transfer}: from the scope's organisation to a third one of its region, with a patient):
+  // the sending organisation's users, the region's coordinators and admins create and cancel; the
+  // region's viewers read too; the patient as a case's (its sides' users and the ZCC).
+  {"POST", "/api/v1/transfers", "/api/v1/transfers",                                     Body::kNewTransfer, {"AAA", "AAF", "AFF", "AFF", "FFF", "FFF", "UUU", "UUU", "UUU", "AAF", "FFF"}},
+  {"GET",  "/api/v1/transfers", "/api/v1/transfers?region={region}&organization={org}", Body::kNone, {"AAA", "AAF", "AFF", "AFF", "AAF", "FFF", "UUU", "UUU", "UUU", "AAF", "FFF"}},
+  {"GET",  "/api/v1/transfers/{transfer_id}", "/api/v1/transfers/{transfer}",           Body::kNone, {"AAA", "AAF", "AFF", "AFF", "AAF", "FFF", "UUU", "UUU", "UUU", "AAF", "FFF"}},
+  {"POST", "/api/v1/transfers/{transfer_id}/transition", "/api/v1/transfers/{transfer}/transition",
+                                                                                         Body::kTransferStep, {"PPP", "PPF", "PFF", "PFF", "FFF", "FFF", "UUU", "UUU", "UUU", "PPF", "FFF"}},
+  {"GET",  "/api/v1/transfers/{transfer_id}/patient", "/api/v1/transfers/{transfer}/patient", Body::kNone, {"FFF", "FFF", "AFF", "AFF", "FFF", "FFF", "UUU", "UUU", "UUU", "AAF", "FFF"}},
 };
 // clang-format on
 
@@ -304,6 +316,8 @@ class AuthzMatrixTest : public ApiFixture {
       }
       MakeCase(scope);
       if (HasFatalFailure()) return;
+      MakeTransfer(scope);
+      if (HasFatalFailure()) return;
     }
   }
 
@@ -363,6 +377,8 @@ class AuthzMatrixTest : public ApiFixture {
         return json{{"resourceType", "Task"}, {"id", handovers_.at(scope.unit)}, {"status", "accepted"}}.dump();
       case Body::kSimulation:
         return json{{"region_id", scope.region}, {"scenario", kOneHourScenario}, {"replications", 1}}.dump();
+      case Body::kNewTransfer: return TransferBody(scope).dump();
+      case Body::kTransferStep: return json{{"to", "cancelled"}, {"reason", "matrix"}}.dump();
       case Body::kMeasureReport: {
         auto unit = store_->GetUnit(scope.unit);
         EXPECT_TRUE(unit.ok()) << scope.unit;
@@ -388,6 +404,36 @@ class AuthzMatrixTest : public ApiFixture {
   }
   static json HandoverBody(const std::string& org) {
     return {{"to_organization_id", org}, {"sbar", {{"situation", "s"}, {"recommendation", "r"}}}};
+  }
+
+  // A transfer from the scope's unit to a unit with beds of an organisation of its region that is
+  // neither the own nor the other organisation (their users must not be its receiving side).
+  json TransferBody(const Scope& scope) {
+    auto region = store_->GetRegion(scope.region);
+    EXPECT_TRUE(region.ok());
+    if (!region.ok()) return json::object();
+    for (const auto& u : region->units) {
+      if (u.organization_id == own_org_ || u.organization_id == other_org_ || u.organization_id == scope.org ||
+          !TransferCareType(u.type)) {
+        continue;
+      }
+      return {{"region_id", scope.region},  {"from_organization_id", scope.org},
+              {"from_unit_id", scope.unit}, {"to_organization_id", u.organization_id},
+              {"to_unit_id", u.id},         {"care_type", ToString(u.type)},
+              {"reason", "matrix"}};
+    }
+    ADD_FAILURE() << "no third organisation with beds in " << scope.region;
+    return json::object();
+  }
+  // The scope's transfer, with a patient (made by the admin).
+  void MakeTransfer(const Scope& scope) {
+    json body = TransferBody(scope);
+    body["patient"] = {{"bsn", "111222333"}, {"name", "J. Jansen"}};
+    auto created =
+        client_->Request("POST", "/api/v1/transfers", body.dump(),
+                         {{"Authorization", "Bearer " + TokenFor("admin")}, {"Content-Type", "application/json"}});
+    ASSERT_EQ(created.status, 201) << created.body;
+    transfers_[scope.unit] = json::parse(created.body)["id"].get<std::string>();
   }
 
   // A case of the scope's region with a patient, handed over to the scope's organisation (made by the admin).
@@ -418,6 +464,7 @@ class AuthzMatrixTest : public ApiFixture {
     target = Replace(target, "{vid}", versions_[scope.unit]);
     target = Replace(Replace(target, "{case}", cases_[scope.unit]), "{handover}", handovers_[scope.unit]);
     target = Replace(target, "{simulation}", simulations_[scope.region]);
+    target = Replace(target, "{transfer}", transfers_[scope.unit]);
     if (std::string(row.pattern) == "/api/v1/events" && expected == 'A') {
       return SseClient(server_->port(), target, headers).status();
     }
@@ -434,6 +481,7 @@ class AuthzMatrixTest : public ApiFixture {
   std::map<std::string, std::string> versions_;           // unit → the version of its report written in SetUp
   std::map<std::string, std::string> cases_, handovers_;  // unit → the scope's case and its handover
   std::map<std::string, std::string> simulations_;        // region → a run of it
+  std::map<std::string, std::string> transfers_;          // unit → the scope's transfer
 };
 
 TEST_P(AuthzMatrixTest, EveryRouteHasARowAndEveryRowARoute) {

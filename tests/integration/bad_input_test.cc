@@ -441,6 +441,93 @@ class BadInputTest : public ApiFixture {
     };
   }
 
+  // POST /api/v1/transfers: every field of a transfer, as the admin (who may
+  // create transfers in every region). A valid request would be stored.
+  json TransferOk() {
+    return {{"region_id", "ZWN"},
+            {"from_organization_id", own_org_},
+            {"from_unit_id", UnitOf(own_org_, UnitType::kIc)},
+            {"to_organization_id", other_org_},
+            {"to_unit_id", UnitOf(other_org_, UnitType::kIc)},
+            {"care_type", "ic"},
+            {"reason", "IC full"}};
+  }
+  std::vector<Case> NewTransferCases() {
+    const json ok = TransferOk();
+    const json gone = json(json::value_t::discarded);
+    auto with = [&](const std::string& key, const json& value) {
+      json b = ok;
+      if (value.is_discarded()) {
+        b.erase(key);
+      } else {
+        b[key] = value;
+      }
+      return b.dump();
+    };
+    auto post = [](std::string name, std::string body, int status, std::string field, std::string type = kJson) {
+      return Case{std::move(name), "POST", "/api/v1/transfers", std::move(body),
+                  std::move(type), status, std::move(field)};
+    };
+    return {
+        post("no sending organisation", with("from_organization_id", gone), 422, "from_organization_id"),
+        post("no sending unit", with("from_unit_id", gone), 422, "from_unit_id"),
+        post("no receiving organisation", with("to_organization_id", gone), 422, "to_organization_id"),
+        post("no receiving unit", with("to_unit_id", gone), 422, "to_unit_id"),
+        post("no care type", with("care_type", gone), 422, "care_type"),
+        post("no reason", with("reason", gone), 422, "reason"),
+        post("blank reason", with("reason", " \n "), 422, "reason"),
+        post("reason too long", with("reason", kHuge), 422, "reason"),
+        post("reason is a number", with("reason", 5), 422, "reason"),
+        post("reason bad UTF-8", R"({"reason":")" + kBadUtf8 + R"("})", 422, "body"),
+        post("unknown care type", with("care_type", "icu"), 422, "care_type"),
+        post("care type of a HAP", with("care_type", "hap"), 422, "care_type"),
+        post("care type not the receiving unit's", with("care_type", "ward"), 422, "to_unit_id"),
+        post("unknown field", with("priority", "high"), 422, "priority"),
+        post("unknown region", with("region_id", "NOPE"), 404, ""),
+        post("region id with SQL", with("region_id", kSqlInjection), 422, "region_id"),
+        post("unknown sending organisation", with("from_organization_id", "nope"), 422, "from_organization_id"),
+        post("sending unit of another organisation", with("from_unit_id", UnitOf(other_org_, UnitType::kSeh)), 422,
+             "from_unit_id"),
+        post("receiving unit unknown", with("to_unit_id", "nope"), 422, "to_unit_id"),
+        post("same unit both ways", with("to_unit_id", UnitOf(own_org_, UnitType::kIc)), 422, "to_unit_id"),
+        post("unknown case", with("case_id", "c-0000000000000000"), 422, "case_id"),
+        post("planned_at not a time", with("planned_at", "tomorrow"), 422, "planned_at"),
+        post("planned_at in two years", with("planned_at", "2999-01-01T00:00:00Z"), 422, "planned_at"),
+        WithMessage(post("BSN fails the 11-proef", with("patient", {{"bsn", "123456789"}}), 422, "patient.bsn"), "11"),
+        post("unknown patient field", with("patient", {{"name", "J"}, {"religion", "x"}}), 422, "patient.religion"),
+        post("patient is a string", with("patient", "J. Jansen"), 422, "patient"),
+        post("duplicate keys", R"({"reason":"a","reason":"b"})", 422, ""),
+        post("not an object", "[1,2]", 422, "body"),
+        post("empty body", "", 422, "body"),
+        post("text/plain", ok.dump(), 415, "", "text/plain"),
+        post("no content type", ok.dump(), 415, "", ""),
+    };
+  }
+  // POST /api/v1/transfers/{id}/transition on a requested transfer, as the
+  // admin. Each is refused before If-Match is looked at (the corpus sends none).
+  std::vector<Case> TransferStepCases(const std::string& id) {
+    const std::string target = "/api/v1/transfers/" + id + "/transition";
+    auto post = [&](std::string name, std::string body, int status, std::string field, std::string type = kJson) {
+      return Case{std::move(name), "POST", target, std::move(body), std::move(type), status, std::move(field)};
+    };
+    return {
+        post("no state", R"({"reason":"x"})", 422, "to"),
+        post("unknown state", R"({"to":"flying"})", 422, "to"),
+        post("state is a number", R"({"to":3})", 422, "to"),
+        post("decline without reason", R"({"to":"declined"})", 422, "reason"),
+        post("cancel with a blank reason", R"({"to":"cancelled","reason":"  "})", 422, "reason"),
+        post("reason too long", R"({"to":"accepted","reason":")" + kHuge + R"("})", 422, "reason"),
+        post("at not a time", R"({"to":"accepted","at":"now"})", 422, "at"),
+        post("at in the future", R"({"to":"accepted","at":"2999-01-01T00:00:00Z"})", 422, "at"),
+        post("at before the request", R"({"to":"accepted","at":"2001-01-01T00:00:00Z"})", 422, "at"),
+        post("unknown field", R"({"to":"accepted","extra":1})", 422, "extra"),
+        post("not an object", "[]", 422, "body"),
+        post("empty body", "", 422, "body"),
+        post("no If-Match", R"({"to":"accepted"})", 428, ""),
+        post("text/plain", R"({"to":"accepted"})", 415, "", "text/plain"),
+    };
+  }
+
   // The 72-hour contact history: a partner's feed reports (POST
   // /api/v1/contacts), the ZCC searches (POST /api/v1/contacts:search), the
   // privacy officer reads the access log (POST /api/v1/access-log:search).
@@ -920,6 +1007,17 @@ TEST_P(BadInputTest, PathwayDecision) {
   Run(PathwayChoiceCases(json::parse(created.body)["id"].get<std::string>()), false);
 }
 TEST_P(BadInputTest, KpiQuery) { Run(KpiCases(), false); }
+TEST_P(BadInputTest, NewTransfer) { Run(NewTransferCases(), false); }
+TEST_P(BadInputTest, TransferStep) {
+  auto created = Call("admin", "POST", "/api/v1/transfers", TransferOk().dump(), {{"Content-Type", kJson}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string id = json::parse(created.body)["id"];
+  Run(TransferStepCases(id), false);
+  // Nothing of it reached the transfer.
+  auto t = Call("admin", "GET", "/api/v1/transfers/" + id);
+  EXPECT_EQ(json::parse(t.body)["state"], "requested") << t.body;
+  EXPECT_EQ(t.Header("etag").value_or(""), "\"1\"");
+}
 TEST_P(BadInputTest, SimulationStart) { Run(SimulationCases(), false); }
 TEST_P(BadInputTest, FhirTaskAnswer) {
   const json request = {{"region_id", "ZWN"},

@@ -225,6 +225,51 @@ TEST_P(MultiInstanceTest, WorklistEventsReachTheOtherInstanceInOrder) {
   EXPECT_EQ(data["state"], "accepted") << e->data;
 }
 
+TEST_P(MultiInstanceTest, TransferEventsAndTheirArrivalReachTheOtherInstance) {
+  auto on_b = StreamB("viewer");
+  const std::string from_unit = UnitOf(own_org_, UnitType::kIc);
+  const std::string to_unit = UnitOf(other_org_, UnitType::kIc);
+  ASSERT_EQ(Call("coordinator", "PUT", "/api/v1/units/" + to_unit + "/capacity", kBeds).status, 200);
+  (void)NextCapacity(*on_b);
+  const json request = {{"from_organization_id", own_org_},
+                        {"from_unit_id", from_unit},
+                        {"to_organization_id", other_org_},
+                        {"to_unit_id", to_unit},
+                        {"care_type", "ic"},
+                        {"reason", "spreading"},
+                        {"patient", {{"bsn", "111222333"}, {"name", "J. Jansen"}}}};
+  auto created =
+      Call("coordinator", "POST", "/api/v1/transfers", request.dump(), {{"Content-Type", "application/json"}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string id = json::parse(created.body)["id"];
+  std::int64_t version = 1;
+  for (const char* to : {"accepted", "planned", "en-route", "arrived"}) {
+    auto r = Call("coordinator", "POST", "/api/v1/transfers/" + id + "/transition", json{{"to", to}}.dump(),
+                  {{"Content-Type", "application/json"}, {"If-Match", "\"" + std::to_string(version++) + "\""}});
+    ASSERT_EQ(r.status, 200) << to << ": " << r.body;
+  }
+  // Requested … en route, then the receiving unit's report (the sending unit
+  // had none: no report, a note) and the arrival; in order, no patient data.
+  std::vector<std::string> seen;
+  std::int64_t last = 0;
+  for (int i = 0; i < 6; ++i) {
+    auto e = on_b->Next(std::chrono::seconds(10));
+    ASSERT_TRUE(e.has_value()) << "event " << i << " did not reach B";
+    EXPECT_EQ(e->data.find("111222333"), std::string::npos) << e->data;
+    EXPECT_EQ(e->data.find("Jansen"), std::string::npos) << e->data;
+    const std::int64_t v = std::stoll(e->id);
+    if (last != 0) {
+      EXPECT_EQ(v, last + 1) << "gap-free order";
+    }
+    last = v;
+    const json data = json::parse(e->data);
+    seen.push_back(e->event + ":" +
+                   (e->event == "transfer" ? data["state"].get<std::string>() : data["source"].get<std::string>()));
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{"transfer:requested", "transfer:accepted", "transfer:planned",
+                                            "transfer:en-route", "capacity:transfer", "transfer:arrived"}));
+}
+
 TEST_P(MultiInstanceTest, SignOutOnOneEndsTheSessionOnBoth) {
   ASSERT_EQ(CallB("viewer", "GET", "/api/v1/auth/me").status, 200);  // now cached on B
   ASSERT_EQ(Call("viewer", "POST", "/api/v1/auth/logout").status, 204);

@@ -1477,3 +1477,4 @@ TEST_P(StoreContractTest, KpiCasesOfAPeriodWithTheirHandovers) {
 // Each capability's further contract cases.
 #include "support/pathway_store_contract.h"     // IWYU pragma: export
 #include "support/simulation_store_contract.h"  // IWYU pragma: export
+#include "support/transfer_store_contract.h"    // IWYU pragma: export

@@ -70,6 +70,8 @@ const Row kMatrix[] = {
     {"admin", Action::kReportContacts, "..."},
     {"admin", Action::kReadKpis, "AAA"},
     {"admin", Action::kSimulate, "AAA"},
+    {"admin", Action::kReadTransfers, "AAA"},
+    {"admin", Action::kWorkTransfers, "AAA"},
     // roaz-coordinator: its region, read and write capacity; no worklist, no patient data
     {"roaz-coordinator", Action::kReadRegion, "AA."},
     {"roaz-coordinator", Action::kWriteCapacity, "AA."},
@@ -86,6 +88,8 @@ const Row kMatrix[] = {
     {"roaz-coordinator", Action::kReportContacts, "..."},
     {"roaz-coordinator", Action::kReadKpis, "AA."},
     {"roaz-coordinator", Action::kSimulate, "AA."},
+    {"roaz-coordinator", Action::kReadTransfers, "AA."},
+    {"roaz-coordinator", Action::kWorkTransfers, "AA."},
     // zcc-coordinator: reads its region, works its worklist and reads its cases' patient data
     {"zcc-coordinator", Action::kReadRegion, "AA."},
     {"zcc-coordinator", Action::kWriteCapacity, "..."},
@@ -102,6 +106,8 @@ const Row kMatrix[] = {
     {"zcc-coordinator", Action::kReportContacts, "..."},
     {"zcc-coordinator", Action::kReadKpis, "AA."},
     {"zcc-coordinator", Action::kSimulate, "AA."},
+    {"zcc-coordinator", Action::kReadTransfers, "AA."},
+    {"zcc-coordinator", Action::kWorkTransfers, "AA."},
     // org-capacity-manager: reads the region, writes capacity of its own organisation, answers its
     // handovers and reads the patient data of a case handed over to it
     {"org-capacity-manager", Action::kReadRegion, "AA."},
@@ -119,6 +125,8 @@ const Row kMatrix[] = {
     {"org-capacity-manager", Action::kReportContacts, "..."},
     {"org-capacity-manager", Action::kReadKpis, "..."},
     {"org-capacity-manager", Action::kSimulate, "..."},
+    {"org-capacity-manager", Action::kReadTransfers, "A.."},
+    {"org-capacity-manager", Action::kWorkTransfers, "A.."},
     // org-user: reads its region, answers its organisation's handovers (and reads those patients)
     {"org-user", Action::kReadRegion, "AA."},
     {"org-user", Action::kWriteCapacity, "..."},
@@ -135,6 +143,8 @@ const Row kMatrix[] = {
     {"org-user", Action::kReportContacts, "..."},
     {"org-user", Action::kReadKpis, "..."},
     {"org-user", Action::kSimulate, "..."},
+    {"org-user", Action::kReadTransfers, "A.."},
+    {"org-user", Action::kWorkTransfers, "A.."},
     // viewer: reads its region, never patient data
     {"viewer", Action::kReadRegion, "AA."},
     {"viewer", Action::kWriteCapacity, "..."},
@@ -151,6 +161,8 @@ const Row kMatrix[] = {
     {"viewer", Action::kReportContacts, "..."},
     {"viewer", Action::kReadKpis, "..."},
     {"viewer", Action::kSimulate, "AA."},
+    {"viewer", Action::kReadTransfers, "AA."},
+    {"viewer", Action::kWorkTransfers, "..."},
     // privacy-officer: the access log of its region, nothing clinical
     {"privacy-officer", Action::kReadRegion, "..."},
     {"privacy-officer", Action::kWriteCapacity, "..."},
@@ -167,6 +179,8 @@ const Row kMatrix[] = {
     {"privacy-officer", Action::kReportContacts, "..."},
     {"privacy-officer", Action::kReadKpis, "..."},
     {"privacy-officer", Action::kSimulate, "..."},
+    {"privacy-officer", Action::kReadTransfers, "..."},
+    {"privacy-officer", Action::kWorkTransfers, "..."},
     // feed token: writes capacity of its own organisation, nothing else
     {"feed", Action::kReadRegion, "..."},
     {"feed", Action::kWriteCapacity, "A.."},
@@ -183,6 +197,8 @@ const Row kMatrix[] = {
     {"feed", Action::kReportContacts, "A.."},
     {"feed", Action::kReadKpis, "..."},
     {"feed", Action::kSimulate, "..."},
+    {"feed", Action::kReadTransfers, "..."},
+    {"feed", Action::kWorkTransfers, "..."},
 };
 
 TEST(AuthzMatrix, EveryCellAsSpecified) {
@@ -197,7 +213,7 @@ TEST(AuthzMatrix, EveryCellAsSpecified) {
       ++cells;
     }
   }
-  EXPECT_EQ(cells, 8 * 15 * 3);
+  EXPECT_EQ(cells, 8 * 17 * 3);
 }
 
 TEST(AuthzMatrix, CoversEveryRoleAndAction) {
@@ -206,9 +222,9 @@ TEST(AuthzMatrix, CoversEveryRoleAndAction) {
   for (const char* role : {"admin", "roaz-coordinator", "zcc-coordinator", "org-capacity-manager", "org-user", "viewer",
                            "privacy-officer"}) {
     ASSERT_TRUE(ParseRole(role).has_value()) << role;
-    EXPECT_EQ(per_who[role], 15) << role;
+    EXPECT_EQ(per_who[role], 17) << role;
   }
-  EXPECT_EQ(per_who["feed"], 15);
+  EXPECT_EQ(per_who["feed"], 17);
 }
 
 TEST(Authz, RegionRoleWithoutRegionIsDenied) {
@@ -221,6 +237,15 @@ TEST(Authz, RegionRoleWithoutRegionIsDenied) {
 TEST(Authz, OrgManagerCannotWriteRegionLevelResource) {
   // A resource without an organisation is never "own organisation".
   EXPECT_EQ(Authorize(User(Role::kOrgCapacityManager), Action::kWriteCapacity, {"ZWN", ""}), Decision::kDeny);
+}
+
+TEST(Authz, TransfersOfARegionLevelResourceOnlyForRegionRoles) {
+  // The board of a whole region (no organisation): coordinators and viewers
+  // of the region, not an organisation's users.
+  EXPECT_EQ(Authorize(User(Role::kZccCoordinator), Action::kReadTransfers, {"ZWN", ""}), Decision::kAllow);
+  EXPECT_EQ(Authorize(User(Role::kViewer), Action::kReadTransfers, {"ZWN", ""}), Decision::kAllow);
+  EXPECT_EQ(Authorize(User(Role::kOrgUser), Action::kReadTransfers, {"ZWN", ""}), Decision::kDeny);
+  EXPECT_EQ(Authorize(User(Role::kOrgCapacityManager), Action::kWorkTransfers, {"ZWN", ""}), Decision::kDeny);
 }
 
 TEST(Authz, RoleNamesRoundTrip) {

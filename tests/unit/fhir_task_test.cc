@@ -145,6 +145,55 @@ TEST(FhirTask, EveryStateAndAnswerMaps) {
   EXPECT_TRUE(ozcc::test::ValidFhirR4(all));
 }
 
+// A transfer as a Task in each of its states: valid R4, its own id space,
+// the receiving organisation as owner, no patient data.
+TEST(FhirTask, ATransferIsATaskInEachOfItsStates) {
+  Transfer t;
+  t.id = "t-00112233aabbccdd";
+  t.region_id = "ZWN";
+  t.from_organization_id = "erasmusmc";
+  t.from_unit_id = "erasmusmc-ic";
+  t.to_organization_id = "maasstad";
+  t.to_unit_id = "maasstad-ic";
+  t.care_type = UnitType::kIc;
+  t.reason = "IC full: spreading";
+  t.has_patient = true;
+  t.requested_at = At("2026-12-05T02:10:00Z");
+  t.updated_at = t.requested_at;
+  t.planned_at = At("2026-12-05T04:00:00Z");
+  t.version = 1;
+  const std::pair<TransferState, const char*> states[] = {
+      {TransferState::kRequested, "requested"}, {TransferState::kAccepted, "accepted"},
+      {TransferState::kDeclined, "rejected"},   {TransferState::kPlanned, "ready"},
+      {TransferState::kEnRoute, "in-progress"}, {TransferState::kArrived, "completed"},
+      {TransferState::kCancelled, "cancelled"}};
+  std::vector<json> all;
+  for (const auto& [state, status] : states) {
+    Transfer s = ApplyTransferStep(t, state, At("2026-12-05T03:00:00Z"));
+    if (state == TransferState::kArrived) s.departed_at = At("2026-12-05T02:40:00Z");
+    const json task = TransferTaskResource(s);
+    EXPECT_EQ(task["resourceType"], "Task");
+    EXPECT_EQ(task["id"], t.id);
+    EXPECT_EQ(task["status"], status) << ToString(state);
+    EXPECT_EQ(task["businessStatus"]["coding"][0]["code"], ToString(state));
+    EXPECT_EQ(task["owner"]["reference"], "Organization/maasstad");
+    EXPECT_EQ(task["requester"]["reference"], "Organization/erasmusmc");
+    EXPECT_EQ(task["for"]["reference"], "Patient/" + t.id);
+    EXPECT_EQ(task["restriction"]["period"]["start"], "2026-12-05T04:00:00Z");
+    EXPECT_EQ(task["identifier"][0]["system"], kTransferIdSystem);
+    all.push_back(task);
+  }
+  EXPECT_EQ(all[5]["executionPeriod"]["start"], "2026-12-05T02:40:00Z");
+  EXPECT_EQ(all[5]["executionPeriod"]["end"], "2026-12-05T03:00:00Z");
+  t.has_patient = false;
+  t.planned_at.reset();
+  const json bare = TransferTaskResource(t);
+  EXPECT_FALSE(bare.contains("for"));
+  EXPECT_FALSE(bare.contains("restriction"));
+  all.push_back(bare);
+  EXPECT_TRUE(ozcc::test::ValidFhirR4(all));
+}
+
 TEST(FhirTask, PriorityFollowsTheUrgency) {
   EXPECT_EQ(PriorityOf(Urgency::kU0), "stat");
   EXPECT_EQ(PriorityOf(Urgency::kU1), "stat");

@@ -107,6 +107,49 @@ json TaskResource(const Handover& h, const Case& c) {
   return t;
 }
 
+json TransferTaskResource(const Transfer& t) {
+  std::string_view status = "requested";
+  switch (t.state) {
+    case TransferState::kRequested: status = "requested"; break;
+    case TransferState::kAccepted: status = "accepted"; break;
+    case TransferState::kDeclined: status = "rejected"; break;
+    case TransferState::kPlanned: status = "ready"; break;
+    case TransferState::kEnRoute: status = "in-progress"; break;
+    case TransferState::kArrived: status = "completed"; break;
+    case TransferState::kCancelled: status = "cancelled"; break;
+  }
+  json task = {
+      {"resourceType", "Task"},
+      {"id", t.id},
+      {"meta", {{"versionId", std::to_string(t.version)}, {"lastUpdated", FormatRfc3339(t.updated_at)}}},
+      {"identifier", json::array({{{"system", kTransferIdSystem}, {"value", t.id}}})},
+      {"status", status},
+      {"businessStatus", Concept(kTransferStateSystem, ToString(t.state), ToString(t.state))},
+      {"intent", "order"},
+      {"code",
+       {{"coding",
+         json::array({Coding("http://hl7.org/fhir/CodeSystem/task-code", "fulfill", "Fulfill the focal request")})},
+        {"text", "Overplaatsing van een patiënt"}}},
+      {"authoredOn", FormatRfc3339(t.requested_at)},
+      {"lastModified", FormatRfc3339(t.updated_at)},
+      {"requester", {{"reference", "Organization/" + t.from_organization_id}}},
+      {"owner", {{"reference", "Organization/" + t.to_organization_id}}},
+      {"location", {{"reference", "Location/" + t.to_unit_id}}},
+      {"reasonCode", {{"text", t.reason}}},
+      {"input", json::array({{{"type", {{"text", "care type"}}}, {"valueCode", ToString(t.care_type)}},
+                             {{"type", {{"text", "sending unit"}}},
+                              {"valueReference", {{"reference", "Location/" + t.from_unit_id}}}}})}};
+  if (t.has_patient) task["for"] = {{"reference", "Patient/" + t.id}};
+  if (t.planned_at) task["restriction"] = {{"period", {{"start", FormatRfc3339(*t.planned_at)}}}};
+  if (t.departed_at || t.ended_at) {
+    json period = json::object();
+    if (t.departed_at) period["start"] = FormatRfc3339(*t.departed_at);
+    if (t.ended_at) period["end"] = FormatRfc3339(*t.ended_at);
+    task["executionPeriod"] = std::move(period);
+  }
+  return task;
+}
+
 json PatientResource(const std::string& case_id, const Patient& p) {
   json r = {{"resourceType", "Patient"}, {"id", case_id}};
   if (!p.bsn.empty()) r["identifier"] = json::array({{{"system", kBsnSystem}, {"value", p.bsn}}});

@@ -20,6 +20,7 @@
 
 #include "base/status.h"
 #include "core/cases.h"
+#include "core/transfers.h"
 
 namespace ozcc::api::fhir {
 
@@ -30,6 +31,8 @@ inline constexpr std::string_view kUrgencySystem = "https://openzcc.nl/fhir/Code
 inline constexpr std::string_view kChannelSystem = "https://openzcc.nl/fhir/CodeSystem/channel";
 inline constexpr std::string_view kSbarSystem = "https://openzcc.nl/fhir/CodeSystem/sbar";
 inline constexpr std::string_view kHandoverStatusSystem = "https://openzcc.nl/fhir/CodeSystem/handover-status";
+inline constexpr std::string_view kTransferIdSystem = "https://openzcc.nl/fhir/id/transfer";
+inline constexpr std::string_view kTransferStateSystem = "https://openzcc.nl/fhir/CodeSystem/transfer-state";
 inline constexpr std::string_view kBsnSystem = "http://fhir.nl/fhir/NamingSystem/bsn";
 
 // FHIR request-priority of an NTS urgency: U0/U1 stat, U2 asap, U3 urgent,
@@ -45,6 +48,18 @@ std::string_view PriorityOf(Urgency u);
 // "escalated" once the deadline passed unanswered, input the SBAR parts,
 // meta.versionId the handover's version.
 nlohmann::json TaskResource(const Handover& h, const Case& c);
+
+// A transfer (docs/transfers.md) as Task/<t.id> (transfer ids start with
+// "t-", handovers' with "h-"): status the Task.status of its state
+// (requested, accepted, rejected for declined, ready for planned,
+// in-progress for en-route, completed for arrived, cancelled), businessStatus
+// the transfer state itself, intent order, code fulfill, requester
+// Organization/<from>, owner Organization/<to> (the receiving side answers),
+// location Location/<to unit>, for Patient/<t.id> when it has a patient,
+// authoredOn the request, restriction.period.start the planned time,
+// executionPeriod from departure to the end, reasonCode the reason, input the
+// care type and the sending unit, meta.versionId the version. No patient data.
+nlohmann::json TransferTaskResource(const Transfer& t);
 
 // Patient/<case_id>: identifier BSN, name (text), birthDate, address
 // (text), generalPractitioner (display). Medication, allergies and the

@@ -77,6 +77,15 @@ void ReadContext(DataReader& r, const json& obj, const std::string& path, CaseCo
   }
 }
 
+json OptTime(const std::optional<Time>& t) { return t ? json(FormatRfc3339(*t)) : json(nullptr); }
+template <class E>
+json OptEnum(const std::optional<E>& e) {
+  return e ? json(std::string(ToString(*e))) : json(nullptr);
+}
+json OrNull(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
+
+}  // namespace
+
 void ReadPatient(DataReader& r, const json& obj, std::optional<Patient>& out) {
   const json* v = r.Member(obj, "", "patient", false);
   if (!v || v->is_null()) return;
@@ -98,15 +107,6 @@ void ReadPatient(DataReader& r, const json& obj, std::optional<Patient>& out) {
   r.String(*v, "patient", "allergies", false, p.allergies);
   out = std::move(p);
 }
-
-json OptTime(const std::optional<Time>& t) { return t ? json(FormatRfc3339(*t)) : json(nullptr); }
-template <class E>
-json OptEnum(const std::optional<E>& e) {
-  return e ? json(std::string(ToString(*e))) : json(nullptr);
-}
-json OrNull(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
-
-}  // namespace
 
 Result<NewCase> ParseNewCase(std::string_view text) {
   auto body = Open(text);

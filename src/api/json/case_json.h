@@ -24,6 +24,12 @@
 
 namespace ozcc::api {
 
+class DataReader;
+
+// The optional member "patient" of `obj` (the worklist's and a transfer's
+// patient: the same fields, the same rules), errors named "patient.<field>".
+void ReadPatient(DataReader& r, const nlohmann::json& obj, std::optional<Patient>& out);
+
 Result<NewCase> ParseNewCase(std::string_view body);
 Result<TriageInput> ParseTriageInput(std::string_view body);
 Result<service::ConsultInput> ParseConsultInput(std::string_view body);

@@ -57,6 +57,32 @@ Params ReportParams(const CapacityReport& r, const std::string& region_id) {
 
 }  // namespace
 
+Status InsertReport(Conn& c, const CapacityReport& r, const std::string& region_id) {
+  auto id = c.First<std::int64_t>(
+      "INSERT INTO capacity_reports (unit_id, region_id, version, as_of, received_at, source, beds_total, "
+      "beds_staffed, beds_occupied, beds_available, ed_status, ed_waiting, ed_in_treatment, ed_boarding, "
+      "ed_crowding, note, reported_by, ed_arrivals) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+      "?) "
+      "RETURNING id",
+      ReportParams(r, region_id), [](const Row& row) { return row.Int(0); });
+  if (!id.ok()) return id.status();
+  // The unit's latest report: the newest as_of, then the highest version.
+  return c.Run(
+      "INSERT INTO unit_latest (unit_id, region_id, report_id, as_of, version) VALUES (?, ?, ?, ?, ?) "
+      "ON CONFLICT (unit_id) DO UPDATE SET region_id = excluded.region_id, "
+      "report_id = excluded.report_id, as_of = excluded.as_of, version = excluded.version "
+      "WHERE excluded.as_of > unit_latest.as_of OR "
+      "(excluded.as_of = unit_latest.as_of AND excluded.version > unit_latest.version)",
+      Params().Add(r.unit_id).Add(region_id).Add(id->value_or(0)).Add(ToUnixMillis(r.as_of)).Add(r.version));
+}
+
+Result<std::optional<CapacityReport>> LatestReportOf(Conn& c, const std::string& unit_id) {
+  return c.First<CapacityReport>(std::string(kReportCols) +
+                                     "FROM unit_latest l JOIN capacity_reports r ON r.id = l.report_id "
+                                     "WHERE l.unit_id = ?",
+                                 Params().Add(unit_id), ReadReport);
+}
+
 Result<CapacityWriteResult> SqlStore::WriteCapacity(CapacityWrite write) {
   if (write.reports.empty()) return Status::Invalid("no capacity reports to write");
   TextList unit_ids;
@@ -113,22 +139,7 @@ Result<CapacityWriteResult> SqlStore::WriteCapacity(CapacityWrite write) {
           const std::string& rid = *regions[i];
           r.version = next[rid]++;
           r.received_at = now;
-          auto id = c.First<std::int64_t>(
-              "INSERT INTO capacity_reports (unit_id, region_id, version, as_of, received_at, source, beds_total, "
-              "beds_staffed, beds_occupied, beds_available, ed_status, ed_waiting, ed_in_treatment, ed_boarding, "
-              "ed_crowding, note, reported_by, ed_arrivals) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-              "?) "
-              "RETURNING id",
-              ReportParams(r, rid), [](const Row& row) { return row.Int(0); });
-          if (!id.ok()) return id.status();
-          // The unit's latest report: the newest as_of, then the highest version.
-          OZCC_RETURN_IF_ERROR(
-              c.Run("INSERT INTO unit_latest (unit_id, region_id, report_id, as_of, version) VALUES (?, ?, ?, ?, ?) "
-                    "ON CONFLICT (unit_id) DO UPDATE SET region_id = excluded.region_id, "
-                    "report_id = excluded.report_id, as_of = excluded.as_of, version = excluded.version "
-                    "WHERE excluded.as_of > unit_latest.as_of OR "
-                    "(excluded.as_of = unit_latest.as_of AND excluded.version > unit_latest.version)",
-                    Params().Add(r.unit_id).Add(rid).Add(id->value_or(0)).Add(ToUnixMillis(r.as_of)).Add(r.version)));
+          OZCC_RETURN_IF_ERROR(InsertReport(c, r, rid));
           out.version = std::max(out.version, r.version);
           out.reports.push_back(std::move(r));
         }

@@ -190,13 +190,6 @@ Handover ReadHandover(const Row& r, int o = 0) {
   return h;
 }
 
-Status InsertAccess(Conn& c, const PatientAccess& a, Time now) {
-  Params p;
-  p.Add(ToUnixMillis(a.at == Time{} ? now : a.at)).Add(a.actor).Add(a.role).Add(a.organization_id).Add(a.bsn_hash);
-  p.Add(a.case_id).Add(a.action).Add(a.purpose).Add(a.outcome).Add(a.break_glass).Add(a.request_id);
-  return c.Run(kAccess.insert, p);
-}
-
 PatientAccess ReadAccess(const Row& r) {
   PatientAccess a{r.Int(0), FromUnixMillis(r.Int(1)), r.Text(2), r.Text(3), r.Text(4), r.Text(5), r.Text(6)};
   a.action = r.Text(7);
@@ -239,6 +232,13 @@ Status Unchanged(Conn& c, const char* table, const std::string& id, const std::s
 }
 
 }  // namespace
+
+Status InsertAccess(Conn& c, const PatientAccess& a, Time now) {
+  Params p;
+  p.Add(ToUnixMillis(a.at == Time{} ? now : a.at)).Add(a.actor).Add(a.role).Add(a.organization_id).Add(a.bsn_hash);
+  p.Add(a.case_id).Add(a.action).Add(a.purpose).Add(a.outcome).Add(a.break_glass).Add(a.request_id);
+  return c.Run(kAccess.insert, p);
+}
 
 Result<CaseWriteResult> SqlStore::WriteCase(CaseWrite write) {
   const Case& in = write.the_case;

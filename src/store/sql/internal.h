@@ -1,11 +1,14 @@
 // Shared by the files of SqlStore; not part of the store's interface.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "base/time.h"
 #include "core/audit.h"
+#include "core/types.h"
+#include "store/case_store.h"
 #include "store/sql/sql.h"
 
 namespace ozcc::sql {
@@ -13,6 +16,15 @@ namespace ozcc::sql {
 // Appends one audit record; a zero `at` becomes `now`. Fields are cut to
 // their bounds (core/audit.h BoundedAudit): the one way records enter the log.
 Status InsertAudit(Conn& c, const AuditRecord& a, Time now);
+
+// Inserts a capacity report whose version the caller took (capacity.cc) and
+// makes it the unit's latest when it is (newest as_of, then version).
+Status InsertReport(Conn& c, const CapacityReport& r, const std::string& region_id);
+// The unit's latest report, if any (capacity.cc).
+Result<std::optional<CapacityReport>> LatestReportOf(Conn& c, const std::string& unit_id);
+
+// Appends one line of the patient access log; a zero `at` becomes `now` (cases.cc).
+Status InsertAccess(Conn& c, const PatientAccess& a, Time now);
 
 // "a, b, c": ids for an error message.
 std::string JoinIds(const std::vector<std::string>& ids);

@@ -5,7 +5,7 @@
 // reads, migrations, health and the change feed.
 //
 // The SQL of each capability is in its own file: regions.cc, capacity.cc,
-// accounts.cc, audit.cc, cases.cc, pathways.cc, simulations.cc. A new
+// accounts.cc, audit.cc, cases.cc, pathways.cc, simulations.cc, transfers.cc. A new
 // capability adds its interface (store/x_store.h), its file here, a migration
 // per backend and its contract cases.
 //
@@ -99,6 +99,14 @@ class SqlStore : public Store {
   Result<std::vector<StoredSimulation>> ListSimulations(const std::string& region_id, size_t limit) final;
   Status UpdateSimulation(const StoredSimulation& run) final;
   Status CancelSimulation(const std::string& id, Time at, const AuditRecord& audit) final;
+
+  Result<TransferWriteResult> WriteTransfer(TransferWrite write) final;
+  Result<Transfer> GetTransfer(const std::string& id) final;
+  Result<std::vector<TransferEvent>> TransferTimeline(const std::string& id) final;
+  Result<std::vector<Transfer>> ListTransfers(const TransferQuery& query) final;
+  Result<std::optional<SealedPatient>> TransferPatient(const std::string& id) final;
+  Result<std::vector<TransferChange>> TransferEventsSince(const std::string& region_id, std::int64_t after_version,
+                                                          size_t limit) final;
 
  protected:
   using Job = std::function<Status(Conn&)>;

@@ -183,6 +183,7 @@ export const en: Record<MessageKey, string> = {
   'source.csv': 'CSV',
   'source.fhir': 'FHIR',
   'source.demo': 'demo',
+  'source.transfer': 'transfer',
   'unit.downsampled': 'Summarised (downsampled) by the server.',
   'unit.edit': 'Enter capacity',
   'unit.back': '← Back to overview',

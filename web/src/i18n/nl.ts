@@ -181,6 +181,7 @@ export const nl = {
   'source.csv': 'CSV',
   'source.fhir': 'FHIR',
   'source.demo': 'demo',
+  'source.transfer': 'overplaatsing',
   'unit.downsampled': 'Samengevat (gedownsampled) door de server.',
   'unit.edit': 'Capaciteit invoeren',
   'unit.back': '← Terug naar overzicht',
