@@ -119,7 +119,8 @@ struct Api::State {
   service::KpiService kpis{store, store, store};
   service::ForecastService forecasts{store, store, store};
   // Owns the executor of simulation runs (one worker thread by default).
-  service::SimulationService simulations{store, store, store, store, store, SimulationJsonCodec(), options.simulations};
+  service::SimulationService simulations{
+      store, store, store, store, store, store, SimulationJsonCodec(), options.simulations};
   // Handovers past their answer deadline are escalated (alerted again, shown to the coordinator).
   Ticker escalation{options.escalation_interval, [this] {
                       if (auto n = cases.EscalateDue(Now()); !n.ok()) {

@@ -333,11 +333,12 @@ void Route(sim::Scenario& sc, const Flow& from, const std::vector<Flow>& pool, d
 }  // namespace
 
 SimulationService::SimulationService(RegionStore& regions, CapacityStore& capacity, CaseStore& cases,
-                                     SimulationStore& runs, AuditStore& audit, SimulationCodec codec,
-                                     SimulationServiceOptions options)
+                                     TransferStore& transfers, SimulationStore& runs, AuditStore& audit,
+                                     SimulationCodec codec, SimulationServiceOptions options)
     : regions_(regions),
       capacity_(capacity),
       cases_(cases),
+      transfers_(transfers),
       runs_(runs),
       audit_(audit),
       codec_(std::move(codec)),
@@ -661,6 +662,33 @@ Result<RegionScenario> SimulationService::ForRegion(const Caller& caller, const 
   for (const Flow& e : ed_flows) Route(sc, e, hospital_beds, kEdAdmittedShare, true);
   for (const Flow& w : wards) Route(sc, w, follow_up, kFollowUpShare, false);
 
+  // Transfers under way: each patient accepted, planned or en route waits
+  // for a bed at the receiving unit from time 0.
+  int under_way = 0, elsewhere = 0;
+  {
+    TransferQuery q;
+    q.region_id = region_id;
+    q.states = TransferQuery::States::kOpen;
+    q.limit = 100000;
+    auto open = transfers_.ListTransfers(q);
+    if (!open.ok()) return open.status();
+    std::map<std::string, size_t> station_of_unit;
+    for (size_t i = 0; i < out.stations.size(); ++i) station_of_unit[out.stations[i].unit_id] = i;
+    for (const Transfer& t : *open) {
+      if (t.state != TransferState::kAccepted && t.state != TransferState::kPlanned &&
+          t.state != TransferState::kEnRoute) {
+        continue;
+      }
+      auto at = station_of_unit.find(t.to_unit_id);
+      if (at == station_of_unit.end()) {
+        ++elsewhere;
+        continue;
+      }
+      ++sc.stations[at->second].initial_waiting;
+      ++under_way;
+    }
+  }
+
   // The ZCC worklist: open cases wait, new ones arrive per channel at the last weeks' rate.
   {
     CaseQuery q;
@@ -742,6 +770,12 @@ Result<RegionScenario> SimulationService::ForRegion(const Caller& caller, const 
                       std::to_string(static_cast<int>(kChannelProfileMinCases)) + " cases or more; " +
                       std::to_string(kZccDefaultServers) + " coordinators (a default) at " + Fixed(kZccMinutes, 0) +
                       " minutes a request (exponential); nothing is routed onward from it.");
+  out.notes.push_back("Transfers under way: " + std::to_string(under_way) +
+                      " patient(s) accepted, planned or en route wait for a bed at their receiving unit from time "
+                      "0; the sending unit's bed is freed when its simulated stay ends, not at departure." +
+                      (elsewhere > 0 ? " " + std::to_string(elsewhere) +
+                                           " more go to a unit that is not simulated (no report) and are left out."
+                                     : std::string()));
   if (skipped_no_report > 0) {
     out.notes.push_back(std::to_string(skipped_no_report) + " unit(s) without a capacity report are left out.");
   }

@@ -51,6 +51,7 @@
 #include "store/case_store.h"
 #include "store/region_store.h"
 #include "store/simulation_store.h"
+#include "store/transfer_store.h"
 
 namespace ozcc::service {
 
@@ -111,8 +112,9 @@ class SimulationService {
   static constexpr std::chrono::seconds kHeartbeatEvery{30};
   static constexpr const char* kStoppedError = "the instance running it stopped";
 
-  SimulationService(RegionStore& regions, CapacityStore& capacity, CaseStore& cases, SimulationStore& runs,
-                    AuditStore& audit, SimulationCodec codec, SimulationServiceOptions options = {});
+  SimulationService(RegionStore& regions, CapacityStore& capacity, CaseStore& cases, TransferStore& transfers,
+                    SimulationStore& runs, AuditStore& audit, SimulationCodec codec,
+                    SimulationServiceOptions options = {});
   ~SimulationService();
   SimulationService(const SimulationService&) = delete;
   SimulationService& operator=(const SimulationService&) = delete;
@@ -147,6 +149,7 @@ class SimulationService {
   RegionStore& regions_;
   CapacityStore& capacity_;
   CaseStore& cases_;
+  TransferStore& transfers_;
   SimulationStore& runs_;
   AuditStore& audit_;
   SimulationCodec codec_;

@@ -328,6 +328,39 @@ TEST_P(SimulationApiTest, TheRegionScenarioStartsFromItsLiveState) {
     const json c = {{"region_id", "ZWN"}, {"channel", channel}, {"summary", "request"}};
     ASSERT_EQ(Call("zcc", "POST", "/api/v1/cases", c.dump()).status, 201);
   }
+  // Two transfers to a ward: one en route (it will need a bed), one only requested (not yet).
+  std::string receiving_ward;
+  {
+    auto latest_now = store_->LatestCapacity("ZWN");
+    ASSERT_TRUE(latest_now.ok());
+    std::set<std::string> reported;
+    for (const auto& l : *latest_now) reported.insert(l.unit_id);
+    auto all_units = store_->ListUnits("ZWN");
+    ASSERT_TRUE(all_units.ok());
+    for (const auto& u : *all_units) {
+      if (u.unit.type == UnitType::kWard && reported.count(u.unit.id) && receiving_ward.empty()) {
+        receiving_ward = u.unit.id;
+        for (auto [id, state] : {std::pair{"tr-en-route", TransferState::kEnRoute},
+                                 std::pair{"tr-requested", TransferState::kRequested}}) {
+          TransferWrite w;
+          w.transfer.id = id;
+          w.transfer.region_id = "ZWN";
+          w.transfer.from_organization_id = u.unit.organization_id;
+          w.transfer.from_unit_id = u.unit.id;
+          w.transfer.to_organization_id = u.unit.organization_id;
+          w.transfer.to_unit_id = u.unit.id;
+          w.transfer.reason = "test";
+          w.transfer.created_by = "zcc";
+          w.transfer.state = state;
+          w.transfer.requested_at = w.transfer.updated_at = now;
+          w.audit.push_back(ToolAudit("test", "transfer.create", id));
+          auto written = store_->WriteTransfer(std::move(w));
+          ASSERT_TRUE(written.ok()) << written.status().message();
+        }
+      }
+    }
+  }
+  ASSERT_FALSE(receiving_ward.empty());
   auto r = Call("viewer", "GET", "/api/v1/regions/ZWN/scenario");
   ASSERT_EQ(r.status, 200) << r.body;
   json rs = json::parse(r.body);
@@ -416,7 +449,10 @@ TEST_P(SimulationApiTest, TheRegionScenarioStartsFromItsLiveState) {
         const std::int64_t servers = std::max<std::int64_t>(1, b.staffed);
         EXPECT_EQ(st["servers"], servers) << u.unit.id;
         EXPECT_EQ(st["initial_in_service"], std::min(b.occupied, servers)) << u.unit.id;
-        EXPECT_EQ(st["initial_waiting"], std::max<std::int64_t>(0, b.occupied - servers)) << u.unit.id;
+        // The transfer en route waits for a bed at its ward from time 0.
+        EXPECT_EQ(st["initial_waiting"],
+                  std::max<std::int64_t>(0, b.occupied - servers) + (u.unit.id == receiving_ward ? 1 : 0))
+            << u.unit.id;
         // Wards send a few patients on to follow-up care; nothing else routes on.
         EXPECT_NEAR(shares, u.unit.type == UnitType::kWard ? 0.03 : 0.0, 1e-9) << u.unit.id;
       }
@@ -426,6 +462,9 @@ TEST_P(SimulationApiTest, TheRegionScenarioStartsFromItsLiveState) {
   EXPECT_GE(eds, 1);
   EXPECT_GE(posts, 1);
   EXPECT_GE(ambulances, 1);
+  bool noted = false;
+  for (const auto& n : rs["notes"]) noted |= n.get<std::string>().starts_with("Transfers under way: 1 patient(s)");
+  EXPECT_TRUE(noted) << rs["notes"].dump(1);
   int zcc = 0;
   for (const auto& meta : rs["stations"]) zcc += meta["kind"] == "zcc";
   EXPECT_EQ(zcc, 1);
