@@ -2,7 +2,22 @@
 
 #include <spdlog/spdlog.h>
 
+#include "store/case_store.h"
+
 namespace ozcc::service {
+
+PatientAccess PatientAccessOf(const Caller& caller, std::string action, std::string purpose, std::string outcome) {
+  PatientAccess a;
+  a.at = Now();
+  a.actor = caller.who.name;
+  a.role = std::string(ToString(caller.who.role));
+  a.organization_id = caller.who.organization_id;
+  a.action = std::move(action);
+  a.purpose = std::move(purpose);
+  a.outcome = std::move(outcome);
+  a.request_id = caller.request_id;
+  return a;
+}
 
 AuditRecord AuditOf(const Caller& caller, std::string action, std::string object, std::string outcome,
                     std::string detail) {

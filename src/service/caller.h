@@ -17,6 +17,10 @@
 #include "core/authz.h"
 #include "store/audit_store.h"
 
+namespace ozcc {
+struct PatientAccess;  // store/case_store.h
+}
+
 namespace ozcc::service {
 
 // The principal a use case runs for, and the id of the request (or job) that
@@ -34,6 +38,9 @@ Caller ToolCaller(std::string actor, std::string request_id = "cli");
 // An audit record of `caller`, stamped now. Feed tokens appear with role "feed".
 AuditRecord AuditOf(const Caller& caller, std::string action, std::string object, std::string outcome,
                     std::string detail = "");
+
+// A line of the patient access log (NEN 7513) of `caller`, stamped now.
+PatientAccess PatientAccessOf(const Caller& caller, std::string action, std::string purpose, std::string outcome);
 
 // Appends a record that stands alone (refusals, sign-ins); a failure is
 // logged with the record's action and request id.

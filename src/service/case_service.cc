@@ -90,16 +90,7 @@ CaseService::~CaseService() = default;
 
 PatientAccess CaseService::AccessOf(const Caller& caller, std::string action, std::string purpose,
                                     std::string outcome) const {
-  PatientAccess a;
-  a.at = Now();
-  a.actor = caller.who.name;
-  a.role = std::string(ToString(caller.who.role));
-  a.organization_id = caller.who.organization_id;
-  a.action = std::move(action);
-  a.purpose = std::move(purpose);
-  a.outcome = std::move(outcome);
-  a.request_id = caller.request_id;
-  return a;
+  return PatientAccessOf(caller, std::move(action), std::move(purpose), std::move(outcome));
 }
 
 Status CaseService::CheckPartner(const std::string& region_id, const std::string& organization_id,

@@ -42,16 +42,7 @@ TransferService::TransferService(TransferStore& transfers, RegionStore& regions,
 
 PatientAccess TransferService::AccessOf(const Caller& caller, std::string action, std::string purpose,
                                         std::string outcome) const {
-  PatientAccess a;
-  a.at = Now();
-  a.actor = caller.who.name;
-  a.role = std::string(ToString(caller.who.role));
-  a.organization_id = caller.who.organization_id;
-  a.action = std::move(action);
-  a.purpose = std::move(purpose);
-  a.outcome = std::move(outcome);
-  a.request_id = caller.request_id;
-  return a;
+  return PatientAccessOf(caller, std::move(action), std::move(purpose), std::move(outcome));
 }
 
 bool TransferService::MayRead(const Caller& caller, const Transfer& t) const {
