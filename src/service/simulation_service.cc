@@ -707,10 +707,14 @@ Result<RegionScenario> SimulationService::ForRegion(const Caller& caller, const 
     zcc.initial_in_service = static_cast<int>(std::min<size_t>(open->size(), kZccDefaultServers));
     zcc.initial_waiting = static_cast<std::int64_t>(open->size()) - zcc.initial_in_service;
     std::map<std::string, std::vector<double>> by_channel;  // channel → cases per local hour of day
+    // channel → triaged cases per class (urgency × entry complaint), in a stable order
+    std::map<std::string, std::map<std::pair<Urgency, std::string>, double>> classes_of;
     for (const auto& k : *recent) {
-      auto& hours_of_day = by_channel[std::string(ToString(k.the_case.channel))];
+      const std::string channel(ToString(k.the_case.channel));
+      auto& hours_of_day = by_channel[channel];
       hours_of_day.resize(24, 0);
       hours_of_day[NetherlandsMinuteOfDay(k.the_case.received_at) / 60] += 1;
+      if (k.the_case.urgency) classes_of[channel][{*k.the_case.urgency, k.the_case.complaint}] += 1;
     }
     for (const auto& [channel, per_hour] : by_channel) {
       double n = 0;
@@ -719,8 +723,17 @@ Result<RegionScenario> SimulationService::ForRegion(const Caller& caller, const 
       if (n >= kChannelProfileMinCases) {
         for (double v : per_hour) profile.push_back(v / (n / 24));
       }
-      sc.arrivals.push_back(
-          {zcc.name + " requests (" + channel + ")", n / (24.0 * kCaseHistoryDays), std::move(profile), zcc.name});
+      sim::ArrivalStream stream{zcc.name + " requests (" + channel + ")", n / (24.0 * kCaseHistoryDays),
+                                std::move(profile), zcc.name, {}};
+      if (auto classes = classes_of.find(channel); classes != classes_of.end()) {
+        double triaged = 0;
+        for (const auto& [cls, count] : classes->second) triaged += count;
+        for (const auto& [cls, count] : classes->second) {
+          stream.mix.push_back({cls.first, cls.second, count / triaged});
+        }
+        zcc.discipline = sim::Discipline::kUrgency;  // a coordinator takes the most urgent request first
+      }
+      sc.arrivals.push_back(std::move(stream));
     }
     out.stations.push_back({zcc.name, "", "zcc", false});
     sc.stations.push_back(std::move(zcc));
@@ -769,7 +782,10 @@ Result<RegionScenario> SimulationService::ForRegion(const Caller& caller, const 
                       std::to_string(kCaseHistoryDays) + " days, with an hour-of-day profile for a channel with " +
                       std::to_string(static_cast<int>(kChannelProfileMinCases)) + " cases or more; " +
                       std::to_string(kZccDefaultServers) + " coordinators (a default) at " + Fixed(kZccMinutes, 0) +
-                      " minutes a request (exponential); nothing is routed onward from it.");
+                      " minutes a request (exponential); nothing is routed onward from it. A channel's triage "
+                      "mix (urgency × entry complaint) is that of its triaged cases in those days (the untriaged "
+                      "are assumed to be alike), and with a mix the most urgent request is taken first "
+                      "(discipline urgency; the open cases waiting at time 0 go first).");
   out.notes.push_back("Transfers under way: " + std::to_string(under_way) +
                       " patient(s) accepted, planned or en route wait for a bed at their receiving unit from time "
                       "0; the sending unit's bed is freed when its simulated stay ends, not at departure." +

@@ -323,10 +323,14 @@ TEST_P(SimulationApiTest, TheRegionScenarioStartsFromItsLiveState) {
   const Time now = Now();
   SeedDemo(now);
   if (HasFatalFailure()) return;
-  // Three care requests of the last weeks: two by a GP post, one by 112 (all open).
-  for (const char* channel : {"hap", "hap", "112"}) {
-    const json c = {{"region_id", "ZWN"}, {"channel", channel}, {"summary", "request"}};
-    ASSERT_EQ(Call("zcc", "POST", "/api/v1/cases", c.dump()).status, 201);
+  // Three care requests of the last weeks: two by a GP post, triaged by the requester, one by 112 (all open).
+  for (const json& c : {json{{"channel", "hap"}, {"urgency", "U3"}, {"complaint", "catheter-problem"}},
+                        json{{"channel", "hap"}, {"urgency", "U1"}, {"complaint", "abdominal-pain"}},
+                        json{{"channel", "112"}}}) {
+    json body = c;
+    body["region_id"] = "ZWN";
+    body["summary"] = "request";
+    ASSERT_EQ(Call("zcc", "POST", "/api/v1/cases", body.dump()).status, 201) << body;
   }
   // Two transfers to a ward: one en route (it will need a bed), one only requested (not yet).
   std::string receiving_ward;
@@ -480,6 +484,16 @@ TEST_P(SimulationApiTest, TheRegionScenarioStartsFromItsLiveState) {
   ASSERT_EQ(zcc_rates.size(), 2u) << sc["arrivals"].dump();
   EXPECT_NEAR(zcc_rates["ZCC worklist requests (hap)"], 2.0 / (24 * 28), 1e-12);
   EXPECT_NEAR(zcc_rates["ZCC worklist requests (112)"], 1.0 / (24 * 28), 1e-12);
+  // A channel's triage mix is that of its triaged cases; the most urgent request is taken first.
+  for (const auto& a : sc["arrivals"]) {
+    if (a["name"] == "ZCC worklist requests (hap)") {
+      EXPECT_EQ(a["mix"], json::parse(R"([{"urgency": "U1", "complaint": "abdominal-pain", "share": 0.5},
+                                          {"urgency": "U3", "complaint": "catheter-problem", "share": 0.5}])"));
+    } else if (a["to"] == "ZCC worklist") {
+      EXPECT_FALSE(a.contains("mix")) << "no triaged case: no mix " << a;
+    }
+  }
+  EXPECT_EQ(zcc_station["discipline"], "urgency");
   // Each station keeps its estimated total: an ED's own stream is its
   // arrivals less what the ambulances convey, never negative.
   for (const auto& a : sc["arrivals"]) EXPECT_GE(a["rate_per_hour"].get<double>(), 0) << a;
