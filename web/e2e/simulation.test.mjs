@@ -1,7 +1,8 @@
 // What-if in the browser against the real server (started with --demo: live feeds, so the region has a current
 // state): the ZCC coordinator opens Wat-als, closes an ED at night and adds beds, runs baseline and variant, both
 // progress bars reach done, the comparison has both columns and the CSV has a row per station and measure; a user
-// without the right has no entry and is refused, by the page and by the API; a comparison under way is stopped.
+// without the right has no entry and is refused, by the page and by the API; a comparison under way is stopped;
+// a demand change for one urgency of the ZCC's triage mix gives each urgency's wait.
 // OZCC_E2E_BASE=http://… runs this file against a server that is already running (e.g. `node dev/mock-api.mjs`,
 // password "demo" or OZCC_E2E_PASSWORD; its capacity manager is "mgr") instead of starting the real one.
 import { test, before, after, describe } from 'node:test';
@@ -87,9 +88,9 @@ describe('what-if', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=sim-csv]')]);
     assert.match(download.suggestedFilename(), /^wat-als-ZWN-\d{4}-\d\d-\d\dT\d{4}\.csv$/);
     const lines = readFileSync(await download.path(), 'utf8').trim().split(/\r\n/);
-    assert.equal(lines[0], 'station,measure,baseline_mean,baseline_lo,baseline_hi,variant_mean,variant_lo,variant_hi');
+    assert.equal(lines[0], 'station,measure,baseline_mean,baseline_lo,baseline_hi,variant_mean,variant_lo,variant_hi,urgency');
     assert.equal(lines.length, 1 + stations.length * 3);
-    assert.match(lines.find((l) => l.includes('wait_probability')), /^[^,]+,wait_probability(,\d[\d.e-]*){6}$/);
+    assert.match(lines.find((l) => l.includes('wait_probability')), /^[^,]+,wait_probability(,-?\d[\d.e-]*){6},$/);
 
     // The runs are the region's recent runs, and open again as a pair.
     const recent = page.locator('[data-testid=sim-recent]');
@@ -155,6 +156,49 @@ describe('what-if', () => {
     await own.waitFor();
     assert.match(await own.textContent(), /Minstens één uur per dag/);
     assert.equal(await page.locator('[data-testid=sim-progress]').count(), 0);
+    await context.close();
+  });
+
+  test("the ZCC's requests carry their triage mix: 50% more U3 requests, and each urgency's wait compared", async () => {
+    // Requests triaged by the GP post: the hap channel's mix is half U3, half U1 (enough of them that a simulated
+    // week sees some).
+    const cookie = await apiLogin(srv.base, 'zcc', srv.password);
+    const headers = { Cookie: cookie, 'Content-Type': 'application/json', 'X-OpenZCC-CSRF': '1' };
+    const triaged = Array.from({ length: 12 }, () => [['U3', 'catheter-problem'], ['U1', 'abdominal-pain']]).flat();
+    for (const [urgency, complaint] of triaged) {
+      const r = await fetch(`${srv.base}/api/v1/cases`, {
+        method: 'POST', headers, body: JSON.stringify({ region_id: 'ZWN', channel: 'hap', summary: 'e2e', urgency, complaint }),
+      });
+      assert.equal(r.status, 201, await r.text());
+    }
+    const api = await (await fetch(`${srv.base}/api/v1/regions/ZWN/scenario`, { headers: { Cookie: cookie } })).json();
+    const k = api.scenario.arrivals.findIndex((a) => a.name === 'ZCC worklist requests (hap)');
+    assert.ok(k >= 0, JSON.stringify(api.scenario.arrivals.map((a) => a.name)));
+
+    const { context, page } = await signIn('zcc');
+    await page.goto(`${srv.base}/#/wat-als`);
+    await page.waitForSelector('[data-testid=sim-stations]', { timeout: 20000 });
+    const mix = page.locator(`[data-row="arrival.${k}.mix"]`);
+    assert.match(await mix.textContent(), /Per urgentie.*U1 \(50%\).*U3 \(50%\)/s);
+    await page.fill(`#f-arrival-${k}-urgency-U3`, '50');
+    await page.selectOption('#f-horizon', '168');
+    await page.fill('#f-replications', '2');
+    await page.fill('#f-name', 'Meer U3');
+    await page.click('[data-testid=sim-run]');
+    await page.waitForSelector('[data-testid=sim-progress-variant][data-state=done]', { timeout: 240000 });
+    const byUrgency = page.locator('[data-testid=sim-compare-urgency]');
+    await byUrgency.waitFor({ timeout: 20000 });
+    for (const u of ['U1', 'U3']) {
+      assert.equal(await byUrgency.locator(`tbody tr[data-station="ZCC worklist"][data-urgency=${u}]`).count(), 2, u);
+    }
+    // The variant's stream: the rate 25% up, the mix now 60% U3.
+    const runs = await (await fetch(`${srv.base}/api/v1/simulations?region=ZWN`, { headers: { Cookie: cookie } })).json();
+    const variant = runs.items.find((r) => r.name === 'Meer U3 · variant');
+    const full = await (await fetch(`${srv.base}/api/v1/simulations/${variant.id}`, { headers: { Cookie: cookie } })).json();
+    const stream = full.scenario.arrivals.find((a) => a.name === 'ZCC worklist requests (hap)');
+    assert.ok(Math.abs(stream.rate_per_hour - api.scenario.arrivals[k].rate_per_hour * 1.25) < 1e-5, JSON.stringify(stream));
+    const u3 = stream.mix.filter((c) => c.urgency === 'U3').reduce((x, c) => x + c.share, 0);
+    assert.ok(Math.abs(u3 - 0.6) < 1e-9, JSON.stringify(stream.mix));
     await context.close();
   });
 

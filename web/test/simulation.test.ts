@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import {
-  CSV_COLUMNS, EMPTY_WARMUP_HOURS, buildVariant, changedStations, checkEdits, compare, comparisonCsv, editorField, fieldPath,
+  CSV_COLUMNS, EMPTY_WARMUP_HOURS, buildVariant, compareByUrgency, changedStations, checkEdits, compare, comparisonCsv, editorField, fieldPath,
   NO_STATION_FILTER, arrivalChanged, finished, inClosure, initialEdits, stationShown, stationsWithDifference, mapSimErrors, pairNames, partnerOf, progress, runComparison, runPair, simCsvFileName, stopComparison, verdict,
   withRunSettings, type Edits, type NewSimulation, type PairState, type Scenario, type SimResult, type SimRun,
 } from '../src/lib/simulation';
@@ -88,6 +88,38 @@ describe('the variant', () => {
     expect(all[0].probability / all[1].probability).toBeCloseTo(2, 6);
     expect(initialEdits(base).stations.map((x) => x.onward)).toEqual(['30', '0', '0']);
     expect(base.stations[1].service.mean_minutes).toBe(150); // the baseline is not changed
+  });
+
+  it('changes demand per urgency of a triage mix: the rate by the weighted change, the shares renormalised', () => {
+    const mixed: Scenario = {
+      ...base,
+      arrivals: [{ name: 'meldingen', rate_per_hour: 20, to: 'ZCC', mix: [
+        { urgency: 'U3', complaint: 'abdominal-pain', share: 0.5 }, { urgency: 'U1', share: 0.25 }, { urgency: 'U3', complaint: 'falls', share: 0.25 },
+      ] }],
+    };
+    const e = initialEdits(mixed);
+    expect(e.arrivals[0].urgencyPct).toEqual({ U1: '0', U3: '0' });
+    expect(buildVariant(mixed, e).scenario).toEqual(mixed);
+    e.arrivals[0].urgencyPct.U3 = '10';
+    expect(checkEdits(mixed, e)).toEqual([]);
+    const a = buildVariant(mixed, e).scenario.arrivals[0];
+    // U3 is 75% of the stream: 10% more of it is 7.5% more requests.
+    expect(a.rate_per_hour).toBeCloseTo(21.5, 9);
+    const shares = a.mix!.map((c) => c.share);
+    [0.55 / 1.075, 0.25 / 1.075, 0.275 / 1.075].forEach((x, k) => expect(shares[k]).toBeCloseTo(x, 11));
+    expect(Math.abs(shares.reduce((x, y) => x + y, 0) - 1)).toBeLessThan(1e-9);
+    // With the stream's own change on top, and a share diverted keeping the new mix.
+    e.arrivals[0].demandPct = '100'; e.arrivals[0].divertPct = '50'; e.arrivals[0].divertTo = 'SEH A';
+    const both = buildVariant(mixed, e).scenario.arrivals;
+    expect(both.map((x) => x.rate_per_hour)).toEqual([21.5, 21.5]);
+    expect(both[1].mix).toEqual(both[0].mix);
+    // All urgencies gone: no requests, the mix as it was (the engine needs shares that sum to 1).
+    const none = initialEdits(mixed);
+    none.arrivals[0].urgencyPct = { U1: '-100', U3: '-100' };
+    expect(buildVariant(mixed, none).scenario.arrivals[0]).toEqual({ ...mixed.arrivals[0], rate_per_hour: 0 });
+    none.arrivals[0].urgencyPct.U1 = '-101';
+    expect(checkEdits(mixed, none)).toEqual([{ field: 'arrival.0.urgency.U1', key: 'sim.err.demand' }]);
+    expect(changedStations(mixed, e)).toEqual([false, false, false]);
   });
 
   it('sends a share of a stream to another station as a stream of its own, appended', () => {
@@ -195,6 +227,21 @@ describe('the comparison', () => {
     '=ZCC, "oost"': { wait_probability: est(0.1, 0.09, 0.11), mean_wait_minutes: est(1, 0.9, 1.1), utilisation: est(0.5, 0.49, 0.51) },
   } };
 
+  it('compares each urgency of a station with a triage mix, U0 first, and writes it to the CSV', () => {
+    const withU = (w1: number, w3: number): SimResult => ({
+      stations: {
+        ZCC: { utilisation: est(0.5), by_urgency: { U3: { wait_probability: est(w3), mean_wait_minutes: est(w3 * 10) }, U1: { wait_probability: est(w1), mean_wait_minutes: est(w1 * 10) } } },
+        SEH: { utilisation: est(0.5) },
+      },
+    });
+    const rows = compareByUrgency(withU(0.1, 0.2), withU(0.1, 0.5));
+    expect(rows.map((r) => `${r.station}/${r.urgency}/${r.measure}/${r.verdict}`)).toEqual([
+      'ZCC/U1/wait_probability/same', 'ZCC/U1/mean_wait_minutes/same', 'ZCC/U3/wait_probability/worse', 'ZCC/U3/mean_wait_minutes/worse',
+    ]);
+    expect(compareByUrgency(b, v)).toEqual([]);
+    expect(comparisonCsv(rows).split('\r\n')[3]).toBe('ZCC,wait_probability,0.2,,,0.5,,,U3');
+  });
+
   it('has one row per station and measure, in the baseline order', () => {
     const rows = compare(b, v);
     expect(rows.map((r) => `${r.station}/${r.measure}/${r.verdict}`)).toEqual([
@@ -209,9 +256,9 @@ describe('the comparison', () => {
     const lines = csv.split('\r\n');
     expect(lines[0]).toBe(CSV_COLUMNS.join(','));
     expect(lines).toHaveLength(1 + 6 + 1); // the last line ends with CRLF too
-    expect(lines[1]).toBe('SEH A,wait_probability,0.2,0.18,0.22,0.6,0.55,0.65');
-    expect(lines[4]).toBe(`"'=ZCC, ""oost""",wait_probability,0.1,0.09,0.11,0.1,0.09,0.11`);
-    expect(comparisonCsv(compare({ stations: { X: { utilisation: est(0.5) } } }, null)).split('\r\n')[3]).toBe('X,utilisation,0.5,,,,,');
+    expect(lines[1]).toBe('SEH A,wait_probability,0.2,0.18,0.22,0.6,0.55,0.65,');
+    expect(lines[4]).toBe(`"'=ZCC, ""oost""",wait_probability,0.1,0.09,0.11,0.1,0.09,0.11,`);
+    expect(comparisonCsv(compare({ stations: { X: { utilisation: est(0.5) } } }, null)).split('\r\n')[3]).toBe('X,utilisation,0.5,,,,,,');
     expect(simCsvFileName('ZWN', Date.UTC(2026, 11, 6, 4, 12))).toBe('wat-als-ZWN-2026-12-06T0412.csv');
   });
 
@@ -236,8 +283,9 @@ describe('the comparison', () => {
     expect(stationShown('IC Ikazia', 'beds', f, true, false)).toBe(true);
     expect(stationShown('IC Ikazia', 'beds', { ...NO_STATION_FILTER, changedOnly: true }, false, true)).toBe(true);
     expect(stationShown('SEH Ikazia', 'ed', { ...NO_STATION_FILTER, changedOnly: true }, false, false)).toBe(false);
-    expect(arrivalChanged({ demandPct: '0', divertPct: '0', divertTo: '' })).toBe(false);
-    expect(arrivalChanged({ demandPct: '0', divertPct: '5', divertTo: 'X' })).toBe(true);
+    expect(arrivalChanged({ demandPct: '0', divertPct: '0', divertTo: '', urgencyPct: { U3: '0' } })).toBe(false);
+    expect(arrivalChanged({ demandPct: '0', divertPct: '5', divertTo: 'X', urgencyPct: {} })).toBe(true);
+    expect(arrivalChanged({ demandPct: '0', divertPct: '0', divertTo: '', urgencyPct: { U3: '10' } })).toBe(true);
     expect([...stationsWithDifference(compare(b, v))]).toEqual(['SEH A']);
   });
 

@@ -13,7 +13,11 @@ export interface ScenarioStation {
   name: string; servers?: number; servers_by_hour?: number[]; service: Service; next?: Route[];
   initial_in_service?: number; initial_waiting?: number;
 }
-export interface ScenarioArrival { name: string; rate_per_hour: number; profile?: number[]; to: string }
+export const URGENCIES = ['U0', 'U1', 'U2', 'U3', 'U4', 'U5'] as const;
+export type SimUrgency = (typeof URGENCIES)[number];
+/** One class of a stream's triage mix: an urgency, optionally × an entry complaint, and its share (the shares sum to 1). */
+export interface MixClass { urgency: SimUrgency; complaint?: string; share: number }
+export interface ScenarioArrival { name: string; rate_per_hour: number; profile?: number[]; to: string; mix?: MixClass[] }
 export interface Scenario {
   name?: string; description?: string; horizon_hours: number; warmup_hours?: number; start_hour_of_week?: number;
   arrivals: ScenarioArrival[]; stations: ScenarioStation[];
@@ -28,8 +32,13 @@ export interface RegionScenario {
 export const MEASURES = ['wait_probability', 'mean_wait_minutes', 'utilisation'] as const;
 export type Measure = (typeof MEASURES)[number];
 export interface Estimate { mean: number; ci95: [number, number] | null }
+/** The figures of one urgency at a station (a scenario with a triage mix). */
+export type UrgencyFigures = Partial<Record<'wait_probability' | 'mean_wait_minutes' | 'arrival_rate_per_hour', Estimate>>;
+export type StationFigures = Partial<Record<Measure | 'arrival_rate_per_hour', Estimate>> & {
+  by_urgency?: Partial<Record<SimUrgency, UrgencyFigures>>;
+};
 export interface SimResult {
-  stations: Record<string, Partial<Record<Measure | 'arrival_rate_per_hour', Estimate>>>;
+  stations: Record<string, StationFigures>;
   events?: number; wall_seconds?: number; replications?: number; seed?: number;
 }
 export type RunState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
@@ -54,8 +63,11 @@ export const MAX_SERVERS = 100_000;
  * wards of its hospital: 25% → 20% lowers every ward's share by a fifth).
  */
 export interface StationEdit { servers: string; mean: string; closeNight: boolean; closeFrom: number; closeTo: number; onward: string }
-/** Per arrival stream: a demand change in percent, and a share (percent) sent to another station. */
-export interface ArrivalEdit { demandPct: string; divertPct: string; divertTo: string }
+/**
+ * Per arrival stream: a demand change in percent, and a share (percent) sent to another station. A stream with a
+ * triage mix also takes a change per urgency of its mix ("10% more U3 requests"), on top of the stream's change.
+ */
+export interface ArrivalEdit { demandPct: string; divertPct: string; divertTo: string; urgencyPct: Partial<Record<SimUrgency, string>> }
 export interface Edits {
   stations: StationEdit[]; arrivals: ArrivalEdit[]; horizon: Horizon; replications: string; start: StartMode; name: string;
 }
@@ -67,9 +79,20 @@ export function initialEdits(base: Scenario, name = ''): Edits {
       servers: String(baseServers(s)), mean: String(s.service.mean_minutes), closeNight: false, closeFrom: 23, closeTo: 7,
       onward: String(onwardPct(s)),
     })),
-    arrivals: base.arrivals.map(() => ({ demandPct: '0', divertPct: '0', divertTo: '' })),
+    arrivals: base.arrivals.map((a) => ({
+      demandPct: '0', divertPct: '0', divertTo: '', urgencyPct: Object.fromEntries(mixUrgencies(a).map((u) => [u, '0'])),
+    })),
     horizon: 24, replications: '10', start: 'now', name,
   };
+}
+
+/** The urgencies of a stream's mix, U0 first, each with its share of the stream (percent, one decimal). */
+export function mixUrgencies(a: ScenarioArrival): SimUrgency[] {
+  const present = new Set((a.mix ?? []).map((c) => c.urgency));
+  return URGENCIES.filter((u) => present.has(u));
+}
+export function urgencySharePct(a: ScenarioArrival, u: SimUrgency): number {
+  return Math.round((a.mix ?? []).filter((c) => c.urgency === u).reduce((x, c) => x + c.share, 0) * 1000) / 10;
 }
 
 /** The percentage of a station's customers that moves on after service (one decimal), 0 without routing. */
@@ -125,6 +148,10 @@ export function checkEdits(base: Scenario, e: Edits): EditError[] {
     const ed = e.arrivals[i];
     const d = num(ed.demandPct);
     if (!Number.isFinite(d) || d < -100 || d > 10_000) out.push({ field: `arrival.${i}.demand`, key: 'sim.err.demand' });
+    for (const u of mixUrgencies(a)) {
+      const x = num(ed.urgencyPct[u] ?? '0');
+      if (!Number.isFinite(x) || x < -100 || x > 10_000) out.push({ field: `arrival.${i}.urgency.${u}`, key: 'sim.err.demand' });
+    }
     const v = num(ed.divertPct);
     if (!Number.isFinite(v) || v < 0 || v > 100) out.push({ field: `arrival.${i}.divert`, key: 'sim.err.divert' });
     else if (v > 0 && (!ed.divertTo || ed.divertTo === a.to || !base.stations.some((s) => s.name === ed.divertTo)))
@@ -173,7 +200,9 @@ export interface VariantArrivalOrigin { base: number; diverted: boolean }
  * - a night closure makes a 24-hour schedule (or zeroes those hours of each day of a 168-hour one) with 0 servers
  *   from `closeFrom` to `closeTo` — "the ED of X closes tonight";
  * - the mean service time is replaced (sd_minutes scaled along, so the spread stays relative);
- * - demand: rate_per_hour × (1 + pct/100); a diverted share becomes a stream of its own, "<name> → <station>",
+ * - demand: rate_per_hour × (1 + pct/100); with a mix, each class's part also × (1 + its urgency's pct/100): the rate
+ *   is multiplied by Σ share × (1 + pct_u/100) and the shares become share × (1 + pct_u/100) over that sum (all
+ *   urgencies at −100%: rate 0, the mix as it was); a diverted share becomes a stream of its own, "<name> → <station>",
  *   with that part of the rate and the same profile, appended after the baseline's streams;
  * - routing probabilities replaced where present.
  */
@@ -212,16 +241,30 @@ export function buildVariant(base: Scenario, e: Edits): { scenario: Scenario; or
   const extraOrigin: VariantArrivalOrigin[] = [];
   base.arrivals.forEach((a, i) => {
     const ed = e.arrivals[i];
-    const rate = a.rate_per_hour * (1 + num(ed.demandPct) / 100);
+    const mixed = withUrgencyChanges(a, ed);
+    const rate = a.rate_per_hour * (1 + num(ed.demandPct) / 100) * mixed.factor;
     const share = num(ed.divertPct) / 100;
-    arrivals.push({ ...a, rate_per_hour: round6(rate * (1 - share)) });
+    const stream = mixed.mix ? { ...a, mix: mixed.mix } : a;
+    arrivals.push({ ...stream, rate_per_hour: round6(rate * (1 - share)) });
     origin.push({ base: i, diverted: false });
     if (share > 0) {
-      extra.push({ ...a, name: `${a.name} → ${ed.divertTo}`, rate_per_hour: round6(rate * share), to: ed.divertTo });
+      extra.push({ ...stream, name: `${a.name} → ${ed.divertTo}`, rate_per_hour: round6(rate * share), to: ed.divertTo });
       extraOrigin.push({ base: i, diverted: true });
     }
   });
   return { scenario: { ...base, arrivals: [...arrivals, ...extra], stations }, origin: [...origin, ...extraOrigin] };
+}
+
+/** A stream's mix after its per-urgency changes, and the factor its rate changes by (1 without a change). */
+function withUrgencyChanges(a: ScenarioArrival, ed: ArrivalEdit): { mix?: MixClass[]; factor: number } {
+  if (!a.mix?.length || !mixUrgencies(a).some((u) => num(ed.urgencyPct[u] ?? '0') !== 0)) return { factor: 1 };
+  const weighted = a.mix.map((c) => c.share * (1 + num(ed.urgencyPct[c.urgency] ?? '0') / 100));
+  const factor = weighted.reduce((x, w) => x + w, 0);
+  if (factor <= 0) return { mix: a.mix, factor: 0 };
+  // The last share takes what rounding leaves, so the shares sum to 1 as the engine requires (within 1e-9).
+  const shares = weighted.map((w) => Math.round((w / factor) * 1e12) / 1e12);
+  shares[shares.length - 1] = Math.max(0, 1 - shares.slice(0, -1).reduce((x, v) => x + v, 0));
+  return { mix: a.mix.map((c, k) => ({ ...c, share: shares[k] })), factor };
 }
 
 /** The two scenarios one "Doorrekenen" runs: the baseline as it is and the variant, with the same horizon and start. */
@@ -255,7 +298,7 @@ export function stationShown(name: string, kind: StationKind | undefined, f: Sta
 
 /** Whether an arrival stream's edits differ from the baseline's (no change, no share sent elsewhere). */
 export function arrivalChanged(e: ArrivalEdit): boolean {
-  return num(e.demandPct) !== 0 || num(e.divertPct) !== 0;
+  return num(e.demandPct) !== 0 || num(e.divertPct) !== 0 || Object.values(e.urgencyPct).some((v) => num(v ?? '0') !== 0);
 }
 
 /** The stations of a comparison where some measure differs clearly ("worse" or "better"). */
@@ -321,7 +364,10 @@ export function progress(run: Pick<SimRun, 'state' | 'replications' | 'replicati
 export const finished = (run: Pick<SimRun, 'state'>) => run.state === 'done' || run.state === 'failed' || run.state === 'cancelled';
 
 export type Verdict = 'worse' | 'better' | 'same';
-export interface ComparisonRow { station: string; measure: Measure; baseline: Estimate | null; variant: Estimate | null; verdict: Verdict | null }
+/** A row of the comparison; `urgency` set: the figure of that urgency's customers at the station. */
+export interface ComparisonRow {
+  station: string; measure: Measure; baseline: Estimate | null; variant: Estimate | null; verdict: Verdict | null; urgency?: SimUrgency;
+}
 
 /**
  * Baseline against variant for one measure: higher is worse for all three (a higher chance to wait, a longer wait,
@@ -355,6 +401,27 @@ export function compare(baseline: SimResult | null | undefined, variant: SimResu
   return rows;
 }
 
+/** The waits per urgency (scenarios with a triage mix): per station with `by_urgency`, per urgency U0 first. */
+export const URGENCY_MEASURES = ['wait_probability', 'mean_wait_minutes'] as const;
+export function compareByUrgency(baseline: SimResult | null | undefined, variant: SimResult | null | undefined): ComparisonRow[] {
+  const names = [...Object.keys(baseline?.stations ?? {})];
+  for (const n of Object.keys(variant?.stations ?? {})) if (!names.includes(n)) names.push(n);
+  const rows: ComparisonRow[] = [];
+  for (const station of names) {
+    const b = baseline?.stations[station]?.by_urgency;
+    const v = variant?.stations[station]?.by_urgency;
+    for (const urgency of URGENCIES) {
+      if (!b?.[urgency] && !v?.[urgency]) continue;
+      for (const measure of URGENCY_MEASURES) {
+        const be = b?.[urgency]?.[measure] ?? null;
+        const ve = v?.[urgency]?.[measure] ?? null;
+        rows.push({ station, urgency, measure, baseline: be, variant: ve, verdict: verdict(be, ve) });
+      }
+    }
+  }
+  return rows;
+}
+
 /** A figure as the table shows it: probabilities and utilisation as percentages, waits in minutes (one decimal). */
 export function formatMeasure(measure: Measure, x: number | null | undefined, lang: 'nl' | 'en'): string {
   if (x == null || !Number.isFinite(x)) return '—';
@@ -370,14 +437,17 @@ function csvCell(v: string | number | null | undefined): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-export const CSV_COLUMNS = ['station', 'measure', 'baseline_mean', 'baseline_lo', 'baseline_hi', 'variant_mean', 'variant_lo', 'variant_hi'] as const;
+export const CSV_COLUMNS = ['station', 'measure', 'baseline_mean', 'baseline_lo', 'baseline_hi', 'variant_mean', 'variant_lo', 'variant_hi', 'urgency'] as const;
 
-/** The comparison as CSV as the server writes its downloads (RFC 4180: comma, CRLF, a header row; numbers as numbers). */
+/**
+ * The comparison as CSV as the server writes its downloads (RFC 4180: comma, CRLF, a header row; numbers as numbers);
+ * `urgency` is empty on a station's own rows.
+ */
 export function comparisonCsv(rows: ComparisonRow[]): string {
   const lines = [CSV_COLUMNS.join(',')];
   for (const r of rows) {
     lines.push([r.station, r.measure, r.baseline?.mean, r.baseline?.ci95?.[0], r.baseline?.ci95?.[1],
-      r.variant?.mean, r.variant?.ci95?.[0], r.variant?.ci95?.[1]].map(csvCell).join(','));
+      r.variant?.mean, r.variant?.ci95?.[0], r.variant?.ci95?.[1], r.urgency].map(csvCell).join(','));
   }
   return lines.join('\r\n') + '\r\n';
 }

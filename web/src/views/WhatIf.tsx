@@ -6,7 +6,7 @@ import { StaleBadge } from '../components/Status';
 import { FieldError, fieldId, formKeys } from '../components/Fields';
 import { ageSeconds, formatAge, formatDateTime } from '../lib/age';
 import {
-  HORIZONS, MEASURES, NO_STATION_FILTER, arrivalChanged, canSimulate, stationShown, stationsWithDifference, changedStations, checkEdits, compare, comparisonCsv, formatMeasure,
+  HORIZONS, MEASURES, NO_STATION_FILTER, URGENCIES, arrivalChanged, compareByUrgency, mixUrgencies, urgencySharePct, canSimulate, stationShown, stationsWithDifference, changedStations, checkEdits, compare, comparisonCsv, formatMeasure,
   initialEdits, mapSimErrors, pairNames, partnerOf, progress, runComparison, runPair, simCsvFileName, stopComparison,
   type ComparisonRow, type Edits, type Horizon, type Measure, type PairState, type RegionScenario,
   type SimRun, type StationFilter, type StationKind, type VariantArrivalOrigin,
@@ -255,7 +255,7 @@ type Setter = (f: (e: Edits) => Edits) => void;
 
 const STATION_FIELDS = ['', '.servers', '.mean', '.onward'];
 const stationWrong = (i: number, message: (f: string) => string | undefined) => STATION_FIELDS.some((f) => !!message(`station.${i}${f}`));
-const ARRIVAL_FIELDS = ['', '.demand', '.divert', '.divertTo'];
+const ARRIVAL_FIELDS = ['', '.demand', '.divert', '.divertTo', ...URGENCIES.map((u) => `.urgency.${u}`)];
 const arrivalWrong = (i: number, message: (f: string) => string | undefined) => ARRIVAL_FIELDS.some((f) => !!message(`arrival.${i}${f}`));
 
 /** Which station rows the filter shows, by index. */
@@ -416,7 +416,8 @@ function ArrivalTable({ base, edits, set, message, changed, filter }: {
             id: fieldId(name), 'aria-invalid': message(name) ? true : undefined,
             'aria-describedby': message(name) ? `${fieldId(name)}-err` : undefined,
           });
-          return (
+          const urgencies = mixUrgencies(a);
+          return [
             <tr key={a.name} data-row={`arrival.${i}`}>
               <th scope="row">{a.name}<FieldError name={`arrival.${i}`} error={message(`arrival.${i}`)} /></th>
               <td>{a.to}</td>
@@ -438,8 +439,26 @@ function ArrivalTable({ base, edits, set, message, changed, filter }: {
                 </select>
                 <FieldError name={f('divertTo')} error={message(f('divertTo'))} />
               </td>
-            </tr>
-          );
+            </tr>,
+            urgencies.length > 0 && (
+              <tr key={`${a.name}/mix`} className="sim-mix" data-row={`arrival.${i}.mix`}>
+                <td colSpan={6}>
+                  <span className="muted small">{t('sim.byUrgency')}</span>
+                  {urgencies.map((u) => (
+                    <span key={u} className="sim-mix-cell">
+                      <label htmlFor={fieldId(f(`urgency.${u}`))} title={t('sim.mixShare', { pct: urgencySharePct(a, u) })}>
+                        <b>{u}</b> <span className="muted small">({urgencySharePct(a, u).toLocaleString(lang === 'nl' ? 'nl-NL' : 'en-GB')}%)</span>
+                      </label>{' '}
+                      <input {...aria(f(`urgency.${u}`))} type="number" step="any" inputMode="decimal" className="num-input"
+                        value={ed.urgencyPct[u] ?? '0'} aria-label={t('sim.urgencyDemandOf', { u, name: a.name })}
+                        onChange={(e) => upd(i, { urgencyPct: { ...ed.urgencyPct, [u]: e.target.value } })} /> %
+                      <FieldError name={f(`urgency.${u}`)} error={message(f(`urgency.${u}`))} />
+                    </span>
+                  ))}
+                </td>
+              </tr>
+            ),
+          ];
         })}
       </tbody>
     </table>
@@ -471,13 +490,14 @@ function Progress({ label, run, testid }: { label: string; run: SimRun | null; t
 export function Results({ baseline, variant, regionId }: { baseline: SimRun | null; variant: SimRun | null; regionId: string }) {
   const { t } = useI18n();
   const all = useMemo(() => compare(baseline?.result, variant?.result), [baseline, variant]);
+  const byUrgency = useMemo(() => compareByUrgency(baseline?.result, variant?.result), [baseline, variant]);
   const differing = useMemo(() => stationsWithDifference(all), [all]);
   const stationCount = all.length / MEASURES.length;
   // With many stations (a region has one per bedded unit) the view starts with those that differ; the CSV has all.
   const [onlyDiff, setOnlyDiff] = useState(() => !!variant && stationCount > 12);
   const rows = onlyDiff ? all.filter((r) => differing.has(r.station)) : all;
   const download = () => {
-    const url = URL.createObjectURL(new Blob([comparisonCsv(all)], { type: 'text/csv;charset=utf-8' }));
+    const url = URL.createObjectURL(new Blob([comparisonCsv([...all, ...byUrgency])], { type: 'text/csv;charset=utf-8' }));
     const a = document.createElement('a');
     a.href = url;
     a.download = simCsvFileName(regionId, Date.now());
@@ -505,6 +525,12 @@ export function Results({ baseline, variant, regionId }: { baseline: SimRun | nu
       </div>
       {failed.map((r) => <p key={r.id} className="banner error" role="alert">{t('sim.failed', { name: r.name, error: r.error ?? '' })}</p>)}
       {rows.length > 0 && <ComparisonTable rows={rows} hasVariant={!!variant} />}
+      {byUrgency.length > 0 && (
+        <>
+          <h3 className="small">{t('sim.byUrgencyResults')}</h3>
+          <ComparisonTable rows={byUrgency} hasVariant={!!variant} testid="sim-compare-urgency" />
+        </>
+      )}
       {rows.length > 0 && (
         <div className="cards">
           {MEASURES.map((m) => <MeasureChart key={m} measure={m} rows={rows.filter((r) => r.measure === m)} hasVariant={!!variant} />)}
@@ -514,11 +540,11 @@ export function Results({ baseline, variant, regionId }: { baseline: SimRun | nu
   );
 }
 
-export function ComparisonTable({ rows, hasVariant }: { rows: ComparisonRow[]; hasVariant: boolean }) {
+export function ComparisonTable({ rows, hasVariant, testid = 'sim-compare' }: { rows: ComparisonRow[]; hasVariant: boolean; testid?: string }) {
   const { t, lang } = useI18n();
   const ci = (m: Measure, e: ComparisonRow['baseline']) => (e?.ci95 ? `${formatMeasure(m, e.ci95[0], lang)} – ${formatMeasure(m, e.ci95[1], lang)}` : '—');
   return (
-    <table className="grid sim-compare" data-testid="sim-compare">
+    <table className="grid sim-compare" data-testid={testid}>
       <thead>
         <tr>
           <th scope="col">{t('sim.station')}</th>
@@ -535,10 +561,13 @@ export function ComparisonTable({ rows, hasVariant }: { rows: ComparisonRow[]; h
         </tr>
       </thead>
       <tbody>
-        {rows.map((r, i) => (
-          <tr key={`${r.station}/${r.measure}`} className={`${hasVariant && r.verdict ? `verdict-${r.verdict}` : ''}${i === 0 || rows[i - 1].station !== r.station ? ' first-of-station' : ''}`}
-            data-station={r.station} data-measure={r.measure}>
-            <th scope="row"><span className={i > 0 && rows[i - 1].station === r.station ? 'sr-only' : undefined}>{r.station}</span></th>
+        {rows.map((r, i) => {
+          const label = r.urgency ? `${r.station} · ${r.urgency}` : r.station;
+          const same = i > 0 && rows[i - 1].station === r.station && rows[i - 1].urgency === r.urgency;
+          return (
+          <tr key={`${label}/${r.measure}`} className={`${hasVariant && r.verdict ? `verdict-${r.verdict}` : ''}${same ? '' : ' first-of-station'}`}
+            data-station={r.station} data-measure={r.measure} data-urgency={r.urgency}>
+            <th scope="row"><span className={same ? 'sr-only' : undefined}>{label}</span></th>
             <td>{t(`sim.m.${r.measure}`)}</td>
             <td className="num grp">{formatMeasure(r.measure, r.baseline?.mean, lang)}</td>
             <td className="num muted">{ci(r.measure, r.baseline)}</td>
@@ -550,7 +579,8 @@ export function ComparisonTable({ rows, hasVariant }: { rows: ComparisonRow[]; h
               </>
             )}
           </tr>
-        ))}
+          );
+        })}
       </tbody>
     </table>
   );
