@@ -123,7 +123,7 @@ describe('transfer board', () => {
     await sp.keyboard.press('Control+Enter');
     const caseErr = sp.locator('.field-error[data-field="case_id"]');
     await caseErr.waitFor();
-    assert.match(await caseErr.textContent(), /case/);
+    assert.match(await caseErr.textContent(), /Geen melding van deze regio/);
     assert.equal(posts, 1);
     await sp.fill('#f-case_id', '');
     await sp.click('[data-testid=transfer-submit]');

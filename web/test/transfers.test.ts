@@ -10,6 +10,7 @@ import {
 import { nl } from '../src/i18n/nl';
 import { en } from '../src/i18n/en';
 import { parseRoute, href } from '../src/router';
+import { localizeCaseMessage } from '../src/lib/intake';
 
 const WIRE: Record<string, string> = {
   kRequested: 'requested', kAccepted: 'accepted', kDeclined: 'declined', kPlanned: 'planned', kEnRoute: 'en-route',
@@ -200,5 +201,17 @@ describe('a step', () => {
     expect(buildStep({ to: 'en-route', needsReason: false }, '', '2026-12-06T11:00').value?.at)
       .toBe(new Date('2026-12-06T11:00').toISOString().replace(/\.\d{3}Z$/, 'Z'));
     expect(buildStep({ to: 'en-route', needsReason: false }, '', 'gisteren').errors).toHaveProperty('at');
+  });
+});
+
+describe('the server\'s field messages of a transfer', () => {
+  it('are shown in the user\'s language when known', () => {
+    expect(localizeCaseMessage('not a case of region ZWN')).toEqual({ key: 'tr.srv.case' });
+    expect(localizeCaseMessage('not a unit of organisation maasstad')).toEqual({ key: 'tr.srv.unit' });
+    expect(localizeCaseMessage('not an organisation of region ZWN')).toEqual({ key: 'tr.srv.org' });
+    expect(localizeCaseMessage('is a ward unit, not ic')).toEqual({ key: 'tr.srv.careType', params: { type: 'ic' } });
+    expect(localizeCaseMessage('must differ from the sending unit')).toEqual({ key: 'tr.err.sameUnit' });
+    expect(localizeCaseMessage('must not be before the transfer was requested')).toEqual({ key: 'tr.srv.beforeRequest' });
+    expect(localizeCaseMessage('something new')).toBeNull();
   });
 });

@@ -822,7 +822,7 @@ export const nl = {
   'tr.filter.open': 'open',
   'tr.filter.closed': 'afgesloten',
   'tr.filter.all': 'alle',
-  'tr.count': '{n} overplaatsingen',
+  'tr.count': '{n} getoond',
   'tr.waiting': '{n} wachten op u',
   'tr.waitsOnYou': 'wacht op u',
   'tr.empty': 'Geen open overplaatsingen.',
@@ -895,6 +895,14 @@ export const nl = {
   'tr.alert.enRoute': 'Patiënt van {from} is onderweg naar {unit} ({type}).',
   'tr.alert.open': 'Openen',
   'tr.saved': 'Opgeslagen: de overplaatsing is nu {state}.',
+  'tr.srv.case': 'Geen melding van deze regio.',
+  'tr.srv.org': 'Geen organisatie van deze regio.',
+  'tr.srv.unit': 'Geen afdeling van deze organisatie.',
+  'tr.srv.careType': 'Deze afdeling is niet van de gevraagde zorgsoort ({type}).',
+  'tr.srv.year': 'Kies een tijd binnen een jaar van nu.',
+  'tr.srv.beforeRequest': 'Mag niet vóór de aanvraag liggen.',
+  'tr.noPatient': 'Bij deze overplaatsing zijn geen patiëntgegevens opgeslagen.',
+  'tr.stateFilter': 'Status',
   'tr.alert.seen': 'Gezien',
 } as const;
 

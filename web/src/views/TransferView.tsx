@@ -65,19 +65,19 @@ export function TransferView({ id, user }: { id: string; user: User }) {
       <div className="case-layout">
         <div className="case-main">
           <section className="panel">
-          <dl className="kv case-kv">
-            <div><dt>{t('tr.col.from')}</dt><dd data-testid="tr-from">{orgName(x.from_organization_id)} · {unitName(x.from_unit_id)}</dd></div>
-            <div><dt>{t('tr.col.to')}</dt><dd data-testid="tr-to">{orgName(x.to_organization_id)} · {unitName(x.to_unit_id)}</dd></div>
-            <div><dt>{t('tr.careType')}</dt><dd>{typeLabel(t, x.care_type)}</dd></div>
-            <div className="wide"><dt>{t('tr.reason')}</dt><dd className="pre">{x.reason}</dd></div>
-            <div><dt>{t('tr.col.requested')}</dt><dd>{formatDateTime(x.requested_at, lang)} · {x.created_by}</dd></div>
-            <div><dt>{t('tr.col.planned')}</dt><dd>{x.planned_at ? formatDateTime(x.planned_at, lang) : '—'}</dd></div>
-            {x.departed_at && <div><dt>{t('tr.departed')}</dt><dd>{formatDateTime(x.departed_at, lang)}</dd></div>}
-            {x.ended_at && <div><dt>{t('tr.ended')}</dt><dd>{formatDateTime(x.ended_at, lang)}</dd></div>}
-            <div><dt>{t('tr.col.changed')}</dt><dd>{formatAge(Math.max(0, (now - Date.parse(x.updated_at)) / 1000), lang)}</dd></div>
-            {x.case_id && <div><dt>{t('tr.caseId')}</dt><dd><a href={href({ name: 'case', id: x.case_id })}>{x.case_id}</a></dd></div>}
-          </dl>
-          {x.notes.length > 0 && <ul className="notes small">{x.notes.map((n, i) => <li key={i} className="muted">{n}</li>)}</ul>}
+            <dl className="kv case-kv">
+              <div><dt>{t('tr.col.from')}</dt><dd data-testid="tr-from">{orgName(x.from_organization_id)} · {unitName(x.from_unit_id)}</dd></div>
+              <div><dt>{t('tr.col.to')}</dt><dd data-testid="tr-to">{orgName(x.to_organization_id)} · {unitName(x.to_unit_id)}</dd></div>
+              <div><dt>{t('tr.careType')}</dt><dd>{typeLabel(t, x.care_type)}</dd></div>
+              <div className="wide"><dt>{t('tr.reason')}</dt><dd className="pre">{x.reason}</dd></div>
+              <div><dt>{t('tr.col.requested')}</dt><dd>{formatDateTime(x.requested_at, lang)} · {x.created_by}</dd></div>
+              <div><dt>{t('tr.col.planned')}</dt><dd>{x.planned_at ? formatDateTime(x.planned_at, lang) : '—'}</dd></div>
+              {x.departed_at && <div><dt>{t('tr.departed')}</dt><dd>{formatDateTime(x.departed_at, lang)}</dd></div>}
+              {x.ended_at && <div><dt>{t('tr.ended')}</dt><dd>{formatDateTime(x.ended_at, lang)}</dd></div>}
+              <div><dt>{t('tr.col.changed')}</dt><dd>{formatAge(Math.max(0, (now - Date.parse(x.updated_at)) / 1000), lang)}</dd></div>
+              {x.case_id && <div><dt>{t('tr.caseId')}</dt><dd><a href={href({ name: 'case', id: x.case_id })}>{x.case_id}</a></dd></div>}
+            </dl>
+            {x.notes.length > 0 && <ul className="notes small">{x.notes.map((n, i) => <li key={i} className="muted">{n}</li>)}</ul>}
           </section>
 
           <section className="panel" aria-labelledby="trv-steps">
@@ -199,7 +199,7 @@ function TransferPatient({ x }: { x: TransferDetail }) {
   return (
     <section className="panel patient-panel" aria-labelledby="tr-patient-title" data-testid="patient-panel">
       <h2 id="tr-patient-title">{t('patient.title')}</h2>
-      {!x.has_patient && <p className="muted">{t('patient.none')}</p>}
+      {!x.has_patient && <p className="muted">{t('tr.noPatient')}</p>}
       {x.has_patient && !patient && (
         <form className="field-row" onSubmit={(e) => { e.preventDefault(); void read(); }}>
           <div className="field">

@@ -89,7 +89,7 @@ export function Transfers({ user }: { user: User }) {
         )}
         <form className="filters" role="search" onSubmit={(e) => e.preventDefault()}>
           <label>
-            <span>{t('worklist.state')}</span>
+            <span>{t('tr.stateFilter')}</span>
             <select id="tr-state" value={state} onChange={(e) => setState(e.target.value as StateFilter)}>
               {(['open', 'closed', 'all'] as const).map((s) => <option key={s} value={s}>{t(`tr.filter.${s}`)}</option>)}
             </select>
