@@ -5,13 +5,15 @@
 // Usage: node dev/mock-api.mjs [--port 8099] [--region ../data/regions/zwn.json] [--feed]
 // Accounts: admin, coord (roaz-coordinator), mgr (org-capacity-manager of the first hospital), viewer, and for the
 // worklist (dev/mock-cases.mjs) zcc (zcc-coordinator), vvt (org-user of the first VVT organisation), hospital
-// (org-user of the first hospital); password "demo".
+// (org-user of the first hospital), and for transfers (dev/mock-transfers.mjs) hospital2 (org-user of the second
+// hospital); password "demo".
 import http from 'node:http';
 import { readFileSync, existsSync, statSync } from 'node:fs';
 import { join, extname, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createCases } from './mock-cases.mjs';
 import { createSimulations } from './mock-sim.mjs';
+import { createTransfers } from './mock-transfers.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const arg = (n, d) => { const i = process.argv.indexOf(n); return i > 0 ? process.argv[i + 1] : d; };
@@ -97,6 +99,7 @@ const users = {
   zcc: { username: 'zcc', role: 'zcc-coordinator', organization_id: null, region_id: region.id },
   vvt: { username: 'vvt', role: 'org-user', organization_id: orgs.find((o) => o.type === 'vvt')?.id ?? null, region_id: region.id },
   hospital: { username: 'hospital', role: 'org-user', organization_id: firstHospital?.id ?? null, region_id: region.id },
+  hospital2: { username: 'hospital2', role: 'org-user', organization_id: orgs.filter((o) => o.type === 'hospital')[1]?.id ?? null, region_id: region.id },
 };
 const sessions = new Map();
 const clients = new Set();
@@ -119,6 +122,28 @@ const handleCases = createCases({
   publish: (type, data) => {
     version += 1;
     for (const c of clients) c.write(`id: ${version}\nevent: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
+  },
+});
+
+// Transfers (dev/mock-transfers.mjs): an arrival moves one occupied bed from the sending unit's report to the receiving one's.
+const handleTransfers = createTransfers({
+  region, orgs, units, json, problem, readBody,
+  publish: (type, data) => {
+    version += 1;
+    for (const c of clients) c.write(`id: ${version}\nevent: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
+  },
+  arrive: (fromId, toId) => {
+    const asOf = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    for (const [id, d] of [[toId, 1], [fromId, -1]]) {
+      const s = state.get(id);
+      if (!s?.beds) continue;
+      const b = { ...s.beds };
+      b.occupied = Math.max(0, Math.min(b.total, b.occupied + d));
+      b.available = d > 0 ? Math.max(0, b.available - 1) : b.occupied + b.available + 1 <= b.staffed ? b.available + 1 : b.available;
+      state.set(id, { ...s, as_of: asOf, beds: b });
+      version += 1;
+      broadcast(units.find((u) => u.id === id));
+    }
   },
 });
 
@@ -200,6 +225,7 @@ const server = http.createServer(async (req, res) => {
     }
     if (await handleCases(req, res, url, user)) return;
     if (await handleSimulations(req, res, url, user)) return;
+    if (await handleTransfers(req, res, url, user)) return;
     return problem(res, 404, 'Not Found');
   }
   // Static files with SPA fallback.

@@ -70,8 +70,14 @@ export async function startServer(options = {}) {
   // Partners of the worklist: a user of a VVT organisation (handovers go there) and of a hospital (not involved).
   const vvtOrg = region.organizations.find((o) => o.type === 'vvt');
   if (!vvtOrg) throw new Error('no VVT organisation in region ZWN');
+  // Transfers (transfers.test.mjs): a user of a second hospital with a unit of a type the first one has too.
+  const bedTypes = new Set(region.units.filter((u) => u.organization_id === org.id && (u.type === 'ic' || u.type === 'ward')).map((u) => u.type));
+  const org2 = region.organizations.find((o) => o.type === 'hospital' && o.id !== org.id
+    && region.units.some((u) => u.organization_id === o.id && bedTypes.has(u.type)));
+  if (!org2) throw new Error('no second hospital with an ic/ward unit in region ZWN');
   const orgUsers = [
     ['e2e-manager', 'org-capacity-manager', org.id], ['vvt', 'org-user', vvtOrg.id], ['hospital', 'org-user', org.id],
+    ['hospital2', 'org-user', org2.id],
   ];
   // A partner's feed (a GP post) that reports patients' contacts with its token (POST /api/v1/contacts).
   const feedOrg = region.organizations.find((o) => o.type === 'hap') ?? region.organizations.find((o) => o.id !== org.id && o.id !== vvtOrg.id);
@@ -91,7 +97,7 @@ export async function startServer(options = {}) {
   }
 
   return {
-    base, password, region, org, vvtOrg, feedOrg, feedToken,
+    base, password, region, org, org2, vvtOrg, feedOrg, feedToken,
     log: () => (existsSync(logFile) ? readFileSync(logFile, 'utf8') : ''),
     async close() { await stop(proc); rmSync(dir, { recursive: true, force: true }); },
   };

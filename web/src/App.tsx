@@ -20,6 +20,11 @@ import { Inbox } from './views/Inbox';
 import { Kpi } from './views/Kpi';
 import { Privacy } from './views/Privacy';
 import { WhatIf } from './views/WhatIf';
+import { Transfers } from './views/Transfers';
+import { TransferNew } from './views/TransferNew';
+import { TransferView } from './views/TransferView';
+import { TransferAlerts } from './components/TransferBits';
+import { readsTransfers } from './lib/transfers';
 import { canSimulate } from './lib/simulation';
 import { canAudit, readsCapacity } from './lib/accessLog';
 import { canReadKpis } from './lib/kpis';
@@ -117,6 +122,7 @@ function Shell({ user, onLogout, regionPick }: {
         case 'g': if (canReadKpis(user.role)) nav({ name: 'kpi' }); break;
         case 'v': if (canAudit(user.role)) nav({ name: 'privacy' }); break;
         case 'm': if (canSimulate(user.role)) nav({ name: 'whatif' }); break;
+        case 'u': if (readsTransfers(user)) nav({ name: 'transfers' }); break;
         case 'l': e.preventDefault(); toggle(); break;
         case '?': e.preventDefault(); setHelp((h) => !h); break;
       }
@@ -132,6 +138,7 @@ function Shell({ user, onLogout, regionPick }: {
   const navItems: { r: Route; label: string; key: string; show: boolean }[] = [
     { r: { name: 'worklist' }, label: t('nav.worklist'), key: 'z', show: canWorkCases(user.role) },
     { r: { name: 'inbox' }, label: t('nav.inbox'), key: 'x', show: hasInbox(user) },
+    { r: { name: 'transfers' }, label: t('nav.transfers'), key: 'u', show: readsTransfers(user) },
     { r: { name: 'overview' }, label: t('nav.overview'), key: 'o', show: capacity },
     { r: { name: 'map' }, label: t('nav.map'), key: 'k', show: capacity },
     { r: { name: 'beds' }, label: t('nav.beds'), key: 'b', show: capacity },
@@ -142,7 +149,8 @@ function Shell({ user, onLogout, regionPick }: {
     { r: { name: 'privacy' }, label: t('nav.privacy'), key: 'v', show: canAudit(user.role) },
   ];
   const current = shown.name === 'unit' ? 'overview' : shown.name === 'intake' ? 'worklist'
-    : shown.name === 'case' ? (canWorkCases(user.role) ? 'worklist' : 'inbox') : shown.name;
+    : shown.name === 'case' ? (canWorkCases(user.role) ? 'worklist' : 'inbox')
+      : shown.name === 'transfer' || shown.name === 'transferNew' ? 'transfers' : shown.name;
 
   return (
     <div className="app">
@@ -177,6 +185,7 @@ function Shell({ user, onLogout, regionPick }: {
       {error && (
         <div className="banner error" role="alert">{t('loadError', { detail: error })} <button type="button" className="link-btn" onClick={reload}>{t('retry')}</button></div>
       )}
+      {readsTransfers(user) && <TransferAlerts user={user} />}
       <main id="main" tabIndex={-1}>
         {shown.name === 'overview' && <Overview filters={filters} setFilters={setFilters} user={user} />}
         {shown.name === 'map' && <MapView filters={filters} setFilters={setFilters} />}
@@ -190,6 +199,9 @@ function Shell({ user, onLogout, regionPick }: {
         {shown.name === 'kpi' && <Kpi user={user} />}
         {shown.name === 'privacy' && <Privacy user={user} />}
         {shown.name === 'whatif' && <WhatIf user={user} />}
+        {shown.name === 'transfers' && <Transfers user={user} />}
+        {shown.name === 'transferNew' && <TransferNew user={user} />}
+        {shown.name === 'transfer' && <TransferView key={shown.id} id={shown.id} user={user} />}
       </main>
       {help && <HelpDialog onClose={() => setHelp(false)} user={user} />}
     </div>
@@ -202,6 +214,7 @@ function HelpDialog({ onClose, user }: { onClose: () => void; user: User }) {
     ...(canWorkCases(user.role) ? [['z', t('help.worklist')], ['n', t('help.intake')], ['j / k, ↑ / ↓', t('help.move')],
       ['Enter', t('help.open')], ['t c a e h r s', t('help.steps')], ['p', t('help.patient')]] as [string, string][] : []),
     ...(hasInbox(user) ? [['x', t('help.inbox')]] as [string, string][] : []),
+    ...(readsTransfers(user) ? [['u', t('help.transfers')]] as [string, string][] : []),
     ...(canReadKpis(user.role) ? [['g', t('help.kpi')]] as [string, string][] : []),
     ...(canAudit(user.role) ? [['v', t('help.privacy')]] as [string, string][] : []),
     ...(canSimulate(user.role) ? [['m', t('help.whatif')], ['Ctrl+Enter', t('help.whatifRun')]] as [string, string][] : []),

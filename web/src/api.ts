@@ -4,6 +4,7 @@ import type {
 } from './types';
 import type { Kpis } from './lib/kpis';
 import type { NewSimulation, RegionScenario, SimRun } from './lib/simulation';
+import type { NewTransferInput, TransferBoard, TransferDetail, TransferState } from './lib/transfers';
 
 /** A failed API call; `problem` is the parsed application/problem+json body when there was one. */
 export class ApiError extends Error {
@@ -202,4 +203,19 @@ export const simulations = {
   get: (id: string) => request<SimRun>('GET', `/api/v1/simulations/${enc(id)}`, undefined, { cache: 'no-store' }),
   cancel: (id: string) => request<SimRun>('POST', `/api/v1/simulations/${enc(id)}/cancel`),
   list: (region: string) => request<{ items: SimRun[] }>('GET', `/api/v1/simulations${query({ region })}`, undefined, { cache: 'no-store' }),
+};
+
+/** Transfers of patients between units (docs/transfers.md): the board, one transfer, its steps and its patient. */
+export const transfers = {
+  /** The board: the user's organisation's (`organization` empty for its users) or the region's. */
+  list: (p: { region?: string; organization?: string; state?: 'open' | 'closed' | 'all'; limit?: number }) =>
+    request<TransferBoard>('GET', `/api/v1/transfers${query(p)}`, undefined, { cache: 'no-store' }),
+  get: (id: string) => request<TransferDetail>('GET', `/api/v1/transfers/${enc(id)}`, undefined, { cache: 'no-store' }),
+  create: (body: NewTransferInput) => request<TransferDetail>('POST', '/api/v1/transfers', body),
+  /** A step, naming the version it changes (If-Match: the transfer's ETag). */
+  step: (id: string, version: number, body: { to: TransferState; reason?: string; at?: string }) =>
+    request<TransferDetail>('POST', `/api/v1/transfers/${enc(id)}/transition`, body, { headers: { 'If-Match': ifMatch(version) } }),
+  /** The patient: every read is logged on the server with its purpose. Call only when the user asks. */
+  patient: (id: string, purpose: string) =>
+    request<Patient>('GET', `/api/v1/transfers/${enc(id)}/patient${query({ purpose })}`, undefined, { cache: 'no-store' }),
 };

@@ -2,6 +2,7 @@ import { createContext, useCallback, useContext, useEffect, useRef, useState, ty
 import { api, ApiError } from './api';
 import { clockOffset } from './lib/age';
 import type { CaseEvent, RegionDetail, SnapshotUnit } from './types';
+import type { TransferEvent } from './lib/transfers';
 
 export type Conn = 'connecting' | 'live' | 'reconnecting' | 'offline';
 
@@ -27,9 +28,12 @@ export interface RegionData {
    * stream came back after a gap, or the server asked for a reload. Returns the unsubscribe function.
    */
   onCaseEvent: (fn: CaseListener) => () => void;
+  /** Subscribes to the `transfer` events; `null` means "refetch everything", as for `onCaseEvent`. */
+  onTransferEvent: (fn: TransferListener) => () => void;
 }
 
 export type CaseListener = (e: { type: 'case' | 'handover'; data: CaseEvent } | null) => void;
+export type TransferListener = (e: TransferEvent | null) => void;
 
 const Ctx = createContext<RegionData | null>(null);
 const POLL_MS = 30000;
@@ -74,6 +78,14 @@ export function RegionDataProvider({ regionId, children, enabled = true }: { reg
     caseListeners.current.add(fn);
     return () => { caseListeners.current.delete(fn); };
   }, []);
+  const transferListeners = useRef(new Set<TransferListener>());
+  const tellTransfers = useCallback((e: TransferEvent | null) => {
+    for (const fn of [...transferListeners.current]) fn(e);
+  }, []);
+  const onTransferEvent = useCallback((fn: TransferListener) => {
+    transferListeners.current.add(fn);
+    return () => { transferListeners.current.delete(fn); };
+  }, []);
 
   const fetchSnapshot = useCallback(async () => {
     if (inflight.current) return;
@@ -117,7 +129,7 @@ export function RegionDataProvider({ regionId, children, enabled = true }: { reg
       es = new EventSource(`/api/v1/events?region=${encodeURIComponent(regionId)}`, { withCredentials: true });
       es.onopen = () => {
         setConn('live');
-        if (hadError) { void fetchSnapshot(); tellCases(null); } // catch up on anything missed while away
+        if (hadError) { void fetchSnapshot(); tellCases(null); tellTransfers(null); } // catch up on anything missed while away
         hadError = false;
       };
       es.onerror = () => {
@@ -142,7 +154,7 @@ export function RegionDataProvider({ regionId, children, enabled = true }: { reg
         setLastEventAt(now);
         setLastUpdateAt(now);
       });
-      es.addEventListener('reload', () => { void fetchSnapshot(); tellCases(null); });
+      es.addEventListener('reload', () => { void fetchSnapshot(); tellCases(null); tellTransfers(null); });
       // Worklist events carry no patient data and are not patched in: the views refetch what they show.
       for (const type of ['case', 'handover'] as const) {
         es.addEventListener(type, (ev) => {
@@ -152,10 +164,17 @@ export function RegionDataProvider({ regionId, children, enabled = true }: { reg
           tellCases({ type, data });
         });
       }
+      // Transfers: no patient data or reason in the event either; the board refetches, the alert is shown.
+      es.addEventListener('transfer', (ev) => {
+        let data: TransferEvent;
+        try { data = JSON.parse((ev as MessageEvent<string>).data) as TransferEvent; } catch { return; }
+        setLastEventAt(Date.now());
+        tellTransfers(data);
+      });
     };
     open();
     return () => { closed = true; if (retry) clearTimeout(retry); es?.close(); };
-  }, [regionId, fetchSnapshot, tellCases, enabled]);
+  }, [regionId, fetchSnapshot, tellCases, tellTransfers, enabled]);
 
   // Fallback polling while not live.
   useEffect(() => {
@@ -171,7 +190,7 @@ export function RegionDataProvider({ regionId, children, enabled = true }: { reg
 
   const value: RegionData = {
     regionId, detail, rows, version, generatedAt, offsetMs, conn, lastUpdateAt, lastEventAt, error, loading,
-    reload: () => { void fetchSnapshot(); }, applyRow, onCaseEvent,
+    reload: () => { void fetchSnapshot(); }, applyRow, onCaseEvent, onTransferEvent,
   };
   return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
 }

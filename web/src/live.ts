@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useRegionData } from './data';
 import type { CaseEvent } from './types';
+import type { TransferEvent } from './lib/transfers';
 
 export interface LiveQuery<T> {
   data: T | null;
@@ -24,15 +25,33 @@ const POLL_MS = 30000;
  */
 export function useLiveQuery<T>(load: () => Promise<T>, match: (e: CaseEvent, type: 'case' | 'handover') => boolean,
   debounceMs = 250): LiveQuery<T> {
-  const { onCaseEvent, conn } = useRegionData();
+  const { onCaseEvent } = useRegionData();
+  const matchRef = useRef(match);
+  useEffect(() => { matchRef.current = match; });
+  const subscribe = useCallback((refetch: () => void) =>
+    onCaseEvent((e) => { if (e === null || matchRef.current(e.data, e.type)) refetch(); }), [onCaseEvent]);
+  return useFollowed(load, subscribe, debounceMs);
+}
+
+/** As `useLiveQuery`, for the transfer board and a transfer: refetched on the `transfer` events that `match`. */
+export function useTransferQuery<T>(load: () => Promise<T>, match: (e: TransferEvent) => boolean, debounceMs = 250): LiveQuery<T> {
+  const { onTransferEvent } = useRegionData();
+  const matchRef = useRef(match);
+  useEffect(() => { matchRef.current = match; });
+  const subscribe = useCallback((refetch: () => void) =>
+    onTransferEvent((e) => { if (e === null || matchRef.current(e)) refetch(); }), [onTransferEvent]);
+  return useFollowed(load, subscribe, debounceMs);
+}
+
+/** Fetches with `load`, again (debounced) when `subscribe`'s events call for it, and every 30 s while the stream is down. */
+function useFollowed<T>(load: () => Promise<T>, subscribe: (refetch: () => void) => () => void, debounceMs: number): LiveQuery<T> {
+  const { conn } = useRegionData();
   const [data, setData] = useState<T | null>(null);
   const [error, setError] = useState<Error | null>(null);
   const [loading, setLoading] = useState(true);
   const [fetchedAt, setFetchedAt] = useState<number | null>(null);
   const seq = useRef(0);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  const matchRef = useRef(match);
-  useEffect(() => { matchRef.current = match; });
 
   const run = useCallback(async () => {
     const mine = ++seq.current;
@@ -54,7 +73,7 @@ export function useLiveQuery<T>(load: () => Promise<T>, match: (e: CaseEvent, ty
     timer.current = setTimeout(() => { timer.current = null; void run(); }, debounceMs);
   }, [run, debounceMs]);
 
-  useEffect(() => onCaseEvent((e) => { if (e === null || matchRef.current(e.data, e.type)) schedule(); }), [onCaseEvent, schedule]);
+  useEffect(() => subscribe(schedule), [subscribe, schedule]);
   useEffect(() => () => { if (timer.current) clearTimeout(timer.current); timer.current = null; }, []);
 
   useEffect(() => {

@@ -13,13 +13,17 @@ export type Route =
   | { name: 'inbox' }
   | { name: 'kpi' }
   | { name: 'privacy' }
-  | { name: 'whatif' };
+  | { name: 'whatif' }
+  | { name: 'transfers' }
+  | { name: 'transferNew' }
+  | { name: 'transfer'; id: string };
 
 /**
  * Hash routes (Dutch paths): #/, #/kaart, #/bedden, #/eenheid/ID, #/invoer[/ID], #/wand, #/werklijst,
  * #/werklijst/nieuw (intake), #/melding/ID (a case), #/inbox, #/kpi (the worklist KPIs), #/privacy (the privacy officer's
  * access log and break-glass review), #/wat-als (what-if simulation). English aliases: #/what-if, #/worklist,
- * #/cases/ID, #/cases/new.
+ * #/cases/ID, #/cases/new. Transfers: #/overplaatsingen (the board), #/overplaatsingen/nieuw, #/overplaatsingen/ID
+ * (English #/transfers…).
  */
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '').replace(/^\/+/, '');
@@ -39,6 +43,9 @@ export function parseRoute(hash: string): Route {
     case 'kpi': return { name: 'kpi' };
     case 'privacy': case 'privacy-officer': return { name: 'privacy' };
     case 'wat-als': case 'what-if': return { name: 'whatif' };
+    case 'overplaatsingen': case 'transfers':
+      if (arg === 'nieuw' || arg === 'new') return { name: 'transferNew' };
+      return arg ? { name: 'transfer', id: arg } : { name: 'transfers' };
     default: return { name: 'overview' };
   }
 }
@@ -58,6 +65,9 @@ export function href(r: Route): string {
     case 'kpi': return '#/kpi';
     case 'privacy': return '#/privacy';
     case 'whatif': return '#/wat-als';
+    case 'transfers': return '#/overplaatsingen';
+    case 'transferNew': return '#/overplaatsingen/nieuw';
+    case 'transfer': return `#/overplaatsingen/${encodeURIComponent(r.id)}`;
   }
 }
 

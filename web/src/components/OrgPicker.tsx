@@ -26,8 +26,9 @@ export function useOrgGroups(): { type: string; orgs: Organization[] }[] {
 }
 
 /** An organisation of the region as a select, grouped by type; `free` adds the free beds the snapshot shows. */
-export function OrgSelect({ name, label, value, onChange, error, optional, free, autoFocus }: {
+export function OrgSelect({ name, label, value, onChange, error, optional, free, autoFocus, disabled }: {
   name: string; label: string; value: string; onChange: (id: string) => void; error?: string; optional?: boolean; free?: boolean; autoFocus?: boolean;
+  disabled?: boolean;
 }) {
   const { t } = useI18n();
   const { rows } = useRegionData();
@@ -38,7 +39,7 @@ export function OrgSelect({ name, label, value, onChange, error, optional, free,
     return m;
   }, [rows]);
   return (
-    <SelectField name={name} label={label} value={value} onChange={onChange} error={error} autoFocus={autoFocus} data-testid={`${name}-select`}>
+    <SelectField name={name} label={label} value={value} onChange={onChange} error={error} autoFocus={autoFocus} disabled={disabled} data-testid={`${name}-select`}>
       <option value="">{optional ? t('intake.none') : t('intake.choose')}</option>
       {groups.map((g) => (
         <optgroup key={g.type} label={t(`org.${g.type}`)}>

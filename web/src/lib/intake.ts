@@ -134,5 +134,13 @@ export function localizeCaseMessage(message: string): Msg | null {
   if (/^this server has no patient key/.test(m)) return { key: 'srv.noPatientKey' };
   if ((r = m.match(/^must be at most (\d+) (?:bytes|characters)$/))) return { key: 'srv.tooLong', params: { max: Number(r[1]) } };
   if (/^unknown (?:entry )?complaint/.test(m) || /^not a known complaint/.test(m)) return { key: 'srv.complaint' };
+  // Transfers (POST /transfers, a step).
+  if (/^not a case of region/.test(m)) return { key: 'tr.srv.case' };
+  if (/^not an organisation of region/.test(m)) return { key: 'tr.srv.org' };
+  if (/^not a unit of organisation/.test(m)) return { key: 'tr.srv.unit' };
+  if ((r = m.match(/^is an? \S+ unit, not (\S+)$/))) return { key: 'tr.srv.careType', params: { type: r[1] } };
+  if (m === 'must differ from the sending unit') return { key: 'tr.err.sameUnit' };
+  if (m === 'must be within a year of now') return { key: 'tr.srv.year' };
+  if (m === 'must not be before the transfer was requested') return { key: 'tr.srv.beforeRequest' };
   return null;
 }
