@@ -108,7 +108,9 @@ ordered_json RegionScenarioJson(const service::RegionScenario& rs) {
   file.scenario = rs.scenario;
   ordered_json stations = ordered_json::array();
   for (const auto& st : rs.stations) {
-    stations.push_back({{"name", st.name}, {"unit_id", st.unit_id}, {"kind", st.kind}, {"stale", st.stale}});
+    ordered_json meta = {{"name", st.name}, {"unit_id", st.unit_id}, {"kind", st.kind}, {"stale", st.stale}};
+    if (!st.unit_type.empty()) meta["unit_type"] = st.unit_type;
+    stations.push_back(std::move(meta));
   }
   ordered_json j;
   j["region_id"] = rs.region_id;

@@ -623,6 +623,7 @@ Result<RegionScenario> SimulationService::ForRegion(const Caller& caller, const 
                 : type == UnitType::kHap       ? "hap"
                 : type == UnitType::kAmbulance ? "ambulance"
                                                : "beds";
+    meta.unit_type = std::string(ToString(type));
     meta.stale = IsStale(r.as_of, u.unit.expected_interval_s, now);
     const size_t index = sc.stations.size();
     sim::Station st;
@@ -735,7 +736,7 @@ Result<RegionScenario> SimulationService::ForRegion(const Caller& caller, const 
       }
       sc.arrivals.push_back(std::move(stream));
     }
-    out.stations.push_back({zcc.name, "", "zcc", false});
+    out.stations.push_back({zcc.name, "", "zcc", "", false});
     sc.stations.push_back(std::move(zcc));
   }
 

@@ -88,7 +88,8 @@ struct SimulationStart {
 struct RegionScenarioStation {
   std::string name;
   std::string unit_id;  // empty for the ZCC worklist
-  std::string kind;     // "ed", "beds" or "zcc"
+  std::string kind;       // "ed", "hap", "ambulance", "beds" or "zcc"
+  std::string unit_type;  // the unit's type (core/types.h wire name); empty for the ZCC worklist
   bool stale = false;
 };
 

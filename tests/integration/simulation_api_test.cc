@@ -394,6 +394,7 @@ TEST_P(SimulationApiTest, TheRegionScenarioStartsFromItsLiveState) {
     EXPECT_EQ(meta["name"], sc["stations"][i]["name"]);
     EXPECT_TRUE(names.insert(meta["name"].get<std::string>()).second) << "names are unique";
     if (!meta["unit_id"].get<std::string>().empty()) station_of[meta["unit_id"]] = sc["stations"][i];
+    EXPECT_EQ(meta.contains("unit_type"), meta["kind"] != "zcc") << meta;
   }
   int bedded = 0, eds = 0, posts = 0, ambulances = 0;
   std::map<std::string, std::string> kind_of;  // station name → kind
@@ -403,6 +404,9 @@ TEST_P(SimulationApiTest, TheRegionScenarioStartsFromItsLiveState) {
     if (rep == report_of.end()) continue;
     // Every unit with a report is a station: beds, EDs, GP posts and ambulances.
     ASSERT_EQ(station_of.count(u.unit.id), 1u) << u.unit.id;
+    for (const auto& meta : rs["stations"]) {
+      if (meta["unit_id"] == u.unit.id) EXPECT_EQ(meta["unit_type"], ToString(u.unit.type)) << u.unit.id;
+    }
     const json& st = station_of[u.unit.id];
     const std::string name = st["name"];
     const double shares = [&] {
