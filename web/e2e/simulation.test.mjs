@@ -159,7 +159,7 @@ describe('what-if', () => {
     await context.close();
   });
 
-  test("the ZCC's requests carry their triage mix: 50% more U3 requests, and each urgency's wait compared", async () => {
+  test("the ZCC's requests carry their triage mix (50% more U3) and go on by the care pathways", async () => {
     // Requests triaged by the GP post: the hap channel's mix is half U3, half U1 (enough of them that a simulated
     // week sees some).
     const cookie = await apiLogin(srv.base, 'zcc', srv.password);
@@ -181,6 +181,11 @@ describe('what-if', () => {
     const mix = page.locator(`[data-row="arrival.${k}.mix"]`);
     assert.match(await mix.textContent(), /Per urgentie.*U1 \(50%\).*U3 \(50%\)/s);
     await page.fill(`#f-arrival-${k}-urgency-U3`, '50');
+    // And the care pathways: the variant sends acute district nursing (catheter care, U3) to a VVT crisis unit.
+    await page.check('[data-testid=sim-pathways-on]');
+    const vvtUnit = api.stations.find((s) => s.unit_type === 'vvt-crisis')?.name ?? api.stations.find((s) => s.kind === 'beds').name;
+    assert.match(await page.locator('[data-row="pathways.vvt"]').textContent(), /verlaat de keten/);
+    await page.selectOption('#f-pathways-vvt', vvtUnit);
     await page.selectOption('#f-horizon', '168');
     await page.fill('#f-replications', '2');
     await page.fill('#f-name', 'Meer U3');
@@ -199,6 +204,14 @@ describe('what-if', () => {
     assert.ok(Math.abs(stream.rate_per_hour - api.scenario.arrivals[k].rate_per_hour * 1.25) < 1e-5, JSON.stringify(stream));
     const u3 = stream.mix.filter((c) => c.urgency === 'U3').reduce((x, c) => x + c.share, 0);
     assert.ok(Math.abs(u3 - 0.6) < 1e-9, JSON.stringify(stream.mix));
+    // The pathways were expanded by the server into the ZCC's rules: catheter care (U3) to the VVT unit in the
+    // variant only.
+    const rulesTo = (scenario) => (scenario.stations.find((st) => st.name === 'ZCC worklist').routing ?? [])
+      .filter((r) => r.when?.complaint?.includes('catheter-problem')).map((r) => r.next[0].station);
+    assert.deepEqual(rulesTo(full.scenario), [vvtUnit]);
+    const baselineRun = runs.items.find((r) => r.name === 'Meer U3 · basis');
+    const baseFull = await (await fetch(`${srv.base}/api/v1/simulations/${baselineRun.id}`, { headers: { Cookie: cookie } })).json();
+    assert.deepEqual(rulesTo(baseFull.scenario), []);
     await context.close();
   });
 

@@ -4,9 +4,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import {
-  CSV_COLUMNS, EMPTY_WARMUP_HOURS, buildVariant, compareByUrgency, changedStations, checkEdits, compare, comparisonCsv, editorField, fieldPath,
+  CSV_COLUMNS, EMPTY_WARMUP_HOURS, buildVariant, changedRoutes, compareByUrgency, pathwayFrom, suggestedRoutes, changedStations, checkEdits, compare, comparisonCsv, editorField, fieldPath,
   NO_STATION_FILTER, arrivalChanged, finished, inClosure, initialEdits, stationShown, stationsWithDifference, mapSimErrors, pairNames, partnerOf, progress, runComparison, runPair, simCsvFileName, stopComparison, verdict,
-  withRunSettings, type Edits, type NewSimulation, type PairState, type Scenario, type SimResult, type SimRun,
+  withRunSettings, type Edits, type NewSimulation, type PairState, type Scenario, type ScenarioStationInfo, type SimResult, type SimRun,
 } from '../src/lib/simulation';
 import { ApiError, simulations } from '../src/api';
 import { I18nProvider } from '../src/i18n';
@@ -120,6 +120,39 @@ describe('the variant', () => {
     none.arrivals[0].urgencyPct.U1 = '-101';
     expect(checkEdits(mixed, none)).toEqual([{ field: 'arrival.0.urgency.U1', key: 'sim.err.demand' }]);
     expect(changedStations(mixed, e)).toEqual([false, false, false]);
+  });
+
+  it('routes the ZCC by care pathways: the baseline by the suggested stations, the variant by the edited ones', () => {
+    const region: Scenario = {
+      ...base,
+      arrivals: [...base.arrivals, { name: 'zcc (hap)', rate_per_hour: 1, to: 'ZCC', mix: [{ urgency: 'U3', complaint: 'catheter-problem', share: 1 }] }],
+      stations: [...base.stations, { name: 'VVT crisis', servers: 4, service: { dist: 'exponential', mean_minutes: 60 } },
+        { name: 'RAV', servers: 9, service: { dist: 'exponential', mean_minutes: 75 } }],
+    };
+    const info: ScenarioStationInfo[] = [
+      { name: 'ZCC', unit_id: '', kind: 'zcc', stale: false },
+      { name: 'SEH A', unit_id: 'a', kind: 'ed', stale: false, unit_type: 'seh' },
+      { name: 'SEH B', unit_id: 'b', kind: 'ed', stale: false, unit_type: 'seh' },
+      { name: 'VVT crisis', unit_id: 'v', kind: 'beds', stale: false, unit_type: 'vvt-crisis' },
+      { name: 'RAV', unit_id: 'r', kind: 'ambulance', stale: false, unit_type: 'ambulance' },
+    ];
+    expect(pathwayFrom(region, info)).toBe('ZCC');
+    expect(pathwayFrom(base, info)).toBe(''); // no mix with complaints: nothing to route
+    // SEH A has 20 places, SEH B at most 6: the largest ED.
+    expect(suggestedRoutes(region, info)).toEqual({
+      ambulance: 'RAV', hap: '', hospital: 'SEH A', elv: '', 'elv-palliative': '', 'vvt-crisis-bed': 'VVT crisis', vvt: '', ggz: '',
+    });
+    const e = initialEdits(region, '', info);
+    expect(runPair(region, e).baseline.pathway_routing).toBeUndefined(); // off by default: the runs as before
+    e.pathways.on = true;
+    e.pathways.routes.vvt = 'VVT crisis';
+    e.pathways.routes.hospital = '';
+    expect(changedRoutes(e)).toEqual(['hospital', 'vvt']);
+    const p = runPair(region, e);
+    expect(p.baseline.pathway_routing).toEqual({ from: 'ZCC', routes: { ambulance: 'RAV', hospital: 'SEH A', 'vvt-crisis-bed': 'VVT crisis' } });
+    expect(p.variant.pathway_routing).toEqual({ from: 'ZCC', routes: { ambulance: 'RAV', 'vvt-crisis-bed': 'VVT crisis', vvt: 'VVT crisis' } });
+    expect(editorField('scenario.pathway_routing.routes.vvt-crisis-bed')).toBe('pathways.vvt-crisis-bed');
+    expect(editorField('scenario.pathway_routing')).toBe('pathways');
   });
 
   it('sends a share of a stream to another station as a stream of its own, appended', () => {

@@ -18,12 +18,14 @@ export type SimUrgency = (typeof URGENCIES)[number];
 /** One class of a stream's triage mix: an urgency, optionally × an entry complaint, and its share (the shares sum to 1). */
 export interface MixClass { urgency: SimUrgency; complaint?: string; share: number }
 export interface ScenarioArrival { name: string; rate_per_hour: number; profile?: number[]; to: string; mix?: MixClass[] }
+/** Care pathways as routing (docs/simulation.md): from a station, each pathway's first action by its code or partner type to a station. */
+export interface PathwayRouting { from: string; routes: Record<string, string> }
 export interface Scenario {
   name?: string; description?: string; horizon_hours: number; warmup_hours?: number; start_hour_of_week?: number;
-  arrivals: ScenarioArrival[]; stations: ScenarioStation[];
+  arrivals: ScenarioArrival[]; stations: ScenarioStation[]; pathway_routing?: PathwayRouting;
 }
 export type StationKind = 'ed' | 'hap' | 'ambulance' | 'beds' | 'zcc';
-export interface ScenarioStationInfo { name: string; unit_id: string | null; kind: StationKind; stale: boolean }
+export interface ScenarioStationInfo { name: string; unit_id: string | null; kind: StationKind; stale: boolean; unit_type?: string }
 /** GET /api/v1/regions/{id}/scenario: the region's current state as a scenario. */
 export interface RegionScenario {
   region_id: string; as_of: string; scenario: Scenario; stations: ScenarioStationInfo[]; notes: string[];
@@ -68,13 +70,57 @@ export interface StationEdit { servers: string; mean: string; closeNight: boolea
  * triage mix also takes a change per urgency of its mix ("10% more U3 requests"), on top of the stream's change.
  */
 export interface ArrivalEdit { demandPct: string; divertPct: string; divertTo: string; urgencyPct: Partial<Record<SimUrgency, string>> }
+/**
+ * Care pathways in both runs: `on` sends the ZCC's requests on by the worklist's pathways (the server expands them over
+ * its current pathway set); `suggested` is where the baseline sends each key, `routes` where the variant does ('' = not
+ * routed: the request leaves the chain at the ZCC).
+ */
+export interface PathwayEdit { on: boolean; from: string; suggested: Record<string, string>; routes: Record<string, string> }
 export interface Edits {
   stations: StationEdit[]; arrivals: ArrivalEdit[]; horizon: Horizon; replications: string; start: StartMode; name: string;
+  pathways: PathwayEdit;
+}
+
+/**
+ * The keys a coordinator routes: partner types of the pathways' actions, and the action codes that need a unit of
+ * their own (an ELV palliative bed, a VVT crisis bed). The server tries an action's code first, then its partner type.
+ */
+export const PATHWAY_KEYS = ['ambulance', 'hap', 'hospital', 'elv', 'elv-palliative', 'vvt-crisis-bed', 'vvt', 'ggz'] as const;
+const PATHWAY_STATION: Record<(typeof PATHWAY_KEYS)[number], (i: ScenarioStationInfo) => boolean> = {
+  ambulance: (i) => i.kind === 'ambulance',
+  hap: (i) => i.kind === 'hap',
+  hospital: (i) => i.kind === 'ed',
+  elv: (i) => i.unit_type === 'elv-high' || i.unit_type === 'elv-low',
+  'elv-palliative': (i) => i.unit_type === 'elv-palliative',
+  'vvt-crisis-bed': (i) => i.unit_type === 'vvt-crisis',
+  vvt: () => false, // acute district nursing works at home: no station of the chain
+  ggz: (i) => i.unit_type === 'ggz-crisis',
+};
+
+/** Whether the region's scenario can route by pathways: a ZCC station that receives a stream whose mix names complaints. */
+export function pathwayFrom(s: Scenario, info: ScenarioStationInfo[]): string {
+  const zcc = info.find((i) => i.kind === 'zcc')?.name ?? '';
+  return zcc && s.arrivals.some((a) => a.to === zcc && a.mix?.some((c) => !!c.complaint)) ? zcc : '';
+}
+
+/** The baseline's routes: per key the station of its kind with the most places, none where the region has none. */
+export function suggestedRoutes(s: Scenario, info: ScenarioStationInfo[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of PATHWAY_KEYS) {
+    let best: ScenarioStation | undefined;
+    s.stations.forEach((st, i) => {
+      if (info[i] && PATHWAY_STATION[key](info[i]) && (!best || baseServers(st) > baseServers(best))) best = st;
+    });
+    out[key] = best?.name ?? '';
+  }
+  return out;
 }
 
 /** The editor's starting point: the baseline as it is (no change). */
-export function initialEdits(base: Scenario, name = ''): Edits {
+export function initialEdits(base: Scenario, name = '', info: ScenarioStationInfo[] = []): Edits {
+  const suggested = suggestedRoutes(base, info);
   return {
+    pathways: { on: false, from: pathwayFrom(base, info), suggested, routes: { ...suggested } },
     stations: base.stations.map((s) => ({
       servers: String(baseServers(s)), mean: String(s.service.mean_minutes), closeNight: false, closeFrom: 23, closeTo: 7,
       onward: String(onwardPct(s)),
@@ -267,11 +313,30 @@ function withUrgencyChanges(a: ScenarioArrival, ed: ArrivalEdit): { mix?: MixCla
   return { mix: a.mix.map((c, k) => ({ ...c, share: shares[k] })), factor };
 }
 
-/** The two scenarios one "Doorrekenen" runs: the baseline as it is and the variant, with the same horizon and start. */
+/** A scenario with its requests routed by the pathways (the keys routed nowhere left out), or as it is when off. */
+function withPathways(s: Scenario, p: PathwayEdit, routes: Record<string, string>): Scenario {
+  if (!p.on || !p.from) return s;
+  return { ...s, pathway_routing: { from: p.from, routes: Object.fromEntries(Object.entries(routes).filter(([, st]) => !!st)) } };
+}
+
+/**
+ * The two scenarios one "Doorrekenen" runs: the baseline as it is and the variant, with the same horizon and start;
+ * with pathways on, the baseline routes by the suggested stations and the variant by the edited ones.
+ */
 export function runPair(base: Scenario, e: Edits): { baseline: Scenario; variant: Scenario; origin: VariantArrivalOrigin[] } {
   const horizon = e.horizon;
   const v = buildVariant(base, e);
-  return { baseline: withRunSettings(base, horizon, e.start), variant: withRunSettings(v.scenario, horizon, e.start), origin: v.origin };
+  return {
+    baseline: withRunSettings(withPathways(base, e.pathways, e.pathways.suggested), horizon, e.start),
+    variant: withRunSettings(withPathways(v.scenario, e.pathways, e.pathways.routes), horizon, e.start),
+    origin: v.origin,
+  };
+}
+
+/** The keys whose station the variant changes. */
+export function changedRoutes(e: Edits): string[] {
+  if (!e.pathways.on) return [];
+  return PATHWAY_KEYS.filter((k) => (e.pathways.routes[k] ?? '') !== (e.pathways.suggested[k] ?? ''));
 }
 
 /** Which stations the variant changes (for the row marking): servers, closure, service time or routing. */
@@ -337,6 +402,7 @@ export function editorField(field: string, origin: VariantArrivalOrigin[] = []):
     if (member === 'rate_per_hour') return `arrival.${o.base}.demand`;
     return `arrival.${o.base}`;
   }
+  if (head === 'pathway_routing') return member !== undefined && p[1] === 'routes' ? `pathways.${String(member)}` : 'pathways';
   if (head === 'horizon_hours' || head === 'warmup_hours') return 'horizon';
   if (head === 'replications') return 'replications';
   if (head === 'name') return 'name';

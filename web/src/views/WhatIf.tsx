@@ -6,7 +6,7 @@ import { StaleBadge } from '../components/Status';
 import { FieldError, fieldId, formKeys } from '../components/Fields';
 import { ageSeconds, formatAge, formatDateTime } from '../lib/age';
 import {
-  HORIZONS, MEASURES, NO_STATION_FILTER, URGENCIES, arrivalChanged, compareByUrgency, mixUrgencies, urgencySharePct, canSimulate, stationShown, stationsWithDifference, changedStations, checkEdits, compare, comparisonCsv, formatMeasure,
+  HORIZONS, MEASURES, NO_STATION_FILTER, PATHWAY_KEYS, URGENCIES, changedRoutes, arrivalChanged, compareByUrgency, mixUrgencies, urgencySharePct, canSimulate, stationShown, stationsWithDifference, changedStations, checkEdits, compare, comparisonCsv, formatMeasure,
   initialEdits, mapSimErrors, pairNames, partnerOf, progress, runComparison, runPair, simCsvFileName, stopComparison,
   type ComparisonRow, type Edits, type Horizon, type Measure, type PairState, type RegionScenario,
   type SimRun, type StationFilter, type StationKind, type VariantArrivalOrigin,
@@ -51,7 +51,7 @@ export function WhatIf({ user }: { user: User }) {
     try {
       const s = await simulations.scenario(regionId);
       setBase(s);
-      setEdits((e) => e ?? initialEdits(s.scenario));
+      setEdits((e) => e ?? initialEdits(s.scenario, '', s.stations));
       setLoadError(null);
     } catch (e) {
       if (e instanceof ApiError && e.status === 403) setRefused(true);
@@ -194,6 +194,7 @@ export function WhatIf({ user }: { user: User }) {
             <StationFilterBar filter={filter} setFilter={setFilter} base={base} changed={changed} message={message} />
             <StationTable base={base} edits={edits} set={set} message={message} changed={changed} filter={filter} />
             <ArrivalTable base={base} edits={edits} set={set} message={message} changed={changed} filter={filter} />
+            {edits.pathways.from && <PathwayRoutes base={base} edits={edits} set={set} message={message} />}
             <div className="filters sim-settings">
               <label>
                 <span>{t('sim.horizon')}</span>
@@ -226,7 +227,7 @@ export function WhatIf({ user }: { user: User }) {
               </label>
               <button type="submit" className="btn primary" disabled={running} data-testid="sim-run" aria-keyshortcuts="Control+Enter">{t('sim.run')}</button>
               <button type="button" className="btn small" disabled={running}
-                onClick={() => { setEdits(initialEdits(base.scenario, edits.name)); setServer({ fields: {}, general: [] }); setTried(false); }}>{t('sim.reset')}</button>
+                onClick={() => { setEdits(initialEdits(base.scenario, edits.name, base.stations)); setServer({ fields: {}, general: [] }); setTried(false); }}>{t('sim.reset')}</button>
             </div>
             <p className="muted small">{t('sim.startHelp')}</p>
           </form>
@@ -462,6 +463,51 @@ function ArrivalTable({ base, edits, set, message, changed, filter }: {
         })}
       </tbody>
     </table>
+  );
+}
+
+/** Care pathways as routing: on for both runs, and per partner or action the station of the baseline and of the variant. */
+function PathwayRoutes({ base, edits, set, message }: { base: RegionScenario; edits: Edits; set: Setter; message: (f: string) => string | undefined }) {
+  const { t } = useI18n();
+  const p = edits.pathways;
+  const changed = new Set(changedRoutes(edits));
+  const upd = (patch: Partial<Edits['pathways']>) => set((e) => ({ ...e, pathways: { ...e.pathways, ...patch } }));
+  return (
+    <fieldset className="sim-pathways" data-testid="sim-pathways">
+      <legend>{t('sim.pathways')}</legend>
+      <label className="inline small">
+        <input type="checkbox" checked={p.on} data-testid="sim-pathways-on" onChange={(e) => upd({ on: e.target.checked })} />
+        {t('sim.pathwaysOn', { from: p.from })}
+      </label>
+      <FieldError name="pathways" error={message('pathways')} />
+      {p.on && (
+        <table className="grid">
+          <thead>
+            <tr><th scope="col">{t('sim.pathwayKey')}</th><th scope="col">{t('sim.baselineShort')}</th><th scope="col">{t('sim.variantShort')}</th></tr>
+          </thead>
+          <tbody>
+            {PATHWAY_KEYS.map((k) => {
+              const name = `pathways.${k}`;
+              return (
+                <tr key={k} className={changed.has(k) ? 'is-changed' : undefined} data-row={name}>
+                  <th scope="row">{t(`sim.pathwayKey.${k}`)}</th>
+                  <td>{p.suggested[k] || <span className="muted">{t('sim.notRouted')}</span>}</td>
+                  <td>
+                    <select id={fieldId(name)} value={p.routes[k] ?? ''} aria-label={t('sim.pathwayRouteOf', { key: t(`sim.pathwayKey.${k}`) })}
+                      aria-invalid={message(name) ? true : undefined} onChange={(e) => upd({ routes: { ...p.routes, [k]: e.target.value } })}>
+                      <option value="">{t('sim.notRouted')}</option>
+                      {base.scenario.stations.filter((st) => st.name !== p.from).map((st) => <option key={st.name} value={st.name}>{st.name}</option>)}
+                    </select>
+                    <FieldError name={name} error={message(name)} />
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+      <p className="muted small">{t('sim.pathwaysHelp')}</p>
+    </fieldset>
   );
 }
 
