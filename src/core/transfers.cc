@@ -20,6 +20,7 @@ constexpr std::array<std::pair<TransferState, std::string_view>, 7> kStates{{
     {TransferState::kCancelled, "cancelled"},
 }};
 constexpr auto kYear = std::chrono::hours(24 * 366);
+bool WithinAYear(Time t, Time now) { return t >= now - kYear && t <= now + kYear; }
 }  // namespace
 
 std::string_view ToString(TransferState s) {
@@ -89,14 +90,13 @@ std::vector<FieldError> ValidateNewTransfer(const NewTransfer& in, Time now) {
     errs.push_back({"to_unit_id", "must differ from the sending unit"});
   }
   for (auto& e : ValidateReason(in.reason, "reason")) errs.push_back(std::move(e));
-  if (in.planned_at && (*in.planned_at < now - kYear || *in.planned_at > now + kYear)) {
+  if (in.planned_at && !WithinAYear(*in.planned_at, now))
     errs.push_back({"planned_at", "must be within a year of now"});
-  }
   return errs;
 }
 
 std::vector<FieldError> ValidateTransferStep(const TransferStep& step, std::string_view reason, std::optional<Time> at,
-                                             Time requested_at, Time now) {
+                                             Time requested_at, Time now, std::optional<Time> planned_at) {
   std::vector<FieldError> errs;
   if (step.needs_reason || !reason.empty()) {
     auto more = ValidateReason(reason, "reason");
@@ -107,6 +107,13 @@ std::vector<FieldError> ValidateTransferStep(const TransferStep& step, std::stri
       errs.push_back({"at", "must not be in the future"});
     } else if (*at < requested_at) {
       errs.push_back({"at", "must not be before the transfer was requested"});
+    }
+  }
+  if (planned_at) {
+    if (step.to != TransferState::kPlanned) {
+      errs.push_back({"planned_at", "is set only by a step to planned"});
+    } else if (!WithinAYear(*planned_at, now)) {
+      errs.push_back({"planned_at", "must be within a year of now"});
     }
   }
   return errs;

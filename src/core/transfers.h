@@ -120,11 +120,14 @@ bool TransferCareType(UnitType t);
 // than a year before or after `now`. Every violation named by its field.
 std::vector<FieldError> ValidateNewTransfer(const NewTransfer& in, Time now);
 
-// A step's reason and time: reason required (ValidateReason) when the step
+// A step's reason and times: reason required (ValidateReason) when the step
 // needs one, else ≤ 1000 bytes; `at` not in the future (beyond the allowed
-// clock skew) and not before the transfer was requested.
+// clock skew) and not before the transfer was requested; `planned_at` (when
+// the move is planned to happen) only on a step to planned, within a year of
+// now.
 std::vector<FieldError> ValidateTransferStep(const TransferStep& step, std::string_view reason, std::optional<Time> at,
-                                             Time requested_at, Time now);
+                                             Time requested_at, Time now,
+                                             std::optional<Time> planned_at = std::nullopt);
 
 // The transfer after the step to `to` at `at`: state, updated_at and the
 // time of its phase (answered_at, departed_at, ended_at; planned_at is kept

@@ -724,8 +724,8 @@ Result<RegionScenario> SimulationService::ForRegion(const Caller& caller, const 
       if (n >= kChannelProfileMinCases) {
         for (double v : per_hour) profile.push_back(v / (n / 24));
       }
-      sim::ArrivalStream stream{zcc.name + " requests (" + channel + ")", n / (24.0 * kCaseHistoryDays),
-                                std::move(profile), zcc.name, {}};
+      sim::ArrivalStream stream{
+          zcc.name + " requests (" + channel + ")", n / (24.0 * kCaseHistoryDays), std::move(profile), zcc.name, {}};
       if (auto classes = classes_of.find(channel); classes != classes_of.end()) {
         double triaged = 0;
         for (const auto& [cls, count] : classes->second) triaged += count;

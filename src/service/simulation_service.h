@@ -87,7 +87,7 @@ struct SimulationStart {
 // One station of a region's scenario and the unit it stands for.
 struct RegionScenarioStation {
   std::string name;
-  std::string unit_id;  // empty for the ZCC worklist
+  std::string unit_id;    // empty for the ZCC worklist
   std::string kind;       // "ed", "hap", "ambulance", "beds" or "zcc"
   std::string unit_type;  // the unit's type (core/types.h wire name); empty for the ZCC worklist
   bool stale = false;

@@ -191,7 +191,7 @@ Result<TransferView> TransferService::Transition(const Caller& caller, const std
   }
   const Time now = Now();
   if (step) {
-    auto errors = ValidateTransferStep(*step, in.reason, in.at, t.requested_at, now);
+    auto errors = ValidateTransferStep(*step, in.reason, in.at, t.requested_at, now, in.planned_at);
     if (!errors.empty()) return Status::Invalid("the step is not valid; nothing was stored", errors);
   }
   if (!if_match) {
@@ -207,6 +207,7 @@ Result<TransferView> TransferService::Transition(const Caller& caller, const std
 
   TransferWrite w;
   w.transfer = ApplyTransferStep(t, in.to, at);
+  if (in.planned_at) w.transfer.planned_at = in.planned_at;
   w.transfer.updated_at = now;
   w.expected_version = t.version;
   w.timeline.push_back({in.to, at, caller.who.name, caller.who.organization_id, in.reason});

@@ -58,7 +58,8 @@ struct TransferView {
 struct TransferStepInput {
   TransferState to = TransferState::kRequested;
   std::string reason;
-  std::optional<Time> at;  // when it happened; default now
+  std::optional<Time> at;          // when it happened; default now
+  std::optional<Time> planned_at;  // a step to planned: when the move will happen (else the request's stays)
 };
 
 struct TransferListQuery {

@@ -324,9 +324,9 @@ TEST_P(SimulationApiTest, TheRegionScenarioStartsFromItsLiveState) {
   SeedDemo(now);
   if (HasFatalFailure()) return;
   // Three care requests of the last weeks: two by a GP post, triaged by the requester, one by 112 (all open).
-  for (const json& c : {json{{"channel", "hap"}, {"urgency", "U3"}, {"complaint", "catheter-problem"}},
-                        json{{"channel", "hap"}, {"urgency", "U1"}, {"complaint", "abdominal-pain"}},
-                        json{{"channel", "112"}}}) {
+  for (const json& c :
+       {json{{"channel", "hap"}, {"urgency", "U3"}, {"complaint", "catheter-problem"}},
+        json{{"channel", "hap"}, {"urgency", "U1"}, {"complaint", "abdominal-pain"}}, json{{"channel", "112"}}}) {
     json body = c;
     body["region_id"] = "ZWN";
     body["summary"] = "request";

@@ -123,8 +123,16 @@ TEST_P(TransferApiTest, ATransferGoesFromRequestToArrivalAndMovesABed) {
       Call("receiver", "POST", "/api/v1/transfers/" + id + "/transition", R"({"to":"arrived"})", JsonMatching(2));
   EXPECT_EQ(illegal.status, 409) << illegal.body;
   EXPECT_NE(illegal.body.find("from accepted to arrived"), std::string::npos) << illegal.body;
-  // Either side plans and marks en route.
-  Step("orguser", id, "planned", 2, 200);
+  // Either side plans (setting when the move happens; only a planning step may) and marks en route.
+  const std::string when =
+      FormatRfc3339(std::chrono::time_point_cast<std::chrono::seconds>(Now()) + std::chrono::hours(5));
+  auto wrong = Call("orguser", "POST", "/api/v1/transfers/" + id + "/transition",
+                    json{{"to", "cancelled"}, {"reason", "x"}, {"planned_at", when}}.dump(), JsonMatching(2));
+  EXPECT_EQ(wrong.status, 422) << wrong.body;
+  EXPECT_NE(wrong.body.find("planned_at"), std::string::npos) << wrong.body;
+  json planned = Post("orguser", "/api/v1/transfers/" + id + "/transition", {{"to", "planned"}, {"planned_at", when}},
+                      200, JsonMatching(2));
+  EXPECT_EQ(planned["planned_at"], when);
   json en_route = Step("receiver", id, "en-route", 3, 200);
   EXPECT_FALSE(en_route["departed_at"].is_null());
   // The arrival is the receiving side's.

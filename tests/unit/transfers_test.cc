@@ -160,6 +160,14 @@ TEST(TransferValidation, StepReasonAndTime) {
   EXPECT_TRUE(ValidateTransferStep(accept, "", kNow - std::chrono::hours(1), requested, kNow).empty());
   EXPECT_EQ(ValidateTransferStep(accept, "", kNow + std::chrono::hours(1), requested, kNow).at(0).field, "at");
   EXPECT_EQ(ValidateTransferStep(accept, "", kNow - std::chrono::hours(3), requested, kNow).at(0).field, "at");
+  // A planning step may set when the move happens; no other step may.
+  const TransferStep plan = *FindTransferStep(S::kAccepted, S::kPlanned);
+  EXPECT_TRUE(ValidateTransferStep(plan, "", std::nullopt, requested, kNow, kNow + std::chrono::hours(20)).empty());
+  EXPECT_EQ(ValidateTransferStep(accept, "", std::nullopt, requested, kNow, kNow + std::chrono::hours(20)).at(0).field,
+            "planned_at");
+  EXPECT_EQ(
+      ValidateTransferStep(plan, "", std::nullopt, requested, kNow, kNow + std::chrono::hours(24 * 400)).at(0).field,
+      "planned_at");
 }
 
 TEST(TransferSteps, ApplySetsThePhaseTimes) {

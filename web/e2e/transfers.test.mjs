@@ -172,8 +172,13 @@ describe('transfer board', () => {
     await eventually(async () => (await viewState(sp)) === 'accepted', 'accepted at the sender');
     assert.match(await sp.locator('.transfer-view .view-head').innerText(), /geaccepteerd/);
     await sp.click('[data-testid=tr-step-planned]');
+    // Planned for three hours from now instead of the two of the request.
+    const plannedFor = localInput(180);
+    await sp.fill('[data-testid=tr-form-planned] #f-planned_at', plannedFor);
     await sp.locator('[data-testid=tr-form-planned] #f-reason').press('Control+Enter');
     await eventually(async () => (await viewState(sp)) === 'planned', 'planned');
+    const afterPlan = await api(coord, 'GET', `/api/v1/transfers/${id}`);
+    assert.equal(Date.parse(afterPlan.body.planned_at), Date.parse(plannedFor), 'the planned time is the one just set');
 
     // A second sender's screen without the live stream still shows "planned"; it reports en route after the first did.
     const stale = await signIn('hospital', { offline: true });

@@ -4,7 +4,7 @@ import type {
 } from './types';
 import type { Kpis } from './lib/kpis';
 import type { NewSimulation, RegionScenario, SimRun } from './lib/simulation';
-import type { NewTransferInput, TransferBoard, TransferDetail, TransferState } from './lib/transfers';
+import type { NewTransferInput, StepBody, TransferBoard, TransferDetail } from './lib/transfers';
 
 /** A failed API call; `problem` is the parsed application/problem+json body when there was one. */
 export class ApiError extends Error {
@@ -213,7 +213,7 @@ export const transfers = {
   get: (id: string) => request<TransferDetail>('GET', `/api/v1/transfers/${enc(id)}`, undefined, { cache: 'no-store' }),
   create: (body: NewTransferInput) => request<TransferDetail>('POST', '/api/v1/transfers', body),
   /** A step, naming the version it changes (If-Match: the transfer's ETag). */
-  step: (id: string, version: number, body: { to: TransferState; reason?: string; at?: string }) =>
+  step: (id: string, version: number, body: StepBody) =>
     request<TransferDetail>('POST', `/api/v1/transfers/${enc(id)}/transition`, body, { headers: { 'If-Match': ifMatch(version) } }),
   /** The patient: every read is logged on the server with its purpose. Call only when the user asks. */
   patient: (id: string, purpose: string) =>

@@ -201,6 +201,11 @@ describe('a step', () => {
     expect(buildStep({ to: 'en-route', needsReason: false }, '', '2026-12-06T11:00').value?.at)
       .toBe(new Date('2026-12-06T11:00').toISOString().replace(/\.\d{3}Z$/, 'Z'));
     expect(buildStep({ to: 'en-route', needsReason: false }, '', 'gisteren').errors).toHaveProperty('at');
+    // A planning step says when the move will happen; no other step sends it.
+    expect(buildStep({ to: 'planned', needsReason: false }, '', '', '2026-12-07T09:30').value?.planned_at)
+      .toBe(new Date('2026-12-07T09:30').toISOString().replace(/\.\d{3}Z$/, 'Z'));
+    expect(buildStep({ to: 'planned', needsReason: false }, '', '', 'morgen').errors).toHaveProperty('planned_at');
+    expect(buildStep({ to: 'en-route', needsReason: false }, '', '', '2026-12-07T09:30').value).toEqual({ to: 'en-route' });
   });
 });
 

@@ -66,12 +66,13 @@ Result<service::TransferStepInput> ParseTransferStep(std::string_view text) {
   PathLines lines(text);
   DataReader r(lines);
   service::TransferStepInput in;
-  r.Object(d, "", {"to", "reason", "at"});
+  r.Object(d, "", {"to", "reason", "at", "planned_at"});
   if (auto to = ReadEnum<TransferState>(r, d, "", "to", true, ParseTransferState, "state", StateNames())) {
     in.to = *to;
   }
   r.String(d, "", "reason", false, in.reason);
   in.at = ReadTime(r, d, "at");
+  in.planned_at = ReadTime(r, d, "planned_at");
   if (!r.errors().empty()) return Status::Invalid("the step has invalid fields; nothing was stored", r.errors());
   return in;
 }

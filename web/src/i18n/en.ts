@@ -898,6 +898,7 @@ export const en: Record<MessageKey, string> = {
   'tr.stepReason': 'Reason (required)',
   'tr.stepNote': 'Note (optional)',
   'tr.at': 'Time (empty = now)',
+  'tr.plannedAtStep': 'Planned for (empty: as requested)',
   'tr.plannedWas': 'Planned time given with the request: {time}.',
   'tr.plannedNone': 'No time was planned with the request.',
   'tr.timeline': 'Timeline',

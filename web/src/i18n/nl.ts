@@ -896,6 +896,7 @@ export const nl = {
   'tr.stepReason': 'Reden (verplicht)',
   'tr.stepNote': 'Toelichting (optioneel)',
   'tr.at': 'Tijdstip (leeg = nu)',
+  'tr.plannedAtStep': 'Gepland op (leeg: zoals aangevraagd)',
   'tr.plannedWas': 'Geplande tijd bij de aanvraag: {time}.',
   'tr.plannedNone': 'Bij de aanvraag is geen tijd gepland.',
   'tr.timeline': 'Verloop',

@@ -252,17 +252,25 @@ export function buildNewTransfer(f: TransferForm, regionId: string): { errors: R
   return { errors, value: Object.keys(errors).length ? null : body };
 }
 
-/** The body of a step: the reason when the step needs one (required) or one was given; `at` in UTC when given. */
-export function buildStep(step: Pick<TransferStep, 'to' | 'needsReason'>, reason: string, at: string):
-  { errors: Record<string, Msg>; value: { to: TransferState; reason?: string; at?: string } | null } {
+export interface StepBody { to: TransferState; reason?: string; at?: string; planned_at?: string }
+
+/**
+ * The body of a step: the reason when the step needs one (required) or one was given; `at` in UTC when given; for a
+ * step to planned, `plannedAt` (when the move will happen) in UTC when given.
+ */
+export function buildStep(step: Pick<TransferStep, 'to' | 'needsReason'>, reason: string, at: string, plannedAt = ''):
+  { errors: Record<string, Msg>; value: StepBody | null } {
   const errors: Record<string, Msg> = {};
-  const body: { to: TransferState; reason?: string; at?: string } = { to: step.to };
+  const body: StepBody = { to: step.to };
   if (reason.trim()) body.reason = reason.trim();
   else if (step.needsReason) errors['reason'] = { key: 'err.required' };
-  if (at.trim()) {
-    const t = Date.parse(at);
-    if (Number.isNaN(t)) errors['at'] = { key: 'err.dateInvalid' };
-    else body.at = new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z');
-  }
+  const utc = (field: 'at' | 'planned_at', v: string) => {
+    if (!v.trim()) return;
+    const t = Date.parse(v);
+    if (Number.isNaN(t)) errors[field] = { key: 'err.dateInvalid' };
+    else body[field] = new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  };
+  utc('at', at);
+  if (step.to === 'planned') utc('planned_at', plannedAt);
   return { errors, value: Object.keys(errors).length ? null : body };
 }

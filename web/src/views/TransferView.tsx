@@ -127,14 +127,15 @@ function StepForm({ x, step, change, onDone, onCancel }: {
   const { t, lang } = useI18n();
   const [reason, setReason] = useState('');
   const [at, setAt] = useState('');
+  const [plannedAt, setPlannedAt] = useState('');
   const [own, setOwn] = useState<Record<string, Msg>>({});
   const msg = useFieldMessages(own, change.server);
   const ref = useRef<HTMLFormElement>(null);
-  const fields = ['reason', 'at'] as const;
+  const fields = ['reason', 'at', 'planned_at'] as const;
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();
     if (change.busy) return;
-    const b = buildStep(step, reason, at);
+    const b = buildStep(step, reason, at, plannedAt);
     setOwn(b.errors);
     if (!b.value) { focusFirst(ref.current, fields, Object.keys(b.errors)); return; }
     const body = b.value;
@@ -153,6 +154,10 @@ function StepForm({ x, step, change, onDone, onCancel }: {
       <div className="field-row">
         <TextArea name="reason" label={step.needsReason ? t('tr.stepReason') : t('tr.stepNote')} className="grow" value={reason}
           onChange={setReason} error={msg('reason')} autoFocus />
+        {step.to === 'planned' && (
+          <TextField name="planned_at" label={t('tr.plannedAtStep')} type="datetime-local" value={plannedAt} onChange={setPlannedAt}
+            error={msg('planned_at')} />
+        )}
         <TextField name="at" label={t('tr.at')} type="datetime-local" value={at} onChange={setAt} error={msg('at')} />
       </div>
       <div className="form-actions">
