@@ -114,7 +114,7 @@ struct Api::State {
   TransferPublisher transfer_publisher{events};
   service::TransferService transfers{store, store, store, store, publisher, transfer_publisher, options.patient_seal};
   service::ContactService contacts{store, store, options.patient_seal};
-  service::PrivacyService privacy{store, store, options.patient_seal};
+  service::PrivacyService privacy{store, store, store, options.patient_seal};
   service::PathwayService pathways{store, store, store, store, store, cases, options.complaints, PathwayJsonCodec()};
   service::KpiService kpis{store, store, store};
   service::ForecastService forecasts{store, store, store};

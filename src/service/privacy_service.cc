@@ -8,14 +8,25 @@
 
 namespace ozcc::service {
 
-PrivacyService::PrivacyService(CaseStore& cases, AuditStore& audit, std::shared_ptr<const PatientSeal> seal)
-    : cases_(cases), audit_(audit), seal_(std::move(seal)) {}
+PrivacyService::PrivacyService(CaseStore& cases, TransferStore& transfers, AuditStore& audit,
+                               std::shared_ptr<const PatientSeal> seal)
+    : cases_(cases), transfers_(transfers), audit_(audit), seal_(std::move(seal)) {}
+
+Result<std::string> PrivacyService::RegionOf(const std::string& id) {
+  auto c = cases_.GetCase(id);
+  if (c.ok()) return c->region_id;
+  if (c.status().code() != Code::kNotFound) return c.status();
+  auto t = transfers_.GetTransfer(id);
+  if (t.ok()) return t->region_id;
+  if (t.status().code() != Code::kNotFound) return t.status();
+  return Status::NotFound("no case or transfer " + id);
+}
 
 Result<AccessPage> PrivacyService::SearchAccess(const Caller& caller, const AccessQuery& q) {
   std::vector<FieldError> errs;
   if (q.bsn.empty() && q.case_id.empty()) errs.push_back({"bsn", "name the patient (bsn) or the case (case_id)"});
   if (!q.bsn.empty() && !ValidBsn(q.bsn)) errs.push_back({"bsn", "must be a BSN: 9 digits that pass the 11-proef"});
-  if (!q.case_id.empty() && !ValidId(q.case_id)) errs.push_back({"case_id", "is not a case id"});
+  if (!q.case_id.empty() && !ValidId(q.case_id)) errs.push_back({"case_id", "is not a case or transfer id"});
   if (q.limit < 1 || q.limit > kMaxPage) errs.push_back({"limit", "must be 1…" + std::to_string(kMaxPage)});
   if (q.before_id < 0) errs.push_back({"before_id", "must be 0 or a positive id"});
   if (!errs.empty()) return Status::Invalid("the search is not valid", errs);
@@ -23,9 +34,9 @@ Result<AccessPage> PrivacyService::SearchAccess(const Caller& caller, const Acce
   std::string region = caller.who.region_id;
   std::string object = "patient";
   if (!q.case_id.empty()) {
-    auto c = cases_.GetCase(q.case_id);
-    if (!c.ok()) return c.status();
-    region = c->region_id;
+    auto r = RegionOf(q.case_id);
+    if (!r.ok()) return r.status();
+    region = *r;
     object = q.case_id;
   }
   OZCC_RETURN_IF_ERROR(Require(audit_, caller, Action::kReadAccessLog, {region, ""}, "access-log.search", object));

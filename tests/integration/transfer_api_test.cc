@@ -215,6 +215,13 @@ TEST_P(TransferApiTest, WhoMaySeeAndChangeATransfer) {
   EXPECT_EQ(log["entries"][0]["actor"], "viewer");
   EXPECT_EQ(log["entries"][1]["action"], "patient.read");
   EXPECT_EQ(log["entries"][1]["purpose"], "admission");
+  // Also found by the transfer's id, as a case's by its id.
+  json by_id = Post("privacy", "/api/v1/access-log:search", {{"case_id", id}}, 200);
+  ASSERT_EQ(by_id["entries"].size(), 3u) << "the write, the read and the refused read" << by_id.dump();
+  EXPECT_EQ(by_id["entries"][1]["purpose"], "admission");
+  EXPECT_EQ(by_id["entries"][2]["action"], "patient.write");
+  for (const auto& e : by_id["entries"]) EXPECT_EQ(e["case_id"], id);
+  Post("privacy", "/api/v1/access-log:search", {{"case_id", "no-such-id"}}, 404);
 
   // The board: the region's for coordinators and viewers; an organisation's
   // user sees its own, not another's.

@@ -66,7 +66,7 @@ class ContactServiceTest : public ::testing::Test {
         std::make_unique<CaseService>(*store_, *store_, *store_, events_,
                                       std::vector<Complaint>{{"catheter-problem", "Katheter", "Catheter", {}}}, seal_);
     contacts_ = std::make_unique<ContactService>(*store_, *store_, seal_);
-    privacy_ = std::make_unique<PrivacyService>(*store_, *store_, seal_);
+    privacy_ = std::make_unique<PrivacyService>(*store_, *store_, *store_, seal_);
   }
 
   static NewContact AContact(std::string kind = "hap-call") {

@@ -125,7 +125,10 @@ json CapabilityStatement(std::string_view base_url, Time date) {
         "The partner's users see the Tasks addressed to their organisation; the ZCC those of its region. The "
         "partner answers with an update whose status is accepted, or rejected with statusReason.text; the "
         "version is required (If-Match: W/\"<versionId>\" or meta.versionId; 428 without, 412 when stale); "
-        "other elements are the ZCC's and are not read."},
+        "other elements are the ZCC's and are not read. A transfer of a patient between units "
+        "(docs/transfers.md) is a Task too, with an id starting t-: owner the receiving organisation, "
+        "requester the sending one, status its state (ready = planned, in-progress = en route); it is read and "
+        "searched here and changed through the JSON API (POST /api/v1/transfers/{id}/transition)."},
        {"interaction", interactions({"read", "update", "search-type"})},
        {"versioning", "versioned-update"},
        {"readHistory", false},

@@ -100,10 +100,10 @@ std::vector<SearchableType> Declare() {
                                    "The organisation whose unit the report is about (MeasureReport.reporter)",
                                    {"Organization"}, {"reporter", "reference"})}});
   types.push_back({"Task",
-                   {IdParam("The handover id"),
+                   {IdParam("The handover id (or a transfer's, t-…)"),
                     RegionParam("the handovers of cases"),
                     ReferenceParam("owner", "http://hl7.org/fhir/SearchParameter/Task-owner",
-                                   "The organisation the handover is addressed to (Task.owner): its inbox",
+                                   "The organisation the handover or transfer is addressed to (Task.owner): its inbox",
                                    {"Organization"}, {"owner", "reference"}),
                     {"status",
                      ParamType::kToken,
