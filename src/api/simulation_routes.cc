@@ -17,6 +17,10 @@ using nlohmann::ordered_json;
 
 namespace {
 
+// A stored scenario's member with what pathway routing decided (not part of
+// the scenario language: it is taken out before the scenario is read).
+constexpr const char* kPathwayRoutes = "pathway_routes";
+
 // The body of POST /api/v1/simulations. `pathways`: the current pathway set,
 // asked for only when the scenario has "pathway_routing" (its rules are then
 // stored as the scenario's own, so the run does not depend on later edits).
@@ -77,7 +81,11 @@ Result<service::SimulationStart> ParseSimulationStart(std::string_view text,
     return Status::BadRequest("the simulation request has invalid fields; nothing was stored", r.errors());
   }
   out.scenario = file.scenario;
-  out.scenario_json = ToJson(file).dump();
+  // What the pathways decided per class goes with the stored scenario, for
+  // the result (SimulationJsonCodec); the expanded rules are the scenario's own.
+  ordered_json stored = ToJson(file);
+  if (!file.pathway_routes.empty()) stored[kPathwayRoutes] = ToJson(file.pathway_routes);
+  out.scenario_json = stored.dump();
   return out;
 }
 
@@ -96,6 +104,7 @@ json RunJson(const StoredSimulation& run, bool full) {
   if (!run.error.empty()) j["error"] = run.error;
   if (full) {
     j["scenario"] = json::parse(run.scenario, nullptr, false);
+    if (j["scenario"].is_object()) j["scenario"].erase(kPathwayRoutes);  // reported with the result
     if (!run.result.empty()) j["result"] = json::parse(run.result, nullptr, false);
   }
   return j;
@@ -132,11 +141,20 @@ ordered_json RegionScenarioJson(const service::RegionScenario& rs) {
 service::SimulationCodec SimulationJsonCodec() {
   service::SimulationCodec c;
   c.decode_scenario = [](std::string_view text) -> Result<engine::simulate::Scenario> {
-    auto f = ParseScenarioJson(text);
+    ordered_json doc = ordered_json::parse(text, nullptr, false);
+    const bool routed = doc.is_object() && doc.contains(kPathwayRoutes);
+    if (routed) doc.erase(kPathwayRoutes);
+    auto f = routed ? ParseScenarioJson(doc.dump()) : ParseScenarioJson(text);
     if (!f.ok()) return f.status();
     return std::move(f->scenario);
   };
-  c.encode_result = [](const engine::simulate::SimulationResult& r, double wall) { return ToJson(r, wall).dump(); };
+  // The result as the command writes it, with the stored pathway routes.
+  c.encode_result = [](const engine::simulate::SimulationResult& r, double wall, std::string_view scenario) {
+    ordered_json j = ToJson(r, wall);
+    const ordered_json stored = ordered_json::parse(scenario, nullptr, false);
+    if (stored.is_object() && stored.contains(kPathwayRoutes)) j[kPathwayRoutes] = stored[kPathwayRoutes];
+    return j.dump();
+  };
   return c;
 }
 

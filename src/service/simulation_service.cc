@@ -567,7 +567,7 @@ void SimulationService::Execute(const std::string& id) {
     for (const auto& e : st.errors()) error += "; " + e.field + ": " + e.message;
     return finish("failed", error, "");
   }
-  finish("done", "", codec_.encode_result(*result, wall));
+  finish("done", "", codec_.encode_result(*result, wall, run.scenario));
 }
 
 // ---- The region's scenario from its live state. ----

@@ -59,8 +59,11 @@ namespace ozcc::service {
 struct SimulationCodec {
   // The stored scenario text → the engine's scenario (ParseScenarioJson).
   std::function<Result<engine::simulate::Scenario>(std::string_view)> decode_scenario;
-  // The result as `openzcc simulate` writes it.
-  std::function<std::string(const engine::simulate::SimulationResult&, double wall_seconds)> encode_result;
+  // The result as `openzcc simulate` writes it; `scenario` is the stored
+  // scenario text the run decoded (what the expansion of pathway routing
+  // decided is kept there and reported with the result).
+  std::function<std::string(const engine::simulate::SimulationResult&, double wall_seconds, std::string_view scenario)>
+      encode_result;
 };
 
 struct SimulationServiceOptions {

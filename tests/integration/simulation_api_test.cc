@@ -238,6 +238,15 @@ TEST_P(SimulationApiTest, TriageMixAndPathwayRoutingRun) {
   EXPECT_EQ(rules[1]["when"]["complaint"], json::array({"fall"}));
   EXPECT_EQ(rules[1]["next"][0]["station"], "gp");
   EXPECT_TRUE(run["result"]["stations"]["gp"]["by_urgency"].contains("U3")) << run["result"].dump();
+  // The result says what the pathways decided per class, as the command writes it; the scenario shown does not.
+  EXPECT_FALSE(run["scenario"].contains("pathway_routes"));
+  const json& routes = run["result"]["pathway_routes"];
+  ASSERT_EQ(routes.size(), 2u) << run["result"].dump();
+  EXPECT_EQ(routes[0], json::parse(R"({"urgency": "U1"})")) << "no complaint: the plain routing";
+  EXPECT_EQ(routes[1]["complaint"], "fall");
+  EXPECT_EQ(routes[1]["pathway"]["id"], "falls");
+  EXPECT_EQ(routes[1]["matched"], "vvt");
+  EXPECT_EQ(routes[1]["station"], "gp");
   // A route to a station that does not exist.
   with_pathways["pathway_routing"]["routes"]["vvt"] = "nursing";
   r = Start("zcc", {{"region_id", "ZWN"}, {"scenario", with_pathways}});
@@ -405,7 +414,9 @@ TEST_P(SimulationApiTest, TheRegionScenarioStartsFromItsLiveState) {
     // Every unit with a report is a station: beds, EDs, GP posts and ambulances.
     ASSERT_EQ(station_of.count(u.unit.id), 1u) << u.unit.id;
     for (const auto& meta : rs["stations"]) {
-      if (meta["unit_id"] == u.unit.id) EXPECT_EQ(meta["unit_type"], ToString(u.unit.type)) << u.unit.id;
+      if (meta["unit_id"] == u.unit.id) {
+        EXPECT_EQ(meta["unit_type"], ToString(u.unit.type)) << u.unit.id;
+      }
     }
     const json& st = station_of[u.unit.id];
     const std::string name = st["name"];

@@ -196,6 +196,12 @@ describe('what-if', () => {
     for (const u of ['U1', 'U3']) {
       assert.equal(await byUrgency.locator(`tbody tr[data-station="ZCC worklist"][data-urgency=${u}]`).count(), 2, u);
     }
+    // Where the pathways sent each class, per run: catheter care (U3) to the VVT unit in the variant only.
+    const routes = page.locator('[data-testid=sim-pathway-routes]');
+    assert.equal(await routes.count(), 2);
+    const catheter = (i) => routes.nth(i).locator('tbody tr[data-urgency=U3][data-complaint=catheter-problem]');
+    assert.match(await catheter(1).textContent(), new RegExp(`catheter-care v\\d+.*acute-district-nursing.*${vvtUnit.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    assert.match(await catheter(0).textContent(), /verlaat de keten/);
     // The variant's stream: the rate 25% up, the mix now 60% U3.
     const runs = await (await fetch(`${srv.base}/api/v1/simulations?region=ZWN`, { headers: { Cookie: cookie } })).json();
     const variant = runs.items.find((r) => r.name === 'Meer U3 · variant');

@@ -442,6 +442,23 @@ ordered_json ToJson(const ScenarioFile& f) {
   return j;
 }
 
+ordered_json ToJson(const std::vector<PathwayRoute>& pathway_routes) {
+  ordered_json out = ordered_json::array();
+  for (const PathwayRoute& pr : pathway_routes) {
+    ordered_json pj;
+    pj["urgency"] = std::string(ozcc::ToString(pr.urgency));
+    if (!pr.complaint.empty()) pj["complaint"] = pr.complaint;
+    if (!pr.pathway_id.empty()) {
+      pj["pathway"] = ordered_json{{"id", pr.pathway_id}, {"version", pr.pathway_version}};
+      pj["action"] = pr.action;
+    }
+    if (!pr.matched.empty()) pj["matched"] = pr.matched;
+    if (!pr.station.empty()) pj["station"] = pr.station;
+    out.push_back(std::move(pj));
+  }
+  return out;
+}
+
 ordered_json ToJson(const SimulationResult& r, double wall_seconds, const std::vector<PathwayRoute>& pathway_routes) {
   ordered_json j;
   j["stations"] = ordered_json::object();
@@ -464,21 +481,7 @@ ordered_json ToJson(const SimulationResult& r, double wall_seconds, const std::v
     }
     j["stations"][st.name] = std::move(sj);
   }
-  if (!pathway_routes.empty()) {
-    j["pathway_routes"] = ordered_json::array();
-    for (const PathwayRoute& pr : pathway_routes) {
-      ordered_json pj;
-      pj["urgency"] = std::string(ozcc::ToString(pr.urgency));
-      if (!pr.complaint.empty()) pj["complaint"] = pr.complaint;
-      if (!pr.pathway_id.empty()) {
-        pj["pathway"] = ordered_json{{"id", pr.pathway_id}, {"version", pr.pathway_version}};
-        pj["action"] = pr.action;
-      }
-      if (!pr.matched.empty()) pj["matched"] = pr.matched;
-      if (!pr.station.empty()) pj["station"] = pr.station;
-      j["pathway_routes"].push_back(std::move(pj));
-    }
-  }
+  if (!pathway_routes.empty()) j["pathway_routes"] = ToJson(pathway_routes);
   j["events"] = r.events;
   j["wall_seconds"] = wall_seconds;
   j["replications"] = r.replications;

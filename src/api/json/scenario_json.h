@@ -68,4 +68,8 @@ const char* ToString(engine::simulate::Dist d);
 nlohmann::ordered_json ToJson(const engine::simulate::SimulationResult& r, double wall_seconds,
                               const std::vector<engine::simulate::PathwayRoute>& pathway_routes = {});
 
+// The "pathway_routes" array of a result: [{"urgency", "complaint"?,
+// "pathway": {"id", "version"}?, "action"?, "matched"?, "station"?}, …].
+nlohmann::ordered_json ToJson(const std::vector<engine::simulate::PathwayRoute>& pathway_routes);
+
 }  // namespace ozcc::api

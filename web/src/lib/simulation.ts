@@ -39,8 +39,12 @@ export type UrgencyFigures = Partial<Record<'wait_probability' | 'mean_wait_minu
 export type StationFigures = Partial<Record<Measure | 'arrival_rate_per_hour', Estimate>> & {
   by_urgency?: Partial<Record<SimUrgency, UrgencyFigures>>;
 };
+/** What the server's expansion of pathway routing decided for one class (docs/simulation.md). */
+export interface PathwayRoute {
+  urgency: SimUrgency; complaint?: string; pathway?: { id: string; version: number }; action?: string; matched?: string; station?: string;
+}
 export interface SimResult {
-  stations: Record<string, StationFigures>;
+  stations: Record<string, StationFigures>; pathway_routes?: PathwayRoute[];
   events?: number; wall_seconds?: number; replications?: number; seed?: number;
 }
 export type RunState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';

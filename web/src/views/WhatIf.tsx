@@ -571,6 +571,7 @@ export function Results({ baseline, variant, regionId }: { baseline: SimRun | nu
       </div>
       {failed.map((r) => <p key={r.id} className="banner error" role="alert">{t('sim.failed', { name: r.name, error: r.error ?? '' })}</p>)}
       {rows.length > 0 && <ComparisonTable rows={rows} hasVariant={!!variant} />}
+      {[baseline, variant].map((r) => r?.result?.pathway_routes?.length ? <PathwayRouteTable key={r.id} run={r} /> : null)}
       {byUrgency.length > 0 && (
         <>
           <h3 className="small">{t('sim.byUrgencyResults')}</h3>
@@ -583,6 +584,34 @@ export function Results({ baseline, variant, regionId }: { baseline: SimRun | nu
         </div>
       )}
     </div>
+  );
+}
+
+/** Where the pathways sent each triage class in a run: the class, the pathway (version) and its action, the station. */
+function PathwayRouteTable({ run }: { run: SimRun }) {
+  const { t } = useI18n();
+  return (
+    <details className="sim-routes" data-testid="sim-pathway-routes">
+      <summary className="small">{t('sim.pathwayRoutes', { name: run.name })}</summary>
+      <table className="grid">
+        <thead>
+          <tr>
+            <th scope="col">{t('sim.class')}</th><th scope="col">{t('sim.pathway')}</th>
+            <th scope="col">{t('sim.action')}</th><th scope="col">{t('sim.to')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {run.result!.pathway_routes!.map((r) => (
+            <tr key={`${r.urgency}/${r.complaint ?? ''}`} data-urgency={r.urgency} data-complaint={r.complaint ?? ''}>
+              <th scope="row">{r.urgency}{r.complaint ? ` · ${r.complaint}` : ''}</th>
+              <td>{r.pathway ? `${r.pathway.id} v${r.pathway.version}` : '—'}</td>
+              <td>{r.action ?? '—'}</td>
+              <td>{r.station ?? <span className="muted">{t('sim.notRouted')}</span>}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </details>
   );
 }
 
