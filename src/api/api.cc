@@ -36,6 +36,10 @@ Api::Api(Store& store, ApiOptions options) : state_(std::make_unique<State>(stor
   state_->events.SetLimits({o.streams_per_principal, o.streams_per_address, o.max_streams});
   state_->stream_guard.Start();
   state_->escalation.Start();
+  // A follow-up placement's transfer places the patient on arrival.
+  state_->transfers.SetStepHook([s = state_.get()](const Transfer& t, const std::string& actor) {
+    return s->placements.TransferStepped(t, actor);
+  });
   // Without a feed yet (database unreachable) it keeps trying; nothing else waits for it.
   (void)state_->follower.Start();
 }
@@ -50,6 +54,7 @@ void Api::Register(http::Router& router) {
   RegisterCapacityRoutes(*state_, routes);
   RegisterCaseRoutes(*state_, routes);
   RegisterTransferRoutes(*state_, routes);
+  RegisterPlacementRoutes(*state_, routes);
   RegisterPathwayRoutes(*state_, routes);
   RegisterKpiRoutes(*state_, routes);
   RegisterForecastRoutes(*state_, routes);

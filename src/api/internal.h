@@ -30,6 +30,7 @@
 #include "service/forecast_service.h"
 #include "service/kpi_service.h"
 #include "service/pathway_service.h"
+#include "service/placement_service.h"
 #include "service/privacy_service.h"
 #include "service/region_service.h"
 #include "service/simulation_service.h"
@@ -113,6 +114,7 @@ struct Api::State {
   service::CaseService cases{store, store, store, case_publisher, options.complaints, options.patient_seal};
   TransferPublisher transfer_publisher{events};
   service::TransferService transfers{store, store, store, store, publisher, transfer_publisher, options.patient_seal};
+  service::PlacementService placements{store, store, store, store, transfer_publisher, options.patient_seal};
   service::ContactService contacts{store, store, options.patient_seal};
   service::PrivacyService privacy{store, store, store, options.patient_seal};
   service::PathwayService pathways{store, store, store, store, store, cases, options.complaints, PathwayJsonCodec()};
@@ -210,6 +212,7 @@ void RegisterAuthRoutes(State& s, http::Router& r);
 void RegisterCapacityRoutes(State& s, http::Router& r);
 void RegisterCaseRoutes(State& s, http::Router& r);
 void RegisterTransferRoutes(State& s, http::Router& r);
+void RegisterPlacementRoutes(State& s, http::Router& r);
 void RegisterKpiRoutes(State& s, http::Router& r);
 void RegisterForecastRoutes(State& s, http::Router& r);
 void RegisterSimulationRoutes(State& s, http::Router& r);

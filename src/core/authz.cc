@@ -48,6 +48,8 @@ std::string_view ToString(Action a) {
     case Action::kSimulate: return "simulate";
     case Action::kReadTransfers: return "read-transfers";
     case Action::kWorkTransfers: return "work-transfers";
+    case Action::kReadPlacements: return "read-placements";
+    case Action::kWorkPlacements: return "work-placements";
   }
   return "unknown";
 }
@@ -65,25 +67,29 @@ Decision Authorize(const Principal& who, Action action, const Resource& what) {
     case Role::kRoazCoordinator:
       return allow_if(same_region && (action == Action::kReadRegion || action == Action::kWriteCapacity ||
                                       action == Action::kReadKpis || action == Action::kSimulate ||
-                                      action == Action::kReadTransfers || action == Action::kWorkTransfers));
+                                      action == Action::kReadTransfers || action == Action::kWorkTransfers ||
+                                      action == Action::kReadPlacements || action == Action::kWorkPlacements));
     case Role::kZccCoordinator:
       return allow_if(same_region &&
                       (action == Action::kReadRegion || action == Action::kWorkCases ||
                        action == Action::kReadPatient || action == Action::kReadKpis || action == Action::kSimulate ||
-                       action == Action::kReadTransfers || action == Action::kWorkTransfers));
+                       action == Action::kReadTransfers || action == Action::kWorkTransfers ||
+                       action == Action::kReadPlacements || action == Action::kWorkPlacements));
     case Role::kOrgCapacityManager:
       if (action == Action::kReadRegion) return allow_if(same_region);
       return allow_if(same_org && (action == Action::kWriteCapacity || action == Action::kAnswerHandovers ||
                                    action == Action::kReadPatient || action == Action::kReadTransfers ||
-                                   action == Action::kWorkTransfers));
+                                   action == Action::kWorkTransfers || action == Action::kReadPlacements ||
+                                   action == Action::kWorkPlacements));
     case Role::kOrgUser:
       if (action == Action::kReadRegion) return allow_if(same_region);
       return allow_if(same_org && (action == Action::kAnswerHandovers || action == Action::kReadPatient ||
-                                   action == Action::kReadTransfers || action == Action::kWorkTransfers));
+                                   action == Action::kReadTransfers || action == Action::kWorkTransfers ||
+                                   action == Action::kReadPlacements || action == Action::kWorkPlacements));
     case Role::kViewer:
-      return allow_if(
-          (action == Action::kReadRegion || action == Action::kSimulate || action == Action::kReadTransfers) &&
-          same_region);
+      return allow_if((action == Action::kReadRegion || action == Action::kSimulate ||
+                       action == Action::kReadTransfers || action == Action::kReadPlacements) &&
+                      same_region);
     case Role::kPrivacyOfficer: return allow_if(action == Action::kReadAccessLog && same_region);
   }
   return Decision::kDeny;

@@ -68,6 +68,14 @@ enum class Action {
   // sending organisation, accept / decline / arrive for the receiving one,
   // plan and en route for either: the service passes the side's organisation).
   kWorkTransfers,
+  // Follow-up placements (docs/placement.md). The resource is the region and
+  // one side's organisation (the sending hospital, or a provider an offer is
+  // made to): read the placements of a region or of one organisation …
+  kReadPlacements,
+  // … and work them for that side (create, offer and cancel for the sending
+  // organisation, answer an offer for the provider: the service passes the
+  // side's organisation).
+  kWorkPlacements,
 };
 
 std::string_view ToString(Action a);
@@ -102,6 +110,9 @@ enum class Decision { kAllow, kDeny };
 //   and work every transfer of their region; org-capacity-manager and
 //   org-user read and work the transfers of their own organisation (either
 //   side); viewer reads its region's transfers; nobody else.
+// - placements: as transfers (admin everywhere; roaz- and zcc-coordinator
+//   their region's; org-capacity-manager and org-user their own
+//   organisation's, as sender or provider; viewer reads its region's).
 // - feed token: write capacity of its own organisation's units and report its
 //   organisation's patient contacts; nothing else.
 Decision Authorize(const Principal& who, Action action, const Resource& what);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "base/time.h"
+#include "core/admission_criteria.h"
 
 namespace ozcc {
 
@@ -86,6 +87,9 @@ struct Unit {
   std::string specialism;  // wards; empty otherwise
   std::string name;
   std::int64_t expected_interval_s = 900;  // expected update interval
+  // Follow-up units only (elv-*, vvt-crisis, ggz-crisis): who they admit
+  // (core/admission_criteria.h); nullopt when the region file gives none.
+  std::optional<AdmissionCriteria> criteria;
 };
 
 // A whole region as imported from data/regions/*.json.

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <set>
 
+#include "core/placement.h"
+
 namespace ozcc {
 
 namespace {
@@ -127,6 +129,16 @@ std::vector<FieldError> ValidateRegion(const RegionData& d) {
       errs.push_back({p + ".specialism", "a ward needs a specialism"});
     if (u.expected_interval_s < 10 || u.expected_interval_s > std::int64_t{7} * 24 * 3600) {
       errs.push_back({p + ".expected_interval_s", "must be between 10 and 604800 seconds"});
+    }
+    if (u.criteria) {
+      if (!FollowUpUnitType(u.type)) {
+        errs.push_back({p + ".criteria",
+                        "admission criteria are for follow-up units (elv-low, elv-high, "
+                        "elv-palliative, vvt-crisis, ggz-crisis), not " +
+                            std::string(ToString(u.type))});
+      }
+      auto more = ValidateAdmissionCriteria(*u.criteria, p + ".criteria.");
+      errs.insert(errs.end(), more.begin(), more.end());
     }
   }
   return errs;

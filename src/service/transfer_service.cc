@@ -229,6 +229,11 @@ Result<TransferView> TransferService::Transition(const Caller& caller, const std
     }
   }
   listener_.TransferChanged({stored->transfer.region_id, stored->region_version, now, in.to, stored->transfer});
+  if (step_hook_) {
+    if (Status st = step_hook_(stored->transfer, caller.who.name); !st.ok()) {
+      spdlog::warn("transfer {}: the step to {} was not passed on: {}", id, ToString(in.to), st.message());
+    }
+  }
   auto v = Get(caller, id);
   if (!v.ok()) return v;
   v->reports = stored->reports;

@@ -20,6 +20,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -79,6 +80,13 @@ class TransferService {
 
   bool has_patient_key() const { return seal_ != nullptr; }
 
+  // Told of every committed step of a transfer, after the listener, with the
+  // actor's name (a follow-up placement's transfer places the patient on
+  // arrival: PlacementService::TransferStepped). Set once, before serving;
+  // a failing hook is logged, the step stands.
+  using StepHook = std::function<Status(const Transfer&, const std::string& actor)>;
+  void SetStepHook(StepHook hook) { step_hook_ = std::move(hook); }
+
   // kInvalid naming the fields (ValidateNewTransfer; an organisation not of
   // the region, a unit not of its organisation, a receiving unit not of the
   // care type, a case not of the region, a patient per ValidatePatient or on
@@ -112,6 +120,7 @@ class TransferService {
   CapacityListener& capacity_;
   TransferListener& listener_;
   std::shared_ptr<const PatientSeal> seal_;
+  StepHook step_hook_;
 };
 
 }  // namespace ozcc::service

@@ -24,6 +24,7 @@
 #include "store/capacity_store.h"
 #include "store/case_store.h"
 #include "store/pathway_store.h"
+#include "store/placement_store.h"
 #include "store/region_store.h"
 #include "store/simulation_store.h"
 #include "store/transfer_store.h"
@@ -53,7 +54,8 @@ class Store : public RegionStore,
               public CaseStore,
               public PathwayStore,
               public SimulationStore,
-              public TransferStore {
+              public TransferStore,
+              public PlacementStore {
  public:
   ~Store() override = default;
 

@@ -23,6 +23,7 @@
 
 #include "api/fhir/saner.h"
 #include "base/time.h"
+#include "core/placement.h"
 #include "core/transfers.h"
 #include "support/api_fixture.h"
 #include "support/external.h"
@@ -75,7 +76,10 @@ enum class Body {
   kTask,           // the scope's handover as a Task, status accepted, no version
   kSimulation,     // a run of a one-hour scenario in the scope's region
   kNewTransfer,    // a transfer from the scope's unit to another organisation's unit of its region
-  kTransferStep    // cancel the scope's transfer (sent without If-Match: 428 when allowed)
+  kTransferStep,   // cancel the scope's transfer (sent without If-Match: 428 when allowed)
+  kNewPlacement,   // a placement from the scope's unit, care type elv-high
+  kOffers,         // an offer of the scope's placement to a follow-up unit (no If-Match: 428 when allowed)
+  kOfferAnswer     // decline the scope's placement's offer (no If-Match: 428 when allowed)
 };
 
 // One route. `target` is the concrete request; in a scoped row {unit},
@@ -207,6 +211,19 @@ const std::vector<Row> kRows = {
   {"POST", "/api/v1/transfers/{transfer_id}/transition", "/api/v1/transfers/{transfer}/transition",
                                                                                          Body::kTransferStep, {"PPP", "PPF", "PFF", "PFF", "FFF", "FFF", "UUU", "UUU", "UUU", "PPF", "FFF"}},
   {"GET",  "/api/v1/transfers/{transfer_id}/patient", "/api/v1/transfers/{transfer}/patient", Body::kNone, {"FFF", "FFF", "AFF", "AFF", "FFF", "FFF", "UUU", "UUU", "UUU", "AAF", "FFF"}},
+  // Follow-up placements ({placement}: sent by the scope's organisation, offered to a follow-up unit of a
+  // third organisation of its region): the sending organisation's users, the region's coordinators and
+  // admins create, match and offer; the region's viewers read; the offer is answered by its provider
+  // (a third organisation here, so the scope's own users are refused) and the region's desk.
+  {"POST", "/api/v1/placements", "/api/v1/placements",                                   Body::kNewPlacement, {"AAA", "AAF", "AFF", "AFF", "FFF", "FFF", "UUU", "UUU", "UUU", "AAF", "FFF"}},
+  {"GET",  "/api/v1/placements", "/api/v1/placements?region={region}&organization={org}", Body::kNone, {"AAA", "AAF", "AFF", "AFF", "AAF", "FFF", "UUU", "UUU", "UUU", "AAF", "FFF"}},
+  {"GET",  "/api/v1/placements/{placement_id}", "/api/v1/placements/{placement}",        Body::kNone, {"AAA", "AAF", "AFF", "AFF", "AAF", "FFF", "UUU", "UUU", "UUU", "AAF", "FFF"}},
+  {"GET",  "/api/v1/placements/{placement_id}/matches", "/api/v1/placements/{placement}/matches",
+                                                                                         Body::kNone, {"AAA", "AAF", "AFF", "AFF", "AAF", "FFF", "UUU", "UUU", "UUU", "AAF", "FFF"}},
+  {"POST", "/api/v1/placements/{placement_id}/offers", "/api/v1/placements/{placement}/offers",
+                                                                                         Body::kOffers, {"PPP", "PPF", "PFF", "PFF", "FFF", "FFF", "UUU", "UUU", "UUU", "PPF", "FFF"}},
+  {"POST", "/api/v1/placements/{placement_id}/offers/{offer_id}/answer", "/api/v1/placements/{placement}/offers/{offer}/answer",
+                                                                                         Body::kOfferAnswer, {"PPP", "PPF", "FFF", "FFF", "FFF", "FFF", "UUU", "UUU", "UUU", "PPF", "FFF"}},
 };
 // clang-format on
 
@@ -318,6 +335,8 @@ class AuthzMatrixTest : public ApiFixture {
       if (HasFatalFailure()) return;
       MakeTransfer(scope);
       if (HasFatalFailure()) return;
+      MakePlacement(scope);
+      if (HasFatalFailure()) return;
     }
   }
 
@@ -379,6 +398,9 @@ class AuthzMatrixTest : public ApiFixture {
         return json{{"region_id", scope.region}, {"scenario", kOneHourScenario}, {"replications", 1}}.dump();
       case Body::kNewTransfer: return TransferBody(scope).dump();
       case Body::kTransferStep: return json{{"to", "cancelled"}, {"reason", "matrix"}}.dump();
+      case Body::kNewPlacement: return PlacementBody(scope).dump();
+      case Body::kOffers: return json{{"offers", {ProviderOf(scope)}}}.dump();
+      case Body::kOfferAnswer: return json{{"accept", false}, {"reason", "no-bed"}}.dump();
       case Body::kMeasureReport: {
         auto unit = store_->GetUnit(scope.unit);
         EXPECT_TRUE(unit.ok()) << scope.unit;
@@ -436,6 +458,40 @@ class AuthzMatrixTest : public ApiFixture {
     transfers_[scope.unit] = json::parse(created.body)["id"].get<std::string>();
   }
 
+  static json PlacementBody(const Scope& scope) {
+    return {{"region_id", scope.region},
+            {"from_organization_id", scope.org},
+            {"from_unit_id", scope.unit},
+            {"care_type", "elv-high"},
+            {"profile", {{"age", 84}, {"mobility", "aid"}}}};
+  }
+  // A follow-up unit of an organisation of the scope's region that is neither the own nor the other one.
+  json ProviderOf(const Scope& scope) {
+    auto region = store_->GetRegion(scope.region);
+    EXPECT_TRUE(region.ok());
+    if (!region.ok()) return json::object();
+    for (const auto& u : region->units) {
+      if (u.organization_id == own_org_ || u.organization_id == other_org_ || !FollowUpUnitType(u.type)) continue;
+      return {{"organization_id", u.organization_id}, {"unit_id", u.id}};
+    }
+    ADD_FAILURE() << "no follow-up unit in " << scope.region;
+    return json::object();
+  }
+  // The scope's placement with one open offer (made by the admin).
+  void MakePlacement(const Scope& scope) {
+    std::vector<std::pair<std::string, std::string>> admin = {{"Authorization", "Bearer " + TokenFor("admin")},
+                                                              {"Content-Type", "application/json"}};
+    auto created = client_->Request("POST", "/api/v1/placements", PlacementBody(scope).dump(), admin);
+    ASSERT_EQ(created.status, 201) << created.body;
+    const std::string id = json::parse(created.body)["id"].get<std::string>();
+    admin.emplace_back("If-Match", "\"1\"");
+    auto offered = client_->Request("POST", "/api/v1/placements/" + id + "/offers",
+                                    json{{"offers", {ProviderOf(scope)}}}.dump(), admin);
+    ASSERT_EQ(offered.status, 200) << offered.body;
+    placements_[scope.unit] = id;
+    offers_[scope.unit] = json::parse(offered.body)["offers"][0]["id"].get<std::string>();
+  }
+
   // A case of the scope's region with a patient, handed over to the scope's organisation (made by the admin).
   void MakeCase(const Scope& scope) {
     const std::vector<std::pair<std::string, std::string>> admin = {{"Authorization", "Bearer " + TokenFor("admin")},
@@ -465,6 +521,7 @@ class AuthzMatrixTest : public ApiFixture {
     target = Replace(Replace(target, "{case}", cases_[scope.unit]), "{handover}", handovers_[scope.unit]);
     target = Replace(target, "{simulation}", simulations_[scope.region]);
     target = Replace(target, "{transfer}", transfers_[scope.unit]);
+    target = Replace(Replace(target, "{placement}", placements_[scope.unit]), "{offer}", offers_[scope.unit]);
     if (std::string(row.pattern) == "/api/v1/events" && expected == 'A') {
       return SseClient(server_->port(), target, headers).status();
     }
@@ -478,10 +535,11 @@ class AuthzMatrixTest : public ApiFixture {
   }
 
   std::string expired_, revoked_, region_unit_, region_org_;
-  std::map<std::string, std::string> versions_;           // unit → the version of its report written in SetUp
-  std::map<std::string, std::string> cases_, handovers_;  // unit → the scope's case and its handover
-  std::map<std::string, std::string> simulations_;        // region → a run of it
-  std::map<std::string, std::string> transfers_;          // unit → the scope's transfer
+  std::map<std::string, std::string> versions_;             // unit → the version of its report written in SetUp
+  std::map<std::string, std::string> cases_, handovers_;    // unit → the scope's case and its handover
+  std::map<std::string, std::string> simulations_;          // region → a run of it
+  std::map<std::string, std::string> transfers_;            // unit → the scope's transfer
+  std::map<std::string, std::string> placements_, offers_;  // unit → the scope's placement and its open offer
 };
 
 TEST_P(AuthzMatrixTest, EveryRouteHasARowAndEveryRowARoute) {

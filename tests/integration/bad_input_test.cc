@@ -28,11 +28,12 @@ using nlohmann::json;
 struct Case {
   std::string name;
   std::string method, target, body;
-  std::string content_type;  // "" = no Content-Type header
-  int status;                // the exact answer expected
-  std::string field;         // the field (FHIR: expression) the answer names; "" = none
-  std::string message = "";  // text the error naming `field` contains; "" = any
-  std::string as = "admin";  // who sends it (TokenFor); the sign-in sends no credentials
+  std::string content_type;   // "" = no Content-Type header
+  int status;                 // the exact answer expected
+  std::string field;          // the field (FHIR: expression) the answer names; "" = none
+  std::string message = "";   // text the error naming `field` contains; "" = any
+  std::string as = "admin";   // who sends it (TokenFor); the sign-in sends no credentials
+  std::string if_match = "";  // sent as If-Match when not empty
 };
 
 const std::string kJson = "application/json";
@@ -528,6 +529,144 @@ class BadInputTest : public ApiFixture {
     };
   }
 
+  // POST /api/v1/placements: every field of a placement, as the admin (who
+  // may create placements in every region). A valid request would be stored.
+  json PlacementOk() {
+    return {{"region_id", "ZWN"},
+            {"from_organization_id", own_org_},
+            {"from_unit_id", UnitOf(own_org_, UnitType::kIc)},
+            {"care_type", "elv-high"},
+            {"profile", {{"weight_kg", 80}, {"age", 84}, {"mobility", "aid"}}},
+            {"preferred_lat", 51.92},
+            {"preferred_lon", 4.48}};
+  }
+  std::vector<Case> NewPlacementCases() {
+    const json ok = PlacementOk();
+    const json gone = json(json::value_t::discarded);
+    auto with = [&](const std::string& key, const json& value) {
+      json b = ok;
+      if (value.is_discarded()) {
+        b.erase(key);
+      } else {
+        b[key] = value;
+      }
+      return b.dump();
+    };
+    auto profile = [&](const json& p) {
+      json b = ok;
+      b["profile"] = p;
+      return b.dump();
+    };
+    auto post = [](std::string name, std::string body, int status, std::string field, std::string type = kJson) {
+      return Case{std::move(name), "POST", "/api/v1/placements", std::move(body),
+                  std::move(type), status, std::move(field)};
+    };
+    return {
+        post("no sending organisation", with("from_organization_id", gone), 422, "from_organization_id"),
+        post("no sending unit", with("from_unit_id", gone), 422, "from_unit_id"),
+        post("no care type", with("care_type", gone), 422, "care_type"),
+        post("unknown care type", with("care_type", "hotel"), 422, "care_type"),
+        post("a unit type is no care type", with("care_type", "ward"), 422, "care_type"),
+        post("care type is a number", with("care_type", 3), 422, "care_type"),
+        post("weight is text", profile({{"weight_kg", "heavy"}}), 422, "profile.weight_kg"),
+        post("weight zero", profile({{"weight_kg", 0}}), 422, "profile.weight_kg"),
+        post("weight 900", profile({{"weight_kg", 900}}), 422, "profile.weight_kg"),
+        post("weight a decimal", profile({{"weight_kg", 80.5}}), 422, "profile.weight_kg"),
+        post("age negative", profile({{"age", -1}}), 422, "profile.age"),
+        post("age 200", profile({{"age", 200}}), 422, "profile.age"),
+        post("unknown mobility", profile({{"mobility", "flying"}}), 422, "profile.mobility"),
+        post("dementia is text", profile({{"dementia", "yes"}}), 422, "profile.dementia"),
+        post("unknown profile field", profile({{"diet", "vegan"}}), 422, "profile.diet"),
+        post("profile is a list", with("profile", json::array()), 422, "profile"),
+        post("latitude out of range", with("preferred_lat", 91), 422, "preferred_lat"),
+        post("longitude without latitude", with("preferred_lat", gone), 422, "preferred_lat"),
+        post("latitude is text", with("preferred_lat", "north"), 422, "preferred_lat"),
+        post("needs too long", with("needs", std::string(2001, 'x')), 422, "needs"),
+        post("needs bad UTF-8", R"({"needs":")" + kBadUtf8 + R"("})", 422, "body"),
+        post("place with a line break", with("preferred_place", "Rotter\ndam"), 422, "preferred_place"),
+        post("earliest date not a date", with("earliest_date", "soon"), 422, "earliest_date"),
+        post("earliest date in two years", with("earliest_date", "2999-01-01"), 422, "earliest_date"),
+        post("earliest date a time", with("earliest_date", "2026-12-05T00:00:00Z"), 422, "earliest_date"),
+        post("unknown field", with("priority", "high"), 422, "priority"),
+        post("unknown region", with("region_id", "NOPE"), 404, ""),
+        post("region id with SQL", with("region_id", kSqlInjection), 422, "region_id"),
+        post("unknown sending organisation", with("from_organization_id", "nope"), 422, "from_organization_id"),
+        post("sending unit of another organisation", with("from_unit_id", UnitOf(other_org_, UnitType::kSeh)), 422,
+             "from_unit_id"),
+        WithMessage(post("BSN fails the 11-proef", with("patient", {{"bsn", "123456789"}}), 422, "patient.bsn"), "11"),
+        post("patient is a string", with("patient", "J. Jansen"), 422, "patient"),
+        post("duplicate keys", R"({"care_type":"grz","care_type":"ggz"})", 422, ""),
+        post("not an object", "[1,2]", 422, "body"),
+        post("empty body", "", 422, "body"),
+        post("text/plain", ok.dump(), 415, "", "text/plain"),
+        post("no content type", ok.dump(), 415, "", ""),
+    };
+  }
+  // POST /api/v1/placements/{id}/offers on a waiting placement, as the
+  // admin; version 1 is current, so a valid request would be stored.
+  std::vector<Case> OfferCases(const std::string& id) {
+    const std::string target = "/api/v1/placements/" + id + "/offers";
+    auto post = [&](std::string name, std::string body, int status, std::string field, bool if_match = true) {
+      Case c{std::move(name), "POST", target, std::move(body), kJson, status, std::move(field)};
+      if (if_match) c.if_match = "\"1\"";
+      return c;
+    };
+    auto one = [](const json& target) { return json{{"offers", {target}}}.dump(); };
+    return {
+        post("no offers", R"({})", 422, "offers"),
+        post("empty offers", R"({"offers":[]})", 422, "offers"),
+        post("offers is an object", R"({"offers":{}})", 422, "offers"),
+        post("offer without unit", one({{"organization_id", "aafje"}}), 422, "offers[0].unit_id"),
+        post("offer without organisation", one({{"unit_id", "aafje-elv-high"}}), 422, "offers[0].organization_id"),
+        post("unknown offer field", one({{"organization_id", "aafje"}, {"unit_id", "aafje-elv-high"}, {"x", 1}}), 422,
+             "offers[0].x"),
+        post("unit of another organisation", one({{"organization_id", "laurens"}, {"unit_id", "aafje-elv-high"}}), 422,
+             "offers[0].unit_id"),
+        post("not a follow-up unit", one({{"organization_id", own_org_}, {"unit_id", UnitOf(own_org_, UnitType::kIc)}}),
+             422, "offers[0].unit_id"),
+        post("unknown organisation", one({{"organization_id", "nope"}, {"unit_id", "nope-elv"}}), 422,
+             "offers[0].organization_id"),
+        post("id with SQL", one({{"organization_id", kSqlInjection}, {"unit_id", "x"}}), 422,
+             "offers[0].organization_id"),
+        post("the same unit twice",
+             json{{"offers",
+                   {{{"organization_id", "aafje"}, {"unit_id", "aafje-elv-high"}},
+                    {{"organization_id", "aafje"}, {"unit_id", "aafje-elv-high"}}}}}
+                 .dump(),
+             422, "offers[1].unit_id"),
+        post("unknown field", R"({"offers":[],"all":true})", 422, "all"),
+        post("not an object", "[]", 422, "body"),
+        post("no If-Match", one({{"organization_id", "aafje"}, {"unit_id", "aafje-elv-high"}}), 428, "", false),
+    };
+  }
+  // POST /api/v1/placements/{id}/offers/{offer}/answer on an open offer, as
+  // the admin; version 2 is current.
+  std::vector<Case> AnswerCases(const std::string& id, const std::string& offer) {
+    const std::string target = "/api/v1/placements/" + id + "/offers/" + offer + "/answer";
+    auto post = [&](std::string name, std::string body, int status, std::string field, bool if_match = true) {
+      Case c{std::move(name), "POST", target, std::move(body), kJson, status, std::move(field)};
+      if (if_match) c.if_match = "\"2\"";
+      return c;
+    };
+    return {
+        post("no accept", R"({"reason":"no-bed"})", 422, "accept"),
+        post("accept is text", R"({"accept":"yes"})", 422, "accept"),
+        post("decline without reason", R"({"accept":false})", 422, "reason"),
+        post("unknown reason", R"({"accept":false,"reason":"busy"})", 422, "reason"),
+        post("other without text", R"({"accept":false,"reason":"other"})", 422, "text"),
+        post("text too long", R"({"accept":false,"reason":"no-bed","text":")" + kHuge + R"("})", 422, "text"),
+        post("accept with a reason", R"({"accept":true,"reason":"no-bed"})", 422, "reason"),
+        post("reservation of 0 hours", R"({"accept":true,"reservation_hours":0})", 422, "reservation_hours"),
+        post("reservation of a year", R"({"accept":true,"reservation_hours":8760})", 422, "reservation_hours"),
+        post("reservation is text", R"({"accept":true,"reservation_hours":"day"})", 422, "reservation_hours"),
+        post("declining with a reservation", R"({"accept":false,"reason":"no-bed","reservation_hours":5})", 422,
+             "reservation_hours"),
+        post("unknown field", R"({"accept":true,"bed":"3"})", 422, "bed"),
+        post("not an object", "[]", 422, "body"),
+        post("no If-Match", R"({"accept":true})", 428, "", false),
+    };
+  }
+
   // The 72-hour contact history: a partner's feed reports (POST
   // /api/v1/contacts), the ZCC searches (POST /api/v1/contacts:search), the
   // privacy officer reads the access log (POST /api/v1/access-log:search).
@@ -945,6 +1084,7 @@ class BadInputTest : public ApiFixture {
       if (!c.content_type.empty()) headers.emplace_back("Content-Type", c.content_type);
       const bool login = c.target == "/api/v1/auth/login";
       if (!login) headers.emplace_back("Authorization", "Bearer " + TokenFor(c.as));
+      if (!c.if_match.empty()) headers.emplace_back("If-Match", c.if_match);
       HttpResponse r = client_->Request(c.method, c.target, c.body, headers);
       EXPECT_GE(r.status, 400) << r.body.substr(0, 500);
       EXPECT_LT(r.status, 500) << r.body.substr(0, 500);
@@ -1017,6 +1157,26 @@ TEST_P(BadInputTest, TransferStep) {
   auto t = Call("admin", "GET", "/api/v1/transfers/" + id);
   EXPECT_EQ(json::parse(t.body)["state"], "requested") << t.body;
   EXPECT_EQ(t.Header("etag").value_or(""), "\"1\"");
+}
+TEST_P(BadInputTest, NewPlacement) { Run(NewPlacementCases(), false); }
+TEST_P(BadInputTest, PlacementOffersAndAnswers) {
+  auto created = Call("admin", "POST", "/api/v1/placements", PlacementOk().dump(), {{"Content-Type", kJson}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string id = json::parse(created.body)["id"];
+  Run(OfferCases(id), false);
+  // Nothing of it reached the placement.
+  auto p = Call("admin", "GET", "/api/v1/placements/" + id);
+  EXPECT_EQ(json::parse(p.body)["offers"].size(), 0u) << p.body;
+  EXPECT_EQ(p.Header("etag").value_or(""), "\"1\"");
+  auto offered = Call("admin", "POST", "/api/v1/placements/" + id + "/offers",
+                      R"({"offers":[{"organization_id":"aafje","unit_id":"aafje-elv-high"}]})",
+                      {{"Content-Type", kJson}, {"If-Match", "\"1\""}});
+  ASSERT_EQ(offered.status, 200) << offered.body;
+  const std::string offer = json::parse(offered.body)["offers"][0]["id"];
+  Run(AnswerCases(id, offer), false);
+  p = Call("admin", "GET", "/api/v1/placements/" + id);
+  EXPECT_EQ(json::parse(p.body)["offers"][0]["state"], "open") << p.body;
+  EXPECT_EQ(p.Header("etag").value_or(""), "\"2\"");
 }
 TEST_P(BadInputTest, SimulationStart) { Run(SimulationCases(), false); }
 TEST_P(BadInputTest, FhirTaskAnswer) {

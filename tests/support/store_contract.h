@@ -1476,5 +1476,6 @@ TEST_P(StoreContractTest, KpiCasesOfAPeriodWithTheirHandovers) {
 
 // Each capability's further contract cases.
 #include "support/pathway_store_contract.h"     // IWYU pragma: export
+#include "support/placement_store_contract.h"   // IWYU pragma: export
 #include "support/simulation_store_contract.h"  // IWYU pragma: export
 #include "support/transfer_store_contract.h"    // IWYU pragma: export

@@ -72,6 +72,8 @@ const Row kMatrix[] = {
     {"admin", Action::kSimulate, "AAA"},
     {"admin", Action::kReadTransfers, "AAA"},
     {"admin", Action::kWorkTransfers, "AAA"},
+    {"admin", Action::kReadPlacements, "AAA"},
+    {"admin", Action::kWorkPlacements, "AAA"},
     // roaz-coordinator: its region, read and write capacity; no worklist, no patient data
     {"roaz-coordinator", Action::kReadRegion, "AA."},
     {"roaz-coordinator", Action::kWriteCapacity, "AA."},
@@ -90,6 +92,8 @@ const Row kMatrix[] = {
     {"roaz-coordinator", Action::kSimulate, "AA."},
     {"roaz-coordinator", Action::kReadTransfers, "AA."},
     {"roaz-coordinator", Action::kWorkTransfers, "AA."},
+    {"roaz-coordinator", Action::kReadPlacements, "AA."},
+    {"roaz-coordinator", Action::kWorkPlacements, "AA."},
     // zcc-coordinator: reads its region, works its worklist and reads its cases' patient data
     {"zcc-coordinator", Action::kReadRegion, "AA."},
     {"zcc-coordinator", Action::kWriteCapacity, "..."},
@@ -108,6 +112,8 @@ const Row kMatrix[] = {
     {"zcc-coordinator", Action::kSimulate, "AA."},
     {"zcc-coordinator", Action::kReadTransfers, "AA."},
     {"zcc-coordinator", Action::kWorkTransfers, "AA."},
+    {"zcc-coordinator", Action::kReadPlacements, "AA."},
+    {"zcc-coordinator", Action::kWorkPlacements, "AA."},
     // org-capacity-manager: reads the region, writes capacity of its own organisation, answers its
     // handovers and reads the patient data of a case handed over to it
     {"org-capacity-manager", Action::kReadRegion, "AA."},
@@ -127,6 +133,8 @@ const Row kMatrix[] = {
     {"org-capacity-manager", Action::kSimulate, "..."},
     {"org-capacity-manager", Action::kReadTransfers, "A.."},
     {"org-capacity-manager", Action::kWorkTransfers, "A.."},
+    {"org-capacity-manager", Action::kReadPlacements, "A.."},
+    {"org-capacity-manager", Action::kWorkPlacements, "A.."},
     // org-user: reads its region, answers its organisation's handovers (and reads those patients)
     {"org-user", Action::kReadRegion, "AA."},
     {"org-user", Action::kWriteCapacity, "..."},
@@ -145,6 +153,8 @@ const Row kMatrix[] = {
     {"org-user", Action::kSimulate, "..."},
     {"org-user", Action::kReadTransfers, "A.."},
     {"org-user", Action::kWorkTransfers, "A.."},
+    {"org-user", Action::kReadPlacements, "A.."},
+    {"org-user", Action::kWorkPlacements, "A.."},
     // viewer: reads its region, never patient data
     {"viewer", Action::kReadRegion, "AA."},
     {"viewer", Action::kWriteCapacity, "..."},
@@ -163,6 +173,8 @@ const Row kMatrix[] = {
     {"viewer", Action::kSimulate, "AA."},
     {"viewer", Action::kReadTransfers, "AA."},
     {"viewer", Action::kWorkTransfers, "..."},
+    {"viewer", Action::kReadPlacements, "AA."},
+    {"viewer", Action::kWorkPlacements, "..."},
     // privacy-officer: the access log of its region, nothing clinical
     {"privacy-officer", Action::kReadRegion, "..."},
     {"privacy-officer", Action::kWriteCapacity, "..."},
@@ -181,6 +193,8 @@ const Row kMatrix[] = {
     {"privacy-officer", Action::kSimulate, "..."},
     {"privacy-officer", Action::kReadTransfers, "..."},
     {"privacy-officer", Action::kWorkTransfers, "..."},
+    {"privacy-officer", Action::kReadPlacements, "..."},
+    {"privacy-officer", Action::kWorkPlacements, "..."},
     // feed token: writes capacity of its own organisation, nothing else
     {"feed", Action::kReadRegion, "..."},
     {"feed", Action::kWriteCapacity, "A.."},
@@ -199,6 +213,8 @@ const Row kMatrix[] = {
     {"feed", Action::kSimulate, "..."},
     {"feed", Action::kReadTransfers, "..."},
     {"feed", Action::kWorkTransfers, "..."},
+    {"feed", Action::kReadPlacements, "..."},
+    {"feed", Action::kWorkPlacements, "..."},
 };
 
 TEST(AuthzMatrix, EveryCellAsSpecified) {
@@ -213,7 +229,7 @@ TEST(AuthzMatrix, EveryCellAsSpecified) {
       ++cells;
     }
   }
-  EXPECT_EQ(cells, 8 * 17 * 3);
+  EXPECT_EQ(cells, 8 * 19 * 3);
 }
 
 TEST(AuthzMatrix, CoversEveryRoleAndAction) {
@@ -222,9 +238,9 @@ TEST(AuthzMatrix, CoversEveryRoleAndAction) {
   for (const char* role : {"admin", "roaz-coordinator", "zcc-coordinator", "org-capacity-manager", "org-user", "viewer",
                            "privacy-officer"}) {
     ASSERT_TRUE(ParseRole(role).has_value()) << role;
-    EXPECT_EQ(per_who[role], 17) << role;
+    EXPECT_EQ(per_who[role], 19) << role;
   }
-  EXPECT_EQ(per_who["feed"], 17);
+  EXPECT_EQ(per_who["feed"], 19);
 }
 
 TEST(Authz, RegionRoleWithoutRegionIsDenied) {
@@ -246,6 +262,16 @@ TEST(Authz, TransfersOfARegionLevelResourceOnlyForRegionRoles) {
   EXPECT_EQ(Authorize(User(Role::kViewer), Action::kReadTransfers, {"ZWN", ""}), Decision::kAllow);
   EXPECT_EQ(Authorize(User(Role::kOrgUser), Action::kReadTransfers, {"ZWN", ""}), Decision::kDeny);
   EXPECT_EQ(Authorize(User(Role::kOrgCapacityManager), Action::kWorkTransfers, {"ZWN", ""}), Decision::kDeny);
+}
+
+TEST(Authz, PlacementsOfARegionLevelResourceOnlyForRegionRoles) {
+  // The waiting list of a whole region (no organisation): coordinators and
+  // viewers of the region, not an organisation's users.
+  EXPECT_EQ(Authorize(User(Role::kRoazCoordinator), Action::kReadPlacements, {"ZWN", ""}), Decision::kAllow);
+  EXPECT_EQ(Authorize(User(Role::kViewer), Action::kReadPlacements, {"ZWN", ""}), Decision::kAllow);
+  EXPECT_EQ(Authorize(User(Role::kViewer), Action::kWorkPlacements, {"ZWN", ""}), Decision::kDeny);
+  EXPECT_EQ(Authorize(User(Role::kOrgUser), Action::kReadPlacements, {"ZWN", ""}), Decision::kDeny);
+  EXPECT_EQ(Authorize(User(Role::kOrgCapacityManager), Action::kWorkPlacements, {"ZWN", ""}), Decision::kDeny);
 }
 
 TEST(Authz, RoleNamesRoundTrip) {

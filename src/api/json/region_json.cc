@@ -89,10 +89,40 @@ void ReadDemo(DataReader& r, const json& v, const std::string& p, UnitType type,
   if (d.ed_waiting < 0) r.Error(p + ".ed_waiting", "must be 0 or more");
 }
 
+void ReadCriteria(DataReader& r, const json& v, const std::string& p, AdmissionCriteria& c) {
+  if (!r.Object(v, p,
+                {"care_types", "dementia", "isolation", "oxygen", "max_weight_kg", "mobility", "age_min", "age_max"})) {
+    return;
+  }
+  std::vector<std::string> names;
+  if (r.StringArray(v, p, "care_types", false, names)) {
+    static const std::string kCareNames = EnumNames(kAllCareTypes, [](CareType t) { return ToString(t); });
+    for (size_t i = 0; i < names.size(); ++i) {
+      if (auto t = ParseCareType(names[i])) {
+        c.care_types.push_back(*t);
+      } else {
+        r.Error(IndexPath(p + ".care_types", i), "unknown care type \"" + names[i] + "\" (one of " + kCareNames + ")");
+      }
+    }
+  }
+  for (auto [key, out] :
+       {std::pair{"dementia", &c.dementia}, std::pair{"isolation", &c.isolation}, std::pair{"oxygen", &c.oxygen}}) {
+    bool b = false;
+    if (r.Bool(v, p, key, false, b)) *out = b;
+  }
+  for (auto [key, out] : {std::pair{"max_weight_kg", &c.max_weight_kg}, std::pair{"age_min", &c.age_min},
+                          std::pair{"age_max", &c.age_max}}) {
+    std::int64_t n = 0;
+    if (r.Integer(v, p, key, false, n)) *out = n;
+  }
+  static const std::string kMobilityNames = EnumNames(kAllMobility, [](Mobility m) { return ToString(m); });
+  c.mobility = ReadEnum<Mobility>(r, v, p, "mobility", false, ParseMobility, "mobility", kMobilityNames);
+}
+
 void ReadUnit(DataReader& r, const json& v, const std::string& p, Unit& u, std::map<std::string, UnitDemo>& demo) {
-  if (!r.Object(
-          v, p,
-          {"id", "organization_id", "location_id", "type", "specialism", "name", "expected_interval_s", "demo"})) {
+  if (!r.Object(v, p,
+                {"id", "organization_id", "location_id", "type", "specialism", "name", "expected_interval_s", "demo",
+                 "criteria"})) {
     return;
   }
   r.String(v, p, "id", true, u.id);
@@ -120,6 +150,11 @@ void ReadUnit(DataReader& r, const json& v, const std::string& p, Unit& u, std::
     UnitDemo ud;
     ReadDemo(r, *d, p + ".demo", u.type, ud);
     demo[u.id] = ud;
+  }
+  if (const json* c = r.Member(v, p, "criteria", false)) {
+    AdmissionCriteria criteria;
+    ReadCriteria(r, *c, p + ".criteria", criteria);
+    u.criteria = std::move(criteria);
   }
 }
 

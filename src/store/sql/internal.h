@@ -10,6 +10,7 @@
 #include "core/types.h"
 #include "store/case_store.h"
 #include "store/sql/sql.h"
+#include "store/transfer_store.h"
 
 namespace ozcc::sql {
 
@@ -25,6 +26,11 @@ Result<std::optional<CapacityReport>> LatestReportOf(Conn& c, const std::string&
 
 // Appends one line of the patient access log; a zero `at` becomes `now` (cases.cc).
 Status InsertAccess(Conn& c, const PatientAccess& a, Time now);
+
+// The rows of one transfer write (TransferStore::WriteTransfer) inside the
+// caller's transaction: a placement's accepted offer writes its transfer in
+// its own (transfers.cc).
+Status WriteTransferRows(Conn& c, const TransferWrite& write, TransferWriteResult& out);
 
 // "a, b, c": ids for an error message.
 std::string JoinIds(const std::vector<std::string>& ids);

@@ -76,6 +76,39 @@ Result<TextList> Dropped(Conn& c, const std::string& sql, const std::string& reg
   return TextList{{ids.begin(), ids.end()}};
 }
 
+// Admission criteria of follow-up units (table unit_criteria, migration 0009).
+constexpr const char* kCriteriaCols =
+    "c.unit_id, c.care_types, c.dementia, c.isolation, c.oxygen, c.max_weight_kg, c.mobility, c.age_min, c.age_max";
+
+std::string JoinCareTypes(const std::vector<CareType>& types) {
+  std::string s;
+  for (CareType t : types) s += (s.empty() ? "" : ",") + std::string(ToString(t));
+  return s;
+}
+
+AdmissionCriteria ReadCriteria(const Row& r) {
+  AdmissionCriteria c;
+  const std::string types = r.Text(1);
+  for (size_t start = 0; start < types.size();) {
+    size_t end = types.find(',', start);
+    if (end == std::string::npos) end = types.size();
+    if (auto t = ParseCareType(std::string_view(types).substr(start, end - start))) c.care_types.push_back(*t);
+    start = end + 1;
+  }
+  auto opt_bool = [&](int col) { return r.IsNull(col) ? std::nullopt : std::optional<bool>(r.Bool(col)); };
+  auto opt_int = [&](int col) { return r.IsNull(col) ? std::nullopt : std::optional<std::int64_t>(r.Int(col)); };
+  c.dementia = opt_bool(2);
+  c.isolation = opt_bool(3);
+  c.oxygen = opt_bool(4);
+  c.max_weight_kg = opt_int(5);
+  if (!r.IsNull(6)) c.mobility = ParseMobility(r.Text(6));
+  c.age_min = opt_int(7);
+  c.age_max = opt_int(8);
+  return c;
+}
+
+Params& AddOptBool(Params& p, const std::optional<bool>& v) { return v ? p.Add(*v) : p.AddNull(); }
+
 }  // namespace
 
 Status SqlStore::ImportRegion(const RegionData& data, const AuditRecord& audit) {
@@ -182,6 +215,29 @@ Status SqlStore::ImportRegion(const RegionData& data, const AuditRecord& audit) 
                     .Add(static_cast<std::int64_t>(i))));
     }
 
+    // The follow-up units' admission criteria: replaced as a whole.
+    OZCC_RETURN_IF_ERROR(c.Run("DELETE FROM unit_criteria WHERE region_id = ?", Params().Add(rid)));
+    for (const auto& u : data.units) {
+      if (!u.criteria) continue;
+      const AdmissionCriteria& k = *u.criteria;
+      Params p;
+      p.Add(u.id).Add(rid).Add(JoinCareTypes(k.care_types));
+      AddOptBool(p, k.dementia);
+      AddOptBool(p, k.isolation);
+      AddOptBool(p, k.oxygen);
+      p.Add(k.max_weight_kg);
+      if (k.mobility) {
+        p.Add(ToString(*k.mobility));
+      } else {
+        p.AddNull();
+      }
+      p.Add(k.age_min).Add(k.age_max);
+      OZCC_RETURN_IF_ERROR(
+          c.Run("INSERT INTO unit_criteria (unit_id, region_id, care_types, dementia, isolation, oxygen, "
+                "max_weight_kg, mobility, age_min, age_max) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                p));
+    }
+
     // Remove what the data dropped, children first.
     auto remove = [&](const std::string& table, const TextList& gone) -> Status {
       if (gone.items.empty()) return Status::Ok();
@@ -259,6 +315,13 @@ Result<RegionData> SqlStore::GetRegion(const std::string& region_id) {
         if (!orgs.ok()) return orgs.status();
         if (!locations.ok()) return locations.status();
         if (!units.ok()) return units.status();
+        std::map<std::string, AdmissionCriteria> criteria;
+        auto crit = c.Query(std::string("SELECT ") + kCriteriaCols + " FROM unit_criteria c WHERE c.region_id = ?", p,
+                            [&](const Row& r) { criteria[r.Text(0)] = ReadCriteria(r); });
+        if (!crit.ok()) return crit.status();
+        for (Unit& u : *units) {
+          if (auto it = criteria.find(u.id); it != criteria.end()) u.criteria = it->second;
+        }
         d.region.subregions = std::move(*subregions);
         d.organizations = std::move(*orgs);
         d.locations = std::move(*locations);

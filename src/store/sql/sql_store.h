@@ -108,6 +108,15 @@ class SqlStore : public Store {
   Result<std::vector<TransferChange>> TransferEventsSince(const std::string& region_id, std::int64_t after_version,
                                                           size_t limit) final;
 
+  Result<PlacementWriteResult> WritePlacement(PlacementWrite write) final;
+  Result<Placement> GetPlacement(const std::string& id) final;
+  Result<std::vector<Offer>> PlacementOffers(const std::string& placement_id) final;
+  Result<std::vector<Placement>> ListPlacements(const PlacementQuery& query) final;
+  Result<std::optional<SealedPatient>> PlacementPatient(const std::string& id) final;
+  Result<std::optional<Placement>> PlacementOfTransfer(const std::string& transfer_id) final;
+  Result<std::vector<Reservation>> HeldReservations(const std::string& region_id, Time now) final;
+  Result<std::vector<Offer>> RegionOffers(const std::string& region_id, size_t limit) final;
+
  protected:
   using Job = std::function<Status(Conn&)>;
 

@@ -70,6 +70,105 @@ Status NoNul(const std::vector<std::string_view>& texts) {
 
 }  // namespace
 
+Status WriteTransferRows(Conn& c, const TransferWrite& write, TransferWriteResult& out) {
+  const Transfer& in = write.transfer;
+  out = TransferWriteResult{};  // the job may run more than once
+  const Time now = Now();
+  // The arrival's reports first: each takes a version before the
+  // transfer event, so a client replaying the stream sees the beds
+  // change, then the transfer arrive.
+  std::vector<CapacityReport> reports;
+  if (write.arrival) {
+    for (const auto& [unit, arriving] : {std::pair{in.to_unit_id, true}, std::pair{in.from_unit_id, false}}) {
+      auto latest = LatestReportOf(c, unit);
+      if (!latest.ok()) return latest.status();
+      if (!*latest || !(*latest)->beds) {
+        out.no_report.push_back(unit);
+        continue;
+      }
+      CapacityReport r;
+      r.unit_id = unit;
+      r.as_of = std::max(write.arrived_at, (*latest)->as_of);
+      r.source = ReportSource::kTransfer;
+      r.beds = BedsAfterTransfer(*(*latest)->beds, arriving);
+      r.ed = (*latest)->ed;
+      r.note = (arriving ? "transfer " + in.id + " arrived from " + in.from_unit_id
+                         : "transfer " + in.id + " left for " + in.to_unit_id);
+      r.reported_by = write.reported_by;
+      reports.push_back(std::move(r));
+    }
+  }
+  const auto n = static_cast<std::int64_t>(reports.size()) + 1;
+  auto last =
+      c.First<std::int64_t>("UPDATE regions SET data_version = data_version + ? WHERE id = ? RETURNING data_version",
+                            Params().Add(n).Add(in.region_id), [](const Row& r) { return r.Int(0); });
+  if (!last.ok()) return last.status();
+  if (!*last) return Status::NotFound("unknown region: " + in.region_id);
+  std::int64_t next = **last - n + 1;
+  for (CapacityReport& r : reports) {
+    r.version = next++;
+    r.received_at = now;
+    OZCC_RETURN_IF_ERROR(InsertReport(c, r, in.region_id));
+  }
+  out.reports = std::move(reports);
+  out.region_version = next;
+
+  out.transfer = in;
+  out.transfer.version = write.expected_version + 1;
+  const std::string cols =
+      "region_id, from_organization_id, from_unit_id, to_organization_id, to_unit_id, care_type, reason, "
+      "case_id, has_patient, state, planned_at, created_by, requested_at, updated_at, answered_at, "
+      "departed_at, ended_at, version, open";
+  if (write.expected_version == 0) {
+    auto added = c.Changes("INSERT INTO transfers (" + cols +
+                               ", id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                               "ON CONFLICT (id) DO NOTHING",
+                           TransferParams(out.transfer).Add(in.id));
+    if (!added.ok()) return added.status();
+    if (*added == 0) return Status::Conflict("transfer already exists: " + in.id);
+  } else {
+    auto changed = c.Changes(
+        "UPDATE transfers SET region_id = ?, from_organization_id = ?, from_unit_id = ?, "
+        "to_organization_id = ?, to_unit_id = ?, care_type = ?, reason = ?, case_id = ?, has_patient = ?, "
+        "state = ?, planned_at = ?, created_by = ?, requested_at = ?, updated_at = ?, answered_at = ?, "
+        "departed_at = ?, ended_at = ?, version = ?, open = ? WHERE id = ? AND version = ? AND region_id = ?",
+        TransferParams(out.transfer).Add(in.id).Add(write.expected_version).Add(in.region_id));
+    if (!changed.ok()) return changed.status();
+    if (*changed == 0) {
+      auto found = c.First<std::pair<std::string, std::int64_t>>(
+          "SELECT region_id, version FROM transfers WHERE id = ?", Params().Add(in.id),
+          [](const Row& r) { return std::pair(r.Text(0), r.Int(1)); });
+      if (!found.ok()) return found.status();
+      if (!*found) return Status::NotFound("no such transfer: " + in.id);
+      if ((*found)->first != in.region_id) return Status::Invalid("transfer " + in.id + " is of another region");
+      return Status::PreconditionFailed("transfer " + in.id + " was changed meanwhile (now version " +
+                                        std::to_string((*found)->second) + ")");
+    }
+  }
+  for (const auto& e : write.timeline) {
+    OZCC_RETURN_IF_ERROR(
+        c.Run("INSERT INTO transfer_timeline (transfer_id, at, state, actor, organization_id, reason) "
+              "VALUES (?, ?, ?, ?, ?, ?)",
+              Params()
+                  .Add(in.id)
+                  .Add(ToUnixMillis(e.at == Time{} ? now : e.at))
+                  .Add(ToString(e.state))
+                  .Add(e.actor)
+                  .Add(e.organization_id)
+                  .Add(e.reason)));
+  }
+  if (const auto& p = write.patient) {
+    OZCC_RETURN_IF_ERROR(
+        c.Run("INSERT INTO transfer_patients (transfer_id, bsn_hash, sealed, key_id) VALUES (?, ?, ?, ?)",
+              Params().Add(in.id).Add(p->bsn_hash).Add(p->sealed).Add(p->key_id)));
+  }
+  for (const auto& a : write.audit) OZCC_RETURN_IF_ERROR(InsertAudit(c, a, now));
+  for (const auto& a : write.access) OZCC_RETURN_IF_ERROR(InsertAccess(c, a, now));
+  return c.Run(
+      "INSERT INTO transfer_events (region_id, version, transfer_id, state, at) VALUES (?, ?, ?, ?, ?)",
+      Params().Add(in.region_id).Add(out.region_version).Add(in.id).Add(ToString(in.state)).Add(ToUnixMillis(now)));
+}
+
 Result<TransferWriteResult> SqlStore::WriteTransfer(TransferWrite write) {
   const Transfer& in = write.transfer;
   if (in.id.empty() || in.region_id.empty()) return Status::Invalid("a transfer needs an id and a region");
@@ -87,109 +186,7 @@ Result<TransferWriteResult> SqlStore::WriteTransfer(TransferWrite write) {
   OZCC_RETURN_IF_ERROR(NoNul(texts));
 
   TransferWriteResult out;
-  Status st = Write(
-      [&](Conn& c) -> Status {
-        out = TransferWriteResult{};  // the job may run more than once
-        const Time now = Now();
-        // The arrival's reports first: each takes a version before the
-        // transfer event, so a client replaying the stream sees the beds
-        // change, then the transfer arrive.
-        std::vector<CapacityReport> reports;
-        if (write.arrival) {
-          for (const auto& [unit, arriving] : {std::pair{in.to_unit_id, true}, std::pair{in.from_unit_id, false}}) {
-            auto latest = LatestReportOf(c, unit);
-            if (!latest.ok()) return latest.status();
-            if (!*latest || !(*latest)->beds) {
-              out.no_report.push_back(unit);
-              continue;
-            }
-            CapacityReport r;
-            r.unit_id = unit;
-            r.as_of = std::max(write.arrived_at, (*latest)->as_of);
-            r.source = ReportSource::kTransfer;
-            r.beds = BedsAfterTransfer(*(*latest)->beds, arriving);
-            r.ed = (*latest)->ed;
-            r.note = (arriving ? "transfer " + in.id + " arrived from " + in.from_unit_id
-                               : "transfer " + in.id + " left for " + in.to_unit_id);
-            r.reported_by = write.reported_by;
-            reports.push_back(std::move(r));
-          }
-        }
-        const auto n = static_cast<std::int64_t>(reports.size()) + 1;
-        auto last = c.First<std::int64_t>(
-            "UPDATE regions SET data_version = data_version + ? WHERE id = ? RETURNING data_version",
-            Params().Add(n).Add(in.region_id), [](const Row& r) { return r.Int(0); });
-        if (!last.ok()) return last.status();
-        if (!*last) return Status::NotFound("unknown region: " + in.region_id);
-        std::int64_t next = **last - n + 1;
-        for (CapacityReport& r : reports) {
-          r.version = next++;
-          r.received_at = now;
-          OZCC_RETURN_IF_ERROR(InsertReport(c, r, in.region_id));
-        }
-        out.reports = std::move(reports);
-        out.region_version = next;
-
-        out.transfer = in;
-        out.transfer.version = write.expected_version + 1;
-        const std::string cols =
-            "region_id, from_organization_id, from_unit_id, to_organization_id, to_unit_id, care_type, reason, "
-            "case_id, has_patient, state, planned_at, created_by, requested_at, updated_at, answered_at, "
-            "departed_at, ended_at, version, open";
-        if (write.expected_version == 0) {
-          auto added = c.Changes("INSERT INTO transfers (" + cols +
-                                     ", id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                                     "ON CONFLICT (id) DO NOTHING",
-                                 TransferParams(out.transfer).Add(in.id));
-          if (!added.ok()) return added.status();
-          if (*added == 0) return Status::Conflict("transfer already exists: " + in.id);
-        } else {
-          auto changed = c.Changes(
-              "UPDATE transfers SET region_id = ?, from_organization_id = ?, from_unit_id = ?, "
-              "to_organization_id = ?, to_unit_id = ?, care_type = ?, reason = ?, case_id = ?, has_patient = ?, "
-              "state = ?, planned_at = ?, created_by = ?, requested_at = ?, updated_at = ?, answered_at = ?, "
-              "departed_at = ?, ended_at = ?, version = ?, open = ? WHERE id = ? AND version = ? AND region_id = ?",
-              TransferParams(out.transfer).Add(in.id).Add(write.expected_version).Add(in.region_id));
-          if (!changed.ok()) return changed.status();
-          if (*changed == 0) {
-            auto found = c.First<std::pair<std::string, std::int64_t>>(
-                "SELECT region_id, version FROM transfers WHERE id = ?", Params().Add(in.id),
-                [](const Row& r) { return std::pair(r.Text(0), r.Int(1)); });
-            if (!found.ok()) return found.status();
-            if (!*found) return Status::NotFound("no such transfer: " + in.id);
-            if ((*found)->first != in.region_id) return Status::Invalid("transfer " + in.id + " is of another region");
-            return Status::PreconditionFailed("transfer " + in.id + " was changed meanwhile (now version " +
-                                              std::to_string((*found)->second) + ")");
-          }
-        }
-        for (const auto& e : write.timeline) {
-          OZCC_RETURN_IF_ERROR(
-              c.Run("INSERT INTO transfer_timeline (transfer_id, at, state, actor, organization_id, reason) "
-                    "VALUES (?, ?, ?, ?, ?, ?)",
-                    Params()
-                        .Add(in.id)
-                        .Add(ToUnixMillis(e.at == Time{} ? now : e.at))
-                        .Add(ToString(e.state))
-                        .Add(e.actor)
-                        .Add(e.organization_id)
-                        .Add(e.reason)));
-        }
-        if (const auto& p = write.patient) {
-          OZCC_RETURN_IF_ERROR(
-              c.Run("INSERT INTO transfer_patients (transfer_id, bsn_hash, sealed, key_id) VALUES (?, ?, ?, ?)",
-                    Params().Add(in.id).Add(p->bsn_hash).Add(p->sealed).Add(p->key_id)));
-        }
-        for (const auto& a : write.audit) OZCC_RETURN_IF_ERROR(InsertAudit(c, a, now));
-        for (const auto& a : write.access) OZCC_RETURN_IF_ERROR(InsertAccess(c, a, now));
-        return c.Run("INSERT INTO transfer_events (region_id, version, transfer_id, state, at) VALUES (?, ?, ?, ?, ?)",
-                     Params()
-                         .Add(in.region_id)
-                         .Add(out.region_version)
-                         .Add(in.id)
-                         .Add(ToString(in.state))
-                         .Add(ToUnixMillis(now)));
-      },
-      {}, {in.region_id});
+  Status st = Write([&](Conn& c) -> Status { return WriteTransferRows(c, write, out); }, {}, {in.region_id});
   if (!st.ok()) return st;
   return out;
 }

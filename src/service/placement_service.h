@@ -1,0 +1,129 @@
+// Follow-up placement (docs/placement.md): the regional desk records a
+// patient who no longer needs a hospital bed, matches the region's follow-up
+// units (core/placement_match.h, against the live capacity picture and the
+// reservations held), offers the placement to one or more providers' units,
+// and a provider accepts or declines with a reason. Accepting reserves the
+// bed until an expiry time, withdraws the other open offers and makes a
+// transfer (state accepted) in the same transaction, so planning, en route
+// and arrival go through the transfer board; the transfer's arrival places
+// the patient and ends the reservation (TransferStepped). Transport-neutral;
+// thread-safe.
+//
+// Who may (core/authz.h): creating, offering and cancelling is the sending
+// organisation's (kWorkPlacements for it), answering an offer the provider
+// organisation's (kWorkPlacements for the offer's organisation); region
+// coordinators and admins pass every check in their region. Reading:
+// kReadPlacements for the sending organisation or a provider with an offer
+// (a viewer of the region too); matches: kReadPlacements for the sending
+// organisation. Refusals of changes are audited; a patient given on create
+// is sealed as a case's and its write logged (NEN 7513).
+//
+// Concurrency: offering and answering name the placement version they
+// change (`if_match`, the ETag): nullopt → kPreconditionRequired; not the
+// current one → kPreconditionFailed.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/cases.h"
+#include "core/placement.h"
+#include "core/placement_match.h"
+#include "service/caller.h"
+#include "service/transfer_service.h"
+#include "store/audit_store.h"
+#include "store/capacity_store.h"
+#include "store/case_store.h"
+#include "store/placement_store.h"
+#include "store/region_store.h"
+#include "store/transfer_store.h"
+
+namespace ozcc::service {
+
+class PatientSeal;
+
+struct PlacementView {
+  Placement placement;
+  std::vector<Offer> offers;  // in the order they were made
+  double waiting_hours = 0;
+  double wrong_bed_days = 0;
+};
+
+struct PlacementListQuery {
+  std::string region_id;               // empty: the caller's region
+  std::string organization_id;         // empty: the whole region (an organisation's user: its own)
+  std::vector<PlacementState> states;  // empty: every state
+  size_t limit = 500;
+};
+
+struct MatchesView {
+  Placement placement;
+  Time at{};  // when the picture was read
+  std::vector<PlacementMatch> matches;
+};
+
+// One unit an offer goes to.
+struct OfferTarget {
+  std::string organization_id;
+  std::string unit_id;
+};
+
+struct OfferAnswer {
+  bool accept = false;
+  std::string reason;                             // a DeclineReason wire name; required when declining
+  std::string text;                               // free text; required when the reason is "other"
+  std::optional<std::int64_t> reservation_hours;  // accepting: default kDefaultReservationHours
+};
+
+class PlacementService {
+ public:
+  // `transfer_listener`: told of the transfer an accepted offer makes (live
+  // streams). `seal`: null when the server has no patient key (a patient is
+  // then refused, everything else works).
+  PlacementService(PlacementStore& placements, RegionStore& regions, CapacityStore& capacity, AuditStore& audit,
+                   TransferListener& transfer_listener, std::shared_ptr<const PatientSeal> seal);
+
+  // kInvalid naming the fields (ValidateNewPlacement; an organisation not of
+  // the region, a unit not of its organisation, a patient per
+  // ValidatePatient or on a server without a patient key); kNotFound
+  // (region); kForbidden.
+  Result<PlacementView> Create(const Caller& caller, NewPlacement in, std::optional<Patient> patient);
+  Result<PlacementView> Get(const Caller& caller, const std::string& id);
+  // The waiting list (oldest first): a region role the whole region, an
+  // organisation's user the placements it sent or was offered.
+  Result<std::vector<PlacementView>> List(const Caller& caller, PlacementListQuery query);
+  Result<MatchesView> Matches(const Caller& caller, const std::string& id);
+  // kInvalid naming the field ("offers[i].unit_id": not a follow-up unit of
+  // the organisation in the region, already offered; no offers; more than
+  // 20); kConflict when the placement is placed, cancelled or has an
+  // accepted offer.
+  Result<PlacementView> MakeOffers(const Caller& caller, const std::string& id, std::optional<std::int64_t> if_match,
+                                   const std::vector<OfferTarget>& targets);
+  // kNotFound (no such offer of the placement); kConflict when the offer is
+  // not open; kInvalid naming reason, text or reservation_hours.
+  Result<PlacementView> Answer(const Caller& caller, const std::string& id, const std::string& offer_id,
+                               std::optional<std::int64_t> if_match, const OfferAnswer& in);
+
+  // A committed step of a transfer (TransferService's step hook): the
+  // arrival of a placement's transfer places it and ends the reservation as
+  // delivered; a cancelled one ends the reservation, withdraws the accepted
+  // offer and puts the placement back on the waiting list. Other transfers
+  // are left alone.
+  Status TransferStepped(const Transfer& t, const std::string& actor);
+
+ private:
+  bool MayRead(const Caller& caller, const Placement& p, const std::vector<Offer>& offers) const;
+  Result<PlacementView> ViewOf(Placement p);
+
+  PlacementStore& placements_;
+  RegionStore& regions_;
+  CapacityStore& capacity_;
+  AuditStore& audit_;
+  TransferListener& transfer_listener_;
+  std::shared_ptr<const PatientSeal> seal_;
+};
+
+}  // namespace ozcc::service

@@ -1,0 +1,297 @@
+// Follow-up placement over HTTP on both stores: create (201, Location, ETag),
+// the matches ranked with a reason per criterion and free beds from the live
+// picture, offers to two providers, a decline with a reason, an acceptance
+// that reserves the bed and makes a transfer, the arrival on the transfer
+// board that places the patient, the waiting list with waiting time and
+// wrong-bed days, who may (403 for the wrong side, viewers, other regions),
+// and bad input named by field with nothing stored.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "api/auth.h"
+#include "base/time.h"
+#include "support/api_fixture.h"
+
+namespace ozcc::test {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kBsn = "111222333";
+
+class PlacementApiTest : public ApiFixture {
+ protected:
+  using Headers = std::vector<std::pair<std::string, std::string>>;
+  void SetUp() override {
+    ApiFixture::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    for (const auto& [name, org] : {std::pair{"aafje-user", "aafje"}, std::pair{"laurens-user", "laurens"}}) {
+      UserRecord u{name, api::HashPassword(kPassword), Role::kOrgUser, org, "ZWN", false};
+      ASSERT_TRUE(store_->CreateUser(u, AuditRecord{}).ok());
+    }
+    from_unit_ = UnitOf(own_org_, UnitType::kIc);
+    // Free beds now: aafje 2, laurens 1, careyn 3 (but up to 120 kg), svrz none.
+    for (const auto& [unit, free] : {std::pair{"aafje-elv-high", 2}, std::pair{"laurens-elv-high", 1},
+                                     std::pair{"careyn-elv-high", 3}, std::pair{"svrz-elv-high", 0}}) {
+      const json beds = {{"beds", {{"total", 12}, {"staffed", 10}, {"occupied", 10 - free}, {"available", free}}}};
+      auto r = Call("coordinator", "PUT", std::string("/api/v1/units/") + unit + "/capacity", beds.dump());
+      ASSERT_EQ(r.status, 200) << unit << ": " << r.body;
+    }
+  }
+  static Headers JsonMatching(std::int64_t version) {
+    return {{"Content-Type", "application/json"}, {"If-Match", "\"" + std::to_string(version) + "\""}};
+  }
+  static const Headers& JsonOnly() {
+    static const Headers h = {{"Content-Type", "application/json"}};
+    return h;
+  }
+  json NewPlacement(bool with_patient = true) {
+    json b = {
+        {"region_id", "ZWN"},
+        {"from_organization_id", own_org_},
+        {"from_unit_id", from_unit_},
+        {"care_type", "elv-high"},
+        {"profile", {{"dementia", true}, {"oxygen", true}, {"weight_kg", 130}, {"mobility", "bedbound"}, {"age", 84}}},
+        {"needs", "wound care twice a day"},
+        {"preferred_place", "Rotterdam"},
+        {"preferred_lat", 51.92},
+        {"preferred_lon", 4.48},
+        {"earliest_date", FormatIsoDate(std::chrono::year_month_day(
+                              std::chrono::floor<std::chrono::days>(Now() - std::chrono::hours(72))))}};
+    if (with_patient) b["patient"] = {{"bsn", kBsn}, {"name", "J. Jansen"}};
+    return b;
+  }
+  json Post(const std::string& who, const std::string& target, const json& body, int status,
+            const Headers& headers = JsonOnly()) {
+    auto r = Call(who, "POST", target, body.dump(), headers);
+    EXPECT_EQ(r.status, status) << who << " " << target << " " << body.dump() << ": " << r.body.substr(0, 400);
+    json out = json::parse(r.body, nullptr, false);
+    return out.is_discarded() ? json() : out;
+  }
+  json Get(const std::string& who, const std::string& target, int status = 200) {
+    auto r = Call(who, "GET", target);
+    EXPECT_EQ(r.status, status) << who << " " << target << ": " << r.body.substr(0, 400);
+    json out = json::parse(r.body, nullptr, false);
+    return out.is_discarded() ? json() : out;
+  }
+  static const json* MatchOf(const json& matches, const std::string& unit) {
+    for (const auto& m : matches["matches"]) {
+      if (m["unit_id"] == unit) return &m;
+    }
+    return nullptr;
+  }
+  static const json* CriterionOf(const json& match, const std::string& name) {
+    for (const auto& c : match["criteria"]) {
+      if (c["criterion"] == name) return &c;
+    }
+    return nullptr;
+  }
+  std::string from_unit_;
+};
+
+TEST_P(PlacementApiTest, FromWaitingThroughOffersAndTransferToPlaced) {
+  auto created = Call("orguser", "POST", "/api/v1/placements", NewPlacement().dump(), JsonOnly());
+  ASSERT_EQ(created.status, 201) << created.body;
+  const json p = json::parse(created.body);
+  const std::string id = p["id"];
+  EXPECT_EQ(id.rfind("p-", 0), 0u) << id;
+  EXPECT_EQ(created.Header("etag").value_or(""), "\"1\"");
+  EXPECT_NE(created.Header("location").value_or("").find("/api/v1/placements/" + id), std::string::npos);
+  EXPECT_EQ(p["state"], "waiting");
+  EXPECT_TRUE(p["has_patient"].get<bool>());
+  EXPECT_EQ(created.body.find(kBsn), std::string::npos) << "a placement never carries patient data";
+  EXPECT_EQ(created.body.find("Jansen"), std::string::npos);
+  EXPECT_GE(p["wrong_bed_days"].get<double>(), 3.0);
+  EXPECT_LT(p["wrong_bed_days"].get<double>(), 4.0);
+  EXPECT_LT(p["waiting_hours"].get<double>(), 0.1);
+
+  // Matches: those that fit first, then free beds, then distance; each says why.
+  json m = Get("orguser", "/api/v1/placements/" + id + "/matches");
+  ASSERT_TRUE(m["matches"].is_array());
+  ASSERT_GE(m["matches"].size(), 20u) << "every follow-up unit of the region";
+  bool seen_unfit = false, seen_full = false;
+  double last_km = 0;
+  for (const auto& x : m["matches"]) {
+    const bool fits = x["fits"];
+    const bool free = x["free_beds"].get<std::int64_t>() > 0;
+    if (!fits) seen_unfit = true;
+    EXPECT_FALSE(fits && seen_unfit) << "a fitting unit after one that does not: " << x["unit_id"];
+    if (fits && !free) seen_full = true;
+    EXPECT_FALSE(fits && free && seen_full) << "free beds after a full unit: " << x["unit_id"];
+    if (fits && free) {
+      EXPECT_GE(x["distance_km"].get<double>(), last_km) << x["unit_id"];
+      last_km = x["distance_km"].get<double>();
+    }
+    EXPECT_EQ(x["criteria"].size(), 8u);
+  }
+  EXPECT_EQ(m["matches"][0]["unit_id"], "laurens-elv-high");
+  EXPECT_EQ(m["matches"][1]["unit_id"], "aafje-elv-high");
+  const json* careyn = MatchOf(m, "careyn-elv-high");
+  ASSERT_NE(careyn, nullptr);
+  EXPECT_FALSE((*careyn)["fits"].get<bool>());
+  EXPECT_EQ(*CriterionOf(*careyn, "max_weight_kg"),
+            (json{{"criterion", "max_weight_kg"}, {"ok", false}, {"need", 130}, {"limit", 120}}));
+  const json* zorgwaard = MatchOf(m, "zorgwaard-elv-high");
+  ASSERT_NE(zorgwaard, nullptr);
+  EXPECT_FALSE((*CriterionOf(*zorgwaard, "oxygen"))["ok"].get<bool>());
+  EXPECT_EQ(*CriterionOf(*zorgwaard, "mobility"),
+            (json{{"criterion", "mobility"}, {"ok", false}, {"need", "bedbound"}, {"limit", "aid"}}));
+  const json* palliative = MatchOf(m, "laurens-elv-palliative");
+  ASSERT_NE(palliative, nullptr);
+  EXPECT_FALSE((*CriterionOf(*palliative, "care_type"))["ok"].get<bool>());
+  const json* svrz = MatchOf(m, "svrz-elv-high");
+  ASSERT_NE(svrz, nullptr);
+  EXPECT_TRUE((*svrz)["fits"].get<bool>());
+  EXPECT_EQ((*svrz)["free_beds"], 0);
+  const json* unreported = MatchOf(m, "rivas-vvt-elv-high");
+  ASSERT_NE(unreported, nullptr);
+  EXPECT_TRUE((*unreported)["stale"].get<bool>()) << "never reported";
+  EXPECT_EQ((*unreported)["free_beds"], 0);
+
+  // Offers to two providers; the sending side makes them, naming the version.
+  const json offers = {{"offers",
+                        {{{"organization_id", "laurens"}, {"unit_id", "laurens-elv-high"}},
+                         {{"organization_id", "aafje"}, {"unit_id", "aafje-elv-high"}}}}};
+  Post("aafje-user", "/api/v1/placements/" + id + "/offers", offers, 403, JsonMatching(1));
+  Post("orguser", "/api/v1/placements/" + id + "/offers", offers, 428);
+  Post("orguser", "/api/v1/placements/" + id + "/offers", offers, 412, JsonMatching(5));
+  json offered = Post("orguser", "/api/v1/placements/" + id + "/offers", offers, 200, JsonMatching(1));
+  EXPECT_EQ(offered["state"], "offered");
+  ASSERT_EQ(offered["offers"].size(), 2u);
+  const std::string laurens_offer = offered["offers"][0]["id"];
+  const std::string aafje_offer = offered["offers"][1]["id"];
+  EXPECT_EQ(offered["offers"][0]["state"], "open");
+  // The providers see it now; a provider without an offer does not.
+  Get("laurens-user", "/api/v1/placements/" + id);
+  Get("aafje-user", "/api/v1/placements/" + id);
+
+  // Laurens declines with a reason; only the provider (or the desk) answers.
+  const std::string laurens_answer = "/api/v1/placements/" + id + "/offers/" + laurens_offer + "/answer";
+  const json decline = {{"accept", false}, {"reason", "no-bed"}, {"text", "the bed went to an admission"}};
+  Post("orguser", laurens_answer, decline, 403, JsonMatching(2));
+  Post("aafje-user", laurens_answer, decline, 403, JsonMatching(2));
+  json declined = Post("laurens-user", laurens_answer, decline, 200, JsonMatching(2));
+  EXPECT_EQ(declined["state"], "offered") << "aafje's offer is still open";
+  EXPECT_EQ(declined["offers"][0]["state"], "declined");
+  EXPECT_EQ(declined["offers"][0]["decline_reason"], "no-bed");
+  EXPECT_EQ(declined["offers"][0]["decline_text"], "the bed went to an admission");
+  Post("laurens-user", laurens_answer, {{"accept", true}}, 409, JsonMatching(3));
+
+  // Aafje accepts: the bed is reserved for 12 hours and a transfer made.
+  const std::string aafje_answer = "/api/v1/placements/" + id + "/offers/" + aafje_offer + "/answer";
+  json accepted = Post("aafje-user", aafje_answer, {{"accept", true}, {"reservation_hours", 12}}, 200, JsonMatching(3));
+  EXPECT_EQ(accepted["offers"][1]["state"], "accepted");
+  const auto until = ParseRfc3339(accepted["offers"][1]["reserved_until"].get<std::string>());
+  ASSERT_TRUE(until.has_value());
+  const double hours = std::chrono::duration<double, std::ratio<3600>>(*until - Now()).count();
+  EXPECT_NEAR(hours, 12.0, 0.1);
+  ASSERT_TRUE(accepted["transfer_id"].is_string());
+  const std::string tid = accepted["transfer_id"];
+  json t = Get("aafje-user", "/api/v1/transfers/" + tid);
+  EXPECT_EQ(t["state"], "accepted");
+  EXPECT_EQ(t["from_organization_id"], own_org_);
+  EXPECT_EQ(t["from_unit_id"], from_unit_);
+  EXPECT_EQ(t["to_organization_id"], "aafje");
+  EXPECT_EQ(t["to_unit_id"], "aafje-elv-high");
+  EXPECT_EQ(t["care_type"], "elv-high");
+  EXPECT_TRUE(t["has_patient"].get<bool>());
+  EXPECT_NE(t["reason"].get<std::string>().find(id), std::string::npos);
+  // The transfer carries the patient, readable by the receiving side and logged.
+  auto patient = Call("aafje-user", "GET", "/api/v1/transfers/" + tid + "/patient?purpose=admission");
+  EXPECT_EQ(patient.status, 200) << patient.body;
+  EXPECT_NE(patient.body.find(kBsn), std::string::npos);
+  // The reserved bed is no longer free in the matches.
+  m = Get("coordinator", "/api/v1/placements/" + id + "/matches");
+  const json* aafje = MatchOf(m, "aafje-elv-high");
+  ASSERT_NE(aafje, nullptr);
+  EXPECT_EQ((*aafje)["reserved"], 1);
+  EXPECT_EQ((*aafje)["free_beds"], 1);
+  EXPECT_EQ((*aafje)["reported_available"], 2);
+  // No more offers once one is accepted.
+  Post("orguser", "/api/v1/placements/" + id + "/offers",
+       {{"offers", {{{"organization_id", "laurens"}, {"unit_id", "laurens-elv-high"}}}}}, 409, JsonMatching(4));
+
+  // The transfer board: planned, en route, arrived; the arrival places the patient.
+  const std::string step = "/api/v1/transfers/" + tid + "/transition";
+  Post("orguser", step, {{"to", "planned"}}, 200, JsonMatching(1));
+  Post("orguser", step, {{"to", "en-route"}}, 200, JsonMatching(2));
+  Post("aafje-user", step, {{"to", "arrived"}}, 200, JsonMatching(3));
+  json placed = Get("orguser", "/api/v1/placements/" + id);
+  EXPECT_EQ(placed["state"], "placed");
+  EXPECT_FALSE(placed["ended_at"].is_null());
+  EXPECT_FALSE(placed["offers"][1]["reservation_ended_at"].is_null());
+  m = Get("coordinator", "/api/v1/placements/" + id + "/matches");
+  EXPECT_EQ((*MatchOf(m, "aafje-elv-high"))["reserved"], 0) << "the reservation was delivered";
+  EXPECT_EQ((*MatchOf(m, "aafje-elv-high"))["reported_available"], 1) << "the arrival took the bed";
+
+  // The waiting list: a second placement waits; the placed one is listed as placed.
+  json second = Post("orguser", "/api/v1/placements", NewPlacement(false), 201);
+  json waiting = Get("coordinator", "/api/v1/placements?region=ZWN&state=waiting");
+  ASSERT_EQ(waiting["items"].size(), 1u);
+  EXPECT_EQ(waiting["items"][0]["id"], second["id"]);
+  EXPECT_GE(waiting["items"][0]["wrong_bed_days"].get<double>(), 3.0);
+  EXPECT_TRUE(waiting["items"][0].contains("waiting_hours"));
+  json done = Get("viewer", "/api/v1/placements?region=ZWN&state=placed");
+  ASSERT_EQ(done["items"].size(), 1u);
+  EXPECT_EQ(done["items"][0]["id"], id);
+  EXPECT_EQ(Get("orguser", "/api/v1/placements?state=all")["items"].size(), 2u) << "its own, in its region";
+  EXPECT_EQ(Get("laurens-user", "/api/v1/placements?state=all")["items"].size(), 1u) << "the one offered to it";
+  Get("aafje-user", "/api/v1/placements/" + second["id"].get<std::string>(), 403);
+  Get("coordinator", "/api/v1/placements?region=ZWN&state=sleeping", 400);
+}
+
+TEST_P(PlacementApiTest, WhoMayAndBadInputStoreNothing) {
+  Post("viewer", "/api/v1/placements", NewPlacement(false), 403);
+  Post("privacy", "/api/v1/placements", NewPlacement(false), 403);
+  Post("feed", "/api/v1/placements", NewPlacement(false), 403);
+  Post("demo2-coordinator", "/api/v1/placements", NewPlacement(false), 403);
+  json other = NewPlacement(false);
+  other["from_organization_id"] = other_org_;
+  other["from_unit_id"] = UnitOf(other_org_, UnitType::kIc);
+  Post("orguser", "/api/v1/placements", other, 403);
+
+  const std::string before = StoreFingerprint();
+  json bad = NewPlacement(false);
+  bad["profile"]["weight_kg"] = "heavy";
+  json e = Post("orguser", "/api/v1/placements", bad, 422);
+  ASSERT_TRUE(e["errors"].is_array());
+  EXPECT_EQ(e["errors"][0]["field"], "profile.weight_kg");
+  bad = NewPlacement(false);
+  bad["care_type"] = "ward";
+  e = Post("orguser", "/api/v1/placements", bad, 422);
+  EXPECT_EQ(e["errors"][0]["field"], "care_type");
+  EXPECT_EQ(StoreFingerprint(), before);
+  EXPECT_TRUE(Get("coordinator", "/api/v1/placements?region=ZWN&state=all")["items"].empty());
+
+  json p = Post("zcc", "/api/v1/placements", NewPlacement(false), 201);
+  const std::string id = p["id"];
+  Get("viewer", "/api/v1/placements/" + id);
+  Get("viewer", "/api/v1/placements/" + id + "/matches");
+  Get("privacy", "/api/v1/placements/" + id, 403);
+  Get("demo2-coordinator", "/api/v1/placements/" + id, 403);
+  Post("viewer", "/api/v1/placements/" + id + "/offers",
+       {{"offers", {{{"organization_id", "aafje"}, {"unit_id", "aafje-elv-high"}}}}}, 403, JsonMatching(1));
+  e = Post("orguser", "/api/v1/placements/" + id + "/offers",
+           {{"offers", {{{"organization_id", own_org_}, {"unit_id", from_unit_}}}}}, 422, JsonMatching(1));
+  EXPECT_EQ(e["errors"][0]["field"], "offers[0].unit_id");
+  json o = Post("orguser", "/api/v1/placements/" + id + "/offers",
+                {{"offers", {{{"organization_id", "aafje"}, {"unit_id", "aafje-elv-high"}}}}}, 200, JsonMatching(1));
+  const std::string answer =
+      "/api/v1/placements/" + id + "/offers/" + o["offers"][0]["id"].get<std::string>() + "/answer";
+  e = Post("aafje-user", answer, {{"accept", false}}, 422, JsonMatching(2));
+  EXPECT_EQ(e["errors"][0]["field"], "reason");
+  Post("aafje-user", "/api/v1/placements/" + id + "/offers/o-0000000000000000/answer", {{"accept", true}}, 404,
+       JsonMatching(2));
+  // Declined for a reason the KPIs count; the placement waits again.
+  json d = Post("aafje-user", answer, {{"accept", false}, {"reason", "care-too-complex"}}, 200, JsonMatching(2));
+  EXPECT_EQ(d["state"], "waiting");
+  EXPECT_EQ(d["version"], 3);
+}
+
+INSTANTIATE_TEST_SUITE_P(, PlacementApiTest, ::testing::ValuesIn(kApiBackends), ApiBackendName);
+
+}  // namespace
+}  // namespace ozcc::test
