@@ -10,6 +10,7 @@ import {
 import { nl } from '../src/i18n/nl';
 import { en } from '../src/i18n/en';
 import { translate } from '../src/i18n';
+import { href, parseRoute } from '../src/router';
 
 const core = (f: string) => readFileSync(new URL(`../../src/core/${f}`, import.meta.url), 'utf8');
 const wire = (text: string, enumName: string) =>
@@ -145,5 +146,18 @@ describe('criterion labels', () => {
       const k = criterionLabel(c).key;
       expect([k, k in nl && k in en]).toEqual([k, true]);
     }
+  });
+});
+
+describe('the route', () => {
+  it('#/plaatsingen and #/placements open the desk, and it links back to the Dutch path', () => {
+    expect(parseRoute('#/plaatsingen')).toEqual({ name: 'placements' });
+    expect(parseRoute('#/placements')).toEqual({ name: 'placements' });
+    expect(href({ name: 'placements' })).toBe('#/plaatsingen');
+  });
+  it('the desk\'s key "y" is bound once in the app and taken by no view', () => {
+    const app = readFileSync(new URL('../src/App.tsx', import.meta.url), 'utf8');
+    expect(app.match(/case 'y':/g)).toHaveLength(1);
+    expect(app).toContain("key: 'y', show: readsPlacements(user)");
   });
 });

@@ -86,6 +86,8 @@ export interface PlacementMatch {
   criteria: CriterionCheck[];
 }
 
+export interface WaitingList { now: string; items: Placement[] }
+
 export interface Matches { placement_id: string; care_type: string; at: string; matches: PlacementMatch[] }
 
 export interface Who { role: string; organization_id: string | null; region_id?: string | null }
