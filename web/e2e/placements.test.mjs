@@ -1,0 +1,93 @@
+// Browser tests of the follow-up placement desk's waiting list against the real server (node --test,
+// playwright-core, Debian Chromium): a hospital's user records a placement (API), sees it on #/plaatsingen as
+// waiting with its care type and no offers; the region's coordinator offers it to the best-matching follow-up
+// unit (API, If-Match) and the hospital's list shows it offered with one open offer after a reload; the
+// state filter "alle" keeps it; the viewer of the region sees the region's list.
+// Users (e2e/server.mjs): hospital (org-user of a hospital), e2e-coord (roaz-coordinator), e2e-viewer.
+import { test, before, after, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, apiLogin, signInPage } from './server.mjs';
+import { launch } from '../dev/chromium.mjs';
+
+let srv;
+let browser;
+
+before(async () => {
+  srv = await startServer();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await srv?.close();
+});
+
+async function signIn(username) {
+  const context = await browser.newContext({ viewport: { width: 1500, height: 950 }, locale: 'nl-NL' });
+  const page = await signInPage(context, srv, username, 'header.topbar');
+  return { context, page };
+}
+
+const api = async (cookie, method, path, body, headers = {}) => {
+  const res = await fetch(`${srv.base}${path}`, {
+    method, headers: { Cookie: cookie, Accept: 'application/json', ...headers, ...(body ? { 'Content-Type': 'application/json', 'X-OpenZCC-CSRF': '1' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null, etag: res.headers.get('etag') };
+};
+
+describe('placement desk', () => {
+  test('recorded → on the waiting list as waiting; offered by the coordinator → offered with one open offer', async () => {
+    const { region, org } = srv;
+    const fromUnit = region.units.find((u) => u.organization_id === org.id && (u.type === 'ward' || u.type === 'ic'));
+    assert.ok(fromUnit, 'a ward or IC unit of the hospital');
+    const hospital = await apiLogin(srv.base, 'hospital', srv.password);
+    const created = await api(hospital, 'POST', '/api/v1/placements', {
+      from_organization_id: org.id, from_unit_id: fromUnit.id, care_type: 'elv-high', needs: 'e2e: wondzorg en mobilisatie',
+      profile: { weight_kg: 80, mobility: 'aid', age: 81 },
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const id = created.body.id;
+
+    const { context, page } = await signIn('hospital');
+    await page.keyboard.press('y');
+    await page.waitForURL(/#\/plaatsingen$/);
+    const row = page.locator(`tr[data-placement="${id}"]`);
+    await row.waitFor({ timeout: 15000 });
+    assert.equal(await row.getAttribute('data-state'), 'waiting');
+    assert.equal((await row.locator('[data-placement-state]').innerText()).trim(), 'wacht');
+    assert.equal((await row.locator('[data-col=care]').innerText()).trim(), 'ELV hoogcomplex');
+    assert.equal((await row.locator('[data-col=offers]').innerText()).trim(), '0');
+    assert.match(await page.locator('h1#pl-title').innerText(), /^Plaatsingen van /);
+    assert.equal(await page.locator('nav a[aria-current=page]').innerText().then((s) => s.replace(/\s+y$/, '').trim()), 'Plaatsingen');
+
+    // The coordinator offers it to the best-matching unit with a free bed, or the best one.
+    const coord = await apiLogin(srv.base, 'e2e-coord', srv.password);
+    const m = await api(coord, 'GET', `/api/v1/placements/${id}/matches`);
+    assert.equal(m.status, 200, JSON.stringify(m.body));
+    const best = m.body.matches[0];
+    assert.ok(best, 'a follow-up unit in the region');
+    const got = await api(coord, 'GET', `/api/v1/placements/${id}`);
+    const offered = await api(coord, 'POST', `/api/v1/placements/${id}/offers`,
+      { offers: [{ organization_id: best.organization_id, unit_id: best.unit_id }] }, { 'If-Match': got.etag });
+    assert.ok(offered.status === 200 || offered.status === 201, JSON.stringify(offered.body));
+
+    await page.reload();
+    await row.waitFor({ timeout: 15000 });
+    assert.equal(await row.getAttribute('data-state'), 'offered');
+    assert.equal((await row.locator('[data-placement-state]').innerText()).trim(), 'aangeboden');
+    assert.equal((await row.locator('[data-col=offers]').innerText()).trim(), '1');
+    await page.selectOption('#pl-state', 'waiting');
+    await row.waitFor({ state: 'detached', timeout: 15000 });
+    await page.selectOption('#pl-state', 'all');
+    await row.waitFor({ timeout: 15000 });
+    await context.close();
+
+    const v = await signIn('e2e-viewer');
+    await v.page.goto(`${srv.base}/#/plaatsingen`);
+    await v.page.locator(`tr[data-placement="${id}"]`).waitFor({ timeout: 15000 });
+    assert.equal((await v.page.locator('h1#pl-title').innerText()).trim(), 'Wachtlijst vervolgzorg in de regio');
+    await v.context.close();
+  });
+});
