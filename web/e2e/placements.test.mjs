@@ -2,7 +2,8 @@
 // playwright-core, Debian Chromium): a hospital's user records a placement (API), sees it on #/plaatsingen as
 // waiting with its care type and no offers; the region's coordinator offers it to the best-matching follow-up
 // unit (API, If-Match) and the hospital's list shows it offered with one open offer after a reload; the
-// state filter "alle" keeps it; the viewer of the region sees the region's list.
+// state filter "alle" keeps it; the viewer of the region sees the region's list. The form: the hospital's user
+// records a placement with "Nieuwe plaatsing" (`n`), gets the server's error next to the earliest date first.
 // Users (e2e/server.mjs): hospital (org-user of a hospital), e2e-coord (roaz-coordinator), e2e-viewer.
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
@@ -89,5 +90,36 @@ describe('placement desk', () => {
     await v.page.locator(`tr[data-placement="${id}"]`).waitFor({ timeout: 15000 });
     assert.equal((await v.page.locator('h1#pl-title').innerText()).trim(), 'Wachtlijst vervolgzorg in de regio');
     await v.context.close();
+  });
+
+  test('the form: the server\'s field error next to the field, then recorded and on the waiting list', async () => {
+    const { region, org } = srv;
+    const fromUnit = region.units.find((u) => u.organization_id === org.id && (u.type === 'ward' || u.type === 'ic'));
+    const { context, page } = await signIn('hospital');
+    await page.goto(`${srv.base}/#/plaatsingen`);
+    await page.locator('[data-testid=new-placement]').waitFor();
+    await page.keyboard.press('n');
+    await page.waitForURL(/#\/plaatsingen\/nieuw$/);
+    const form = page.locator('[data-testid=placement-form]');
+    await form.locator('select[name=from_unit_id]').selectOption(fromUnit.id);
+    await form.locator('select[name=care_type]').selectOption('grz');
+    await form.locator('input[name="profile.weight_kg"]').fill('95');
+    await form.locator('select[name="profile.mobility"]').selectOption('bedbound');
+    await form.locator('textarea[name=needs]').fill('e2e: revalidatie na heupfractuur');
+    // More than a year ahead: only the server knows that rule.
+    const far = new Date(Date.now() + 400 * 86400000).toISOString().slice(0, 10);
+    await form.locator('input[name=earliest_date]').fill(far);
+    await page.locator('[data-testid=placement-submit]').click();
+    const err = form.locator('.field-error[data-field="earliest_date"]');
+    await err.waitFor({ timeout: 15000 });
+    assert.match(await err.textContent(), /year/);
+    await form.locator('input[name=earliest_date]').fill(new Date().toISOString().slice(0, 10));
+    await page.locator('[data-testid=placement-submit]').click();
+    await page.waitForURL(/#\/plaatsingen$/);
+    const row = page.locator('tr[data-placement]', { hasText: 'revalidatie na heupfractuur' });
+    await row.waitFor({ timeout: 15000 });
+    assert.equal((await row.locator('[data-col=care]').innerText()).trim(), 'GRZ');
+    assert.equal(await row.getAttribute('data-state'), 'waiting');
+    await context.close();
   });
 });

@@ -26,6 +26,7 @@ import { TransferView } from './views/TransferView';
 import { TransferAlerts } from './components/TransferBits';
 import { readsTransfers } from './lib/transfers';
 import { Placements } from './views/Placements';
+import { PlacementNew } from './views/PlacementNew';
 import { readsPlacements } from './lib/placements';
 import { canSimulate } from './lib/simulation';
 import { canAudit, readsCapacity } from './lib/accessLog';
@@ -154,7 +155,8 @@ function Shell({ user, onLogout, regionPick }: {
   ];
   const current = shown.name === 'unit' ? 'overview' : shown.name === 'intake' ? 'worklist'
     : shown.name === 'case' ? (canWorkCases(user.role) ? 'worklist' : 'inbox')
-      : shown.name === 'transfer' || shown.name === 'transferNew' ? 'transfers' : shown.name;
+      : shown.name === 'transfer' || shown.name === 'transferNew' ? 'transfers'
+        : shown.name === 'placementNew' ? 'placements' : shown.name;
 
   return (
     <div className="app">
@@ -207,6 +209,7 @@ function Shell({ user, onLogout, regionPick }: {
         {shown.name === 'transferNew' && <TransferNew user={user} />}
         {shown.name === 'transfer' && <TransferView key={shown.id} id={shown.id} user={user} />}
         {shown.name === 'placements' && <Placements user={user} />}
+        {shown.name === 'placementNew' && <PlacementNew user={user} />}
       </main>
       {help && <HelpDialog onClose={() => setHelp(false)} user={user} />}
     </div>

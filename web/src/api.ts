@@ -5,7 +5,7 @@ import type {
 import type { Kpis } from './lib/kpis';
 import type { NewSimulation, RegionScenario, SimRun } from './lib/simulation';
 import type { NewTransferInput, StepBody, TransferBoard, TransferDetail } from './lib/transfers';
-import type { Matches, Placement, WaitingList } from './lib/placements';
+import type { Matches, NewPlacementInput, Placement, WaitingList } from './lib/placements';
 
 /** A failed API call; `problem` is the parsed application/problem+json body when there was one. */
 export class ApiError extends Error {
@@ -226,6 +226,7 @@ export const placements = {
   /** The waiting list; `state` is `waiting,offered` (the server's default), a comma list, or `all`. */
   list: (p: { region?: string; organization?: string; state?: string; limit?: number }) =>
     request<WaitingList>('GET', `/api/v1/placements${query(p)}`, undefined, { cache: 'no-store' }),
+  create: (body: NewPlacementInput) => request<Placement>('POST', '/api/v1/placements', body),
   get: (id: string) => request<Placement>('GET', `/api/v1/placements/${enc(id)}`, undefined, { cache: 'no-store' }),
   matches: (id: string) => request<Matches>('GET', `/api/v1/placements/${enc(id)}/matches`, undefined, { cache: 'no-store' }),
 };

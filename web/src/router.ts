@@ -17,14 +17,15 @@ export type Route =
   | { name: 'transfers' }
   | { name: 'transferNew' }
   | { name: 'transfer'; id: string }
-  | { name: 'placements' };
+  | { name: 'placements' }
+  | { name: 'placementNew' };
 
 /**
  * Hash routes (Dutch paths): #/, #/kaart, #/bedden, #/eenheid/ID, #/invoer[/ID], #/wand, #/werklijst,
  * #/werklijst/nieuw (intake), #/melding/ID (a case), #/inbox, #/kpi (the worklist KPIs), #/privacy (the privacy officer's
  * access log and break-glass review), #/wat-als (what-if simulation). English aliases: #/what-if, #/worklist,
  * #/cases/ID, #/cases/new. Transfers: #/overplaatsingen (the board), #/overplaatsingen/nieuw, #/overplaatsingen/ID
- * (English #/transfers…). Follow-up placement: #/plaatsingen (the desk's waiting list; English #/placements).
+ * (English #/transfers…). Follow-up placement: #/plaatsingen (the desk's waiting list), #/plaatsingen/nieuw (English #/placements…).
  */
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '').replace(/^\/+/, '');
@@ -47,7 +48,7 @@ export function parseRoute(hash: string): Route {
     case 'overplaatsingen': case 'transfers':
       if (arg === 'nieuw' || arg === 'new') return { name: 'transferNew' };
       return arg ? { name: 'transfer', id: arg } : { name: 'transfers' };
-    case 'plaatsingen': case 'placements': return { name: 'placements' };
+    case 'plaatsingen': case 'placements': return arg === 'nieuw' || arg === 'new' ? { name: 'placementNew' } : { name: 'placements' };
     default: return { name: 'overview' };
   }
 }
@@ -71,6 +72,7 @@ export function href(r: Route): string {
     case 'transferNew': return '#/overplaatsingen/nieuw';
     case 'transfer': return `#/overplaatsingen/${encodeURIComponent(r.id)}`;
     case 'placements': return '#/plaatsingen';
+    case 'placementNew': return '#/plaatsingen/nieuw';
   }
 }
 

@@ -11,6 +11,7 @@ import { nl } from '../src/i18n/nl';
 import { en } from '../src/i18n/en';
 import { translate } from '../src/i18n';
 import { href, parseRoute } from '../src/router';
+import { buildNewPlacement, emptyPlacementForm } from '../src/lib/placements';
 
 const core = (f: string) => readFileSync(new URL(`../../src/core/${f}`, import.meta.url), 'utf8');
 const wire = (text: string, enumName: string) =>
@@ -159,5 +160,39 @@ describe('the route', () => {
     const app = readFileSync(new URL('../src/App.tsx', import.meta.url), 'utf8');
     expect(app.match(/case 'y':/g)).toHaveLength(1);
     expect(app).toContain("key: 'y', show: readsPlacements(user)");
+  });
+});
+
+describe('the new placement\'s body', () => {
+  const base = () => ({ ...emptyPlacementForm(sender), from_unit_id: 'u-send', care_type: 'grz', needs: '  revalidatie na heupfractuur ' });
+  it('starts from the user\'s own organisation, none for a coordinator', () => {
+    expect(emptyPlacementForm(sender).from_organization_id).toBe(SEND);
+    expect(emptyPlacementForm(coord).from_organization_id).toBe('');
+  });
+  it('is trimmed, carries the profile and leaves empty optional parts out', () => {
+    const r = buildNewPlacement({ ...base(), oxygen: true, weight_kg: ' 130 ', mobility: 'bedbound', age: '84' }, 'ZWN');
+    expect(r.errors).toEqual({});
+    expect(r.value).toEqual({
+      region_id: 'ZWN', from_organization_id: SEND, from_unit_id: 'u-send', care_type: 'grz', needs: 'revalidatie na heupfractuur',
+      profile: { dementia: false, isolation: false, oxygen: true, mobility: 'bedbound', weight_kg: 130, age: 84 },
+    });
+  });
+  it('refuses missing required fields, a weight or age out of range, half a coordinate and a patient without BSN or name', () => {
+    const r = buildNewPlacement({ ...emptyPlacementForm(coord), weight_kg: '0', age: '12.5', preferred_lat: '52.1', withPatient: true }, 'ZWN');
+    expect(r.value).toBeNull();
+    expect(Object.keys(r.errors).sort()).toEqual(['care_type', 'from_organization_id', 'from_unit_id', 'needs', 'patient.name',
+      'preferred_lon', 'profile.age', 'profile.weight_kg']);
+    expect(r.errors['profile.weight_kg']).toEqual({ key: 'pl.err.range', params: { min: 1, max: 500 } });
+  });
+  it('sends the preferred place with both coordinates and the patient with a 9-digit BSN', () => {
+    const r = buildNewPlacement({ ...base(), preferred_place: 'Zoetermeer', preferred_lat: '52.06', preferred_lon: '4.49', earliest_date: '2026-12-08',
+      withPatient: true, patient: { bsn: '1112.22.333', name: '', birth_date: '' } }, 'ZWN');
+    expect(r.value).toMatchObject({ preferred_place: 'Zoetermeer', preferred_lat: 52.06, preferred_lon: 4.49, earliest_date: '2026-12-08', patient: { bsn: '111222333' } });
+    expect(buildNewPlacement({ ...base(), withPatient: true, patient: { bsn: '12345', name: 'x', birth_date: '' } }, 'ZWN').errors)
+      .toEqual({ 'patient.bsn': { key: 'err.bsnNine' } });
+  });
+  it('the form\'s route', () => {
+    expect(parseRoute('#/plaatsingen/nieuw')).toEqual({ name: 'placementNew' });
+    expect(href({ name: 'placementNew' })).toBe('#/plaatsingen/nieuw');
   });
 });

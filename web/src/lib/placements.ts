@@ -178,3 +178,85 @@ export function criterionLabel(c: CriterionCheck): Msg {
       return { key: 'pl.crit.unknown', params: { name: c.criterion } };
   }
 }
+
+export interface PlacementForm {
+  from_organization_id: string;
+  from_unit_id: string;
+  care_type: string;
+  dementia: boolean; isolation: boolean; oxygen: boolean;
+  weight_kg: string; mobility: Mobility; age: string;
+  needs: string;
+  earliest_date: string;
+  preferred_place: string; preferred_lat: string; preferred_lon: string;
+  withPatient: boolean;
+  patient: { bsn: string; name: string; birth_date: string };
+}
+
+export function emptyPlacementForm(u: Who): PlacementForm {
+  return {
+    from_organization_id: isOrgUser(u) ? (u.organization_id ?? '') : '', from_unit_id: '', care_type: '',
+    dementia: false, isolation: false, oxygen: false, weight_kg: '', mobility: 'independent', age: '', needs: '',
+    earliest_date: '', preferred_place: '', preferred_lat: '', preferred_lon: '', withPatient: false,
+    patient: { bsn: '', name: '', birth_date: '' },
+  };
+}
+
+/** Every field of the form, in its order (the server's field errors map onto these; focus on the first wrong). */
+export const PLACEMENT_FIELDS = [
+  'from_organization_id', 'from_unit_id', 'care_type', 'profile', 'profile.dementia', 'profile.isolation', 'profile.oxygen',
+  'profile.weight_kg', 'profile.mobility', 'profile.age', 'needs', 'earliest_date', 'preferred_place', 'preferred_lat',
+  'preferred_lon', 'patient', 'patient.bsn', 'patient.name', 'patient.birth_date', 'region_id',
+] as const;
+
+export interface NewPlacementInput {
+  region_id: string; from_organization_id: string; from_unit_id: string; care_type: string;
+  profile: { dementia: boolean; isolation: boolean; oxygen: boolean; mobility: Mobility; weight_kg?: number; age?: number };
+  needs: string; earliest_date?: string; preferred_place?: string; preferred_lat?: number; preferred_lon?: number;
+  patient?: { bsn?: string; name?: string; birth_date?: string };
+}
+
+/**
+ * Checks what is sure to be refused (required fields, a weight or age that is not a whole number in range, one of
+ * latitude and longitude without the other, a patient with neither BSN nor name) and builds the body of
+ * POST /placements: trimmed texts, empty optional parts left out.
+ */
+export function buildNewPlacement(f: PlacementForm, regionId: string): { errors: Record<string, Msg>; value: NewPlacementInput | null } {
+  const errors: Record<string, Msg> = {};
+  const tr = (s: string) => s.trim();
+  for (const k of ['from_organization_id', 'from_unit_id', 'care_type'] as const) if (!f[k]) errors[k] = { key: 'err.required' };
+  if (!tr(f.needs)) errors['needs'] = { key: 'err.required' };
+  const body: NewPlacementInput = {
+    region_id: regionId, from_organization_id: f.from_organization_id, from_unit_id: f.from_unit_id, care_type: f.care_type,
+    profile: { dementia: f.dementia, isolation: f.isolation, oxygen: f.oxygen, mobility: f.mobility }, needs: tr(f.needs),
+  };
+  const whole = (field: 'weight_kg' | 'age', v: string, min: number, max: number) => {
+    if (!tr(v)) return;
+    const n = Number(tr(v));
+    if (!Number.isInteger(n) || n < min || n > max) errors[`profile.${field}`] = { key: 'pl.err.range', params: { min, max } };
+    else body.profile[field] = n;
+  };
+  whole('weight_kg', f.weight_kg, 1, 500);
+  whole('age', f.age, 0, 130);
+  if (f.earliest_date) body.earliest_date = f.earliest_date;
+  if (tr(f.preferred_place)) body.preferred_place = tr(f.preferred_place);
+  const lat = tr(f.preferred_lat), lon = tr(f.preferred_lon);
+  if (lat || lon) {
+    const a = Number(lat), o = Number(lon);
+    if (!lat) errors['preferred_lat'] = { key: 'pl.err.bothCoords' };
+    else if (Number.isNaN(a) || a < -90 || a > 90) errors['preferred_lat'] = { key: 'pl.err.range', params: { min: -90, max: 90 } };
+    if (!lon) errors['preferred_lon'] = { key: 'pl.err.bothCoords' };
+    else if (Number.isNaN(o) || o < -180 || o > 180) errors['preferred_lon'] = { key: 'pl.err.range', params: { min: -180, max: 180 } };
+    if (!errors['preferred_lat'] && !errors['preferred_lon']) { body.preferred_lat = a; body.preferred_lon = o; }
+  }
+  if (f.withPatient) {
+    const bsn = f.patient.bsn.replace(/[\s.-]/g, '');
+    const patient: NonNullable<NewPlacementInput['patient']> = {};
+    if (bsn) patient.bsn = bsn;
+    if (tr(f.patient.name)) patient.name = tr(f.patient.name);
+    if (f.patient.birth_date) patient.birth_date = f.patient.birth_date;
+    if (!bsn && !patient.name) errors['patient.name'] = { key: 'err.bsnOrName' };
+    if (bsn && !/^\d{9}$/.test(bsn)) errors['patient.bsn'] = { key: 'err.bsnNine' };
+    body.patient = patient;
+  }
+  return { errors, value: Object.keys(errors).length ? null : body };
+}

@@ -5,11 +5,12 @@ import { ApiError, placements } from '../api';
 import { formatAge } from '../lib/age';
 import { moveSelection, truncate } from '../lib/cases';
 import {
-  careTypeKey, openOffers, plStateKey, readsPlacements, waitingOrder, waitsOnMe, type Placement, type WaitingList,
+  careTypeKey, mayCreatePlacement, openOffers, plStateKey, readsPlacements, waitingOrder, waitsOnMe, type Placement, type WaitingList,
 } from '../lib/placements';
 import { FetchedAt } from '../components/CaseBits';
 import { useUnitName } from '../components/TransferBits';
 import { isTyping } from './Worklist';
+import { go, href } from '../router';
 import type { User } from '../types';
 
 type StateFilter = 'open' | 'waiting' | 'offered' | 'all';
@@ -19,7 +20,7 @@ const REFRESH_MS = 30000;
 /**
  * The follow-up placement desk's waiting list (docs/placement.md): the region's placements (an organisation's
  * users: their own), those with an offer to the user's organisation first, then the longest in a hospital bed
- * they no longer need. Refetched every 30 s and on demand; j/k or ↑/↓ to move.
+ * they no longer need. Refetched every 30 s and on demand; j/k or ↑/↓ to move, n for a new placement.
  */
 export function Placements({ user }: { user: User }) {
   const { t, lang } = useI18n();
@@ -50,6 +51,7 @@ export function Placements({ user }: { user: User }) {
   const items = useMemo(() => waitingOrder(data?.items ?? [], user), [data, user]);
   const index = selected ? items.findIndex((x) => x.id === selected) : -1;
   const waiting = items.filter((x) => waitsOnMe(x, user)).length;
+  const canCreate = mayCreatePlacement(user);
 
   useEffect(() => {
     const on = (e: KeyboardEvent) => {
@@ -64,11 +66,12 @@ export function Placements({ user }: { user: User }) {
         case 'k': case 'ArrowUp': move(-1); break;
         case 'Home': move(-items.length); break;
         case 'End': move(items.length); break;
+        case 'n': if (canCreate) { e.preventDefault(); go({ name: 'placementNew' }); } break;
       }
     };
     window.addEventListener('keydown', on, true);
     return () => window.removeEventListener('keydown', on, true);
-  }, [index, items]);
+  }, [index, items, canCreate]);
 
   useEffect(() => {
     if (!selected) return;
@@ -87,6 +90,11 @@ export function Placements({ user }: { user: User }) {
     <section className="view transfers placements" aria-labelledby="pl-title">
       <div className="view-head">
         <h1 id="pl-title">{title}</h1>
+        {canCreate && (
+          <a className="btn primary" href={href({ name: 'placementNew' })} aria-keyshortcuts="n" data-testid="new-placement">
+            {t('pl.new')}<kbd className="on-dark">n</kbd>
+          </a>
+        )}
         <form className="filters" role="search" onSubmit={(e) => e.preventDefault()}>
           <label>
             <span>{t('pl.stateFilter')}</span>
