@@ -4,7 +4,10 @@
 // unit (API, If-Match) and the hospital's list shows it offered with one open offer after a reload; the
 // state filter "alle" keeps it; the viewer of the region sees the region's list. The form: the hospital's user
 // records a placement with "Nieuwe plaatsing" (`n`), gets the server's error next to the earliest date first.
-// Users (e2e/server.mjs): hospital (org-user of a hospital), e2e-coord (roaz-coordinator), e2e-viewer.
+// The detail: the hospital's user sees the matches with every criterion's reason, offers to the provider's ELV
+// high-care unit; the provider's user accepts; the placement links to the transfer it made.
+// Users (e2e/server.mjs): hospital (org-user of a hospital), e2e-coord (roaz-coordinator), e2e-viewer, provider
+// (org-user of a follow-up care provider).
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, apiLogin, signInPage } from './server.mjs';
@@ -121,5 +124,48 @@ describe('placement desk', () => {
     assert.equal((await row.locator('[data-col=care]').innerText()).trim(), 'GRZ');
     assert.equal(await row.getAttribute('data-state'), 'waiting');
     await context.close();
+  });
+
+  test('detail: matches with reasons → offer to the provider\'s unit → the provider accepts → link to the transfer', async () => {
+    const { region, org, providerOrg } = srv;
+    const fromUnit = region.units.find((u) => u.organization_id === org.id && (u.type === 'ward' || u.type === 'ic'));
+    const toUnit = region.units.find((u) => u.organization_id === providerOrg.id && u.type === 'elv-high');
+    const hospital = await apiLogin(srv.base, 'hospital', srv.password);
+    const created = await api(hospital, 'POST', '/api/v1/placements', {
+      from_organization_id: org.id, from_unit_id: fromUnit.id, care_type: 'elv-high', needs: 'e2e: detail', profile: { weight_kg: 499 },
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const id = created.body.id;
+
+    const h = await signIn('hospital');
+    await h.page.goto(`${srv.base}/#/plaatsingen/${id}`);
+    const matches = h.page.locator('[data-testid=matches]');
+    await matches.waitFor({ timeout: 15000 });
+    const unitRow = matches.locator(`tr[data-unit="${toUnit.id}"]`);
+    assert.equal(await unitRow.locator('[data-criterion]').count(), 8, 'every criterion');
+    // 499 kg: a unit with a weight limit fails it and says why.
+    const weight = matches.locator('[data-criterion=max_weight_kg][data-ok=false]').first();
+    if (await weight.count()) assert.match(await weight.innerText(), /^✗ max\. gewicht \d+ kg < 499 kg nodig$/);
+    await unitRow.locator('input[type=checkbox]').check();
+    await h.page.locator('[data-testid=offer-submit]').click();
+    const offerRow = h.page.locator(`[data-testid=offers] tr[data-state=open]`);
+    await offerRow.waitFor({ timeout: 15000 });
+    assert.equal(await h.page.locator('section.placement-view').getAttribute('data-state'), 'offered');
+    assert.equal(await h.page.locator('[data-testid=offer-accept]').count(), 0, 'the sender does not answer');
+
+    const pv = await signIn('provider');
+    await pv.page.goto(`${srv.base}/#/plaatsingen/${id}`);
+    await pv.page.locator('[data-testid=offer-accept]').waitFor({ timeout: 15000 });
+    assert.equal(await pv.page.locator('[data-testid=matches]').count(), 0, 'the provider does not see the matches');
+    await pv.page.locator('[data-testid=offer-accept]').click();
+    await pv.page.locator('[data-testid=offers] tr[data-state=accepted]').waitFor({ timeout: 15000 });
+    const link = pv.page.locator('[data-testid=placement-transfer] a');
+    await link.waitFor({ timeout: 15000 });
+    assert.match(await link.getAttribute('href'), /^#\/overplaatsingen\/.+/);
+    await pv.context.close();
+
+    await h.page.reload();
+    await h.page.locator('[data-testid=placement-transfer] a').waitFor({ timeout: 15000 });
+    await h.context.close();
   });
 });

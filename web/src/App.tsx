@@ -27,6 +27,7 @@ import { TransferAlerts } from './components/TransferBits';
 import { readsTransfers } from './lib/transfers';
 import { Placements } from './views/Placements';
 import { PlacementNew } from './views/PlacementNew';
+import { PlacementView } from './views/PlacementView';
 import { readsPlacements } from './lib/placements';
 import { canSimulate } from './lib/simulation';
 import { canAudit, readsCapacity } from './lib/accessLog';
@@ -156,7 +157,7 @@ function Shell({ user, onLogout, regionPick }: {
   const current = shown.name === 'unit' ? 'overview' : shown.name === 'intake' ? 'worklist'
     : shown.name === 'case' ? (canWorkCases(user.role) ? 'worklist' : 'inbox')
       : shown.name === 'transfer' || shown.name === 'transferNew' ? 'transfers'
-        : shown.name === 'placementNew' ? 'placements' : shown.name;
+        : shown.name === 'placementNew' || shown.name === 'placement' ? 'placements' : shown.name;
 
   return (
     <div className="app">
@@ -210,6 +211,7 @@ function Shell({ user, onLogout, regionPick }: {
         {shown.name === 'transfer' && <TransferView key={shown.id} id={shown.id} user={user} />}
         {shown.name === 'placements' && <Placements user={user} />}
         {shown.name === 'placementNew' && <PlacementNew user={user} />}
+        {shown.name === 'placement' && <PlacementView key={shown.id} id={shown.id} user={user} />}
       </main>
       {help && <HelpDialog onClose={() => setHelp(false)} user={user} />}
     </div>

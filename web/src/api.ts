@@ -229,4 +229,9 @@ export const placements = {
   create: (body: NewPlacementInput) => request<Placement>('POST', '/api/v1/placements', body),
   get: (id: string) => request<Placement>('GET', `/api/v1/placements/${enc(id)}`, undefined, { cache: 'no-store' }),
   matches: (id: string) => request<Matches>('GET', `/api/v1/placements/${enc(id)}/matches`, undefined, { cache: 'no-store' }),
+  /** Offers to units, naming the version it changes (If-Match: the placement's ETag). */
+  offer: (id: string, version: number, offers: { organization_id: string; unit_id: string }[]) =>
+    request<Placement>('POST', `/api/v1/placements/${enc(id)}/offers`, { offers }, { headers: { 'If-Match': ifMatch(version) } }),
+  answer: (id: string, offer: string, version: number, body: { accept: boolean; reason?: string; text?: string }) =>
+    request<Placement>('POST', `/api/v1/placements/${enc(id)}/offers/${enc(offer)}/answer`, body, { headers: { 'If-Match': ifMatch(version) } }),
 };

@@ -1020,6 +1020,22 @@ export const nl = {
   'pl.submit': 'Plaatsing aanmelden',
   'pl.err.range': 'Moet tussen {min} en {max} liggen.',
   'pl.err.bothCoords': 'Geef breedte- en lengtegraad allebei.',
+  'pl.stale': 'Iemand anders heeft deze plaatsing net gewijzigd. De nieuwe stand is geladen; kijk of uw stap nog nodig is.',
+  'pl.ageYears': '{n} jaar',
+  'pl.toTransfer': 'Naar de overplaatsing',
+  'pl.offers': 'Aanbod',
+  'pl.noOffers': 'Nog niet aangeboden.',
+  'pl.matches': 'Passende eenheden',
+  'pl.unit': 'Eenheid',
+  'pl.free': 'Vrij',
+  'pl.distance': 'Afstand',
+  'pl.criteria': 'Opnamecriteria',
+  'pl.pick': '{unit} kiezen',
+  'pl.offer': 'Aanbieden ({n})',
+  'pl.accept': 'Accepteren',
+  'pl.decline': 'Afwijzen met reden',
+  'pl.declineReason': 'Reden',
+  'pl.declineText': 'Toelichting',
 } as const;
 
 export type MessageKey = keyof typeof nl;

@@ -66,6 +66,7 @@ export function Placements({ user }: { user: User }) {
         case 'k': case 'ArrowUp': move(-1); break;
         case 'Home': move(-items.length); break;
         case 'End': move(items.length); break;
+        case 'Enter': if (index >= 0 && !isTyping(e)) { e.preventDefault(); go({ name: 'placement', id: items[index].id }); } break;
         case 'n': if (canCreate) { e.preventDefault(); go({ name: 'placementNew' }); } break;
       }
     };
@@ -154,7 +155,7 @@ function Row({ x, selected, waits, onSelect, from, waitingFor }: {
       </td>
       <td data-col="care">{t(careTypeKey(x.care_type))}</td>
       <td data-col="from">{from}</td>
-      <td className="c-summary" title={x.needs}>{truncate(x.needs, 80)}</td>
+      <td className="c-summary"><a href={href({ name: 'placement', id: x.id })} title={x.needs}>{truncate(x.needs, 80)}</a></td>
       <td className="num" data-col="waiting">{waitingFor}</td>
       <td className="num" data-col="wrong-bed">{t('pl.days', { n: x.wrong_bed_days.toFixed(1) })}</td>
       <td className="num" data-col="offers">{openOffers(x)}</td>
