@@ -145,7 +145,8 @@ describe('placement desk', () => {
     assert.equal(await unitRow.locator('[data-criterion]').count(), 8, 'every criterion');
     // 499 kg: a unit with a weight limit fails it and says why.
     const weight = matches.locator('[data-criterion=max_weight_kg][data-ok=false]').first();
-    if (await weight.count()) assert.match(await weight.innerText(), /^✗ max\. gewicht \d+ kg < 499 kg nodig$/);
+    assert.ok(await weight.count() > 0, 'a unit of the demo region with a weight limit');
+    assert.match(await weight.innerText(), /^✗ max\. gewicht \d+ kg < 499 kg nodig$/);
     await unitRow.locator('input[type=checkbox]').check();
     await h.page.locator('[data-testid=offer-submit]').click();
     const offerRow = h.page.locator(`[data-testid=offers] tr[data-state=open]`);
