@@ -75,9 +75,12 @@ export async function startServer(options = {}) {
   const org2 = region.organizations.find((o) => o.type === 'hospital' && o.id !== org.id
     && region.units.some((u) => u.organization_id === o.id && bedTypes.has(u.type)));
   if (!org2) throw new Error('no second hospital with an ic/ward unit in region ZWN');
+  // Placements (placements.test.mjs): a user of a follow-up care provider with an ELV high-care unit.
+  const providerOrg = region.organizations.find((o) => region.units.some((u) => u.organization_id === o.id && u.type === 'elv-high'));
+  if (!providerOrg) throw new Error('no organisation with an elv-high unit in region ZWN');
   const orgUsers = [
     ['e2e-manager', 'org-capacity-manager', org.id], ['vvt', 'org-user', vvtOrg.id], ['hospital', 'org-user', org.id],
-    ['hospital2', 'org-user', org2.id],
+    ['hospital2', 'org-user', org2.id], ['provider', 'org-user', providerOrg.id],
   ];
   // A partner's feed (a GP post) that reports patients' contacts with its token (POST /api/v1/contacts).
   const feedOrg = region.organizations.find((o) => o.type === 'hap') ?? region.organizations.find((o) => o.id !== org.id && o.id !== vvtOrg.id);
@@ -97,7 +100,7 @@ export async function startServer(options = {}) {
   }
 
   return {
-    base, password, region, org, org2, vvtOrg, feedOrg, feedToken,
+    base, password, region, org, org2, vvtOrg, feedOrg, feedToken, providerOrg,
     log: () => (existsSync(logFile) ? readFileSync(logFile, 'utf8') : ''),
     async close() { await stop(proc); rmSync(dir, { recursive: true, force: true }); },
   };

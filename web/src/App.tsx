@@ -25,6 +25,10 @@ import { TransferNew } from './views/TransferNew';
 import { TransferView } from './views/TransferView';
 import { TransferAlerts } from './components/TransferBits';
 import { readsTransfers } from './lib/transfers';
+import { Placements } from './views/Placements';
+import { PlacementNew } from './views/PlacementNew';
+import { PlacementView } from './views/PlacementView';
+import { readsPlacements } from './lib/placements';
 import { canSimulate } from './lib/simulation';
 import { canAudit, readsCapacity } from './lib/accessLog';
 import { canReadKpis } from './lib/kpis';
@@ -123,6 +127,7 @@ function Shell({ user, onLogout, regionPick }: {
         case 'v': if (canAudit(user.role)) nav({ name: 'privacy' }); break;
         case 'm': if (canSimulate(user.role)) nav({ name: 'whatif' }); break;
         case 'u': if (readsTransfers(user)) nav({ name: 'transfers' }); break;
+        case 'y': if (readsPlacements(user)) nav({ name: 'placements' }); break;
         case 'l': e.preventDefault(); toggle(); break;
         case '?': e.preventDefault(); setHelp((h) => !h); break;
       }
@@ -139,6 +144,7 @@ function Shell({ user, onLogout, regionPick }: {
     { r: { name: 'worklist' }, label: t('nav.worklist'), key: 'z', show: canWorkCases(user.role) },
     { r: { name: 'inbox' }, label: t('nav.inbox'), key: 'x', show: hasInbox(user) },
     { r: { name: 'transfers' }, label: t('nav.transfers'), key: 'u', show: readsTransfers(user) },
+    { r: { name: 'placements' }, label: t('nav.placements'), key: 'y', show: readsPlacements(user) },
     { r: { name: 'overview' }, label: t('nav.overview'), key: 'o', show: capacity },
     { r: { name: 'map' }, label: t('nav.map'), key: 'k', show: capacity },
     { r: { name: 'beds' }, label: t('nav.beds'), key: 'b', show: capacity },
@@ -150,7 +156,8 @@ function Shell({ user, onLogout, regionPick }: {
   ];
   const current = shown.name === 'unit' ? 'overview' : shown.name === 'intake' ? 'worklist'
     : shown.name === 'case' ? (canWorkCases(user.role) ? 'worklist' : 'inbox')
-      : shown.name === 'transfer' || shown.name === 'transferNew' ? 'transfers' : shown.name;
+      : shown.name === 'transfer' || shown.name === 'transferNew' ? 'transfers'
+        : shown.name === 'placementNew' || shown.name === 'placement' ? 'placements' : shown.name;
 
   return (
     <div className="app">
@@ -202,6 +209,9 @@ function Shell({ user, onLogout, regionPick }: {
         {shown.name === 'transfers' && <Transfers user={user} />}
         {shown.name === 'transferNew' && <TransferNew user={user} />}
         {shown.name === 'transfer' && <TransferView key={shown.id} id={shown.id} user={user} />}
+        {shown.name === 'placements' && <Placements user={user} />}
+        {shown.name === 'placementNew' && <PlacementNew user={user} />}
+        {shown.name === 'placement' && <PlacementView key={shown.id} id={shown.id} user={user} />}
       </main>
       {help && <HelpDialog onClose={() => setHelp(false)} user={user} />}
     </div>
@@ -215,6 +225,7 @@ function HelpDialog({ onClose, user }: { onClose: () => void; user: User }) {
       ['Enter', t('help.open')], ['t c a e h r s', t('help.steps')], ['p', t('help.patient')]] as [string, string][] : []),
     ...(hasInbox(user) ? [['x', t('help.inbox')]] as [string, string][] : []),
     ...(readsTransfers(user) ? [['u', t('help.transfers')]] as [string, string][] : []),
+    ...(readsPlacements(user) ? [['y', t('help.placements')]] as [string, string][] : []),
     ...(canReadKpis(user.role) ? [['g', t('help.kpi')]] as [string, string][] : []),
     ...(canAudit(user.role) ? [['v', t('help.privacy')]] as [string, string][] : []),
     ...(canSimulate(user.role) ? [['m', t('help.whatif')], ['Ctrl+Enter', t('help.whatifRun')]] as [string, string][] : []),

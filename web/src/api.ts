@@ -5,6 +5,7 @@ import type {
 import type { Kpis } from './lib/kpis';
 import type { NewSimulation, RegionScenario, SimRun } from './lib/simulation';
 import type { NewTransferInput, StepBody, TransferBoard, TransferDetail } from './lib/transfers';
+import type { Matches, NewPlacementInput, Placement, WaitingList } from './lib/placements';
 
 /** A failed API call; `problem` is the parsed application/problem+json body when there was one. */
 export class ApiError extends Error {
@@ -218,4 +219,19 @@ export const transfers = {
   /** The patient: every read is logged on the server with its purpose. Call only when the user asks. */
   patient: (id: string, purpose: string) =>
     request<Patient>('GET', `/api/v1/transfers/${enc(id)}/patient${query({ purpose })}`, undefined, { cache: 'no-store' }),
+};
+
+/** Follow-up placement (docs/placement.md): the region's waiting list and one placement with its offers. */
+export const placements = {
+  /** The waiting list; `state` is `waiting,offered` (the server's default), a comma list, or `all`. */
+  list: (p: { region?: string; organization?: string; state?: string; limit?: number }) =>
+    request<WaitingList>('GET', `/api/v1/placements${query(p)}`, undefined, { cache: 'no-store' }),
+  create: (body: NewPlacementInput) => request<Placement>('POST', '/api/v1/placements', body),
+  get: (id: string) => request<Placement>('GET', `/api/v1/placements/${enc(id)}`, undefined, { cache: 'no-store' }),
+  matches: (id: string) => request<Matches>('GET', `/api/v1/placements/${enc(id)}/matches`, undefined, { cache: 'no-store' }),
+  /** Offers to units, naming the version it changes (If-Match: the placement's ETag). */
+  offer: (id: string, version: number, offers: { organization_id: string; unit_id: string }[]) =>
+    request<Placement>('POST', `/api/v1/placements/${enc(id)}/offers`, { offers }, { headers: { 'If-Match': ifMatch(version) } }),
+  answer: (id: string, offer: string, version: number, body: { accept: boolean; reason?: string; text?: string }) =>
+    request<Placement>('POST', `/api/v1/placements/${enc(id)}/offers/${enc(offer)}/answer`, body, { headers: { 'If-Match': ifMatch(version) } }),
 };

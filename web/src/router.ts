@@ -16,14 +16,17 @@ export type Route =
   | { name: 'whatif' }
   | { name: 'transfers' }
   | { name: 'transferNew' }
-  | { name: 'transfer'; id: string };
+  | { name: 'transfer'; id: string }
+  | { name: 'placements' }
+  | { name: 'placementNew' }
+  | { name: 'placement'; id: string };
 
 /**
  * Hash routes (Dutch paths): #/, #/kaart, #/bedden, #/eenheid/ID, #/invoer[/ID], #/wand, #/werklijst,
  * #/werklijst/nieuw (intake), #/melding/ID (a case), #/inbox, #/kpi (the worklist KPIs), #/privacy (the privacy officer's
  * access log and break-glass review), #/wat-als (what-if simulation). English aliases: #/what-if, #/worklist,
  * #/cases/ID, #/cases/new. Transfers: #/overplaatsingen (the board), #/overplaatsingen/nieuw, #/overplaatsingen/ID
- * (English #/transfers…).
+ * (English #/transfers…). Follow-up placement: #/plaatsingen (the desk's waiting list), #/plaatsingen/nieuw, #/plaatsingen/ID (English #/placements…).
  */
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '').replace(/^\/+/, '');
@@ -46,6 +49,8 @@ export function parseRoute(hash: string): Route {
     case 'overplaatsingen': case 'transfers':
       if (arg === 'nieuw' || arg === 'new') return { name: 'transferNew' };
       return arg ? { name: 'transfer', id: arg } : { name: 'transfers' };
+    case 'plaatsingen': case 'placements': if (arg === 'nieuw' || arg === 'new') return { name: 'placementNew' };
+      return arg ? { name: 'placement', id: arg } : { name: 'placements' };
     default: return { name: 'overview' };
   }
 }
@@ -68,6 +73,9 @@ export function href(r: Route): string {
     case 'transfers': return '#/overplaatsingen';
     case 'transferNew': return '#/overplaatsingen/nieuw';
     case 'transfer': return `#/overplaatsingen/${encodeURIComponent(r.id)}`;
+    case 'placements': return '#/plaatsingen';
+    case 'placementNew': return '#/plaatsingen/nieuw';
+    case 'placement': return `#/plaatsingen/${encodeURIComponent(r.id)}`;
   }
 }
 
