@@ -287,4 +287,10 @@ Result<std::string> PatientSeal::OpenText(const SealedText& sealed, std::string_
   return plain;
 }
 
+std::vector<FieldError> PatientFieldErrors(const PatientSeal* seal, const std::optional<Patient>& patient, Time now) {
+  if (!patient) return {};
+  if (seal == nullptr) return {{"patient", "this server has no patient key: patient data cannot be stored"}};
+  return ValidatePatient(*patient, now);
+}
+
 }  // namespace ozcc::service

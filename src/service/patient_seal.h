@@ -46,8 +46,10 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/status.h"
 #include "core/cases.h"
@@ -135,5 +137,10 @@ class PatientSeal {
   detail::SecureBytes keys_;  // the AEAD subkey, then the BSN hash subkey
   std::string key_id_;
 };
+
+// The field errors of patient data sent along with a transfer or a
+// placement: none without a patient; "patient" when this server has no key
+// to seal it (`seal` null); else ValidatePatient's.
+std::vector<FieldError> PatientFieldErrors(const PatientSeal* seal, const std::optional<Patient>& patient, Time now);
 
 }  // namespace ozcc::service

@@ -91,14 +91,8 @@ Result<PlacementView> PlacementService::Create(const Caller& caller, NewPlacemen
   if (in.region_id.empty()) in.region_id = caller.who.region_id;
   std::vector<FieldError> errors = ValidateNewPlacement(in, now);
   if (in.region_id.empty()) errors.push_back({"region_id", "is required: you have no region of your own"});
-  if (patient) {
-    if (!seal_) {
-      errors.push_back({"patient", "this server has no patient key: patient data cannot be stored"});
-    } else {
-      auto more = ValidatePatient(*patient, now);
-      errors.insert(errors.end(), more.begin(), more.end());
-    }
-  }
+  auto patient_errors = PatientFieldErrors(seal_.get(), patient, now);
+  errors.insert(errors.end(), patient_errors.begin(), patient_errors.end());
   // Authorised before the details are checked against the region: a
   // stranger learns nothing of its organisations from the answers.
   if (ValidId(in.region_id) && ValidId(in.from_organization_id)) {
