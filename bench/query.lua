@@ -1,14 +1,17 @@
--- wrk script for the worklist benchmarks (bench/worklist.sh): one read, timed
--- by wrk. Environment:
+-- wrk script for the read benchmarks (bench/worklist.sh, bench/placement.sh):
+-- one read, timed by wrk. Environment:
 --   OZCC_BENCH_TOKEN   Bearer token of the caller
 --   OZCC_BENCH_NAME    prefix of the printed keys (e.g. "search")
 --   OZCC_BENCH_PATH    the request path (with its query)
 --   OZCC_BENCH_BODIES  optional: a file with one JSON body per line; then the
 --                      requests are POSTs of these bodies in turn (each thread
 --                      starts elsewhere in the list), otherwise GETs
+--   OZCC_BENCH_PATHS   optional (GETs only): a file with one request path a
+--                      line, used in turn instead of OZCC_BENCH_PATH
 -- done() prints NAME_requests, NAME_non200, NAME_req_per_s and wrk's latency
 -- percentiles NAME_p50_ms, NAME_p90_ms, NAME_p99_ms, NAME_max_ms.
 local bodies = {}
+local paths = {}
 local threads = {}
 local counter = 0
 local path
@@ -26,6 +29,12 @@ function init(args)
       if line ~= "" then table.insert(bodies, line) end
     end
   end
+  local path_file = os.getenv("OZCC_BENCH_PATHS")
+  if path_file and path_file ~= "" then
+    for line in io.lines(path_file) do
+      if line ~= "" then table.insert(paths, line) end
+    end
+  end
   counter = (thread_index or 0) * 7
   path = os.getenv("OZCC_BENCH_PATH")
   wrk.headers["Authorization"] = "Bearer " .. os.getenv("OZCC_BENCH_TOKEN")
@@ -33,8 +42,11 @@ function init(args)
 end
 
 function request()
-  if #bodies == 0 then return wrk.format("GET", path) end
   counter = counter + 1
+  if #bodies == 0 then
+    if #paths > 0 then return wrk.format("GET", paths[(counter % #paths) + 1]) end
+    return wrk.format("GET", path)
+  end
   return wrk.format("POST", path, nil, bodies[(counter % #bodies) + 1])
 end
 
