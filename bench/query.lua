@@ -9,7 +9,8 @@
 --   OZCC_BENCH_PATHS   optional (GETs only): a file with one request path a
 --                      line, used in turn instead of OZCC_BENCH_PATH
 -- done() prints NAME_requests, NAME_non200, NAME_req_per_s and wrk's latency
--- percentiles NAME_p50_ms, NAME_p90_ms, NAME_p99_ms, NAME_max_ms.
+-- percentiles NAME_p50_ms, NAME_p90_ms, NAME_p99_ms, NAME_max_ms, and NAME_timeouts
+-- (requests wrk gave up on: not in the percentiles).
 local bodies = {}
 local paths = {}
 local threads = {}
@@ -62,7 +63,8 @@ function done(summary, latency, requests)
   for _, t in ipairs(threads) do bad = bad + (t:get("non200") or 0) end
   local name = os.getenv("OZCC_BENCH_NAME") or "query"
   io.write(string.format("%s_requests=%d %s_non200=%d %s_req_per_s=%.0f %s_p50_ms=%.3f %s_p90_ms=%.3f " ..
-    "%s_p99_ms=%.3f %s_max_ms=%.3f\n", name, summary.requests, name, bad, name,
+    "%s_p99_ms=%.3f %s_max_ms=%.3f %s_timeouts=%d\n", name, summary.requests, name, bad, name,
     summary.requests / (summary.duration / 1e6), name, latency:percentile(50) / 1000, name,
-    latency:percentile(90) / 1000, name, latency:percentile(99) / 1000, name, latency.max / 1000))
+    latency:percentile(90) / 1000, name, latency:percentile(99) / 1000, name, latency.max / 1000, name,
+    summary.errors.timeout))
 end
