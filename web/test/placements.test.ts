@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
-  CRITERIA, criterionLabel, DECLINE_REASONS, mayAnswer, mayCreatePlacement, mayOffer, mayReadMatches, MOBILITIES, OFFER_STATES,
+  CRITERIA, criterionLabel, DECLINE_REASONS, mayAnswer, mayCancel, mayCreatePlacement, mayOffer, mayReadMatches, MOBILITIES, OFFER_STATES,
   openOffers, PLACEMENT_CARE_TYPES, PLACEMENT_STATES, readsPlacements, waitingOrder, waitsOnMe, careTypeKey, declineKey,
   mobilityKey, offerStateKey, plStateKey, type CriterionCheck, type Offer, type Placement, type PlacementState,
 } from '../src/lib/placements';
@@ -31,7 +31,7 @@ function pl(id: string, state: PlacementState, over: Partial<Placement> = {}): P
     id, region_id: 'ZWN', from_organization_id: SEND, from_unit_id: 'u-send', care_type: 'elv-high',
     profile: { dementia: false, isolation: false, oxygen: false, weight_kg: null, mobility: 'independent', age: null },
     needs: 'wondzorg', preferred_place: null, preferred_lat: null, preferred_lon: null, earliest_date: '2026-12-06', state,
-    has_patient: false, created_by: 'a', created_at: iso(0), updated_at: iso(0), ended_at: null, transfer_id: null,
+    has_patient: false, created_by: 'a', created_at: iso(0), updated_at: iso(0), ended_at: null, transfer_id: null, cancel_reason: null,
     waiting_hours: 0, wrong_bed_days: 0, offers: [], version: 1, ...over,
   };
 }
@@ -80,6 +80,11 @@ describe('who may', () => {
     for (const u of [provider, other, viewer, privacy]) expect(mayOffer(p, u)).toBe(false);
     expect(mayOffer(pl('p', 'offered'), sender)).toBe(true);
     for (const s of ['placed', 'cancelled'] as const) expect(mayOffer(pl('p', s), coord)).toBe(false);
+  });
+  it('cancel: the sending organisation and the region\'s coordinators, while the placement is open', () => {
+    for (const u of [sender, coord, zcc, admin]) expect(mayCancel(pl('p', 'offered'), u)).toBe(true);
+    for (const u of [provider, other, viewer, privacy]) expect(mayCancel(pl('p', 'waiting'), u)).toBe(false);
+    for (const s of ['placed', 'cancelled'] as const) expect(mayCancel(pl('p', s), admin)).toBe(false);
   });
   it('see the matches: not the provider an offer is made to', () => {
     const p = pl('p', 'offered', { offers: [offer('o1', PROV)] });

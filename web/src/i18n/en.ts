@@ -1038,4 +1038,7 @@ export const en: Record<MessageKey, string> = {
   'pl.decline': 'Decline with reason',
   'pl.declineReason': 'Reason',
   'pl.declineText': 'Explanation',
+  'pl.cancel': 'Cancel',
+  'pl.cancelReason': 'Reason for cancelling',
+  'pl.cancelledBecause': 'Cancelled: {reason}',
 };

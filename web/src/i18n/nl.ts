@@ -1036,6 +1036,9 @@ export const nl = {
   'pl.decline': 'Afwijzen met reden',
   'pl.declineReason': 'Reden',
   'pl.declineText': 'Toelichting',
+  'pl.cancel': 'Annuleren',
+  'pl.cancelReason': 'Reden van annuleren',
+  'pl.cancelledBecause': 'Geannuleerd: {reason}',
 } as const;
 
 export type MessageKey = keyof typeof nl;
