@@ -3,7 +3,7 @@
 // waiting with its care type and no offers; the region's coordinator offers it to the best-matching follow-up
 // unit (API, If-Match) and the hospital's list shows it offered with one open offer after a reload; the
 // state filter "alle" keeps it; the viewer of the region sees the region's list. The form: the hospital's user
-// records a placement with "Nieuwe plaatsing" (`n`), gets the server's error next to the earliest date first.
+// records a placement with "Nieuwe plaatsing" (`n`), gets the server's error (in Dutch) next to the earliest date first.
 // The detail: the hospital's user sees the matches with every criterion's reason, offers to the provider's ELV
 // high-care unit; the provider's user accepts; the placement links to the transfer it made. Cancelling: the
 // hospital's user cancels an offered placement with a reason ("Annuleren"); the provider has no such button.
@@ -116,7 +116,7 @@ describe('placement desk', () => {
     await page.locator('[data-testid=placement-submit]').click();
     const err = form.locator('.field-error[data-field="earliest_date"]');
     await err.waitFor({ timeout: 15000 });
-    assert.match(await err.textContent(), /year/);
+    assert.equal((await err.textContent()).trim(), 'Kies een datum binnen een jaar van vandaag.', 'the server\'s message in Dutch');
     await form.locator('input[name=earliest_date]').fill(new Date().toISOString().slice(0, 10));
     await page.locator('[data-testid=placement-submit]').click();
     await page.waitForURL(/#\/plaatsingen$/);

@@ -2,6 +2,7 @@
 // core/admission_criteria.cc, who may do what by role and side, the waiting list's order and the criterion labels.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { localizeCaseMessage } from '../src/lib/intake';
 import {
   CRITERIA, criterionLabel, DECLINE_REASONS, mayAnswer, mayCancel, mayCreatePlacement, mayOffer, mayReadMatches, MOBILITIES, OFFER_STATES,
   openOffers, PLACEMENT_CARE_TYPES, PLACEMENT_STATES, readsPlacements, waitingOrder, waitsOnMe, careTypeKey, declineKey,
@@ -199,5 +200,23 @@ describe('the new placement\'s body', () => {
   it('the form\'s route', () => {
     expect(parseRoute('#/plaatsingen/nieuw')).toEqual({ name: 'placementNew' });
     expect(href({ name: 'placementNew' })).toBe('#/plaatsingen/nieuw');
+  });
+});
+
+describe('the server\'s placement field messages in the user\'s language', () => {
+  const said = (m: string) => { const k = localizeCaseMessage(m); return k ? translate('nl', k.key, k.params) : null; };
+  it('each message of core/placement.cc and the body reader has its Dutch text', () => {
+    expect(said('must be within a year of today')).toBe('Kies een datum binnen een jaar van vandaag.');
+    expect(said('must be between 1 and 500')).toBe('Moet tussen 1 en 500 liggen.');
+    expect(said('must be between -90 and 90')).toBe('Moet tussen -90 en 90 liggen.');
+    expect(said('give both preferred_lat and preferred_lon')).toBe('Geef zowel de breedte- als de lengtegraad.');
+    expect(said('must be one of elv-low, elv-high, elv-palliative, vvt-crisis, grz, ggz')).toMatch(/^Kies een zorgsoort/);
+    expect(said('unknown mobility "crawl" (one of independent, aid, bedbound)')).toBe('Kies zelfstandig, met hulpmiddel of bedlegerig.');
+    expect(said('must be a date as 2026-12-05')).toBe('Geef een datum als 2026-12-05.');
+    expect(said('must be an integer, not a string')).toBe('Geef een heel getal.');
+    expect(said('not a unit of organisation ziekenhuis-a')).toBe('Geen afdeling van deze organisatie.');
+    expect(said('is a ic unit, not a follow-up unit')).toBe('Geen afdeling voor vervolgzorg.');
+    expect(said('is required')).toBe('Verplicht veld.');
+    expect(said('something new')).toBeNull();
   });
 });
