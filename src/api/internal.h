@@ -89,7 +89,9 @@ struct Api::State {
   service::RegionService regions{store, store, store};
   service::AuditService audit_log{store};
   Authenticator auth{accounts};
-  SnapshotCache snapshots{regions, options.snapshot_max_age};
+  // Follow-up units' rows count the beds reserved for placements (docs/placement.md).
+  SnapshotCache snapshots{regions, options.snapshot_max_age,
+                          [this](const std::string& region_id) { return placements.ReservedBeds(region_id); }};
   EventHub events;
   StreamGuard stream_guard{accounts, events, options.stream_recheck};
   // Streams refused: per principal, per address, for lack of connections (/metrics).

@@ -563,6 +563,14 @@ Result<size_t> PlacementService::ExpireReservations() {
   return n;
 }
 
+Result<std::map<std::string, std::int64_t>> PlacementService::ReservedBeds(const std::string& region_id) {
+  auto held = placements_.HeldReservations(region_id, clock_());
+  if (!held.ok()) return held.status();
+  std::map<std::string, std::int64_t> out;
+  for (const Reservation& r : *held) out[r.unit_id]++;
+  return out;
+}
+
 Result<PlacementView> PlacementService::Cancel(const Caller& caller, const std::string& id,
                                                std::optional<std::int64_t> if_match, const std::string& reason) {
   auto loaded = placements_.GetPlacement(id);

@@ -25,6 +25,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -111,6 +112,11 @@ class PlacementService {
   // not open; kInvalid naming reason, text or reservation_hours.
   Result<PlacementView> Answer(const Caller& caller, const std::string& id, const std::string& offer_id,
                                std::optional<std::int64_t> if_match, const OfferAnswer& in);
+
+  // The beds held by reservations per unit id of the region now (the
+  // capacity picture shows them next to the reported free beds). Counts
+  // only: no authorisation beyond reading the picture.
+  Result<std::map<std::string, std::int64_t>> ReservedBeds(const std::string& region_id);
 
   // Cancels a waiting or offered placement with a reason (kInvalid naming
   // "reason" without one): its open offers are withdrawn and a held

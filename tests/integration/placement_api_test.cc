@@ -34,6 +34,7 @@ class PlacementApiTest : public ApiFixture {
     // The placements' clock, moved by the tests (reservations running out).
     api_options_.placement_clock = [this] { return Now() + std::chrono::hours(clock_hours_.load()); };
     api_options_.escalation_interval = std::chrono::milliseconds(100);  // the expiry sweep too
+    api_options_.snapshot_max_age = std::chrono::milliseconds(0);       // reservations seen at once
     ApiFixture::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
     for (const auto& [name, org] : {std::pair{"aafje-user", "aafje"}, std::pair{"laurens-user", "laurens"}}) {
@@ -111,6 +112,14 @@ class PlacementApiTest : public ApiFixture {
     return Post("aafje-user",
                 "/api/v1/placements/" + id + "/offers/" + o["offers"][0]["id"].get<std::string>() + "/answer",
                 {{"accept", true}, {"reservation_hours", hours}}, 200, JsonMatching(2));
+  }
+  // The row of `unit` in the region's capacity snapshot.
+  json SnapshotRow(const std::string& unit) {
+    json snap = Get("viewer", "/api/v1/capacity/snapshot?region=ZWN");
+    for (const auto& row : snap["units"]) {
+      if (row["unit_id"] == unit) return row;
+    }
+    return json();
   }
   std::string from_unit_;
   std::atomic<std::int64_t> clock_hours_{0};
@@ -425,6 +434,49 @@ TEST_P(PlacementApiTest, AReservationThatRunsOutIsRecordedExpired) {
   json kept = Get("orguser", "/api/v1/placements/" + en["id"].get<std::string>());
   EXPECT_EQ(kept["state"], "offered");
   EXPECT_EQ(kept["offers"][0]["state"], "accepted");
+  clock_hours_ = 0;
+}
+
+TEST_P(PlacementApiTest, TheCapacityPictureCountsReservedBeds) {
+  json before = SnapshotRow("aafje-elv-high");
+  ASSERT_TRUE(before.is_object());
+  EXPECT_EQ(before["reserved"], 0);
+  EXPECT_EQ(before["available_net"], 2);
+  EXPECT_FALSE(SnapshotRow(from_unit_).contains("reserved")) << "only follow-up units carry it";
+  EXPECT_EQ(SnapshotRow("rivas-vvt-elv-high")["available_net"], nullptr) << "never reported: no beds";
+
+  json a = Accepted(24);
+  json held = SnapshotRow("aafje-elv-high");
+  EXPECT_EQ(held["reserved"], 1);
+  EXPECT_EQ(held["available_net"], 1);
+  EXPECT_EQ(held["beds"]["available"], 2) << "the reported figure is left as it is";
+  Accepted(24);
+  json o = Post("orguser", "/api/v1/placements", NewPlacement(false), 201);
+  held = SnapshotRow("aafje-elv-high");
+  EXPECT_EQ(held["reserved"], 2);
+  EXPECT_EQ(held["available_net"], 0);
+
+  // A third reservation: more held than reported free; the net figure stays at 0.
+  const std::string id = o["id"];
+  json offered =
+      Post("orguser", "/api/v1/placements/" + id + "/offers",
+           {{"offers", {{{"organization_id", "aafje"}, {"unit_id", "aafje-elv-high"}}}}}, 200, JsonMatching(1));
+  Post("aafje-user",
+       "/api/v1/placements/" + id + "/offers/" + offered["offers"][0]["id"].get<std::string>() + "/answer",
+       {{"accept", true}}, 200, JsonMatching(2));
+  held = SnapshotRow("aafje-elv-high");
+  EXPECT_EQ(held["reserved"], 3);
+  EXPECT_EQ(held["available_net"], 0);
+
+  // Cancelled or expired, the bed counts as free again; the stored report never changed.
+  Post("orguser", "/api/v1/placements/" + a["id"].get<std::string>() + "/cancel", {{"reason", "went home"}}, 200,
+       JsonMatching(3));
+  EXPECT_EQ(SnapshotRow("aafje-elv-high")["reserved"], 2);
+  clock_hours_ = 25;
+  held = SnapshotRow("aafje-elv-high");
+  EXPECT_EQ(held["reserved"], 0);
+  EXPECT_EQ(held["available_net"], 2);
+  EXPECT_EQ(held["version"], before["version"]);
   clock_hours_ = 0;
 }
 

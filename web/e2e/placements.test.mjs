@@ -5,7 +5,8 @@
 // state filter "alle" keeps it; the viewer of the region sees the region's list. The form: the hospital's user
 // records a placement with "Nieuwe plaatsing" (`n`), gets the server's error (in Dutch) next to the earliest date first.
 // The detail: the hospital's user sees the matches with every criterion's reason, offers to the provider's ELV
-// high-care unit; the provider's user accepts; the placement links to the transfer it made. Cancelling: the
+// high-care unit; the provider's user accepts; the placement links to the transfer it made, and the capacity
+// table counts the reserved bed on that unit. Cancelling: the
 // hospital's user cancels an offered placement with a reason ("Annuleren"); the provider has no such button.
 // Users (e2e/server.mjs): hospital (org-user of a hospital), e2e-coord (roaz-coordinator), e2e-viewer, provider
 // (org-user of a follow-up care provider).
@@ -168,6 +169,17 @@ describe('placement desk', () => {
 
     await h.page.reload();
     await h.page.locator('[data-testid=placement-transfer] a').waitFor({ timeout: 15000 });
+
+    // The capacity table counts the reserved bed on the provider's unit (the snapshot is at most a few seconds old).
+    await h.page.goto(`${srv.base}/#/`);
+    const cell = h.page.locator(`tr.unit-row[data-unit="${toUnit.id}"] td[data-col=available]`);
+    await cell.waitFor({ timeout: 15000 });
+    for (let i = 0; i < 15 && (await cell.getAttribute('data-reserved')) !== '1'; i++) {
+      await h.page.waitForTimeout(1000);
+      await h.page.reload();
+      await cell.waitFor({ timeout: 15000 });
+    }
+    assert.equal(await cell.getAttribute('data-reserved'), '1', 'one bed reserved for the placement');
     await h.context.close();
   });
 

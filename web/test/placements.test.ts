@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { localizeCaseMessage } from '../src/lib/intake';
 import {
-  CRITERIA, criterionLabel, DECLINE_REASONS, mayAnswer, mayCancel, mayCreatePlacement, mayOffer, mayReadMatches, MOBILITIES, OFFER_STATES,
+  CRITERIA, criterionLabel, DECLINE_REASONS, mayAnswer, mayCancel, netAvailable, mayCreatePlacement, mayOffer, mayReadMatches, MOBILITIES, OFFER_STATES,
   openOffers, PLACEMENT_CARE_TYPES, PLACEMENT_STATES, readsPlacements, waitingOrder, waitsOnMe, careTypeKey, declineKey,
   mobilityKey, offerStateKey, plStateKey, type CriterionCheck, type Offer, type Placement, type PlacementState,
 } from '../src/lib/placements';
@@ -81,6 +81,13 @@ describe('who may', () => {
     for (const u of [provider, other, viewer, privacy]) expect(mayOffer(p, u)).toBe(false);
     expect(mayOffer(pl('p', 'offered'), sender)).toBe(true);
     for (const s of ['placed', 'cancelled'] as const) expect(mayOffer(pl('p', s), coord)).toBe(false);
+  });
+  it('free beds net of reservations: never below 0, null without beds, a row without reserved as is', () => {
+    const beds = { total: 10, staffed: 8, occupied: 6, available: 2 };
+    expect(netAvailable({ beds, reserved: 1 })).toBe(1);
+    expect(netAvailable({ beds, reserved: 3 })).toBe(0);
+    expect(netAvailable({ beds })).toBe(2);
+    expect(netAvailable({ beds: null, reserved: 1 })).toBeNull();
   });
   it('cancel: the sending organisation and the region\'s coordinators, while the placement is open', () => {
     for (const u of [sender, coord, zcc, admin]) expect(mayCancel(pl('p', 'offered'), u)).toBe(true);

@@ -84,6 +84,7 @@ export const en: Record<MessageKey, string> = {
   'col.specialism': 'Specialism',
   'col.ed': 'ED/GP post',
   'col.available': 'Free',
+  'col.reserved': '({n} reserved)',
   'col.staffed': 'Staffed',
   'col.occupied': 'Occupied',
   'col.total': 'Total',

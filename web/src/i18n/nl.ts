@@ -82,6 +82,7 @@ export const nl = {
   'col.specialism': 'Specialisme',
   'col.ed': 'SEH/HAP',
   'col.available': 'Vrij',
+  'col.reserved': '({n} gereserveerd)',
   'col.staffed': 'Bemand',
   'col.occupied': 'Bezet',
   'col.total': 'Totaal',
