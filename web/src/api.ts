@@ -234,4 +234,7 @@ export const placements = {
     request<Placement>('POST', `/api/v1/placements/${enc(id)}/offers`, { offers }, { headers: { 'If-Match': ifMatch(version) } }),
   answer: (id: string, offer: string, version: number, body: { accept: boolean; reason?: string; text?: string }) =>
     request<Placement>('POST', `/api/v1/placements/${enc(id)}/offers/${enc(offer)}/answer`, body, { headers: { 'If-Match': ifMatch(version) } }),
+  /** Cancels a waiting or offered placement with a reason (409 while its transfer is en route). */
+  cancel: (id: string, version: number, reason: string) =>
+    request<Placement>('POST', `/api/v1/placements/${enc(id)}/cancel`, { reason }, { headers: { 'If-Match': ifMatch(version) } }),
 };
