@@ -124,6 +124,18 @@ std::optional<std::int64_t> IfMatch(const http::Request& req, bool weak) {
   return n;
 }
 
+Status ReadLimit(const http::Request& req, size_t max, size_t& limit) {
+  auto l = req.Query("limit");
+  if (!l) return Status::Ok();
+  size_t n = 0;
+  auto [end, ec] = std::from_chars(l->data(), l->data() + l->size(), n);
+  if (ec != std::errc() || end != l->data() + l->size() || n < 1 || n > max) {
+    return Status::BadRequest("bad limit", {{"limit", "a whole number from 1 to " + std::to_string(max)}});
+  }
+  limit = n;
+  return Status::Ok();
+}
+
 std::string MediaTypeOf(const http::Request& req) {
   std::string type(req.Header("content-type").value_or(""));
   type = type.substr(0, type.find(';'));

@@ -72,14 +72,7 @@ Result<service::WorklistQuery> WorklistQueryOf(const http::Request& req) {
     if (!q.channel) return Status::BadRequest("unknown channel", {{"channel", "not a channel: " + c->substr(0, 40)}});
   }
   q.subregion_id = req.Query("subregion").value_or("");
-  if (auto l = req.Query("limit")) {
-    size_t n = 0;
-    auto [end, ec] = std::from_chars(l->data(), l->data() + l->size(), n);
-    if (ec != std::errc() || end != l->data() + l->size() || n < 1 || n > 1000) {
-      return Status::BadRequest("bad limit", {{"limit", "a whole number from 1 to 1000"}});
-    }
-    q.limit = n;
-  }
+  OZCC_RETURN_IF_ERROR(ReadLimit(req, 1000, q.limit));
   return q;
 }
 
@@ -251,12 +244,7 @@ void AddHandoverRoutes(State& s, http::Router& r) {
 void AddComplaintRoute(State& s, http::Router& r) {
   AddGet(s, r, "/api/v1/complaints", [&s](http::Request& req, const service::Caller&) {
     size_t limit = 20;
-    if (auto l = req.Query("limit")) {
-      auto [end, ec] = std::from_chars(l->data(), l->data() + l->size(), limit);
-      if (ec != std::errc() || end != l->data() + l->size() || limit < 1 || limit > 500) {
-        return ProblemFor(req, Status::BadRequest("bad limit", {{"limit", "a whole number from 1 to 500"}}));
-      }
-    }
+    if (auto st = ReadLimit(req, 500, limit); !st.ok()) return ProblemFor(req, st);
     json arr = json::array();
     for (const Complaint* c : SearchComplaints(s.cases.complaints(), req.Query("q").value_or(""), limit)) {
       arr.push_back(ToJson(*c));

@@ -192,6 +192,10 @@ std::optional<http::Response> RequireAllowed(State& s, const http::Request& req,
 // too (FHIR's version-aware update sends the weak ETag of the resource).
 std::optional<std::int64_t> IfMatch(const http::Request& req, bool weak = false);
 
+// The `limit` query parameter, 1..max: `limit` unchanged when absent;
+// kBadRequest naming it otherwise.
+Status ReadLimit(const http::Request& req, size_t max, size_t& limit);
+
 // The media type of the request body, lower-case, without parameters ("" when none).
 std::string MediaTypeOf(const http::Request& req);
 

@@ -38,14 +38,7 @@ Result<service::PlacementListQuery> ListQueryOf(const http::Request& req) {
       start = end + 1;
     }
   }
-  if (auto l = req.Query("limit")) {
-    size_t n = 0;
-    auto [end, ec] = std::from_chars(l->data(), l->data() + l->size(), n);
-    if (ec != std::errc() || end != l->data() + l->size() || n < 1 || n > 500) {
-      return Status::BadRequest("bad limit", {{"limit", "a whole number from 1 to 500"}});
-    }
-    q.limit = n;
-  }
+  OZCC_RETURN_IF_ERROR(ReadLimit(req, 500, q.limit));
   return q;
 }
 
@@ -83,7 +76,9 @@ void RegisterPlacementRoutes(State& s, http::Router& r) {
   r.Add("GET", "/api/v1/placements/{placement_id}/matches", [&s](http::Request& req) {
     Principal who;
     if (auto denied = RequireAuth(s, req, who)) return *denied;
-    auto m = s.placements.Matches(CallerOf(req, who), req.params["placement_id"]);
+    size_t limit = service::kDefaultMatches;
+    if (auto st = ReadLimit(req, service::kMaxMatches, limit); !st.ok()) return ProblemFor(req, st);
+    auto m = s.placements.Matches(CallerOf(req, who), req.params["placement_id"], limit);
     if (!m.ok()) return ProblemFor(req, m.status());
     return Json(200, ToJson(*m));
   });

@@ -35,14 +35,7 @@ Result<service::TransferListQuery> ListQueryOf(const http::Request& req) {
   } else {
     return Status::BadRequest("unknown state", {{"state", "one of open, closed, all"}});
   }
-  if (auto l = req.Query("limit")) {
-    size_t n = 0;
-    auto [end, ec] = std::from_chars(l->data(), l->data() + l->size(), n);
-    if (ec != std::errc() || end != l->data() + l->size() || n < 1 || n > 500) {
-      return Status::BadRequest("bad limit", {{"limit", "a whole number from 1 to 500"}});
-    }
-    q.limit = n;
-  }
+  OZCC_RETURN_IF_ERROR(ReadLimit(req, 500, q.limit));
   return q;
 }
 

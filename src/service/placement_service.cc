@@ -183,7 +183,7 @@ Result<std::vector<PlacementView>> PlacementService::List(const Caller& caller, 
   return out;
 }
 
-Result<MatchesView> PlacementService::Matches(const Caller& caller, const std::string& id) {
+Result<MatchesView> PlacementService::Matches(const Caller& caller, const std::string& id, size_t limit) {
   auto p = placements_.GetPlacement(id);
   if (!p.ok()) return p.status();
   if (!Allowed(caller, Action::kReadPlacements, p->region_id, p->from_organization_id)) {
@@ -234,6 +234,9 @@ Result<MatchesView> PlacementService::Matches(const Caller& caller, const std::s
   MatchesView v;
   v.at = now;
   v.matches = MatchPlacement(needs, candidates);
+  v.total = v.matches.size();
+  for (const PlacementMatch& m : v.matches) v.fitting += m.fits ? 1 : 0;
+  if (v.matches.size() > limit) v.matches.resize(limit);
   v.placement = std::move(p).value();
   return v;
 }

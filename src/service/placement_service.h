@@ -63,9 +63,16 @@ struct PlacementListQuery {
 
 struct MatchesView {
   Placement placement;
-  Time at{};  // when the picture was read
-  std::vector<PlacementMatch> matches;
+  Time at{};                            // when the picture was read
+  std::vector<PlacementMatch> matches;  // the best `limit` of the ranking
+  size_t total = 0;                     // follow-up units ranked
+  size_t fitting = 0;                   // of them, those that fit every criterion
 };
+
+// How many matches a read returns: the desk needs the best few, and a region
+// may have thousands of follow-up units (the whole list is ~750 bytes a unit).
+inline constexpr size_t kDefaultMatches = 50;
+inline constexpr size_t kMaxMatches = 5000;
 
 // One unit an offer goes to.
 struct OfferTarget {
@@ -101,7 +108,7 @@ class PlacementService {
   // The waiting list (oldest first): a region role the whole region, an
   // organisation's user the placements it sent or was offered.
   Result<std::vector<PlacementView>> List(const Caller& caller, PlacementListQuery query);
-  Result<MatchesView> Matches(const Caller& caller, const std::string& id);
+  Result<MatchesView> Matches(const Caller& caller, const std::string& id, size_t limit = kDefaultMatches);
   // kInvalid naming the field ("offers[i].unit_id": not a follow-up unit of
   // the organisation in the region, already offered; no offers; more than
   // 20); kConflict when the placement is placed, cancelled or has an

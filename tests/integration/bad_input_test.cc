@@ -602,6 +602,16 @@ class BadInputTest : public ApiFixture {
         post("no content type", ok.dump(), 415, "", ""),
     };
   }
+  // GET /api/v1/placements/{id}/matches with a limit it cannot take: 400
+  // naming it.
+  std::vector<Case> MatchesCases(const std::string& id) {
+    const std::string target = "/api/v1/placements/" + id + "/matches?";
+    auto get = [&](const std::string& query) {
+      return Case{"matches ?" + query, "GET", target + query, "", "", 400, "limit"};
+    };
+    return {get("limit=0"), get("limit=5001"), get("limit=-1"), get("limit=abc"), get("limit="), get("limit=1.5")};
+  }
+
   // POST /api/v1/placements/{id}/offers on a waiting placement, as the
   // admin; version 1 is current, so a valid request would be stored.
   std::vector<Case> OfferCases(const std::string& id) {
@@ -1186,6 +1196,7 @@ TEST_P(BadInputTest, PlacementOffersAndAnswers) {
   auto created = Call("admin", "POST", "/api/v1/placements", PlacementOk().dump(), {{"Content-Type", kJson}});
   ASSERT_EQ(created.status, 201) << created.body;
   const std::string id = json::parse(created.body)["id"];
+  Run(MatchesCases(id), false);
   Run(OfferCases(id), false);
   // Nothing of it reached the placement.
   auto p = Call("admin", "GET", "/api/v1/placements/" + id);

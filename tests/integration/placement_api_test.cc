@@ -162,6 +162,20 @@ TEST_P(PlacementApiTest, FromWaitingThroughOffersAndTransferToPlaced) {
   }
   EXPECT_EQ(m["matches"][0]["unit_id"], "laurens-elv-high");
   EXPECT_EQ(m["matches"][1]["unit_id"], "aafje-elv-high");
+  // All of them (fewer than the default 50), counted; `limit` keeps the best.
+  EXPECT_EQ(m["total"], m["matches"].size());
+  size_t fitting = 0;
+  for (const auto& x : m["matches"]) fitting += x["fits"].get<bool>() ? 1 : 0;
+  EXPECT_EQ(m["fitting"], fitting);
+  json best = Get("orguser", "/api/v1/placements/" + id + "/matches?limit=3");
+  ASSERT_EQ(best["matches"].size(), 3u);
+  EXPECT_EQ(best["total"], m["total"]);
+  EXPECT_EQ(best["fitting"], fitting);
+  for (size_t i = 0; i < 3; ++i) EXPECT_EQ(best["matches"][i]["unit_id"], m["matches"][i]["unit_id"]);
+  for (const char* bad : {"0", "5001", "x"}) {
+    json problem = Get("orguser", "/api/v1/placements/" + id + "/matches?limit=" + bad, 400);
+    EXPECT_EQ(problem["errors"][0]["field"], "limit") << problem.dump();
+  }
   const json* careyn = MatchOf(m, "careyn-elv-high");
   ASSERT_NE(careyn, nullptr);
   EXPECT_FALSE((*careyn)["fits"].get<bool>());

@@ -209,10 +209,9 @@ json ToJson(const service::MatchesView& v) {
                        {"distance_km", m.distance_km ? json(Round(*m.distance_km, 0.1)) : json(nullptr)},
                        {"criteria", std::move(criteria)}});
   }
-  return {{"placement_id", v.placement.id},
-          {"care_type", ToString(v.placement.care_type)},
-          {"at", FormatRfc3339(v.at)},
-          {"matches", std::move(matches)}};
+  return {{"placement_id", v.placement.id}, {"care_type", ToString(v.placement.care_type)},
+          {"at", FormatRfc3339(v.at)},      {"total", v.total},
+          {"fitting", v.fitting},           {"matches", std::move(matches)}};
 }
 
 }  // namespace ozcc::api

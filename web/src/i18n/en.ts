@@ -1029,6 +1029,7 @@ export const en: Record<MessageKey, string> = {
   'pl.offers': 'Offers',
   'pl.noOffers': 'Not offered yet.',
   'pl.matches': 'Matching units',
+  'pl.matchesShown': 'The best {shown} of {total} units; {fitting} meet every criterion.',
   'pl.unit': 'Unit',
   'pl.free': 'Free',
   'pl.distance': 'Distance',

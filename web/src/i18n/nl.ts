@@ -1027,6 +1027,7 @@ export const nl = {
   'pl.offers': 'Aanbod',
   'pl.noOffers': 'Nog niet aangeboden.',
   'pl.matches': 'Passende eenheden',
+  'pl.matchesShown': 'De beste {shown} van {total} eenheden; {fitting} voldoen aan alle criteria.',
   'pl.unit': 'Eenheid',
   'pl.free': 'Vrij',
   'pl.distance': 'Afstand',

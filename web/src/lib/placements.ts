@@ -89,7 +89,10 @@ export interface PlacementMatch {
 
 export interface WaitingList { now: string; items: Placement[] }
 
-export interface Matches { placement_id: string; care_type: string; at: string; matches: PlacementMatch[] }
+/** The server returns the best 50 of `total` units ranked (`fitting` of them fit every criterion). */
+export interface Matches {
+  placement_id: string; care_type: string; at: string; total: number; fitting: number; matches: PlacementMatch[]
+}
 
 export interface Who { role: string; organization_id: string | null; region_id?: string | null }
 

@@ -85,6 +85,8 @@ export function PlacementView({ id, user }: { id: string; user: User }) {
       {m && (
         <>
           <h2>{t('pl.matches')}</h2>
+          <p className="muted" data-testid="matches-count">
+            {t('pl.matchesShown', { shown: m.matches.length, total: m.total, fitting: m.fitting })}</p>
           <table className="grid" data-testid="matches">
             <thead><tr><th scope="col" /><th scope="col">{t('pl.unit')}</th><th scope="col" className="num">{t('pl.free')}</th>
               <th scope="col" className="num">{t('pl.distance')}</th><th scope="col">{t('pl.criteria')}</th></tr></thead>
