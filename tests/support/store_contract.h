@@ -1482,4 +1482,5 @@ TEST_P(StoreContractTest, KpiCasesOfAPeriodWithTheirHandovers) {
 #include "support/pathway_store_contract.h"     // IWYU pragma: export
 #include "support/placement_store_contract.h"   // IWYU pragma: export
 #include "support/simulation_store_contract.h"  // IWYU pragma: export
+#include "support/spreading_store_contract.h"   // IWYU pragma: export
 #include "support/transfer_store_contract.h"    // IWYU pragma: export
