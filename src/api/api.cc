@@ -56,6 +56,7 @@ void Api::Register(http::Router& router) {
   RegisterCaseRoutes(*state_, routes);
   RegisterTransferRoutes(*state_, routes);
   RegisterPlacementRoutes(*state_, routes);
+  RegisterSpreadingRoutes(*state_, routes);
   RegisterPathwayRoutes(*state_, routes);
   RegisterKpiRoutes(*state_, routes);
   RegisterForecastRoutes(*state_, routes);

@@ -7,6 +7,7 @@
 #include <map>
 
 #include "api/json/case_json.h"
+#include "api/json/spreading_plan_json.h"
 #include "api/json/transfer_json.h"
 
 namespace ozcc::api {
@@ -14,7 +15,7 @@ namespace ozcc::api {
 ChangeFollower::ChangeFollower(service::RegionService& regions, std::function<Status(ChangeHandler)> watch,
                                SnapshotCache& snapshots, EventHub& events, Authenticator& auth,
                                std::function<void(const std::string&)> session_ended, CaseEventsSince case_events,
-                               TransferEventsSince transfer_events)
+                               TransferEventsSince transfer_events, SpreadingEventsSince spreading_events)
     : regions_(regions),
       watch_(std::move(watch)),
       snapshots_(snapshots),
@@ -22,7 +23,8 @@ ChangeFollower::ChangeFollower(service::RegionService& regions, std::function<St
       auth_(auth),
       session_ended_(std::move(session_ended)),
       case_events_(std::move(case_events)),
-      transfer_events_(std::move(transfer_events)) {}
+      transfer_events_(std::move(transfer_events)),
+      spreading_events_(std::move(spreading_events)) {}
 
 ChangeFollower::~ChangeFollower() {
   {
@@ -130,14 +132,26 @@ void ChangeFollower::CatchUp(const std::string& region_id, std::int64_t version)
       }
       transfers = std::move(read).value();
     }
+    std::vector<SpreadingChange> plans;
+    if (spreading_events_) {
+      auto read = spreading_events_(region_id, from, kPage);
+      if (!read.ok()) {
+        spdlog::warn("change feed: cannot read spreading events of {} after version {}: {}", region_id, from,
+                     read.status().message());
+        return;
+      }
+      plans = std::move(read).value();
+    }
     // The lists are complete up to `upto`: the last version of a full page, or all.
     std::int64_t upto = kAll;
     if (reports->size() == kPage) upto = std::min(upto, reports->back().version);
     if (cases.size() == kPage) upto = std::min(upto, cases.back().version);
     if (transfers.size() == kPage) upto = std::min(upto, transfers.back().version);
+    if (plans.size() == kPage) upto = std::min(upto, plans.back().version);
     size_t ri = 0;
     size_t ci = 0;
     size_t ti = 0;
+    size_t pi = 0;
     const Time now = Now();
     constexpr std::int64_t kNone = std::numeric_limits<std::int64_t>::max();
     while (true) {
@@ -145,7 +159,8 @@ void ChangeFollower::CatchUp(const std::string& region_id, std::int64_t version)
       const std::int64_t rv = ri < reports->size() ? (*reports)[ri].version : kNone;
       const std::int64_t cv = ci < cases.size() ? cases[ci].version : kNone;
       const std::int64_t tv = ti < transfers.size() ? transfers[ti].version : kNone;
-      const std::int64_t next = std::min({rv, cv, tv});
+      const std::int64_t pv = pi < plans.size() ? plans[pi].version : kNone;
+      const std::int64_t next = std::min({rv, cv, tv, pv});
       if (next == kNone || next > upto) break;
       if (next == rv) {
         const CapacityReport& r = (*reports)[ri++];
@@ -165,9 +180,12 @@ void ChangeFollower::CatchUp(const std::string& region_id, std::int64_t version)
         if (events_.Publish(region_id, e.version, CaseEventType(e), CaseEventJson(e, TimeTargets{}, now).dump())) {
           ++published_;
         }
-      } else {
+      } else if (next == tv) {
         const TransferChange& t = transfers[ti++];
         if (events_.Publish(region_id, t.version, "transfer", TransferEventJson(t).dump())) ++published_;
+      } else {
+        const SpreadingChange& p = plans[pi++];
+        if (events_.Publish(region_id, p.version, "spreading", SpreadingEventJson(p).dump())) ++published_;
       }
       from = next;
     }

@@ -50,10 +50,14 @@ class ChangeFollower {
   // Likewise the transfer events (TransferStore::TransferEventsSince).
   using TransferEventsSince =
       std::function<Result<std::vector<TransferChange>>(const std::string&, std::int64_t, size_t)>;
+  // Likewise the changes of spreading plans (SpreadingStore::SpreadingEventsSince).
+  using SpreadingEventsSince =
+      std::function<Result<std::vector<SpreadingChange>>(const std::string&, std::int64_t, size_t)>;
 
   ChangeFollower(service::RegionService& regions, std::function<Status(ChangeHandler)> watch, SnapshotCache& snapshots,
                  EventHub& events, Authenticator& auth, std::function<void(const std::string&)> session_ended = nullptr,
-                 CaseEventsSince case_events = nullptr, TransferEventsSince transfer_events = nullptr);
+                 CaseEventsSince case_events = nullptr, TransferEventsSince transfer_events = nullptr,
+                 SpreadingEventsSince spreading_events = nullptr);
   ~ChangeFollower();
   ChangeFollower(const ChangeFollower&) = delete;
   ChangeFollower& operator=(const ChangeFollower&) = delete;
@@ -93,6 +97,7 @@ class ChangeFollower {
   std::function<void(const std::string&)> session_ended_;
   CaseEventsSince case_events_;
   TransferEventsSince transfer_events_;
+  SpreadingEventsSince spreading_events_;
   std::shared_ptr<Inbox> inbox_ = std::make_shared<Inbox>();
   std::unordered_map<std::string, UnitView> units_;  // follower thread only; cache for UnitRow
   std::atomic<std::uint64_t> published_{0};

@@ -34,6 +34,7 @@
 #include "service/privacy_service.h"
 #include "service/region_service.h"
 #include "service/simulation_service.h"
+#include "service/spreading_service.h"
 #include "service/transfer_service.h"
 #include "store/store.h"
 
@@ -75,6 +76,20 @@ class TransferPublisher final : public service::TransferListener {
   EventHub& events_;
 };
 
+// Publishes committed changes of spreading plans to this instance's live
+// clients (the spreading service's listener): id, version, state, owner.
+class SpreadingPublisher final : public service::SpreadingListener {
+ public:
+  explicit SpreadingPublisher(EventHub& events) : events_(events) {}
+  void SpreadingChanged(const SpreadingChange& c) override;
+
+ private:
+  EventHub& events_;
+};
+
+// The stored document of a spreading plan (spreading_routes.cc).
+service::SpreadingCodec SpreadingPlanCodec();
+
 // The scenario and result JSON of the simulation service (simulation_routes.cc).
 service::SimulationCodec SimulationJsonCodec();
 
@@ -109,6 +124,9 @@ struct Api::State {
       },
       [this](const std::string& region_id, std::int64_t after, size_t limit) {
         return store.TransferEventsSince(region_id, after, limit);
+      },
+      [this](const std::string& region_id, std::int64_t after, size_t limit) {
+        return store.SpreadingEventsSince(region_id, after, limit);
       }};
   LivePublisher publisher{snapshots, events};
   service::CapacityService capacity{store, store, store, publisher};
@@ -124,6 +142,9 @@ struct Api::State {
                                        transfer_publisher,
                                        options.patient_seal,
                                        options.placement_clock ? options.placement_clock : std::function<Time()>(Now)};
+  SpreadingPublisher spreading_publisher{events};
+  service::SpreadingService spreading{
+      store, store, store, store, transfer_publisher, spreading_publisher, SpreadingPlanCodec()};
   service::ContactService contacts{store, store, options.patient_seal};
   service::PrivacyService privacy{store, store, store, options.patient_seal};
   service::PathwayService pathways{store, store, store, store, store, cases, options.complaints, PathwayJsonCodec()};
@@ -234,6 +255,7 @@ void RegisterCapacityRoutes(State& s, http::Router& r);
 void RegisterCaseRoutes(State& s, http::Router& r);
 void RegisterTransferRoutes(State& s, http::Router& r);
 void RegisterPlacementRoutes(State& s, http::Router& r);
+void RegisterSpreadingRoutes(State& s, http::Router& r);
 void RegisterKpiRoutes(State& s, http::Router& r);
 void RegisterForecastRoutes(State& s, http::Router& r);
 void RegisterSimulationRoutes(State& s, http::Router& r);

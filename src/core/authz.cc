@@ -50,6 +50,8 @@ std::string_view ToString(Action a) {
     case Action::kWorkTransfers: return "work-transfers";
     case Action::kReadPlacements: return "read-placements";
     case Action::kWorkPlacements: return "work-placements";
+    case Action::kReadSpreading: return "read-spreading";
+    case Action::kWorkSpreading: return "work-spreading";
   }
   return "unknown";
 }
@@ -68,13 +70,15 @@ Decision Authorize(const Principal& who, Action action, const Resource& what) {
       return allow_if(same_region && (action == Action::kReadRegion || action == Action::kWriteCapacity ||
                                       action == Action::kReadKpis || action == Action::kSimulate ||
                                       action == Action::kReadTransfers || action == Action::kWorkTransfers ||
-                                      action == Action::kReadPlacements || action == Action::kWorkPlacements));
+                                      action == Action::kReadPlacements || action == Action::kWorkPlacements ||
+                                      action == Action::kReadSpreading || action == Action::kWorkSpreading));
     case Role::kZccCoordinator:
       return allow_if(same_region &&
                       (action == Action::kReadRegion || action == Action::kWorkCases ||
                        action == Action::kReadPatient || action == Action::kReadKpis || action == Action::kSimulate ||
                        action == Action::kReadTransfers || action == Action::kWorkTransfers ||
-                       action == Action::kReadPlacements || action == Action::kWorkPlacements));
+                       action == Action::kReadPlacements || action == Action::kWorkPlacements ||
+                       action == Action::kReadSpreading || action == Action::kWorkSpreading));
     case Role::kOrgCapacityManager:
       if (action == Action::kReadRegion) return allow_if(same_region);
       return allow_if(same_org && (action == Action::kWriteCapacity || action == Action::kAnswerHandovers ||
@@ -88,7 +92,8 @@ Decision Authorize(const Principal& who, Action action, const Resource& what) {
                                    action == Action::kReadPlacements || action == Action::kWorkPlacements));
     case Role::kViewer:
       return allow_if((action == Action::kReadRegion || action == Action::kSimulate ||
-                       action == Action::kReadTransfers || action == Action::kReadPlacements) &&
+                       action == Action::kReadTransfers || action == Action::kReadPlacements ||
+                       action == Action::kReadSpreading) &&
                       same_region);
     case Role::kPrivacyOfficer: return allow_if(action == Action::kReadAccessLog && same_region);
   }

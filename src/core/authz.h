@@ -76,6 +76,12 @@ enum class Action {
   // organisation, answer an offer for the provider: the service passes the
   // side's organisation).
   kWorkPlacements,
+  // Spreading plans of patients over hospitals (docs/spreading.md). The
+  // resource is the plan's owner region: read its plans …
+  kReadSpreading,
+  // … and propose, re-solve, approve and discard them (the region's
+  // coordinators; hospitals see the resulting transfers on their board).
+  kWorkSpreading,
 };
 
 std::string_view ToString(Action a);
@@ -113,6 +119,9 @@ enum class Decision { kAllow, kDeny };
 // - placements: as transfers (admin everywhere; roaz- and zcc-coordinator
 //   their region's; org-capacity-manager and org-user their own
 //   organisation's, as sender or provider; viewer reads its region's).
+// - spreading plans: admin everywhere; roaz- and zcc-coordinator read and
+//   work their region's; viewer reads its region's; organisations' users
+//   nothing (they see the resulting transfers on their board).
 // - feed token: write capacity of its own organisation's units and report its
 //   organisation's patient contacts; nothing else.
 Decision Authorize(const Principal& who, Action action, const Resource& what);

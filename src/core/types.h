@@ -77,6 +77,9 @@ struct Organization {
   std::string name;
   OrgType type = OrgType::kHospital;
   std::string source;  // where name/location facts come from
+  // A trauma centre or top-clinical hospital the region relies on for its
+  // most urgent care: spreading keeps a reserve of its places (docs/spreading.md).
+  bool regional_function = false;
 };
 
 struct Unit {

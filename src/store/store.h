@@ -1,6 +1,7 @@
 // The store: one object that holds every capability's narrow store interface
 // (region_store.h, capacity_store.h, account_store.h, audit_store.h,
-// case_store.h, pathway_store.h, simulation_store.h, transfer_store.h) plus the lifecycle of the database behind them.
+// case_store.h, pathway_store.h, simulation_store.h, transfer_store.h, placement_store.h,
+// spreading_store.h) plus the lifecycle of the database behind them.
 // Code that needs one capability takes that interface; only the composition root (app/, tests) holds a Store.
 //
 // Implementation: sql/SqlStore, written once over the statement layer of
@@ -27,6 +28,7 @@
 #include "store/placement_store.h"
 #include "store/region_store.h"
 #include "store/simulation_store.h"
+#include "store/spreading_store.h"
 #include "store/transfer_store.h"
 
 namespace ozcc {
@@ -55,7 +57,8 @@ class Store : public RegionStore,
               public PathwayStore,
               public SimulationStore,
               public TransferStore,
-              public PlacementStore {
+              public PlacementStore,
+              public SpreadingStore {
  public:
   ~Store() override = default;
 

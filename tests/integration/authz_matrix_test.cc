@@ -79,7 +79,8 @@ enum class Body {
   kTransferStep,   // cancel the scope's transfer (sent without If-Match: 428 when allowed)
   kNewPlacement,   // a placement from the scope's unit, care type elv-high
   kOffers,         // an offer of the scope's placement to a follow-up unit (no If-Match: 428 when allowed)
-  kOfferAnswer     // decline the scope's placement's offer (no If-Match: 428 when allowed)
+  kOfferAnswer,    // decline the scope's placement's offer (no If-Match: 428 when allowed)
+  kNewSpreading    // a spreading plan over the scope's region of one IC patient from the scope's unit
 };
 
 // One route. `target` is the concrete request; in a scoped row {unit},
@@ -227,6 +228,18 @@ const std::vector<Row> kRows = {
                                                                                          Body::kOfferAnswer, {"PPP", "PPF", "FFF", "FFF", "FFF", "FFF", "UUU", "UUU", "UUU", "PPF", "FFF"}},
   {"POST", "/api/v1/placements/{placement_id}/cancel", "/api/v1/placements/{placement}/cancel",
                                                                                          Body::kReason, {"PPP", "PPF", "PFF", "PFF", "FFF", "FFF", "UUU", "UUU", "UUU", "PPF", "FFF"}},
+  // Spreading plans ({spreading}: a proposed plan of the scope's region, made by the admin): the region's
+  // coordinators and admins propose, re-solve, approve and discard (sent without If-Match: 428 when
+  // allowed); the region's viewers read; organisations' users see only the transfers it makes.
+  {"POST", "/api/v1/spreading/plans", "/api/v1/spreading/plans",                         Body::kNewSpreading, {"AAA", "AAF", "FFF", "FFF", "FFF", "FFF", "UUU", "UUU", "UUU", "AAF", "FFF"}},
+  {"GET",  "/api/v1/spreading/plans", "/api/v1/spreading/plans?region={region}",         Body::kNone, {"AAA", "AAF", "FFF", "FFF", "AAF", "FFF", "UUU", "UUU", "UUU", "AAF", "FFF"}},
+  {"GET",  "/api/v1/spreading/plans/{plan_id}", "/api/v1/spreading/plans/{spreading}",   Body::kNone, {"AAA", "AAF", "FFF", "FFF", "AAF", "FFF", "UUU", "UUU", "UUU", "AAF", "FFF"}},
+  {"POST", "/api/v1/spreading/plans/{plan_id}/solve", "/api/v1/spreading/plans/{spreading}/solve",
+                                                                                         Body::kNone, {"PPP", "PPF", "FFF", "FFF", "FFF", "FFF", "UUU", "UUU", "UUU", "PPF", "FFF"}},
+  {"POST", "/api/v1/spreading/plans/{plan_id}/approve", "/api/v1/spreading/plans/{spreading}/approve",
+                                                                                         Body::kNone, {"PPP", "PPF", "FFF", "FFF", "FFF", "FFF", "UUU", "UUU", "UUU", "PPF", "FFF"}},
+  {"POST", "/api/v1/spreading/plans/{plan_id}/discard", "/api/v1/spreading/plans/{spreading}/discard",
+                                                                                         Body::kNone, {"PPP", "PPF", "FFF", "FFF", "FFF", "FFF", "UUU", "UUU", "UUU", "PPF", "FFF"}},
 };
 // clang-format on
 
@@ -340,6 +353,8 @@ class AuthzMatrixTest : public ApiFixture {
       if (HasFatalFailure()) return;
       MakePlacement(scope);
       if (HasFatalFailure()) return;
+      MakeSpreading(scope);
+      if (HasFatalFailure()) return;
     }
   }
 
@@ -403,6 +418,7 @@ class AuthzMatrixTest : public ApiFixture {
       case Body::kTransferStep: return json{{"to", "cancelled"}, {"reason", "matrix"}}.dump();
       case Body::kNewPlacement: return PlacementBody(scope).dump();
       case Body::kOffers: return json{{"offers", {ProviderOf(scope)}}}.dump();
+      case Body::kNewSpreading: return SpreadingBody(scope).dump();
       case Body::kOfferAnswer: return json{{"accept", false}, {"reason", "no-bed"}}.dump();
       case Body::kMeasureReport: {
         auto unit = store_->GetUnit(scope.unit);
@@ -495,6 +511,20 @@ class AuthzMatrixTest : public ApiFixture {
     offers_[scope.unit] = json::parse(offered.body)["offers"][0]["id"].get<std::string>();
   }
 
+  static json SpreadingBody(const Scope& scope) {
+    return {
+        {"regions", {scope.region}},
+        {"patients", {{{"id", "P1"}, {"from_organization", scope.org}, {"from_unit", scope.unit}, {"needs", "ic"}}}}};
+  }
+  // The scope's region's proposed spreading plan (made by the admin).
+  void MakeSpreading(const Scope& scope) {
+    auto created =
+        client_->Request("POST", "/api/v1/spreading/plans", SpreadingBody(scope).dump(),
+                         {{"Authorization", "Bearer " + TokenFor("admin")}, {"Content-Type", "application/json"}});
+    ASSERT_EQ(created.status, 201) << created.body;
+    spreading_[scope.unit] = json::parse(created.body)["id"].get<std::string>();
+  }
+
   // A case of the scope's region with a patient, handed over to the scope's organisation (made by the admin).
   void MakeCase(const Scope& scope) {
     const std::vector<std::pair<std::string, std::string>> admin = {{"Authorization", "Bearer " + TokenFor("admin")},
@@ -525,6 +555,7 @@ class AuthzMatrixTest : public ApiFixture {
     target = Replace(target, "{simulation}", simulations_[scope.region]);
     target = Replace(target, "{transfer}", transfers_[scope.unit]);
     target = Replace(Replace(target, "{placement}", placements_[scope.unit]), "{offer}", offers_[scope.unit]);
+    target = Replace(target, "{spreading}", spreading_[scope.unit]);
     if (std::string(row.pattern) == "/api/v1/events" && expected == 'A') {
       return SseClient(server_->port(), target, headers).status();
     }
@@ -543,6 +574,7 @@ class AuthzMatrixTest : public ApiFixture {
   std::map<std::string, std::string> simulations_;          // region → a run of it
   std::map<std::string, std::string> transfers_;            // unit → the scope's transfer
   std::map<std::string, std::string> placements_, offers_;  // unit → the scope's placement and its open offer
+  std::map<std::string, std::string> spreading_;            // unit → a proposed plan of the scope's region
 };
 
 TEST_P(AuthzMatrixTest, EveryRouteHasARowAndEveryRowARoute) {

@@ -700,6 +700,127 @@ class BadInputTest : public ApiFixture {
     };
   }
 
+  // POST /api/v1/spreading/plans: every field of a plan, as the ZWN ZCC
+  // coordinator. A valid request would be stored. Bad input is 400 (the
+  // spreading contract), naming the field.
+  json SpreadingOk() {
+    return {{"patients",
+             {{{"id", "P1"},
+               {"from_organization", own_org_},
+               {"from_unit", UnitOf(own_org_, UnitType::kIc)},
+               {"needs", "ic"}}}}};
+  }
+  std::vector<Case> NewSpreadingCases() {
+    const json ok = SpreadingOk();
+    auto with = [&](const std::string& key, const json& value) {
+      json b = ok;
+      b[key] = value;
+      return b.dump();
+    };
+    auto patient = [&](const std::string& key, const json& value) {
+      json b = ok;
+      if (value.is_discarded()) {
+        b["patients"][0].erase(key);
+      } else {
+        b["patients"][0][key] = value;
+      }
+      return b.dump();
+    };
+    const json gone = json(json::value_t::discarded);
+    auto post = [](std::string name, std::string body, int status, std::string field, std::string type = kJson) {
+      return Case{std::move(name),
+                  "POST",
+                  "/api/v1/spreading/plans",
+                  std::move(body),
+                  std::move(type),
+                  status,
+                  std::move(field),
+                  "",
+                  "zcc"};
+    };
+    json two = ok;
+    two["patients"].push_back(ok["patients"][0]);
+    json many = ok;
+    for (int i = 0; i < 2000; ++i) many["patients"].push_back(ok["patients"][0]);
+    for (size_t i = 0; i < many["patients"].size(); ++i) many["patients"][i]["id"] = "P" + std::to_string(i);
+    return {
+        post("no patients", R"({})", 400, "patients"),
+        post("empty patients", with("patients", json::array()), 400, "patients"),
+        post("2001 patients", many.dump(), 400, "patients"),
+        post("patients is an object", with("patients", json::object()), 400, "patients"),
+        post("no patient id", patient("id", gone), 400, "patients[0].id"),
+        post("patient id with a space", patient("id", "P 1"), 400, "patients[0].id"),
+        post("patient id too long", patient("id", std::string(65, 'p')), 400, "patients[0].id"),
+        post("the same patient twice", two.dump(), 400, "patients[1].id"),
+        post("no sending organisation", patient("from_organization", gone), 400, "patients[0].from_organization"),
+        post("unknown sending organisation", patient("from_organization", "nope"), 400,
+             "patients[0].from_organization"),
+        post("organisation id with SQL", patient("from_organization", kSqlInjection), 400,
+             "patients[0].from_organization"),
+        post("no sending unit", patient("from_unit", gone), 400, "patients[0].from_unit"),
+        post("unit of another organisation", patient("from_unit", UnitOf(other_org_, UnitType::kIc)), 400,
+             "patients[0].from_unit"),
+        post("no needs", patient("needs", gone), 400, "patients[0].needs"),
+        post("unknown care type", patient("needs", "elv"), 400, "patients[0].needs"),
+        post("needs is a number", patient("needs", 1), 400, "patients[0].needs"),
+        post("label too long", patient("label", std::string(201, 'x')), 400, "patients[0].label"),
+        post("label with a control character", patient("label", std::string("a\x01b")), 400, "patients[0].label"),
+        post("unknown patient field", patient("bsn", "111222333"), 400, "patients[0].bsn"),
+        post("unknown region", with("regions", {"NOPE"}), 400, "regions[0]"),
+        post("regions is a string", with("regions", "ZWN"), 400, "regions"),
+        post("a region twice", with("regions", {"ZWN", "ZWN"}), 400, "regions[1]"),
+        post("pin of an unknown hospital", with("pins", {{{"patient", "P1"}, {"hospital", "nowhere"}}}), 400,
+             "pins[0].hospital"),
+        post("pin of an unknown patient", with("pins", {{{"patient", "P9"}, {"hospital", own_org_}}}), 400,
+             "pins[0].patient"),
+        post("pin without hospital", with("pins", {{{"patient", "P1"}}}), 400, "pins[0].hospital"),
+        post("forbid of a care home", with("forbids", {{{"patient", "P1"}, {"hospital", "aafje"}}}), 400,
+             "forbids[0].hospital"),
+        post("forbids is an object", with("forbids", json::object()), 400, "forbids"),
+        post("road factor 0.5", with("policy", {{"road_factor", 0.5}}), 400, "policy.road_factor"),
+        post("speed is text", with("policy", {{"speed_kmh", "fast"}}), 400, "policy.speed_kmh"),
+        post("reserve above 1", with("policy", {{"reserve", {{"ic", 1.5}}}}), 400, "policy.reserve.ic"),
+        post("unknown policy field", with("policy", {{"greedy", true}}), 400, "policy.greedy"),
+        post("note too long", with("note", std::string(1001, 'x')), 400, "note"),
+        post("unknown field", with("priority", "high"), 400, "priority"),
+        post("note bad UTF-8", R"({"note":")" + kBadUtf8 + R"("})", 400, "body"),
+        post("not an object", "[1,2]", 400, "body"),
+        post("empty body", "", 400, "body"),
+        post("text/plain", ok.dump(), 415, "", "text/plain"),
+        post("no content type", ok.dump(), 415, "", ""),
+    };
+  }
+  // POST /api/v1/spreading/plans/{id}/solve, approve, discard on a proposed
+  // plan, as the ZCC coordinator; version 1 is current, so a valid request
+  // would change it.
+  std::vector<Case> SpreadingChangeCases(const std::string& id) {
+    const std::string base = "/api/v1/spreading/plans/" + id;
+    auto post = [&](std::string name, std::string what, std::string body, int status, std::string field,
+                    std::string if_match = "\"1\"") {
+      Case c{std::move(name), "POST", base + "/" + what, std::move(body), kJson, status, std::move(field), "", "zcc"};
+      c.if_match = std::move(if_match);
+      return c;
+    };
+    return {
+        post("forbid of an unknown hospital", "solve", R"({"forbids":[{"patient":"P1","hospital":"nowhere"}]})", 400,
+             "forbids[0].hospital"),
+        post("pin of an unknown patient", "solve", json{{"pins", {{{"patient", "P7"}, {"hospital", own_org_}}}}}.dump(),
+             400, "pins[0].patient"),
+        post("pins is a string", "solve", R"({"pins":"P1"})", 400, "pins"),
+        post("pin with an extra field", "solve", R"({"pins":[{"patient":"P1","hospital":"x","hard":true}]})", 400,
+             "pins[0].hard"),
+        post("unknown solve field", "solve", R"({"policy":{}})", 400, "policy"),
+        post("solve body not an object", "solve", "[]", 400, "body"),
+        post("solve without If-Match", "solve", "{}", 428, "", ""),
+        post("solve with a stale If-Match", "solve", "{}", 412, "", "\"7\""),
+        post("approve without If-Match", "approve", "", 428, "", ""),
+        post("approve with a stale If-Match", "approve", "", 412, "", "\"2\""),
+        post("approve with a weak If-Match", "approve", "", 412, "", "W/\"1\""),
+        post("discard without If-Match", "discard", "", 428, "", ""),
+        post("discard with If-Match *", "discard", "", 412, "", "*"),
+    };
+  }
+
   // The 72-hour contact history: a partner's feed reports (POST
   // /api/v1/contacts), the ZCC searches (POST /api/v1/contacts:search), the
   // privacy officer reads the access log (POST /api/v1/access-log:search).
@@ -1215,6 +1336,17 @@ TEST_P(BadInputTest, PlacementOffersAndAnswers) {
   p = Call("admin", "GET", "/api/v1/placements/" + id);
   EXPECT_EQ(json::parse(p.body)["state"], "offered") << p.body;
   EXPECT_EQ(p.Header("etag").value_or(""), "\"2\"");
+}
+TEST_P(BadInputTest, NewSpreadingPlan) { Run(NewSpreadingCases(), false); }
+TEST_P(BadInputTest, SpreadingPlanChanges) {
+  auto created = Call("zcc", "POST", "/api/v1/spreading/plans", SpreadingOk().dump(), {{"Content-Type", kJson}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string id = json::parse(created.body)["id"];
+  Run(SpreadingChangeCases(id), false);
+  // Nothing of it reached the plan.
+  auto p = Call("zcc", "GET", "/api/v1/spreading/plans/" + id);
+  EXPECT_EQ(json::parse(p.body)["state"], "proposed") << p.body;
+  EXPECT_EQ(p.Header("etag").value_or(""), "\"1\"");
 }
 TEST_P(BadInputTest, SimulationStart) { Run(SimulationCases(), false); }
 TEST_P(BadInputTest, FhirTaskAnswer) {

@@ -128,6 +128,7 @@ TEST_P(StoreContractTest, PingOnceMigrated) { EXPECT_TRUE(store().Ping().ok()); 
 TEST_P(StoreContractTest, RegionImportAndReadBack) {
   Store& s = store();
   RegionData zwn = MakeRegion("ZWN", 5);
+  zwn.organizations[0].regional_function = true;
   ASSERT_TRUE(s.ImportRegion(zwn, Audit("region.import", "ZWN")).ok());
   ASSERT_TRUE(s.ImportRegion(MakeRegion("OTH", 2), Audit("region.import", "OTH")).ok());
 
@@ -146,6 +147,8 @@ TEST_P(StoreContractTest, RegionImportAndReadBack) {
   ASSERT_EQ(got->organizations.size(), 2u);
   EXPECT_EQ(got->organizations[1].type, OrgType::kVvt);
   EXPECT_EQ(got->organizations[1].subregion_id, "ZWN-B");
+  EXPECT_TRUE(got->organizations[0].regional_function);
+  EXPECT_FALSE(got->organizations[1].regional_function);
   ASSERT_EQ(got->locations.size(), 2u);
   EXPECT_DOUBLE_EQ(got->locations[0].lat, 51.9);
   EXPECT_DOUBLE_EQ(got->locations[0].lon, 4.47);
@@ -180,6 +183,7 @@ TEST_P(StoreContractTest, RegionImportAndReadBack) {
   EXPECT_EQ(s.ListUnits("ZWN")->size(), 4u);
   EXPECT_EQ(s.GetUnit("ZWN-U0")->unit.name, "SEH renamed");
   EXPECT_EQ(s.GetUnit("ZWN-U4").status().code(), Code::kNotFound);
+  EXPECT_FALSE(s.GetRegion("ZWN")->organizations[0].regional_function) << "a re-import replaces the flag";
 
   // A unit with reports cannot be dropped; nothing of that import is applied.
   ASSERT_TRUE(s.WriteCapacity(OneReport(Report("ZWN-U3", kT0, 1))).ok());
@@ -1478,4 +1482,5 @@ TEST_P(StoreContractTest, KpiCasesOfAPeriodWithTheirHandovers) {
 #include "support/pathway_store_contract.h"     // IWYU pragma: export
 #include "support/placement_store_contract.h"   // IWYU pragma: export
 #include "support/simulation_store_contract.h"  // IWYU pragma: export
+#include "support/spreading_store_contract.h"   // IWYU pragma: export
 #include "support/transfer_store_contract.h"    // IWYU pragma: export

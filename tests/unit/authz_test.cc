@@ -74,6 +74,8 @@ const Row kMatrix[] = {
     {"admin", Action::kWorkTransfers, "AAA"},
     {"admin", Action::kReadPlacements, "AAA"},
     {"admin", Action::kWorkPlacements, "AAA"},
+    {"admin", Action::kReadSpreading, "AAA"},
+    {"admin", Action::kWorkSpreading, "AAA"},
     // roaz-coordinator: its region, read and write capacity; no worklist, no patient data
     {"roaz-coordinator", Action::kReadRegion, "AA."},
     {"roaz-coordinator", Action::kWriteCapacity, "AA."},
@@ -94,6 +96,8 @@ const Row kMatrix[] = {
     {"roaz-coordinator", Action::kWorkTransfers, "AA."},
     {"roaz-coordinator", Action::kReadPlacements, "AA."},
     {"roaz-coordinator", Action::kWorkPlacements, "AA."},
+    {"roaz-coordinator", Action::kReadSpreading, "AA."},
+    {"roaz-coordinator", Action::kWorkSpreading, "AA."},
     // zcc-coordinator: reads its region, works its worklist and reads its cases' patient data
     {"zcc-coordinator", Action::kReadRegion, "AA."},
     {"zcc-coordinator", Action::kWriteCapacity, "..."},
@@ -114,6 +118,8 @@ const Row kMatrix[] = {
     {"zcc-coordinator", Action::kWorkTransfers, "AA."},
     {"zcc-coordinator", Action::kReadPlacements, "AA."},
     {"zcc-coordinator", Action::kWorkPlacements, "AA."},
+    {"zcc-coordinator", Action::kReadSpreading, "AA."},
+    {"zcc-coordinator", Action::kWorkSpreading, "AA."},
     // org-capacity-manager: reads the region, writes capacity of its own organisation, answers its
     // handovers and reads the patient data of a case handed over to it
     {"org-capacity-manager", Action::kReadRegion, "AA."},
@@ -135,6 +141,8 @@ const Row kMatrix[] = {
     {"org-capacity-manager", Action::kWorkTransfers, "A.."},
     {"org-capacity-manager", Action::kReadPlacements, "A.."},
     {"org-capacity-manager", Action::kWorkPlacements, "A.."},
+    {"org-capacity-manager", Action::kReadSpreading, "..."},
+    {"org-capacity-manager", Action::kWorkSpreading, "..."},
     // org-user: reads its region, answers its organisation's handovers (and reads those patients)
     {"org-user", Action::kReadRegion, "AA."},
     {"org-user", Action::kWriteCapacity, "..."},
@@ -155,6 +163,8 @@ const Row kMatrix[] = {
     {"org-user", Action::kWorkTransfers, "A.."},
     {"org-user", Action::kReadPlacements, "A.."},
     {"org-user", Action::kWorkPlacements, "A.."},
+    {"org-user", Action::kReadSpreading, "..."},
+    {"org-user", Action::kWorkSpreading, "..."},
     // viewer: reads its region, never patient data
     {"viewer", Action::kReadRegion, "AA."},
     {"viewer", Action::kWriteCapacity, "..."},
@@ -175,6 +185,8 @@ const Row kMatrix[] = {
     {"viewer", Action::kWorkTransfers, "..."},
     {"viewer", Action::kReadPlacements, "AA."},
     {"viewer", Action::kWorkPlacements, "..."},
+    {"viewer", Action::kReadSpreading, "AA."},
+    {"viewer", Action::kWorkSpreading, "..."},
     // privacy-officer: the access log of its region, nothing clinical
     {"privacy-officer", Action::kReadRegion, "..."},
     {"privacy-officer", Action::kWriteCapacity, "..."},
@@ -195,6 +207,8 @@ const Row kMatrix[] = {
     {"privacy-officer", Action::kWorkTransfers, "..."},
     {"privacy-officer", Action::kReadPlacements, "..."},
     {"privacy-officer", Action::kWorkPlacements, "..."},
+    {"privacy-officer", Action::kReadSpreading, "..."},
+    {"privacy-officer", Action::kWorkSpreading, "..."},
     // feed token: writes capacity of its own organisation, nothing else
     {"feed", Action::kReadRegion, "..."},
     {"feed", Action::kWriteCapacity, "A.."},
@@ -215,6 +229,8 @@ const Row kMatrix[] = {
     {"feed", Action::kWorkTransfers, "..."},
     {"feed", Action::kReadPlacements, "..."},
     {"feed", Action::kWorkPlacements, "..."},
+    {"feed", Action::kReadSpreading, "..."},
+    {"feed", Action::kWorkSpreading, "..."},
 };
 
 TEST(AuthzMatrix, EveryCellAsSpecified) {
@@ -229,7 +245,7 @@ TEST(AuthzMatrix, EveryCellAsSpecified) {
       ++cells;
     }
   }
-  EXPECT_EQ(cells, 8 * 19 * 3);
+  EXPECT_EQ(cells, 8 * 21 * 3);
 }
 
 TEST(AuthzMatrix, CoversEveryRoleAndAction) {
@@ -238,9 +254,9 @@ TEST(AuthzMatrix, CoversEveryRoleAndAction) {
   for (const char* role : {"admin", "roaz-coordinator", "zcc-coordinator", "org-capacity-manager", "org-user", "viewer",
                            "privacy-officer"}) {
     ASSERT_TRUE(ParseRole(role).has_value()) << role;
-    EXPECT_EQ(per_who[role], 19) << role;
+    EXPECT_EQ(per_who[role], 21) << role;
   }
-  EXPECT_EQ(per_who["feed"], 19);
+  EXPECT_EQ(per_who["feed"], 21);
 }
 
 TEST(Authz, RegionRoleWithoutRegionIsDenied) {

@@ -65,6 +65,7 @@ TEST(RegionJson, GoodFileParses) {
   ASSERT_EQ(d.organizations.size(), 1u);
   EXPECT_EQ(d.organizations[0].region_id, "R1");
   EXPECT_EQ(d.organizations[0].type, OrgType::kHospital);
+  EXPECT_FALSE(d.organizations[0].regional_function) << "default false";
   ASSERT_EQ(d.units.size(), 2u);
   EXPECT_EQ(d.units[0].type, UnitType::kSeh);
   EXPECT_EQ(d.units[1].specialism, "interne");
@@ -127,6 +128,27 @@ TEST(RegionJson, ZwnParsesAndValidates) {
     EXPECT_GT(l.lon, 3.3) << l.id;
     EXPECT_LT(l.lon, 5.1) << l.id;
   }
+}
+
+TEST(RegionJson, RegionalFunctionIsABoolean) {
+  auto r =
+      ParseRegionJson(Replace(kGood, "\"source\": \"test\"}", "\"source\": \"test\", \"regional_function\": true}"));
+  ASSERT_TRUE(r.ok()) << Dump(r.status());
+  EXPECT_TRUE(r->organizations[0].regional_function);
+  auto bad =
+      ParseRegionJson(Replace(kGood, "\"source\": \"test\"}", "\"source\": \"test\", \"regional_function\": 1}"));
+  ASSERT_FALSE(bad.ok());
+  EXPECT_TRUE(HasError(bad.status(), "organizations[0].regional_function", 7, "true or false")) << Dump(bad.status());
+}
+
+TEST(RegionJson, ZwnMarksItsRegionalHospitals) {
+  auto r = ParseRegionJson(ReadFile(test::SourceDir() / "data" / "regions" / "zwn.json"));
+  ASSERT_TRUE(r.ok());
+  std::set<std::string> regional;
+  for (const auto& o : r->organizations) {
+    if (o.regional_function) regional.insert(o.id);
+  }
+  EXPECT_EQ(regional, (std::set<std::string>{"erasmusmc", "maasstad", "franciscus", "asz"}));
 }
 
 TEST(RegionJson, DemoSmallParsesAndValidates) { CheckShippedRegion("demo-small.json", "DEMO2", 10); }

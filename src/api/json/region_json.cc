@@ -38,7 +38,7 @@ void ReadRegion(DataReader& r, const json& v, Region& out) {
 }
 
 void ReadOrganization(DataReader& r, const json& v, const std::string& p, Organization& o) {
-  if (!r.Object(v, p, {"id", "subregion_id", "name", "type", "source"})) return;
+  if (!r.Object(v, p, {"id", "subregion_id", "name", "type", "source", "regional_function"})) return;
   r.String(v, p, "id", true, o.id);
   r.String(v, p, "subregion_id", true, o.subregion_id);
   r.String(v, p, "name", true, o.name);
@@ -55,6 +55,7 @@ void ReadOrganization(DataReader& r, const json& v, const std::string& p, Organi
     }
   }
   r.String(v, p, "source", false, o.source);
+  r.Bool(v, p, "regional_function", false, o.regional_function);
 }
 
 void ReadLocation(DataReader& r, const json& v, const std::string& p, Location& l) {

@@ -165,10 +165,10 @@ Status SqlStore::ImportRegion(const RegionData& data, const AuditRecord& audit) 
     for (size_t i = 0; i < data.organizations.size(); ++i) {
       const auto& o = data.organizations[i];
       OZCC_RETURN_IF_ERROR(
-          c.Run("INSERT INTO organizations (id, region_id, subregion_id, name, type, source, ord) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+          c.Run("INSERT INTO organizations (id, region_id, subregion_id, name, type, source, ord, "
+                "regional_function) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
                 "subregion_id = excluded.subregion_id, name = excluded.name, type = excluded.type, "
-                "source = excluded.source, ord = excluded.ord",
+                "source = excluded.source, ord = excluded.ord, regional_function = excluded.regional_function",
                 Params()
                     .Add(o.id)
                     .Add(rid)
@@ -176,7 +176,8 @@ Status SqlStore::ImportRegion(const RegionData& data, const AuditRecord& audit) 
                     .Add(o.name)
                     .Add(ToString(o.type))
                     .Add(o.source)
-                    .Add(static_cast<std::int64_t>(i))));
+                    .Add(static_cast<std::int64_t>(i))
+                    .Add(o.regional_function)));
     }
     for (size_t i = 0; i < data.locations.size(); ++i) {
       const auto& l = data.locations[i];
@@ -290,7 +291,8 @@ Result<RegionData> SqlStore::GetRegion(const std::string& region_id) {
                                              return Subregion{r.Text(0), r.Text(1)};
                                            });
         auto orgs = c.All<Organization>(
-            "SELECT id, region_id, COALESCE(subregion_id, ''), name, type, source FROM organizations "
+            "SELECT id, region_id, COALESCE(subregion_id, ''), name, type, source, regional_function FROM "
+            "organizations "
             "WHERE region_id = ? ORDER BY ord, id",
             p, [](const Row& r) {
               Organization o;
@@ -300,6 +302,7 @@ Result<RegionData> SqlStore::GetRegion(const std::string& region_id) {
               o.name = r.Text(3);
               o.type = ParseOrgType(r.Text(4)).value_or(OrgType::kHospital);
               o.source = r.Text(5);
+              o.regional_function = r.Bool(6);
               return o;
             });
         auto locations = c.All<Location>(

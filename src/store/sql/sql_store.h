@@ -5,7 +5,8 @@
 // reads, migrations, health and the change feed.
 //
 // The SQL of each capability is in its own file: regions.cc, capacity.cc,
-// accounts.cc, audit.cc, cases.cc, pathways.cc, simulations.cc, transfers.cc. A new
+// accounts.cc, audit.cc, cases.cc, pathways.cc, simulations.cc, transfers.cc, placements.cc,
+// spreading.cc. A new
 // capability adds its interface (store/x_store.h), its file here, a migration
 // per backend and its contract cases.
 //
@@ -117,6 +118,12 @@ class SqlStore : public Store {
   Result<std::vector<Reservation>> HeldReservations(const std::string& region_id, Time now) final;
   Result<std::vector<Reservation>> LapsedReservations(Time now, size_t limit) final;
   Result<std::vector<Offer>> RegionOffers(const std::string& region_id, size_t limit) final;
+
+  Result<SpreadingWriteResult> WriteSpreadingPlan(SpreadingWrite write) final;
+  Result<SpreadingPlanRecord> GetSpreadingPlan(const std::string& id) final;
+  Result<std::vector<SpreadingPlanRecord>> ListSpreadingPlans(const SpreadingQuery& query) final;
+  Result<std::vector<SpreadingChange>> SpreadingEventsSince(const std::string& region_id, std::int64_t after_version,
+                                                            size_t limit) final;
 
  protected:
   using Job = std::function<Status(Conn&)>;
