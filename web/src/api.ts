@@ -1,3 +1,4 @@
+import type { NewPlanInput, PinIn, PlanSummary, SpreadingPlan } from './lib/spreading';
 import type {
   AccessPage, BreakGlassGrant, BreakGlassReviewItem, CapacityInput, RegionForecast, UnitForecast, ContactHistory, CaseDetail, Complaint, History, HandoverWithCase, Inbox, NewCaseInput, Patient, PathwayDecision,
   Problem, Proposal, RegionDetail, RegionSummary, Snapshot, User, Worklist,
@@ -234,4 +235,19 @@ export const placements = {
     request<Placement>('POST', `/api/v1/placements/${enc(id)}/offers`, { offers }, { headers: { 'If-Match': ifMatch(version) } }),
   answer: (id: string, offer: string, version: number, body: { accept: boolean; reason?: string; text?: string }) =>
     request<Placement>('POST', `/api/v1/placements/${enc(id)}/offers/${enc(offer)}/answer`, body, { headers: { 'If-Match': ifMatch(version) } }),
+};
+
+/** Spreading plans (docs/spreading.md): the region's plans, one plan, a new one, re-solve, approve, discard. */
+export const spreading = {
+  list: (p: { region?: string; state?: 'proposed' | 'approved' | 'discarded' | 'all' }) =>
+    request<{ plans: PlanSummary[] }>('GET', `/api/v1/spreading/plans${query(p)}`, undefined, { cache: 'no-store' }),
+  get: (id: string) => request<SpreadingPlan>('GET', `/api/v1/spreading/plans/${enc(id)}`, undefined, { cache: 'no-store' }),
+  create: (body: NewPlanInput) => request<SpreadingPlan>('POST', '/api/v1/spreading/plans', body),
+  /** Rebuilds the instance from the live capacity now and solves it again; pins and forbids replace the stored lists. */
+  solve: (id: string, version: number, body: { pins?: PinIn[]; forbids?: PinIn[] }) =>
+    request<SpreadingPlan>('POST', `/api/v1/spreading/plans/${enc(id)}/solve`, body, { headers: { 'If-Match': ifMatch(version) } }),
+  approve: (id: string, version: number) =>
+    request<SpreadingPlan>('POST', `/api/v1/spreading/plans/${enc(id)}/approve`, {}, { headers: { 'If-Match': ifMatch(version) } }),
+  discard: (id: string, version: number) =>
+    request<SpreadingPlan>('POST', `/api/v1/spreading/plans/${enc(id)}/discard`, {}, { headers: { 'If-Match': ifMatch(version) } }),
 };
