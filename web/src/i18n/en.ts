@@ -1179,4 +1179,5 @@ export const en: Record<MessageKey, string> = {
   'sp.map.stale': 'stale, left out',
   'sp.map.lineIc': 'line: ICU patient',
   'sp.map.lineWard': 'line: ward patient',
+  'sp.srv.identifiers': 'No patient data (name, BSN, birth date) in the label.',
 };

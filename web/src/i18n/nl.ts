@@ -1177,6 +1177,7 @@ export const nl = {
   'sp.map.stale': 'verouderd, niet meegeteld',
   'sp.map.lineIc': 'lijn: IC-patiënt',
   'sp.map.lineWard': 'lijn: patiënt verpleegafdeling',
+  'sp.srv.identifiers': 'Geen patiëntgegevens (naam, BSN, geboortedatum) in de omschrijving.',
 } as const;
 
 export type MessageKey = keyof typeof nl;

@@ -235,6 +235,7 @@ export function localizeSpreadingMessage(message: string): Msg | null {
   if (/^(?:not a|unknown) region/.test(m) || /^no such region/.test(m)) return { key: 'sp.srv.region' };
   if (/^(?:is )?not a patient of (?:the|this) plan/.test(m) || /^unknown patient/.test(m)) return { key: 'sp.srv.patient' };
   if (/^(?:is )?not a hospital of (?:the|this) plan/.test(m) || /^unknown hospital/.test(m)) return { key: 'sp.srv.hospital' };
+  if (/patient identifiers|patient data/.test(m)) return { key: 'sp.srv.identifiers' };
   if (/unique|duplicate|given twice|more than once/.test(m)) return { key: 'sp.err.idTwice' };
   if (/^must be (?:"ic" or "ward"|ic or ward|one of ic, ward)/.test(m)) return { key: 'sp.srv.needs' };
   if (/\[A-Za-z0-9._-\]|1[–-]64 characters/.test(m)) return { key: 'sp.err.id' };

@@ -112,29 +112,31 @@ export function SpreadingView({ id, user }: { id: string; user: User }) {
 
       {p.state === 'approved' && <ApprovalResult p={p} name={(pid) => rows.find((r) => r.patient.id === pid)?.patient.label || pid} />}
 
+      <div className="sp-main">
+        <h2>{t('sp.assignments')}</h2>
+        <table className="grid sp-table" data-testid="plan-rows">
+          <thead>
+            <tr>
+              <th scope="col">{t('sp.col.patient')}</th>
+              <th scope="col">{t('sp.col.from')}</th>
+              <th scope="col">{t('sp.col.to')}</th>
+              <th scope="col">{t('sp.col.care')}</th>
+              <th scope="col" className="num">{t('sp.col.travel')}</th>
+              <th scope="col" className="num">{t('sp.col.load')}</th>
+              <th scope="col" className="num">{t('sp.col.outside')}</th>
+              <th scope="col" className="num">{t('sp.col.cost')}</th>
+              {steps.solve && <th scope="col">{t('sp.col.actions')}</th>}
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => <Row key={r.patient.id} r={r} p={p} orgName={orgName} unitName={unitName} editable={steps.solve}
+              onPin={(h) => edit((c) => withPin(c, { patient: r.patient.id, hospital: h }))}
+              onForbid={(h) => edit((c) => withForbid(c, { patient: r.patient.id, hospital: h }))} />)}
+          </tbody>
+        </table>
+      </div>
       <div className="sp-layout">
-        <div className="sp-main">
-          <h2>{t('sp.assignments')}</h2>
-          <table className="grid sp-table" data-testid="plan-rows">
-            <thead>
-              <tr>
-                <th scope="col">{t('sp.col.patient')}</th>
-                <th scope="col">{t('sp.col.from')}</th>
-                <th scope="col">{t('sp.col.to')}</th>
-                <th scope="col">{t('sp.col.care')}</th>
-                <th scope="col" className="num">{t('sp.col.travel')}</th>
-                <th scope="col" className="num">{t('sp.col.load')}</th>
-                <th scope="col" className="num">{t('sp.col.outside')}</th>
-                <th scope="col" className="num">{t('sp.col.cost')}</th>
-                {steps.solve && <th scope="col">{t('sp.col.actions')}</th>}
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((r) => <Row key={r.patient.id} r={r} p={p} orgName={orgName} unitName={unitName} editable={steps.solve}
-                onPin={(h) => edit((c) => withPin(c, { patient: r.patient.id, hospital: h }))}
-                onForbid={(h) => edit((c) => withForbid(c, { patient: r.patient.id, hospital: h }))} />)}
-            </tbody>
-          </table>
+        <div className="sp-lower">
           {(steps.solve || cons.pins.length + cons.forbids.length > 0) && (
             <section className="panel sp-constraints" data-testid="constraints" aria-labelledby="sp-cons-title">
               <h2 id="sp-cons-title">{t('sp.constraints')}{changed && <span className="badge ts-waits small"> {t('sp.pendingBadge')}</span>}</h2>
