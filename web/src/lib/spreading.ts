@@ -206,11 +206,12 @@ export function mapPlanErrors(problem: Problem | null | undefined, fields: reado
   for (const e of problem.errors ?? []) {
     const f = normaliseField(e.field);
     let target: string | null = f && fields.includes(f) ? f : null;
-    for (let p = f; !target && p && p.includes('.');) {
-      p = p.replace(/(\.[^.]*|\[\d+\])$/, '');
+    for (let p = f ?? ''; !target;) {
+      const up = p.replace(/(\.[^.[\]]*|\[\d+\])$/, ''); // one step up: "pins[0].hospital" → "pins[0]" → "pins"
+      if (up === p || !up) break;
+      p = up;
       if (fields.includes(p)) target = p;
     }
-    if (!target && f) { const bare = f.replace(/\[\d+\]$/, ''); if (fields.includes(bare)) target = bare; }
     if (target) add(target, e.message);
     else out.general.push(f ? `${f}: ${e.message}` : e.message);
   }
