@@ -4,7 +4,9 @@
 // hospitals, sees the table (both placed, the stale hospital named as left out, the capacity's age) and the map;
 // forbids the first patient's hospital ("Uitsluiten"), re-solves ("Opnieuw berekenen", If-Match) and sees that
 // patient go elsewhere; approves after the confirm dialog and sees the two transfers with links to the transfer board,
-// which exist there as requested. A viewer's list, open meanwhile in a second browser context, shows the plan appear
+// which exist there as requested. The second test pins a patient to a chosen hospital; a screen without the live
+// stream then re-solves an older version and is told that someone else changed the plan (412), reloads and keeps its
+// pending forbid; the plan is discarded after the confirm dialog. A viewer's list, open meanwhile in a second browser context, shows the plan appear
 // and become approved live (the `spreading` event) and offers no steps.
 // Users (e2e/server.mjs): e2e-coord (roaz-coordinator), e2e-viewer (viewer).
 // OZCC_E2E_BASE=http://… runs this file against a server that is already running (e.g. `node dev/mock-api.mjs`,
@@ -39,10 +41,11 @@ after(async () => {
   await srv?.close();
 });
 
-async function signIn(username) {
+async function signIn(username, { offline = false } = {}) {
   const context = await browser.newContext({ viewport: { width: 1500, height: 950 }, locale: 'nl-NL' });
+  if (offline) await context.route('**/api/v1/events**', (route) => route.abort());
   const page = await signInPage(context, srv, username, 'header.topbar');
-  await page.waitForSelector('[data-conn=live]', { timeout: 20000 });
+  await page.waitForSelector(offline ? '[data-conn]' : '[data-conn=live]', { timeout: 20000 });
   return { context, page };
 }
 
@@ -208,6 +211,76 @@ describe('spreading plans', () => {
     await viewer.page.locator('[data-testid=created-transfers]').waitFor({ timeout: 15000 });
     assert.equal(await viewer.page.locator('[data-testid=plan-approve]').count(), 0, 'a viewer approves nothing');
     await viewer.context.close();
+    await context.close();
+  });
+
+  test('pin to a chosen hospital; a stale re-solve is explained and reloaded; discard', async () => {
+    const { region } = srv;
+    const hospitals = region.organizations.filter((o) => o.type === 'hospital');
+    const unitsOf = (org, type) => region.units.filter((u) => u.organization_id === org && u.type === type);
+    const type = ['ic', 'ward'].map((k) => [k, hospitals.filter((h) => unitsOf(h.id, k).length).length]).sort((a, b) => b[1] - a[1])[0][0];
+    const withType = hospitals.filter((h) => unitsOf(h.id, type).length);
+    const from = withType[0];
+    // Fresh beds at every hospital of that type (this test may run alone), then the plan, made through the API.
+    const coord = await apiLogin(srv.base, COORD, srv.password);
+    for (const h of withType) {
+      for (const u of unitsOf(h.id, type)) {
+        const r = await api(coord, 'PUT', `/api/v1/units/${encodeURIComponent(u.id)}/capacity`, { beds: { total: 24, staffed: 20, occupied: 8, available: 12 } });
+        assert.equal(r.status, 200, JSON.stringify(r.body));
+      }
+    }
+    const made = await api(coord, 'POST', '/api/v1/spreading/plans', {
+      patients: [{ id: 'Q1', from_organization: from.id, from_unit: unitsOf(from.id, type)[0].id, needs: type, label: 'e2e vastzetten' }],
+    });
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    const planId = made.body.id;
+
+    const { context, page } = await signIn(COORD);
+    await page.goto(`${srv.base}/#/spreiding/${encodeURIComponent(planId)}`);
+    const view = page.locator('section.spreading-view');
+    const row = page.locator('[data-testid=plan-rows] tr[data-patient=Q1]');
+    await row.waitFor({ timeout: 15000 });
+    // The screen that misses the live stream opens the same version.
+    const offline = await signIn(COORD, { offline: true });
+    await offline.page.goto(`${srv.base}/#/spreiding/${encodeURIComponent(planId)}`);
+    const oview = offline.page.locator('section.spreading-view');
+    await offline.page.locator('[data-testid=plan-rows] tr[data-patient=Q1]').waitFor({ timeout: 15000 });
+    const v0 = await oview.getAttribute('data-version');
+
+    // Pin Q1 to a hospital other than where it went: the plan follows after re-solving.
+    const was = await row.getAttribute('data-hospital');
+    const options = await row.locator('[data-testid=pin-to] option').evaluateAll((os) => os.map((o) => o.value).filter(Boolean));
+    const target = options.find((id) => id !== was && id !== from.id);
+    assert.ok(target, 'another hospital to pin to');
+    await row.locator('[data-testid=pin-to]').selectOption(target);
+    await page.locator(`[data-testid=constraints] li[data-kind=pins][data-patient=Q1][data-hospital="${target}"][data-pending=true]`).waitFor();
+    await page.locator('[data-testid=plan-solve]').click();
+    await eventually(async () => (await view.getAttribute('data-version')) !== v0, 'a new version');
+    const now = await row.getAttribute('data-hospital');
+    assert.ok(now === target || now === '', `Q1 at the pinned hospital or unplaced (${now})`);
+    assert.match(await row.locator('[data-testid=pinned]').innerText(), /vast/);
+
+    // The offline screen forbids and re-solves its older version: 412, explained in Dutch, reloaded, its forbid kept.
+    const orow = offline.page.locator('[data-testid=plan-rows] tr[data-patient=Q1]');
+    const ohosp = await orow.getAttribute('data-hospital');
+    assert.ok(ohosp, 'placed in the version the offline screen shows');
+    await orow.locator('[data-testid=forbid]').click();
+    await offline.page.locator('[data-testid=plan-solve]').click();
+    const msg = offline.page.locator('[data-testid=plan-message]');
+    await msg.waitFor({ timeout: 15000 });
+    assert.match(await msg.innerText(), /Iemand anders heeft dit plan net gewijzigd/);
+    await eventually(async () => (await oview.getAttribute('data-version')) !== v0, 'the offline screen reloaded');
+    assert.equal(await offline.page.locator(`[data-testid=constraints] li[data-kind=forbids][data-patient=Q1][data-hospital="${ohosp}"]`).getAttribute('data-pending'), 'true');
+    await offline.context.close();
+
+    // Discard, after the confirm dialog.
+    await page.locator('[data-testid=plan-discard]').click();
+    await page.locator('[data-testid=confirm-dialog] [data-testid=confirm-ok]').click();
+    await eventually(async () => (await view.getAttribute('data-state')) === 'discarded', 'discarded');
+    assert.equal((await view.locator('[data-plan-state]').innerText()).trim(), 'verworpen');
+    assert.equal(await page.locator('[data-testid=plan-approve]').count(), 0);
+    const after = await api(coord, 'GET', `/api/v1/spreading/plans/${encodeURIComponent(planId)}`);
+    assert.equal(after.body.state, 'discarded');
     await context.close();
   });
 });
