@@ -65,7 +65,8 @@ export function SpreadingView({ id, user }: { id: string; user: User }) {
   const solvedAge = p.solved_at ? formatAge(Math.max(0, (now - Date.parse(p.solved_at)) / 1000), lang) : null;
   const edit = (f: (c: Constraints) => Constraints) => { setPending(f(cons)); setFlash(null); change.clear(); };
   const done = (key: string) => (v: SpreadingPlan) => { live.set(v); setPending(null); setConfirm(null); setFlash({ text: t(key), kind: 'ok' }); };
-  const solve = () => change.run(['pins', 'forbids'], () => spreading.solve(p.id, p.version, { pins: cons.pins, forbids: cons.forbids }), done('sp.solved'));
+  // No form fields here: every field error of a re-solve (pins[0].hospital …) is one message above the plan.
+  const solve = () => change.run([], () => spreading.solve(p.id, p.version, { pins: cons.pins, forbids: cons.forbids }), done('sp.solved'));
   const approve = () => change.run([], () => spreading.approve(p.id, p.version), done('sp.approved'));
   const discard = () => change.run([], () => spreading.discard(p.id, p.version), done('sp.discarded'));
 
