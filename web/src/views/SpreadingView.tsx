@@ -302,9 +302,13 @@ function SpreadMap({ p, rows, orgName }: { p: SpreadingPlan; rows: PlanRow[]; or
       const l = detail?.locations.find((x) => x.organization_id === org);
       return l ? [l.lon, l.lat] : null;
     };
-    const pts = [...pos.values()];
+    // Framed on the assignments (both ends) when there are any, else on every hospital; the map roams for the rest.
+    const ends = rows.filter((r) => r.a?.hospital).flatMap((r) => [posOf(r.patient.from_organization), pos.get(r.a!.hospital!)])
+      .filter((x): x is [number, number] => !!x);
+    const pts = ends.length ? ends : [...pos.values()];
     const lons = pts.map((x) => x[0]), lats = pts.map((x) => x[1]);
-    const bbox = pts.length ? [[Math.min(...lons) - 0.2, Math.max(...lats) + 0.12], [Math.max(...lons) + 0.2, Math.min(...lats) - 0.12]] : [[3.2, 52.2], [5.2, 51.2]];
+    const mLon = Math.max(0.15, (Math.max(...lons) - Math.min(...lons)) * 0.25), mLat = Math.max(0.08, (Math.max(...lats) - Math.min(...lats)) * 0.25);
+    const bbox = pts.length ? [[Math.min(...lons) - mLon, Math.max(...lats) + mLat], [Math.max(...lons) + mLon, Math.min(...lats) - mLat]] : [[3.2, 52.2], [5.2, 51.2]];
     const line = (k: 'ic' | 'ward') => rows.filter((r) => r.a?.hospital && r.patient.needs === k).flatMap((r) => {
       const from = posOf(r.patient.from_organization), to = pos.get(r.a!.hospital!);
       return from && to ? [{ coords: [from, to], name: `${r.patient.id}: ${orgName(r.patient.from_organization)} → ${orgName(r.a!.hospital)}` }] : [];
@@ -338,7 +342,7 @@ function SpreadMap({ p, rows, orgName }: { p: SpreadingPlan; rows: PlanRow[]; or
           symbol: g === 'stale' ? 'diamond' : 'circle', symbolSize: g === 'stale' ? 12 : 11,
           itemStyle: { color: STATUS_COLOURS[g], borderColor: '#fff', borderWidth: 1.2 },
           label: { show: true, position: 'right', fontSize: 10, color: '#4b5866', textBorderColor: '#fff', textBorderWidth: 2,
-            formatter: (x: { data: { open: string } }) => x.data.open },
+            formatter: (x: { data: { name: string; open: string } }) => `${x.data.name}\n${x.data.open}` },
           data: p.hospitals.filter((h) => status(h.id) === g).map((h) => ({
             id: h.id, name: h.name, value: [h.lon, h.lat],
             open: (['ic', 'ward'] as const).filter((k) => h.capacity[k]).map((k) => `${k === 'ic' ? 'IC' : t('sp.wardShort')} ${open.get(h.id)?.[k] ?? 0}`).join(' · '),
