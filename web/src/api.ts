@@ -1,4 +1,4 @@
-import type { NewPlanInput, PinIn, PlanSummary, SpreadingPlan } from './lib/spreading';
+import { normalisePlan, type NewPlanInput, type PinIn, type PlanSummary, type SpreadingPlan } from './lib/spreading';
 import type {
   AccessPage, BreakGlassGrant, BreakGlassReviewItem, CapacityInput, RegionForecast, UnitForecast, ContactHistory, CaseDetail, Complaint, History, HandoverWithCase, Inbox, NewCaseInput, Patient, PathwayDecision,
   Problem, Proposal, RegionDetail, RegionSummary, Snapshot, User, Worklist,
@@ -241,13 +241,13 @@ export const placements = {
 export const spreading = {
   list: (p: { region?: string; state?: 'proposed' | 'approved' | 'discarded' | 'all' }) =>
     request<{ plans: PlanSummary[] }>('GET', `/api/v1/spreading/plans${query(p)}`, undefined, { cache: 'no-store' }),
-  get: (id: string) => request<SpreadingPlan>('GET', `/api/v1/spreading/plans/${enc(id)}`, undefined, { cache: 'no-store' }),
-  create: (body: NewPlanInput) => request<SpreadingPlan>('POST', '/api/v1/spreading/plans', body),
+  get: (id: string) => request<SpreadingPlan>('GET', `/api/v1/spreading/plans/${enc(id)}`, undefined, { cache: 'no-store' }).then(normalisePlan),
+  create: (body: NewPlanInput) => request<SpreadingPlan>('POST', '/api/v1/spreading/plans', body).then(normalisePlan),
   /** Rebuilds the instance from the live capacity now and solves it again; pins and forbids replace the stored lists. */
   solve: (id: string, version: number, body: { pins?: PinIn[]; forbids?: PinIn[] }) =>
-    request<SpreadingPlan>('POST', `/api/v1/spreading/plans/${enc(id)}/solve`, body, { headers: { 'If-Match': ifMatch(version) } }),
+    request<SpreadingPlan>('POST', `/api/v1/spreading/plans/${enc(id)}/solve`, body, { headers: { 'If-Match': ifMatch(version) } }).then(normalisePlan),
   approve: (id: string, version: number) =>
-    request<SpreadingPlan>('POST', `/api/v1/spreading/plans/${enc(id)}/approve`, {}, { headers: { 'If-Match': ifMatch(version) } }),
+    request<SpreadingPlan>('POST', `/api/v1/spreading/plans/${enc(id)}/approve`, {}, { headers: { 'If-Match': ifMatch(version) } }).then(normalisePlan),
   discard: (id: string, version: number) =>
-    request<SpreadingPlan>('POST', `/api/v1/spreading/plans/${enc(id)}/discard`, {}, { headers: { 'If-Match': ifMatch(version) } }),
+    request<SpreadingPlan>('POST', `/api/v1/spreading/plans/${enc(id)}/discard`, {}, { headers: { 'If-Match': ifMatch(version) } }).then(normalisePlan),
 };

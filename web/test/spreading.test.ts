@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   buildNewPlan, constraintsChanged, emptyPatient, emptyPlanForm, eventConcernsRegion, fmtCost, localizeSpreadingMessage, mapPlanErrors,
-  normaliseField, notTransferredMsg, openPlaces, planFields, planOrder, planRows, planStateKey, planSteps, planTotals, readsSpreading,
+  normaliseField, normalisePlan, notTransferredMsg, openPlaces, planFields, planOrder, planRows, planStateKey, planSteps, planTotals, readsSpreading,
   staleHospitals, storedConstraints, unplacedMsg, usedPlaces, withForbid, without, withPin, worksSpreading, PLAN_STATES,
   type PlanForm, type PlanSummary, type SpreadingPlan,
 } from '../src/lib/spreading';
@@ -254,5 +254,18 @@ describe('routes', () => {
     expect(href({ name: 'spreading' })).toBe('#/spreiding');
     expect(parseRoute('#/spreading/new')).toEqual({ name: 'spreadingNew' });
     expect(parseRoute('#/spreading/sp-9')).toEqual({ name: 'spreadingPlan', id: 'sp-9' });
+  });
+});
+
+describe('a plan as the server may send it', () => {
+  it('gets its optional lists, so the screen reads it without checks', () => {
+    const bare = { id: 'sp-2', version: 1, state: 'proposed', owner_region: 'ZWN', request: { patients: [] }, plan: { status: 'optimal', total_cost: 0, solve_ms: 0, assignments: [] } } as unknown as SpreadingPlan;
+    const p = normalisePlan(bare);
+    expect(p.regions).toEqual([]);
+    expect(p.hospitals).toEqual([]);
+    expect(p.left_out_units).toEqual([]);
+    expect(storedConstraints(p)).toEqual({ pins: [], forbids: [] });
+    expect(p.plan.left_out).toEqual([]);
+    expect(staleHospitals(p)).toEqual([]);
   });
 });

@@ -59,6 +59,16 @@ export interface PlanSummary {
   id: string; version: number; state: PlanState; owner_region: string; regions: string[]; created_by: string;
   created_at: string; updated_at: string; patients: number; placed: number; total_cost: number;
 }
+/** A plan with its optional lists present (a server may leave empty ones out), so the screen need not check each. */
+export function normalisePlan(p: SpreadingPlan): SpreadingPlan {
+  const plan = p.plan ?? { status: '', total_cost: 0, solve_ms: 0, assignments: [], left_out: [], open_places: [] };
+  return {
+    ...p, regions: p.regions ?? [], hospitals: p.hospitals ?? [], left_out_units: p.left_out_units ?? [], note: p.note ?? '',
+    request: { ...p.request, patients: p.request?.patients ?? [], pins: p.request?.pins ?? [], forbids: p.request?.forbids ?? [] },
+    plan: { ...plan, assignments: plan.assignments ?? [], left_out: plan.left_out ?? [], open_places: plan.open_places ?? [] },
+  };
+}
+
 /** The live stream's `spreading` event. */
 export interface SpreadingEvent { id: string; version: number; state: PlanState; owner_region: string }
 
