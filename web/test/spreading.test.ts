@@ -156,6 +156,20 @@ describe('the server\'s field errors', () => {
       ['must hold 1 to 2000 patients', 'sp.err.tooMany'],
       ['must not hold patient identifiers', 'sp.srv.identifiers'],
       ['not a patient of the plan', 'sp.srv.patient'],
+      // The server's own words (src/service/spreading_service.cc, src/core/validate.h, the JSON reader).
+      ['not an organisation of the plan\'s regions', 'sp.srv.org'],
+      ['not a hospital of the plan\'s regions', 'sp.srv.hospital'],
+      ['no such region', 'sp.srv.region'],
+      ['has no location to start from', 'sp.srv.noLocation'],
+      ['is pinned already: one pin per patient', 'sp.srv.pinnedTwice'],
+      ['is the patient\'s own sending hospital', 'sp.srv.ownHospital'],
+      ['forbids the hospital the patient is pinned to', 'sp.srv.forbidPinned'],
+      ['names the same patient and hospital twice', 'sp.srv.pairTwice'],
+      ['is named twice', 'sp.srv.twice'],
+      ['is used by another patient of the plan', 'sp.err.idTwice'],
+      ['must be 1–64 characters of A–Z, a–z, 0–9, \'-\', \'_\', \'.\'', 'sp.err.id'],
+      ['unknown care type "icu" (one of ic, ward)', 'sp.srv.needs'],
+      ['must be at most 200 bytes', 'srv.tooLong'],
     ];
     for (const [msg, key] of cases) {
       expect(localizeSpreadingMessage(msg)?.key, msg).toBe(key);

@@ -1180,4 +1180,10 @@ export const en: Record<MessageKey, string> = {
   'sp.map.lineIc': 'line: ICU patient',
   'sp.map.lineWard': 'line: ward patient',
   'sp.srv.identifiers': 'No patient data (name, BSN, birth date) in the label.',
+  'sp.srv.noLocation': 'This hospital has no location to start from.',
+  'sp.srv.pinnedTwice': 'This patient is pinned already: one hospital per patient.',
+  'sp.srv.ownHospital': 'This is the patient\'s own sending hospital.',
+  'sp.srv.forbidPinned': 'This forbids the hospital the patient is pinned to.',
+  'sp.srv.pairTwice': 'This patient and hospital are named twice.',
+  'sp.srv.twice': 'Named twice.',
 };

@@ -1178,6 +1178,12 @@ export const nl = {
   'sp.map.lineIc': 'lijn: IC-patiënt',
   'sp.map.lineWard': 'lijn: patiënt verpleegafdeling',
   'sp.srv.identifiers': 'Geen patiëntgegevens (naam, BSN, geboortedatum) in de omschrijving.',
+  'sp.srv.noLocation': 'Dit ziekenhuis heeft geen locatie om van te vertrekken.',
+  'sp.srv.pinnedTwice': 'Deze patiënt is al vastgezet: één ziekenhuis per patiënt.',
+  'sp.srv.ownHospital': 'Dit is het eigen verzendende ziekenhuis van de patiënt.',
+  'sp.srv.forbidPinned': 'Dit sluit het ziekenhuis uit waar de patiënt op vastgezet is.',
+  'sp.srv.pairTwice': 'Deze patiënt en dit ziekenhuis staan er twee keer in.',
+  'sp.srv.twice': 'Staat er twee keer in.',
 } as const;
 
 export type MessageKey = keyof typeof nl;
