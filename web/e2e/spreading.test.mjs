@@ -6,7 +6,7 @@
 // patient go elsewhere; approves after the confirm dialog and sees the two transfers with links to the transfer board,
 // which exist there as requested. The second test pins a patient to a chosen hospital; a screen without the live
 // stream then re-solves an older version and is told that someone else changed the plan (412), reloads and keeps its
-// pending forbid; the plan is discarded after the confirm dialog. A viewer's list, open meanwhile in a second browser context, shows the plan appear
+// pending forbid (beside the other screen's pin); the plan is discarded after the confirm dialog. A viewer's list, open meanwhile in a second browser context, shows the plan appear
 // and become approved live (the `spreading` event) and offers no steps.
 // Users (e2e/server.mjs): e2e-coord (roaz-coordinator), e2e-viewer (viewer).
 // OZCC_E2E_BASE=http://… runs this file against a server that is already running (e.g. `node dev/mock-api.mjs`,
@@ -271,6 +271,8 @@ describe('spreading plans', () => {
     assert.match(await msg.innerText(), /Iemand anders heeft dit plan net gewijzigd/);
     await eventually(async () => (await oview.getAttribute('data-version')) !== v0, 'the offline screen reloaded');
     assert.equal(await offline.page.locator(`[data-testid=constraints] li[data-kind=forbids][data-patient=Q1][data-hospital="${ohosp}"]`).getAttribute('data-pending'), 'true');
+    // The other screen's pin, stored meanwhile, is kept beside it.
+    assert.equal(await offline.page.locator(`[data-testid=constraints] li[data-kind=pins][data-patient=Q1][data-hospital="${target}"]`).getAttribute('data-pending'), 'false');
     await offline.context.close();
 
     // Discard, after the confirm dialog.

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
-  buildNewPlan, constraintsChanged, emptyPatient, emptyPlanForm, eventConcernsRegion, fmtCost, localizeSpreadingMessage, mapPlanErrors,
+  applyOps, buildNewPlan, constraintsChanged, emptyPatient, emptyPlanForm, eventConcernsRegion, fmtCost, localizeSpreadingMessage, mapPlanErrors,
   normaliseField, normalisePlan, notTransferredMsg, openPlaces, planFields, planOrder, planRows, planStateKey, planSteps, planTotals, readsSpreading,
   staleHospitals, storedConstraints, unplacedMsg, usedPlaces, withForbid, without, withPin, worksSpreading, PLAN_STATES,
   type PlanForm, type PlanSummary, type SpreadingPlan,
@@ -227,6 +227,18 @@ describe('pins and forbids', () => {
     c = without(without(c, 'pins', { patient: 'P3', hospital: 'C' }), 'forbids', { patient: 'P2', hospital: 'B' });
     expect(constraintsChanged(s, c)).toBe(true); // P2's stored pin is gone
     expect(constraintsChanged(s, withPin(c, { patient: 'P2', hospital: 'C' }))).toBe(false); // order does not matter
+  });
+});
+
+describe('pending changes after a reload', () => {
+  it('are applied to the new stored lists, keeping what someone else pinned meanwhile', () => {
+    const ops = [{ op: 'forbid', x: { patient: 'P1', hospital: 'C' } }, { op: 'unpin', x: { patient: 'P2', hospital: 'C' } }] as const;
+    const before = storedConstraints(plan());
+    expect(applyOps(before, ops)).toEqual({ pins: [], forbids: [{ patient: 'P1', hospital: 'B' }, { patient: 'P1', hospital: 'C' }] });
+    // Someone else pinned P3 and re-solved: the reload brings that pin, the user's changes still apply on top.
+    const after = { pins: [{ patient: 'P2', hospital: 'C' }, { patient: 'P3', hospital: 'B' }], forbids: [{ patient: 'P1', hospital: 'B' }] };
+    expect(applyOps(after, ops)).toEqual({ pins: [{ patient: 'P3', hospital: 'B' }], forbids: [{ patient: 'P1', hospital: 'B' }, { patient: 'P1', hospital: 'C' }] });
+    expect(applyOps(after, [])).toBe(after);
   });
 });
 

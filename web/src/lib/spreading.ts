@@ -280,6 +280,16 @@ export function withForbid(c: Constraints, f: PinIn): Constraints {
 export function without(c: Constraints, kind: 'pins' | 'forbids', x: PinIn): Constraints {
   return { ...c, [kind]: c[kind].filter((y) => !same(x, y)) };
 }
+/**
+ * A change the user made to the pins and forbids, kept as a change (not as a copy of the lists): when the plan is
+ * reloaded (someone else re-solved it), the user's changes are applied to the new stored lists, and what the other
+ * person pinned or forbade is kept.
+ */
+export type ConstraintOp = { op: 'pin' | 'forbid' | 'unpin' | 'unforbid'; x: PinIn };
+export function applyOps(stored: Constraints, ops: readonly ConstraintOp[]): Constraints {
+  return ops.reduce((c, o) => (o.op === 'pin' ? withPin(c, o.x) : o.op === 'forbid' ? withForbid(c, o.x)
+    : without(c, o.op === 'unpin' ? 'pins' : 'forbids', o.x)), stored);
+}
 export function storedConstraints(p: Pick<SpreadingPlan, 'request'>): Constraints {
   return { pins: p.request.pins ?? [], forbids: p.request.forbids ?? [] };
 }

@@ -9,8 +9,8 @@ import { formatAge, formatDateTime } from '../lib/age';
 import { ensureMap } from '../lib/echarts';
 import { STATUS_COLOURS } from '../lib/status';
 import {
-  careKey, constraintsChanged, fmtCost, notTransferredMsg, openPlaces, planRows, planSteps, planTotals, staleHospitals, storedConstraints,
-  unplacedMsg, usedPlaces, withForbid, without, withPin, type Constraints, type PinIn, type PlanRow, type SpreadingPlan,
+  applyOps, careKey, constraintsChanged, fmtCost, notTransferredMsg, openPlaces, planRows, planSteps, planTotals, staleHospitals, storedConstraints,
+  unplacedMsg, usedPlaces, type ConstraintOp, type Constraints, type PinIn, type PlanRow, type SpreadingPlan,
 } from '../lib/spreading';
 import { Chart } from '../components/Chart';
 import { FetchedAt } from '../components/CaseBits';
@@ -34,7 +34,7 @@ export function SpreadingView({ id, user }: { id: string; user: User }) {
   const load = useCallback(() => spreading.get(id), [id]);
   const live = useSpreadingQuery(load, (e) => e.id === id);
   const change = useChange(live.reload, 'sp.stale');
-  const [pending, setPending] = useState<Constraints | null>(null);
+  const [ops, setOps] = useState<ConstraintOp[]>([]);
   const [confirm, setConfirm] = useState<'approve' | 'discard' | null>(null);
   const [flash, setFlash] = useState<Flash | null>(peekFlash);
   useEffect(() => { clearFlash(); }, []);
@@ -56,15 +56,15 @@ export function SpreadingView({ id, user }: { id: string; user: User }) {
   }
 
   const stored = storedConstraints(p);
-  const cons = pending ?? stored;
+  const cons = applyOps(stored, ops);
   const changed = constraintsChanged(stored, cons);
   const steps = planSteps(p, user);
   const rows = planRows(p, cons);
   const totals = planTotals(p.plan);
   const stale = staleHospitals(p);
   const solvedAge = p.solved_at ? formatAge(Math.max(0, (now - Date.parse(p.solved_at)) / 1000), lang) : null;
-  const edit = (f: (c: Constraints) => Constraints) => { setPending(f(cons)); setFlash(null); change.clear(); };
-  const done = (key: string) => (v: SpreadingPlan) => { live.set(v); setPending(null); setConfirm(null); setFlash({ text: t(key), kind: 'ok' }); };
+  const edit = (op: ConstraintOp) => { setOps((l) => [...l, op]); setFlash(null); change.clear(); };
+  const done = (key: string) => (v: SpreadingPlan) => { live.set(v); setOps([]); setConfirm(null); setFlash({ text: t(key), kind: 'ok' }); };
   // No form fields here: every field error of a re-solve (pins[0].hospital …) is one message above the plan.
   const solve = () => change.run([], () => spreading.solve(p.id, p.version, { pins: cons.pins, forbids: cons.forbids }), done('sp.solved'));
   const approve = () => change.run([], () => spreading.approve(p.id, p.version), done('sp.approved'));
@@ -131,8 +131,8 @@ export function SpreadingView({ id, user }: { id: string; user: User }) {
           </thead>
           <tbody>
             {rows.map((r) => <Row key={r.patient.id} r={r} p={p} orgName={orgName} unitName={unitName} editable={steps.solve}
-              onPin={(h) => edit((c) => withPin(c, { patient: r.patient.id, hospital: h }))}
-              onForbid={(h) => edit((c) => withForbid(c, { patient: r.patient.id, hospital: h }))} />)}
+              onPin={(h) => edit({ op: 'pin', x: { patient: r.patient.id, hospital: h } })}
+              onForbid={(h) => edit({ op: 'forbid', x: { patient: r.patient.id, hospital: h } })} />)}
           </tbody>
         </table>
       </div>
@@ -144,16 +144,16 @@ export function SpreadingView({ id, user }: { id: string; user: User }) {
               {cons.pins.length + cons.forbids.length === 0 && <p className="muted small">{t('sp.noConstraints')}</p>}
               <ul>
                 {cons.pins.map((x) => <ConstraintItem key={`p-${x.patient}`} kind="pins" x={x} stored={stored} orgName={orgName} editable={steps.solve}
-                  onRemove={() => edit((c) => without(c, 'pins', x))} />)}
+                  onRemove={() => edit({ op: 'unpin', x })} />)}
                 {cons.forbids.map((x) => <ConstraintItem key={`f-${x.patient}-${x.hospital}`} kind="forbids" x={x} stored={stored} orgName={orgName}
-                  editable={steps.solve} onRemove={() => edit((c) => without(c, 'forbids', x))} />)}
+                  editable={steps.solve} onRemove={() => edit({ op: 'unforbid', x })} />)}
               </ul>
               {steps.solve && (
                 <div className="form-actions">
                   <button type="button" className="btn primary" disabled={change.busy} onClick={() => { void solve(); }} data-testid="plan-solve">
                     {change.busy ? t('sp.solving') : t('sp.solve')}
                   </button>
-                  {changed && <button type="button" className="btn small" onClick={() => setPending(null)}>{t('sp.undoPending')}</button>}
+                  {changed && <button type="button" className="btn small" onClick={() => setOps([])}>{t('sp.undoPending')}</button>}
                   <span className="muted small">{t('sp.solveHint')}</span>
                 </div>
               )}
