@@ -61,7 +61,7 @@ integration: build-asan
 web-test: deps
 	@cd web && npm run typecheck --silent && npm run lint --silent && npm run test --silent
 
-# 15 s per target (six targets), replaying tests/fuzz/regressions/ first.
+# 15 s per target, replaying tests/fuzz/regressions/ first.
 fuzz-smoke: build-fuzz
 	@scripts/fuzz.sh $(FUZZ) 15
 

@@ -1,14 +1,18 @@
--- wrk script for the worklist benchmarks (bench/worklist.sh): one read, timed
--- by wrk. Environment:
+-- wrk script for the read benchmarks (bench/worklist.sh, bench/placement.sh):
+-- one read, timed by wrk. Environment:
 --   OZCC_BENCH_TOKEN   Bearer token of the caller
 --   OZCC_BENCH_NAME    prefix of the printed keys (e.g. "search")
 --   OZCC_BENCH_PATH    the request path (with its query)
 --   OZCC_BENCH_BODIES  optional: a file with one JSON body per line; then the
 --                      requests are POSTs of these bodies in turn (each thread
 --                      starts elsewhere in the list), otherwise GETs
+--   OZCC_BENCH_PATHS   optional (GETs only): a file with one request path a
+--                      line, used in turn instead of OZCC_BENCH_PATH
 -- done() prints NAME_requests, NAME_non200, NAME_req_per_s and wrk's latency
--- percentiles NAME_p50_ms, NAME_p90_ms, NAME_p99_ms, NAME_max_ms.
+-- percentiles NAME_p50_ms, NAME_p90_ms, NAME_p99_ms, NAME_max_ms, and NAME_timeouts
+-- (requests wrk gave up on: not in the percentiles).
 local bodies = {}
+local paths = {}
 local threads = {}
 local counter = 0
 local path
@@ -26,6 +30,12 @@ function init(args)
       if line ~= "" then table.insert(bodies, line) end
     end
   end
+  local path_file = os.getenv("OZCC_BENCH_PATHS")
+  if path_file and path_file ~= "" then
+    for line in io.lines(path_file) do
+      if line ~= "" then table.insert(paths, line) end
+    end
+  end
   counter = (thread_index or 0) * 7
   path = os.getenv("OZCC_BENCH_PATH")
   wrk.headers["Authorization"] = "Bearer " .. os.getenv("OZCC_BENCH_TOKEN")
@@ -33,8 +43,11 @@ function init(args)
 end
 
 function request()
-  if #bodies == 0 then return wrk.format("GET", path) end
   counter = counter + 1
+  if #bodies == 0 then
+    if #paths > 0 then return wrk.format("GET", paths[(counter % #paths) + 1]) end
+    return wrk.format("GET", path)
+  end
   return wrk.format("POST", path, nil, bodies[(counter % #bodies) + 1])
 end
 
@@ -50,7 +63,8 @@ function done(summary, latency, requests)
   for _, t in ipairs(threads) do bad = bad + (t:get("non200") or 0) end
   local name = os.getenv("OZCC_BENCH_NAME") or "query"
   io.write(string.format("%s_requests=%d %s_non200=%d %s_req_per_s=%.0f %s_p50_ms=%.3f %s_p90_ms=%.3f " ..
-    "%s_p99_ms=%.3f %s_max_ms=%.3f\n", name, summary.requests, name, bad, name,
+    "%s_p99_ms=%.3f %s_max_ms=%.3f %s_timeouts=%d\n", name, summary.requests, name, bad, name,
     summary.requests / (summary.duration / 1e6), name, latency:percentile(50) / 1000, name,
-    latency:percentile(90) / 1000, name, latency:percentile(99) / 1000, name, latency.max / 1000))
+    latency:percentile(90) / 1000, name, latency:percentile(99) / 1000, name, latency.max / 1000, name,
+    summary.errors.timeout))
 end

@@ -8,6 +8,7 @@
 //   ozcc_bench_query_baseline (--sqlite FILE | --pg URL) [--seconds 5] QUERY
 //   QUERY: contacts --patient-key FILE --bsns FILE [--log]
 //          worklist --region R [--limit 500]
+//          placement --region R [--placement ID]
 //
 // contacts: the two reads of POST /api/v1/contacts:search over the last 72
 //   hours (store/sql/cases.cc ContactsOf and CasesOfPatient), for each BSN of
@@ -17,8 +18,15 @@
 //   the search ends when both have (as the server does; SQLite:
 //   synchronous=FULL, as the store sets it; PostgreSQL: synchronous_commit on).
 // worklist: the region's open cases in worklist order (ListCases, open only).
+// placement: the rows GET /api/v1/placements/{id}/matches reads
+//   (service/placement_service.cc Matches): the placement, the region tree
+//   with every unit and the follow-up units' admission criteria (GetRegion),
+//   the latest capacity report of each unit (LatestCapacity) and the open
+//   reservations (HeldReservations), the same statements as store/sql, in one
+//   read transaction (the server uses one per store call). The matching
+//   itself and the JSON are not done: this is the floor of the reads.
 //
-// One untimed pass first (every BSN once; 20 worklists), then timed queries
+// One untimed pass first (every BSN once; 20 worklists or matchings), then timed queries
 // for --seconds. Prints one line: queries=N rows_per_query=R p50_ms p90_ms
 // p99_ms max_ms. Touches every column of every row read, as the store does.
 #include <libpq-fe.h>
@@ -198,11 +206,13 @@ bool Flag(int argc, char** argv, const std::string& name) {
 int main(int argc, char** argv) {
   const std::string sqlite_path = Arg(argc, argv, "--sqlite"), pg_url = Arg(argc, argv, "--pg");
   const double seconds = std::atof(Arg(argc, argv, "--seconds", "5").c_str());
-  const bool contacts = Flag(argc, argv, "contacts"), worklist = Flag(argc, argv, "worklist");
-  if (sqlite_path.empty() == pg_url.empty() || contacts == worklist) {
+  const bool contacts = Flag(argc, argv, "contacts"), worklist = Flag(argc, argv, "worklist"),
+             placement = Flag(argc, argv, "placement");
+  if (sqlite_path.empty() == pg_url.empty() || contacts + worklist + placement != 1) {
     std::fprintf(stderr,
                  "usage: %s (--sqlite FILE | --pg URL) [--seconds S] "
-                 "(contacts --patient-key FILE --bsns FILE [--log] | worklist --region R [--limit N])\n",
+                 "(contacts --patient-key FILE --bsns FILE [--log] | worklist --region R [--limit N] | "
+                 "placement --region R [--placement ID])\n",
                  argv[0]);
     return 2;
   }
@@ -274,6 +284,59 @@ int main(int argc, char** argv) {
       const long b = db->Run(kCases, {hash, since});
       if (logged.valid() && !logged.get()) return -1;
       return a < 0 || b < 0 ? -1 : a + b;
+    };
+  } else if (placement) {
+    const std::string region = Arg(argc, argv, "--region", "ZWN"), id = Arg(argc, argv, "--placement");
+    // The statements of store/sql/placements.cc GetPlacement and HeldReservations, regions.cc GetRegion and
+    // capacity.cc LatestCapacity, every column they read.
+    const std::vector<std::string> kRegion = {
+        "SELECT id, name, demo_values FROM regions WHERE id = ?",
+        "SELECT id, name FROM subregions WHERE region_id = ? ORDER BY ord, id",
+        "SELECT id, region_id, COALESCE(subregion_id, ''), name, type, source FROM organizations "
+        "WHERE region_id = ? ORDER BY ord, id",
+        "SELECT l.id, l.organization_id, l.name, l.address, l.city, l.lat, l.lon FROM locations l "
+        "JOIN organizations o ON o.id = l.organization_id WHERE o.region_id = ? ORDER BY l.ord, l.id",
+        "SELECT u.id, u.organization_id, COALESCE(u.location_id, ''), u.type, u.specialism, u.name, "
+        "u.expected_interval_s FROM units u WHERE u.region_id = ? ORDER BY u.ord, u.id",
+        "SELECT c.unit_id, c.care_types, c.dementia, c.isolation, c.oxygen, c.max_weight_kg, c.mobility, c.age_min, "
+        "c.age_max FROM unit_criteria c WHERE c.region_id = ?",
+        "SELECT r.unit_id, r.as_of, r.received_at, r.source, r.beds_total, r.beds_staffed, r.beds_occupied, "
+        "r.beds_available, r.ed_status, r.ed_waiting, r.ed_in_treatment, r.ed_boarding, r.ed_crowding, r.note, "
+        "r.reported_by, r.version, r.ed_arrivals FROM unit_latest l JOIN capacity_reports r ON r.id = l.report_id "
+        "WHERE l.region_id = ? ORDER BY l.unit_id"};
+    const std::string kPlacement = Dialect(
+        *db,
+        "SELECT p.id, p.region_id, p.from_organization_id, p.from_unit_id, p.care_type, p.dementia, p.isolation, "
+        "p.oxygen, p.weight_kg, p.mobility, p.age, p.needs, p.preferred_lat, p.preferred_lon, p.preferred_place, "
+        "p.earliest_at, p.state, p.has_patient, p.created_by, p.created_at, p.updated_at, p.ended_at, "
+        "p.transfer_id, p.cancel_reason, p.version FROM placements p WHERE p.id = ?");
+    const std::string kHeld =
+        Dialect(*db,
+                "SELECT o.id, o.placement_id, o.unit_id, o.reserved_until FROM placement_offers o "
+                "WHERE o.region_id = ? AND o.state = 'accepted' AND o.reservation_ended_at IS NULL "
+                "AND o.reserved_until > ? ORDER BY o.unit_id, o.id");
+    std::vector<std::string> region_sql;
+    for (const auto& q : kRegion) region_sql.push_back(Dialect(*db, q));
+    const bool pg = db->postgres();
+    query = [&db, region_sql, kPlacement, kHeld, region, id, pg](size_t) -> long {
+      if (!db->Exec(pg ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN")) return -1;
+      long rows = 0;
+      if (!id.empty()) {
+        const long n = db->Run(kPlacement, {id});
+        if (n != 1) return -1;
+        rows += n;
+      }
+      for (const auto& q : region_sql) {
+        const long n = db->Run(q, {region});
+        if (n < 0) return -1;
+        rows += n;
+      }
+      const std::string now = std::to_string(
+          std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+              .count());
+      const long n = db->Run(kHeld, {region, now});
+      if (n < 0 || !db->Exec("COMMIT")) return -1;
+      return rows + n;
     };
   } else {
     const std::string region = Arg(argc, argv, "--region", "ZWN"), limit = Arg(argc, argv, "--limit", "500");

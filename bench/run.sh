@@ -52,6 +52,12 @@
 #  11. (bench/spreading.sh) spreading: openzcc spread's solve time on 2,000
 #      patients x 80 hospitals and 20,000 x 300 (goals < 20 ms, < 0.3 s)
 #      against HiGHS on the same instance (same optimum, goal >= 100x).
+#  12. (bench/placement.sh, on SQLite and then on a throwaway PostgreSQL)
+#      follow-up placement matching:
+#      GET /api/v1/placements/{id}/matches over a generated region with 2,000
+#      follow-up units with admission criteria and capacity (some stale) and
+#      held reservations, 1 then 8 connections (goal p99 < 20 ms); baseline:
+#      the same rows read through the engine's C API on the same database.
 # Everything runs on 127.0.0.1 in a temp dir under BUILD_DIR (same disk as a
 # real store) that is removed at the end; every load is bounded in time.
 set -euo pipefail
@@ -314,3 +320,9 @@ echo
 # --- 11. spreading vs HiGHS ------------------------------------------------------------
 echo
 "$repo/bench/spreading.sh" "$build" "$mode"
+
+# --- 12. placement matching ----------------------------------------------------------
+echo
+"$repo/bench/placement.sh" "$build" "$mode" sqlite
+echo
+"$repo/scripts/with-postgres.sh" "$repo/bench/placement.sh" "$build" "$mode" postgres

@@ -90,6 +90,8 @@ seeds_for() {
     case_json_fuzz) echo "raw:$s/case/*" ;;
     scenario_json_fuzz) echo "raw:$s/scenario/* json:$repo/data/scenarios/*.json" ;;
     spreading_json_fuzz) echo "json:$s/spreading/*" ;;
+    transfer_json_fuzz) echo "raw:$s/transfer/*" ;;
+    placement_json_fuzz) echo "raw:$s/placement/*" ;;
     measure_report_fuzz)
       echo "raw:$s/measure_report/* json:$ext/saner/examples/MeasureReport-*.json json:$ext/fhir-r4/examples/measurereport-*.json"
       ;;

@@ -36,6 +36,7 @@ Api::Api(Store& store, ApiOptions options) : state_(std::make_unique<State>(stor
   state_->events.SetLimits({o.streams_per_principal, o.streams_per_address, o.max_streams});
   state_->stream_guard.Start();
   state_->escalation.Start();
+  state_->reservation_expiry.Start();
   // A follow-up placement's transfer places the patient on arrival.
   state_->transfers.SetStepHook([s = state_.get()](const Transfer& t, const std::string& actor) {
     return s->placements.TransferStepped(t, actor);

@@ -49,6 +49,9 @@ struct ApiOptions {
   std::vector<Complaint> complaints;
   // Seals and opens patient data; null: no patient key, patient data is off.
   std::shared_ptr<const service::PatientSeal> patient_seal;
+  // The clock of follow-up placements (reservation expiry, waiting times);
+  // empty: the wall clock. Tests move it.
+  std::function<Time()> placement_clock;
   // The executor and budget of what-if simulation runs (docs/simulation.md).
   service::SimulationServiceOptions simulations;
 };

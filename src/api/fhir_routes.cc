@@ -339,11 +339,28 @@ http::Response TaskResponse(const Result<service::HandoverView>& v) {
   return resp;
 }
 
+// PUT on a transfer's Task (t-…): a transfer moves through its own steps,
+// with times and a side for each, which a Task's status cannot carry. Whoever
+// may read it is told so (405, Allow: GET, and where to go); anyone else
+// gets what a read would (403, 404), so nothing is revealed.
+http::Response RefuseTransferUpdate(State& s, http::Request& req, const Principal& who) {
+  const std::string& id = req.params.at("id");
+  auto v = s.transfers.Get(CallerOf(req, who), id);
+  if (!v.ok()) return FhirError(v.status());
+  http::Response resp = FhirJson(405, fhir::TransportOutcome(405,
+                                                             "a transfer's Task is read-only over FHIR: its steps go "
+                                                             "through POST /api/v1/transfers/" +
+                                                                 id + "/transition"));
+  resp.Set("Allow", "GET");
+  return resp;
+}
+
 // PUT /fhir/Task/{id}: the partner's answer as a version-aware update. Only
 // status and statusReason.text are read; the version comes from If-Match
 // (W/"n" or "n") or else meta.versionId. Putting the status the Task has
 // changes nothing and answers the Task as it is.
 http::Response UpdateTask(State& s, http::Request& req, const Principal& who) {
+  if (req.params.at("id").starts_with("t-")) return RefuseTransferUpdate(s, req, who);
   if (auto st = RequireJsonBody(req); !st.ok()) return FhirError(st);
   auto body = ParseJsonObject(req.body);
   if (!body.ok()) return FhirError(body.status());

@@ -89,7 +89,9 @@ struct Api::State {
   service::RegionService regions{store, store, store};
   service::AuditService audit_log{store};
   Authenticator auth{accounts};
-  SnapshotCache snapshots{regions, options.snapshot_max_age};
+  // Follow-up units' rows count the beds reserved for placements (docs/placement.md).
+  SnapshotCache snapshots{regions, options.snapshot_max_age,
+                          [this](const std::string& region_id) { return placements.ReservedBeds(region_id); }};
   EventHub events;
   StreamGuard stream_guard{accounts, events, options.stream_recheck};
   // Streams refused: per principal, per address, for lack of connections (/metrics).
@@ -114,7 +116,14 @@ struct Api::State {
   service::CaseService cases{store, store, store, case_publisher, options.complaints, options.patient_seal};
   TransferPublisher transfer_publisher{events};
   service::TransferService transfers{store, store, store, store, publisher, transfer_publisher, options.patient_seal};
-  service::PlacementService placements{store, store, store, store, transfer_publisher, options.patient_seal};
+  service::PlacementService placements{store,
+                                       store,
+                                       store,
+                                       store,
+                                       store,
+                                       transfer_publisher,
+                                       options.patient_seal,
+                                       options.placement_clock ? options.placement_clock : std::function<Time()>(Now)};
   service::ContactService contacts{store, store, options.patient_seal};
   service::PrivacyService privacy{store, store, store, options.patient_seal};
   service::PathwayService pathways{store, store, store, store, store, cases, options.complaints, PathwayJsonCodec()};
@@ -131,6 +140,14 @@ struct Api::State {
                         spdlog::info("{} handover(s) escalated", *n);
                       }
                     }};
+  // Reservations of follow-up placements that ran out are recorded as expired (same interval).
+  Ticker reservation_expiry{options.escalation_interval, [this] {
+                              if (auto n = placements.ExpireReservations(); !n.ok()) {
+                                spdlog::warn("recording expired reservations failed: {}", n.status().message());
+                              } else if (*n > 0) {
+                                spdlog::info("{} expired reservation(s) recorded", *n);
+                              }
+                            }};
   std::function<std::string()> transport_metrics;
   std::atomic<std::uint64_t> auth_failures{0};
   // Sign-in back-off (auth_routes.cc, docs/operations.md): per user name and

@@ -1,5 +1,5 @@
 // Follow-up placement (docs/placement.md): create, the waiting list, one
-// placement with its offers, the matches, offers and their answers. Each
+// placement with its offers, the matches, offers and their answers, cancelling. Each
 // route parses, calls PlacementService and maps; the service authorises,
 // validates, logs and writes.
 #include <charconv>
@@ -105,6 +105,15 @@ void RegisterPlacementRoutes(State& s, http::Router& r) {
     return PlacementResponse(
         s.placements.Answer(CallerOf(req, who), req.params["placement_id"], req.params["offer_id"], IfMatch(req), *in),
         req);
+  });
+  r.Add("POST", "/api/v1/placements/{placement_id}/cancel", [&s](http::Request& req) {
+    Principal who;
+    if (auto denied = RequireAuth(s, req, who)) return *denied;
+    if (auto st = RequireJsonBody(req); !st.ok()) return ProblemFor(req, st);
+    auto reason = ParseCancelPlacement(req.body);
+    if (!reason.ok()) return ProblemFor(req, reason.status());
+    return PlacementResponse(s.placements.Cancel(CallerOf(req, who), req.params["placement_id"], IfMatch(req), *reason),
+                             req);
   });
 }
 

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "api/json/capacity_json.h"
+#include "core/placement.h"
 #include "core/stale.h"
 
 namespace ozcc::api {
@@ -59,8 +60,8 @@ std::string Gzip(std::string_view data, int level) {
   return rc == Z_STREAM_END ? out : std::string{};
 }
 
-SnapshotCache::SnapshotCache(service::RegionService& regions, std::chrono::milliseconds max_age)
-    : regions_(regions), max_age_(max_age) {}
+SnapshotCache::SnapshotCache(service::RegionService& regions, std::chrono::milliseconds max_age, ReservedBeds reserved)
+    : regions_(regions), max_age_(max_age), reserved_(std::move(reserved)) {}
 
 void SnapshotCache::NoteVersion(const std::string& region_id, std::int64_t version) {
   std::lock_guard lock(mu_);
@@ -109,6 +110,13 @@ Result<std::shared_ptr<const Snapshot>> SnapshotCache::Build(const std::string& 
     max_version = std::max(max_version, r.version);
   }
 
+  std::map<std::string, std::int64_t> reserved;
+  if (reserved_) {
+    auto held = reserved_(region_id);
+    if (!held.ok()) return held.status();
+    reserved = std::move(held).value();
+  }
+
   const Time now = Now();
   json rows = json::array();
   struct Sum {
@@ -119,7 +127,15 @@ Result<std::shared_ptr<const Snapshot>> SnapshotCache::Build(const std::string& 
   for (const auto& v : units) {
     auto it = by_unit.find(v.unit.id);
     const CapacityReport* rep = it == by_unit.end() ? nullptr : it->second;
-    rows.push_back(UnitRow(v, rep, now));
+    json row = UnitRow(v, rep, now);
+    if (reserved_ && FollowUpUnitType(v.unit.type)) {
+      auto held = reserved.find(v.unit.id);
+      const std::int64_t n = held == reserved.end() ? 0 : held->second;
+      row["reserved"] = n;
+      row["available_net"] =
+          rep && rep->beds ? json(std::max<std::int64_t>(0, rep->beds->available - n)) : json(nullptr);
+    }
+    rows.push_back(std::move(row));
     std::string type(ToString(v.unit.type));
     for (Sum* s : {&by_type[type], &by_subregion[v.subregion_id][type]}) {
       s->units++;

@@ -4,6 +4,8 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -19,6 +21,10 @@ namespace ozcc::api {
 // {"unit_id","organization_id","organization_name","subregion","type","specialism","name",
 //  "location":{"lat","lon"},"beds","ed","as_of","age_seconds","stale","expected_interval_s","note","version"}
 nlohmann::json UnitRow(const UnitView& unit, const CapacityReport* latest, Time now);
+
+// The beds held by follow-up placements' reservations per unit id of a
+// region (PlacementService::ReservedBeds).
+using ReservedBeds = std::function<Result<std::map<std::string, std::int64_t>>(const std::string& region_id)>;
 
 // gzip (RFC 1952) of `data` at the given zlib level.
 std::string Gzip(std::string_view data, int level = 6);
@@ -37,7 +43,10 @@ struct Snapshot {
 // stale flags change with time even without writes).
 class SnapshotCache {
  public:
-  SnapshotCache(service::RegionService& regions, std::chrono::milliseconds max_age);
+  // `reserved`: when set, each follow-up unit's row carries "reserved" and
+  // "available_net" (beds.available less reserved, at least 0; null without
+  // beds). A derived figure: the stored reports are left as they are.
+  SnapshotCache(service::RegionService& regions, std::chrono::milliseconds max_age, ReservedBeds reserved = {});
   // Current snapshot; builds it when needed. kNotFound for an unknown region.
   Result<std::shared_ptr<const Snapshot>> Get(const std::string& region_id);
   // Tells the cache the region reached `version` (after a committed write).
@@ -50,6 +59,7 @@ class SnapshotCache {
   Result<std::shared_ptr<const Snapshot>> Build(const std::string& region_id);
   service::RegionService& regions_;
   std::chrono::milliseconds max_age_;
+  ReservedBeds reserved_;
   std::mutex mu_;        // guards the maps
   std::mutex build_mu_;  // one build at a time
   std::unordered_map<std::string, std::shared_ptr<const Snapshot>> snapshots_;

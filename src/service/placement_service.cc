@@ -58,14 +58,16 @@ Status NeedVersion(const Placement& p, std::optional<std::int64_t> if_match) {
 }  // namespace
 
 PlacementService::PlacementService(PlacementStore& placements, RegionStore& regions, CapacityStore& capacity,
-                                   AuditStore& audit, TransferListener& transfer_listener,
-                                   std::shared_ptr<const PatientSeal> seal)
+                                   AuditStore& audit, TransferStore& transfers, TransferListener& transfer_listener,
+                                   std::shared_ptr<const PatientSeal> seal, std::function<Time()> clock)
     : placements_(placements),
       regions_(regions),
       capacity_(capacity),
       audit_(audit),
+      transfers_(transfers),
       transfer_listener_(transfer_listener),
-      seal_(std::move(seal)) {}
+      seal_(std::move(seal)),
+      clock_(std::move(clock)) {}
 
 bool PlacementService::MayRead(const Caller& caller, const Placement& p, const std::vector<Offer>& offers) const {
   if (Allowed(caller, Action::kReadPlacements, p.region_id, p.from_organization_id)) return true;
@@ -77,7 +79,10 @@ bool PlacementService::MayRead(const Caller& caller, const Placement& p, const s
 Result<PlacementView> PlacementService::ViewOf(Placement p) {
   auto offers = placements_.PlacementOffers(p.id);
   if (!offers.ok()) return offers.status();
-  const Time now = Now();
+  auto settled = SettleExpired(std::move(p), *offers);
+  if (!settled.ok()) return settled.status();
+  p = std::move(settled).value();
+  const Time now = clock_();
   PlacementView v;
   v.waiting_hours = WaitingHours(p, now);
   v.wrong_bed_days = WrongBedDays(p, now);
@@ -87,7 +92,7 @@ Result<PlacementView> PlacementService::ViewOf(Placement p) {
 }
 
 Result<PlacementView> PlacementService::Create(const Caller& caller, NewPlacement in, std::optional<Patient> patient) {
-  const Time now = Now();
+  const Time now = clock_();
   if (in.region_id.empty()) in.region_id = caller.who.region_id;
   std::vector<FieldError> errors = ValidateNewPlacement(in, now);
   if (in.region_id.empty()) errors.push_back({"region_id", "is required: you have no region of your own"});
@@ -188,7 +193,7 @@ Result<MatchesView> PlacementService::Matches(const Caller& caller, const std::s
   if (!tree.ok()) return tree.status();
   auto latest = capacity_.LatestCapacity(p->region_id);
   if (!latest.ok()) return latest.status();
-  const Time now = Now();
+  const Time now = clock_();
   auto held = placements_.HeldReservations(p->region_id, now);
   if (!held.ok()) return held.status();
 
@@ -264,7 +269,7 @@ Result<PlacementView> PlacementService::MakeOffers(const Caller& caller, const s
   for (const Offer& o : *offers) {
     if (o.state == OfferState::kOpen) live.insert(o.unit_id);
   }
-  const Time now = Now();
+  const Time now = clock_();
   PlacementWrite w;
   for (size_t i = 0; i < targets.size(); ++i) {
     const OfferTarget& t = targets[i];
@@ -362,7 +367,7 @@ Result<PlacementView> PlacementService::Answer(const Caller& caller, const std::
     return Status::Conflict("placement " + id + " is " + std::string(ToString(p.state)));
   }
 
-  const Time now = Now();
+  const Time now = clock_();
   PlacementWrite w;
   w.placement = p;
   w.placement.updated_at = now;
@@ -449,6 +454,175 @@ Result<PlacementView> PlacementService::Answer(const Caller& caller, const std::
   return ViewOf(std::move(stored->placement));
 }
 
+namespace {
+
+// The accepted offers of a placement whose reservation ran out unrecorded at `now`.
+bool Lapsed(const Offer& o, Time now) {
+  return o.state == OfferState::kAccepted && !o.reservation_ended_at && o.reserved_until && *o.reserved_until <= now;
+}
+
+AuditRecord SystemAudit(const std::string& action, const std::string& object, const std::string& detail, Time at) {
+  AuditRecord a;
+  a.actor = "system";
+  a.role = "system";
+  a.action = action;
+  a.object = object;
+  a.outcome = "ok";
+  a.detail = detail;
+  a.at = at;
+  return a;
+}
+
+}  // namespace
+
+Status PlacementService::CancelTransferWith(PlacementWrite& w, const Placement& p, const std::string& actor,
+                                            const std::string& actor_org, const std::string& reason, Time now) {
+  if (p.transfer_id.empty()) return Status::Ok();
+  auto t = transfers_.GetTransfer(p.transfer_id);
+  if (!t.ok()) return t.status().code() == Code::kNotFound ? Status::Ok() : t.status();
+  if (IsFinal(t->state)) return Status::Ok();
+  if (t->state == TransferState::kEnRoute) {
+    return Status::Conflict("placement " + p.id + " is under way: its transfer " + t->id +
+                            " is en route (its arrival places the patient; cancel the transfer on the board first)");
+  }
+  TransferWrite tw;
+  tw.expected_version = t->version;
+  tw.transfer = ApplyTransferStep(*t, TransferState::kCancelled, now);
+  tw.timeline.push_back({TransferState::kCancelled, now, actor, actor_org, reason});
+  tw.audit.push_back(SystemAudit("transfer.cancel", t->id, "placement " + p.id, now));
+  w.transfer = std::move(tw);
+  w.placement.transfer_id.clear();
+  return Status::Ok();
+}
+
+Result<Placement> PlacementService::SettleExpired(Placement p, std::vector<Offer>& offers) {
+  const Time now = clock_();
+  // A version race with another writer is retried a few times.
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    if (IsFinal(p.state) ||
+        std::none_of(offers.begin(), offers.end(), [&](const Offer& o) { return Lapsed(o, now); })) {
+      return p;
+    }
+    PlacementWrite w;
+    w.placement = p;
+    w.placement.updated_at = now;
+    w.expected_version = p.version;
+    const std::string why = "the reservation ran out before the patient arrived";
+    Status transfer = CancelTransferWith(w, p, "system", "", why, now);
+    if (transfer.code() == Code::kConflict) return p;  // en route: its arrival delivers the bed
+    if (!transfer.ok()) return transfer;
+    std::vector<Offer> after = offers;
+    std::string detail;
+    for (Offer& o : after) {
+      if (!Lapsed(o, now)) continue;
+      o.state = OfferState::kExpired;
+      o.answered_at = *o.reserved_until;
+      o.answered_by = "system";
+      o.reservation_ended_at = *o.reserved_until;
+      w.offers.push_back(o);
+      detail += (detail.empty() ? "" : " ") + o.id + " " + o.unit_id;
+    }
+    w.placement.state = StateFromOffers(PlacementState::kOffered, after);
+    w.audit.push_back(SystemAudit("placement.expired", p.id, detail, now));
+    auto stored = placements_.WritePlacement(std::move(w));
+    if (stored.ok()) {
+      if (stored->transfer) {
+        transfer_listener_.TransferChanged({stored->transfer->transfer.region_id, stored->transfer->region_version, now,
+                                            TransferState::kCancelled, stored->transfer->transfer});
+      }
+      offers = std::move(after);
+      return stored->placement;
+    }
+    if (stored.status().code() != Code::kPreconditionFailed) return stored.status();
+    auto again = placements_.GetPlacement(p.id);
+    if (!again.ok()) return again.status();
+    auto reloaded = placements_.PlacementOffers(p.id);
+    if (!reloaded.ok()) return reloaded.status();
+    p = std::move(again).value();
+    offers = std::move(reloaded).value();
+  }
+  return Status::Unavailable("placement " + p.id + " kept changing");
+}
+
+Result<size_t> PlacementService::ExpireReservations() {
+  auto lapsed = placements_.LapsedReservations(clock_(), 500);
+  if (!lapsed.ok()) return lapsed.status();
+  std::set<std::string> done;
+  size_t n = 0;
+  for (const Reservation& r : *lapsed) {
+    if (!done.insert(r.placement_id).second) continue;
+    auto p = placements_.GetPlacement(r.placement_id);
+    if (!p.ok()) return p.status();
+    auto offers = placements_.PlacementOffers(r.placement_id);
+    if (!offers.ok()) return offers.status();
+    const std::int64_t before = p->version;
+    auto settled = SettleExpired(std::move(p).value(), *offers);
+    if (!settled.ok()) return settled.status();
+    if (settled->version != before) ++n;
+  }
+  return n;
+}
+
+Result<std::map<std::string, std::int64_t>> PlacementService::ReservedBeds(const std::string& region_id) {
+  auto held = placements_.HeldReservations(region_id, clock_());
+  if (!held.ok()) return held.status();
+  std::map<std::string, std::int64_t> out;
+  for (const Reservation& r : *held) out[r.unit_id]++;
+  return out;
+}
+
+Result<PlacementView> PlacementService::Cancel(const Caller& caller, const std::string& id,
+                                               std::optional<std::int64_t> if_match, const std::string& reason) {
+  auto loaded = placements_.GetPlacement(id);
+  if (!loaded.ok()) return loaded.status();
+  const Placement& p = *loaded;
+  if (!Allowed(caller, Action::kWorkPlacements, p.region_id, p.from_organization_id)) {
+    AuditBestEffort(audit_, AuditOf(caller, "placement.cancel", id, "denied"));
+    return Status::Forbidden("only the sending side and the region's desk may cancel this placement");
+  }
+  std::vector<FieldError> errors = ValidateReason(reason, "reason");
+  if (!errors.empty()) return Status::Invalid("say why the placement is cancelled; nothing was stored", errors);
+  OZCC_RETURN_IF_ERROR(NeedVersion(p, if_match));
+  if (IsFinal(p.state)) {
+    return Status::Conflict("placement " + id + " is " + std::string(ToString(p.state)) + ": it cannot be cancelled");
+  }
+  auto offers = placements_.PlacementOffers(id);
+  if (!offers.ok()) return offers.status();
+  const Time now = clock_();
+  PlacementWrite w;
+  w.placement = p;
+  w.expected_version = p.version;
+  OZCC_RETURN_IF_ERROR(
+      CancelTransferWith(w, p, caller.who.name, caller.who.organization_id, "placement cancelled: " + reason, now));
+  if (w.transfer) w.transfer->audit.back() = AuditOf(caller, "transfer.cancel", p.transfer_id, "ok", "placement " + id);
+  for (const Offer& o : *offers) {
+    Offer changed = o;
+    if (o.state == OfferState::kOpen) {
+      changed.state = OfferState::kWithdrawn;
+      changed.answered_at = now;
+      changed.answered_by = caller.who.name;
+    } else if (o.state == OfferState::kAccepted && !o.reservation_ended_at) {
+      changed.state = OfferState::kWithdrawn;
+      changed.reservation_ended_at = now;  // the held bed is released
+    } else {
+      continue;
+    }
+    w.offers.push_back(std::move(changed));
+  }
+  w.placement.state = PlacementState::kCancelled;
+  w.placement.cancel_reason = reason;
+  w.placement.updated_at = now;
+  w.placement.ended_at = now;
+  w.audit.push_back(AuditOf(caller, "placement.cancel", id, "ok", reason));
+  auto stored = placements_.WritePlacement(std::move(w));
+  if (!stored.ok()) return stored.status();
+  if (stored->transfer) {
+    transfer_listener_.TransferChanged({stored->transfer->transfer.region_id, stored->transfer->region_version, now,
+                                        TransferState::kCancelled, stored->transfer->transfer});
+  }
+  return ViewOf(std::move(stored->placement));
+}
+
 Status PlacementService::TransferStepped(const Transfer& t, const std::string& actor) {
   if (t.state != TransferState::kArrived && t.state != TransferState::kCancelled) return Status::Ok();
   // A version race with another writer is retried a few times.
@@ -460,7 +634,7 @@ Status PlacementService::TransferStepped(const Transfer& t, const std::string& a
     if (IsFinal(p.state)) return Status::Ok();
     auto offers = placements_.PlacementOffers(p.id);
     if (!offers.ok()) return offers.status();
-    const Time now = Now();
+    const Time now = clock_();
     PlacementWrite w;
     w.placement = p;
     w.placement.updated_at = now;

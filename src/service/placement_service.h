@@ -24,6 +24,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -83,8 +85,12 @@ class PlacementService {
   // `transfer_listener`: told of the transfer an accepted offer makes (live
   // streams). `seal`: null when the server has no patient key (a patient is
   // then refused, everything else works).
+  // `transfers`: the transfer an accepted offer made, read and cancelled with
+  // the placement when it is cancelled or its reservation expires. `clock`:
+  // the time every step is taken at (tests move it).
   PlacementService(PlacementStore& placements, RegionStore& regions, CapacityStore& capacity, AuditStore& audit,
-                   TransferListener& transfer_listener, std::shared_ptr<const PatientSeal> seal);
+                   TransferStore& transfers, TransferListener& transfer_listener,
+                   std::shared_ptr<const PatientSeal> seal, std::function<Time()> clock = Now);
 
   // kInvalid naming the fields (ValidateNewPlacement; an organisation not of
   // the region, a unit not of its organisation, a patient per
@@ -107,6 +113,28 @@ class PlacementService {
   Result<PlacementView> Answer(const Caller& caller, const std::string& id, const std::string& offer_id,
                                std::optional<std::int64_t> if_match, const OfferAnswer& in);
 
+  // The beds held by reservations per unit id of the region now (the
+  // capacity picture shows them next to the reported free beds). Counts
+  // only: no authorisation beyond reading the picture.
+  Result<std::map<std::string, std::int64_t>> ReservedBeds(const std::string& region_id);
+
+  // Cancels a waiting or offered placement with a reason (kInvalid naming
+  // "reason" without one): its open offers are withdrawn and a held
+  // reservation released; a transfer the accepted offer made that has not
+  // left yet (accepted, planned) is cancelled with it in the same
+  // transaction. kConflict naming the transfer when it is en route, and when
+  // the placement is placed or cancelled. Who may: as creating one.
+  Result<PlacementView> Cancel(const Caller& caller, const std::string& id, std::optional<std::int64_t> if_match,
+                               const std::string& reason);
+
+  // Records every reservation that ran out before its transfer arrived
+  // (accepted, not ended, reserved_until passed) as an `expired` offer, its
+  // not-yet-departed transfer cancelled and the placement back on the waiting
+  // list (audit "placement.expired"). A transfer en route keeps its
+  // reservation until it arrives. Reading a placement does the same for that
+  // placement; this is the periodic sweep. Returns how many were recorded.
+  Result<size_t> ExpireReservations();
+
   // A committed step of a transfer (TransferService's step hook): the
   // arrival of a placement's transfer places it and ends the reservation as
   // delivered; a cancelled one ends the reservation, withdraws the accepted
@@ -117,13 +145,23 @@ class PlacementService {
  private:
   bool MayRead(const Caller& caller, const Placement& p, const std::vector<Offer>& offers) const;
   Result<PlacementView> ViewOf(Placement p);
+  // The placement after recording its lapsed reservations (ExpireReservations
+  // for one placement); `offers` its offers, reloaded when it changed.
+  Result<Placement> SettleExpired(Placement p, std::vector<Offer>& offers);
+  // The write that ends the placement's accepted offer's transfer when it
+  // has not left yet (adds the transfer's cancellation to `w`): kConflict
+  // naming it when it is en route.
+  Status CancelTransferWith(PlacementWrite& w, const Placement& p, const std::string& actor,
+                            const std::string& actor_org, const std::string& reason, Time now);
 
   PlacementStore& placements_;
   RegionStore& regions_;
   CapacityStore& capacity_;
   AuditStore& audit_;
+  TransferStore& transfers_;
   TransferListener& transfer_listener_;
   std::shared_ptr<const PatientSeal> seal_;
+  std::function<Time()> clock_;
 };
 
 }  // namespace ozcc::service

@@ -84,6 +84,9 @@ class PlacementStore {
   // The reservations of the region held at `now` (accepted, not ended, not
   // expired).
   virtual Result<std::vector<Reservation>> HeldReservations(const std::string& region_id, Time now) = 0;
+  // The reservations of every region that ran out unrecorded at `now`
+  // (accepted, not ended, reserved_until ≤ now), oldest first, at most limit.
+  virtual Result<std::vector<Reservation>> LapsedReservations(Time now, size_t limit) = 0;
   // Every offer of the region's placements (the KPIs), oldest first, at most limit.
   virtual Result<std::vector<Offer>> RegionOffers(const std::string& region_id, size_t limit) = 0;
 };

@@ -22,36 +22,13 @@ extern const std::string_view kComplaintsJson;
 
 namespace {
 
-using ozcc::FieldError;
-using ozcc::Status;
+using ozcc::fuzz::CheckRules;
+using ozcc::fuzz::Each;
 
 OZCC_FUZZ_NO_COVERAGE const std::vector<ozcc::Complaint>& Complaints() {
   static const std::vector<ozcc::Complaint> shipped =
       ozcc::api::ParseComplaintsFile(ozcc::api::kComplaintsJson).value();
   return shipped;
-}
-
-OZCC_FUZZ_NO_COVERAGE void CheckFailure(const Status& st, std::string_view text) {
-  ozcc::fuzz::CheckClientError(st, text);
-  OZCC_FUZZ_CHECK(!st.errors().empty());
-  for (const FieldError& e : st.errors()) OZCC_FUZZ_CHECK(!e.field.empty());
-}
-
-// The rules' findings name fields and never repeat the BSN.
-OZCC_FUZZ_NO_COVERAGE void CheckRules(const std::vector<FieldError>& errors, const std::string& bsn) {
-  for (const FieldError& e : errors) {
-    OZCC_FUZZ_CHECK(!e.field.empty() && !e.message.empty());
-    if (bsn.size() >= 4) OZCC_FUZZ_CHECK(e.message.find(bsn) == std::string::npos);
-  }
-}
-
-template <class T, class F>
-OZCC_FUZZ_NO_COVERAGE void Each(const ozcc::Result<T>& parsed, std::string_view text, F on_ok) {
-  if (parsed.ok()) {
-    on_ok(*parsed);
-  } else {
-    CheckFailure(parsed.status(), text);
-  }
 }
 
 }  // namespace

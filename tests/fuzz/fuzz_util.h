@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <functional>
 #include <nlohmann/json.hpp>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -88,6 +89,34 @@ OZCC_FUZZ_NO_COVERAGE inline void CheckClientError(const Status& st, std::string
   const http::Response r = api::Problem(limited, "/fuzz");
   OZCC_FUZZ_CHECK(r.status == http);
   OZCC_FUZZ_CHECK(nlohmann::json::accept(r.body));
+}
+
+// A failed parse of a request body: a client error (CheckClientError) with
+// at least one error, each naming its field.
+OZCC_FUZZ_NO_COVERAGE inline void CheckFieldFailure(const Status& st, std::string_view input) {
+  CheckClientError(st, input);
+  OZCC_FUZZ_CHECK(!st.errors().empty());
+  for (const FieldError& e : st.errors()) OZCC_FUZZ_CHECK(!e.field.empty());
+}
+
+// The domain rules' findings name fields and never repeat `secret` (a BSN
+// the body gave: it must not reach logs or screens).
+OZCC_FUZZ_NO_COVERAGE inline void CheckRules(const std::vector<FieldError>& errors, const std::string& secret) {
+  for (const FieldError& e : errors) {
+    OZCC_FUZZ_CHECK(!e.field.empty() && !e.message.empty());
+    if (secret.size() >= 4) OZCC_FUZZ_CHECK(e.message.find(secret) == std::string::npos);
+  }
+}
+
+// A parse's result: on success `on_ok` checks the value, else
+// CheckFieldFailure.
+template <class T, class F>
+OZCC_FUZZ_NO_COVERAGE void Each(const Result<T>& parsed, std::string_view input, F on_ok) {
+  if (parsed.ok()) {
+    on_ok(*parsed);
+  } else {
+    CheckFieldFailure(parsed.status(), input);
+  }
 }
 
 }  // namespace ozcc::fuzz

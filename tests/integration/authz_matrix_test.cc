@@ -214,7 +214,8 @@ const std::vector<Row> kRows = {
   // Follow-up placements ({placement}: sent by the scope's organisation, offered to a follow-up unit of a
   // third organisation of its region): the sending organisation's users, the region's coordinators and
   // admins create, match and offer; the region's viewers read; the offer is answered by its provider
-  // (a third organisation here, so the scope's own users are refused) and the region's desk.
+  // (a third organisation here, so the scope's own users are refused) and the region's desk; cancelling
+  // is the sending side's and the desk's (sent without If-Match: 428 when allowed).
   {"POST", "/api/v1/placements", "/api/v1/placements",                                   Body::kNewPlacement, {"AAA", "AAF", "AFF", "AFF", "FFF", "FFF", "UUU", "UUU", "UUU", "AAF", "FFF"}},
   {"GET",  "/api/v1/placements", "/api/v1/placements?region={region}&organization={org}", Body::kNone, {"AAA", "AAF", "AFF", "AFF", "AAF", "FFF", "UUU", "UUU", "UUU", "AAF", "FFF"}},
   {"GET",  "/api/v1/placements/{placement_id}", "/api/v1/placements/{placement}",        Body::kNone, {"AAA", "AAF", "AFF", "AFF", "AAF", "FFF", "UUU", "UUU", "UUU", "AAF", "FFF"}},
@@ -224,6 +225,8 @@ const std::vector<Row> kRows = {
                                                                                          Body::kOffers, {"PPP", "PPF", "PFF", "PFF", "FFF", "FFF", "UUU", "UUU", "UUU", "PPF", "FFF"}},
   {"POST", "/api/v1/placements/{placement_id}/offers/{offer_id}/answer", "/api/v1/placements/{placement}/offers/{offer}/answer",
                                                                                          Body::kOfferAnswer, {"PPP", "PPF", "FFF", "FFF", "FFF", "FFF", "UUU", "UUU", "UUU", "PPF", "FFF"}},
+  {"POST", "/api/v1/placements/{placement_id}/cancel", "/api/v1/placements/{placement}/cancel",
+                                                                                         Body::kReason, {"PPP", "PPF", "PFF", "PFF", "FFF", "FFF", "UUU", "UUU", "UUU", "PPF", "FFF"}},
 };
 // clang-format on
 

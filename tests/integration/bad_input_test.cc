@@ -666,6 +666,29 @@ class BadInputTest : public ApiFixture {
         post("no If-Match", R"({"accept":true})", 428, "", false),
     };
   }
+  // POST /api/v1/placements/{id}/cancel on an offered placement, as the
+  // admin; version 2 is current, so a valid request would be stored.
+  std::vector<Case> CancelPlacementCases(const std::string& id) {
+    const std::string target = "/api/v1/placements/" + id + "/cancel";
+    auto post = [&](std::string name, std::string body, int status, std::string field, bool if_match = true,
+                    std::string type = kJson) {
+      Case c{std::move(name), "POST", target, std::move(body), std::move(type), status, std::move(field)};
+      if (if_match) c.if_match = "\"2\"";
+      return c;
+    };
+    return {
+        post("no reason", R"({})", 422, "reason"),
+        post("blank reason", R"({"reason":"  "})", 422, "reason"),
+        post("reason is a number", R"({"reason":5})", 422, "reason"),
+        post("reason too long", R"({"reason":")" + kHuge + R"("})", 422, "reason"),
+        post("reason with a control character", R"({"reason":"a\u0007b"})", 422, "reason"),
+        post("unknown field", R"({"reason":"home","state":"placed"})", 422, "state"),
+        post("not an object", "[]", 422, "body"),
+        post("empty body", "", 422, "body"),
+        post("text/plain", R"({"reason":"home"})", 415, "", true, "text/plain"),
+        post("no If-Match", R"({"reason":"home"})", 428, "", false),
+    };
+  }
 
   // The 72-hour contact history: a partner's feed reports (POST
   // /api/v1/contacts), the ZCC searches (POST /api/v1/contacts:search), the
@@ -1176,6 +1199,10 @@ TEST_P(BadInputTest, PlacementOffersAndAnswers) {
   Run(AnswerCases(id, offer), false);
   p = Call("admin", "GET", "/api/v1/placements/" + id);
   EXPECT_EQ(json::parse(p.body)["offers"][0]["state"], "open") << p.body;
+  EXPECT_EQ(p.Header("etag").value_or(""), "\"2\"");
+  Run(CancelPlacementCases(id), false);
+  p = Call("admin", "GET", "/api/v1/placements/" + id);
+  EXPECT_EQ(json::parse(p.body)["state"], "offered") << p.body;
   EXPECT_EQ(p.Header("etag").value_or(""), "\"2\"");
 }
 TEST_P(BadInputTest, SimulationStart) { Run(SimulationCases(), false); }

@@ -4,11 +4,16 @@
 // that reserves the bed and makes a transfer, the arrival on the transfer
 // board that places the patient, the waiting list with waiting time and
 // wrong-bed days, who may (403 for the wrong side, viewers, other regions),
-// and bad input named by field with nothing stored.
+// and bad input named by field with nothing stored. Cancelling (open offers
+// withdrawn, the held bed released with its transfer, 409 while the transfer is
+// en route) and reservations that run out, recorded as expired on read and by
+// the periodic sweep, on a clock the tests move.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "api/auth.h"
@@ -26,6 +31,10 @@ class PlacementApiTest : public ApiFixture {
  protected:
   using Headers = std::vector<std::pair<std::string, std::string>>;
   void SetUp() override {
+    // The placements' clock, moved by the tests (reservations running out).
+    api_options_.placement_clock = [this] { return Now() + std::chrono::hours(clock_hours_.load()); };
+    api_options_.escalation_interval = std::chrono::milliseconds(100);  // the expiry sweep too
+    api_options_.snapshot_max_age = std::chrono::milliseconds(0);       // reservations seen at once
     ApiFixture::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
     for (const auto& [name, org] : {std::pair{"aafje-user", "aafje"}, std::pair{"laurens-user", "laurens"}}) {
@@ -89,7 +98,31 @@ class PlacementApiTest : public ApiFixture {
     }
     return nullptr;
   }
+  // Makes a placement, offers it to aafje and has aafje accept with a
+  // reservation of `hours`; returns the placement as accepted.
+  json Accepted(std::int64_t hours) {
+    json p = Post("orguser", "/api/v1/placements", NewPlacement(false), 201);
+    const std::string id = p["id"];
+    json o = Post("orguser", "/api/v1/placements/" + id + "/offers",
+                  {{"offers",
+                    {{{"organization_id", "aafje"}, {"unit_id", "aafje-elv-high"}},
+                     {{"organization_id", "laurens"}, {"unit_id", "laurens-elv-high"}}}}},
+                  200, JsonMatching(1));
+    if (!o["offers"].is_array() || o["offers"].size() != 2) return json();
+    return Post("aafje-user",
+                "/api/v1/placements/" + id + "/offers/" + o["offers"][0]["id"].get<std::string>() + "/answer",
+                {{"accept", true}, {"reservation_hours", hours}}, 200, JsonMatching(2));
+  }
+  // The row of `unit` in the region's capacity snapshot.
+  json SnapshotRow(const std::string& unit) {
+    json snap = Get("viewer", "/api/v1/capacity/snapshot?region=ZWN");
+    for (const auto& row : snap["units"]) {
+      if (row["unit_id"] == unit) return row;
+    }
+    return json();
+  }
   std::string from_unit_;
+  std::atomic<std::int64_t> clock_hours_{0};
 };
 
 TEST_P(PlacementApiTest, FromWaitingThroughOffersAndTransferToPlaced) {
@@ -289,6 +322,162 @@ TEST_P(PlacementApiTest, WhoMayAndBadInputStoreNothing) {
   json d = Post("aafje-user", answer, {{"accept", false}, {"reason", "care-too-complex"}}, 200, JsonMatching(2));
   EXPECT_EQ(d["state"], "waiting");
   EXPECT_EQ(d["version"], 3);
+}
+
+TEST_P(PlacementApiTest, CancelWithdrawsOffersReleasesTheBedAndStopsAtATransferEnRoute) {
+  // Waiting with two open offers: both withdrawn.
+  json p = Post("orguser", "/api/v1/placements", NewPlacement(false), 201);
+  const std::string id = p["id"];
+  Post("orguser", "/api/v1/placements/" + id + "/offers",
+       {{"offers",
+         {{{"organization_id", "aafje"}, {"unit_id", "aafje-elv-high"}},
+          {{"organization_id", "laurens"}, {"unit_id", "laurens-elv-high"}}}}},
+       200, JsonMatching(1));
+  const std::string cancel = "/api/v1/placements/" + id + "/cancel";
+  const json why = {{"reason", "the patient went home with home care"}};
+  const std::string before = StoreFingerprint();
+  Post("orguser", cancel, why, 428);
+  Post("orguser", cancel, why, 412, JsonMatching(1));
+  json e = Post("orguser", cancel, json::object(), 422, JsonMatching(2));
+  EXPECT_EQ(e["errors"][0]["field"], "reason");
+  e = Post("orguser", cancel, {{"reason", " "}}, 422, JsonMatching(2));
+  EXPECT_EQ(e["errors"][0]["field"], "reason");
+  e = Post("orguser", cancel, {{"reason", "x"}, {"why", "y"}}, 422, JsonMatching(2));
+  EXPECT_EQ(e["errors"][0]["field"], "why");
+  Post("aafje-user", cancel, why, 403, JsonMatching(2));  // a provider does not cancel
+  Post("viewer", cancel, why, 403, JsonMatching(2));
+  Post("demo2-coordinator", cancel, why, 403, JsonMatching(2));
+  EXPECT_EQ(StoreFingerprint(), before);
+  json c = Post("orguser", cancel, why, 200, JsonMatching(2));
+  EXPECT_EQ(c["state"], "cancelled");
+  EXPECT_EQ(c["cancel_reason"], why["reason"]);
+  EXPECT_FALSE(c["ended_at"].is_null());
+  ASSERT_EQ(c["offers"].size(), 2u);
+  EXPECT_EQ(c["offers"][0]["state"], "withdrawn");
+  EXPECT_EQ(c["offers"][1]["state"], "withdrawn");
+  Post("orguser", cancel, why, 409, JsonMatching(3));
+  EXPECT_TRUE(Get("coordinator", "/api/v1/placements?region=ZWN")["items"].empty()) << "off the waiting list";
+
+  // Accepted: the held bed is released and the transfer, not yet left, cancelled with it.
+  json a = Accepted(24);
+  const std::string aid = a["id"];
+  const std::string tid = a["transfer_id"];
+  json m = Get("coordinator", "/api/v1/placements/" + aid + "/matches");
+  EXPECT_EQ((*MatchOf(m, "aafje-elv-high"))["reserved"], 1);
+  c = Post("zcc", "/api/v1/placements/" + aid + "/cancel", why, 200, JsonMatching(3));
+  EXPECT_EQ(c["state"], "cancelled");
+  EXPECT_EQ(c["offers"][0]["state"], "withdrawn");
+  EXPECT_FALSE(c["offers"][0]["reservation_ended_at"].is_null());
+  EXPECT_TRUE(c["transfer_id"].is_null());
+  EXPECT_EQ(Get("coordinator", "/api/v1/transfers/" + tid)["state"], "cancelled");
+  m = Get("coordinator", "/api/v1/placements/" + aid + "/matches");
+  EXPECT_EQ((*MatchOf(m, "aafje-elv-high"))["reserved"], 0) << "the bed is free again";
+
+  // En route: 409 naming the transfer; nothing changes.
+  json r = Accepted(24);
+  const std::string rid = r["id"];
+  const std::string rtid = r["transfer_id"];
+  Post("orguser", "/api/v1/transfers/" + rtid + "/transition", {{"to", "planned"}}, 200, JsonMatching(1));
+  Post("orguser", "/api/v1/transfers/" + rtid + "/transition", {{"to", "en-route"}}, 200, JsonMatching(2));
+  auto refused = Call("orguser", "POST", "/api/v1/placements/" + rid + "/cancel", why.dump(), JsonMatching(3));
+  EXPECT_EQ(refused.status, 409) << refused.body;
+  EXPECT_NE(refused.body.find(rtid), std::string::npos) << refused.body;
+  EXPECT_EQ(Get("orguser", "/api/v1/placements/" + rid)["state"], "offered");
+  EXPECT_EQ(Get("orguser", "/api/v1/transfers/" + rtid)["state"], "en-route");
+}
+
+TEST_P(PlacementApiTest, AReservationThatRunsOutIsRecordedExpired) {
+  json a = Accepted(2);
+  const std::string id = a["id"];
+  const std::string tid = a["transfer_id"];
+  clock_hours_ = 1;
+  json p = Get("orguser", "/api/v1/placements/" + id);
+  EXPECT_EQ(p["state"], "offered") << "held for another hour";
+  EXPECT_EQ(p["offers"][0]["state"], "accepted");
+  clock_hours_ = 3;
+  // On read: the offer not delivered is recorded, the placement waits again.
+  p = Get("orguser", "/api/v1/placements/" + id);
+  EXPECT_EQ(p["state"], "waiting");
+  EXPECT_EQ(p["offers"][0]["state"], "expired");
+  EXPECT_EQ(p["offers"][0]["reservation_ended_at"], p["offers"][0]["reserved_until"]);
+  EXPECT_TRUE(p["transfer_id"].is_null());
+  EXPECT_EQ(p["version"], 4);
+  EXPECT_EQ(Get("coordinator", "/api/v1/transfers/" + tid)["state"], "cancelled");
+  json m = Get("coordinator", "/api/v1/placements/" + id + "/matches");
+  EXPECT_EQ((*MatchOf(m, "aafje-elv-high"))["reserved"], 0);
+  EXPECT_EQ(Get("orguser", "/api/v1/placements/" + id)["version"], 4) << "recorded once";
+  // It can be offered again.
+  Post("orguser", "/api/v1/placements/" + id + "/offers",
+       {{"offers", {{{"organization_id", "aafje"}, {"unit_id", "aafje-elv-high"}}}}}, 200, JsonMatching(4));
+
+  // By the periodic sweep, without anyone reading; a transfer en route keeps its bed.
+  clock_hours_ = 0;
+  json b = Accepted(2);
+  const std::string bid = b["id"];
+  json en = Accepted(2);
+  const std::string en_step = "/api/v1/transfers/" + en["transfer_id"].get<std::string>() + "/transition";
+  Post("orguser", en_step, {{"to", "planned"}}, 200, JsonMatching(1));
+  Post("orguser", en_step, {{"to", "en-route"}}, 200, JsonMatching(2));
+  clock_hours_ = 5;
+  bool recorded = false;
+  for (int i = 0; i < 100 && !recorded; ++i) {
+    auto stored = store_->GetPlacement(bid);
+    ASSERT_TRUE(stored.ok());
+    recorded = stored->state == PlacementState::kWaiting;
+    if (!recorded) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_TRUE(recorded) << "the sweep records the expiry";
+  auto offers = store_->PlacementOffers(bid);
+  ASSERT_TRUE(offers.ok());
+  EXPECT_EQ((*offers)[0].state, OfferState::kExpired);
+  EXPECT_EQ((*offers)[1].state, OfferState::kWithdrawn);
+  json kept = Get("orguser", "/api/v1/placements/" + en["id"].get<std::string>());
+  EXPECT_EQ(kept["state"], "offered");
+  EXPECT_EQ(kept["offers"][0]["state"], "accepted");
+  clock_hours_ = 0;
+}
+
+TEST_P(PlacementApiTest, TheCapacityPictureCountsReservedBeds) {
+  json before = SnapshotRow("aafje-elv-high");
+  ASSERT_TRUE(before.is_object());
+  EXPECT_EQ(before["reserved"], 0);
+  EXPECT_EQ(before["available_net"], 2);
+  EXPECT_FALSE(SnapshotRow(from_unit_).contains("reserved")) << "only follow-up units carry it";
+  EXPECT_EQ(SnapshotRow("rivas-vvt-elv-high")["available_net"], nullptr) << "never reported: no beds";
+
+  json a = Accepted(24);
+  json held = SnapshotRow("aafje-elv-high");
+  EXPECT_EQ(held["reserved"], 1);
+  EXPECT_EQ(held["available_net"], 1);
+  EXPECT_EQ(held["beds"]["available"], 2) << "the reported figure is left as it is";
+  Accepted(24);
+  json o = Post("orguser", "/api/v1/placements", NewPlacement(false), 201);
+  held = SnapshotRow("aafje-elv-high");
+  EXPECT_EQ(held["reserved"], 2);
+  EXPECT_EQ(held["available_net"], 0);
+
+  // A third reservation: more held than reported free; the net figure stays at 0.
+  const std::string id = o["id"];
+  json offered =
+      Post("orguser", "/api/v1/placements/" + id + "/offers",
+           {{"offers", {{{"organization_id", "aafje"}, {"unit_id", "aafje-elv-high"}}}}}, 200, JsonMatching(1));
+  Post("aafje-user",
+       "/api/v1/placements/" + id + "/offers/" + offered["offers"][0]["id"].get<std::string>() + "/answer",
+       {{"accept", true}}, 200, JsonMatching(2));
+  held = SnapshotRow("aafje-elv-high");
+  EXPECT_EQ(held["reserved"], 3);
+  EXPECT_EQ(held["available_net"], 0);
+
+  // Cancelled or expired, the bed counts as free again; the stored report never changed.
+  Post("orguser", "/api/v1/placements/" + a["id"].get<std::string>() + "/cancel", {{"reason", "went home"}}, 200,
+       JsonMatching(3));
+  EXPECT_EQ(SnapshotRow("aafje-elv-high")["reserved"], 2);
+  clock_hours_ = 25;
+  held = SnapshotRow("aafje-elv-high");
+  EXPECT_EQ(held["reserved"], 0);
+  EXPECT_EQ(held["available_net"], 2);
+  EXPECT_EQ(held["version"], before["version"]);
+  clock_hours_ = 0;
 }
 
 INSTANTIATE_TEST_SUITE_P(, PlacementApiTest, ::testing::ValuesIn(kApiBackends), ApiBackendName);

@@ -327,6 +327,23 @@ TEST_P(TransferApiTest, ATransferIsAFhirTask) {
   get("privacy", "/fhir/Task/" + id, 403);
   get("receiver", "/fhir/Task/t-0000000000000000", 404);
 
+  // It changes only through its own steps: a PUT is refused as such for
+  // whoever may read it, as a read for anyone else.
+  json put = task;
+  put["status"] = "accepted";
+  auto refused = Call("receiver", "PUT", "/fhir/Task/" + id, put.dump(), {{"Content-Type", "application/fhir+json"}});
+  EXPECT_EQ(refused.status, 405) << refused.body.substr(0, 300);
+  EXPECT_EQ(refused.Header("allow"), "GET");
+  json outcome = json::parse(refused.body, nullptr, false);
+  EXPECT_EQ(outcome["issue"][0]["code"], "not-supported") << refused.body;
+  EXPECT_NE(outcome["issue"][0]["diagnostics"].get<std::string>().find("/api/v1/transfers/" + id + "/transition"),
+            std::string::npos);
+  EXPECT_EQ(
+      Call("demo2-coordinator", "PUT", "/fhir/Task/" + id, put.dump(), {{"Content-Type", "application/fhir+json"}})
+          .status,
+      403);
+  EXPECT_EQ(get("receiver", "/fhir/Task/" + id, 200)["status"], "requested") << "nothing changed";
+
   // Steps show as Task.status.
   Step("receiver", id, "accepted", 1, 200);
   Step("receiver", id, "planned", 2, 200);

@@ -195,6 +195,14 @@ TEST_P(StoreContractTest, PlacementsRoundTripOffersAndWaitingList) {
   EXPECT_EQ((*held)[0].reserved_until, kT0 + std::chrono::hours(24));
   EXPECT_TRUE(s.HeldReservations("ZWN", kT0 + std::chrono::hours(25))->empty());
   EXPECT_TRUE(s.HeldReservations("OTH", kT0 + std::chrono::hours(1))->empty());
+  // Run out unrecorded once reserved_until has passed.
+  EXPECT_TRUE(s.LapsedReservations(kT0 + std::chrono::hours(23), 10)->empty());
+  auto lapsed = s.LapsedReservations(kT0 + std::chrono::hours(24), 10);
+  ASSERT_TRUE(lapsed.ok()) << lapsed.status().message();
+  ASSERT_EQ(lapsed->size(), 1u);
+  EXPECT_EQ((*lapsed)[0].offer_id, accepted.id);
+  EXPECT_EQ((*lapsed)[0].placement_id, "pl-1");
+  EXPECT_TRUE(s.LapsedReservations(kT0 + std::chrono::hours(24), 0)->empty());
 
   // A failing transfer (its id taken) stores nothing of the placement write.
   PlacementWrite clash;
@@ -224,6 +232,7 @@ TEST_P(StoreContractTest, PlacementsRoundTripOffersAndWaitingList) {
   placed.offers = {delivered};
   ASSERT_TRUE(s.WritePlacement(placed).ok());
   EXPECT_TRUE(s.HeldReservations("ZWN", kT0 + std::chrono::hours(6))->empty());
+  EXPECT_TRUE(s.LapsedReservations(kT0 + std::chrono::hours(48), 10)->empty()) << "delivered, not lapsed";
 
   // The waiting list: by state and organisation, oldest first.
   for (int i = 2; i <= 3; ++i) {

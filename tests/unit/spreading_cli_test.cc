@@ -140,5 +140,37 @@ TEST(SpreadingJson, ParserReportsShapesAndModelFindingsOnce) {
   EXPECT_EQ(ok->policy.reserve[0], 0.5);
 }
 
+TEST(SpreadingJson, PinsAndForbidsNameTheirPatientAndHospital) {
+  const std::string hospitals =
+      R"({"hospitals": [{"id": "A", "lat": 52, "lon": 5, "region": "R", "capacity": {"ic": {"staffed": 4, "occupied": 0}}},
+                   {"id": "B", "lat": 52, "lon": 6, "region": "R", "capacity": {"ic": {"staffed": 4, "occupied": 0}}}],
+  "patients": [{"id": "p", "lat": 52, "lon": 5, "region": "R", "needs": "ic"},
+               {"id": "q", "lat": 52, "lon": 5, "region": "R", "needs": "ic"}],
+)";
+  auto ok = api::ParseSpreadingInstanceJson(hospitals + R"("pins": {"p": "B"}, "forbids": {"q": ["A"]}})");
+  ASSERT_TRUE(ok.ok()) << Dump(ok.status());
+  ASSERT_EQ(ok->pins.size(), 1u);
+  EXPECT_EQ(ok->pins[0].patient, 0);
+  EXPECT_EQ(ok->pins[0].hospital, 1);
+  ASSERT_EQ(ok->forbids.size(), 1u);
+  EXPECT_EQ(ok->forbids[0].patient, 1);
+  EXPECT_EQ(ok->forbids[0].hospital, 0);
+
+  auto bad = api::ParseSpreadingInstanceJson(hospitals + R"("pins": {"p": "B", "x": "A", "q": 3},
+  "forbids": {"p": ["B", "C", 4], "q": "A"}})");
+  ASSERT_FALSE(bad.ok());
+  const Status& st = bad.status();
+  EXPECT_TRUE(HasError(st, "pins.x", 5, "no patient has the id \"x\"")) << Dump(st);
+  EXPECT_TRUE(HasError(st, "pins.q", 5, "must be a hospital id")) << Dump(st);
+  EXPECT_TRUE(HasError(st, "forbids.p[1]", 6, "no hospital has the id \"C\"")) << Dump(st);
+  EXPECT_TRUE(HasError(st, "forbids.p[2]", 6, "must be a hospital id")) << Dump(st);
+  EXPECT_TRUE(HasError(st, "forbids.q", 6, "must be an array")) << Dump(st);
+  bool pinned_and_forbidden = false;  // the model's finding; its path is no JSON member, so no line is asserted
+  for (const auto& e : st.errors()) {
+    pinned_and_forbidden |= e.field == "forbids.p.B" && e.message.find("pinned to this hospital") != std::string::npos;
+  }
+  EXPECT_TRUE(pinned_and_forbidden) << Dump(st);
+}
+
 }  // namespace
 }  // namespace ozcc::app

@@ -11,6 +11,7 @@
 #include <cmath>
 #include <map>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -83,6 +84,17 @@ double ModelLoad(const Instance& in, const Hospital& h, int k, std::int64_t j) {
   return in.policy.load_weight * static_cast<double>(c.occupied + j) / static_cast<double>(c.staffed);
 }
 
+// May patient p go to hospital h under the instance's pins and forbids?
+bool ModelAllowed(const Instance& in, int p, int h) {
+  for (const Constraint& c : in.pins) {
+    if (c.patient == p) return c.hospital == h;
+  }
+  for (const Constraint& c : in.forbids) {
+    if (c.patient == p && c.hospital == h) return false;
+  }
+  return true;
+}
+
 // Checks that the plan is feasible and that each part follows the model;
 // returns the plan's cost recomputed from the model.
 double CheckPlan(const Instance& in, const Plan& plan) {
@@ -100,6 +112,7 @@ double CheckPlan(const Instance& in, const Plan& plan) {
       continue;
     }
     EXPECT_EQ(a.unplaced, Assignment::Unplaced::kNone);
+    EXPECT_TRUE(ModelAllowed(in, static_cast<int>(p), a.hospital)) << "a pin or a forbid is obeyed";
     const Hospital& h = in.hospitals[a.hospital];
     EXPECT_NEAR(a.travel, ModelTravel(in, static_cast<int>(p), a.hospital), 1e-9);
     EXPECT_EQ(a.outside_region, h.region == pt.region ? 0.0 : in.policy.outside_region_penalty);
@@ -337,6 +350,59 @@ TEST(Spreading, BuildNamesEveryBadField) {
   EXPECT_EQ(fields, want) << Dump(st);
 }
 
+// The hand-computed instance's optimum sends P2 to H1 and P1, P3 to H2
+// (182). Pinning P1 to H1 and forbidding H1 to P2: P1 → H1 (10 + 45), P2 →
+// H2 (30 + 18 + 30), P3 → H1 or H2: H1 20 + 60 = 80, H2 20 + 24 + 30 = 74:
+// H2. Total 55 + 78 + 74 = 207.
+TEST(Spreading, PinsAndForbidsAreObeyed) {
+  Instance in = HandInstance();
+  in.pins = {{0, 0}};
+  in.forbids = {{1, 0}};
+  const Plan plan = SolveOk(in);
+  EXPECT_EQ(plan.assignments[0].hospital, 0);
+  EXPECT_EQ(plan.assignments[1].hospital, 1);
+  EXPECT_EQ(plan.assignments[2].hospital, 1);
+  EXPECT_NEAR(CheckPlan(in, plan), 207, 1e-9);
+  EXPECT_NEAR(plan.total_cost, 207, 1e-9);
+}
+
+TEST(Spreading, APinToAFullHospitalLeavesThePatientUnplacedForLackOfPlace) {
+  Instance in;
+  in.hospitals = {H("FULL", 52.0, 4.3, "R", 4, 4), H("FREE", 52.5, 4.3, "R", 4, 0)};
+  in.patients = {P("P1", 52.0, 4.3, "R"), P("P2", 52.0, 4.3, "R")};
+  in.pins = {{0, 0}};
+  in.forbids = {{1, 1}};
+  const Plan plan = SolveOk(in);
+  CheckPlan(in, plan);
+  EXPECT_EQ(plan.assignments[0].hospital, -1);
+  EXPECT_EQ(plan.assignments[0].unplaced, Assignment::Unplaced::kNoOpenPlace) << "FREE has places, but not for P1";
+  EXPECT_EQ(plan.assignments[1].hospital, -1);
+  EXPECT_EQ(plan.assignments[1].unplaced, Assignment::Unplaced::kNoOpenPlace) << "P2 may not go to FREE";
+  // Without them both go to FREE.
+  in.pins.clear();
+  in.forbids.clear();
+  const Plan free = SolveOk(in);
+  EXPECT_EQ(free.assignments[0].hospital, 1);
+  EXPECT_EQ(free.assignments[1].hospital, 1);
+}
+
+TEST(Spreading, BuildNamesBadPinsAndForbids) {
+  Instance in = HandInstance();
+  in.pins = {{0, 0}, {0, 1}, {7, 0}};
+  in.forbids = {{0, 0}, {1, 1}, {1, 1}, {1, 9}};
+  auto built = Spreader::Build(in);
+  ASSERT_FALSE(built.ok());
+  std::set<std::pair<std::string, std::string>> got;
+  const Status st = built.status();
+  for (const auto& e : st.errors()) got.emplace(e.field, e.message);
+  EXPECT_TRUE(got.count({"pins.P1", "a patient is pinned to one hospital at most"}));
+  EXPECT_TRUE(got.count({"pins", "entry 2 names no patient or hospital"}));
+  EXPECT_TRUE(got.count({"forbids.P1.H1", "the patient is pinned to this hospital"}));
+  EXPECT_TRUE(got.count({"forbids.P2.H2", "given twice"}));
+  EXPECT_TRUE(got.count({"forbids", "entry 3 names no patient or hospital"}));
+  EXPECT_EQ(got.size(), 5u);
+}
+
 // ---- the LP cross-check ----
 
 // The same problem as an LP for GLPK, one variable per patient and open
@@ -377,7 +443,7 @@ double GlpkOptimum(const Instance& in) {
     const int u = add_col(in.policy.unplaced_cost, -1);
     ia.push_back(p + 1), ja.push_back(u), ar.push_back(1);
     for (const auto& [h, kk] : hks) {
-      if (kk != k) continue;
+      if (kk != k || !ModelAllowed(in, p, h)) continue;
       const double c =
           ModelTravel(in, p, h) + (in.hospitals[h].region == pt.region ? 0 : in.policy.outside_region_penalty);
       const int x = add_col(c, -1);
@@ -453,6 +519,17 @@ Instance RandomInstance(std::uint32_t seed) {
     pt.needs = pick(0, 2) == 0 ? CareType::kIc : CareType::kWard;
     in.patients.push_back(pt);
   }
+  if (seed % 5 == 2 && nh > 1) {  // a coordinator's pins and forbids
+    for (int p = 0; p < np; ++p) {
+      const int h = pick(0, nh - 1);
+      if (pick(0, 5) == 0) {
+        in.pins.push_back({p, h});
+      } else if (pick(0, 2) == 0) {
+        in.forbids.push_back({p, h});
+        if (pick(0, 1) == 0) in.forbids.push_back({p, (h + 1) % nh});
+      }
+    }
+  }
   if (seed % 3 == 0) {
     for (int p = 0; p < np; ++p) {
       for (int h = 0; h < nh; ++h) {
@@ -464,7 +541,7 @@ Instance RandomInstance(std::uint32_t seed) {
 }
 
 TEST(Spreading, SameOptimumAsGlpkOnRandomInstances) {
-  int with_unplaced = 0, with_travel = 0, priced = 0;
+  int with_unplaced = 0, with_travel = 0, priced = 0, with_constraints = 0;
   for (std::uint32_t seed = 1; seed <= 60; ++seed) {
     const Instance in = RandomInstance(seed);
     const double lp = GlpkOptimum(in);
@@ -483,7 +560,9 @@ TEST(Spreading, SameOptimumAsGlpkOnRandomInstances) {
     const Plan plan = SolveOk(in);
     for (const auto& a : plan.assignments) with_unplaced += a.hospital < 0 ? 1 : 0;
     with_travel += in.travel_minutes.empty() ? 0 : 1;
+    with_constraints += in.pins.empty() || in.forbids.empty() ? 0 : 1;
   }
+  EXPECT_GE(with_constraints, 6) << "the instances exercise pins and forbids";
   EXPECT_GT(with_unplaced, 10) << "the instances exercise unplaced patients";
   EXPECT_GT(with_travel, 10);
   EXPECT_GT(priced, 10) << "the pruned runs needed pricing rounds";

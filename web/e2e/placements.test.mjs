@@ -3,9 +3,11 @@
 // waiting with its care type and no offers; the region's coordinator offers it to the best-matching follow-up
 // unit (API, If-Match) and the hospital's list shows it offered with one open offer after a reload; the
 // state filter "alle" keeps it; the viewer of the region sees the region's list. The form: the hospital's user
-// records a placement with "Nieuwe plaatsing" (`n`), gets the server's error next to the earliest date first.
+// records a placement with "Nieuwe plaatsing" (`n`), gets the server's error (in Dutch) next to the earliest date first.
 // The detail: the hospital's user sees the matches with every criterion's reason, offers to the provider's ELV
-// high-care unit; the provider's user accepts; the placement links to the transfer it made.
+// high-care unit; the provider's user accepts; the placement links to the transfer it made, and the capacity
+// table counts the reserved bed on that unit. Cancelling: the
+// hospital's user cancels an offered placement with a reason ("Annuleren"); the provider has no such button.
 // Users (e2e/server.mjs): hospital (org-user of a hospital), e2e-coord (roaz-coordinator), e2e-viewer, provider
 // (org-user of a follow-up care provider).
 import { test, before, after, describe } from 'node:test';
@@ -115,7 +117,7 @@ describe('placement desk', () => {
     await page.locator('[data-testid=placement-submit]').click();
     const err = form.locator('.field-error[data-field="earliest_date"]');
     await err.waitFor({ timeout: 15000 });
-    assert.match(await err.textContent(), /year/);
+    assert.equal((await err.textContent()).trim(), 'Kies een datum binnen een jaar van vandaag.', 'the server\'s message in Dutch');
     await form.locator('input[name=earliest_date]').fill(new Date().toISOString().slice(0, 10));
     await page.locator('[data-testid=placement-submit]').click();
     await page.waitForURL(/#\/plaatsingen$/);
@@ -167,6 +169,54 @@ describe('placement desk', () => {
 
     await h.page.reload();
     await h.page.locator('[data-testid=placement-transfer] a').waitFor({ timeout: 15000 });
+
+    // The capacity table counts the reserved bed on the provider's unit (the snapshot is at most a few seconds old).
+    await h.page.goto(`${srv.base}/#/`);
+    const cell = h.page.locator(`tr.unit-row[data-unit="${toUnit.id}"] td[data-col=available]`);
+    await cell.waitFor({ timeout: 15000 });
+    for (let i = 0; i < 15 && (await cell.getAttribute('data-reserved')) !== '1'; i++) {
+      await h.page.waitForTimeout(1000);
+      await h.page.reload();
+      await cell.waitFor({ timeout: 15000 });
+    }
+    assert.equal(await cell.getAttribute('data-reserved'), '1', 'one bed reserved for the placement');
+    await h.context.close();
+  });
+
+  test('cancel: "Annuleren" with a reason withdraws the open offer; the provider has no such button', async () => {
+    const { region, org, providerOrg } = srv;
+    const fromUnit = region.units.find((u) => u.organization_id === org.id && (u.type === 'ward' || u.type === 'ic'));
+    const toUnit = region.units.find((u) => u.organization_id === providerOrg.id && u.type === 'elv-high');
+    const hospital = await apiLogin(srv.base, 'hospital', srv.password);
+    const created = await api(hospital, 'POST', '/api/v1/placements', {
+      from_organization_id: org.id, from_unit_id: fromUnit.id, care_type: 'elv-high', needs: 'e2e: annuleren',
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const id = created.body.id;
+    const offered = await api(hospital, 'POST', `/api/v1/placements/${id}/offers`,
+      { offers: [{ organization_id: providerOrg.id, unit_id: toUnit.id }] }, { 'If-Match': created.etag });
+    assert.equal(offered.status, 200, JSON.stringify(offered.body));
+
+    const pv = await signIn('provider');
+    await pv.page.goto(`${srv.base}/#/plaatsingen/${id}`);
+    await pv.page.locator('[data-testid=offer-accept]').waitFor({ timeout: 15000 });
+    assert.equal(await pv.page.locator('[data-testid=placement-cancel]').count(), 0, 'the provider does not cancel');
+    await pv.context.close();
+
+    const h = await signIn('hospital');
+    await h.page.goto(`${srv.base}/#/plaatsingen/${id}`);
+    const form = h.page.locator('[data-testid=placement-cancel]');
+    await form.waitFor({ timeout: 15000 });
+    assert.equal(await h.page.locator('[data-testid=cancel-submit]').isDisabled(), true, 'a reason first');
+    assert.equal((await h.page.locator('[data-testid=cancel-submit]').innerText()).trim(), 'Annuleren');
+    await h.page.locator('[data-testid=cancel-reason]').fill('patiënt met thuiszorg naar huis');
+    await h.page.locator('[data-testid=cancel-submit]').click();
+    await h.page.locator('section.placement-view[data-state=cancelled]').waitFor({ timeout: 15000 });
+    assert.equal((await h.page.locator('[data-placement-state]').innerText()).trim(), 'geannuleerd');
+    assert.equal((await h.page.locator('[data-testid=placement-cancel-reason]').innerText()).trim(),
+      'Geannuleerd: patiënt met thuiszorg naar huis');
+    assert.equal(await h.page.locator('[data-testid=offers] tr[data-state=withdrawn]').count(), 1);
+    assert.equal(await h.page.locator('[data-testid=placement-cancel]').count(), 0, 'nothing more to cancel');
     await h.context.close();
   });
 });

@@ -235,6 +235,9 @@ export const placements = {
     request<Placement>('POST', `/api/v1/placements/${enc(id)}/offers`, { offers }, { headers: { 'If-Match': ifMatch(version) } }),
   answer: (id: string, offer: string, version: number, body: { accept: boolean; reason?: string; text?: string }) =>
     request<Placement>('POST', `/api/v1/placements/${enc(id)}/offers/${enc(offer)}/answer`, body, { headers: { 'If-Match': ifMatch(version) } }),
+  /** Cancels a waiting or offered placement with a reason (409 while its transfer is en route). */
+  cancel: (id: string, version: number, reason: string) =>
+    request<Placement>('POST', `/api/v1/placements/${enc(id)}/cancel`, { reason }, { headers: { 'If-Match': ifMatch(version) } }),
 };
 
 /** Spreading plans (docs/spreading.md): the region's plans, one plan, a new one, re-solve, approve, discard. */

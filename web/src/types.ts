@@ -70,6 +70,10 @@ export interface SnapshotUnit {
   version?: number | null;
   note?: string | null;
   source?: string | null;
+  /** Follow-up units: beds held by accepted placement offers (docs/placement.md). */
+  reserved?: number;
+  /** Follow-up units: available less reserved, at least 0 (null without beds). */
+  available_net?: number | null;
 }
 
 export interface TypeTotals { units: number; total: number; staffed: number; occupied: number; available: number }

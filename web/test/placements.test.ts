@@ -2,8 +2,9 @@
 // core/admission_criteria.cc, who may do what by role and side, the waiting list's order and the criterion labels.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { localizeCaseMessage } from '../src/lib/intake';
 import {
-  CRITERIA, criterionLabel, DECLINE_REASONS, mayAnswer, mayCreatePlacement, mayOffer, mayReadMatches, MOBILITIES, OFFER_STATES,
+  CRITERIA, criterionLabel, DECLINE_REASONS, mayAnswer, mayCancel, netAvailable, mayCreatePlacement, mayOffer, mayReadMatches, MOBILITIES, OFFER_STATES,
   openOffers, PLACEMENT_CARE_TYPES, PLACEMENT_STATES, readsPlacements, waitingOrder, waitsOnMe, careTypeKey, declineKey,
   mobilityKey, offerStateKey, plStateKey, type CriterionCheck, type Offer, type Placement, type PlacementState,
 } from '../src/lib/placements';
@@ -31,7 +32,7 @@ function pl(id: string, state: PlacementState, over: Partial<Placement> = {}): P
     id, region_id: 'ZWN', from_organization_id: SEND, from_unit_id: 'u-send', care_type: 'elv-high',
     profile: { dementia: false, isolation: false, oxygen: false, weight_kg: null, mobility: 'independent', age: null },
     needs: 'wondzorg', preferred_place: null, preferred_lat: null, preferred_lon: null, earliest_date: '2026-12-06', state,
-    has_patient: false, created_by: 'a', created_at: iso(0), updated_at: iso(0), ended_at: null, transfer_id: null,
+    has_patient: false, created_by: 'a', created_at: iso(0), updated_at: iso(0), ended_at: null, transfer_id: null, cancel_reason: null,
     waiting_hours: 0, wrong_bed_days: 0, offers: [], version: 1, ...over,
   };
 }
@@ -80,6 +81,18 @@ describe('who may', () => {
     for (const u of [provider, other, viewer, privacy]) expect(mayOffer(p, u)).toBe(false);
     expect(mayOffer(pl('p', 'offered'), sender)).toBe(true);
     for (const s of ['placed', 'cancelled'] as const) expect(mayOffer(pl('p', s), coord)).toBe(false);
+  });
+  it('free beds net of reservations: never below 0, null without beds, a row without reserved as is', () => {
+    const beds = { total: 10, staffed: 8, occupied: 6, available: 2 };
+    expect(netAvailable({ beds, reserved: 1 })).toBe(1);
+    expect(netAvailable({ beds, reserved: 3 })).toBe(0);
+    expect(netAvailable({ beds })).toBe(2);
+    expect(netAvailable({ beds: null, reserved: 1 })).toBeNull();
+  });
+  it('cancel: the sending organisation and the region\'s coordinators, while the placement is open', () => {
+    for (const u of [sender, coord, zcc, admin]) expect(mayCancel(pl('p', 'offered'), u)).toBe(true);
+    for (const u of [provider, other, viewer, privacy]) expect(mayCancel(pl('p', 'waiting'), u)).toBe(false);
+    for (const s of ['placed', 'cancelled'] as const) expect(mayCancel(pl('p', s), admin)).toBe(false);
   });
   it('see the matches: not the provider an offer is made to', () => {
     const p = pl('p', 'offered', { offers: [offer('o1', PROV)] });
@@ -194,5 +207,23 @@ describe('the new placement\'s body', () => {
   it('the form\'s route', () => {
     expect(parseRoute('#/plaatsingen/nieuw')).toEqual({ name: 'placementNew' });
     expect(href({ name: 'placementNew' })).toBe('#/plaatsingen/nieuw');
+  });
+});
+
+describe('the server\'s placement field messages in the user\'s language', () => {
+  const said = (m: string) => { const k = localizeCaseMessage(m); return k ? translate('nl', k.key, k.params) : null; };
+  it('each message of core/placement.cc and the body reader has its Dutch text', () => {
+    expect(said('must be within a year of today')).toBe('Kies een datum binnen een jaar van vandaag.');
+    expect(said('must be between 1 and 500')).toBe('Moet tussen 1 en 500 liggen.');
+    expect(said('must be between -90 and 90')).toBe('Moet tussen -90 en 90 liggen.');
+    expect(said('give both preferred_lat and preferred_lon')).toBe('Geef zowel de breedte- als de lengtegraad.');
+    expect(said('must be one of elv-low, elv-high, elv-palliative, vvt-crisis, grz, ggz')).toMatch(/^Kies een zorgsoort/);
+    expect(said('unknown mobility "crawl" (one of independent, aid, bedbound)')).toBe('Kies zelfstandig, met hulpmiddel of bedlegerig.');
+    expect(said('must be a date as 2026-12-05')).toBe('Geef een datum als 2026-12-05.');
+    expect(said('must be an integer, not a string')).toBe('Geef een heel getal.');
+    expect(said('not a unit of organisation ziekenhuis-a')).toBe('Geen afdeling van deze organisatie.');
+    expect(said('is a ic unit, not a follow-up unit')).toBe('Geen afdeling voor vervolgzorg.');
+    expect(said('is required')).toBe('Verplicht veld.');
+    expect(said('something new')).toBeNull();
   });
 });

@@ -128,7 +128,8 @@ json CapabilityStatement(std::string_view base_url, Time date) {
         "other elements are the ZCC's and are not read. A transfer of a patient between units "
         "(docs/transfers.md) is a Task too, with an id starting t-: owner the receiving organisation, "
         "requester the sending one, status its state (ready = planned, in-progress = en route); it is read and "
-        "searched here and changed through the JSON API (POST /api/v1/transfers/{id}/transition)."},
+        "searched here and changed through the JSON API (POST /api/v1/transfers/{id}/transition); an update of "
+        "it is refused with 405."},
        {"interaction", interactions({"read", "update", "search-type"})},
        {"versioning", "versioned-update"},
        {"readHistory", false},

@@ -109,6 +109,20 @@ Result<service::OfferAnswer> ParseOfferAnswer(std::string_view text) {
   return out;
 }
 
+Result<std::string> ParseCancelPlacement(std::string_view text) {
+  auto parsed = ParseJsonObject(text);
+  if (!parsed.ok()) return parsed.status();
+  const json& d = *parsed;
+  PathLines lines(text);
+  DataReader r(lines);
+  std::string reason;
+  r.Object(d, "", {"reason"});
+  r.String(d, "", "reason", true, reason);
+  if (!r.errors().empty())
+    return Status::Invalid("the cancellation has invalid fields; nothing was stored", r.errors());
+  return reason;
+}
+
 json ToJson(const Offer& o) {
   return {{"id", o.id},
           {"placement_id", o.placement_id},
@@ -154,6 +168,7 @@ json ToJson(const service::PlacementView& v) {
           {"updated_at", FormatRfc3339(p.updated_at)},
           {"ended_at", OptTime(p.ended_at)},
           {"transfer_id", OrNull(p.transfer_id)},
+          {"cancel_reason", OrNull(p.cancel_reason)},
           {"waiting_hours", Round(v.waiting_hours, 0.01)},
           {"wrong_bed_days", Round(v.wrong_bed_days, 0.01)},
           {"offers", std::move(offers)},

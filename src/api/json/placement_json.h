@@ -33,6 +33,8 @@ Result<NewPlacementBody> ParseNewPlacement(std::string_view body);
 Result<std::vector<service::OfferTarget>> ParseOffers(std::string_view body);
 // {"accept": bool, "reason"?, "text"?, "reservation_hours"?}
 Result<service::OfferAnswer> ParseOfferAnswer(std::string_view body);
+// {"reason"}: the reason a placement is cancelled.
+Result<std::string> ParseCancelPlacement(std::string_view body);
 
 nlohmann::json ToJson(const Offer& o);
 nlohmann::json ToJson(const service::PlacementView& v);

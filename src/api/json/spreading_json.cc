@@ -90,37 +90,93 @@ void ReadPolicy(DataReader& r, const json& v, Policy& pol) {
   }
 }
 
-// {patient: {hospital: minutes}}; ids must name a patient and a hospital
-// of the instance (the first with that id when ids repeat: Build reports
-// the repeat).
-void ReadTravel(DataReader& r, const json& v, Instance& in) {
-  const std::string p = "travel_minutes";
-  if (!v.is_object()) {
-    r.Error(p, std::string("must be an object {patient: {hospital: minutes}}, not ") + JsonTypeName(v));
-    return;
+// The index of each patient and hospital id (the first with that id when
+// ids repeat: Build reports the repeat).
+struct IdIndex {
+  explicit IdIndex(const Instance& in) {
+    for (size_t i = 0; i < in.patients.size(); ++i) patients.emplace(in.patients[i].id, static_cast<int>(i));
+    for (size_t i = 0; i < in.hospitals.size(); ++i) hospitals.emplace(in.hospitals[i].id, static_cast<int>(i));
+  }
+  // -1 (and the error reported) when no patient / hospital has the id.
+  int Patient(DataReader& r, const std::string& path, const std::string& id) const {
+    return Find(r, patients, path, id, "patient");
+  }
+  int Hospital(DataReader& r, const std::string& path, const std::string& id) const {
+    return Find(r, hospitals, path, id, "hospital");
+  }
+
+ private:
+  static int Find(DataReader& r, const std::unordered_map<std::string, int>& ids, const std::string& path,
+                  const std::string& id, const char* what) {
+    auto it = ids.find(id);
+    if (it != ids.end()) return it->second;
+    r.Error(path, std::string("no ") + what + " has the id \"" + id + "\"");
+    return -1;
   }
   std::unordered_map<std::string, int> patients, hospitals;
-  for (size_t i = 0; i < in.patients.size(); ++i) patients.emplace(in.patients[i].id, static_cast<int>(i));
-  for (size_t i = 0; i < in.hospitals.size(); ++i) hospitals.emplace(in.hospitals[i].id, static_cast<int>(i));
+};
+
+bool IsObject(DataReader& r, const json& v, const std::string& p, const char* shape) {
+  if (v.is_object()) return true;
+  r.Error(p, std::string("must be an object ") + shape + ", not " + JsonTypeName(v));
+  return false;
+}
+
+// {patient: {hospital: minutes}}.
+void ReadTravel(DataReader& r, const json& v, const IdIndex& ids, Instance& in) {
+  const std::string p = "travel_minutes";
+  if (!IsObject(r, v, p, "{patient: {hospital: minutes}}")) return;
   for (const auto& [pid, row] : v.items()) {
     const std::string pp = JoinPath(p, pid);
-    auto pit = patients.find(pid);
-    if (pit == patients.end()) r.Error(pp, "no patient has the id \"" + pid + "\"");
-    if (!row.is_object()) {
-      r.Error(pp, std::string("must be an object {hospital: minutes}, not ") + JsonTypeName(row));
-      continue;
-    }
+    const int patient = ids.Patient(r, pp, pid);
+    if (!IsObject(r, row, pp, "{hospital: minutes}")) continue;
     for (const auto& [hid, minutes] : row.items()) {
       const std::string hp = JoinPath(pp, hid);
-      auto hit = hospitals.find(hid);
-      if (hit == hospitals.end()) r.Error(hp, "no hospital has the id \"" + hid + "\"");
+      const int hospital = ids.Hospital(r, hp, hid);
       if (!minutes.is_number()) {
         r.Error(hp, std::string("must be a number (minutes), not ") + JsonTypeName(minutes));
         continue;
       }
-      if (pit != patients.end() && hit != hospitals.end()) {
-        in.travel_minutes.push_back({pit->second, hit->second, minutes.get<double>()});
+      if (patient >= 0 && hospital >= 0) in.travel_minutes.push_back({patient, hospital, minutes.get<double>()});
+    }
+  }
+}
+
+// {patient: hospital}.
+void ReadPins(DataReader& r, const json& v, const IdIndex& ids, Instance& in) {
+  const std::string p = "pins";
+  if (!IsObject(r, v, p, "{patient: hospital}")) return;
+  for (const auto& [pid, hid] : v.items()) {
+    const std::string pp = JoinPath(p, pid);
+    const int patient = ids.Patient(r, pp, pid);
+    if (!hid.is_string()) {
+      r.Error(pp, std::string("must be a hospital id (string), not ") + JsonTypeName(hid));
+      continue;
+    }
+    const int hospital = ids.Hospital(r, pp, hid.get<std::string>());
+    if (patient >= 0 && hospital >= 0) in.pins.push_back({patient, hospital});
+  }
+}
+
+// {patient: [hospital, …]}.
+void ReadForbids(DataReader& r, const json& v, const IdIndex& ids, Instance& in) {
+  const std::string p = "forbids";
+  if (!IsObject(r, v, p, "{patient: [hospital, ...]}")) return;
+  for (const auto& [pid, list] : v.items()) {
+    const std::string pp = JoinPath(p, pid);
+    const int patient = ids.Patient(r, pp, pid);
+    if (!list.is_array()) {
+      r.Error(pp, std::string("must be an array of hospital ids, not ") + JsonTypeName(list));
+      continue;
+    }
+    for (size_t i = 0; i < list.size(); ++i) {
+      const std::string ip = IndexPath(pp, i);
+      if (!list[i].is_string()) {
+        r.Error(ip, std::string("must be a hospital id (string), not ") + JsonTypeName(list[i]));
+        continue;
       }
+      const int hospital = ids.Hospital(r, ip, list[i].get<std::string>());
+      if (patient >= 0 && hospital >= 0) in.forbids.push_back({patient, hospital});
     }
   }
 }
@@ -134,7 +190,7 @@ Result<Instance> ParseSpreadingInstanceJson(std::string_view text) {
   PathLines lines(text);
   DataReader r(lines);
   Instance in;
-  if (r.Object(doc, "", {"hospitals", "patients", "travel_minutes", "policy"})) {
+  if (r.Object(doc, "", {"hospitals", "patients", "travel_minutes", "pins", "forbids", "policy"})) {
     if (const json* hs = r.Array(doc, "", "hospitals")) {
       for (size_t i = 0; i < hs->size(); ++i) {
         Hospital h;
@@ -150,7 +206,10 @@ Result<Instance> ParseSpreadingInstanceJson(std::string_view text) {
       }
     }
     if (const json* pol = r.Member(doc, "", "policy", false)) ReadPolicy(r, *pol, in.policy);
-    if (const json* tm = r.Member(doc, "", "travel_minutes", false)) ReadTravel(r, *tm, in);
+    const IdIndex ids(in);
+    if (const json* tm = r.Member(doc, "", "travel_minutes", false)) ReadTravel(r, *tm, ids, in);
+    if (const json* pins = r.Member(doc, "", "pins", false)) ReadPins(r, *pins, ids, in);
+    if (const json* forbids = r.Member(doc, "", "forbids", false)) ReadForbids(r, *forbids, ids, in);
   }
   // The model's own checks; a field whose shape was already reported is not
   // reported again.

@@ -5,7 +5,7 @@
 // Parsing is strict and reports every problem at once (data_file.h): a
 // syntax error, an unknown field, a wrong JSON type, a missing required
 // field, a duplicate key, an unknown care type, a travel time naming an
-// unknown patient or hospital, and then every finding of Spreader::Build
+// unknown patient or hospital, a pin or forbid naming one, and then every finding of Spreader::Build
 // (duplicate ids, coordinates or policy numbers out of range, …) not
 // already reported for the same field. Each FieldError names the JSON path
 // ("hospitals[3].capacity.ic.staffed", "travel_minutes.P7.H2") and its

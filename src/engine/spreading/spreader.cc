@@ -8,6 +8,7 @@
 #include <limits>
 #include <map>
 #include <numeric>
+#include <set>
 #include <unordered_map>
 #include <utility>
 
@@ -18,6 +19,7 @@ namespace {
 constexpr double kEarthRadiusKm = 6371.0088;
 constexpr double kPi = 3.14159265358979323846;
 constexpr std::int64_t kMaxCount = 10'000'000;
+constexpr double kNoArc = std::numeric_limits<double>::infinity();  // removed by a pin or a forbid
 
 double Radians(double deg) { return deg * kPi / 180.0; }
 
@@ -43,6 +45,38 @@ void CheckId(std::vector<FieldError>& errors, std::unordered_map<std::string, si
   if (!inserted) {
     errors.push_back(
         {path + ".id", "duplicate id \"" + id + "\" (also " + list + "[" + std::to_string(it->second) + "])"});
+  }
+}
+
+bool Known(const Instance& in, const Constraint& c) {
+  return c.patient >= 0 && static_cast<size_t>(c.patient) < in.patients.size() && c.hospital >= 0 &&
+         static_cast<size_t>(c.hospital) < in.hospitals.size();
+}
+
+// Pins ("pins.P1") and forbids ("forbids.P1.H2"): within the lists, one pin
+// per patient, a forbid given once and never on the pinned pair.
+void CheckConstraints(const Instance& in, std::vector<FieldError>& errors) {
+  std::map<int, int> pin_of;
+  for (size_t i = 0; i < in.pins.size(); ++i) {
+    const Constraint& c = in.pins[i];
+    if (!Known(in, c)) {
+      errors.push_back({"pins", "entry " + std::to_string(i) + " names no patient or hospital"});
+    } else if (!pin_of.emplace(c.patient, c.hospital).second) {
+      errors.push_back({"pins." + in.patients[c.patient].id, "a patient is pinned to one hospital at most"});
+    }
+  }
+  std::set<std::pair<int, int>> forbidden;
+  for (size_t i = 0; i < in.forbids.size(); ++i) {
+    const Constraint& c = in.forbids[i];
+    if (!Known(in, c)) {
+      errors.push_back({"forbids", "entry " + std::to_string(i) + " names no patient or hospital"});
+      continue;
+    }
+    const std::string p = "forbids." + in.patients[c.patient].id + "." + in.hospitals[c.hospital].id;
+    if (!forbidden.emplace(c.patient, c.hospital).second) errors.push_back({p, "given twice"});
+    if (auto it = pin_of.find(c.patient); it != pin_of.end() && it->second == c.hospital) {
+      errors.push_back({p, "the patient is pinned to this hospital"});
+    }
   }
 }
 
@@ -129,6 +163,7 @@ Result<Spreader> Spreader::Build(Instance in, SpreaderOptions options) {
     if (!InRange(t.minutes, 0, kMaxMinutes)) errors.push_back({p, "must be 0 to 100000 (minutes)"});
     if (!pairs.emplace(std::make_pair(t.patient, t.hospital), i).second) errors.push_back({p, "given twice"});
   }
+  CheckConstraints(in, errors);
   if (!errors.empty()) {
     const size_t n = errors.size();
     return Status::Invalid("instance has " + std::to_string(n) + (n == 1 ? " error" : " errors"), std::move(errors));
@@ -184,8 +219,28 @@ Result<Plan> Spreader::Solve() const {
     given[static_cast<size_t>(given_row[t.patient]) * nh + static_cast<size_t>(t.hospital)] = t.minutes;
   }
 
-  // Groups: patients with equal keys and no given travel times, in key order;
-  // within a group, the instance's order.
+  // Pins and forbids: allowed(p, h). A patient with either (or with given
+  // travel times) is a group of its own.
+  std::vector<int> pin_of(np, -1);
+  std::vector<std::uint8_t> alone(np, 0);
+  for (const Constraint& c : in.pins) {
+    pin_of[c.patient] = c.hospital;
+    alone[c.patient] = 1;
+  }
+  std::set<std::pair<int, int>> forbidden;
+  for (const Constraint& c : in.forbids) {
+    forbidden.emplace(c.patient, c.hospital);
+    alone[c.patient] = 1;
+  }
+  for (size_t p = 0; p < np; ++p) alone[p] = static_cast<std::uint8_t>(alone[p] != 0 || given_row[p] >= 0);
+  auto allowed = [&](int p, int h) {
+    if (!alone[p]) return true;
+    if (pin_of[p] >= 0) return pin_of[p] == h;
+    return forbidden.count({p, h}) == 0;
+  };
+
+  // Groups: patients with equal keys and neither given travel times nor
+  // pins or forbids, in key order; within a group, the instance's order.
   std::vector<int> order(np);
   std::iota(order.begin(), order.end(), 0);
   auto key = [&](int i) {
@@ -196,8 +251,7 @@ Result<Plan> Spreader::Solve() const {
   std::vector<std::vector<int>> groups;
   for (size_t i = 0; i < np; ++i) {
     const int p = order[i];
-    const bool mergeable = given_row[p] < 0;
-    if (mergeable && !groups.empty() && given_row[groups.back().front()] < 0 && key(groups.back().front()) == key(p)) {
+    if (!alone[p] && !groups.empty() && !alone[groups.back().front()] && key(groups.back().front()) == key(p)) {
       groups.back().push_back(p);
     } else {
       groups.push_back({p});
@@ -224,7 +278,8 @@ Result<Plan> Spreader::Solve() const {
   }
 
   // Full-precision arc costs: travel + outside_region per (group, hk), in
-  // the hk order of the group's care type.
+  // the hk order of the group's care type; +∞ for an arc a pin or a forbid
+  // removes (never made an arc of the network).
   std::vector<double> hlat(nh), hcos(nh), hlon(nh);
   for (size_t h = 0; h < nh; ++h) {
     hlat[h] = Radians(in.hospitals[h].lat);
@@ -256,6 +311,10 @@ Result<Plan> Spreader::Solve() const {
     const Patient& pt = in.patients[p];
     for (int n : hk_of_type[static_cast<int>(pt.needs)]) {
       const int h = hk[n].hospital;
+      if (!allowed(p, h)) {
+        arc_cost.push_back(kNoArc);
+        continue;
+      }
       const double c = travel_of(p, h) + (in.hospitals[h].region == pt.region ? 0.0 : pol.outside_region_penalty);
       arc_cost.push_back(c);
       max_cost = std::max(max_cost, c);
@@ -283,10 +342,14 @@ Result<Plan> Spreader::Solve() const {
   // the negative ones are added and the network is solved again; arcs are
   // only ever added, so this ends, at the latest with every arc in.
   std::vector<std::vector<int>> active(ng);  // per group: positions in its targets, ascending
+  std::vector<size_t> allowed_arcs(ng);      // per group: arcs not removed by a pin or a forbid
   for (size_t g = 0; g < ng; ++g) {
-    const size_t n = group_first[g + 1] - group_first[g];
-    std::vector<int> idx(n);
-    std::iota(idx.begin(), idx.end(), 0);
+    std::vector<int> idx;
+    for (size_t t = group_first[g]; t < group_first[g + 1]; ++t) {
+      if (arc_cost[t] != kNoArc) idx.push_back(static_cast<int>(t - group_first[g]));
+    }
+    const size_t n = idx.size();
+    allowed_arcs[g] = n;
     const size_t keep = options_.candidate_arcs == 0 ? n : std::min(n, options_.candidate_arcs);
     auto cheaper = [&](int a, int b) {
       const double ca = arc_cost[group_first[g] + a], cb = arc_cost[group_first[g] + b];
@@ -362,7 +425,7 @@ Result<Plan> Spreader::Solve() const {
     bool added = false;
     for (size_t g = 0; g < ng; ++g) {
       const size_t n = group_first[g + 1] - group_first[g];
-      if (active[g].size() == n) continue;
+      if (active[g].size() == allowed_arcs[g]) continue;
       const auto& targets = hk_of_type[static_cast<int>(in.patients[groups[g].front()].needs)];
       const std::int64_t pi_g = solver.potential(lemon::StaticDigraph::node(static_cast<int>(g)));
       std::vector<int> next;
@@ -373,6 +436,7 @@ Result<Plan> Spreader::Solve() const {
           ++a;
           continue;
         }
+        if (arc_cost[group_first[g] + t] == kNoArc) continue;
         const std::int64_t pi_h = solver.potential(lemon::StaticDigraph::node(static_cast<int>(ng) + targets[t]));
         if (scaled(arc_cost[group_first[g] + t]) + pi_g - pi_h < 0) {
           next.push_back(t);
@@ -419,9 +483,20 @@ Result<Plan> Spreader::Solve() const {
     a.care_type = in.patients[p].needs;
     if (a.hospital < 0) {
       a.cost = pol.unplaced_cost;
-      a.unplaced = used[static_cast<int>(a.care_type)] < total_open[static_cast<int>(a.care_type)]
-                       ? Assignment::Unplaced::kCheaperUnplaced
-                       : Assignment::Unplaced::kNoOpenPlace;
+      // Is a place it may take still open? (With a pin or forbids only
+      // those count.)
+      bool place_left = used[static_cast<int>(a.care_type)] < total_open[static_cast<int>(a.care_type)];
+      if (alone[p] && place_left) {
+        place_left = false;
+        for (int n : hk_of_type[static_cast<int>(a.care_type)]) {
+          const HkNode& node = hk[n];
+          if (allowed(static_cast<int>(p), node.hospital) &&
+              static_cast<std::int64_t>(at_hk[n].size()) < open[node.hospital][static_cast<int>(node.k)]) {
+            place_left = true;
+          }
+        }
+      }
+      a.unplaced = place_left ? Assignment::Unplaced::kCheaperUnplaced : Assignment::Unplaced::kNoOpenPlace;
     } else {
       a.cost = a.travel + a.load + a.outside_region;
     }

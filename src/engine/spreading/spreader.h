@@ -23,8 +23,10 @@
 // - an unplaced patient costs unplaced_cost (and nothing else).
 // The plan minimises the sum over patients.
 //
-// Method: patients with the same (lat, lon, region, needs) and no given
-// travel times are one supply node (their arcs cost the same, so merging
+// Pins and forbids (Constraint) remove arcs: a patient with either is a
+// group of its own, with arcs only to the hospitals it may go to.
+// Method: patients with the same (lat, lon, region, needs) and neither given
+// travel times nor pins or forbids are one supply node (their arcs cost the same, so merging
 // them changes neither the feasible flows' costs nor the optimum); arcs
 // group → (h, k) cost travel + outside_region; each (h, k) → sink has one
 // unit arc per open place j with the j-th load cost (increasing in j, so a
@@ -104,10 +106,21 @@ struct TravelTime {
   double minutes = 0;
 };
 
+// A coordinator's decision about one patient and one hospital (indices into
+// Instance::patients and ::hospitals). A pin sends the patient only to that
+// hospital (it stays unplaced when no place is open there); a forbid never
+// sends it there. The plan is optimal among the plans that obey them.
+struct Constraint {
+  int patient = 0;
+  int hospital = 0;
+};
+
 struct Instance {
   std::vector<Hospital> hospitals;
   std::vector<Patient> patients;
   std::vector<TravelTime> travel_minutes;  // at most one per pair
+  std::vector<Constraint> pins;            // at most one per patient
+  std::vector<Constraint> forbids;         // at most one per pair, never a pinned pair
   Policy policy;
 };
 
@@ -163,8 +176,9 @@ class Spreader {
  public:
   // Validates the instance: unique non-empty ids, coordinates in range,
   // non-empty regions, staffed and occupied 0–10,000,000, policy numbers in
-  // range, travel pairs unique and within the lists, sizes within the
-  // limits. Every problem at once, each naming its field
+  // range, travel pairs unique and within the lists, pins and forbids
+  // within the lists (one pin per patient, a forbid neither repeated nor
+  // on a pinned pair), sizes within the limits. Every problem at once, each naming its field
   // ("hospitals[2].capacity.ic.staffed").
   static Result<Spreader> Build(Instance instance, SpreaderOptions options = {});
 

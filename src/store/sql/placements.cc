@@ -306,6 +306,18 @@ Result<std::vector<Reservation>> SqlStore::HeldReservations(const std::string& r
   });
 }
 
+Result<std::vector<Reservation>> SqlStore::LapsedReservations(Time now, size_t limit) {
+  return ReadValue<std::vector<Reservation>>([&](Conn& c) {
+    return c.All<Reservation>(
+        "SELECT o.id, o.placement_id, o.unit_id, o.reserved_until FROM placement_offers o "
+        "WHERE o.state = 'accepted' AND o.reservation_ended_at IS NULL AND o.reserved_until <= ? "
+        "ORDER BY o.reserved_until, o.id LIMIT ?",
+        Params().Add(ToUnixMillis(now)).Add(Limit(limit)), [](const Row& r) {
+          return Reservation{r.Text(0), r.Text(1), r.Text(2), FromUnixMillis(r.Int(3))};
+        });
+  });
+}
+
 Result<std::vector<Offer>> SqlStore::RegionOffers(const std::string& region_id, size_t limit) {
   return ReadValue<std::vector<Offer>>([&](Conn& c) {
     return c.All<Offer>(std::string("SELECT ") + kOfferCols +

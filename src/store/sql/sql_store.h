@@ -115,6 +115,7 @@ class SqlStore : public Store {
   Result<std::optional<SealedPatient>> PlacementPatient(const std::string& id) final;
   Result<std::optional<Placement>> PlacementOfTransfer(const std::string& transfer_id) final;
   Result<std::vector<Reservation>> HeldReservations(const std::string& region_id, Time now) final;
+  Result<std::vector<Reservation>> LapsedReservations(Time now, size_t limit) final;
   Result<std::vector<Offer>> RegionOffers(const std::string& region_id, size_t limit) final;
 
  protected:

@@ -142,5 +142,18 @@ export function localizeCaseMessage(message: string): Msg | null {
   if (m === 'must differ from the sending unit') return { key: 'tr.err.sameUnit' };
   if (m === 'must be within a year of now') return { key: 'tr.srv.year' };
   if (m === 'must not be before the transfer was requested') return { key: 'tr.srv.beforeRequest' };
+  // Follow-up placements (POST /placements, offers, cancel).
+  if (m === 'must be within a year of today') return { key: 'pl.srv.year' };
+  if (/^must be a date as /.test(m)) return { key: 'pl.srv.date' };
+  if (/^must be one of elv-low, elv-high/.test(m)) return { key: 'pl.srv.careType' };
+  if (/^unknown mobility /.test(m)) return { key: 'pl.srv.mobility' };
+  if ((r = m.match(/^must be between (-?\d+) and (-?\d+)$/))) return { key: 'pl.srv.between', params: { min: Number(r[1]), max: Number(r[2]) } };
+  if (/^give both preferred_lat and preferred_lon$/.test(m)) return { key: 'pl.srv.both' };
+  if (/^must be an integer, not /.test(m)) return { key: 'pl.srv.integer' };
+  if (/^must be a number, not /.test(m)) return { key: 'pl.srv.number' };
+  if (/^must be 1–64 characters of /.test(m)) return { key: 'pl.srv.id' };
+  if (/^is a \S+ unit, not a follow-up unit$/.test(m)) return { key: 'pl.srv.notFollowUp' };
+  if (m === 'already has an open offer of this placement') return { key: 'pl.srv.offered' };
+  if (m === 'must not contain control characters') return { key: 'pl.srv.control' };
   return null;
 }

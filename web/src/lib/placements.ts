@@ -62,6 +62,7 @@ export interface Placement {
   updated_at: string;
   ended_at: string | null;
   transfer_id: string | null;
+  cancel_reason: string | null;
   waiting_hours: number;
   wrong_bed_days: number;
   offers: Offer[];
@@ -111,6 +112,20 @@ export function mayCreatePlacement(u: Who): boolean {
 export function mayOffer(p: Pick<Placement, 'from_organization_id' | 'state'>, u: Who): boolean {
   if (!isOpenPlacement(p.state)) return false;
   return regionWide(u) || (isOrgUser(u) && u.organization_id === p.from_organization_id);
+}
+
+/**
+ * The free beds of a unit row net of the beds reserved for placements (a follow-up unit's `reserved`), at least 0;
+ * null without beds. Computed here so a live capacity event (which carries no `reserved`) keeps it right.
+ */
+export function netAvailable(u: { beds: { available: number } | null; reserved?: number }): number | null {
+  if (!u.beds) return null;
+  return Math.max(0, u.beds.available - (u.reserved ?? 0));
+}
+
+/** Whether the user may cancel the placement: as offering (the sending side and the region's desk, while it is open). */
+export function mayCancel(p: Pick<Placement, 'from_organization_id' | 'state'>, u: Who): boolean {
+  return mayOffer(p, u);
 }
 
 /** Whether the user may see the matches: the sending side, the region's coordinators, admin and viewers (not a provider). */

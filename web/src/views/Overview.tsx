@@ -9,6 +9,7 @@ import { FilterBar } from '../components/FilterBar';
 import { href } from '../router';
 import type { SnapshotUnit } from '../types';
 import { canEditUnit, hasBeds } from '../lib/units';
+import { netAvailable } from '../lib/placements';
 import type { UnitForecast, User } from '../types';
 import { CrossFlag, EdOutlook, useRegionForecast } from '../components/Forecast';
 
@@ -103,7 +104,7 @@ function UnitRow({ u, now, editable, crossing }: { u: SnapshotUnit; now: number;
   const stale = isStale(u, now);
   const b = u.beds;
   const e = u.ed;
-  const free = b ? b.available : null;
+  const free = netAvailable(u);  // net of beds reserved for follow-up placements
   return (
     <tr className={`unit-row${stale ? ' is-stale' : ''}`} data-unit={u.unit_id} data-stale={stale ? '1' : '0'}>
       <td className="c-name">
@@ -113,7 +114,10 @@ function UnitRow({ u, now, editable, crossing }: { u: SnapshotUnit; now: number;
       </td>
       <td className="c-type">{typeLabel(t, u.type)}{u.specialism ? <span className="spec"> · {u.specialism}</span> : null}</td>
       <td>{e ? <EdBadge status={e.status} /> : null}</td>
-      <td className={`num free${free === 0 ? ' zero' : ''}`} data-col="available">{hasBeds(u.type) ? (b ? b.available : '—') : ''}</td>
+      <td className={`num free${free === 0 ? ' zero' : ''}`} data-col="available" data-reserved={u.reserved ?? undefined}>
+        {hasBeds(u.type) ? (b ? free : '—') : ''}
+        {b && (u.reserved ?? 0) > 0 && <span className="muted small" data-testid="reserved"> {t('col.reserved', { n: u.reserved ?? 0 })}</span>}
+      </td>
       <td className="num" data-col="staffed">{b ? b.staffed : hasBeds(u.type) ? '—' : ''}</td>
       <td className="num" data-col="occupied">{b ? b.occupied : hasBeds(u.type) ? '—' : ''}</td>
       <td className="num" data-col="total">{b ? b.total : hasBeds(u.type) ? '—' : ''}</td>

@@ -3,7 +3,7 @@ import { useI18n } from '../i18n';
 import { useOrgName } from '../data';
 import { ApiError, placements } from '../api';
 import {
-  careTypeKey, criterionLabel, DECLINE_REASONS, declineKey, mayAnswer, mayOffer, mayReadMatches, mobilityKey, offerStateKey,
+  careTypeKey, criterionLabel, DECLINE_REASONS, declineKey, mayAnswer, mayCancel, mayOffer, mayReadMatches, mobilityKey, offerStateKey,
   plStateKey, type Matches, type Offer, type Placement,
 } from '../lib/placements';
 import { useUnitName } from '../components/TransferBits';
@@ -25,6 +25,7 @@ export function PlacementView({ id, user }: { id: string; user: User }) {
   const [notice, setNotice] = useState<string | null>(null);
   const [picked, setPicked] = useState<Set<string>>(new Set());
   const [busy, setBusy] = useState(false);
+  const [cancelReason, setCancelReason] = useState('');
 
   const load = useCallback(async () => {
     try {
@@ -67,6 +68,9 @@ export function PlacementView({ id, user }: { id: string; user: User }) {
           p.profile.weight_kg != null && `${p.profile.weight_kg} kg`, t(mobilityKey(p.profile.mobility)),
           p.profile.age != null && t('pl.ageYears', { n: p.profile.age })].filter(Boolean).join(' · ')}
       </p>
+      {p.state === 'cancelled' && p.cancel_reason && (
+        <p data-testid="placement-cancel-reason">{t('pl.cancelledBecause', { reason: p.cancel_reason })}</p>
+      )}
       {p.transfer_id && (
         <p data-testid="placement-transfer"><a href={href({ name: 'transfer', id: p.transfer_id })}>{t('pl.toTransfer')}</a></p>
       )}
@@ -112,6 +116,16 @@ export function PlacementView({ id, user }: { id: string; user: User }) {
             </button>
           )}
         </>
+      )}
+      {mayCancel(p, user) && (
+        <form className="placement-cancel" data-testid="placement-cancel"
+          onSubmit={(e) => { e.preventDefault(); void act((v) => placements.cancel(p.id, v, cancelReason.trim())).then(() => setCancelReason('')); }}>
+          <h2>{t('pl.cancel')}</h2>
+          <label>{t('pl.cancelReason')}{' '}
+            <input value={cancelReason} onChange={(e) => setCancelReason(e.target.value)} maxLength={1000} data-testid="cancel-reason" />
+          </label>{' '}
+          <button type="submit" className="btn small" disabled={busy || !cancelReason.trim()} data-testid="cancel-submit">{t('pl.cancel')}</button>
+        </form>
       )}
     </section>
   );
