@@ -6,7 +6,7 @@
 // Accounts: admin, coord (roaz-coordinator), mgr (org-capacity-manager of the first hospital), viewer, and for the
 // worklist (dev/mock-cases.mjs) zcc (zcc-coordinator), vvt (org-user of the first VVT organisation), hospital
 // (org-user of the first hospital), and for transfers (dev/mock-transfers.mjs) hospital2 (org-user of the second
-// hospital); password "demo".
+// hospital), and spreading plans (dev/mock-spreading.mjs) for admin, coord, zcc and viewer; password "demo".
 import http from 'node:http';
 import { readFileSync, existsSync, statSync } from 'node:fs';
 import { join, extname, dirname } from 'node:path';
@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { createCases } from './mock-cases.mjs';
 import { createSimulations } from './mock-sim.mjs';
 import { createTransfers } from './mock-transfers.mjs';
+import { createSpreading } from './mock-spreading.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const arg = (n, d) => { const i = process.argv.indexOf(n); return i > 0 ? process.argv[i + 1] : d; };
@@ -147,6 +148,15 @@ const handleTransfers = createTransfers({
   },
 });
 
+// Spreading plans (dev/mock-spreading.mjs): solved greedily from the current rows; approval makes transfers above.
+const handleSpreading = createSpreading({
+  region, orgs, locs, units, rowOf: (u) => row(u), json, problem, readBody, transfers: handleTransfers,
+  publish: (type, data) => {
+    version += 1;
+    for (const c of clients) c.write(`id: ${version}\nevent: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
+  },
+});
+
 // What-if (dev/mock-sim.mjs): the region's scenario from the current rows, runs by queueing formulas.
 const handleSimulations = createSimulations({ region, orgs, units, rowOf: (u) => row(u), json, problem, readBody });
 
@@ -226,6 +236,7 @@ const server = http.createServer(async (req, res) => {
     if (await handleCases(req, res, url, user)) return;
     if (await handleSimulations(req, res, url, user)) return;
     if (await handleTransfers(req, res, url, user)) return;
+    if (await handleSpreading(req, res, url, user)) return;
     return problem(res, 404, 'Not Found');
   }
   // Static files with SPA fallback.

@@ -49,7 +49,22 @@ export function createTransfers({ region, orgs, units, json, problem, readBody, 
     return invalid(res, [{ field: 'body', message: 'must be a JSON object' }]), null;
   };
 
-  return async function handle(req, res, url, user) {
+  /** Stores a new requested transfer (checked already) and tells the stream; also used by the spreading stand-in's approval. */
+  function make(b, user) {
+    const now = iso(Date.now());
+    const t = {
+      id: `t-${hex()}`, region_id: region.id, from_organization_id: b.from_organization_id, from_unit_id: b.from_unit_id,
+      to_organization_id: b.to_organization_id, to_unit_id: b.to_unit_id, care_type: b.care_type, reason: b.reason.trim(),
+      case_id: null, has_patient: !!b.patient, state: 'requested', planned_at: b.planned_at ?? null, created_by: user.username,
+      requested_at: now, updated_at: now, answered_at: null, departed_at: null, ended_at: null, version: 1,
+    };
+    const x = { t, timeline: [{ state: 'requested', at: now, actor: user.username, organization_id: user.organization_id, reason: null }], patient: b.patient ?? null };
+    all.set(t.id, x);
+    emit(x);
+    return x;
+  }
+
+  async function handle(req, res, url, user) {
     const p = url.pathname;
     if (p === '/api/v1/transfers' && req.method === 'GET') {
       const state = url.searchParams.get('state') ?? 'open';
@@ -91,20 +106,10 @@ export function createTransfers({ region, orgs, units, json, problem, readBody, 
       }
       if (errors.length) return invalid(res, errors), true;
       if (!works(user, b.from_organization_id) || user.role === 'viewer') return problem(res, 403, 'Forbidden', [], 'you may not request a transfer from this organisation'), true;
-      const now = iso(Date.now());
-      const t = {
-        id: `t-${hex()}`, region_id: region.id, from_organization_id: b.from_organization_id, from_unit_id: b.from_unit_id,
-        to_organization_id: b.to_organization_id, to_unit_id: b.to_unit_id, care_type: b.care_type, reason: b.reason.trim(),
-        case_id: null, has_patient: !!b.patient, state: 'requested', planned_at: b.planned_at ?? null, created_by: user.username,
-        requested_at: now, updated_at: now, answered_at: null, departed_at: null, ended_at: null, version: 1,
-      };
-      const x = { t, timeline: [{ state: 'requested', at: now, actor: user.username, organization_id: user.organization_id, reason: null }], patient: b.patient ?? null };
-      all.set(t.id, x);
-      emit(x);
-      res.setHeader('Location', `/api/v1/transfers/${t.id}`);
+      const x = make(b, user);
+      res.setHeader('Location', `/api/v1/transfers/${x.t.id}`);
       return send(res, 201, x), true;
-    }
-    const m = /^\/api\/v1\/transfers\/([^/]+)(?:\/(transition|patient))?$/.exec(p);
+    }    const m = /^\/api\/v1\/transfers\/([^/]+)(?:\/(transition|patient))?$/.exec(p);
     if (!m) return false;
     const x = all.get(decodeURIComponent(m[1]));
     if (!x) return problem(res, 404, 'Not Found'), true;
@@ -148,5 +153,7 @@ export function createTransfers({ region, orgs, units, json, problem, readBody, 
     if (b.to === 'arrived') arrive(t.from_unit_id, t.to_unit_id);
     emit(x);
     return send(res, 200, x), true;
-  };
+  }
+  handle.create = (b, user) => make(b, user).t;
+  return handle;
 }

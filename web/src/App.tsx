@@ -29,6 +29,10 @@ import { Placements } from './views/Placements';
 import { PlacementNew } from './views/PlacementNew';
 import { PlacementView } from './views/PlacementView';
 import { readsPlacements } from './lib/placements';
+import { Spreading } from './views/Spreading';
+import { SpreadingNew } from './views/SpreadingNew';
+import { SpreadingView } from './views/SpreadingView';
+import { readsSpreading } from './lib/spreading';
 import { canSimulate } from './lib/simulation';
 import { canAudit, readsCapacity } from './lib/accessLog';
 import { canReadKpis } from './lib/kpis';
@@ -128,6 +132,7 @@ function Shell({ user, onLogout, regionPick }: {
         case 'm': if (canSimulate(user.role)) nav({ name: 'whatif' }); break;
         case 'u': if (readsTransfers(user)) nav({ name: 'transfers' }); break;
         case 'y': if (readsPlacements(user)) nav({ name: 'placements' }); break;
+        case 'd': if (readsSpreading(user)) nav({ name: 'spreading' }); break;
         case 'l': e.preventDefault(); toggle(); break;
         case '?': e.preventDefault(); setHelp((h) => !h); break;
       }
@@ -145,6 +150,7 @@ function Shell({ user, onLogout, regionPick }: {
     { r: { name: 'inbox' }, label: t('nav.inbox'), key: 'x', show: hasInbox(user) },
     { r: { name: 'transfers' }, label: t('nav.transfers'), key: 'u', show: readsTransfers(user) },
     { r: { name: 'placements' }, label: t('nav.placements'), key: 'y', show: readsPlacements(user) },
+    { r: { name: 'spreading' }, label: t('nav.spreading'), key: 'd', show: readsSpreading(user) },
     { r: { name: 'overview' }, label: t('nav.overview'), key: 'o', show: capacity },
     { r: { name: 'map' }, label: t('nav.map'), key: 'k', show: capacity },
     { r: { name: 'beds' }, label: t('nav.beds'), key: 'b', show: capacity },
@@ -157,7 +163,8 @@ function Shell({ user, onLogout, regionPick }: {
   const current = shown.name === 'unit' ? 'overview' : shown.name === 'intake' ? 'worklist'
     : shown.name === 'case' ? (canWorkCases(user.role) ? 'worklist' : 'inbox')
       : shown.name === 'transfer' || shown.name === 'transferNew' ? 'transfers'
-        : shown.name === 'placementNew' || shown.name === 'placement' ? 'placements' : shown.name;
+        : shown.name === 'placementNew' || shown.name === 'placement' ? 'placements'
+          : shown.name === 'spreadingNew' || shown.name === 'spreadingPlan' ? 'spreading' : shown.name;
 
   return (
     <div className="app">
@@ -212,6 +219,9 @@ function Shell({ user, onLogout, regionPick }: {
         {shown.name === 'placements' && <Placements user={user} />}
         {shown.name === 'placementNew' && <PlacementNew user={user} />}
         {shown.name === 'placement' && <PlacementView key={shown.id} id={shown.id} user={user} />}
+        {shown.name === 'spreading' && <Spreading user={user} />}
+        {shown.name === 'spreadingNew' && <SpreadingNew user={user} />}
+        {shown.name === 'spreadingPlan' && <SpreadingView key={shown.id} id={shown.id} user={user} />}
       </main>
       {help && <HelpDialog onClose={() => setHelp(false)} user={user} />}
     </div>
@@ -226,6 +236,7 @@ function HelpDialog({ onClose, user }: { onClose: () => void; user: User }) {
     ...(hasInbox(user) ? [['x', t('help.inbox')]] as [string, string][] : []),
     ...(readsTransfers(user) ? [['u', t('help.transfers')]] as [string, string][] : []),
     ...(readsPlacements(user) ? [['y', t('help.placements')]] as [string, string][] : []),
+    ...(readsSpreading(user) ? [['d', t('help.spreading')]] as [string, string][] : []),
     ...(canReadKpis(user.role) ? [['g', t('help.kpi')]] as [string, string][] : []),
     ...(canAudit(user.role) ? [['v', t('help.privacy')]] as [string, string][] : []),
     ...(canSimulate(user.role) ? [['m', t('help.whatif')], ['Ctrl+Enter', t('help.whatifRun')]] as [string, string][] : []),

@@ -1,3 +1,4 @@
+import { normalisePlan, type NewPlanInput, type PinIn, type PlanSummary, type SpreadingPlan } from './lib/spreading';
 import type {
   AccessPage, BreakGlassGrant, BreakGlassReviewItem, CapacityInput, RegionForecast, UnitForecast, ContactHistory, CaseDetail, Complaint, History, HandoverWithCase, Inbox, NewCaseInput, Patient, PathwayDecision,
   Problem, Proposal, RegionDetail, RegionSummary, Snapshot, User, Worklist,
@@ -237,4 +238,19 @@ export const placements = {
   /** Cancels a waiting or offered placement with a reason (409 while its transfer is en route). */
   cancel: (id: string, version: number, reason: string) =>
     request<Placement>('POST', `/api/v1/placements/${enc(id)}/cancel`, { reason }, { headers: { 'If-Match': ifMatch(version) } }),
+};
+
+/** Spreading plans (docs/spreading.md): the region's plans, one plan, a new one, re-solve, approve, discard. */
+export const spreading = {
+  list: (p: { region?: string; state?: 'proposed' | 'approved' | 'discarded' | 'all' }) =>
+    request<{ plans: PlanSummary[] }>('GET', `/api/v1/spreading/plans${query(p)}`, undefined, { cache: 'no-store' }),
+  get: (id: string) => request<SpreadingPlan>('GET', `/api/v1/spreading/plans/${enc(id)}`, undefined, { cache: 'no-store' }).then(normalisePlan),
+  create: (body: NewPlanInput) => request<SpreadingPlan>('POST', '/api/v1/spreading/plans', body).then(normalisePlan),
+  /** Rebuilds the instance from the live capacity now and solves it again; pins and forbids replace the stored lists. */
+  solve: (id: string, version: number, body: { pins?: PinIn[]; forbids?: PinIn[] }) =>
+    request<SpreadingPlan>('POST', `/api/v1/spreading/plans/${enc(id)}/solve`, body, { headers: { 'If-Match': ifMatch(version) } }).then(normalisePlan),
+  approve: (id: string, version: number) =>
+    request<SpreadingPlan>('POST', `/api/v1/spreading/plans/${enc(id)}/approve`, {}, { headers: { 'If-Match': ifMatch(version) } }).then(normalisePlan),
+  discard: (id: string, version: number) =>
+    request<SpreadingPlan>('POST', `/api/v1/spreading/plans/${enc(id)}/discard`, {}, { headers: { 'If-Match': ifMatch(version) } }).then(normalisePlan),
 };

@@ -3,6 +3,7 @@ import { api, ApiError } from './api';
 import { clockOffset } from './lib/age';
 import type { CaseEvent, RegionDetail, SnapshotUnit } from './types';
 import type { TransferEvent } from './lib/transfers';
+import type { SpreadingEvent } from './lib/spreading';
 
 export type Conn = 'connecting' | 'live' | 'reconnecting' | 'offline';
 
@@ -30,10 +31,13 @@ export interface RegionData {
   onCaseEvent: (fn: CaseListener) => () => void;
   /** Subscribes to the `transfer` events; `null` means "refetch everything", as for `onCaseEvent`. */
   onTransferEvent: (fn: TransferListener) => () => void;
+  /** Subscribes to the `spreading` events (a plan changed); `null` means "refetch everything". */
+  onSpreadingEvent: (fn: SpreadingListener) => () => void;
 }
 
 export type CaseListener = (e: { type: 'case' | 'handover'; data: CaseEvent } | null) => void;
 export type TransferListener = (e: TransferEvent | null) => void;
+export type SpreadingListener = (e: SpreadingEvent | null) => void;
 
 const Ctx = createContext<RegionData | null>(null);
 const POLL_MS = 30000;
@@ -86,6 +90,14 @@ export function RegionDataProvider({ regionId, children, enabled = true }: { reg
     transferListeners.current.add(fn);
     return () => { transferListeners.current.delete(fn); };
   }, []);
+  const spreadingListeners = useRef(new Set<SpreadingListener>());
+  const tellSpreading = useCallback((e: SpreadingEvent | null) => {
+    for (const fn of [...spreadingListeners.current]) fn(e);
+  }, []);
+  const onSpreadingEvent = useCallback((fn: SpreadingListener) => {
+    spreadingListeners.current.add(fn);
+    return () => { spreadingListeners.current.delete(fn); };
+  }, []);
 
   const fetchSnapshot = useCallback(async () => {
     if (inflight.current) return;
@@ -129,7 +141,7 @@ export function RegionDataProvider({ regionId, children, enabled = true }: { reg
       es = new EventSource(`/api/v1/events?region=${encodeURIComponent(regionId)}`, { withCredentials: true });
       es.onopen = () => {
         setConn('live');
-        if (hadError) { void fetchSnapshot(); tellCases(null); tellTransfers(null); } // catch up on anything missed while away
+        if (hadError) { void fetchSnapshot(); tellCases(null); tellTransfers(null); tellSpreading(null); } // catch up on anything missed while away
         hadError = false;
       };
       es.onerror = () => {
@@ -154,7 +166,7 @@ export function RegionDataProvider({ regionId, children, enabled = true }: { reg
         setLastEventAt(now);
         setLastUpdateAt(now);
       });
-      es.addEventListener('reload', () => { void fetchSnapshot(); tellCases(null); tellTransfers(null); });
+      es.addEventListener('reload', () => { void fetchSnapshot(); tellCases(null); tellTransfers(null); tellSpreading(null); });
       // Worklist events carry no patient data and are not patched in: the views refetch what they show.
       for (const type of ['case', 'handover'] as const) {
         es.addEventListener(type, (ev) => {
@@ -171,10 +183,17 @@ export function RegionDataProvider({ regionId, children, enabled = true }: { reg
         setLastEventAt(Date.now());
         tellTransfers(data);
       });
+      // Spreading plans: the event names the plan and its version; the list and the plan shown refetch.
+      es.addEventListener('spreading', (ev) => {
+        let data: SpreadingEvent;
+        try { data = JSON.parse((ev as MessageEvent<string>).data) as SpreadingEvent; } catch { return; }
+        setLastEventAt(Date.now());
+        tellSpreading(data);
+      });
     };
     open();
     return () => { closed = true; if (retry) clearTimeout(retry); es?.close(); };
-  }, [regionId, fetchSnapshot, tellCases, tellTransfers, enabled]);
+  }, [regionId, fetchSnapshot, tellCases, tellTransfers, tellSpreading, enabled]);
 
   // Fallback polling while not live.
   useEffect(() => {
@@ -190,7 +209,7 @@ export function RegionDataProvider({ regionId, children, enabled = true }: { reg
 
   const value: RegionData = {
     regionId, detail, rows, version, generatedAt, offsetMs, conn, lastUpdateAt, lastEventAt, error, loading,
-    reload: () => { void fetchSnapshot(); }, applyRow, onCaseEvent, onTransferEvent,
+    reload: () => { void fetchSnapshot(); }, applyRow, onCaseEvent, onTransferEvent, onSpreadingEvent,
   };
   return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
 }

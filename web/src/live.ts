@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { useRegionData } from './data';
 import type { CaseEvent } from './types';
 import type { TransferEvent } from './lib/transfers';
+import type { SpreadingEvent } from './lib/spreading';
 
 export interface LiveQuery<T> {
   data: T | null;
@@ -40,6 +41,16 @@ export function useTransferQuery<T>(load: () => Promise<T>, match: (e: TransferE
   useEffect(() => { matchRef.current = match; });
   const subscribe = useCallback((refetch: () => void) =>
     onTransferEvent((e) => { if (e === null || matchRef.current(e)) refetch(); }), [onTransferEvent]);
+  return useFollowed(load, subscribe, debounceMs);
+}
+
+/** As `useLiveQuery`, for spreading plans: refetched on the `spreading` events that `match`. */
+export function useSpreadingQuery<T>(load: () => Promise<T>, match: (e: SpreadingEvent) => boolean, debounceMs = 250): LiveQuery<T> {
+  const { onSpreadingEvent } = useRegionData();
+  const matchRef = useRef(match);
+  useEffect(() => { matchRef.current = match; });
+  const subscribe = useCallback((refetch: () => void) =>
+    onSpreadingEvent((e) => { if (e === null || matchRef.current(e)) refetch(); }), [onSpreadingEvent]);
   return useFollowed(load, subscribe, debounceMs);
 }
 

@@ -19,7 +19,10 @@ export type Route =
   | { name: 'transfer'; id: string }
   | { name: 'placements' }
   | { name: 'placementNew' }
-  | { name: 'placement'; id: string };
+  | { name: 'placement'; id: string }
+  | { name: 'spreading' }
+  | { name: 'spreadingNew' }
+  | { name: 'spreadingPlan'; id: string };
 
 /**
  * Hash routes (Dutch paths): #/, #/kaart, #/bedden, #/eenheid/ID, #/invoer[/ID], #/wand, #/werklijst,
@@ -27,6 +30,7 @@ export type Route =
  * access log and break-glass review), #/wat-als (what-if simulation). English aliases: #/what-if, #/worklist,
  * #/cases/ID, #/cases/new. Transfers: #/overplaatsingen (the board), #/overplaatsingen/nieuw, #/overplaatsingen/ID
  * (English #/transfers…). Follow-up placement: #/plaatsingen (the desk's waiting list), #/plaatsingen/nieuw, #/plaatsingen/ID (English #/placements…).
+ * Spreading plans: #/spreiding (the list), #/spreiding/nieuw, #/spreiding/ID (English #/spreading…).
  */
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '').replace(/^\/+/, '');
@@ -51,6 +55,8 @@ export function parseRoute(hash: string): Route {
       return arg ? { name: 'transfer', id: arg } : { name: 'transfers' };
     case 'plaatsingen': case 'placements': if (arg === 'nieuw' || arg === 'new') return { name: 'placementNew' };
       return arg ? { name: 'placement', id: arg } : { name: 'placements' };
+    case 'spreiding': case 'spreading': if (arg === 'nieuw' || arg === 'new') return { name: 'spreadingNew' };
+      return arg ? { name: 'spreadingPlan', id: arg } : { name: 'spreading' };
     default: return { name: 'overview' };
   }
 }
@@ -76,6 +82,9 @@ export function href(r: Route): string {
     case 'placements': return '#/plaatsingen';
     case 'placementNew': return '#/plaatsingen/nieuw';
     case 'placement': return `#/plaatsingen/${encodeURIComponent(r.id)}`;
+    case 'spreading': return '#/spreiding';
+    case 'spreadingNew': return '#/spreiding/nieuw';
+    case 'spreadingPlan': return `#/spreiding/${encodeURIComponent(r.id)}`;
   }
 }
 

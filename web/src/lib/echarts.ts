@@ -1,11 +1,11 @@
 // Only the ECharts parts the UI uses, to keep the bundle small.
 import * as echarts from 'echarts/core';
-import { LineChart, ScatterChart, EffectScatterChart } from 'echarts/charts';
+import { LineChart, LinesChart, ScatterChart, EffectScatterChart } from 'echarts/charts';
 import { GeoComponent, GridComponent, LegendComponent, TooltipComponent, MarkLineComponent, DataZoomComponent } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 import nlGeo from 'virtual:nl-geo';
 
-echarts.use([LineChart, ScatterChart, EffectScatterChart, GeoComponent, GridComponent, LegendComponent,
+echarts.use([LineChart, LinesChart, ScatterChart, EffectScatterChart, GeoComponent, GridComponent, LegendComponent,
   TooltipComponent, MarkLineComponent, DataZoomComponent, CanvasRenderer]);
 
 let registered = false;
