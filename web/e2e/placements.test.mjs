@@ -176,7 +176,9 @@ describe('placement desk', () => {
     await cell.waitFor({ timeout: 15000 });
     for (let i = 0; i < 15 && (await cell.getAttribute('data-reserved')) !== '1'; i++) {
       await h.page.waitForTimeout(1000);
-      await h.page.reload();
+      await h.page.reload();  // a fresh snapshot; a hospital user starts in the inbox, so go back by the menu
+      await h.page.waitForSelector('[data-conn]');
+      await h.page.locator('nav a[aria-keyshortcuts=o]').click();
       await cell.waitFor({ timeout: 15000 });
     }
     assert.equal(await cell.getAttribute('data-reserved'), '1', 'one bed reserved for the placement');

@@ -102,6 +102,7 @@ describe('spreading plans', () => {
     const { context, page } = await signIn(COORD);
     await page.keyboard.press('d');
     await page.waitForURL(/#\/spreiding$/);
+    await page.waitForSelector('nav a[aria-current=page][aria-keyshortcuts=d]');  // the menu follows the route a moment later
     assert.equal((await page.locator('nav a[aria-current=page]').innerText()).replace(/\s+d$/, '').trim(), 'Spreiding');
     await page.locator('[data-testid=new-plan]').waitFor();
     await page.keyboard.press('n');
@@ -130,7 +131,7 @@ describe('spreading plans', () => {
     await fill(1, b);
     await page.locator('[data-testid=plan-submit]').click();
     await page.waitForURL(/#\/spreiding\/[^/]+$/, { timeout: 20000 });
-    const view = page.locator('section.spreading-view');
+    const view = page.locator('section.spreading-view[data-plan-id]');
     await view.waitFor({ timeout: 15000 });
     const planId = await view.getAttribute('data-plan-id');
     assert.ok(planId, 'the plan id');

@@ -26,13 +26,6 @@ using nlohmann::ordered_json;
 
 namespace {
 
-std::optional<CareType> ParseCareType(const std::string& s) {
-  for (CareType k : kCareTypes) {
-    if (s == engine::spreading::ToString(k)) return k;
-  }
-  return std::nullopt;
-}
-
 void ReadCapacity(DataReader& r, const json& v, const std::string& p, CareCapacity& c) {
   if (!r.Object(v, p, {"staffed", "occupied", "stale"})) return;
   c.present = true;
@@ -66,28 +59,8 @@ void ReadPatient(DataReader& r, const json& v, const std::string& p, Patient& pt
   r.Number(v, p, "lat", true, pt.lat);
   r.Number(v, p, "lon", true, pt.lon);
   r.String(v, p, "region", true, pt.region);
-  auto needs = ReadEnum<CareType>(r, v, p, "needs", true, ParseCareType, "care type", "ic, ward");
+  auto needs = ReadEnum<CareType>(r, v, p, "needs", true, ParseSpreadingCareType, "care type", "ic, ward");
   if (needs) pt.needs = *needs;
-}
-
-void ReadPolicy(DataReader& r, const json& v, Policy& pol) {
-  const std::string p = "policy";
-  if (!r.Object(v, p,
-                {"road_factor", "speed_kmh", "load_weight", "outside_region_penalty", "unplaced_cost", "reserve"})) {
-    return;
-  }
-  r.Number(v, p, "road_factor", false, pol.road_factor);
-  r.Number(v, p, "speed_kmh", false, pol.speed_kmh);
-  r.Number(v, p, "load_weight", false, pol.load_weight);
-  r.Number(v, p, "outside_region_penalty", false, pol.outside_region_penalty);
-  r.Number(v, p, "unplaced_cost", false, pol.unplaced_cost);
-  if (const json* res = r.Member(v, p, "reserve", false)) {
-    const std::string rp = JoinPath(p, "reserve");
-    if (r.Object(*res, rp, {"ic", "ward"})) {
-      r.Number(*res, rp, "ic", false, pol.reserve[static_cast<int>(CareType::kIc)]);
-      r.Number(*res, rp, "ward", false, pol.reserve[static_cast<int>(CareType::kWard)]);
-    }
-  }
 }
 
 // The index of each patient and hospital id (the first with that id when
@@ -183,6 +156,33 @@ void ReadForbids(DataReader& r, const json& v, const IdIndex& ids, Instance& in)
 
 }  // namespace
 
+std::optional<CareType> ParseSpreadingCareType(std::string_view s) {
+  for (CareType k : kCareTypes) {
+    if (s == engine::spreading::ToString(k)) return k;
+  }
+  return std::nullopt;
+}
+
+void ReadSpreadingPolicy(DataReader& r, const json& v, Policy& pol) {
+  const std::string p = "policy";
+  if (!r.Object(v, p,
+                {"road_factor", "speed_kmh", "load_weight", "outside_region_penalty", "unplaced_cost", "reserve"})) {
+    return;
+  }
+  r.Number(v, p, "road_factor", false, pol.road_factor);
+  r.Number(v, p, "speed_kmh", false, pol.speed_kmh);
+  r.Number(v, p, "load_weight", false, pol.load_weight);
+  r.Number(v, p, "outside_region_penalty", false, pol.outside_region_penalty);
+  r.Number(v, p, "unplaced_cost", false, pol.unplaced_cost);
+  if (const json* res = r.Member(v, p, "reserve", false)) {
+    const std::string rp = JoinPath(p, "reserve");
+    if (r.Object(*res, rp, {"ic", "ward"})) {
+      r.Number(*res, rp, "ic", false, pol.reserve[static_cast<int>(CareType::kIc)]);
+      r.Number(*res, rp, "ward", false, pol.reserve[static_cast<int>(CareType::kWard)]);
+    }
+  }
+}
+
 Result<Instance> ParseSpreadingInstanceJson(std::string_view text) {
   Result<json> parsed = ParseDataJson(text, "instance");
   if (!parsed.ok()) return parsed.status();
@@ -205,7 +205,7 @@ Result<Instance> ParseSpreadingInstanceJson(std::string_view text) {
         in.patients.push_back(std::move(pt));
       }
     }
-    if (const json* pol = r.Member(doc, "", "policy", false)) ReadPolicy(r, *pol, in.policy);
+    if (const json* pol = r.Member(doc, "", "policy", false)) ReadSpreadingPolicy(r, *pol, in.policy);
     const IdIndex ids(in);
     if (const json* tm = r.Member(doc, "", "travel_minutes", false)) ReadTravel(r, *tm, ids, in);
     if (const json* pins = r.Member(doc, "", "pins", false)) ReadPins(r, *pins, ids, in);

@@ -15,14 +15,22 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string_view>
 
+#include "api/json/data_file.h"
 #include "base/status.h"
 #include "engine/spreading/spreader.h"
 
 namespace ozcc::api {
 
 Result<engine::spreading::Instance> ParseSpreadingInstanceJson(std::string_view text);
+
+// Pieces the plans API's bodies share with the instance file: a care type's
+// wire name ("ic", "ward"; nullopt otherwise), and the `policy` member
+// (unknown fields refused, defaults kept for absent ones).
+std::optional<engine::spreading::CareType> ParseSpreadingCareType(std::string_view s);
+void ReadSpreadingPolicy(DataReader& r, const nlohmann::json& v, engine::spreading::Policy& pol);
 
 // {"status": "optimal", "total_cost", "solve_ms", "assignments": [{"patient",
 // "hospital" (null when unplaced), "care_type", "travel", "load",

@@ -19,13 +19,6 @@ using service::SpreadPatient;
 
 namespace {
 
-std::optional<sp::CareType> ParseCare(const std::string& s) {
-  for (sp::CareType k : sp::kCareTypes) {
-    if (s == sp::ToString(k)) return k;
-  }
-  return std::nullopt;
-}
-
 void ReadConstraints(DataReader& r, const json& d, const char* key, std::optional<std::vector<SpreadConstraint>>& out) {
   const json* arr = r.Array(d, "", key, false);
   if (!arr) return;
@@ -38,26 +31,6 @@ void ReadConstraints(DataReader& r, const json& d, const char* key, std::optiona
     r.String(v, p, "patient", true, c.patient);
     r.String(v, p, "hospital", true, c.hospital);
     out->push_back(std::move(c));
-  }
-}
-
-void ReadPolicy(DataReader& r, const json& v, sp::Policy& pol) {
-  const std::string p = "policy";
-  if (!r.Object(v, p,
-                {"road_factor", "speed_kmh", "load_weight", "outside_region_penalty", "unplaced_cost", "reserve"})) {
-    return;
-  }
-  r.Number(v, p, "road_factor", false, pol.road_factor);
-  r.Number(v, p, "speed_kmh", false, pol.speed_kmh);
-  r.Number(v, p, "load_weight", false, pol.load_weight);
-  r.Number(v, p, "outside_region_penalty", false, pol.outside_region_penalty);
-  r.Number(v, p, "unplaced_cost", false, pol.unplaced_cost);
-  if (const json* res = r.Member(v, p, "reserve", false)) {
-    const std::string rp = JoinPath(p, "reserve");
-    if (r.Object(*res, rp, {"ic", "ward"})) {
-      r.Number(*res, rp, "ic", false, pol.reserve[static_cast<size_t>(sp::CareType::kIc)]);
-      r.Number(*res, rp, "ward", false, pol.reserve[static_cast<size_t>(sp::CareType::kWard)]);
-    }
   }
 }
 
@@ -144,7 +117,8 @@ Result<SpreadingRequest> ParseSpreadingRequest(std::string_view text) {
       r.String(v, p, "id", true, pt.id);
       r.String(v, p, "from_organization", true, pt.from_organization);
       r.String(v, p, "from_unit", true, pt.from_unit);
-      if (auto k = ReadEnum<sp::CareType>(r, v, p, "needs", true, ParseCare, "care type", "ic, ward")) pt.needs = *k;
+      if (auto k = ReadEnum<sp::CareType>(r, v, p, "needs", true, ParseSpreadingCareType, "care type", "ic, ward"))
+        pt.needs = *k;
       r.String(v, p, "label", false, pt.label);
       in.patients.push_back(std::move(pt));
     }
@@ -154,7 +128,7 @@ Result<SpreadingRequest> ParseSpreadingRequest(std::string_view text) {
   ReadConstraints(r, d, "forbids", forbids);
   if (pins) in.pins = std::move(*pins);
   if (forbids) in.forbids = std::move(*forbids);
-  if (const json* pol = r.Member(d, "", "policy", false)) ReadPolicy(r, *pol, in.policy);
+  if (const json* pol = r.Member(d, "", "policy", false)) ReadSpreadingPolicy(r, *pol, in.policy);
   r.String(d, "", "note", false, in.note);
   if (!r.errors().empty()) return Status::BadRequest("the plan has invalid fields; nothing was stored", r.errors());
   return in;
