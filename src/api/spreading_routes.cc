@@ -2,7 +2,6 @@
 // list, read, re-solve, approve, discard. Each route parses, calls
 // SpreadingService and maps; the service authorises, validates, solves,
 // audits and writes.
-#include <charconv>
 
 #include "api/internal.h"
 #include "api/json/spreading_plan_json.h"
@@ -47,14 +46,7 @@ Result<service::SpreadingListQuery> ListQueryOf(const http::Request& req) {
       start = end + 1;
     }
   }
-  if (auto l = req.Query("limit")) {
-    size_t n = 0;
-    auto [end, ec] = std::from_chars(l->data(), l->data() + l->size(), n);
-    if (ec != std::errc() || end != l->data() + l->size() || n < 1 || n > 200) {
-      return Status::BadRequest("bad limit", {{"limit", "a whole number from 1 to 200"}});
-    }
-    q.limit = n;
-  }
+  OZCC_RETURN_IF_ERROR(ReadLimit(req, 200, q.limit));
   return q;
 }
 
