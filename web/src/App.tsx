@@ -18,6 +18,7 @@ import { Intake } from './views/Intake';
 import { CaseView } from './views/CaseView';
 import { Inbox } from './views/Inbox';
 import { Kpi } from './views/Kpi';
+import { PlacementKpi } from './views/PlacementKpi';
 import { Privacy } from './views/Privacy';
 import { WhatIf } from './views/WhatIf';
 import { Transfers } from './views/Transfers';
@@ -210,7 +211,7 @@ function Shell({ user, onLogout, regionPick }: {
         {shown.name === 'intake' && <Intake user={user} />}
         {shown.name === 'case' && <CaseView key={shown.id} id={shown.id} user={user} />}
         {shown.name === 'inbox' && <Inbox user={user} />}
-        {shown.name === 'kpi' && <Kpi user={user} />}
+        {shown.name === 'kpi' && (shown.part === 'placements' ? <PlacementKpi user={user} /> : <Kpi user={user} />)}
         {shown.name === 'privacy' && <Privacy user={user} />}
         {shown.name === 'whatif' && <WhatIf user={user} />}
         {shown.name === 'transfers' && <Transfers user={user} />}

@@ -4,6 +4,7 @@ import type {
   Problem, Proposal, RegionDetail, RegionSummary, Snapshot, User, Worklist,
 } from './types';
 import type { Kpis } from './lib/kpis';
+import type { PlacementKpis } from './lib/placementKpis';
 import type { NewSimulation, RegionScenario, SimRun } from './lib/simulation';
 import type { NewTransferInput, StepBody, TransferBoard, TransferDetail } from './lib/transfers';
 import type { Matches, NewPlacementInput, Placement, WaitingList } from './lib/placements';
@@ -166,23 +167,33 @@ export function iso(d: Date): string {
 export const kpis = {
   get: (q: string) => request<Kpis>('GET', `/api/v1/kpis${q}`),
   /** The same figures as CSV (Accept: text/csv), for a download. */
-  csv: async (q: string): Promise<string> => {
-    let res: Response;
-    try {
-      res = await fetch(`/api/v1/kpis${q}`, { credentials: 'same-origin', cache: 'no-store', headers: { Accept: 'text/csv' } });
-    } catch (e) {
-      throw new ApiError(0, null, (e as Error).message || 'network error');
-    }
-    const text = await res.text();
-    if (!res.ok) {
-      if (res.status === 401) onUnauthorized?.();
-      let problem: Problem | null;
-      try { problem = JSON.parse(text) as Problem; } catch { problem = null; }
-      throw new ApiError(res.status, problem);
-    }
-    return text;
-  },
+  csv: (q: string) => csvOf(`/api/v1/kpis${q}`),
 };
+
+/** The placement KPIs (GET /api/v1/placements/kpis); `q` from lib/placementKpis placementKpiQuery. */
+export const placementKpis = {
+  get: (q: string) => request<PlacementKpis>('GET', `/api/v1/placements/kpis${q}`, undefined, { cache: 'no-store' }),
+  /** The same figures as CSV (Accept: text/csv), for a download. */
+  csv: (q: string) => csvOf(`/api/v1/placements/kpis${q}`),
+};
+
+/** A GET with Accept: text/csv; a refusal as ApiError (with its problem+json when there is one). */
+async function csvOf(path: string): Promise<string> {
+  let res: Response;
+  try {
+    res = await fetch(path, { credentials: 'same-origin', cache: 'no-store', headers: { Accept: 'text/csv' } });
+  } catch (e) {
+    throw new ApiError(0, null, (e as Error).message || 'network error');
+  }
+  const text = await res.text();
+  if (!res.ok) {
+    if (res.status === 401) onUnauthorized?.();
+    let problem: Problem | null;
+    try { problem = JSON.parse(text) as Problem; } catch { problem = null; }
+    throw new ApiError(res.status, problem);
+  }
+  return text;
+}
 
 /** A patient's contacts of the last 72 hours (zcc-coordinator). The BSN only in the body; the read is logged. */
 export const contacts = {

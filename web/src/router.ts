@@ -11,7 +11,7 @@ export type Route =
   | { name: 'intake' }
   | { name: 'case'; id: string }
   | { name: 'inbox' }
-  | { name: 'kpi' }
+  | { name: 'kpi'; part?: 'placements' }
   | { name: 'privacy' }
   | { name: 'whatif' }
   | { name: 'transfers' }
@@ -26,7 +26,7 @@ export type Route =
 
 /**
  * Hash routes (Dutch paths): #/, #/kaart, #/bedden, #/eenheid/ID, #/invoer[/ID], #/wand, #/werklijst,
- * #/werklijst/nieuw (intake), #/melding/ID (a case), #/inbox, #/kpi (the worklist KPIs), #/privacy (the privacy officer's
+ * #/werklijst/nieuw (intake), #/melding/ID (a case), #/inbox, #/kpi (the worklist KPIs), #/kpi/plaatsingen (the placement KPIs; also #/kengetallen[/plaatsingen]), #/privacy (the privacy officer's
  * access log and break-glass review), #/wat-als (what-if simulation). English aliases: #/what-if, #/worklist,
  * #/cases/ID, #/cases/new. Transfers: #/overplaatsingen (the board), #/overplaatsingen/nieuw, #/overplaatsingen/ID
  * (English #/transfers…). Follow-up placement: #/plaatsingen (the desk's waiting list), #/plaatsingen/nieuw, #/plaatsingen/ID (English #/placements…).
@@ -47,7 +47,8 @@ export function parseRoute(hash: string): Route {
       if (arg === 'nieuw' || arg === 'new') return { name: 'intake' };
       return arg ? { name: 'case', id: arg } : { name: 'worklist' };
     case 'inbox': return { name: 'inbox' };
-    case 'kpi': return { name: 'kpi' };
+    case 'kpi': case 'kengetallen':
+      return arg === 'plaatsingen' || arg === 'placements' ? { name: 'kpi', part: 'placements' } : { name: 'kpi' };
     case 'privacy': case 'privacy-officer': return { name: 'privacy' };
     case 'wat-als': case 'what-if': return { name: 'whatif' };
     case 'overplaatsingen': case 'transfers':
@@ -73,7 +74,7 @@ export function href(r: Route): string {
     case 'intake': return '#/werklijst/nieuw';
     case 'case': return `#/melding/${encodeURIComponent(r.id)}`;
     case 'inbox': return '#/inbox';
-    case 'kpi': return '#/kpi';
+    case 'kpi': return r.part === 'placements' ? '#/kpi/plaatsingen' : '#/kpi';
     case 'privacy': return '#/privacy';
     case 'whatif': return '#/wat-als';
     case 'transfers': return '#/overplaatsingen';

@@ -3,6 +3,7 @@ import { useI18n } from '../i18n';
 import { useNow, useRegionData } from '../data';
 import { ApiError, kpis as kpiApi } from '../api';
 import { FetchedAt } from '../components/CaseBits';
+import { href } from '../router';
 import { OUTCOMES, type User } from '../types';
 import {
   KPI_GROUPINGS, KPI_PERIODS, bars, canReadKpis, csvFileName, formatDuration, formatRate, groupLabel, handoverTotals,
@@ -71,6 +72,7 @@ export function Kpi({ user }: { user: User }) {
   return (
     <section className="view kpi" aria-labelledby="kpi-title">
       <div className="view-head">
+        <KpiParts current="cases" />
         <h1 id="kpi-title">{t('kpi.title')}</h1>
         <div className="range-pick" role="group" aria-label={t('kpi.period')}>
           <span className="muted small">{t('kpi.period')}:</span>
@@ -157,8 +159,21 @@ function Summary({ f }: { f: KpiFigures }) {
   );
 }
 
+/** The switch at the top of the KPI pages: the worklist's care requests or the placement desk's placements. */
+export function KpiParts({ current }: { current: 'cases' | 'placements' }) {
+  const { t } = useI18n();
+  return (
+    <nav className="range-pick kpi-parts" aria-label={t('kpi.part')} data-testid="kpi-parts">
+      <a className={`btn small${current === 'cases' ? ' active' : ''}`} href={href({ name: 'kpi' })}
+        aria-current={current === 'cases' ? 'page' : undefined} data-testid="kpi-part-cases">{t('kpi.part.cases')}</a>
+      <a className={`btn small${current === 'placements' ? ' active' : ''}`} href={href({ name: 'kpi', part: 'placements' })}
+        aria-current={current === 'placements' ? 'page' : undefined} data-testid="kpi-part-placements">{t('kpi.part.placements')}</a>
+    </nav>
+  );
+}
+
 /** Horizontal bars as inline SVG; each bar also carries its number as text. `mark`: a second, darker part. */
-function BarChart({ items, markLabel }: { items: { key: string; label: string; value: number; mark?: number }[]; markLabel?: string }) {
+export function BarChart({ items, markLabel }: { items: { key: string; label: string; value: number; mark?: number }[]; markLabel?: string }) {
   const scaled = bars(items);
   const max = Math.max(0, ...items.map((i) => i.value));
   const row = 16;

@@ -12,6 +12,7 @@ import { useUnitName } from '../components/TransferBits';
 import { isTyping } from './Worklist';
 import { go, href } from '../router';
 import type { User } from '../types';
+import { canReadKpis } from '../lib/kpis';
 
 type StateFilter = 'open' | 'waiting' | 'offered' | 'all';
 const WIRE: Record<StateFilter, string> = { open: 'waiting,offered', waiting: 'waiting', offered: 'offered', all: 'all' };
@@ -95,6 +96,9 @@ export function Placements({ user }: { user: User }) {
           <a className="btn primary" href={href({ name: 'placementNew' })} aria-keyshortcuts="n" data-testid="new-placement">
             {t('pl.new')}<kbd className="on-dark">n</kbd>
           </a>
+        )}
+        {canReadKpis(user.role) && (
+          <a className="btn small" href={href({ name: 'kpi', part: 'placements' })} data-testid="placement-kpis">{t('pl.kpiLink')}</a>
         )}
         <form className="filters" role="search" onSubmit={(e) => e.preventDefault()}>
           <label>
