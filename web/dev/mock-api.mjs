@@ -6,7 +6,8 @@
 // Accounts: admin, coord (roaz-coordinator), mgr (org-capacity-manager of the first hospital), viewer, and for the
 // worklist (dev/mock-cases.mjs) zcc (zcc-coordinator), vvt (org-user of the first VVT organisation), hospital
 // (org-user of the first hospital), and for transfers (dev/mock-transfers.mjs) hospital2 (org-user of the second
-// hospital), and spreading plans (dev/mock-spreading.mjs) for admin, coord, zcc and viewer; password "demo".
+// hospital), and spreading plans (dev/mock-spreading.mjs) for admin, coord, zcc and viewer; placements and their KPIs
+// (dev/mock-placements.mjs); password "demo".
 import http from 'node:http';
 import { readFileSync, existsSync, statSync } from 'node:fs';
 import { join, extname, dirname } from 'node:path';
@@ -15,6 +16,7 @@ import { createCases } from './mock-cases.mjs';
 import { createSimulations } from './mock-sim.mjs';
 import { createTransfers } from './mock-transfers.mjs';
 import { createSpreading } from './mock-spreading.mjs';
+import { createPlacements } from './mock-placements.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const arg = (n, d) => { const i = process.argv.indexOf(n); return i > 0 ? process.argv[i + 1] : d; };
@@ -33,6 +35,7 @@ const orgs = file.organizations.map(({ id, name, type, subregion_id }) => ({ id,
 const locs = file.locations.map(({ id, organization_id, name, address, city, lat, lon }) => ({ id, organization_id, name, address, city, lat, lon }));
 const units = file.units.map(({ id, organization_id, location_id, type, specialism, name, expected_interval_s }) => ({ id, organization_id, location_id, type, specialism: specialism ?? null, name, expected_interval_s }));
 const demo = new Map(file.units.map((u) => [u.id, u.demo ?? {}]));
+const criteria = new Map(file.units.map((u) => [u.id, u.criteria ?? null]));
 const orgById = new Map(orgs.map((o) => [o.id, o]));
 const locById = new Map(locs.map((l) => [l.id, l]));
 const firstHospital = orgs.find((o) => o.type === 'hospital');
@@ -101,6 +104,7 @@ const users = {
   vvt: { username: 'vvt', role: 'org-user', organization_id: orgs.find((o) => o.type === 'vvt')?.id ?? null, region_id: region.id },
   hospital: { username: 'hospital', role: 'org-user', organization_id: firstHospital?.id ?? null, region_id: region.id },
   hospital2: { username: 'hospital2', role: 'org-user', organization_id: orgs.filter((o) => o.type === 'hospital')[1]?.id ?? null, region_id: region.id },
+  provider: { username: 'provider', role: 'org-user', organization_id: units.find((u) => u.type === 'elv-high')?.organization_id ?? null, region_id: region.id },
 };
 const sessions = new Map();
 const clients = new Set();
@@ -155,6 +159,12 @@ const handleSpreading = createSpreading({
     version += 1;
     for (const c of clients) c.write(`id: ${version}\nevent: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
   },
+});
+
+// Placements (dev/mock-placements.mjs): demo placements of the last ten days, matches from the current rows and the
+// region file's criteria; an accepted offer makes a transfer above, its arrival places the patient; the placement KPIs.
+const handlePlacements = createPlacements({
+  region, orgs, locs, units, rowOf: (u) => row(u), criteriaOf: (id) => criteria.get(id), json, problem, readBody, transfers: handleTransfers,
 });
 
 // What-if (dev/mock-sim.mjs): the region's scenario from the current rows, runs by queueing formulas.
@@ -237,6 +247,7 @@ const server = http.createServer(async (req, res) => {
     if (await handleSimulations(req, res, url, user)) return;
     if (await handleTransfers(req, res, url, user)) return;
     if (await handleSpreading(req, res, url, user)) return;
+    if (await handlePlacements(req, res, url, user)) return;
     return problem(res, 404, 'Not Found');
   }
   // Static files with SPA fallback.

@@ -155,5 +155,7 @@ export function createTransfers({ region, orgs, units, json, problem, readBody, 
     return send(res, 200, x), true;
   }
   handle.create = (b, user) => make(b, user).t;
+  /** The transfer (live object) of an id, for the placement stand-in to follow. */
+  handle.get = (id) => all.get(id)?.t;
   return handle;
 }

@@ -173,11 +173,12 @@ export function KpiParts({ current }: { current: 'cases' | 'placements' }) {
 }
 
 /** Horizontal bars as inline SVG; each bar also carries its number as text. `mark`: a second, darker part. */
-export function BarChart({ items, markLabel }: { items: { key: string; label: string; value: number; mark?: number }[]; markLabel?: string }) {
+export function BarChart({ items, markLabel, labelW = 110 }: {
+  items: { key: string; label: string; value: number; mark?: number }[]; markLabel?: string; labelW?: number;
+}) {
   const scaled = bars(items);
   const max = Math.max(0, ...items.map((i) => i.value));
   const row = 16;
-  const labelW = 110;
   const barW = 220;
   return (
     <svg className="kpi-bars" width={labelW + barW + 50} height={items.length * row + 4} role="img"

@@ -132,7 +132,7 @@ export function PlacementKpi({ user }: { user: User }) {
             )}
             <div className="card chart-card">
               <h2 className="small">{t('pk.chart.declines')}</h2>
-              <BarChart items={declineRows(data.total).map((r) => ({ key: r.reason, label: t(r.key), value: r.value }))} />
+              <BarChart items={declineRows(data.total).map((r) => ({ key: r.reason, label: t(r.key), value: r.value }))} labelW={160} />
             </div>
           </div>
           {data.groups.length > 0 && <GroupTable data={data} label={byLabel(data.by ?? '')} />}
@@ -191,7 +191,7 @@ function StackedChart({ data }: { data: PlacementKpis }) {
           );
         })}
       </svg>
-      <p className="small legend">
+      <p className="small pk-legend">
         {STACK_STATES.map((s) => (
           <span key={s} className="legend-item"><svg width="10" height="10" aria-hidden="true"><rect width="10" height="10" fill={STATE_FILL[s]} /></svg> {t(`pk.${s}`)} </span>
         ))}
