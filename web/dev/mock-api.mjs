@@ -22,7 +22,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const arg = (n, d) => { const i = process.argv.indexOf(n); return i > 0 ? process.argv[i + 1] : d; };
 const port = Number(arg('--port', '8099'));
 const host = arg('--host', '127.0.0.1');
-const fresh = process.argv.includes('--fresh'); // no reports at all: every unit stale
+const fresh = process.argv.includes('--fresh'); // no reports at all: every unit stale; no demo placements
 const regionFile = arg('--region', join(here, '../../data/regions/zwn.json'));
 const dist = arg('--web', join(here, '../dist'));
 // Optional JSON file of extra accounts [{username, role, organization_id, region_id, password}], re-read on each login.
@@ -165,6 +165,7 @@ const handleSpreading = createSpreading({
 // region file's criteria; an accepted offer makes a transfer above, its arrival places the patient; the placement KPIs.
 const handlePlacements = createPlacements({
   region, orgs, locs, units, rowOf: (u) => row(u), criteriaOf: (id) => criteria.get(id), json, problem, readBody, transfers: handleTransfers,
+  demo: !fresh,
 });
 
 // What-if (dev/mock-sim.mjs): the region's scenario from the current rows, runs by queueing formulas.

@@ -50,9 +50,9 @@ function km(a, b) {
 
 /**
  * `rowOf(unit)` is the snapshot row (beds, stale); `criteriaOf(unitId)` the unit's admission criteria from the region
- * file; `transfers` the transfer stand-in (`create`, `get`).
+ * file; `transfers` the transfer stand-in (`create`, `get`); `demo: false` starts without demo placements.
  */
-export function createPlacements({ region, orgs, locs, units, rowOf, criteriaOf, json, problem, readBody, transfers }) {
+export function createPlacements({ region, orgs, locs, units, rowOf, criteriaOf, json, problem, readBody, transfers, demo = true }) {
   const all = new Map(); // id -> placement (with its offers)
   const orgById = new Map(orgs.map((o) => [o.id, o]));
   const unitById = new Map(units.map((u) => [u.id, u]));
@@ -110,7 +110,7 @@ export function createPlacements({ region, orgs, locs, units, rowOf, criteriaOf,
   // Demo data: placements of the last ten days from the region's hospital wards, some placed, some declined
   // (with reasons), some still waiting or offered, one cancelled. Placed ones have no transfer in the stand-in.
   (function seed() {
-    if (!hospitalUnits.length || !followUp.length) return;
+    if (!demo || !hospitalUnits.length || !followUp.length) return;
     const now = Date.now();
     const needs = ['wondzorg en mobilisatie', 'revalidatie na heupfractuur', 'palliatieve zorg, pijnbestrijding', 'delier, toezicht nodig',
       'sondevoeding en decubituszorg', 'crisisopvang, mantelzorger uitgevallen', 'zuurstof en longrevalidatie', 'herstel na sepsis'];

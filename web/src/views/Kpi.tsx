@@ -163,12 +163,12 @@ function Summary({ f }: { f: KpiFigures }) {
 export function KpiParts({ current }: { current: 'cases' | 'placements' }) {
   const { t } = useI18n();
   return (
-    <nav className="range-pick kpi-parts" aria-label={t('kpi.part')} data-testid="kpi-parts">
+    <div className="range-pick kpi-parts" role="group" aria-label={t('kpi.part')} data-testid="kpi-parts">
       <a className={`btn small${current === 'cases' ? ' active' : ''}`} href={href({ name: 'kpi' })}
         aria-current={current === 'cases' ? 'page' : undefined} data-testid="kpi-part-cases">{t('kpi.part.cases')}</a>
       <a className={`btn small${current === 'placements' ? ' active' : ''}`} href={href({ name: 'kpi', part: 'placements' })}
         aria-current={current === 'placements' ? 'page' : undefined} data-testid="kpi-part-placements">{t('kpi.part.placements')}</a>
-    </nav>
+    </div>
   );
 }
 
