@@ -236,13 +236,15 @@ export function createPlacements({ region, orgs, locs, units, rowOf, criteriaOf,
       f.time_to_placement.median_seconds, f.time_to_placement.p90_seconds, f.wrong_bed_days.total, f.wrong_bed_days.median, f.wrong_bed_days.p90,
       f.offers.made, f.offers.open, f.offers.accepted, f.offers.declined, f.offers.withdrawn, f.offers.expired,
       ...REASONS.map((r) => f.declines_by_reason[r]), f.time_to_answer.median_seconds, f.time_to_answer.p90_seconds, ''].map(cell).join(',');
-    const rows = [CSV_HEAD.join(','), ...(k.groups.length ? k.groups.map((g) => line('group', g.key, g.figures)) : [line('total', 'total', k.total)])];
+    // As the server writes it: the total (key empty), a row per provider of the total, then a row per group.
+    const rows = [CSV_HEAD.join(','), line('total', '', k.total)];
     for (const p of k.total.providers) {
       const r = Object.fromEntries(CSV_HEAD.map((h) => [h, '']));
       Object.assign(r, { row: 'provider', key: p.organization_id, region: k.region, placed: p.placed, offers_made: p.offers, offers_accepted: p.accepted,
         offers_declined: p.declined, offers_expired: p.expired, acceptance_rate: p.acceptance_rate });
       rows.push(CSV_HEAD.map((h) => cell(r[h])).join(','));
     }
+    for (const g of k.groups) rows.push(line('group', g.key, g.figures));
     return `${rows.join('\r\n')}\r\n`;
   }
 
