@@ -22,24 +22,6 @@ constexpr std::array<std::pair<KpiGrouping, std::string_view>, 5> kGroupings{{{K
                                                                               {KpiGrouping::kSubregion, "subregion"},
                                                                               {KpiGrouping::kPathway, "pathway"}}};
 
-// Nearest rank: the value at rank ceil(p/100 · n), 1-based, of the sorted values.
-milliseconds Rank(const std::vector<milliseconds>& sorted, int percent) {
-  const std::size_t n = sorted.size();
-  std::size_t rank = (n * static_cast<std::size_t>(percent) + 99) / 100;
-  rank = std::clamp<std::size_t>(rank, 1, n);
-  return sorted[rank - 1];
-}
-
-DurationStats StatsOf(std::vector<milliseconds> values) {
-  DurationStats s;
-  s.count = values.size();
-  if (values.empty()) return s;
-  std::sort(values.begin(), values.end());
-  s.median = Rank(values, 50);
-  s.p90 = Rank(values, 90);
-  return s;
-}
-
 bool NeedsAction(Outcome o) { return o != Outcome::kHelpedByZcc && o != Outcome::kSelfCareAdvice; }
 
 // What one group adds up before its figures are final.
@@ -93,8 +75,8 @@ struct Tally {
   KpiFigures Done() && {
     for (auto& [org, n] : requesters) f.requests_by_partner.push_back({org, n});
     for (auto& [org, p] : partners) f.handovers_by_partner.push_back(std::move(p));
-    f.time_to_triage = StatsOf(std::move(to_triage));
-    f.time_to_handover = StatsOf(std::move(to_handover));
+    f.time_to_triage = DurationStatsOf(std::move(to_triage));
+    f.time_to_handover = DurationStatsOf(std::move(to_handover));
     return std::move(f);
   }
 };
@@ -125,6 +107,16 @@ std::optional<KpiGrouping> ParseKpiGrouping(std::string_view s) {
     if (v == s) return k;
   }
   return std::nullopt;
+}
+
+DurationStats DurationStatsOf(std::vector<milliseconds> values) {
+  DurationStats s;
+  s.count = values.size();
+  if (values.empty()) return s;
+  std::sort(values.begin(), values.end());
+  s.median = NearestRank(values, 50);
+  s.p90 = NearestRank(values, 90);
+  return s;
 }
 
 std::optional<double> PartnerHandovers::acceptance_rate() const {

@@ -117,6 +117,20 @@ struct KpiReport {
   std::vector<KpiGroup> groups;  // empty for kNone
 };
 
+// Nearest rank: the value at rank ceil(percent/100 · n), 1-based, of the
+// sorted values (always a value that occurred). Precondition: not empty.
+template <class T>
+T NearestRank(const std::vector<T>& sorted, int percent) {
+  const std::size_t n = sorted.size();
+  std::size_t rank = (n * static_cast<std::size_t>(percent) + 99) / 100;
+  if (rank < 1) rank = 1;
+  if (rank > n) rank = n;
+  return sorted[rank - 1];
+}
+
+// The count, median and p90 (nearest rank) of the spans.
+DurationStats DurationStatsOf(std::vector<std::chrono::milliseconds> values);
+
 // The longest period one report covers.
 inline constexpr std::chrono::days kMaxKpiSpan{366};
 

@@ -547,6 +547,29 @@ Result<Placement> PlacementService::SettleExpired(Placement p, std::vector<Offer
   return Status::Unavailable("placement " + p.id + " kept changing");
 }
 
+Result<PlacementKpiReport> PlacementService::Kpis(const Caller& caller, PlacementKpiQuery query) {
+  if (query.region_id.empty()) query.region_id = caller.who.region_id;
+  if (query.region_id.empty()) {
+    return Status::Invalid("name the region", {{"region", "required for a user without a region"}});
+  }
+  const Time now = clock_();
+  const Time to = query.to.value_or(now);
+  const Time from = query.from.value_or(to - std::chrono::days(7));
+  OZCC_RETURN_IF_ERROR(CheckKpiPeriod(from, to));
+  OZCC_RETURN_IF_ERROR(
+      Require(audit_, caller, Action::kReadKpis, {query.region_id, ""}, "placement.kpis", query.region_id));
+  auto region = regions_.GetRegion(query.region_id);
+  if (!region.ok()) return region.status();
+  auto records = placements_.KpiPlacements(query.region_id, from, to, kMaxKpiPlacements + 1);
+  if (!records.ok()) return records.status();
+  if (records->size() > kMaxKpiPlacements) {
+    return Status::Invalid("the period holds too many placements",
+                           {{"from", "the period holds more than " + std::to_string(kMaxKpiPlacements) +
+                                         " placements: choose a shorter one"}});
+  }
+  return ComputePlacementKpis(*records, from, to, now, query.by);
+}
+
 Result<size_t> PlacementService::ExpireReservations() {
   auto lapsed = placements_.LapsedReservations(clock_(), 500);
   if (!lapsed.ok()) return lapsed.status();

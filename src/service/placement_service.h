@@ -33,6 +33,7 @@
 
 #include "core/cases.h"
 #include "core/placement.h"
+#include "core/placement_kpis.h"
 #include "core/placement_match.h"
 #include "service/caller.h"
 #include "service/transfer_service.h"
@@ -73,6 +74,17 @@ struct MatchesView {
 // may have thousands of follow-up units (the whole list is ~750 bytes a unit).
 inline constexpr size_t kDefaultMatches = 50;
 inline constexpr size_t kMaxMatches = 5000;
+
+// The KPIs of a region's placements (core/placement_kpis.h).
+struct PlacementKpiQuery {
+  std::string region_id;     // empty: the caller's region
+  std::optional<Time> to;    // default: now
+  std::optional<Time> from;  // default: to − 7 days
+  PlacementKpiGrouping by = PlacementKpiGrouping::kNone;
+};
+
+// The most placements one KPI report reads; a period holding more is refused.
+inline constexpr size_t kMaxKpiPlacements = 200000;
 
 // One unit an offer goes to.
 struct OfferTarget {
@@ -141,6 +153,14 @@ class PlacementService {
   // reservation until it arrives. Reading a placement does the same for that
   // placement; this is the periodic sweep. Returns how many were recorded.
   Result<size_t> ExpireReservations();
+
+  // The KPIs of the placements created in the period (as the worklist KPIs:
+  // kReadKpis for the region, a refusal audited as placement.kpis).
+  // kInvalid naming "region" for a caller without a region who names none,
+  // or "from" when the period holds more than kMaxKpiPlacements;
+  // kBadRequest naming "from" for a bad period (CheckKpiPeriod); kForbidden;
+  // kNotFound for an unknown region.
+  Result<PlacementKpiReport> Kpis(const Caller& caller, PlacementKpiQuery query);
 
   // A committed step of a transfer (TransferService's step hook): the
   // arrival of a placement's transfer places it and ends the reservation as

@@ -18,6 +18,7 @@
 #include "base/time.h"
 #include "core/audit.h"
 #include "core/placement.h"
+#include "core/placement_kpis.h"
 #include "store/case_store.h"
 #include "store/transfer_store.h"
 
@@ -87,8 +88,11 @@ class PlacementStore {
   // The reservations of every region that ran out unrecorded at `now`
   // (accepted, not ended, reserved_until ≤ now), oldest first, at most limit.
   virtual Result<std::vector<Reservation>> LapsedReservations(Time now, size_t limit) = 0;
-  // Every offer of the region's placements (the KPIs), oldest first, at most limit.
-  virtual Result<std::vector<Offer>> RegionOffers(const std::string& region_id, size_t limit) = 0;
+  // The KPIs' cohort: the region's placements created in [from, to), oldest
+  // first, at most limit, each with its offers in the order they were made.
+  // One snapshot: a placement and its offers are read as of one moment.
+  virtual Result<std::vector<PlacementRecord>> KpiPlacements(const std::string& region_id, Time from, Time to,
+                                                             size_t limit) = 0;
 };
 
 }  // namespace ozcc

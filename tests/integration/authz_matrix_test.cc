@@ -228,6 +228,8 @@ const std::vector<Row> kRows = {
                                                                                          Body::kOfferAnswer, {"PPP", "PPF", "FFF", "FFF", "FFF", "FFF", "UUU", "UUU", "UUU", "PPF", "FFF"}},
   {"POST", "/api/v1/placements/{placement_id}/cancel", "/api/v1/placements/{placement}/cancel",
                                                                                          Body::kReason, {"PPP", "PPF", "PFF", "PFF", "FFF", "FFF", "UUU", "UUU", "UUU", "PPF", "FFF"}},
+  // The placement KPIs: as the worklist's.
+  {"GET",  "/api/v1/placements/kpis", "/api/v1/placements/kpis?region={region}",         Body::kNone, {"AAA", "AAF", "FFF", "FFF", "FFF", "FFF", "UUU", "UUU", "UUU", "AAF", "FFF"}},
   // Spreading plans ({spreading}: a proposed plan of the scope's region, made by the admin): the region's
   // coordinators and admins propose, re-solve, approve and discard (sent without If-Match: 428 when
   // allowed); the region's viewers read; organisations' users see only the transfers it makes.

@@ -1166,9 +1166,11 @@ class BadInputTest : public ApiFixture {
     };
   }
 
-  std::vector<Case> KpiCases() {
-    auto get = [](std::string name, std::string query, int status, std::string field) {
-      return Case{std::move(name), "GET", "/api/v1/kpis?region=ZWN&" + query, "", "", status, std::move(field)};
+  // `path`: the worklist's KPIs or the placements'; `foreign_by` a grouping
+  // the other one knows and this one does not.
+  std::vector<Case> KpiCases(const std::string& path, const std::string& foreign_by) {
+    auto get = [&](std::string name, std::string query, int status, std::string field) {
+      return Case{std::move(name), "GET", path + "?region=ZWN&" + query, "", "", status, std::move(field)};
     };
     auto enc = [](const std::string& v) {
       std::string out;
@@ -1196,7 +1198,8 @@ class BadInputTest : public ApiFixture {
         get("unknown by", "by=month", 400, "by"),
         get("by in capitals", "by=DAY", 400, "by"),
         get("by with a script", "by=" + enc(kScript), 400, "by"),
-        Case{"unknown region", "GET", "/api/v1/kpis?region=NOPE", "", "", 404, ""},
+        get("the other report's grouping", "by=" + foreign_by, 400, "by"),
+        Case{"unknown region", "GET", path + "?region=NOPE", "", "", 404, ""},
     };
   }
 
@@ -1300,7 +1303,8 @@ TEST_P(BadInputTest, PathwayDecision) {
   ASSERT_EQ(created.status, 201) << created.body;
   Run(PathwayChoiceCases(json::parse(created.body)["id"].get<std::string>()), false);
 }
-TEST_P(BadInputTest, KpiQuery) { Run(KpiCases(), false); }
+TEST_P(BadInputTest, KpiQuery) { Run(KpiCases("/api/v1/kpis", "care-type"), false); }
+TEST_P(BadInputTest, PlacementKpiQuery) { Run(KpiCases("/api/v1/placements/kpis", "channel"), false); }
 TEST_P(BadInputTest, NewTransfer) { Run(NewTransferCases(), false); }
 TEST_P(BadInputTest, TransferStep) {
   auto created = Call("admin", "POST", "/api/v1/transfers", TransferOk().dump(), {{"Content-Type", kJson}});

@@ -7,7 +7,8 @@
 // and bad input named by field with nothing stored. Cancelling (open offers
 // withdrawn, the held bed released with its transfer, 409 while the transfer is
 // en route) and reservations that run out, recorded as expired on read and by
-// the periodic sweep, on a clock the tests move.
+// the periodic sweep, on a clock the tests move. The KPIs of the period's
+// placements, as JSON and CSV.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -449,6 +450,93 @@ TEST_P(PlacementApiTest, AReservationThatRunsOutIsRecordedExpired) {
   EXPECT_EQ(kept["state"], "offered");
   EXPECT_EQ(kept["offers"][0]["state"], "accepted");
   clock_hours_ = 0;
+}
+
+TEST_P(PlacementApiTest, KpisCountThePeriodsPlacementsTheirOffersAndProviders) {
+  const std::string from = FormatRfc3339(Now() - std::chrono::minutes(5));
+  // Placed by aafje (laurens' offer withdrawn on acceptance).
+  json a = Accepted(24);
+  const std::string step = "/api/v1/transfers/" + a["transfer_id"].get<std::string>() + "/transition";
+  Post("orguser", step, {{"to", "planned"}}, 200, JsonMatching(1));
+  Post("orguser", step, {{"to", "en-route"}}, 200, JsonMatching(2));
+  Post("aafje-user", step, {{"to", "arrived"}}, 200, JsonMatching(3));
+  // Declined by laurens for want of a bed: waiting again.
+  json b = Post("orguser", "/api/v1/placements", NewPlacement(false), 201);
+  const std::string bid = b["id"];
+  json bo =
+      Post("orguser", "/api/v1/placements/" + bid + "/offers",
+           {{"offers", {{{"organization_id", "laurens"}, {"unit_id", "laurens-elv-high"}}}}}, 200, JsonMatching(1));
+  Post("laurens-user", "/api/v1/placements/" + bid + "/offers/" + bo["offers"][0]["id"].get<std::string>() + "/answer",
+       {{"accept", false}, {"reason", "no-bed"}}, 200, JsonMatching(2));
+  // Cancelled without an offer.
+  json c = Post("orguser", "/api/v1/placements", NewPlacement(false), 201);
+  Post("orguser", "/api/v1/placements/" + c["id"].get<std::string>() + "/cancel", {{"reason", "went home"}}, 200,
+       JsonMatching(1));
+
+  const std::string query = "/api/v1/placements/kpis?region=ZWN&from=" + from;
+  json k = Get("zcc", query);
+  EXPECT_EQ(k["region"], "ZWN");
+  EXPECT_EQ(k["from"], from);
+  EXPECT_TRUE(k["by"].is_null());
+  EXPECT_TRUE(k["groups"].empty());
+  const json& t = k["total"];
+  EXPECT_EQ(t["placements"], 3);
+  EXPECT_EQ(t["placed"], 1);
+  EXPECT_EQ(t["waiting"], 1);
+  EXPECT_EQ(t["offered"], 0);
+  EXPECT_EQ(t["cancelled"], 1);
+  EXPECT_EQ(t["time_to_placement"]["count"], 1);
+  EXPECT_GE(t["time_to_placement"]["median_seconds"].get<double>(), 0.0);
+  EXPECT_LT(t["time_to_placement"]["median_seconds"].get<double>(), 600.0);
+  // Each was ready three days ago (NewPlacement's earliest date).
+  EXPECT_EQ(t["wrong_bed_days"]["count"], 3);
+  EXPECT_GE(t["wrong_bed_days"]["median"].get<double>(), 3.0);
+  EXPECT_LT(t["wrong_bed_days"]["median"].get<double>(), 4.0);
+  EXPECT_EQ(t["offers"],
+            json({{"made", 3}, {"open", 0}, {"accepted", 1}, {"declined", 1}, {"withdrawn", 1}, {"expired", 0}}));
+  EXPECT_EQ(t["declines_by_reason"]["no-bed"], 1);
+  EXPECT_EQ(t["declines_by_reason"]["other"], 0);
+  EXPECT_EQ(t["time_to_answer"]["count"], 2);
+  ASSERT_EQ(t["providers"].size(), 2u);
+  EXPECT_EQ(t["providers"][0], json({{"organization_id", "aafje"},
+                                     {"offers", 1},
+                                     {"accepted", 1},
+                                     {"declined", 0},
+                                     {"expired", 0},
+                                     {"placed", 1},
+                                     {"acceptance_rate", 1.0}}));
+  EXPECT_EQ(t["providers"][1]["organization_id"], "laurens");
+  EXPECT_EQ(t["providers"][1]["offers"], 2);
+  EXPECT_EQ(t["providers"][1]["declined"], 1);
+  EXPECT_EQ(t["providers"][1]["acceptance_rate"], 0.0);
+
+  // Grouped by care type: all six listed, the three under elv-high.
+  json by = Get("coordinator", query + "&by=care-type");
+  ASSERT_EQ(by["groups"].size(), 6u);
+  EXPECT_EQ(by["groups"][1]["key"], "elv-high");
+  EXPECT_EQ(by["groups"][1]["figures"]["placements"], 3);
+  EXPECT_EQ(by["groups"][0]["figures"]["placements"], 0);
+  // A period before them: none.
+  json before = Get("zcc", "/api/v1/placements/kpis?region=ZWN&to=" + from);
+  EXPECT_EQ(before["total"]["placements"], 0);
+
+  // CSV: the header, the total, a row per provider.
+  auto csv = Call("zcc", "GET", query, "", {{"Accept", "text/csv"}});
+  ASSERT_EQ(csv.status, 200) << csv.body;
+  EXPECT_EQ(csv.Header("content-type").value_or("").rfind("text/csv", 0), 0u);
+  EXPECT_NE(csv.Header("content-disposition").value_or("").find("placement-kpis-ZWN-"), std::string::npos);
+  EXPECT_EQ(csv.body.rfind("row,key,region,placements,waiting,offered,placed,cancelled,", 0), 0u) << csv.body;
+  EXPECT_NE(csv.body.find("\r\ntotal,,ZWN,3,1,0,1,1,1,"), std::string::npos) << csv.body;
+  EXPECT_NE(csv.body.find("\r\nprovider,laurens,ZWN,"), std::string::npos) << csv.body;
+  EXPECT_EQ(csv.body.find(kBsn), std::string::npos);
+
+  // Who may: the region's coordinators and admins; not a hospital, a viewer or another region's.
+  Get("admin", query, 200);
+  Get("orguser", query, 403);
+  Get("viewer", query, 403);
+  Get("zcc", "/api/v1/placements/kpis?region=DEMO2", 403);
+  json bad = Get("zcc", "/api/v1/placements/kpis?by=channel", 400);
+  EXPECT_EQ(bad["errors"][0]["field"], "by");
 }
 
 TEST_P(PlacementApiTest, TheCapacityPictureCountsReservedBeds) {

@@ -261,9 +261,23 @@ TEST_P(StoreContractTest, PlacementsRoundTripOffersAndWaitingList) {
   EXPECT_EQ(ids(s.ListPlacements({"ZWN", {}, "ZWN-H1", 500})), (std::vector<std::string>{"pl-1", "pl-2", "pl-3"}));
   EXPECT_TRUE(ids(s.ListPlacements({"ZWN", {}, "ZWN-X9", 500})).empty());
   EXPECT_EQ(ids(s.ListPlacements({"OTH", {}, "", 500})), (std::vector<std::string>{"pl-oth"}));
-  auto region_offers = s.RegionOffers("ZWN", 100);
-  ASSERT_TRUE(region_offers.ok());
-  EXPECT_EQ(region_offers->size(), 2u);
+  // The KPIs' cohort: created in [from, to), oldest first, with their offers in order.
+  auto cohort = s.KpiPlacements("ZWN", kT0, kT0 + std::chrono::minutes(3), 100);
+  ASSERT_TRUE(cohort.ok()) << cohort.status().message();
+  ASSERT_EQ(cohort->size(), 2u);
+  EXPECT_EQ((*cohort)[0].placement.id, "pl-1");
+  EXPECT_EQ((*cohort)[0].placement.state, PlacementState::kPlaced);
+  ASSERT_EQ((*cohort)[0].offers.size(), 2u);
+  EXPECT_EQ((*cohort)[0].offers[0], delivered);
+  EXPECT_EQ((*cohort)[0].offers[1].state, OfferState::kDeclined);
+  EXPECT_EQ((*cohort)[1].placement.id, "pl-2");
+  EXPECT_TRUE((*cohort)[1].offers.empty());
+  auto first = s.KpiPlacements("ZWN", kT0, kT0 + std::chrono::hours(1), 1);
+  ASSERT_TRUE(first.ok());
+  ASSERT_EQ(first->size(), 1u);
+  EXPECT_EQ((*first)[0].offers.size(), 2u);
+  EXPECT_TRUE(s.KpiPlacements("ZWN", kT0 + std::chrono::hours(1), kT0 + std::chrono::hours(2), 100)->empty());
+  EXPECT_EQ(s.KpiPlacements("OTH", kT0, kT0 + std::chrono::hours(1), 100)->size(), 1u);
 }
 
 }  // namespace ozcc::store_test

@@ -95,16 +95,70 @@ std::vector<CsvRow> PartnerRows(const KpiFigures& f) {
   return out;
 }
 
-void Write(std::string& out, CsvRow row, std::string_view kind, const std::string& key, const std::string& region) {
+template <size_t N>
+void Write(std::string& out, CsvRow row, std::string_view kind, const std::string& key, const std::string& region,
+           const std::array<std::string_view, N>& columns) {
   row["row"] = kind;
   row["key"] = key;
   row["region"] = region;
   std::vector<std::string> cells;
-  for (std::string_view col : kKpiCsvColumns) {
+  for (std::string_view col : columns) {
     auto it = row.find(col);
     cells.push_back(it != row.end() ? it->second : "");
   }
   AppendCsvRow(out, cells);
+}
+
+template <size_t N>
+void WriteHeader(std::string& out, const std::array<std::string_view, N>& columns) {
+  bool first = true;
+  for (std::string_view col : columns) {
+    if (!first) out += ',';
+    first = false;
+    out += col;
+  }
+  out += "\r\n";
+}
+
+json OrNull(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
+std::string DaysCell(const std::optional<double>& d) { return d ? Number(*d, 4) : ""; }
+
+// The CSV column of a decline reason: "declined_" and its wire name with '_'
+// for '-' (a name of kPlacementKpiCsvColumns, which outlives every row).
+std::string_view DeclinedColumnName(DeclineReason r) {
+  std::string col = "declined_" + std::string(ToString(r));
+  for (char& c : col) {
+    if (c == '-') c = '_';
+  }
+  for (std::string_view name : kPlacementKpiCsvColumns) {
+    if (name == col) return name;
+  }
+  return "declined_other";
+}
+
+CsvRow PlacementFiguresRow(const PlacementKpiFigures& f) {
+  CsvRow row;
+  row["placements"] = std::to_string(f.placements);
+  row["waiting"] = std::to_string(f.waiting);
+  row["offered"] = std::to_string(f.offered);
+  row["placed"] = std::to_string(f.placed);
+  row["cancelled"] = std::to_string(f.cancelled);
+  row["placement_count"] = std::to_string(f.time_to_placement.count);
+  row["placement_median_seconds"] = SecondsCell(f.time_to_placement.median);
+  row["placement_p90_seconds"] = SecondsCell(f.time_to_placement.p90);
+  row["wrong_bed_days_total"] = Number(f.wrong_bed_days.total, 4);
+  row["wrong_bed_days_median"] = DaysCell(f.wrong_bed_days.median);
+  row["wrong_bed_days_p90"] = DaysCell(f.wrong_bed_days.p90);
+  row["offers_made"] = std::to_string(f.offers.made);
+  row["offers_open"] = std::to_string(f.offers.open);
+  row["offers_accepted"] = std::to_string(f.offers.accepted);
+  row["offers_declined"] = std::to_string(f.offers.declined);
+  row["offers_withdrawn"] = std::to_string(f.offers.withdrawn);
+  row["offers_expired"] = std::to_string(f.offers.expired);
+  for (DeclineReason r : kAllDeclineReasons) row[DeclinedColumnName(r)] = std::to_string(f.Declines(r));
+  row["answer_median_seconds"] = SecondsCell(f.time_to_answer.median);
+  row["answer_p90_seconds"] = SecondsCell(f.time_to_answer.p90);
+  return row;
 }
 
 }  // namespace
@@ -157,18 +211,81 @@ json ToJson(const KpiReport& r, const std::string& region_id) {
 
 std::string ToCsv(const KpiReport& r, const std::string& region_id) {
   std::string out;
-  bool first = true;
-  for (std::string_view col : kKpiCsvColumns) {
-    if (!first) out += ',';
-    first = false;
-    out += col;
-  }
-  out += "\r\n";
-  Write(out, FiguresRow(r.total), "total", "", region_id);
-  for (auto& p : PartnerRows(r.total)) Write(out, std::move(p), "partner", "", region_id);
+  WriteHeader(out, kKpiCsvColumns);
+  Write(out, FiguresRow(r.total), "total", "", region_id, kKpiCsvColumns);
+  for (auto& p : PartnerRows(r.total)) Write(out, std::move(p), "partner", "", region_id, kKpiCsvColumns);
   for (const auto& g : r.groups) {
-    Write(out, FiguresRow(g.figures), "group", g.key, region_id);
-    for (auto& p : PartnerRows(g.figures)) Write(out, std::move(p), "partner", g.key, region_id);
+    Write(out, FiguresRow(g.figures), "group", g.key, region_id, kKpiCsvColumns);
+    for (auto& p : PartnerRows(g.figures)) Write(out, std::move(p), "partner", g.key, region_id, kKpiCsvColumns);
+  }
+  return out;
+}
+
+json ToJson(const PlacementKpiFigures& f) {
+  json declines = json::object();
+  for (DeclineReason r : kAllDeclineReasons) declines[std::string(ToString(r))] = f.Declines(r);
+  json providers = json::array();
+  for (const auto& p : f.providers) {
+    providers.push_back({{"organization_id", p.organization_id},
+                         {"offers", p.offers},
+                         {"accepted", p.accepted},
+                         {"declined", p.declined},
+                         {"expired", p.expired},
+                         {"placed", p.placed},
+                         {"acceptance_rate", OrNull(p.acceptance_rate())}});
+  }
+  const auto& o = f.offers;
+  return {{"placements", f.placements},
+          {"waiting", f.waiting},
+          {"offered", f.offered},
+          {"placed", f.placed},
+          {"cancelled", f.cancelled},
+          {"time_to_placement", ToJson(f.time_to_placement)},
+          {"wrong_bed_days",
+           {{"count", f.wrong_bed_days.count},
+            {"total", f.wrong_bed_days.total},
+            {"median", OrNull(f.wrong_bed_days.median)},
+            {"p90", OrNull(f.wrong_bed_days.p90)}}},
+          {"offers",
+           {{"made", o.made},
+            {"open", o.open},
+            {"accepted", o.accepted},
+            {"declined", o.declined},
+            {"withdrawn", o.withdrawn},
+            {"expired", o.expired}}},
+          {"declines_by_reason", std::move(declines)},
+          {"time_to_answer", ToJson(f.time_to_answer)},
+          {"providers", std::move(providers)}};
+}
+
+json ToJson(const PlacementKpiReport& r, const std::string& region_id) {
+  json groups = json::array();
+  for (const auto& g : r.groups) groups.push_back({{"key", g.key}, {"figures", ToJson(g.figures)}});
+  return {{"region", region_id},
+          {"from", FormatRfc3339(r.from)},
+          {"to", FormatRfc3339(r.to)},
+          {"now", FormatRfc3339(r.now)},
+          {"by", r.by == PlacementKpiGrouping::kNone ? json(nullptr) : json(std::string(ToString(r.by)))},
+          {"total", ToJson(r.total)},
+          {"groups", std::move(groups)}};
+}
+
+std::string ToCsv(const PlacementKpiReport& r, const std::string& region_id) {
+  std::string out;
+  WriteHeader(out, kPlacementKpiCsvColumns);
+  Write(out, PlacementFiguresRow(r.total), "total", "", region_id, kPlacementKpiCsvColumns);
+  for (const auto& p : r.total.providers) {
+    CsvRow row;
+    row["offers_made"] = std::to_string(p.offers);
+    row["offers_accepted"] = std::to_string(p.accepted);
+    row["offers_declined"] = std::to_string(p.declined);
+    row["offers_expired"] = std::to_string(p.expired);
+    row["placed"] = std::to_string(p.placed);
+    if (auto rate = p.acceptance_rate()) row["acceptance_rate"] = Number(*rate, 4);
+    Write(out, std::move(row), "provider", p.organization_id, region_id, kPlacementKpiCsvColumns);
+  }
+  for (const auto& g : r.groups) {
+    Write(out, PlacementFiguresRow(g.figures), "group", g.key, region_id, kPlacementKpiCsvColumns);
   }
   return out;
 }

@@ -1,6 +1,7 @@
 // Follow-up placements: the placement, its offers and reservations, its
 // sealed patient and the transfer an accepted offer makes
 // (store/placement_store.h).
+#include <map>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -318,12 +319,35 @@ Result<std::vector<Reservation>> SqlStore::LapsedReservations(Time now, size_t l
   });
 }
 
-Result<std::vector<Offer>> SqlStore::RegionOffers(const std::string& region_id, size_t limit) {
-  return ReadValue<std::vector<Offer>>([&](Conn& c) {
-    return c.All<Offer>(std::string("SELECT ") + kOfferCols +
-                            " FROM placement_offers o WHERE o.region_id = ? ORDER BY o.created_at, o.id LIMIT ?",
-                        Params().Add(region_id).Add(Limit(limit)), ReadOffer);
-  });
+Result<std::vector<PlacementRecord>> SqlStore::KpiPlacements(const std::string& region_id, Time from, Time to,
+                                                             size_t limit) {
+  return ReadValue<std::vector<PlacementRecord>>(
+      [&](Conn& c) -> Result<std::vector<PlacementRecord>> {
+        const std::string cohort = " p.region_id = ? AND p.created_at >= ? AND p.created_at < ?";
+        auto cohort_params = [&] { return Params().Add(region_id).Add(ToUnixMillis(from)).Add(ToUnixMillis(to)); };
+        auto placements = c.All<Placement>(std::string("SELECT ") + kPlacementCols + " FROM placements p WHERE" +
+                                               cohort + " ORDER BY p.created_at, p.id LIMIT ?",
+                                           cohort_params().Add(Limit(limit)), ReadPlacement);
+        if (!placements.ok()) return placements.status();
+        auto offers = c.All<Offer>(std::string("SELECT ") + kOfferCols +
+                                       " FROM placement_offers o JOIN placements p ON p.id = o.placement_id WHERE" +
+                                       cohort + " ORDER BY o.placement_id, o.ord, o.id",
+                                   cohort_params(), ReadOffer);
+        if (!offers.ok()) return offers.status();
+        std::vector<PlacementRecord> out;
+        out.reserve(placements->size());
+        std::map<std::string, size_t> index;
+        for (auto& p : *placements) {
+          index.emplace(p.id, out.size());
+          out.push_back({std::move(p), {}});
+        }
+        for (auto& o : *offers) {
+          // Offers of placements past the limit are left out with them.
+          if (auto it = index.find(o.placement_id); it != index.end()) out[it->second].offers.push_back(std::move(o));
+        }
+        return out;
+      },
+      /*snapshot=*/true);
 }
 
 }  // namespace ozcc::sql

@@ -117,7 +117,8 @@ class SqlStore : public Store {
   Result<std::optional<Placement>> PlacementOfTransfer(const std::string& transfer_id) final;
   Result<std::vector<Reservation>> HeldReservations(const std::string& region_id, Time now) final;
   Result<std::vector<Reservation>> LapsedReservations(Time now, size_t limit) final;
-  Result<std::vector<Offer>> RegionOffers(const std::string& region_id, size_t limit) final;
+  Result<std::vector<PlacementRecord>> KpiPlacements(const std::string& region_id, Time from, Time to,
+                                                     size_t limit) final;
 
   Result<SpreadingWriteResult> WriteSpreadingPlan(SpreadingWrite write) final;
   Result<SpreadingPlanRecord> GetSpreadingPlan(const std::string& id) final;
