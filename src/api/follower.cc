@@ -3,10 +3,12 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <iterator>
 #include <limits>
 #include <map>
 
 #include "api/json/case_json.h"
+#include "api/json/placement_json.h"
 #include "api/json/spreading_plan_json.h"
 #include "api/json/transfer_json.h"
 
@@ -14,17 +16,14 @@ namespace ozcc::api {
 
 ChangeFollower::ChangeFollower(service::RegionService& regions, std::function<Status(ChangeHandler)> watch,
                                SnapshotCache& snapshots, EventHub& events, Authenticator& auth,
-                               std::function<void(const std::string&)> session_ended, CaseEventsSince case_events,
-                               TransferEventsSince transfer_events, SpreadingEventsSince spreading_events)
+                               std::function<void(const std::string&)> session_ended, std::vector<EventSource> sources)
     : regions_(regions),
       watch_(std::move(watch)),
       snapshots_(snapshots),
       events_(events),
       auth_(auth),
       session_ended_(std::move(session_ended)),
-      case_events_(std::move(case_events)),
-      transfer_events_(std::move(transfer_events)),
-      spreading_events_(std::move(spreading_events)) {}
+      sources_(std::move(sources)) {}
 
 ChangeFollower::~ChangeFollower() {
   {
@@ -112,85 +111,83 @@ void ChangeFollower::CatchUp(const std::string& region_id, std::int64_t version)
                    reports.status().message());
       return;  // Run() retries
     }
-    std::vector<CaseEvent> cases;
-    if (case_events_) {
-      auto read = case_events_(region_id, from, kPage);
-      if (!read.ok()) {
-        spdlog::warn("change feed: cannot read case events of {} after version {}: {}", region_id, from,
-                     read.status().message());
-        return;
-      }
-      cases = std::move(read).value();
-    }
-    std::vector<TransferChange> transfers;
-    if (transfer_events_) {
-      auto read = transfer_events_(region_id, from, kPage);
-      if (!read.ok()) {
-        spdlog::warn("change feed: cannot read transfer events of {} after version {}: {}", region_id, from,
-                     read.status().message());
-        return;
-      }
-      transfers = std::move(read).value();
-    }
-    std::vector<SpreadingChange> plans;
-    if (spreading_events_) {
-      auto read = spreading_events_(region_id, from, kPage);
-      if (!read.ok()) {
-        spdlog::warn("change feed: cannot read spreading events of {} after version {}: {}", region_id, from,
-                     read.status().message());
-        return;
-      }
-      plans = std::move(read).value();
-    }
-    // The lists are complete up to `upto`: the last version of a full page, or all.
-    std::int64_t upto = kAll;
-    if (reports->size() == kPage) upto = std::min(upto, reports->back().version);
-    if (cases.size() == kPage) upto = std::min(upto, cases.back().version);
-    if (transfers.size() == kPage) upto = std::min(upto, transfers.back().version);
-    if (plans.size() == kPage) upto = std::min(upto, plans.back().version);
-    size_t ri = 0;
-    size_t ci = 0;
-    size_t ti = 0;
-    size_t pi = 0;
+    // Every list is complete up to `upto`: the last version of a full page, or all.
+    std::int64_t upto = reports->size() == kPage ? reports->back().version : kAll;
+    std::vector<LiveEvent> pending;
     const Time now = Now();
-    constexpr std::int64_t kNone = std::numeric_limits<std::int64_t>::max();
-    while (true) {
-      // The next version of each list (kNone when done or beyond upto); the least goes first.
-      const std::int64_t rv = ri < reports->size() ? (*reports)[ri].version : kNone;
-      const std::int64_t cv = ci < cases.size() ? cases[ci].version : kNone;
-      const std::int64_t tv = ti < transfers.size() ? transfers[ti].version : kNone;
-      const std::int64_t pv = pi < plans.size() ? plans[pi].version : kNone;
-      const std::int64_t next = std::min({rv, cv, tv, pv});
-      if (next == kNone || next > upto) break;
-      if (next == rv) {
-        const CapacityReport& r = (*reports)[ri++];
-        auto it = units_.find(r.unit_id);
-        if (it == units_.end()) {
-          auto unit = regions_.Unit(r.unit_id);
-          if (!unit.ok()) {
-            spdlog::warn("change feed: unit {} of report {} unreadable: {}", r.unit_id, r.version,
-                         unit.status().message());
-            return;
-          }
-          it = units_.emplace(r.unit_id, std::move(unit).value()).first;
+    for (const CapacityReport& r : *reports) {
+      auto it = units_.find(r.unit_id);
+      if (it == units_.end()) {
+        auto unit = regions_.Unit(r.unit_id);
+        if (!unit.ok()) {
+          spdlog::warn("change feed: unit {} of report {} unreadable: {}", r.unit_id, r.version,
+                       unit.status().message());
+          return;
         }
-        if (events_.Publish(region_id, r.version, "capacity", UnitRow(it->second, &r, now).dump())) ++published_;
-      } else if (next == cv) {
-        const CaseEvent& e = cases[ci++];
-        if (events_.Publish(region_id, e.version, CaseEventType(e), CaseEventJson(e, TimeTargets{}, now).dump())) {
-          ++published_;
-        }
-      } else if (next == tv) {
-        const TransferChange& t = transfers[ti++];
-        if (events_.Publish(region_id, t.version, "transfer", TransferEventJson(t).dump())) ++published_;
-      } else {
-        const SpreadingChange& p = plans[pi++];
-        if (events_.Publish(region_id, p.version, "spreading", SpreadingEventJson(p).dump())) ++published_;
+        it = units_.emplace(r.unit_id, std::move(unit).value()).first;
       }
-      from = next;
+      pending.push_back({r.version, "capacity", UnitRow(it->second, &r, now).dump()});
+    }
+    for (const EventSource& source : sources_) {
+      auto read = source.since(region_id, from, kPage);
+      if (!read.ok()) {
+        spdlog::warn("change feed: cannot read {} events of {} after version {}: {}", source.name, region_id, from,
+                     read.status().message());
+        return;
+      }
+      if (read->size() == kPage) upto = std::min(upto, read->back().version);
+      std::move(read->begin(), read->end(), std::back_inserter(pending));
+    }
+    std::sort(pending.begin(), pending.end(),
+              [](const LiveEvent& a, const LiveEvent& b) { return a.version < b.version; });
+    for (const LiveEvent& e : pending) {
+      if (e.version > upto) break;
+      if (events_.Publish(region_id, e.version, e.type, e.data)) ++published_;
+      from = e.version;
     }
     if (upto == kAll) break;
   }
+}
+
+std::vector<ChangeFollower::EventSource> StoreEventSources(Store& store) {
+  // The events of one kind, each mapped to its live event.
+  auto source = [](std::string name, auto read, auto to_live) {
+    return ChangeFollower::EventSource{std::move(name),
+                                       [read, to_live](const std::string& region_id, std::int64_t after,
+                                                       size_t limit) -> Result<std::vector<LiveEvent>> {
+                                         auto got = read(region_id, after, limit);
+                                         if (!got.ok()) return got.status();
+                                         std::vector<LiveEvent> out;
+                                         out.reserve(got->size());
+                                         for (const auto& e : *got) out.push_back(to_live(e));
+                                         return out;
+                                       }};
+  };
+  return {
+      source(
+          "case", [&store](const std::string& r, std::int64_t a, size_t l) { return store.CaseEventsSince(r, a, l); },
+          [](const CaseEvent& e) {
+            return LiveEvent{e.version, CaseEventType(e), CaseEventJson(e, TimeTargets{}, Now()).dump()};
+          }),
+      source(
+          "transfer",
+          [&store](const std::string& r, std::int64_t a, size_t l) { return store.TransferEventsSince(r, a, l); },
+          [](const TransferChange& c) {
+            return LiveEvent{c.version, "transfer", TransferEventJson(c).dump()};
+          }),
+      source(
+          "placement",
+          [&store](const std::string& r, std::int64_t a, size_t l) { return store.PlacementEventsSince(r, a, l); },
+          [](const PlacementChange& c) {
+            return LiveEvent{c.version, "placement", PlacementEventJson(c).dump()};
+          }),
+      source(
+          "spreading",
+          [&store](const std::string& r, std::int64_t a, size_t l) { return store.SpreadingEventsSince(r, a, l); },
+          [](const SpreadingChange& c) {
+            return LiveEvent{c.version, "spreading", SpreadingEventJson(c).dump()};
+          }),
+  };
 }
 
 bool ChangeFollower::Resync(std::map<std::string, std::int64_t>& behind) {

@@ -2,12 +2,11 @@
 // instances on the same store. The store's change feed (PostgreSQL
 // LISTEN/NOTIFY) reports each committed change; the follower, on a thread of
 // its own:
-//   - capacity (a region's data version moved: capacity reports,
-//     worklist and transfer changes share it): reads the reports, case and
-//     transfer events this
-//     instance has not published yet (from the event hub's contiguous
-//     version), merges them by version and publishes them to its SSE
-//     clients; marks the snapshot outdated;
+//   - capacity (a region's data version moved: capacity reports and the
+//     events of cases, transfers, placements and spreading plans share it):
+//     reads the reports and events this instance has not published yet
+//     (from the event hub's contiguous version), merges them by version and
+//     publishes them to its SSE clients; marks the snapshot outdated;
 //   - region: drops the region's snapshot (units changed);
 //   - session revoked: drops the token from the authentication cache and
 //     ends its live streams;
@@ -33,31 +32,35 @@
 #include "api/events.h"
 #include "api/snapshot.h"
 #include "service/region_service.h"
-#include "store/case_store.h"
 #include "store/store.h"
-#include "store/transfer_store.h"
 
 namespace ozcc::api {
 
+// A live event as a stream gets it: the region data version it took (the SSE
+// id), its type and its data (one line of JSON).
+struct LiveEvent {
+  std::int64_t version = 0;
+  std::string type;
+  std::string data;
+};
+
 class ChangeFollower {
  public:
+  // One kind of stored event of a region after a version, oldest first, at
+  // most a number of them, as live events (e.g. CaseStore::CaseEventsSince,
+  // mapped to JSON). `name` says which kind in the log.
+  struct EventSource {
+    std::string name;
+    std::function<Result<std::vector<LiveEvent>>(const std::string& region_id, std::int64_t after, size_t limit)> since;
+  };
+
   // `watch` subscribes to the store's change feed (Store::WatchChanges).
   // `session_ended` is called with the token hash of each ended session or
-  // revoked feed token (to close its live streams).
-  // The case events of a region after a version, at most a number of them
-  // (CaseStore::CaseEventsSince).
-  using CaseEventsSince = std::function<Result<std::vector<CaseEvent>>(const std::string&, std::int64_t, size_t)>;
-  // Likewise the transfer events (TransferStore::TransferEventsSince).
-  using TransferEventsSince =
-      std::function<Result<std::vector<TransferChange>>(const std::string&, std::int64_t, size_t)>;
-  // Likewise the changes of spreading plans (SpreadingStore::SpreadingEventsSince).
-  using SpreadingEventsSince =
-      std::function<Result<std::vector<SpreadingChange>>(const std::string&, std::int64_t, size_t)>;
-
+  // revoked feed token (to close its live streams). `sources`: the events
+  // besides capacity reports (StoreEventSources).
   ChangeFollower(service::RegionService& regions, std::function<Status(ChangeHandler)> watch, SnapshotCache& snapshots,
                  EventHub& events, Authenticator& auth, std::function<void(const std::string&)> session_ended = nullptr,
-                 CaseEventsSince case_events = nullptr, TransferEventsSince transfer_events = nullptr,
-                 SpreadingEventsSince spreading_events = nullptr);
+                 std::vector<EventSource> sources = {});
   ~ChangeFollower();
   ChangeFollower(const ChangeFollower&) = delete;
   ChangeFollower& operator=(const ChangeFollower&) = delete;
@@ -95,13 +98,15 @@ class ChangeFollower {
   EventHub& events_;
   Authenticator& auth_;
   std::function<void(const std::string&)> session_ended_;
-  CaseEventsSince case_events_;
-  TransferEventsSince transfer_events_;
-  SpreadingEventsSince spreading_events_;
+  std::vector<EventSource> sources_;
   std::shared_ptr<Inbox> inbox_ = std::make_shared<Inbox>();
   std::unordered_map<std::string, UnitView> units_;  // follower thread only; cache for UnitRow
   std::atomic<std::uint64_t> published_{0};
   std::thread thread_;
 };
+
+// The store's events of cases, transfers, placements and spreading plans as
+// the follower's sources, mapped as the local write paths publish them.
+std::vector<ChangeFollower::EventSource> StoreEventSources(Store& store);
 
 }  // namespace ozcc::api

@@ -76,6 +76,17 @@ class TransferPublisher final : public service::TransferListener {
   EventHub& events_;
 };
 
+// Publishes committed placement changes to this instance's live clients (the
+// placement service's listener): id, version, state; no patient data.
+class PlacementPublisher final : public service::PlacementListener {
+ public:
+  explicit PlacementPublisher(EventHub& events) : events_(events) {}
+  void PlacementChanged(const PlacementChange& c) override;
+
+ private:
+  EventHub& events_;
+};
+
 // Publishes committed changes of spreading plans to this instance's live
 // clients (the spreading service's listener): id, version, state, owner.
 class SpreadingPublisher final : public service::SpreadingListener {
@@ -119,27 +130,21 @@ struct Api::State {
       events,
       auth,
       [this](const std::string& token_hash) { stream_guard.CountEnded(events.CloseStreamsOf(token_hash)); },
-      [this](const std::string& region_id, std::int64_t after, size_t limit) {
-        return store.CaseEventsSince(region_id, after, limit);
-      },
-      [this](const std::string& region_id, std::int64_t after, size_t limit) {
-        return store.TransferEventsSince(region_id, after, limit);
-      },
-      [this](const std::string& region_id, std::int64_t after, size_t limit) {
-        return store.SpreadingEventsSince(region_id, after, limit);
-      }};
+      StoreEventSources(store)};
   LivePublisher publisher{snapshots, events};
   service::CapacityService capacity{store, store, store, publisher};
   CasePublisher case_publisher{events, TimeTargets{}};
   service::CaseService cases{store, store, store, case_publisher, options.complaints, options.patient_seal};
   TransferPublisher transfer_publisher{events};
   service::TransferService transfers{store, store, store, store, publisher, transfer_publisher, options.patient_seal};
+  PlacementPublisher placement_publisher{events};
   service::PlacementService placements{store,
                                        store,
                                        store,
                                        store,
                                        store,
                                        transfer_publisher,
+                                       placement_publisher,
                                        options.patient_seal,
                                        options.placement_clock ? options.placement_clock : std::function<Time()>(Now)};
   SpreadingPublisher spreading_publisher{events};

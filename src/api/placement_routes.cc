@@ -44,6 +44,10 @@ Result<service::PlacementListQuery> ListQueryOf(const http::Request& req) {
 
 }  // namespace
 
+void PlacementPublisher::PlacementChanged(const PlacementChange& c) {
+  events_.Publish(c.region_id, c.version, "placement", PlacementEventJson(c).dump());
+}
+
 void RegisterPlacementRoutes(State& s, http::Router& r) {
   r.Add("POST", "/api/v1/placements", [&s](http::Request& req) {
     Principal who;

@@ -59,15 +59,28 @@ Status NeedVersion(const Placement& p, std::optional<std::int64_t> if_match) {
 
 PlacementService::PlacementService(PlacementStore& placements, RegionStore& regions, CapacityStore& capacity,
                                    AuditStore& audit, TransferStore& transfers, TransferListener& transfer_listener,
-                                   std::shared_ptr<const PatientSeal> seal, std::function<Time()> clock)
+                                   PlacementListener& listener, std::shared_ptr<const PatientSeal> seal,
+                                   std::function<Time()> clock)
     : placements_(placements),
       regions_(regions),
       capacity_(capacity),
       audit_(audit),
       transfers_(transfers),
       transfer_listener_(transfer_listener),
+      listener_(listener),
       seal_(std::move(seal)),
       clock_(std::move(clock)) {}
+
+Result<PlacementWriteResult> PlacementService::Commit(PlacementWrite w, Time now) {
+  auto stored = placements_.WritePlacement(std::move(w));
+  if (!stored.ok()) return stored.status();
+  if (stored->transfer) {
+    const Transfer& t = stored->transfer->transfer;
+    transfer_listener_.TransferChanged({t.region_id, stored->transfer->region_version, now, t.state, t});
+  }
+  listener_.PlacementChanged(stored->change);
+  return stored;
+}
 
 bool PlacementService::MayRead(const Caller& caller, const Placement& p, const std::vector<Offer>& offers) const {
   if (Allowed(caller, Action::kReadPlacements, p.region_id, p.from_organization_id)) return true;
@@ -143,7 +156,7 @@ Result<PlacementView> PlacementService::Create(const Caller& caller, NewPlacemen
     w.access.push_back(std::move(a));
   }
   w.placement = std::move(p);
-  auto stored = placements_.WritePlacement(std::move(w));
+  auto stored = Commit(std::move(w), now);
   if (!stored.ok()) return stored.status();
   return ViewOf(std::move(stored->placement));
 }
@@ -314,7 +327,7 @@ Result<PlacementView> PlacementService::MakeOffers(const Caller& caller, const s
   for (const Offer& o : w.offers) {
     w.audit.push_back(AuditOf(caller, "placement.offer", p.id, "ok", o.id + " " + o.unit_id));
   }
-  auto stored = placements_.WritePlacement(std::move(w));
+  auto stored = Commit(std::move(w), now);
   if (!stored.ok()) return stored.status();
   return ViewOf(std::move(stored->placement));
 }
@@ -389,7 +402,7 @@ Result<PlacementView> PlacementService::Answer(const Caller& caller, const std::
     }
     w.placement.state = StateFromOffers(p.state, after);
     w.audit.push_back(AuditOf(caller, "placement.decline", id, "ok", offer_id + " " + in.reason));
-    auto stored = placements_.WritePlacement(std::move(w));
+    auto stored = Commit(std::move(w), now);
     if (!stored.ok()) return stored.status();
     return ViewOf(std::move(stored->placement));
   }
@@ -448,12 +461,8 @@ Result<PlacementView> PlacementService::Answer(const Caller& caller, const std::
   w.placement.transfer_id = t.id;
   w.placement.state = PlacementState::kOffered;
   w.audit.push_back(AuditOf(caller, "placement.accept", id, "ok", offer_id + " " + t.id));
-  auto stored = placements_.WritePlacement(std::move(w));
+  auto stored = Commit(std::move(w), now);
   if (!stored.ok()) return stored.status();
-  if (stored->transfer) {
-    transfer_listener_.TransferChanged({stored->transfer->transfer.region_id, stored->transfer->region_version, now,
-                                        TransferState::kAccepted, stored->transfer->transfer});
-  }
   return ViewOf(std::move(stored->placement));
 }
 
@@ -527,12 +536,8 @@ Result<Placement> PlacementService::SettleExpired(Placement p, std::vector<Offer
     }
     w.placement.state = StateFromOffers(PlacementState::kOffered, after);
     w.audit.push_back(SystemAudit("placement.expired", p.id, detail, now));
-    auto stored = placements_.WritePlacement(std::move(w));
+    auto stored = Commit(std::move(w), now);
     if (stored.ok()) {
-      if (stored->transfer) {
-        transfer_listener_.TransferChanged({stored->transfer->transfer.region_id, stored->transfer->region_version, now,
-                                            TransferState::kCancelled, stored->transfer->transfer});
-      }
       offers = std::move(after);
       return stored->placement;
     }
@@ -640,12 +645,8 @@ Result<PlacementView> PlacementService::Cancel(const Caller& caller, const std::
   w.placement.updated_at = now;
   w.placement.ended_at = now;
   w.audit.push_back(AuditOf(caller, "placement.cancel", id, "ok", reason));
-  auto stored = placements_.WritePlacement(std::move(w));
+  auto stored = Commit(std::move(w), now);
   if (!stored.ok()) return stored.status();
-  if (stored->transfer) {
-    transfer_listener_.TransferChanged({stored->transfer->transfer.region_id, stored->transfer->region_version, now,
-                                        TransferState::kCancelled, stored->transfer->transfer});
-  }
   return ViewOf(std::move(stored->placement));
 }
 
@@ -689,7 +690,7 @@ Status PlacementService::TransferStepped(const Transfer& t, const std::string& a
     }
     a.at = now;
     w.audit.push_back(std::move(a));
-    auto stored = placements_.WritePlacement(std::move(w));
+    auto stored = Commit(std::move(w), now);
     if (stored.ok() || stored.status().code() != Code::kPreconditionFailed) return stored.status();
   }
   return Status::Unavailable("placement of transfer " + t.id + " kept changing");

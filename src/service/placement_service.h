@@ -48,6 +48,14 @@ namespace ozcc::service {
 
 class PatientSeal;
 
+// Told of every committed placement write (live streams), after the
+// transfer it made or ended, if any.
+class PlacementListener {
+ public:
+  virtual ~PlacementListener() = default;
+  virtual void PlacementChanged(const PlacementChange& change) = 0;
+};
+
 struct PlacementView {
   Placement placement;
   std::vector<Offer> offers;  // in the order they were made
@@ -101,14 +109,13 @@ struct OfferAnswer {
 
 class PlacementService {
  public:
-  // `transfer_listener`: told of the transfer an accepted offer makes (live
-  // streams). `seal`: null when the server has no patient key (a patient is
-  // then refused, everything else works).
-  // `transfers`: the transfer an accepted offer made, read and cancelled with
-  // the placement when it is cancelled or its reservation expires. `clock`:
-  // the time every step is taken at (tests move it).
+  // `transfer_listener`: told of the transfer an accepted offer makes or a
+  // cancellation ends (live streams); `listener` of every placement write. `seal`: null when the server has no patient
+  // key (a patient is then refused, everything else works). `transfers`: the transfer an accepted offer made, read and
+  // cancelled with the placement when it is cancelled or its reservation expires. `clock`: the time every step is taken
+  // at (tests move it).
   PlacementService(PlacementStore& placements, RegionStore& regions, CapacityStore& capacity, AuditStore& audit,
-                   TransferStore& transfers, TransferListener& transfer_listener,
+                   TransferStore& transfers, TransferListener& transfer_listener, PlacementListener& listener,
                    std::shared_ptr<const PatientSeal> seal, std::function<Time()> clock = Now);
 
   // kInvalid naming the fields (ValidateNewPlacement; an organisation not of
@@ -170,6 +177,8 @@ class PlacementService {
   Status TransferStepped(const Transfer& t, const std::string& actor);
 
  private:
+  // Writes, then tells the listeners (the transfer's first, as its version is).
+  Result<PlacementWriteResult> Commit(PlacementWrite w, Time now);
   bool MayRead(const Caller& caller, const Placement& p, const std::vector<Offer>& offers) const;
   Result<PlacementView> ViewOf(Placement p);
   // The placement after recording its lapsed reservations (ExpireReservations
@@ -187,6 +196,7 @@ class PlacementService {
   AuditStore& audit_;
   TransferStore& transfers_;
   TransferListener& transfer_listener_;
+  PlacementListener& listener_;
   std::shared_ptr<const PatientSeal> seal_;
   std::function<Time()> clock_;
 };

@@ -42,8 +42,22 @@ struct PlacementWrite {
   std::optional<TransferWrite> transfer;
 };
 
+// One committed change of a placement, for the live streams: numbered by
+// its region's data version (after the version of a transfer written with
+// it), so every instance sends the events in one gap-free order.
+struct PlacementChange {
+  std::string region_id;
+  std::int64_t version = 0;  // the region data version the change took
+  Time at{};
+  std::string placement_id;
+  std::int64_t placement_version = 0;
+  PlacementState state = PlacementState::kWaiting;
+  bool operator==(const PlacementChange&) const = default;
+};
+
 struct PlacementWriteResult {
   Placement placement;                          // as stored, version set
+  PlacementChange change;                       // the event this write took
   std::optional<TransferWriteResult> transfer;  // the transfer written, if any
 };
 
@@ -88,6 +102,10 @@ class PlacementStore {
   // The reservations of every region that ran out unrecorded at `now`
   // (accepted, not ended, reserved_until ≤ now), oldest first, at most limit.
   virtual Result<std::vector<Reservation>> LapsedReservations(Time now, size_t limit) = 0;
+  // The region's placement events after `after_version`, oldest first, at
+  // most limit (what other instances send to their live clients).
+  virtual Result<std::vector<PlacementChange>> PlacementEventsSince(const std::string& region_id,
+                                                                    std::int64_t after_version, size_t limit) = 0;
   // The KPIs' cohort: the region's placements created in [from, to), oldest
   // first, at most limit, each with its offers in the order they were made.
   // One snapshot: a placement and its offers are read as of one moment.

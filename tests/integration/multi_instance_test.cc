@@ -270,6 +270,45 @@ TEST_P(MultiInstanceTest, TransferEventsAndTheirArrivalReachTheOtherInstance) {
                                             "transfer:en-route", "capacity:transfer", "transfer:arrived"}));
 }
 
+TEST_P(MultiInstanceTest, PlacementEventsReachTheOtherInstance) {
+  auto on_b = StreamB("viewer");
+  const json request = {{"from_organization_id", own_org_},
+                        {"from_unit_id", UnitOf(own_org_, UnitType::kIc)},
+                        {"care_type", "elv-high"},
+                        {"earliest_date", FormatIsoDate(Date{std::chrono::floor<std::chrono::days>(Now())})}};
+  const std::vector<std::pair<std::string, std::string>> json_only = {{"Content-Type", "application/json"}};
+  auto created = Call("coordinator", "POST", "/api/v1/placements", request.dump(), json_only);
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string id = json::parse(created.body)["id"];
+  auto offered = Call("coordinator", "POST", "/api/v1/placements/" + id + "/offers",
+                      json{{"offers", {{{"organization_id", "aafje"}, {"unit_id", "aafje-elv-high"}}}}}.dump(),
+                      {{"Content-Type", "application/json"}, {"If-Match", "\"1\""}});
+  ASSERT_EQ(offered.status, 200) << offered.body;
+  const std::string offer = json::parse(offered.body)["offers"][0]["id"];
+  auto accepted = Call("coordinator", "POST", "/api/v1/placements/" + id + "/offers/" + offer + "/answer",
+                       json{{"accept", true}}.dump(), {{"Content-Type", "application/json"}, {"If-Match", "\"2\""}});
+  ASSERT_EQ(accepted.status, 200) << accepted.body;
+  // Written on A, replayed on B from the store: in order, without gaps.
+  std::vector<std::string> seen;
+  std::int64_t last = 0;
+  for (int i = 0; i < 4; ++i) {
+    auto e = on_b->Next(std::chrono::seconds(10));
+    ASSERT_TRUE(e.has_value()) << "event " << i << " did not reach B";
+    const std::int64_t v = std::stoll(e->id);
+    if (last != 0) {
+      EXPECT_EQ(v, last + 1) << "gap-free order";
+    }
+    last = v;
+    const json data = json::parse(e->data);
+    if (e->event == "placement") {
+      EXPECT_EQ(data["id"], id);
+    }
+    seen.push_back(e->event + ":" + data["state"].get<std::string>());
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{"placement:waiting", "placement:offered", "transfer:accepted",
+                                            "placement:offered"}));
+}
+
 TEST_P(MultiInstanceTest, SignOutOnOneEndsTheSessionOnBoth) {
   ASSERT_EQ(CallB("viewer", "GET", "/api/v1/auth/me").status, 200);  // now cached on B
   ASSERT_EQ(Call("viewer", "POST", "/api/v1/auth/logout").status, 204);

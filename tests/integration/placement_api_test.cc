@@ -8,7 +8,7 @@
 // withdrawn, the held bed released with its transfer, 409 while the transfer is
 // en route) and reservations that run out, recorded as expired on read and by
 // the periodic sweep, on a clock the tests move. The KPIs of the period's
-// placements, as JSON and CSV.
+// placements, as JSON and CSV. Every change is a live event.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -450,6 +450,35 @@ TEST_P(PlacementApiTest, AReservationThatRunsOutIsRecordedExpired) {
   EXPECT_EQ(kept["state"], "offered");
   EXPECT_EQ(kept["offers"][0]["state"], "accepted");
   clock_hours_ = 0;
+}
+
+TEST_P(PlacementApiTest, EveryChangeIsALiveEventWithoutPatientData) {
+  SseClient sse(server_->port(), "/api/v1/events?region=ZWN", {{"Authorization", "Bearer " + TokenFor("viewer")}});
+  ASSERT_EQ(sse.status(), 200);
+  json a = Accepted(24);
+  // Created, offered, then the acceptance: its transfer first, then the placement (still offered, reserved).
+  std::vector<std::string> seen;
+  std::int64_t last = 0;
+  for (int i = 0; i < 4; ++i) {
+    auto e = sse.Next(std::chrono::seconds(10));
+    ASSERT_TRUE(e.has_value()) << "event " << i;
+    EXPECT_EQ(e->data.find(kBsn), std::string::npos) << e->data;
+    const std::int64_t v = std::stoll(e->id);
+    if (last != 0) {
+      EXPECT_EQ(v, last + 1) << "gap-free order";
+    }
+    last = v;
+    const json data = json::parse(e->data);
+    seen.push_back(e->event + ":" + data["state"].get<std::string>());
+    if (e->event == "placement") {
+      EXPECT_EQ(data["id"], a["id"]);
+      EXPECT_EQ(data["region_id"], "ZWN");
+      EXPECT_TRUE(data["version"].is_number_integer());
+      EXPECT_TRUE(ParseRfc3339(data["at"].get<std::string>()).has_value());
+    }
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{"placement:waiting", "placement:offered", "transfer:accepted",
+                                            "placement:offered"}));
 }
 
 TEST_P(PlacementApiTest, KpisCountThePeriodsPlacementsTheirOffersAndProviders) {

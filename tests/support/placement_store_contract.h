@@ -261,6 +261,34 @@ TEST_P(StoreContractTest, PlacementsRoundTripOffersAndWaitingList) {
   EXPECT_EQ(ids(s.ListPlacements({"ZWN", {}, "ZWN-H1", 500})), (std::vector<std::string>{"pl-1", "pl-2", "pl-3"}));
   EXPECT_TRUE(ids(s.ListPlacements({"ZWN", {}, "ZWN-X9", 500})).empty());
   EXPECT_EQ(ids(s.ListPlacements({"OTH", {}, "", 500})), (std::vector<std::string>{"pl-oth"}));
+  // One event per write, numbered by the region's data version; a transfer
+  // written with the placement takes the version before the placement's.
+  auto events = s.PlacementEventsSince("ZWN", 0, 100);
+  ASSERT_TRUE(events.ok()) << events.status().message();
+  ASSERT_GE(events->size(), 5u);
+  for (size_t i = 1; i < events->size(); ++i) EXPECT_GT((*events)[i].version, (*events)[i - 1].version);
+  EXPECT_EQ(events->front().placement_id, "pl-1");
+  EXPECT_EQ(events->front().placement_version, 1);
+  EXPECT_EQ(events->front().state, PlacementState::kWaiting);
+  EXPECT_EQ(events->back().placement_id, "pl-3");
+  EXPECT_EQ(events->back().state, PlacementState::kWaiting);
+  bool placed_seen = false;
+  for (const auto& e : *events) {
+    EXPECT_EQ(e.region_id, "ZWN");
+    if (e.placement_id == "pl-1" && e.state == PlacementState::kPlaced) placed_seen = true;
+  }
+  EXPECT_TRUE(placed_seen);
+  EXPECT_EQ(answered->change.version, answered->transfer->region_version + 1);
+  EXPECT_EQ(answered->change.placement_version, answered->placement.version);
+  auto after = s.PlacementEventsSince("ZWN", events->back().version - 1, 100);
+  ASSERT_TRUE(after.ok());
+  ASSERT_EQ(after->size(), 1u);
+  EXPECT_EQ(after->front(), events->back());
+  EXPECT_EQ(s.PlacementEventsSince("ZWN", 0, 2)->size(), 2u);
+  ASSERT_EQ(s.PlacementEventsSince("OTH", 0, 100)->size(), 1u);
+  // A failed write took no event.
+  EXPECT_EQ(s.PlacementEventsSince("ZWN", 0, 100)->size(), events->size());
+
   // The KPIs' cohort: created in [from, to), oldest first, with their offers in order.
   auto cohort = s.KpiPlacements("ZWN", kT0, kT0 + std::chrono::minutes(3), 100);
   ASSERT_TRUE(cohort.ok()) << cohort.status().message();

@@ -122,21 +122,21 @@ function broadcast(u) {
   for (const c of clients) c.write(`id: ${version}\nevent: capacity\ndata: ${data}\n\n`);
 }
 
+// Every live event but capacity: the next version, to every stream.
+function publish(type, data) {
+  version += 1;
+  for (const c of clients) c.write(`id: ${version}\nevent: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
+}
+
 const handleCases = createCases({
   region, orgs, units, complaintsFile: join(here, '../../data/complaints.json'), json, problem, readBody,
-  publish: (type, data) => {
-    version += 1;
-    for (const c of clients) c.write(`id: ${version}\nevent: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
-  },
+  publish,
 });
 
 // Transfers (dev/mock-transfers.mjs): an arrival moves one occupied bed from the sending unit's report to the receiving one's.
 const handleTransfers = createTransfers({
   region, orgs, units, json, problem, readBody,
-  publish: (type, data) => {
-    version += 1;
-    for (const c of clients) c.write(`id: ${version}\nevent: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
-  },
+  publish,
   arrive: (fromId, toId) => {
     const asOf = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
     for (const [id, d] of [[toId, 1], [fromId, -1]]) {
@@ -155,17 +155,14 @@ const handleTransfers = createTransfers({
 // Spreading plans (dev/mock-spreading.mjs): solved greedily from the current rows; approval makes transfers above.
 const handleSpreading = createSpreading({
   region, orgs, locs, units, rowOf: (u) => row(u), json, problem, readBody, transfers: handleTransfers,
-  publish: (type, data) => {
-    version += 1;
-    for (const c of clients) c.write(`id: ${version}\nevent: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
-  },
+  publish,
 });
 
 // Placements (dev/mock-placements.mjs): demo placements of the last ten days, matches from the current rows and the
 // region file's criteria; an accepted offer makes a transfer above, its arrival places the patient; the placement KPIs.
 const handlePlacements = createPlacements({
   region, orgs, locs, units, rowOf: (u) => row(u), criteriaOf: (id) => criteria.get(id), json, problem, readBody, transfers: handleTransfers,
-  demo: !fresh,
+  publish, demo: !fresh,
 });
 
 // What-if (dev/mock-sim.mjs): the region's scenario from the current rows, runs by queueing formulas.

@@ -52,7 +52,7 @@ function km(a, b) {
  * `rowOf(unit)` is the snapshot row (beds, stale); `criteriaOf(unitId)` the unit's admission criteria from the region
  * file; `transfers` the transfer stand-in (`create`, `get`); `demo: false` starts without demo placements.
  */
-export function createPlacements({ region, orgs, locs, units, rowOf, criteriaOf, json, problem, readBody, transfers, demo = true }) {
+export function createPlacements({ region, orgs, locs, units, rowOf, criteriaOf, json, problem, readBody, transfers, publish, demo = true }) {
   const all = new Map(); // id -> placement (with its offers)
   const orgById = new Map(orgs.map((o) => [o.id, o]));
   const unitById = new Map(units.map((u) => [u.id, u]));
@@ -86,7 +86,9 @@ export function createPlacements({ region, orgs, locs, units, rowOf, criteriaOf,
     p.wrong_bed_days = Math.max(0, (end - earliestAt(p)) / DAY);
     return p;
   }
-  function bump(p, at) { p.version += 1; p.updated_at = at ?? iso(Date.now()); }
+  // The live event `placement`, as the server sends it (no patient data).
+  const emit = (p) => publish?.('placement', { id: p.id, version: p.version, state: p.state, region_id: p.region_id, at: p.updated_at });
+  function bump(p, at) { p.version += 1; p.updated_at = at ?? iso(Date.now()); emit(p); }
   const send = (res, status, p) => { res.setHeader('ETag', `"${p.version}"`); return json(res, status, sync(p)); };
 
   function make(b, user, createdMs) {
@@ -354,6 +356,7 @@ export function createPlacements({ region, orgs, locs, units, rowOf, criteriaOf,
       const p = make({ ...b, needs: b.needs.trim() }, user, Date.now());
       all.set(p.id, p);
       res.setHeader('Location', `/api/v1/placements/${p.id}`);
+      emit(p);
       return send(res, 201, p), true;
     }
     const m = /^\/api\/v1\/placements\/([^/]+)(?:\/(matches|offers|cancel)(?:\/([^/]+)\/answer)?)?$/.exec(path);

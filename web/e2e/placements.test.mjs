@@ -1,11 +1,11 @@
 // Browser tests of the follow-up placement desk's waiting list against the real server (node --test,
 // playwright-core, Debian Chromium): a hospital's user records a placement (API), sees it on #/plaatsingen as
 // waiting with its care type and no offers; the region's coordinator offers it to the best-matching follow-up
-// unit (API, If-Match) and the hospital's list shows it offered with one open offer after a reload; the
+// unit (API, If-Match) and the hospital's open list shows it offered with one open offer (live event); the
 // state filter "alle" keeps it; the viewer of the region sees the region's list. The form: the hospital's user
 // records a placement with "Nieuwe plaatsing" (`n`), gets the server's error (in Dutch) next to the earliest date first.
 // The detail: the hospital's user sees the matches with every criterion's reason, offers to the provider's ELV
-// high-care unit; the provider's user accepts; the placement links to the transfer it made, and the capacity
+// high-care unit; the provider's user accepts; the hospital's open page links to the transfer it made (live), and the capacity
 // table counts the reserved bed on that unit. Cancelling: the
 // hospital's user cancels an offered placement with a reason ("Annuleren"); the provider has no such button.
 // Users (e2e/server.mjs): hospital (org-user of a hospital), e2e-coord (roaz-coordinator), e2e-viewer, provider
@@ -79,9 +79,8 @@ describe('placement desk', () => {
       { offers: [{ organization_id: best.organization_id, unit_id: best.unit_id }] }, { 'If-Match': got.etag });
     assert.ok(offered.status === 200 || offered.status === 201, JSON.stringify(offered.body));
 
-    await page.reload();
-    await row.waitFor({ timeout: 15000 });
-    assert.equal(await row.getAttribute('data-state'), 'offered');
+    // Live: the `placement` event refetches the list (no reload; polling would take 30 s).
+    await page.locator(`tr[data-placement="${id}"][data-state=offered]`).waitFor({ timeout: 8000 });
     assert.equal((await row.locator('[data-placement-state]').innerText()).trim(), 'aangeboden');
     assert.equal((await row.locator('[data-col=offers]').innerText()).trim(), '1');
     await page.selectOption('#pl-state', 'waiting');
@@ -167,8 +166,8 @@ describe('placement desk', () => {
     assert.match(await link.getAttribute('href'), /^#\/overplaatsingen\/.+/);
     await pv.context.close();
 
-    await h.page.reload();
-    await h.page.locator('[data-testid=placement-transfer] a').waitFor({ timeout: 15000 });
+    // The hospital's open page follows the provider's answer live.
+    await h.page.locator('[data-testid=placement-transfer] a').waitFor({ timeout: 8000 });
 
     // The capacity table counts the reserved bed on the provider's unit (the snapshot is at most a few seconds old).
     await h.page.goto(`${srv.base}/#/`);

@@ -33,11 +33,29 @@ export interface RegionData {
   onTransferEvent: (fn: TransferListener) => () => void;
   /** Subscribes to the `spreading` events (a plan changed); `null` means "refetch everything". */
   onSpreadingEvent: (fn: SpreadingListener) => () => void;
+  /** Subscribes to the `placement` events (a placement changed); `null` means "refetch everything". */
+  onPlacementEvent: (fn: PlacementListener) => () => void;
 }
 
 export type CaseListener = (e: { type: 'case' | 'handover'; data: CaseEvent } | null) => void;
 export type TransferListener = (e: TransferEvent | null) => void;
 export type SpreadingListener = (e: SpreadingEvent | null) => void;
+/** The live event `placement`: which placement changed, to what; no patient data. */
+export interface PlacementEvent { id: string; version: number; state: string; region_id: string; at: string }
+export type PlacementListener = (e: PlacementEvent | null) => void;
+
+/** A set of listeners of one kind of live event: `tell` calls each, `on` adds one and returns its removal. */
+function useListeners<E>(): [(e: E) => void, (fn: (e: E) => void) => () => void] {
+  const listeners = useRef(new Set<(e: E) => void>());
+  const tell = useCallback((e: E) => {
+    for (const fn of [...listeners.current]) fn(e);
+  }, []);
+  const on = useCallback((fn: (e: E) => void) => {
+    listeners.current.add(fn);
+    return () => { listeners.current.delete(fn); };
+  }, []);
+  return [tell, on];
+}
 
 const Ctx = createContext<RegionData | null>(null);
 const POLL_MS = 30000;
@@ -74,30 +92,14 @@ export function RegionDataProvider({ regionId, children, enabled = true }: { reg
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
   const inflight = useRef(false);
-  const caseListeners = useRef(new Set<CaseListener>());
-  const tellCases = useCallback((e: Parameters<CaseListener>[0]) => {
-    for (const fn of [...caseListeners.current]) fn(e);
-  }, []);
-  const onCaseEvent = useCallback((fn: CaseListener) => {
-    caseListeners.current.add(fn);
-    return () => { caseListeners.current.delete(fn); };
-  }, []);
-  const transferListeners = useRef(new Set<TransferListener>());
-  const tellTransfers = useCallback((e: TransferEvent | null) => {
-    for (const fn of [...transferListeners.current]) fn(e);
-  }, []);
-  const onTransferEvent = useCallback((fn: TransferListener) => {
-    transferListeners.current.add(fn);
-    return () => { transferListeners.current.delete(fn); };
-  }, []);
-  const spreadingListeners = useRef(new Set<SpreadingListener>());
-  const tellSpreading = useCallback((e: SpreadingEvent | null) => {
-    for (const fn of [...spreadingListeners.current]) fn(e);
-  }, []);
-  const onSpreadingEvent = useCallback((fn: SpreadingListener) => {
-    spreadingListeners.current.add(fn);
-    return () => { spreadingListeners.current.delete(fn); };
-  }, []);
+  const [tellCases, onCaseEvent] = useListeners<Parameters<CaseListener>[0]>();
+  const [tellTransfers, onTransferEvent] = useListeners<TransferEvent | null>();
+  const [tellSpreading, onSpreadingEvent] = useListeners<SpreadingEvent | null>();
+  const [tellPlacements, onPlacementEvent] = useListeners<PlacementEvent | null>();
+  // After a gap or on the server's "reload": every view refetches what it shows.
+  const tellAllMissed = useCallback(() => {
+    tellCases(null); tellTransfers(null); tellSpreading(null); tellPlacements(null);
+  }, [tellCases, tellTransfers, tellSpreading, tellPlacements]);
 
   const fetchSnapshot = useCallback(async () => {
     if (inflight.current) return;
@@ -141,7 +143,7 @@ export function RegionDataProvider({ regionId, children, enabled = true }: { reg
       es = new EventSource(`/api/v1/events?region=${encodeURIComponent(regionId)}`, { withCredentials: true });
       es.onopen = () => {
         setConn('live');
-        if (hadError) { void fetchSnapshot(); tellCases(null); tellTransfers(null); tellSpreading(null); } // catch up on anything missed while away
+        if (hadError) { void fetchSnapshot(); tellAllMissed(); } // catch up on anything missed while away
         hadError = false;
       };
       es.onerror = () => {
@@ -166,7 +168,7 @@ export function RegionDataProvider({ regionId, children, enabled = true }: { reg
         setLastEventAt(now);
         setLastUpdateAt(now);
       });
-      es.addEventListener('reload', () => { void fetchSnapshot(); tellCases(null); tellTransfers(null); tellSpreading(null); });
+      es.addEventListener('reload', () => { void fetchSnapshot(); tellAllMissed(); });
       // Worklist events carry no patient data and are not patched in: the views refetch what they show.
       for (const type of ['case', 'handover'] as const) {
         es.addEventListener(type, (ev) => {
@@ -190,10 +192,17 @@ export function RegionDataProvider({ regionId, children, enabled = true }: { reg
         setLastEventAt(Date.now());
         tellSpreading(data);
       });
+      // Placements: id, version and state only; the desk's list and the placement shown refetch.
+      es.addEventListener('placement', (ev) => {
+        let data: PlacementEvent;
+        try { data = JSON.parse((ev as MessageEvent<string>).data) as PlacementEvent; } catch { return; }
+        setLastEventAt(Date.now());
+        tellPlacements(data);
+      });
     };
     open();
     return () => { closed = true; if (retry) clearTimeout(retry); es?.close(); };
-  }, [regionId, fetchSnapshot, tellCases, tellTransfers, tellSpreading, enabled]);
+  }, [regionId, fetchSnapshot, tellCases, tellTransfers, tellSpreading, tellPlacements, tellAllMissed, enabled]);
 
   // Fallback polling while not live.
   useEffect(() => {
@@ -209,7 +218,7 @@ export function RegionDataProvider({ regionId, children, enabled = true }: { reg
 
   const value: RegionData = {
     regionId, detail, rows, version, generatedAt, offsetMs, conn, lastUpdateAt, lastEventAt, error, loading,
-    reload: () => { void fetchSnapshot(); }, applyRow, onCaseEvent, onTransferEvent, onSpreadingEvent,
+    reload: () => { void fetchSnapshot(); }, applyRow, onCaseEvent, onTransferEvent, onSpreadingEvent, onPlacementEvent,
   };
   return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
 }

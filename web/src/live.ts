@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { useRegionData } from './data';
+import { useRegionData, type PlacementEvent } from './data';
 import type { CaseEvent } from './types';
 import type { TransferEvent } from './lib/transfers';
 import type { SpreadingEvent } from './lib/spreading';
@@ -36,21 +36,26 @@ export function useLiveQuery<T>(load: () => Promise<T>, match: (e: CaseEvent, ty
 
 /** As `useLiveQuery`, for the transfer board and a transfer: refetched on the `transfer` events that `match`. */
 export function useTransferQuery<T>(load: () => Promise<T>, match: (e: TransferEvent) => boolean, debounceMs = 250): LiveQuery<T> {
-  const { onTransferEvent } = useRegionData();
-  const matchRef = useRef(match);
-  useEffect(() => { matchRef.current = match; });
-  const subscribe = useCallback((refetch: () => void) =>
-    onTransferEvent((e) => { if (e === null || matchRef.current(e)) refetch(); }), [onTransferEvent]);
-  return useFollowed(load, subscribe, debounceMs);
+  return useMatched(useRegionData().onTransferEvent, load, match, debounceMs);
 }
 
 /** As `useLiveQuery`, for spreading plans: refetched on the `spreading` events that `match`. */
 export function useSpreadingQuery<T>(load: () => Promise<T>, match: (e: SpreadingEvent) => boolean, debounceMs = 250): LiveQuery<T> {
-  const { onSpreadingEvent } = useRegionData();
+  return useMatched(useRegionData().onSpreadingEvent, load, match, debounceMs);
+}
+
+/** As `useLiveQuery`, for the placement desk and a placement: refetched on the `placement` events that `match`. */
+export function usePlacementQuery<T>(load: () => Promise<T>, match: (e: PlacementEvent) => boolean, debounceMs = 250): LiveQuery<T> {
+  return useMatched(useRegionData().onPlacementEvent, load, match, debounceMs);
+}
+
+/** Follows the events `on` subscribes to: refetched when one `match`es or on a resync (`null`). */
+function useMatched<E, T>(on: (fn: (e: E | null) => void) => () => void, load: () => Promise<T>,
+  match: (e: E) => boolean, debounceMs: number): LiveQuery<T> {
   const matchRef = useRef(match);
   useEffect(() => { matchRef.current = match; });
   const subscribe = useCallback((refetch: () => void) =>
-    onSpreadingEvent((e) => { if (e === null || matchRef.current(e)) refetch(); }), [onSpreadingEvent]);
+    on((e) => { if (e === null || matchRef.current(e)) refetch(); }), [on]);
   return useFollowed(load, subscribe, debounceMs);
 }
 

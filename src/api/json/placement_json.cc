@@ -214,4 +214,12 @@ json ToJson(const service::MatchesView& v) {
           {"fitting", v.fitting},           {"matches", std::move(matches)}};
 }
 
+json PlacementEventJson(const PlacementChange& c) {
+  return {{"id", c.placement_id},
+          {"version", c.placement_version},
+          {"state", ToString(c.state)},
+          {"region_id", c.region_id},
+          {"at", FormatRfc3339(c.at)}};
+}
+
 }  // namespace ozcc::api

@@ -17,6 +17,7 @@
 #include "core/placement.h"
 #include "core/placement_match.h"
 #include "service/placement_service.h"
+#include "store/placement_store.h"
 
 namespace ozcc::api {
 
@@ -40,5 +41,8 @@ nlohmann::json ToJson(const Offer& o);
 nlohmann::json ToJson(const service::PlacementView& v);
 nlohmann::json ToJson(const CriterionCheck& c);
 nlohmann::json ToJson(const service::MatchesView& v);
+// The live event "placement": {"id", "version", "state", "region_id", "at"};
+// the clients refetch what they show.
+nlohmann::json PlacementEventJson(const PlacementChange& c);
 
 }  // namespace ozcc::api

@@ -228,11 +228,28 @@ Result<PlacementWriteResult> SqlStore::WritePlacement(PlacementWrite write) {
               c.Run("INSERT INTO placement_patients (placement_id, bsn_hash, sealed, key_id) VALUES (?, ?, ?, ?)",
                     Params().Add(in.id).Add(p->bsn_hash).Add(p->sealed).Add(p->key_id)));
         }
+        // The event after the transfer's (its version taken first), so they go out in that order.
+        auto version = c.First<std::int64_t>(
+            "UPDATE regions SET data_version = data_version + 1 WHERE id = ? RETURNING data_version",
+            Params().Add(in.region_id), [](const Row& r) { return r.Int(0); });
+        if (!version.ok()) return version.status();
+        if (!*version) return Status::NotFound("unknown region: " + in.region_id);
+        out.change = PlacementChange{in.region_id, **version, now, in.id, out.placement.version, in.state};
+        OZCC_RETURN_IF_ERROR(
+            c.Run("INSERT INTO placement_events (region_id, version, at, placement_id, placement_version, state) "
+                  "VALUES (?, ?, ?, ?, ?, ?)",
+                  Params()
+                      .Add(in.region_id)
+                      .Add(**version)
+                      .Add(ToUnixMillis(now))
+                      .Add(in.id)
+                      .Add(out.placement.version)
+                      .Add(ToString(in.state))));
         for (const auto& a : write.audit) OZCC_RETURN_IF_ERROR(InsertAudit(c, a, now));
         for (const auto& a : write.access) OZCC_RETURN_IF_ERROR(InsertAccess(c, a, now));
         return Status::Ok();
       },
-      {}, write.transfer ? std::vector<std::string>{in.region_id} : std::vector<std::string>{});
+      {}, std::vector<std::string>{in.region_id});
   if (!st.ok()) return st;
   return out;
 }
@@ -315,6 +332,20 @@ Result<std::vector<Reservation>> SqlStore::LapsedReservations(Time now, size_t l
         "ORDER BY o.reserved_until, o.id LIMIT ?",
         Params().Add(ToUnixMillis(now)).Add(Limit(limit)), [](const Row& r) {
           return Reservation{r.Text(0), r.Text(1), r.Text(2), FromUnixMillis(r.Int(3))};
+        });
+  });
+}
+
+Result<std::vector<PlacementChange>> SqlStore::PlacementEventsSince(const std::string& region_id,
+                                                                    std::int64_t after_version, size_t limit) {
+  return ReadValue<std::vector<PlacementChange>>([&](Conn& c) {
+    return c.All<PlacementChange>(
+        "SELECT region_id, version, at, placement_id, placement_version, state FROM placement_events "
+        "WHERE region_id = ? AND version > ? ORDER BY version LIMIT ?",
+        Params().Add(region_id).Add(after_version).Add(Limit(limit)), [](const Row& r) {
+          return PlacementChange{
+              r.Text(0), r.Int(1), FromUnixMillis(r.Int(2)),
+              r.Text(3), r.Int(4), ParsePlacementState(r.Text(5)).value_or(PlacementState::kWaiting)};
         });
   });
 }

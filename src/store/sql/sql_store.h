@@ -117,6 +117,8 @@ class SqlStore : public Store {
   Result<std::optional<Placement>> PlacementOfTransfer(const std::string& transfer_id) final;
   Result<std::vector<Reservation>> HeldReservations(const std::string& region_id, Time now) final;
   Result<std::vector<Reservation>> LapsedReservations(Time now, size_t limit) final;
+  Result<std::vector<PlacementChange>> PlacementEventsSince(const std::string& region_id, std::int64_t after_version,
+                                                            size_t limit) final;
   Result<std::vector<PlacementRecord>> KpiPlacements(const std::string& region_id, Time from, Time to,
                                                      size_t limit) final;
 

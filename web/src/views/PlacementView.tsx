@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useI18n } from '../i18n';
-import { useOrgName } from '../data';
+import { useOrgName, useRegionData } from '../data';
 import { ApiError, placements } from '../api';
 import {
   careTypeKey, criterionLabel, DECLINE_REASONS, declineKey, mayAnswer, mayCancel, mayOffer, mayReadMatches, mobilityKey, offerStateKey,
@@ -35,6 +35,9 @@ export function PlacementView({ id, user }: { id: string; user: User }) {
     } catch (e) { setError((e as Error).message); }
   }, [id, user]);
   useEffect(() => { void load(); }, [load]);
+  // Another desk or the provider changed it (or the stream resynchronised): show the stored state.
+  const { onPlacementEvent } = useRegionData();
+  useEffect(() => onPlacementEvent((e) => { if (e === null || e.id === id) void load(); }), [onPlacementEvent, id, load]);
 
   const act = async (fn: (version: number) => Promise<Placement>) => {
     if (!p || busy) return;

@@ -13,15 +13,16 @@ import { isTyping } from './Worklist';
 import { go, href } from '../router';
 import type { User } from '../types';
 import { canReadKpis } from '../lib/kpis';
+import { usePlacementQuery } from '../live';
 
 type StateFilter = 'open' | 'waiting' | 'offered' | 'all';
 const WIRE: Record<StateFilter, string> = { open: 'waiting,offered', waiting: 'waiting', offered: 'offered', all: 'all' };
-const REFRESH_MS = 30000;
 
 /**
  * The follow-up placement desk's waiting list (docs/placement.md): the region's placements (an organisation's
  * users: their own), those with an offer to the user's organisation first, then the longest in a hospital bed
- * they no longer need. Refetched every 30 s and on demand; j/k or ↑/↓ to move, n for a new placement.
+ * they no longer need. Refetched (debounced) on the region's `placement` events, every 30 s while the stream is
+ * down, and on demand; j/k or ↑/↓ to move, n for a new placement.
  */
 export function Placements({ user }: { user: User }) {
   const { t, lang } = useI18n();
@@ -31,23 +32,10 @@ export function Placements({ user }: { user: User }) {
   const unitName = useUnitName();
   const [state, setState] = useState<StateFilter>('open');
   const [selected, setSelected] = useState<string | null>(null);
-  const [data, setData] = useState<WaitingList | null>(null);
-  const [error, setError] = useState<Error | null>(null);
-  const [fetchedAt, setFetchedAt] = useState<number | null>(null);
   const tableRef = useRef<HTMLTableElement>(null);
 
-  const reload = useCallback(() => {
-    let live = true;
-    placements.list({ region: regionId, state: WIRE[state] }).then(
-      (d) => { if (live) { setData(d); setError(null); setFetchedAt(Date.now()); } },
-      (e: unknown) => { if (live) setError(e instanceof Error ? e : new Error(String(e))); });
-    return () => { live = false; };
-  }, [regionId, state]);
-  useEffect(() => {
-    let cancel = reload();
-    const timer = setInterval(() => { cancel(); cancel = reload(); }, REFRESH_MS);
-    return () => { cancel(); clearInterval(timer); };
-  }, [reload]);
+  const load = useCallback((): Promise<WaitingList> => placements.list({ region: regionId, state: WIRE[state] }), [regionId, state]);
+  const { data, error, fetchedAt, reload } = usePlacementQuery(load, (e) => e.region_id === regionId);
 
   const items = useMemo(() => waitingOrder(data?.items ?? [], user), [data, user]);
   const index = selected ? items.findIndex((x) => x.id === selected) : -1;
