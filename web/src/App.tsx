@@ -25,6 +25,7 @@ import { Transfers } from './views/Transfers';
 import { TransferNew } from './views/TransferNew';
 import { TransferView } from './views/TransferView';
 import { TransferAlerts } from './components/TransferBits';
+import { PhaseHeader } from './components/PhaseBits';
 import { readsTransfers } from './lib/transfers';
 import { Placements } from './views/Placements';
 import { PlacementNew } from './views/PlacementNew';
@@ -96,6 +97,7 @@ function Shell({ user, onLogout, regionPick }: {
   const { detail, error, reload, regionId } = useRegionData();
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
   const [help, setHelp] = useState(false);
+  const [phaseOpen, setPhaseOpen] = useState(false);
   const capacity = readsCapacity(user.role);
 
   const logout = useCallback(async () => {
@@ -109,7 +111,7 @@ function Shell({ user, onLogout, regionPick }: {
       if (e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return; // a view took the key (e.g. "k" in the worklist)
       const el = e.target as HTMLElement;
       const typing = el && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || el.isContentEditable);
-      if (e.key === 'Escape') { setHelp(false); return; }
+      if (e.key === 'Escape') { setHelp(false); setPhaseOpen(false); return; }
       if (typing) return;
       const nav = (r: Route) => { e.preventDefault(); go(r); };
       // The capacity picture's keys are for the roles that may read it.
@@ -134,6 +136,7 @@ function Shell({ user, onLogout, regionPick }: {
         case 'u': if (readsTransfers(user)) nav({ name: 'transfers' }); break;
         case 'y': if (readsPlacements(user)) nav({ name: 'placements' }); break;
         case 'd': if (readsSpreading(user)) nav({ name: 'spreading' }); break;
+        case 'f': e.preventDefault(); setHelp(false); setPhaseOpen(true); break;
         case 'l': e.preventDefault(); toggle(); break;
         case '?': e.preventDefault(); setHelp((h) => !h); break;
       }
@@ -178,6 +181,7 @@ function Shell({ user, onLogout, regionPick }: {
             </select>
           ) : <span className="region-name">{detail?.region.name ?? regionId}</span>}
         </div>
+        <PhaseHeader user={user} open={phaseOpen} setOpen={setPhaseOpen} />
         <nav aria-label={t('nav.main')}>
           <ul className="nav">
             {navItems.filter((n) => n.show).map((n) => (
@@ -243,7 +247,7 @@ function HelpDialog({ onClose, user }: { onClose: () => void; user: User }) {
     ...(canSimulate(user.role) ? [['m', t('help.whatif')], ['Ctrl+Enter', t('help.whatifRun')]] as [string, string][] : []),
     ...(readsCapacity(user.role) ? [['/', t('help.filter')], ['o', t('help.overview')], ['k', t('help.map')], ['b', t('help.beds')],
       ['i', t('help.entry')], ['w', t('help.wall')]] as [string, string][] : []),
-    ['l', t('help.lang')], ['?', t('help.help')], ['Esc', t('help.escape')],
+    ['f', t('help.phase')], ['l', t('help.lang')], ['?', t('help.help')], ['Esc', t('help.escape')],
   ];
   return (
     <div className="dialog-backdrop" onClick={onClose}>
