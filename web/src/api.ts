@@ -232,6 +232,9 @@ export const transfers = {
   /** The patient: every read is logged on the server with its purpose. Call only when the user asks. */
   patient: (id: string, purpose: string) =>
     request<Patient>('GET', `/api/v1/transfers/${enc(id)}/patient${query({ purpose })}`, undefined, { cache: 'no-store' }),
+  /** The coordinator's approval of a transfer awaiting it (crisis phase), naming the version it changes. */
+  approve: (id: string, version: number) =>
+    request<TransferDetail>('POST', `/api/v1/transfers/${enc(id)}/approve`, {}, { headers: { 'If-Match': ifMatch(version) } }),
 };
 
 /** The region's declared phase (regular, adjusted, crisis) with its history; declared by its coordinators. */

@@ -1272,6 +1272,17 @@ export const nl = {
   'phase.srv.approvalBool': 'Kies aan of uit.',
   'phase.srv.other': 'Niet geaccepteerd: {detail}',
   'help.phase': 'Fase van de regio (en afkondigen)',
+  'tr.approval.pending': 'Wacht op goedkeuring',
+  'tr.approval.approved': 'Goedgekeurd',
+  'tr.approval.not-required': 'Geen goedkeuring nodig',
+  'tr.approvedBy': 'Goedgekeurd door {who}',
+  'tr.approvedAt': 'Goedgekeurd door {who} op {time}',
+  'tr.approve': 'Goedkeuren',
+  'tr.approveHint': 'De regio is in crisis: deze overplaatsing wacht op uw goedkeuring.',
+  'tr.approved': 'Goedgekeurd: de overplaatsing kan worden ingepland.',
+  'tr.held': '{steps}: pas na goedkeuring door de coördinator (crisisfase).',
+  'tr.heldTitle': 'Wacht op goedkeuring van de coördinator (crisisfase)',
+  'tr.pendingNote': 'Deze overplaatsing wacht op goedkeuring van de coördinator (crisisfase); inplannen, onderweg melden en aankomst kunnen pas daarna.',
 } as const;
 
 export type MessageKey = keyof typeof nl;

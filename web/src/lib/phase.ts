@@ -48,9 +48,6 @@ export function mayDeclarePhase(u: Who, regionId: string): boolean {
   return DECLARERS.includes(u.role) && (!u.region_id || u.region_id === regionId);
 }
 
-/** Who may approve a transfer awaiting approval: the same roles as declare the phase (the region's coordinators, admin). */
-export const mayApproveTransfers = mayDeclarePhase;
-
 /**
  * The phase shown now: the last fetched declaration, or the newer phase a live event announced while the
  * refetch is on its way (the event has no rationale or history; those follow with the refetch).
