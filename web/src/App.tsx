@@ -25,7 +25,7 @@ import { Transfers } from './views/Transfers';
 import { TransferNew } from './views/TransferNew';
 import { TransferView } from './views/TransferView';
 import { TransferAlerts } from './components/TransferBits';
-import { PhaseHeader } from './components/PhaseBits';
+import { PhaseStrip } from './components/PhaseBits';
 import { readsTransfers } from './lib/transfers';
 import { Placements } from './views/Placements';
 import { PlacementNew } from './views/PlacementNew';
@@ -173,6 +173,7 @@ function Shell({ user, onLogout, regionPick }: {
   return (
     <div className="app">
       <a className="skip" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>{t('nav.skip')}</a>
+      <div className="app-head">
       <header className="topbar">
         <div className="brand"><span className="logo" aria-hidden="true">Z</span><span className="brand-name">{t('app.name')}</span>
           {regionPick && regionPick.regions.length > 1 ? (
@@ -181,7 +182,6 @@ function Shell({ user, onLogout, regionPick }: {
             </select>
           ) : <span className="region-name">{detail?.region.name ?? regionId}</span>}
         </div>
-        <PhaseHeader user={user} open={phaseOpen} setOpen={setPhaseOpen} />
         <nav aria-label={t('nav.main')}>
           <ul className="nav">
             {navItems.filter((n) => n.show).map((n) => (
@@ -201,6 +201,8 @@ function Shell({ user, onLogout, regionPick }: {
           <button type="button" className="btn small" onClick={logout}>{t('logout')}</button>
         </div>
       </header>
+      <PhaseStrip user={user} open={phaseOpen} setOpen={setPhaseOpen} />
+      </div>
       {error && (
         <div className="banner error" role="alert">{t('loadError', { detail: error })} <button type="button" className="link-btn" onClick={reload}>{t('retry')}</button></div>
       )}

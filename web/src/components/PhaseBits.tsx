@@ -1,10 +1,12 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { createPortal } from 'react-dom';
 import { useI18n } from '../i18n';
 import { useRegionData } from '../data';
 import { usePhaseQuery, type LiveQuery } from '../live';
 import { ApiError, phase as phaseApi } from '../api';
 import { useChange } from '../useChange';
-import { formatDateTime } from '../lib/age';
+import { formatClock, formatDateTime } from '../lib/age';
+import { truncate } from '../lib/cases';
 import {
   approvalApplies, buildPhaseBody, choosePhase, mayDeclarePhase, phaseFieldMessage, phaseFormOf, phaseKey, PHASE_FIELDS, PHASES,
   RATIONALE_MAX_BYTES, shownPhase, utf8Bytes, type Phase, type PhaseDeclaration, type PhaseEvent, type PhaseForm, type RegionPhase,
@@ -24,13 +26,14 @@ export function PhaseBadge({ phase, long }: { phase: Phase; long?: boolean }) {
 }
 
 /**
- * The region's phase in the header, for every signed-in user: "Fase: Crisis · goedkeuring overplaatsingen aan".
- * Follows the `phase` event at once (the event's phase is shown while the declaration is refetched). The button
- * (or `f`) opens the details: the rationale and history for everyone, the form for the region's coordinators.
- * A role that may not read the region (403) sees nothing here.
+ * The region's phase in a strip under the top bar, for every signed-in user, on every page: "Fase: Crisis ·
+ * crisiszorg · goedkeuring overplaatsingen aan · by whom, when, why", the strip coloured by the phase. Follows the
+ * `phase` event at once (the event's phase is shown while the declaration is refetched). The button (or `f`) opens
+ * the details: the rationale and history for everyone, the form for the region's coordinators. A role that may not
+ * read the region (403) sees nothing here.
  */
-export function PhaseHeader({ user, open, setOpen }: { user: User; open: boolean; setOpen: (o: boolean) => void }) {
-  const { t } = useI18n();
+export function PhaseStrip({ user, open, setOpen }: { user: User; open: boolean; setOpen: (o: boolean) => void }) {
+  const { t, lang } = useI18n();
   const { regionId, onPhaseEvent } = useRegionData();
   const load = useCallback(() => phaseApi.get(regionId), [regionId]);
   const live = usePhaseQuery(load, (e) => !e.region_id || e.region_id === regionId);
@@ -40,17 +43,27 @@ export function PhaseHeader({ user, open, setOpen }: { user: User; open: boolean
   const forbidden = live.error instanceof ApiError && (live.error.status === 403 || live.error.status === 404);
   if (forbidden) return null;
   const approval = cur?.phase === 'crisis' && cur.transfer_approval;
+  // Who, when and why only when they belong to the phase shown (not while a newer one is being fetched).
+  const d = live.data && cur && live.data.version === cur.version && live.data.version > 0 ? live.data : null;
   return (
-    <>
-      <button type="button" className={`phase-head ph-head-${cur?.phase ?? 'unknown'}`} onClick={() => setOpen(true)}
+    <div className={`phase-strip ph-strip-${cur?.phase ?? 'unknown'}`} role="status" aria-live="polite">
+      <button type="button" className="phase-head" onClick={() => setOpen(true)}
         title={t('phase.open')} aria-keyshortcuts="f" aria-haspopup="dialog" data-testid="phase"
         data-phase={cur?.phase ?? ''} data-approval={approval ? 'on' : 'off'} data-version={cur?.version ?? ''}>
-        <span className="phase-label">{t('phase.label')}:</span>{' '}
-        {cur ? <PhaseBadge phase={cur.phase} /> : <span className="muted">{live.error ? '?' : '…'}</span>}
+        <span className="phase-label">{t('phase.label')}:</span>
+        {cur ? <PhaseBadge phase={cur.phase} /> : <span>{live.error ? '?' : '…'}</span>}
+        {cur && <span className="phase-long">{t(`phase.long.${cur.phase}`)}</span>}
         {approval && <span className="badge ph-approval" data-testid="phase-approval">⚠ {t('phase.approvalOn')}</span>}
+        {d && (
+          <span className="phase-who">
+            · {d.declared_by}{d.declared_at ? `, ${formatClock(Date.parse(d.declared_at), lang)}` : ''}
+            {d.rationale ? ` · ${truncate(d.rationale, 90)}` : ''}
+          </span>
+        )}
+        <span className="phase-more">{t('phase.more')} <kbd>f</kbd></span>
       </button>
-      {open && <PhaseDialog user={user} live={live} onClose={() => setOpen(false)} />}
-    </>
+      {open && createPortal(<PhaseDialog user={user} live={live} onClose={() => setOpen(false)} />, document.body)}
+    </div>
   );
 }
 
@@ -166,7 +179,7 @@ function PhaseFormView({ x, reload, onDone }: { x: RegionPhase; reload: () => vo
           <FieldError name="transfer_approval" error={msg('transfer_approval')} />
         </div>
       </div>
-      <TextArea name="rationale" label={t('phase.field.rationale')} value={f.rationale} rows={3} className="grow"
+      <TextArea name="rationale" label={t('phase.field.rationale')} value={f.rationale} rows={3} className="phase-rationale"
         onChange={(v) => setF({ ...f, rationale: v })} error={msg('rationale')} />
       <span className={`small ${bytes > RATIONALE_MAX_BYTES ? 'error' : 'muted'}`}>{t('phase.bytes', { n: bytes, max: RATIONALE_MAX_BYTES })}</span>
       <div className="form-actions">

@@ -23,7 +23,7 @@ export function ApprovalBadge({ approval, by }: { approval: Approval | undefined
   const text = approval === 'approved' && by ? t('tr.approvedBy', { who: by }) : t(approvalKey(approval));
   return (
     <span className={`badge ta ta-${approval}`} data-approval={approval} title={approval === 'pending' ? t('tr.heldTitle') : undefined}>
-      {approval === 'pending' ? '⏳ ' : '✓ '}{text}
+      {approval === 'pending' ? '⚠ ' : '✓ '}{text}
     </span>
   );
 }

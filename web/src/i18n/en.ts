@@ -1247,6 +1247,7 @@ export const en: Record<MessageKey, string> = {
   'phase.approvalOn': 'transfer approval on',
   'phase.approvalOff': 'transfers need no approval',
   'phase.open': 'The region\'s phase: details and history (f)',
+  'phase.more': 'details and history',
   'phase.title': 'The region\'s phase',
   'phase.current': 'Now',
   'phase.declaredBy': 'Declared by {who} at {time}',

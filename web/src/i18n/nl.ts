@@ -1245,6 +1245,7 @@ export const nl = {
   'phase.approvalOn': 'goedkeuring overplaatsingen aan',
   'phase.approvalOff': 'geen goedkeuring van overplaatsingen nodig',
   'phase.open': 'Fase van de regio: details en geschiedenis (f)',
+  'phase.more': 'details en geschiedenis',
   'phase.title': 'Fase van de regio',
   'phase.current': 'Nu',
   'phase.declaredBy': 'Afgekondigd door {who} op {time}',

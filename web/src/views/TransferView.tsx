@@ -110,7 +110,7 @@ export function TransferView({ id, user }: { id: string; user: User }) {
             {isPending(x) && !approver && held.length === 0 && <p className="muted small" data-testid="tr-pending-note">{t('tr.pendingNote')}</p>}
             {held.length > 0 && (
               <p className="held small" data-testid="tr-held" title={t('tr.heldTitle')} data-held={held.map((s) => s.to).join(' ')}>
-                ⏳ {t('tr.held', { steps: held.map((s) => t(stepKey(s.to))).join(', ') })}
+                {t('tr.held', { steps: held.map((s) => t(stepKey(s.to))).join(', ') })}
               </p>
             )}
             {steps.length === 0 && held.length === 0 && <p className="muted" data-testid="tr-no-steps">{t(x.state === 'arrived' || x.state === 'declined' || x.state === 'cancelled' ? 'tr.closed' : 'tr.noSteps')}</p>}
