@@ -110,7 +110,7 @@ std::optional<http::Response> RequireAllowed(State& s, const http::Request& req,
   return ProblemFor(req, st);
 }
 
-std::optional<std::int64_t> IfMatch(const http::Request& req, bool weak) {
+std::optional<std::int64_t> IfMatch(const http::Request& req, bool weak, std::int64_t least) {
   auto h = req.Header("if-match");
   if (!h) return std::nullopt;
   std::string_view v = *h;
@@ -121,7 +121,7 @@ std::optional<std::int64_t> IfMatch(const http::Request& req, bool weak) {
   v = v.substr(1, v.size() - 2);
   std::int64_t n = 0;
   auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
-  if (ec != std::errc() || end != v.data() + v.size() || n < 1) return -1;
+  if (ec != std::errc() || end != v.data() + v.size() || n < least) return -1;
   return n;
 }
 

@@ -8,6 +8,7 @@
 #include <map>
 
 #include "api/json/case_json.h"
+#include "api/json/phase_json.h"
 #include "api/json/placement_json.h"
 #include "api/json/spreading_plan_json.h"
 #include "api/json/transfer_json.h"
@@ -180,6 +181,11 @@ std::vector<ChangeFollower::EventSource> StoreEventSources(Store& store) {
           [&store](const std::string& r, std::int64_t a, size_t l) { return store.PlacementEventsSince(r, a, l); },
           [](const PlacementChange& c) {
             return LiveEvent{c.version, "placement", PlacementEventJson(c).dump()};
+          }),
+      source(
+          "phase", [&store](const std::string& r, std::int64_t a, size_t l) { return store.PhaseEventsSince(r, a, l); },
+          [](const PhaseChange& c) {
+            return LiveEvent{c.region_version, "phase", PhaseEventJson(c).dump()};
           }),
       source(
           "spreading",

@@ -3,7 +3,7 @@
 // LISTEN/NOTIFY) reports each committed change; the follower, on a thread of
 // its own:
 //   - capacity (a region's data version moved: capacity reports and the
-//     events of cases, transfers, placements and spreading plans share it):
+//     events of cases, transfers, placements, phases and spreading plans share it):
 //     reads the reports and events this instance has not published yet
 //     (from the event hub's contiguous version), merges them by version and
 //     publishes them to its SSE clients; marks the snapshot outdated;
@@ -105,7 +105,7 @@ class ChangeFollower {
   std::thread thread_;
 };
 
-// The store's events of cases, transfers, placements and spreading plans as
+// The store's events of cases, transfers, placements, phases and spreading plans as
 // the follower's sources, mapped as the local write paths publish them.
 std::vector<ChangeFollower::EventSource> StoreEventSources(Store& store);
 

@@ -30,6 +30,7 @@
 #include "service/forecast_service.h"
 #include "service/kpi_service.h"
 #include "service/pathway_service.h"
+#include "service/phase_service.h"
 #include "service/placement_service.h"
 #include "service/privacy_service.h"
 #include "service/region_service.h"
@@ -87,6 +88,17 @@ class PlacementPublisher final : public service::PlacementListener {
   EventHub& events_;
 };
 
+// Publishes committed declarations of a region's phase to this instance's
+// live clients (the phase service's listener).
+class PhasePublisher final : public service::PhaseListener {
+ public:
+  explicit PhasePublisher(EventHub& events) : events_(events) {}
+  void PhaseDeclared(const PhaseChange& c) override;
+
+ private:
+  EventHub& events_;
+};
+
 // Publishes committed changes of spreading plans to this instance's live
 // clients (the spreading service's listener): id, version, state, owner.
 class SpreadingPublisher final : public service::SpreadingListener {
@@ -136,9 +148,13 @@ struct Api::State {
   CasePublisher case_publisher{events, TimeTargets{}};
   service::CaseService cases{store, store, store, case_publisher, options.complaints, options.patient_seal};
   TransferPublisher transfer_publisher{events};
-  service::TransferService transfers{store, store, store, store, publisher, transfer_publisher, options.patient_seal};
+  PhasePublisher phase_publisher{events};
+  service::PhaseService phases{store, store, phase_publisher};
+  service::TransferService transfers{
+      store, store, store, store, store, publisher, transfer_publisher, options.patient_seal};
   PlacementPublisher placement_publisher{events};
   service::PlacementService placements{store,
+                                       store,
                                        store,
                                        store,
                                        store,
@@ -149,7 +165,7 @@ struct Api::State {
                                        options.placement_clock ? options.placement_clock : std::function<Time()>(Now)};
   SpreadingPublisher spreading_publisher{events};
   service::SpreadingService spreading{
-      store, store, store, store, transfer_publisher, spreading_publisher, SpreadingPlanCodec()};
+      store, store, store, store, store, transfer_publisher, spreading_publisher, SpreadingPlanCodec()};
   service::ContactService contacts{store, store, options.patient_seal};
   service::PrivacyService privacy{store, store, store, options.patient_seal};
   service::PathwayService pathways{store, store, store, store, store, cases, options.complaints, PathwayJsonCodec()};
@@ -216,7 +232,8 @@ std::optional<http::Response> RequireAllowed(State& s, const http::Request& req,
 // answer 428); -1 for a value that names none of ours ("*", a list, a weak
 // tag), which can never be current (412). `weak`: a weak tag W/"n" names n
 // too (FHIR's version-aware update sends the weak ETag of the resource).
-std::optional<std::int64_t> IfMatch(const http::Request& req, bool weak = false);
+// Versions start at `least` (1; a region's phase, never declared, is "0").
+std::optional<std::int64_t> IfMatch(const http::Request& req, bool weak = false, std::int64_t least = 1);
 
 // The `limit` query parameter, 1..max: `limit` unchanged when absent;
 // kBadRequest naming it otherwise.

@@ -1,5 +1,7 @@
-// GET /api/v1/regions, GET /api/v1/regions/{region_id}.
+// GET /api/v1/regions, GET /api/v1/regions/{region_id}, and the region's
+// declared phase: GET and PUT /api/v1/regions/{region_id}/phase.
 #include "api/internal.h"
+#include "api/json/phase_json.h"
 
 namespace ozcc::api {
 
@@ -9,6 +11,21 @@ json RegionJson(const Region& r) {
   json subs = json::array();
   for (const auto& s : r.subregions) subs.push_back({{"id", s.id}, {"name", s.name}});
   return {{"id", r.id}, {"name", r.name}, {"subregions", subs}};
+}
+
+namespace {
+
+http::Response PhaseResponse(const Result<service::PhaseView>& v, const http::Request& req) {
+  if (!v.ok()) return ProblemFor(req, v.status());
+  http::Response resp = Json(200, ToJson(*v));
+  resp.Set("ETag", "\"" + std::to_string(v->current.version) + "\"");
+  return resp;
+}
+
+}  // namespace
+
+void PhasePublisher::PhaseDeclared(const PhaseChange& c) {
+  events_.Publish(c.declaration.region_id, c.region_version, "phase", PhaseEventJson(c).dump());
 }
 
 void RegisterRegionRoutes(State& s, http::Router& r) {
@@ -55,6 +72,21 @@ void RegisterRegionRoutes(State& s, http::Router& r) {
                       {"organizations", orgs},
                       {"locations", locs},
                       {"units", units}});
+  });
+
+  r.Add("GET", "/api/v1/regions/{region_id}/phase", [&s](http::Request& req) {
+    Principal who;
+    if (auto denied = RequireAuth(s, req, who)) return *denied;
+    return PhaseResponse(s.phases.Get(CallerOf(req, who), req.params["region_id"]), req);
+  });
+  r.Add("PUT", "/api/v1/regions/{region_id}/phase", [&s](http::Request& req) {
+    Principal who;
+    if (auto denied = RequireAuth(s, req, who)) return *denied;
+    if (auto st = RequireJsonBody(req); !st.ok()) return ProblemFor(req, st);
+    auto in = ParseNewPhase(req.body);
+    if (!in.ok()) return ProblemFor(req, in.status());
+    return PhaseResponse(s.phases.Declare(CallerOf(req, who), req.params["region_id"], IfMatch(req, false, 0), *in),
+                         req);
   });
 }
 

@@ -84,6 +84,11 @@ void RegisterTransferRoutes(State& s, http::Router& r) {
         s.transfers.Transition(CallerOf(req, who), req.params["transfer_id"], IfMatch(req), std::move(in).value()),
         req);
   });
+  r.Add("POST", "/api/v1/transfers/{transfer_id}/approve", [&s](http::Request& req) {
+    Principal who;
+    if (auto denied = RequireAuth(s, req, who)) return *denied;
+    return TransferResponse(s.transfers.Approve(CallerOf(req, who), req.params["transfer_id"], IfMatch(req)), req);
+  });
   r.Add("GET", "/api/v1/transfers/{transfer_id}/patient", [&s](http::Request& req) {
     Principal who;
     if (auto denied = RequireAuth(s, req, who)) return *denied;

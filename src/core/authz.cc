@@ -52,6 +52,7 @@ std::string_view ToString(Action a) {
     case Action::kWorkPlacements: return "work-placements";
     case Action::kReadSpreading: return "read-spreading";
     case Action::kWorkSpreading: return "work-spreading";
+    case Action::kLeadRegion: return "lead-region";
   }
   return "unknown";
 }
@@ -67,18 +68,19 @@ Decision Authorize(const Principal& who, Action action, const Resource& what) {
   switch (who.role) {
     case Role::kAdmin: return allow_if(action != Action::kReadPatient && action != Action::kReportContacts);
     case Role::kRoazCoordinator:
-      return allow_if(same_region && (action == Action::kReadRegion || action == Action::kWriteCapacity ||
-                                      action == Action::kReadKpis || action == Action::kSimulate ||
-                                      action == Action::kReadTransfers || action == Action::kWorkTransfers ||
-                                      action == Action::kReadPlacements || action == Action::kWorkPlacements ||
-                                      action == Action::kReadSpreading || action == Action::kWorkSpreading));
-    case Role::kZccCoordinator:
       return allow_if(same_region &&
-                      (action == Action::kReadRegion || action == Action::kWorkCases ||
-                       action == Action::kReadPatient || action == Action::kReadKpis || action == Action::kSimulate ||
-                       action == Action::kReadTransfers || action == Action::kWorkTransfers ||
-                       action == Action::kReadPlacements || action == Action::kWorkPlacements ||
-                       action == Action::kReadSpreading || action == Action::kWorkSpreading));
+                      (action == Action::kReadRegion || action == Action::kWriteCapacity ||
+                       action == Action::kReadKpis || action == Action::kSimulate || action == Action::kReadTransfers ||
+                       action == Action::kWorkTransfers || action == Action::kReadPlacements ||
+                       action == Action::kWorkPlacements || action == Action::kReadSpreading ||
+                       action == Action::kWorkSpreading || action == Action::kLeadRegion));
+    case Role::kZccCoordinator:
+      return allow_if(same_region && (action == Action::kReadRegion || action == Action::kWorkCases ||
+                                      action == Action::kReadPatient || action == Action::kReadKpis ||
+                                      action == Action::kSimulate || action == Action::kReadTransfers ||
+                                      action == Action::kWorkTransfers || action == Action::kReadPlacements ||
+                                      action == Action::kWorkPlacements || action == Action::kReadSpreading ||
+                                      action == Action::kWorkSpreading || action == Action::kLeadRegion));
     case Role::kOrgCapacityManager:
       if (action == Action::kReadRegion) return allow_if(same_region);
       return allow_if(same_org && (action == Action::kWriteCapacity || action == Action::kAnswerHandovers ||

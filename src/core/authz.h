@@ -82,6 +82,9 @@ enum class Action {
   // … and propose, re-solve, approve and discard them (the region's
   // coordinators; hospitals see the resulting transfers on their board).
   kWorkSpreading,
+  // Lead the region (core/phase.h): declare its phase and, in a crisis that
+  // requires it, approve each transfer. The region's coordinators.
+  kLeadRegion,
 };
 
 std::string_view ToString(Action a);
@@ -122,6 +125,8 @@ enum class Decision { kAllow, kDeny };
 // - spreading plans: admin everywhere; roaz- and zcc-coordinator read and
 //   work their region's; viewer reads its region's; organisations' users
 //   nothing (they see the resulting transfers on their board).
+// - leading the region (its phase, approving transfers in a crisis): admin
+//   everywhere; roaz- and zcc-coordinator their region; nobody else.
 // - feed token: write capacity of its own organisation's units and report its
 //   organisation's patient contacts; nothing else.
 Decision Authorize(const Principal& who, Action action, const Resource& what);

@@ -50,6 +50,22 @@ std::string_view ToString(TransferSide s) {
   return "unknown";
 }
 
+std::string_view ToString(TransferApproval a) {
+  switch (a) {
+    case TransferApproval::kNotRequired: return "not-required";
+    case TransferApproval::kPending: return "pending";
+    case TransferApproval::kApproved: return "approved";
+  }
+  return "not-required";
+}
+
+std::optional<TransferApproval> ParseTransferApproval(std::string_view s) {
+  for (TransferApproval a : {TransferApproval::kNotRequired, TransferApproval::kPending, TransferApproval::kApproved}) {
+    if (ToString(a) == s) return a;
+  }
+  return std::nullopt;
+}
+
 std::optional<TransferStep> FindTransferStep(TransferState from, TransferState to) {
   for (const auto& s : kTransferSteps) {
     if (s.from == from && s.to == to) return s;
@@ -62,6 +78,13 @@ Status CheckTransferStep(TransferState from, TransferState to) {
   std::string why = "a transfer cannot go from " + std::string(ToString(from)) + " to " + std::string(ToString(to));
   if (IsFinal(from)) why += ": " + std::string(ToString(from)) + " is final";
   return Status::Conflict(why);
+}
+
+Status CheckApproved(const Transfer& t, TransferState to) {
+  const bool moves = to == TransferState::kPlanned || to == TransferState::kEnRoute || to == TransferState::kArrived;
+  if (t.approval != TransferApproval::kPending || !moves) return Status::Ok();
+  return Status::Conflict("transfer " + t.id + " awaits the coordinator's approval (crisis phase): it cannot go to " +
+                          std::string(ToString(to)) + " before it is approved");
 }
 
 bool TransferCareType(UnitType t) { return UnitHasBeds(t) && t != UnitType::kAmbulance; }

@@ -37,6 +37,13 @@ bool IsFinal(TransferState s);
 enum class TransferSide { kSending, kReceiving, kEither };
 std::string_view ToString(TransferSide s);
 
+// Whether a transfer awaits the coordinator's approval (core/phase.h: a
+// region in crisis may require it of every transfer). Wire names
+// "not-required", "pending", "approved".
+enum class TransferApproval { kNotRequired, kPending, kApproved };
+std::string_view ToString(TransferApproval a);
+std::optional<TransferApproval> ParseTransferApproval(std::string_view s);
+
 struct TransferStep {
   TransferState from;
   TransferState to;
@@ -92,9 +99,17 @@ struct Transfer {
   std::optional<Time> answered_at;  // accepted or declined
   std::optional<Time> departed_at;  // en route
   std::optional<Time> ended_at;     // arrived, declined or cancelled
+  TransferApproval approval = TransferApproval::kNotRequired;
+  std::string approved_by;          // the coordinator who approved it
+  std::optional<Time> approved_at;  // when
   std::int64_t version = 0;         // the ETag: 1 when created, +1 per step
   bool operator==(const Transfer&) const = default;
 };
+
+// Ok, or kConflict when the transfer awaits the coordinator's approval and
+// the step would move the patient (planned, en-route, arrived); answering
+// and cancelling need no approval.
+Status CheckApproved(const Transfer& t, TransferState to);
 
 // What a client asks for (after parsing, before validation).
 struct NewTransfer {

@@ -58,14 +58,15 @@ Status NeedVersion(const Placement& p, std::optional<std::int64_t> if_match) {
 }  // namespace
 
 PlacementService::PlacementService(PlacementStore& placements, RegionStore& regions, CapacityStore& capacity,
-                                   AuditStore& audit, TransferStore& transfers, TransferListener& transfer_listener,
-                                   PlacementListener& listener, std::shared_ptr<const PatientSeal> seal,
-                                   std::function<Time()> clock)
+                                   AuditStore& audit, TransferStore& transfers, PhaseStore& phases,
+                                   TransferListener& transfer_listener, PlacementListener& listener,
+                                   std::shared_ptr<const PatientSeal> seal, std::function<Time()> clock)
     : placements_(placements),
       regions_(regions),
       capacity_(capacity),
       audit_(audit),
       transfers_(transfers),
+      phases_(phases),
       transfer_listener_(transfer_listener),
       listener_(listener),
       seal_(std::move(seal)),
@@ -437,6 +438,9 @@ Result<PlacementView> PlacementService::Answer(const Caller& caller, const std::
   t.requested_at = now;
   t.updated_at = now;
   t.answered_at = now;
+  auto approval = ApprovalForNewTransfer(phases_, t.region_id);
+  if (!approval.ok()) return approval.status();
+  t.approval = *approval;
   TransferWrite tw;
   tw.timeline.push_back({TransferState::kRequested, now, p.created_by, p.from_organization_id, t.reason});
   tw.timeline.push_back({TransferState::kAccepted, now, caller.who.name, caller.who.organization_id, ""});

@@ -109,14 +109,17 @@ struct OfferAnswer {
 
 class PlacementService {
  public:
+  // `phases`: whether the transfer an accepted offer makes awaits the
+  // coordinator's approval (ApprovalForNewTransfer).
   // `transfer_listener`: told of the transfer an accepted offer makes or a
   // cancellation ends (live streams); `listener` of every placement write. `seal`: null when the server has no patient
   // key (a patient is then refused, everything else works). `transfers`: the transfer an accepted offer made, read and
   // cancelled with the placement when it is cancelled or its reservation expires. `clock`: the time every step is taken
   // at (tests move it).
   PlacementService(PlacementStore& placements, RegionStore& regions, CapacityStore& capacity, AuditStore& audit,
-                   TransferStore& transfers, TransferListener& transfer_listener, PlacementListener& listener,
-                   std::shared_ptr<const PatientSeal> seal, std::function<Time()> clock = Now);
+                   TransferStore& transfers, PhaseStore& phases, TransferListener& transfer_listener,
+                   PlacementListener& listener, std::shared_ptr<const PatientSeal> seal,
+                   std::function<Time()> clock = Now);
 
   // kInvalid naming the fields (ValidateNewPlacement; an organisation not of
   // the region, a unit not of its organisation, a patient per
@@ -195,6 +198,7 @@ class PlacementService {
   CapacityStore& capacity_;
   AuditStore& audit_;
   TransferStore& transfers_;
+  PhaseStore& phases_;
   TransferListener& transfer_listener_;
   PlacementListener& listener_;
   std::shared_ptr<const PatientSeal> seal_;

@@ -80,12 +80,13 @@ struct SpreadingService::Built {
 };
 
 SpreadingService::SpreadingService(SpreadingStore& plans, RegionStore& regions, CapacityStore& capacity,
-                                   AuditStore& audit, TransferListener& transfer_listener, SpreadingListener& listener,
-                                   SpreadingCodec codec)
+                                   AuditStore& audit, PhaseStore& phases, TransferListener& transfer_listener,
+                                   SpreadingListener& listener, SpreadingCodec codec)
     : plans_(plans),
       regions_(regions),
       capacity_(capacity),
       audit_(audit),
+      phases_(phases),
       transfer_listener_(transfer_listener),
       listener_(listener),
       codec_(std::move(codec)) {}
@@ -452,6 +453,10 @@ Result<SpreadingPlanView> SpreadingService::Approve(const Caller& caller, const 
     return best ? best : fallback;
   };
 
+  // In a crisis that requires the coordinator's approval of every transfer,
+  // approving the plan approves its transfers: the coordinator does both.
+  auto approval = ApprovalForNewTransfer(phases_, owner);
+  if (!approval.ok()) return approval.status();
   std::vector<TransferWrite> transfers;
   v.doc.transfers.clear();
   v.doc.not_transferred.clear();
@@ -486,6 +491,11 @@ Result<SpreadingPlanView> SpreadingService::Approve(const Caller& caller, const 
     t.created_by = caller.who.name;
     t.requested_at = now;
     t.updated_at = now;
+    if (*approval == TransferApproval::kPending) {
+      t.approval = TransferApproval::kApproved;
+      t.approved_by = caller.who.name;
+      t.approved_at = now;
+    }
     TransferWrite tw;
     tw.timeline.push_back({TransferState::kRequested, now, caller.who.name, caller.who.organization_id, reason});
     tw.transfer = t;

@@ -139,8 +139,11 @@ struct SpreadingListQuery {
 
 class SpreadingService {
  public:
+  // `phases`: whether the approval's transfers need (and so get) the
+  // coordinator's approval, who approves the plan.
   SpreadingService(SpreadingStore& plans, RegionStore& regions, CapacityStore& capacity, AuditStore& audit,
-                   TransferListener& transfer_listener, SpreadingListener& listener, SpreadingCodec codec);
+                   PhaseStore& phases, TransferListener& transfer_listener, SpreadingListener& listener,
+                   SpreadingCodec codec);
 
   // kBadRequest naming the field ("regions[0]", "patients[3].from_unit",
   // "pins[0].hospital", "policy.road_factor", …); kForbidden, also for a
@@ -168,6 +171,7 @@ class SpreadingService {
   RegionStore& regions_;
   CapacityStore& capacity_;
   AuditStore& audit_;
+  PhaseStore& phases_;
   TransferListener& transfer_listener_;
   SpreadingListener& listener_;
   SpreadingCodec codec_;

@@ -30,10 +30,11 @@ bool Allowed(const Caller& caller, Action action, const std::string& region, con
 }  // namespace
 
 TransferService::TransferService(TransferStore& transfers, RegionStore& regions, CaseStore& cases, AuditStore& audit,
-                                 CapacityListener& capacity, TransferListener& listener,
+                                 PhaseStore& phases, CapacityListener& capacity, TransferListener& listener,
                                  std::shared_ptr<const PatientSeal> seal)
     : transfers_(transfers),
       regions_(regions),
+      phases_(phases),
       cases_(cases),
       audit_(audit),
       capacity_(capacity),
@@ -113,6 +114,9 @@ Result<TransferView> TransferService::Create(const Caller& caller, NewTransfer i
   t.created_by = caller.who.name;
   t.requested_at = now;
   t.updated_at = now;
+  auto approval = ApprovalForNewTransfer(phases_, t.region_id);
+  if (!approval.ok()) return approval.status();
+  t.approval = *approval;
 
   TransferWrite w;
   w.timeline.push_back({TransferState::kRequested, now, caller.who.name, caller.who.organization_id, ""});
@@ -197,6 +201,7 @@ Result<TransferView> TransferService::Transition(const Caller& caller, const std
                                       std::to_string(t.version) + ")");
   }
   OZCC_RETURN_IF_ERROR(CheckTransferStep(t.state, in.to));
+  OZCC_RETURN_IF_ERROR(CheckApproved(t, in.to));
   const Time at = in.at.value_or(now);
 
   TransferWrite w;
@@ -235,6 +240,47 @@ Result<TransferView> TransferService::Transition(const Caller& caller, const std
     v->notes.push_back("unit " + unit + " has no capacity report yet: its capacity was not changed");
   }
   return v;
+}
+
+Result<TransferView> TransferService::Approve(const Caller& caller, const std::string& id,
+                                              std::optional<std::int64_t> if_match) {
+  auto loaded = transfers_.GetTransfer(id);
+  if (!loaded.ok()) return loaded.status();
+  const Transfer& t = *loaded;
+  if (!MayRead(caller, t)) {
+    AuditBestEffort(audit_, AuditOf(caller, "transfer.approve", id, "denied"));
+    return Status::Forbidden("you may not change this transfer: your organisation is no side of it");
+  }
+  OZCC_RETURN_IF_ERROR(Require(audit_, caller, Action::kLeadRegion, {t.region_id, ""}, "transfer.approve", id));
+  if (!if_match) {
+    return Status(Code::kPreconditionRequired,
+                  "send If-Match with the transfer's current ETag: an approval names the version it approves");
+  }
+  if (*if_match != t.version) {
+    return Status::PreconditionFailed("transfer " + id + " was changed meanwhile (now version " +
+                                      std::to_string(t.version) + ")");
+  }
+  if (t.approval != TransferApproval::kPending) {
+    return Status::Conflict("transfer " + id + " does not await approval (approval " +
+                            std::string(ToString(t.approval)) + ")");
+  }
+  if (IsFinal(t.state)) {
+    return Status::Conflict("transfer " + id + " is " + std::string(ToString(t.state)) +
+                            ": there is nothing to approve");
+  }
+  const Time now = Now();
+  TransferWrite w;
+  w.transfer = t;
+  w.transfer.approval = TransferApproval::kApproved;
+  w.transfer.approved_by = caller.who.name;
+  w.transfer.approved_at = now;
+  w.transfer.updated_at = now;
+  w.expected_version = t.version;
+  w.audit.push_back(AuditOf(caller, "transfer.approve", id, "ok"));
+  auto stored = transfers_.WriteTransfer(std::move(w));
+  if (!stored.ok()) return stored.status();
+  listener_.TransferChanged({stored->transfer.region_id, stored->region_version, now, t.state, stored->transfer});
+  return Get(caller, id);
 }
 
 Result<Patient> TransferService::ReadPatient(const Caller& caller, const std::string& id, const std::string& purpose) {

@@ -30,6 +30,7 @@
 #include "core/transfers.h"
 #include "service/caller.h"
 #include "service/capacity_service.h"
+#include "service/phase_service.h"
 #include "store/audit_store.h"
 #include "store/case_store.h"
 #include "store/region_store.h"
@@ -75,8 +76,11 @@ class TransferService {
   // `capacity`: told of the arrival's capacity reports as of any capacity
   // write (the live picture, SSE). `seal`: null when the server has no
   // patient key (a patient is then refused, everything else works).
+  // `phases`: whether a new transfer awaits the coordinator's approval
+  // (ApprovalForNewTransfer).
   TransferService(TransferStore& transfers, RegionStore& regions, CaseStore& cases, AuditStore& audit,
-                  CapacityListener& capacity, TransferListener& listener, std::shared_ptr<const PatientSeal> seal);
+                  PhaseStore& phases, CapacityListener& capacity, TransferListener& listener,
+                  std::shared_ptr<const PatientSeal> seal);
 
   bool has_patient_key() const { return seal_ != nullptr; }
 
@@ -94,8 +98,14 @@ class TransferService {
   Result<TransferView> Create(const Caller& caller, NewTransfer in, std::optional<Patient> patient);
   Result<TransferView> Get(const Caller& caller, const std::string& id);
   Result<std::vector<Transfer>> List(const Caller& caller, TransferListQuery query);
+  // kConflict also for a step that moves the patient while the transfer
+  // awaits the coordinator's approval (CheckApproved).
   Result<TransferView> Transition(const Caller& caller, const std::string& id, std::optional<std::int64_t> if_match,
                                   const TransferStepInput& in);
+  // The coordinator's approval of a transfer that awaits it (a region in
+  // crisis, core/phase.h): kLeadRegion of its region; kConflict when it does
+  // not await approval or is final; If-Match as a step.
+  Result<TransferView> Approve(const Caller& caller, const std::string& id, std::optional<std::int64_t> if_match);
   // The transfer's patient, logged (patient.read). kNotFound when it has
   // none; kUnavailable without a patient key; kForbidden.
   Result<Patient> ReadPatient(const Caller& caller, const std::string& id, const std::string& purpose);
@@ -115,6 +125,7 @@ class TransferService {
 
   TransferStore& transfers_;
   RegionStore& regions_;
+  PhaseStore& phases_;
   CaseStore& cases_;
   AuditStore& audit_;
   CapacityListener& capacity_;

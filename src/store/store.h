@@ -1,7 +1,7 @@
 // The store: one object that holds every capability's narrow store interface
 // (region_store.h, capacity_store.h, account_store.h, audit_store.h,
 // case_store.h, pathway_store.h, simulation_store.h, transfer_store.h, placement_store.h,
-// spreading_store.h) plus the lifecycle of the database behind them.
+// spreading_store.h, phase_store.h) plus the lifecycle of the database behind them.
 // Code that needs one capability takes that interface; only the composition root (app/, tests) holds a Store.
 //
 // Implementation: sql/SqlStore, written once over the statement layer of
@@ -25,6 +25,7 @@
 #include "store/capacity_store.h"
 #include "store/case_store.h"
 #include "store/pathway_store.h"
+#include "store/phase_store.h"
 #include "store/placement_store.h"
 #include "store/region_store.h"
 #include "store/simulation_store.h"
@@ -58,7 +59,8 @@ class Store : public RegionStore,
               public SimulationStore,
               public TransferStore,
               public PlacementStore,
-              public SpreadingStore {
+              public SpreadingStore,
+              public PhaseStore {
  public:
   ~Store() override = default;
 

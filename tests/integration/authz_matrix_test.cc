@@ -80,7 +80,8 @@ enum class Body {
   kNewPlacement,   // a placement from the scope's unit, care type elv-high
   kOffers,         // an offer of the scope's placement to a follow-up unit (no If-Match: 428 when allowed)
   kOfferAnswer,    // decline the scope's placement's offer (no If-Match: 428 when allowed)
-  kNewSpreading    // a spreading plan over the scope's region of one IC patient from the scope's unit
+  kNewSpreading,   // a spreading plan over the scope's region of one IC patient from the scope's unit
+  kPhase           // a declaration of the regular phase (no If-Match: 428 when allowed)
 };
 
 // One route. `target` is the concrete request; in a scoped row {unit},
@@ -212,6 +213,12 @@ const std::vector<Row> kRows = {
   {"POST", "/api/v1/transfers/{transfer_id}/transition", "/api/v1/transfers/{transfer}/transition",
                                                                                          Body::kTransferStep, {"PPP", "PPF", "PFF", "PFF", "FFF", "FFF", "UUU", "UUU", "UUU", "PPF", "FFF"}},
   {"GET",  "/api/v1/transfers/{transfer_id}/patient", "/api/v1/transfers/{transfer}/patient", Body::kNone, {"FFF", "FFF", "AFF", "AFF", "FFF", "FFF", "UUU", "UUU", "UUU", "AAF", "FFF"}},
+  // Approving a transfer in a crisis phase: the region's coordinators and admins (sent without If-Match).
+  {"POST", "/api/v1/transfers/{transfer_id}/approve", "/api/v1/transfers/{transfer}/approve",
+                                                                                         Body::kNone, {"PPP", "PPF", "FFF", "FFF", "FFF", "FFF", "UUU", "UUU", "UUU", "PPF", "FFF"}},
+  // The region's declared phase: its readers read it; its coordinators and admins declare it.
+  {"GET",  "/api/v1/regions/{region_id}/phase", "/api/v1/regions/{region}/phase",        Body::kNone, {"AAA", "AAF", "AAF", "AAF", "AAF", "FFF", "UUU", "UUU", "UUU", "AAF", "FFF"}},
+  {"PUT",  "/api/v1/regions/{region_id}/phase", "/api/v1/regions/{region}/phase",        Body::kPhase, {"PPP", "PPF", "FFF", "FFF", "FFF", "FFF", "UUU", "UUU", "UUU", "PPF", "FFF"}},
   // Follow-up placements ({placement}: sent by the scope's organisation, offered to a follow-up unit of a
   // third organisation of its region): the sending organisation's users, the region's coordinators and
   // admins create, match and offer; the region's viewers read; the offer is answered by its provider
@@ -421,6 +428,7 @@ class AuthzMatrixTest : public ApiFixture {
       case Body::kNewPlacement: return PlacementBody(scope).dump();
       case Body::kOffers: return json{{"offers", {ProviderOf(scope)}}}.dump();
       case Body::kNewSpreading: return SpreadingBody(scope).dump();
+      case Body::kPhase: return json{{"phase", "regular"}, {"rationale", "matrix"}}.dump();
       case Body::kOfferAnswer: return json{{"accept", false}, {"reason", "no-bed"}}.dump();
       case Body::kMeasureReport: {
         auto unit = store_->GetUnit(scope.unit);

@@ -529,6 +529,41 @@ class BadInputTest : public ApiFixture {
     };
   }
 
+  // PUT /api/v1/regions/{id}/phase, as the admin. Each is refused before
+  // If-Match is looked at (the corpus sends none unless it says so).
+  std::vector<Case> PhaseCases() {
+    const std::string target = "/api/v1/regions/ZWN/phase";
+    auto put = [&](std::string name, std::string body, int status, std::string field, std::string type = kJson,
+                   std::string if_match = "") {
+      return Case{std::move(name),  "PUT", target,  std::move(body),    std::move(type), status,
+                  std::move(field), "",    "admin", std::move(if_match)};
+    };
+    const std::string long_rationale(1001, 'x');
+    return {
+        put("no phase", R"({"rationale":"x"})", 422, "phase"),
+        put("unknown phase", R"({"phase":"war","rationale":"x"})", 422, "phase"),
+        put("phase is a number", R"({"phase":3,"rationale":"x"})", 422, "phase"),
+        put("no rationale", R"({"phase":"crisis"})", 422, "rationale"),
+        put("blank rationale", R"({"phase":"crisis","rationale":" \n "})", 422, "rationale"),
+        put("rationale too long", R"({"phase":"crisis","rationale":")" + long_rationale + R"("})", 422, "rationale"),
+        put("rationale bad UTF-8", R"({"phase":"crisis","rationale":")" + kBadUtf8 + R"("})", 422, "body"),
+        put("approval outside a crisis", R"({"phase":"adjusted","rationale":"x","transfer_approval":true})", 422,
+            "transfer_approval"),
+        put("approval is a string", R"({"phase":"crisis","rationale":"x","transfer_approval":"yes"})", 422,
+            "transfer_approval"),
+        put("unknown field", R"({"phase":"crisis","rationale":"x","level":4})", 422, "level"),
+        put("duplicate keys", R"({"phase":"crisis","phase":"regular","rationale":"x"})", 422, ""),
+        put("not an object", "[]", 422, "body"),
+        put("empty body", "", 422, "body"),
+        put("no If-Match", R"({"phase":"crisis","rationale":"x"})", 428, ""),
+        put("stale If-Match", R"({"phase":"crisis","rationale":"x"})", 412, "", kJson, "\"7\""),
+        put("If-Match not a version", R"({"phase":"crisis","rationale":"x"})", 412, "", kJson, "\"x\""),
+        put("text/plain", R"({"phase":"crisis","rationale":"x"})", 415, "", "text/plain"),
+        Case{"unknown region", "PUT", "/api/v1/regions/NOPE/phase", R"({"phase":"crisis","rationale":"x"})", kJson, 404,
+             "", "", "admin", "\"0\""},
+    };
+  }
+
   // POST /api/v1/placements: every field of a placement, as the admin (who
   // may create placements in every region). A valid request would be stored.
   json PlacementOk() {
@@ -1314,6 +1349,26 @@ TEST_P(BadInputTest, TransferStep) {
   // Nothing of it reached the transfer.
   auto t = Call("admin", "GET", "/api/v1/transfers/" + id);
   EXPECT_EQ(json::parse(t.body)["state"], "requested") << t.body;
+  EXPECT_EQ(t.Header("etag").value_or(""), "\"1\"");
+}
+TEST_P(BadInputTest, Phase) {
+  Run(PhaseCases(), false);
+  // Nothing was declared: the region is still never declared.
+  auto phase = Call("admin", "GET", "/api/v1/regions/ZWN/phase");
+  EXPECT_EQ(json::parse(phase.body)["version"], 0) << phase.body;
+}
+TEST_P(BadInputTest, ApproveATransferThatNeedsNone) {
+  auto created = Call("admin", "POST", "/api/v1/transfers", TransferOk().dump(), {{"Content-Type", kJson}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string id = json::parse(created.body)["id"];
+  const std::string target = "/api/v1/transfers/" + id + "/approve";
+  Run({Case{"no If-Match", "POST", target, "", "", 428, ""},
+       Case{"stale If-Match", "POST", target, "", "", 412, "", "", "admin", "\"9\""},
+       Case{"needs no approval", "POST", target, "", "", 409, "", "", "admin", "\"1\""},
+       Case{"unknown transfer", "POST", "/api/v1/transfers/t-0000000000000000/approve", "", "", 404, ""}},
+      false);
+  auto t = Call("admin", "GET", "/api/v1/transfers/" + id);
+  EXPECT_EQ(json::parse(t.body)["approval"], "not-required") << t.body;
   EXPECT_EQ(t.Header("etag").value_or(""), "\"1\"");
 }
 TEST_P(BadInputTest, NewPlacement) { Run(NewPlacementCases(), false); }

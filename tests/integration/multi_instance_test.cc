@@ -270,8 +270,12 @@ TEST_P(MultiInstanceTest, TransferEventsAndTheirArrivalReachTheOtherInstance) {
                                             "transfer:en-route", "capacity:transfer", "transfer:arrived"}));
 }
 
-TEST_P(MultiInstanceTest, PlacementEventsReachTheOtherInstance) {
+TEST_P(MultiInstanceTest, PhaseAndPlacementEventsReachTheOtherInstance) {
   auto on_b = StreamB("viewer");
+  // A crisis with approval, declared on A: the acceptance's transfer then awaits approval.
+  auto crisis = Call("coordinator", "PUT", "/api/v1/regions/ZWN/phase", R"({"phase":"crisis","rationale":"IC full"})",
+                     {{"Content-Type", "application/json"}, {"If-Match", "\"0\""}});
+  ASSERT_EQ(crisis.status, 200) << crisis.body;
   const json request = {{"from_organization_id", own_org_},
                         {"from_unit_id", UnitOf(own_org_, UnitType::kIc)},
                         {"care_type", "elv-high"},
@@ -291,7 +295,7 @@ TEST_P(MultiInstanceTest, PlacementEventsReachTheOtherInstance) {
   // Written on A, replayed on B from the store: in order, without gaps.
   std::vector<std::string> seen;
   std::int64_t last = 0;
-  for (int i = 0; i < 4; ++i) {
+  for (int i = 0; i < 5; ++i) {
     auto e = on_b->Next(std::chrono::seconds(10));
     ASSERT_TRUE(e.has_value()) << "event " << i << " did not reach B";
     const std::int64_t v = std::stoll(e->id);
@@ -303,10 +307,13 @@ TEST_P(MultiInstanceTest, PlacementEventsReachTheOtherInstance) {
     if (e->event == "placement") {
       EXPECT_EQ(data["id"], id);
     }
-    seen.push_back(e->event + ":" + data["state"].get<std::string>());
+    if (e->event == "transfer") {
+      EXPECT_EQ(data["approval"], "pending");
+    }
+    seen.push_back(e->event + ":" + data.value("state", data.value("phase", "")));
   }
-  EXPECT_EQ(seen, (std::vector<std::string>{"placement:waiting", "placement:offered", "transfer:accepted",
-                                            "placement:offered"}));
+  EXPECT_EQ(seen, (std::vector<std::string>{"phase:crisis", "placement:waiting", "placement:offered",
+                                            "transfer:accepted", "placement:offered"}));
 }
 
 TEST_P(MultiInstanceTest, SignOutOnOneEndsTheSessionOnBoth) {

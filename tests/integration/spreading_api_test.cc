@@ -166,6 +166,7 @@ TEST_P(SpreadingApiTest, ProposeResolveApproveIntoTransfers) {
     json tr = Get("coordinator", "/api/v1/transfers/" + t["transfer"].get<std::string>());
     EXPECT_EQ(tr["state"], "requested");
     EXPECT_EQ(tr["reason"], "Spreiding " + id);
+    EXPECT_EQ(tr["approval"], "not-required") << "the region is not in a crisis";
     EXPECT_EQ(tr["from_unit_id"], "erasmusmc-ic");
     EXPECT_TRUE(tr["to_unit_id"] == "ikazia-ic" || tr["to_unit_id"] == "maasstad-ic") << tr.dump();
   }
@@ -183,6 +184,24 @@ TEST_P(SpreadingApiTest, ProposeResolveApproveIntoTransfers) {
   EXPECT_EQ(json::parse(last->data)["state"], "approved");
   Post("coordinator", "/api/v1/spreading/plans/" + id + "/approve", json(), 409, JsonMatching(3));
   Post("coordinator", "/api/v1/spreading/plans/" + id + "/discard", json(), 409, JsonMatching(3));
+}
+
+// In a crisis that requires the coordinator's approval of every transfer,
+// the coordinator who approves the plan approves its transfers with it.
+TEST_P(SpreadingApiTest, InACrisisThePlansTransfersAreApprovedWithIt) {
+  auto crisis =
+      Call("zcc", "PUT", "/api/v1/regions/ZWN/phase", R"({"phase":"crisis","rationale":"IC full"})", JsonMatching(0));
+  ASSERT_EQ(crisis.status, 200) << crisis.body;
+  json p = Post("zcc", "/api/v1/spreading/plans", NewPlan(), 201);
+  json approved = Post("coordinator", "/api/v1/spreading/plans/" + p["id"].get<std::string>() + "/approve", json(), 200,
+                       JsonMatching(1));
+  ASSERT_EQ(approved["transfers"].size(), 2u) << approved.dump();
+  for (const auto& t : approved["transfers"]) {
+    json tr = Get("coordinator", "/api/v1/transfers/" + t["transfer"].get<std::string>());
+    EXPECT_EQ(tr["approval"], "approved");
+    EXPECT_EQ(tr["approved_by"], "coordinator");
+    EXPECT_EQ(tr["version"], 1) << "approved as it is made";
+  }
 }
 
 TEST_P(SpreadingApiTest, DiscardAndWhoMay) {

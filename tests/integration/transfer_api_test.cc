@@ -298,6 +298,83 @@ TEST_P(TransferApiTest, BadInputIsRefusedAndNothingStored) {
 // A transfer is a FHIR Task too (ids t-…, apart from the handovers' h-…):
 // read by either side, found by the receiving organisation's owner search
 // and the ZCC's, valid R4; its patient is the Patient with its id, logged.
+// The crisis switch: a region's coordinator declares crisis with approval;
+// every transfer created from then on waits for the coordinator before it
+// may move; answering and cancelling need none; back to regular, new
+// transfers need none again, and one already approved stays so.
+TEST_P(TransferApiTest, InACrisisEveryTransferWaitsForTheCoordinatorsApproval) {
+  SseClient sse(server_->port(), "/api/v1/events?region=ZWN", {{"Authorization", "Bearer " + TokenFor("receiver")}});
+  ASSERT_EQ(sse.status(), 200);
+  auto none = Call("viewer", "GET", "/api/v1/regions/ZWN/phase");
+  ASSERT_EQ(none.status, 200) << none.body;
+  EXPECT_EQ(json::parse(none.body)["phase"], "regular");
+  EXPECT_EQ(none.Header("etag").value_or(""), "\"0\"");
+  const json crisis = {{"phase", "crisis"}, {"rationale", "IC occupancy 96%: LCPS asks to spread"}};
+  auto put = [&](const std::string& who, const json& body, std::int64_t version) {
+    return Call(who, "PUT", "/api/v1/regions/ZWN/phase", body.dump(), JsonMatching(version));
+  };
+  EXPECT_EQ(put("orguser", crisis, 0).status, 403);
+  EXPECT_EQ(put("viewer", crisis, 0).status, 403);
+  auto declared = put("zcc", crisis, 0);
+  ASSERT_EQ(declared.status, 200) << declared.body;
+  const json phase = json::parse(declared.body);
+  EXPECT_EQ(phase["phase"], "crisis");
+  EXPECT_TRUE(phase["transfer_approval"].get<bool>()) << "on by default in a crisis";
+  EXPECT_EQ(phase["declared_by"], "zcc");
+  EXPECT_EQ(phase["version"], 1);
+  EXPECT_EQ(phase["history"].size(), 1u);
+  EXPECT_EQ(declared.Header("etag").value_or(""), "\"1\"");
+  EXPECT_EQ(put("zcc", crisis, 0).status, 412) << "a declaration names the one it replaces";
+  auto e = sse.Next(std::chrono::seconds(10));
+  ASSERT_TRUE(e.has_value());
+  EXPECT_EQ(e->event, "phase");
+  EXPECT_EQ(json::parse(e->data)["phase"], "crisis");
+  EXPECT_TRUE(json::parse(e->data)["transfer_approval"].get<bool>());
+
+  // A new transfer waits: answered, cancelled, but not planned before approval.
+  const json t = Post("orguser", "/api/v1/transfers", NewTransfer(false), 201);
+  const std::string id = t["id"];
+  EXPECT_EQ(t["approval"], "pending");
+  Step("receiver", id, "accepted", 1, 200);
+  auto refused =
+      Call("receiver", "POST", "/api/v1/transfers/" + id + "/transition", R"({"to":"planned"})", JsonMatching(2));
+  EXPECT_EQ(refused.status, 409) << refused.body;
+  EXPECT_NE(refused.body.find("approval"), std::string::npos) << refused.body;
+  const std::string approve = "/api/v1/transfers/" + id + "/approve";
+  Post("orguser", approve, json::object(), 403, JsonMatching(2));
+  Post("receiver", approve, json::object(), 403, JsonMatching(2));
+  Post("viewer", approve, json::object(), 403, JsonMatching(2));
+  Post("zcc", approve, json::object(), 412, JsonMatching(1));
+  const json approved = Post("zcc", approve, json::object(), 200, JsonMatching(2));
+  EXPECT_EQ(approved["approval"], "approved");
+  EXPECT_EQ(approved["approved_by"], "zcc");
+  EXPECT_FALSE(approved["approved_at"].is_null());
+  EXPECT_EQ(approved["version"], 3);
+  EXPECT_EQ(approved["state"], "accepted") << "approval is no step";
+  Post("zcc", approve, json::object(), 409, JsonMatching(3));
+  EXPECT_EQ(Step("receiver", id, "planned", 3, 200)["state"], "planned");
+  // Cancelling a waiting transfer needs no approval.
+  const json other = Post("orguser", "/api/v1/transfers", NewTransfer(false), 201);
+  EXPECT_EQ(Step("orguser", other["id"], "cancelled", 1, 200, "patient improved")["state"], "cancelled");
+  Post("zcc", "/api/v1/transfers/" + other["id"].get<std::string>() + "/approve", json::object(), 409, JsonMatching(2));
+
+  // Approval only in a crisis; back to regular, a new transfer needs none.
+  json adjusted = {{"phase", "adjusted"}, {"rationale", "pressure easing"}, {"transfer_approval", true}};
+  EXPECT_EQ(put("coordinator", adjusted, 1).status, 422);
+  auto regular = put("coordinator", {{"phase", "regular"}, {"rationale", "over"}}, 1);
+  ASSERT_EQ(regular.status, 200) << regular.body;
+  EXPECT_FALSE(json::parse(regular.body)["transfer_approval"].get<bool>());
+  EXPECT_EQ(json::parse(regular.body)["history"].size(), 2u);
+  EXPECT_EQ(Post("orguser", "/api/v1/transfers", NewTransfer(false), 201)["approval"], "not-required");
+  auto kept = Call("receiver", "GET", "/api/v1/transfers/" + id);
+  EXPECT_EQ(json::parse(kept.body)["approval"], "approved") << kept.body;
+  // Every declaration and approval is audited.
+  auto audit = Call("admin", "GET", "/api/v1/audit?limit=500");
+  ASSERT_EQ(audit.status, 200);
+  EXPECT_NE(audit.body.find("phase.declare"), std::string::npos);
+  EXPECT_NE(audit.body.find("transfer.approve"), std::string::npos);
+}
+
 TEST_P(TransferApiTest, ATransferIsAFhirTask) {
   json t = Post("orguser", "/api/v1/transfers", NewTransfer(), 201);
   const std::string id = t["id"];

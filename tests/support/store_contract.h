@@ -1480,6 +1480,7 @@ TEST_P(StoreContractTest, KpiCasesOfAPeriodWithTheirHandovers) {
 
 // Each capability's further contract cases.
 #include "support/pathway_store_contract.h"     // IWYU pragma: export
+#include "support/phase_store_contract.h"       // IWYU pragma: export
 #include "support/placement_store_contract.h"   // IWYU pragma: export
 #include "support/simulation_store_contract.h"  // IWYU pragma: export
 #include "support/spreading_store_contract.h"   // IWYU pragma: export

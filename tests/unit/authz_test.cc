@@ -76,6 +76,7 @@ const Row kMatrix[] = {
     {"admin", Action::kWorkPlacements, "AAA"},
     {"admin", Action::kReadSpreading, "AAA"},
     {"admin", Action::kWorkSpreading, "AAA"},
+    {"admin", Action::kLeadRegion, "AAA"},
     // roaz-coordinator: its region, read and write capacity; no worklist, no patient data
     {"roaz-coordinator", Action::kReadRegion, "AA."},
     {"roaz-coordinator", Action::kWriteCapacity, "AA."},
@@ -98,6 +99,7 @@ const Row kMatrix[] = {
     {"roaz-coordinator", Action::kWorkPlacements, "AA."},
     {"roaz-coordinator", Action::kReadSpreading, "AA."},
     {"roaz-coordinator", Action::kWorkSpreading, "AA."},
+    {"roaz-coordinator", Action::kLeadRegion, "AA."},
     // zcc-coordinator: reads its region, works its worklist and reads its cases' patient data
     {"zcc-coordinator", Action::kReadRegion, "AA."},
     {"zcc-coordinator", Action::kWriteCapacity, "..."},
@@ -120,6 +122,7 @@ const Row kMatrix[] = {
     {"zcc-coordinator", Action::kWorkPlacements, "AA."},
     {"zcc-coordinator", Action::kReadSpreading, "AA."},
     {"zcc-coordinator", Action::kWorkSpreading, "AA."},
+    {"zcc-coordinator", Action::kLeadRegion, "AA."},
     // org-capacity-manager: reads the region, writes capacity of its own organisation, answers its
     // handovers and reads the patient data of a case handed over to it
     {"org-capacity-manager", Action::kReadRegion, "AA."},
@@ -143,6 +146,7 @@ const Row kMatrix[] = {
     {"org-capacity-manager", Action::kWorkPlacements, "A.."},
     {"org-capacity-manager", Action::kReadSpreading, "..."},
     {"org-capacity-manager", Action::kWorkSpreading, "..."},
+    {"org-capacity-manager", Action::kLeadRegion, "..."},
     // org-user: reads its region, answers its organisation's handovers (and reads those patients)
     {"org-user", Action::kReadRegion, "AA."},
     {"org-user", Action::kWriteCapacity, "..."},
@@ -165,6 +169,7 @@ const Row kMatrix[] = {
     {"org-user", Action::kWorkPlacements, "A.."},
     {"org-user", Action::kReadSpreading, "..."},
     {"org-user", Action::kWorkSpreading, "..."},
+    {"org-user", Action::kLeadRegion, "..."},
     // viewer: reads its region, never patient data
     {"viewer", Action::kReadRegion, "AA."},
     {"viewer", Action::kWriteCapacity, "..."},
@@ -187,6 +192,7 @@ const Row kMatrix[] = {
     {"viewer", Action::kWorkPlacements, "..."},
     {"viewer", Action::kReadSpreading, "AA."},
     {"viewer", Action::kWorkSpreading, "..."},
+    {"viewer", Action::kLeadRegion, "..."},
     // privacy-officer: the access log of its region, nothing clinical
     {"privacy-officer", Action::kReadRegion, "..."},
     {"privacy-officer", Action::kWriteCapacity, "..."},
@@ -209,6 +215,7 @@ const Row kMatrix[] = {
     {"privacy-officer", Action::kWorkPlacements, "..."},
     {"privacy-officer", Action::kReadSpreading, "..."},
     {"privacy-officer", Action::kWorkSpreading, "..."},
+    {"privacy-officer", Action::kLeadRegion, "..."},
     // feed token: writes capacity of its own organisation, nothing else
     {"feed", Action::kReadRegion, "..."},
     {"feed", Action::kWriteCapacity, "A.."},
@@ -231,6 +238,7 @@ const Row kMatrix[] = {
     {"feed", Action::kWorkPlacements, "..."},
     {"feed", Action::kReadSpreading, "..."},
     {"feed", Action::kWorkSpreading, "..."},
+    {"feed", Action::kLeadRegion, "..."},
 };
 
 TEST(AuthzMatrix, EveryCellAsSpecified) {
@@ -245,7 +253,7 @@ TEST(AuthzMatrix, EveryCellAsSpecified) {
       ++cells;
     }
   }
-  EXPECT_EQ(cells, 8 * 21 * 3);
+  EXPECT_EQ(cells, 8 * 22 * 3);
 }
 
 TEST(AuthzMatrix, CoversEveryRoleAndAction) {
@@ -254,9 +262,9 @@ TEST(AuthzMatrix, CoversEveryRoleAndAction) {
   for (const char* role : {"admin", "roaz-coordinator", "zcc-coordinator", "org-capacity-manager", "org-user", "viewer",
                            "privacy-officer"}) {
     ASSERT_TRUE(ParseRole(role).has_value()) << role;
-    EXPECT_EQ(per_who[role], 21) << role;
+    EXPECT_EQ(per_who[role], 22) << role;
   }
-  EXPECT_EQ(per_who["feed"], 21);
+  EXPECT_EQ(per_who["feed"], 22);
 }
 
 TEST(Authz, RegionRoleWithoutRegionIsDenied) {

@@ -80,7 +80,7 @@ class SpreadingServiceTest : public ::testing::Test {
     ASSERT_TRUE(store_->Migrate().ok());
     ASSERT_TRUE(store_->ImportRegion(RegionR(), ToolAudit("test", "region.import", "R")).ok());
     ASSERT_TRUE(store_->ImportRegion(RegionS(), ToolAudit("test", "region.import", "S")).ok());
-    service_ = std::make_unique<SpreadingService>(*store_, *store_, *store_, *store_, events_, events_,
+    service_ = std::make_unique<SpreadingService>(*store_, *store_, *store_, *store_, *store_, events_, events_,
                                                   api::SpreadingJsonCodec());
     const Time now = Now();
     Report("R-H1-ic", 10, 10, now);  // the sender is full

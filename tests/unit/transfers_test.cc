@@ -9,6 +9,7 @@
 #include <map>
 #include <string>
 
+#include "core/phase.h"
 #include "core/validate.h"
 
 namespace ozcc {
@@ -215,6 +216,57 @@ TEST(TransferBeds, ArrivalAndDepartureAsATable) {
     EXPECT_EQ(got, r.after) << r.before.occupied << "/" << r.before.available << (r.arriving ? " in" : " out");
     EXPECT_TRUE(ValidateBeds(got).empty()) << "a valid report";
   }
+}
+
+// While a transfer awaits the coordinator's approval, only the steps that
+// move the patient wait; every other step, and any step of a transfer that
+// needs none or has it, goes as the table says.
+TEST(TransferApproval, OnlyMovingThePatientWaits) {
+  for (TransferApproval a : {TransferApproval::kNotRequired, TransferApproval::kPending, TransferApproval::kApproved}) {
+    Transfer t;
+    t.id = "t-1";
+    t.approval = a;
+    for (S to : kAll) {
+      const bool moves = to == S::kPlanned || to == S::kEnRoute || to == S::kArrived;
+      const Status st = CheckApproved(t, to);
+      const bool waits = a == TransferApproval::kPending && moves;
+      EXPECT_EQ(st.code(), waits ? Code::kConflict : Code::kOk) << ToString(a) << " → " << ToString(to);
+      if (waits) {
+        EXPECT_NE(st.message().find("approval"), std::string::npos) << st.message();
+      }
+    }
+    EXPECT_EQ(ParseTransferApproval(ToString(a)), a);
+  }
+  EXPECT_FALSE(ParseTransferApproval("yes").has_value());
+}
+
+TEST(RegionPhase, DeclarationFieldByField) {
+  auto fields = [](const NewPhase& in) {
+    std::vector<std::string> out;
+    for (const FieldError& e : ValidateNewPhase(in)) out.push_back(e.field);
+    return out;
+  };
+  using V = std::vector<std::string>;
+  EXPECT_EQ(fields({"crisis", "IC full", std::nullopt}), V{});
+  EXPECT_EQ(fields({"crisis", "IC full", true}), V{});
+  EXPECT_EQ(fields({"crisis", "IC full", false}), V{}) << "a crisis without approval is the region's choice";
+  EXPECT_EQ(fields({"adjusted", "plan applies", false}), V{});
+  EXPECT_EQ(fields({"adjusted", "plan applies", true}), V{"transfer_approval"});
+  EXPECT_EQ(fields({"regular", "over", true}), V{"transfer_approval"});
+  EXPECT_EQ(fields({"war", "x", std::nullopt}), V{"phase"});
+  EXPECT_EQ(fields({"war", "x", true}), V{"phase"}) << "approval is judged only for a known phase";
+  EXPECT_EQ(fields({"crisis", "", std::nullopt}), V{"rationale"});
+  EXPECT_EQ(fields({"crisis", std::string(1001, 'x'), std::nullopt}), V{"rationale"});
+  EXPECT_EQ(fields({"", "", true}), (V{"phase", "rationale"}));
+  for (RegionPhase p : {RegionPhase::kRegular, RegionPhase::kAdjusted, RegionPhase::kCrisis}) {
+    EXPECT_EQ(ParseRegionPhase(ToString(p)), p);
+  }
+  PhaseDeclaration d;
+  EXPECT_FALSE(NeedsApproval(d)) << "never declared: regular";
+  d.phase = RegionPhase::kCrisis;
+  EXPECT_FALSE(NeedsApproval(d));
+  d.transfer_approval = true;
+  EXPECT_TRUE(NeedsApproval(d));
 }
 
 }  // namespace

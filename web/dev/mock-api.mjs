@@ -7,7 +7,7 @@
 // worklist (dev/mock-cases.mjs) zcc (zcc-coordinator), vvt (org-user of the first VVT organisation), hospital
 // (org-user of the first hospital), and for transfers (dev/mock-transfers.mjs) hospital2 (org-user of the second
 // hospital), and spreading plans (dev/mock-spreading.mjs) for admin, coord, zcc and viewer; placements and their KPIs
-// (dev/mock-placements.mjs); password "demo".
+// (dev/mock-placements.mjs); the region's phase and the crisis approval of transfers (dev/mock-phase.mjs); password "demo".
 import http from 'node:http';
 import { readFileSync, existsSync, statSync } from 'node:fs';
 import { join, extname, dirname } from 'node:path';
@@ -17,6 +17,7 @@ import { createSimulations } from './mock-sim.mjs';
 import { createTransfers } from './mock-transfers.mjs';
 import { createSpreading } from './mock-spreading.mjs';
 import { createPlacements } from './mock-placements.mjs';
+import { createPhase } from './mock-phase.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const arg = (n, d) => { const i = process.argv.indexOf(n); return i > 0 ? process.argv[i + 1] : d; };
@@ -133,10 +134,13 @@ const handleCases = createCases({
   publish,
 });
 
+// The region's declared phase (dev/mock-phase.mjs); in a crisis with approval on, new transfers await approval.
+const handlePhase = createPhase({ region, json, problem, readBody, publish });
+
 // Transfers (dev/mock-transfers.mjs): an arrival moves one occupied bed from the sending unit's report to the receiving one's.
 const handleTransfers = createTransfers({
   region, orgs, units, json, problem, readBody,
-  publish,
+  publish, approvalRequired: handlePhase.approvalRequired,
   arrive: (fromId, toId) => {
     const asOf = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
     for (const [id, d] of [[toId, 1], [fromId, -1]]) {
@@ -241,6 +245,7 @@ const server = http.createServer(async (req, res) => {
       broadcast(u);
       return json(res, 200, { unit_id: u.id, ...s, received_at: new Date().toISOString(), source: 'manual', note: b.note ?? null, version });
     }
+    if (await handlePhase(req, res, url, user)) return;
     if (await handleCases(req, res, url, user)) return;
     if (await handleSimulations(req, res, url, user)) return;
     if (await handleTransfers(req, res, url, user)) return;

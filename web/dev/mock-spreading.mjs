@@ -206,7 +206,7 @@ export function createSpreading({ region, orgs, locs, units, rowOf, json, proble
           .sort((p1, p2) => (p2.r.beds.staffed - p2.r.beds.occupied) - (p1.r.beds.staffed - p1.r.beds.occupied))[0];
         if (!to) { x.not_transferred.push({ patient: a.patient, reason: 'unplaced' }); continue; }
         const t = transfers.create({ from_organization_id: pt.from_organization, from_unit_id: pt.from_unit, to_organization_id: a.hospital,
-          to_unit_id: to.u.id, care_type: a.care_type, reason: `Spreiding ${x.id}${pt.label ? `: ${pt.label}` : ''}` }, user);
+          to_unit_id: to.u.id, care_type: a.care_type, reason: `Spreiding ${x.id}${pt.label ? `: ${pt.label}` : ''}` }, user, { approved: true });
         x.transfers.push({ patient: a.patient, transfer: t.id });
       }
     } else {

@@ -2,7 +2,8 @@
 // Follows src/api/transfer_routes.cc and src/api/json/transfer_json.cc closely enough to work on the UI (the
 // board per organisation or region, the steps by side with If-Match 428/412/409, problem+json field errors, the
 // patient on request, the live `transfer` event with the receiving side's alert, an arrival changing both
-// units' beds); it is not the server: the browser tests run against the real one.
+// units' beds; in a crisis with approval on, a new transfer awaits the coordinator's approval: planning, en route
+// and arrival 409 until POST …/approve); it is not the server: the browser tests run against the real one.
 import { elevenTest } from './mock-cases.mjs';
 
 const STEPS = [
@@ -18,8 +19,14 @@ const ORG_ROLES = ['org-user', 'org-capacity-manager'];
 const iso = (ms) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
 const hex = () => Array.from({ length: 16 }, () => Math.floor(Math.random() * 16).toString(16)).join('');
 
-/** `arrive(fromUnitId, toUnitId)` moves one patient's bed between the units' latest reports (and tells the stream). */
-export function createTransfers({ region, orgs, units, json, problem, readBody, publish, arrive }) {
+const HELD = new Set(['planned', 'en-route', 'arrived']);
+const APPROVERS = ['admin', 'roaz-coordinator', 'zcc-coordinator'];
+
+/**
+ * `arrive(fromUnitId, toUnitId)` moves one patient's bed between the units' latest reports (and tells the stream);
+ * `approvalRequired()` says whether the region's phase makes a new transfer await the coordinator's approval.
+ */
+export function createTransfers({ region, orgs, units, json, problem, readBody, publish, arrive, approvalRequired = () => false }) {
   const all = new Map(); // id -> { t, timeline, patient }
   const orgIds = new Set(orgs.map((o) => o.id));
   const unitById = new Map(units.map((u) => [u.id, u]));
@@ -37,7 +44,7 @@ export function createTransfers({ region, orgs, units, json, problem, readBody, 
       transfer_id: t.id, state: t.state, at: t.updated_at, from_organization_id: t.from_organization_id, from_unit_id: t.from_unit_id,
       to_organization_id: t.to_organization_id, to_unit_id: t.to_unit_id, care_type: t.care_type, requested_at: t.requested_at,
       planned_at: t.planned_at, answered_at: t.answered_at, departed_at: t.departed_at, ended_at: t.ended_at, version: t.version,
-      alert, alert_organization_id: alert ? t.to_organization_id : null,
+      alert, alert_organization_id: alert ? t.to_organization_id : null, approval: t.approval,
     });
   };
   const body = async (req, res) => {
@@ -49,14 +56,19 @@ export function createTransfers({ region, orgs, units, json, problem, readBody, 
     return invalid(res, [{ field: 'body', message: 'must be a JSON object' }]), null;
   };
 
-  /** Stores a new requested transfer (checked already) and tells the stream; also used by the spreading stand-in's approval. */
-  function make(b, user) {
+  /**
+   * Stores a new requested transfer (checked already) and tells the stream; also used by the spreading stand-in's
+   * approval (`approved`: the plan's approval is the coordinator's) and the placement desk's.
+   */
+  function make(b, user, { approved = false } = {}) {
     const now = iso(Date.now());
     const t = {
       id: `t-${hex()}`, region_id: region.id, from_organization_id: b.from_organization_id, from_unit_id: b.from_unit_id,
       to_organization_id: b.to_organization_id, to_unit_id: b.to_unit_id, care_type: b.care_type, reason: b.reason.trim(),
       case_id: null, has_patient: !!b.patient, state: 'requested', planned_at: b.planned_at ?? null, created_by: user.username,
       requested_at: now, updated_at: now, answered_at: null, departed_at: null, ended_at: null, version: 1,
+      approval: approved ? 'approved' : approvalRequired() ? 'pending' : 'not-required',
+      approved_by: approved ? user.username : '', approved_at: approved ? now : null,
     };
     const x = { t, timeline: [{ state: 'requested', at: now, actor: user.username, organization_id: user.organization_id, reason: null }], patient: b.patient ?? null };
     all.set(t.id, x);
@@ -109,7 +121,7 @@ export function createTransfers({ region, orgs, units, json, problem, readBody, 
       const x = make(b, user);
       res.setHeader('Location', `/api/v1/transfers/${x.t.id}`);
       return send(res, 201, x), true;
-    }    const m = /^\/api\/v1\/transfers\/([^/]+)(?:\/(transition|patient))?$/.exec(p);
+    }    const m = /^\/api\/v1\/transfers\/([^/]+)(?:\/(transition|patient|approve))?$/.exec(p);
     if (!m) return false;
     const x = all.get(decodeURIComponent(m[1]));
     if (!x) return problem(res, 404, 'Not Found'), true;
@@ -122,6 +134,17 @@ export function createTransfers({ region, orgs, units, json, problem, readBody, 
       if (!may) return problem(res, 403, 'Forbidden'), true;
       if (!x.patient) return problem(res, 404, 'Not Found', [], 'the transfer has no patient'), true;
       return json(res, 200, { bsn: '', name: '', birth_date: '', address: '', gp: '', summary: '', medication: '', allergies: '', ...x.patient }), true;
+    }
+    if (m[2] === 'approve' && req.method === 'POST') {
+      if (!APPROVERS.includes(user.role)) return problem(res, 403, 'Forbidden', [], "only the region's coordinators and admins approve a transfer"), true;
+      const v = Number(/^(?:W\/)?"(\d+)"$/.exec(req.headers['if-match'] ?? '')?.[1] ?? NaN);
+      if (Number.isNaN(v)) return problem(res, 428, 'Precondition Required', [], "send If-Match with the transfer's current ETag"), true;
+      if (v !== t.version) return problem(res, 412, 'Precondition Failed', [], `transfer ${t.id} was changed meanwhile (now version ${t.version})`), true;
+      if (t.approval !== 'pending') return problem(res, 409, 'Conflict', [], `transfer ${t.id} does not await approval (${t.approval})`), true;
+      const at = iso(Date.now());
+      Object.assign(t, { approval: 'approved', approved_by: user.username, approved_at: at, updated_at: at, version: t.version + 1 });
+      emit(x);
+      return send(res, 200, x), true;
     }
     if (m[2] !== 'transition' || req.method !== 'POST') return problem(res, 405, 'Method Not Allowed'), true;
     const b = await body(req, res);
@@ -142,6 +165,9 @@ export function createTransfers({ region, orgs, units, json, problem, readBody, 
     if (Number.isNaN(v)) return problem(res, 428, 'Precondition Required', [], "send If-Match with the transfer's current ETag"), true;
     if (v !== t.version) return problem(res, 412, 'Precondition Failed', [], `transfer ${t.id} was changed meanwhile (now version ${t.version})`), true;
     if (!step) return problem(res, 409, 'Conflict', [], `a transfer cannot go from ${t.state} to ${b.to}`), true;
+    if (t.approval === 'pending' && HELD.has(b.to)) {
+      return problem(res, 409, 'Conflict', [], `transfer ${t.id} awaits the coordinator's approval (crisis phase)`), true;
+    }
     const at = b.at ?? iso(Date.now());
     t.state = b.to;
     t.updated_at = at;
@@ -154,7 +180,7 @@ export function createTransfers({ region, orgs, units, json, problem, readBody, 
     emit(x);
     return send(res, 200, x), true;
   }
-  handle.create = (b, user) => make(b, user).t;
+  handle.create = (b, user, opts) => make(b, user, opts).t;
   /** The transfer (live object) of an id, for the placement stand-in to follow. */
   handle.get = (id) => all.get(id)?.t;
   return handle;

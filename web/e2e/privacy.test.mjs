@@ -7,7 +7,7 @@
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { startServer, apiLogin, signInContext } from './server.mjs';
+import { startServer, apiLogin, signInContext, eventually } from './server.mjs';
 import { launch } from '../dev/chromium.mjs';
 
 let srv;
@@ -24,16 +24,6 @@ after(async () => {
 });
 
 const signIn = (username) => signInContext(browser, srv, username);
-
-async function eventually(fn, what, timeout = 15000) {
-  const until = Date.now() + timeout;
-  let last;
-  while (Date.now() < until) {
-    try { if (await fn()) return; } catch (e) { last = e; }
-    await new Promise((ok) => setTimeout(ok, 150));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ''}`);
-}
 
 async function apiPost(cookie, path, body) {
   const res = await fetch(`${srv.base}${path}`, {

@@ -158,3 +158,27 @@ export async function signInContext(browser, srv, username) {
   const page = await signInPage(context, srv, username, 'header.topbar');
   return { context, page };
 }
+
+/** Polls `fn` (every 150 ms) until it returns something true; fails naming `what` (and the last error) after `timeout` ms. */
+export async function eventually(fn, what, timeout = 15000) {
+  const until = Date.now() + timeout;
+  let last;
+  while (Date.now() < until) {
+    try { if (await fn()) return; } catch (e) { last = e; }
+    await new Promise((ok) => setTimeout(ok, 150));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ''}`);
+}
+
+/** A JSON API call with a session cookie (and the CSRF header when there is a body): status, parsed body and ETag. */
+export async function apiJson(base, cookie, method, path, body, headers = {}) {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: { Cookie: cookie, Accept: 'application/json', ...headers, ...(body ? { 'Content-Type': 'application/json', 'X-OpenZCC-CSRF': '1' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  let parsed = null;
+  try { parsed = text ? JSON.parse(text) : null; } catch { parsed = text; }
+  return { status: res.status, body: parsed, etag: res.headers.get('etag') };
+}

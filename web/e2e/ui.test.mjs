@@ -1,7 +1,7 @@
 // Browser tests of the web UI against the real server (node --test, playwright-core, Debian Chromium).
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, apiLogin, signInPage } from './server.mjs';
+import { startServer, apiLogin, signInPage, eventually } from './server.mjs';
 import { launch } from '../dev/chromium.mjs';
 
 let srv;
@@ -24,16 +24,6 @@ async function signIn(context, username) {
 async function newUser(username) {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'nl-NL' });
   return { context, page: await signIn(context, username) };
-}
-
-async function eventually(fn, what, timeout = 15000) {
-  const until = Date.now() + timeout;
-  let last;
-  while (Date.now() < until) {
-    try { if (await fn()) return; } catch (e) { last = e; }
-    await new Promise((ok) => setTimeout(ok, 150));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ''}`);
 }
 
 describe('OpenZCC web UI', () => {

@@ -10,7 +10,7 @@
 // password "demo" or OZCC_E2E_PASSWORD) instead of starting the real one.
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, apiLogin, signInPage } from './server.mjs';
+import { startServer, apiLogin, signInPage, eventually } from './server.mjs';
 import { launch } from '../dev/chromium.mjs';
 
 let srv;
@@ -49,16 +49,6 @@ async function signIn(username, { offline = false } = {}) {
   const page = await signInPage(context, srv, username, 'header.topbar');
   await page.waitForSelector(offline ? '[data-conn]' : '[data-conn=live]', { timeout: 20000 });
   return { context, page };
-}
-
-async function eventually(fn, what, timeout = 15000) {
-  const until = Date.now() + timeout;
-  let last;
-  while (Date.now() < until) {
-    try { if (await fn()) return; } catch (e) { last = e; }
-    await new Promise((ok) => setTimeout(ok, 150));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ''}`);
 }
 
 const caseState = (page) => page.locator('section.case-view').getAttribute('data-state');

@@ -25,6 +25,7 @@ import { Transfers } from './views/Transfers';
 import { TransferNew } from './views/TransferNew';
 import { TransferView } from './views/TransferView';
 import { TransferAlerts } from './components/TransferBits';
+import { PhaseStrip } from './components/PhaseBits';
 import { readsTransfers } from './lib/transfers';
 import { Placements } from './views/Placements';
 import { PlacementNew } from './views/PlacementNew';
@@ -96,6 +97,7 @@ function Shell({ user, onLogout, regionPick }: {
   const { detail, error, reload, regionId } = useRegionData();
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
   const [help, setHelp] = useState(false);
+  const [phaseOpen, setPhaseOpen] = useState(false);
   const capacity = readsCapacity(user.role);
 
   const logout = useCallback(async () => {
@@ -109,7 +111,7 @@ function Shell({ user, onLogout, regionPick }: {
       if (e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return; // a view took the key (e.g. "k" in the worklist)
       const el = e.target as HTMLElement;
       const typing = el && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || el.isContentEditable);
-      if (e.key === 'Escape') { setHelp(false); return; }
+      if (e.key === 'Escape') { setHelp(false); setPhaseOpen(false); return; }
       if (typing) return;
       const nav = (r: Route) => { e.preventDefault(); go(r); };
       // The capacity picture's keys are for the roles that may read it.
@@ -134,6 +136,7 @@ function Shell({ user, onLogout, regionPick }: {
         case 'u': if (readsTransfers(user)) nav({ name: 'transfers' }); break;
         case 'y': if (readsPlacements(user)) nav({ name: 'placements' }); break;
         case 'd': if (readsSpreading(user)) nav({ name: 'spreading' }); break;
+        case 'f': e.preventDefault(); setHelp(false); setPhaseOpen(true); break;
         case 'l': e.preventDefault(); toggle(); break;
         case '?': e.preventDefault(); setHelp((h) => !h); break;
       }
@@ -170,6 +173,7 @@ function Shell({ user, onLogout, regionPick }: {
   return (
     <div className="app">
       <a className="skip" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>{t('nav.skip')}</a>
+      <div className="app-head">
       <header className="topbar">
         <div className="brand"><span className="logo" aria-hidden="true">Z</span><span className="brand-name">{t('app.name')}</span>
           {regionPick && regionPick.regions.length > 1 ? (
@@ -197,6 +201,8 @@ function Shell({ user, onLogout, regionPick }: {
           <button type="button" className="btn small" onClick={logout}>{t('logout')}</button>
         </div>
       </header>
+      <PhaseStrip user={user} open={phaseOpen} setOpen={setPhaseOpen} />
+      </div>
       {error && (
         <div className="banner error" role="alert">{t('loadError', { detail: error })} <button type="button" className="link-btn" onClick={reload}>{t('retry')}</button></div>
       )}
@@ -243,7 +249,7 @@ function HelpDialog({ onClose, user }: { onClose: () => void; user: User }) {
     ...(canSimulate(user.role) ? [['m', t('help.whatif')], ['Ctrl+Enter', t('help.whatifRun')]] as [string, string][] : []),
     ...(readsCapacity(user.role) ? [['/', t('help.filter')], ['o', t('help.overview')], ['k', t('help.map')], ['b', t('help.beds')],
       ['i', t('help.entry')], ['w', t('help.wall')]] as [string, string][] : []),
-    ['l', t('help.lang')], ['?', t('help.help')], ['Esc', t('help.escape')],
+    ['f', t('help.phase')], ['l', t('help.lang')], ['?', t('help.help')], ['Esc', t('help.escape')],
   ];
   return (
     <div className="dialog-backdrop" onClick={onClose}>

@@ -7,6 +7,7 @@ import type { Kpis } from './lib/kpis';
 import type { PlacementKpis } from './lib/placementKpis';
 import type { NewSimulation, RegionScenario, SimRun } from './lib/simulation';
 import type { NewTransferInput, StepBody, TransferBoard, TransferDetail } from './lib/transfers';
+import type { PhaseBody, RegionPhase } from './lib/phase';
 import type { Matches, NewPlacementInput, Placement, WaitingList } from './lib/placements';
 
 /** A failed API call; `problem` is the parsed application/problem+json body when there was one. */
@@ -231,6 +232,17 @@ export const transfers = {
   /** The patient: every read is logged on the server with its purpose. Call only when the user asks. */
   patient: (id: string, purpose: string) =>
     request<Patient>('GET', `/api/v1/transfers/${enc(id)}/patient${query({ purpose })}`, undefined, { cache: 'no-store' }),
+  /** The coordinator's approval of a transfer awaiting it (crisis phase), naming the version it changes. */
+  approve: (id: string, version: number) =>
+    request<TransferDetail>('POST', `/api/v1/transfers/${enc(id)}/approve`, {}, { headers: { 'If-Match': ifMatch(version) } }),
+};
+
+/** The region's declared phase (regular, adjusted, crisis) with its history; declared by its coordinators. */
+export const phase = {
+  get: (region: string) => request<RegionPhase>('GET', `/api/v1/regions/${enc(region)}/phase`, undefined, { cache: 'no-store' }),
+  /** Declares a phase, naming the declaration's version it replaces (0 when none was ever made). */
+  put: (region: string, version: number, body: PhaseBody) =>
+    request<RegionPhase>('PUT', `/api/v1/regions/${enc(region)}/phase`, body, { headers: { 'If-Match': ifMatch(version) } }),
 };
 
 /** Follow-up placement (docs/placement.md): the region's waiting list and one placement with its offers. */

@@ -4,6 +4,7 @@ import { clockOffset } from './lib/age';
 import type { CaseEvent, RegionDetail, SnapshotUnit } from './types';
 import type { TransferEvent } from './lib/transfers';
 import type { SpreadingEvent } from './lib/spreading';
+import type { PhaseEvent } from './lib/phase';
 
 export type Conn = 'connecting' | 'live' | 'reconnecting' | 'offline';
 
@@ -35,6 +36,8 @@ export interface RegionData {
   onSpreadingEvent: (fn: SpreadingListener) => () => void;
   /** Subscribes to the `placement` events (a placement changed); `null` means "refetch everything". */
   onPlacementEvent: (fn: PlacementListener) => () => void;
+  /** Subscribes to the `phase` events (the region's declared phase changed); `null` means "refetch everything". */
+  onPhaseEvent: (fn: PhaseListener) => () => void;
 }
 
 export type CaseListener = (e: { type: 'case' | 'handover'; data: CaseEvent } | null) => void;
@@ -43,6 +46,7 @@ export type SpreadingListener = (e: SpreadingEvent | null) => void;
 /** The live event `placement`: which placement changed, to what; no patient data. */
 export interface PlacementEvent { id: string; version: number; state: string; region_id: string; at: string }
 export type PlacementListener = (e: PlacementEvent | null) => void;
+export type PhaseListener = (e: PhaseEvent | null) => void;
 
 /** A set of listeners of one kind of live event: `tell` calls each, `on` adds one and returns its removal. */
 function useListeners<E>(): [(e: E) => void, (fn: (e: E) => void) => () => void] {
@@ -96,10 +100,11 @@ export function RegionDataProvider({ regionId, children, enabled = true }: { reg
   const [tellTransfers, onTransferEvent] = useListeners<TransferEvent | null>();
   const [tellSpreading, onSpreadingEvent] = useListeners<SpreadingEvent | null>();
   const [tellPlacements, onPlacementEvent] = useListeners<PlacementEvent | null>();
+  const [tellPhase, onPhaseEvent] = useListeners<PhaseEvent | null>();
   // After a gap or on the server's "reload": every view refetches what it shows.
   const tellAllMissed = useCallback(() => {
-    tellCases(null); tellTransfers(null); tellSpreading(null); tellPlacements(null);
-  }, [tellCases, tellTransfers, tellSpreading, tellPlacements]);
+    tellCases(null); tellTransfers(null); tellSpreading(null); tellPlacements(null); tellPhase(null);
+  }, [tellCases, tellTransfers, tellSpreading, tellPlacements, tellPhase]);
 
   const fetchSnapshot = useCallback(async () => {
     if (inflight.current) return;
@@ -199,10 +204,18 @@ export function RegionDataProvider({ regionId, children, enabled = true }: { reg
         setLastEventAt(Date.now());
         tellPlacements(data);
       });
+      // The region's phase: the header shows the announced phase at once and refetches the declaration.
+      es.addEventListener('phase', (ev) => {
+        let data: PhaseEvent;
+        try { data = JSON.parse((ev as MessageEvent<string>).data) as PhaseEvent; } catch { return; }
+        if (data.region_id && data.region_id !== regionId) return;
+        setLastEventAt(Date.now());
+        tellPhase(data);
+      });
     };
     open();
     return () => { closed = true; if (retry) clearTimeout(retry); es?.close(); };
-  }, [regionId, fetchSnapshot, tellCases, tellTransfers, tellSpreading, tellPlacements, tellAllMissed, enabled]);
+  }, [regionId, fetchSnapshot, tellCases, tellTransfers, tellSpreading, tellPlacements, tellPhase, tellAllMissed, enabled]);
 
   // Fallback polling while not live.
   useEffect(() => {
@@ -219,6 +232,7 @@ export function RegionDataProvider({ regionId, children, enabled = true }: { reg
   const value: RegionData = {
     regionId, detail, rows, version, generatedAt, offsetMs, conn, lastUpdateAt, lastEventAt, error, loading,
     reload: () => { void fetchSnapshot(); }, applyRow, onCaseEvent, onTransferEvent, onSpreadingEvent, onPlacementEvent,
+    onPhaseEvent,
   };
   return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
 }

@@ -3,6 +3,7 @@ import { useRegionData, type PlacementEvent } from './data';
 import type { CaseEvent } from './types';
 import type { TransferEvent } from './lib/transfers';
 import type { SpreadingEvent } from './lib/spreading';
+import type { PhaseEvent } from './lib/phase';
 
 export interface LiveQuery<T> {
   data: T | null;
@@ -47,6 +48,11 @@ export function useSpreadingQuery<T>(load: () => Promise<T>, match: (e: Spreadin
 /** As `useLiveQuery`, for the placement desk and a placement: refetched on the `placement` events that `match`. */
 export function usePlacementQuery<T>(load: () => Promise<T>, match: (e: PlacementEvent) => boolean, debounceMs = 250): LiveQuery<T> {
   return useMatched(useRegionData().onPlacementEvent, load, match, debounceMs);
+}
+
+/** As `useLiveQuery`, for the region's phase: refetched on the `phase` events that `match`. */
+export function usePhaseQuery<T>(load: () => Promise<T>, match: (e: PhaseEvent) => boolean, debounceMs = 150): LiveQuery<T> {
+  return useMatched(useRegionData().onPhaseEvent, load, match, debounceMs);
 }
 
 /** Follows the events `on` subscribes to: refetched when one `match`es or on a resync (`null`). */

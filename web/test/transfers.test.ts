@@ -3,9 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
-  alertsUser, boardOrder, boardScope, buildNewTransfer, buildStep, emptyTransferForm, eventConcerns, mayCreateTransfer,
-  mayReadTransferPatient, readsTransfers, sideOf, stateKey, stepKey, stepsFor, TRANSFER_STATES, TRANSFER_STEPS, waitsOnMe,
-  type Transfer, type TransferState,
+  alertsUser, approvalKey, boardOrder, boardScope, buildNewTransfer, buildStep, emptyTransferForm, eventConcerns, heldSteps,
+  HELD_WHILE_PENDING, mayApprove, mayCreateTransfer, mayReadTransferPatient, readsTransfers, sideOf, stateKey, stepKey, stepsFor,
+  TRANSFER_STATES, TRANSFER_STEPS, waitsOnMe, withSeenApproval, type Transfer, type TransferState,
 } from '../src/lib/transfers';
 import { nl } from '../src/i18n/nl';
 import { en } from '../src/i18n/en';
@@ -218,5 +218,63 @@ describe('the server\'s field messages of a transfer', () => {
     expect(localizeCaseMessage('must differ from the sending unit')).toEqual({ key: 'tr.err.sameUnit' });
     expect(localizeCaseMessage('must not be before the transfer was requested')).toEqual({ key: 'tr.srv.beforeRequest' });
     expect(localizeCaseMessage('something new')).toBeNull();
+  });
+});
+
+describe('the coordinator\'s approval in a crisis (issue 15)', () => {
+  const pending = (s: TransferState, over: Partial<Transfer> = {}) => tr('t', s, { approval: 'pending', ...over });
+  const region = { ...coord, region_id: 'ZWN' };
+  it('while pending, planning, en route and arrival are held back; accept, decline and cancel stay', () => {
+    expect(to(pending('requested'), receiver).sort()).toEqual(['accepted', 'declined']);
+    expect(to(pending('requested'), sender)).toEqual(['cancelled']);
+    expect(to(pending('accepted'), sender)).toEqual(['cancelled']);
+    expect(to(pending('accepted'), receiver)).toEqual([]);
+    expect(to(pending('accepted'), zcc)).toEqual(['cancelled']);
+    expect(HELD_WHILE_PENDING).toEqual(['planned', 'en-route', 'arrived']);
+  });
+  it('names the held steps, to explain why they are not offered', () => {
+    expect(heldSteps(pending('accepted'), sender).map((s) => s.to)).toEqual(['planned']);
+    expect(heldSteps(pending('accepted'), receiver).map((s) => s.to)).toEqual(['planned']);
+    expect(heldSteps(pending('requested'), receiver)).toEqual([]);
+    expect(heldSteps(pending('accepted'), other)).toEqual([]);
+    expect(heldSteps(tr('t', 'accepted', { approval: 'approved' }), sender)).toEqual([]);
+  });
+  it('approved, not required or absent (an older server): every step as before', () => {
+    for (const approval of ['approved', 'not-required', undefined] as const) {
+      expect(to(tr('t', 'accepted', { approval }), sender).sort()).toEqual(['cancelled', 'planned']);
+      expect(to(tr('t', 'planned', { approval }), receiver)).toEqual(['en-route']);
+      expect(to(tr('t', 'en-route', { approval }), receiver)).toEqual(['arrived']);
+    }
+  });
+  it('the region\'s ROAZ and ZCC coordinators and admins approve an open pending transfer; nobody else', () => {
+    expect([coord, zcc, admin, region].map((u) => mayApprove(pending('accepted'), u))).toEqual([true, true, true, true]);
+    expect([sender, receiver, other, viewer, privacy].map((u) => mayApprove(pending('accepted'), u))).toEqual([false, false, false, false, false]);
+    expect(mayApprove(pending('accepted'), { ...coord, region_id: 'OTHER' })).toBe(false);
+    expect(mayApprove(tr('t', 'accepted', { approval: 'approved' }), coord)).toBe(false);
+    expect(mayApprove(pending('cancelled'), coord)).toBe(false);
+  });
+  it('a pending transfer waits on the coordinator, not on the sides\' plan', () => {
+    expect(waitsOnMe(pending('accepted'), zcc)).toBe(true);
+    expect(waitsOnMe(pending('accepted'), sender)).toBe(false);
+    expect(waitsOnMe(pending('accepted'), receiver)).toBe(false);
+    // The receiving side still answers a pending request.
+    expect(waitsOnMe(pending('requested'), receiver)).toBe(true);
+    expect(waitsOnMe(tr('t', 'accepted', { approval: 'approved' }), sender)).toBe(true);
+    const order = boardOrder([tr('a', 'en-route'), pending('accepted', { id: 'p' })], zcc).map((x) => x.id);
+    expect(order).toEqual(['p', 'a']);
+  });
+  it('the board shows the approval an event announced for a newer version', () => {
+    const rows = [pending('accepted', { id: 'x', version: 3 }), pending('accepted', { id: 'y', version: 3 })];
+    const seen = new Map([['x', { version: 4, approval: 'approved' as const }], ['y', { version: 3, approval: 'approved' as const }]]);
+    const out = withSeenApproval(rows, seen);
+    expect(out.map((r) => r.approval)).toEqual(['approved', 'pending']);
+    expect(out[1]).toBe(rows[1]);
+  });
+  it('labels in both languages', () => {
+    expect(nl[approvalKey('pending') as keyof typeof nl]).toBe('Wacht op goedkeuring');
+    expect(en[approvalKey('pending') as keyof typeof en]).toBe('Awaiting approval');
+    expect(nl[approvalKey('approved') as keyof typeof nl]).toBe('Goedgekeurd');
+    expect(nl['tr.approve']).toBe('Goedkeuren');
+    expect(nl['tr.approvedBy'].replace('{who}', 'zcc1')).toBe('Goedgekeurd door zcc1');
   });
 });

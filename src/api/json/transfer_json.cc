@@ -96,6 +96,9 @@ json ToJson(const Transfer& t) {
           {"answered_at", OptTime(t.answered_at)},
           {"departed_at", OptTime(t.departed_at)},
           {"ended_at", OptTime(t.ended_at)},
+          {"approval", ToString(t.approval)},
+          {"approved_by", t.approved_by},
+          {"approved_at", OptTime(t.approved_at)},
           {"version", t.version}};
 }
 
@@ -151,6 +154,7 @@ json TransferEventJson(const TransferChange& c) {
           {"departed_at", OptTime(t.departed_at)},
           {"ended_at", OptTime(t.ended_at)},
           {"version", t.version},
+          {"approval", ToString(t.approval)},
           {"alert", alert},
           {"alert_organization_id", alert ? json(t.to_organization_id) : json(nullptr)}};
 }

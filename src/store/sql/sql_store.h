@@ -6,7 +6,7 @@
 //
 // The SQL of each capability is in its own file: regions.cc, capacity.cc,
 // accounts.cc, audit.cc, cases.cc, pathways.cc, simulations.cc, transfers.cc, placements.cc,
-// spreading.cc. A new
+// spreading.cc, phases.cc. A new
 // capability adds its interface (store/x_store.h), its file here, a migration
 // per backend and its contract cases.
 //
@@ -127,6 +127,12 @@ class SqlStore : public Store {
   Result<std::vector<SpreadingPlanRecord>> ListSpreadingPlans(const SpreadingQuery& query) final;
   Result<std::vector<SpreadingChange>> SpreadingEventsSince(const std::string& region_id, std::int64_t after_version,
                                                             size_t limit) final;
+
+  Result<std::vector<PhaseDeclaration>> PhaseHistory(const std::string& region_id, size_t limit) final;
+  Result<PhaseChange> DeclarePhase(PhaseDeclaration d, std::int64_t expected_version,
+                                   std::vector<AuditRecord> audit) final;
+  Result<std::vector<PhaseChange>> PhaseEventsSince(const std::string& region_id, std::int64_t after_version,
+                                                    size_t limit) final;
 
  protected:
   using Job = std::function<Status(Conn&)>;

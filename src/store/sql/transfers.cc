@@ -18,7 +18,7 @@ namespace {
 constexpr const char* kTransferCols =
     "t.id, t.region_id, t.from_organization_id, t.from_unit_id, t.to_organization_id, t.to_unit_id, t.care_type, "
     "t.reason, t.case_id, t.has_patient, t.state, t.planned_at, t.created_by, t.requested_at, t.updated_at, "
-    "t.answered_at, t.departed_at, t.ended_at, t.version";
+    "t.answered_at, t.departed_at, t.ended_at, t.version, t.approval, t.approved_by, t.approved_at";
 
 std::optional<std::int64_t> Millis(const std::optional<Time>& t) {
   return t ? std::optional<std::int64_t>(ToUnixMillis(*t)) : std::nullopt;
@@ -34,6 +34,7 @@ Params TransferParams(const Transfer& t) {
   p.Add(ToString(t.care_type)).Add(t.reason).Add(t.case_id).Add(t.has_patient).Add(ToString(t.state));
   p.Add(Millis(t.planned_at)).Add(t.created_by).Add(ToUnixMillis(t.requested_at)).Add(ToUnixMillis(t.updated_at));
   p.Add(Millis(t.answered_at)).Add(Millis(t.departed_at)).Add(Millis(t.ended_at)).Add(t.version);
+  p.Add(ToString(t.approval)).Add(t.approved_by).Add(Millis(t.approved_at));
   return p.Add(!IsFinal(t.state));
 }
 
@@ -58,6 +59,9 @@ Transfer ReadTransfer(const Row& r, int o = 0) {
   t.departed_at = TimeAt(r, o + 16);
   t.ended_at = TimeAt(r, o + 17);
   t.version = r.Int(o + 18);
+  t.approval = ParseTransferApproval(r.Text(o + 19)).value_or(TransferApproval::kNotRequired);
+  t.approved_by = r.Text(o + 20);
+  t.approved_at = TimeAt(r, o + 21);
   return t;
 }
 
@@ -118,10 +122,10 @@ Status WriteTransferRows(Conn& c, const TransferWrite& write, TransferWriteResul
   const std::string cols =
       "region_id, from_organization_id, from_unit_id, to_organization_id, to_unit_id, care_type, reason, "
       "case_id, has_patient, state, planned_at, created_by, requested_at, updated_at, answered_at, "
-      "departed_at, ended_at, version, open";
+      "departed_at, ended_at, version, approval, approved_by, approved_at, open";
   if (write.expected_version == 0) {
     auto added = c.Changes("INSERT INTO transfers (" + cols +
-                               ", id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                               ", id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                                "ON CONFLICT (id) DO NOTHING",
                            TransferParams(out.transfer).Add(in.id));
     if (!added.ok()) return added.status();
@@ -131,7 +135,8 @@ Status WriteTransferRows(Conn& c, const TransferWrite& write, TransferWriteResul
         "UPDATE transfers SET region_id = ?, from_organization_id = ?, from_unit_id = ?, "
         "to_organization_id = ?, to_unit_id = ?, care_type = ?, reason = ?, case_id = ?, has_patient = ?, "
         "state = ?, planned_at = ?, created_by = ?, requested_at = ?, updated_at = ?, answered_at = ?, "
-        "departed_at = ?, ended_at = ?, version = ?, open = ? WHERE id = ? AND version = ? AND region_id = ?",
+        "departed_at = ?, ended_at = ?, version = ?, approval = ?, approved_by = ?, approved_at = ?, open = ? "
+        "WHERE id = ? AND version = ? AND region_id = ?",
         TransferParams(out.transfer).Add(in.id).Add(write.expected_version).Add(in.region_id));
     if (!changed.ok()) return changed.status();
     if (*changed == 0) {
@@ -175,8 +180,8 @@ Result<TransferWriteResult> SqlStore::WriteTransfer(TransferWrite write) {
   if (write.expected_version < 0) return Status::Invalid("expected_version must not be negative");
   if (write.patient && write.expected_version != 0) return Status::Invalid("only a new transfer stores a patient");
   std::vector<std::string_view> texts{
-      in.id,     in.region_id, in.from_organization_id, in.from_unit_id,  in.to_organization_id, in.to_unit_id,
-      in.reason, in.case_id,   in.created_by,           write.reported_by};
+      in.id,     in.region_id, in.from_organization_id, in.from_unit_id,   in.to_organization_id, in.to_unit_id,
+      in.reason, in.case_id,   in.created_by,           write.reported_by, in.approved_by};
   for (const auto& e : write.timeline) texts.insert(texts.end(), {e.actor, e.organization_id, e.reason});
   if (const auto& p = write.patient) texts.insert(texts.end(), {p->bsn_hash, p->sealed, p->key_id});
   for (const auto& a : write.access) {

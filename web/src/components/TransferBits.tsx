@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useI18n } from '../i18n';
 import { useOrgName, useRegionData } from '../data';
-import { alertsUser, stateKey, type TransferEvent, type TransferState } from '../lib/transfers';
+import { alertsUser, approvalKey, stateKey, type Approval, type TransferEvent, type TransferState } from '../lib/transfers';
 import { formatClock } from '../lib/age';
 import { href } from '../router';
 import { typeLabel } from './Status';
@@ -11,6 +11,21 @@ import type { User } from '../types';
 export function TransferStateBadge({ state }: { state: TransferState }) {
   const { t } = useI18n();
   return <span className={`badge ts ts-${state}`} data-transfer-state={state}><span className="dot" aria-hidden="true" />{t(stateKey(state))}</span>;
+}
+
+/**
+ * The coordinator's approval in a crisis: "Wacht op goedkeuring" (orange) while pending, "Goedgekeurd" (green, with
+ * who when given); nothing when none is required.
+ */
+export function ApprovalBadge({ approval, by }: { approval: Approval | undefined; by?: string }) {
+  const { t } = useI18n();
+  if (approval !== 'pending' && approval !== 'approved') return null;
+  const text = approval === 'approved' && by ? t('tr.approvedBy', { who: by }) : t(approvalKey(approval));
+  return (
+    <span className={`badge ta ta-${approval}`} data-approval={approval} title={approval === 'pending' ? t('tr.heldTitle') : undefined}>
+      {approval === 'pending' ? '⚠ ' : '✓ '}{text}
+    </span>
+  );
 }
 
 /** A unit's name from the region's detail (its id until that has loaded, or when it is not in it). */

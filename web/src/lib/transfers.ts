@@ -35,7 +35,16 @@ export interface Transfer {
   departed_at: string | null;
   ended_at: string | null;
   version: number;
+  /** The crisis approval (issue 15); absent from a server before it, read as not required. */
+  approval?: Approval;
+  approved_by?: string;
+  approved_at?: string | null;
 }
+
+/** Whether the coordinator's approval is needed (a transfer made while the region's phase asks it), and given. */
+export const APPROVALS = ['not-required', 'pending', 'approved'] as const;
+export type Approval = (typeof APPROVALS)[number];
+export const isPending = (t: Pick<Transfer, 'approval'>) => t.approval === 'pending';
 
 export interface TransferLine { state: TransferState; at: string; actor: string; organization_id: string | null; reason: string | null }
 
@@ -62,6 +71,7 @@ export interface TransferEvent {
   version: number;
   alert: boolean;
   alert_organization_id: string | null;
+  approval?: Approval;
 }
 
 export type Side = 'sending' | 'receiving' | 'either';
@@ -116,12 +126,41 @@ export function mayReadTransferPatient(u: Who, t: Pick<Transfer, 'from_organizat
     && (u.organization_id === t.from_organization_id || u.organization_id === t.to_organization_id);
 }
 
-/** The steps this user may take on this transfer now, in the order the detail offers them (cancel last). */
-export function stepsFor(t: Pick<Transfer, 'state' | 'from_organization_id' | 'to_organization_id'>, u: Who): TransferStep[] {
+/** The steps the server refuses (409) while the transfer awaits the coordinator's approval; accept, decline and cancel stay. */
+export const HELD_WHILE_PENDING: readonly TransferState[] = ['planned', 'en-route', 'arrived'];
+
+type StepInput = Pick<Transfer, 'state' | 'from_organization_id' | 'to_organization_id' | 'approval'>;
+
+/** The steps of the state machine this user's role and side allow from the transfer's state, approval aside. */
+function sideSteps(t: StepInput, u: Who): TransferStep[] {
   const sending = worksSide(u, t.from_organization_id);
   const receiving = worksSide(u, t.to_organization_id);
   return TRANSFER_STEPS.filter((s) => s.from === t.state).filter((s) =>
     s.side === 'sending' ? sending : s.side === 'receiving' ? receiving : sending || receiving);
+}
+
+/**
+ * The steps this user may take on this transfer now, in the order the detail offers them (cancel last); while
+ * the transfer awaits the coordinator's approval, not the steps to planned, en route or arrived.
+ */
+export function stepsFor(t: StepInput, u: Who): TransferStep[] {
+  const steps = sideSteps(t, u);
+  return isPending(t) ? steps.filter((s) => !HELD_WHILE_PENDING.includes(s.to)) : steps;
+}
+
+/** The steps the user would have now but for the pending approval (to explain why they are not offered). */
+export function heldSteps(t: StepInput, u: Who): TransferStep[] {
+  return isPending(t) ? sideSteps(t, u).filter((s) => HELD_WHILE_PENDING.includes(s.to)) : [];
+}
+
+/**
+ * Who may approve this transfer now: the region's ROAZ and ZCC coordinators and admins, while it awaits approval
+ * and is open (core authz; the server says 409 when it is not pending).
+ */
+export function mayApprove(t: Pick<Transfer, 'approval' | 'state' | 'region_id'>, u: Who): boolean {
+  if (!isPending(t) || !isOpenTransfer(t.state)) return false;
+  if (u.role === 'admin') return true;
+  return REGION_ROLES.includes(u.role) && (!u.region_id || u.region_id === t.region_id);
 }
 
 /** The side of the transfer the user's organisation is on, if any. */
@@ -133,15 +172,32 @@ export function sideOf(t: Pick<Transfer, 'from_organization_id' | 'to_organizati
 }
 
 /**
- * Whether the transfer waits on the user's organisation: a request to answer or a patient to receive
- * (receiving side), a plan to make (either side). Region-wide roles wait on nothing in particular.
+ * Whether the transfer waits on the user: a request to answer or a patient to receive (receiving side), a plan
+ * to make (either side) — unless the plan awaits the coordinator's approval —, and for those who approve, an
+ * open transfer awaiting approval. Region-wide roles wait on nothing else in particular.
  */
-export function waitsOnMe(t: Pick<Transfer, 'state' | 'from_organization_id' | 'to_organization_id'>, u: Who): boolean {
+export function waitsOnMe(t: Pick<Transfer, 'state' | 'from_organization_id' | 'to_organization_id' | 'approval' | 'region_id'>, u: Who): boolean {
+  if (mayApprove(t, u)) return true;
   const side = sideOf(t, u);
   if (!side) return false;
-  if (side === 'receiving') return t.state === 'requested' || t.state === 'en-route' || t.state === 'accepted';
-  return t.state === 'accepted';
+  if (side === 'receiving') return t.state === 'requested' || t.state === 'en-route' || (t.state === 'accepted' && !isPending(t));
+  return t.state === 'accepted' && !isPending(t);
 }
+
+/**
+ * The board's rows with the approval the live stream announced for a newer version than the row's (the board
+ * refetches on the event; until the answer is there the row already says so). `seen`: transfer id → the
+ * latest event's version and approval.
+ */
+export function withSeenApproval<T extends Transfer>(items: readonly T[], seen: ReadonlyMap<string, { version: number; approval: Approval }>): T[] {
+  return items.map((x) => {
+    const e = seen.get(x.id);
+    return e && e.version > x.version && e.approval !== (x.approval ?? 'not-required') ? { ...x, approval: e.approval } : x;
+  });
+}
+
+/** Dictionary key of an approval's badge ("Wacht op goedkeuring", "Goedgekeurd"). */
+export const approvalKey = (a: string) => `tr.approval.${a}`;
 
 const FLOW: Record<TransferState, number> = { 'en-route': 0, requested: 1, accepted: 2, planned: 3, arrived: 4, declined: 5, cancelled: 6 };
 

@@ -6,12 +6,14 @@ import { useTransferQuery } from '../live';
 import { ApiError, transfers } from '../api';
 import { useChange } from '../useChange';
 import { formatAge, formatClock, formatDateTime } from '../lib/age';
-import { buildStep, mayReadTransferPatient, sideOf, stateKey, stepKey, stepsFor, waitsOnMe, type TransferDetail, type TransferStep } from '../lib/transfers';
+import {
+  buildStep, heldSteps, isPending, mayApprove, mayReadTransferPatient, sideOf, stateKey, stepKey, stepsFor, waitsOnMe, type TransferDetail, type TransferStep,
+} from '../lib/transfers';
 import type { Msg } from '../lib/validation';
 import { FetchedAt } from '../components/CaseBits';
 import { focusFirst, formKeys, TextArea, TextField, useFieldMessages } from '../components/Fields';
 import { typeLabel } from '../components/Status';
-import { TransferStateBadge, useUnitName } from '../components/TransferBits';
+import { ApprovalBadge, TransferStateBadge, useUnitName } from '../components/TransferBits';
 import { href } from '../router';
 import type { Patient, User } from '../types';
 
@@ -45,15 +47,24 @@ export function TransferView({ id, user }: { id: string; user: User }) {
   }
 
   const steps = stepsFor(x, user);
+  const held = heldSteps(x, user);
+  const approver = mayApprove(x, user);
   const side = sideOf(x, user);
   const done = (v: TransferDetail) => { setOpen(null); live.set(v); setFlash({ text: t('tr.saved', { state: t(stateKey(v.state)) }), kind: 'ok' }); };
+  const approve = () => {
+    if (change.busy) return;
+    setFlash(null); setOpen(null);
+    void change.run([], () => transfers.approve(x.id, x.version), (v) => { live.set(v); setFlash({ text: t('tr.approved'), kind: 'ok' }); });
+  };
 
   return (
-    <section className="view transfer-view" aria-labelledby="trv-title" data-state={x.state} data-transfer-id={x.id} data-version={x.version}>
+    <section className="view transfer-view" aria-labelledby="trv-title" data-state={x.state} data-transfer-id={x.id} data-version={x.version}
+      data-approval={x.approval ?? 'not-required'}>
       <div className="view-head">
         <a href={href({ name: 'transfers' })}>{t('tr.back')}</a>
         <h1 id="trv-title">{t('tr.detailTitle', { type: typeLabel(t, x.care_type) })}</h1>
         <TransferStateBadge state={x.state} />
+        <ApprovalBadge approval={x.approval} />
         {waitsOnMe(x, user) && <span className="badge ts-waits">⚠ {t('tr.waitsOnYou')}</span>}
         {side && <span className="muted">{t(`tr.side.${side}`)}</span>}
         <span className="muted small">{t('tr.version', { v: x.version })}</span>
@@ -75,6 +86,12 @@ export function TransferView({ id, user }: { id: string; user: User }) {
               {x.departed_at && <div><dt>{t('tr.departed')}</dt><dd>{formatDateTime(x.departed_at, lang)}</dd></div>}
               {x.ended_at && <div><dt>{t('tr.ended')}</dt><dd>{formatDateTime(x.ended_at, lang)}</dd></div>}
               <div><dt>{t('tr.col.changed')}</dt><dd>{formatAge(Math.max(0, (now - Date.parse(x.updated_at)) / 1000), lang)}</dd></div>
+              {x.approval === 'approved' && (
+                <div className="wide"><dt>{t('tr.approval.approved')}</dt>
+                  <dd data-testid="tr-approved-by">{x.approved_at
+                    ? t('tr.approvedAt', { who: x.approved_by || '—', time: formatDateTime(x.approved_at, lang) })
+                    : t('tr.approvedBy', { who: x.approved_by || '—' })}</dd></div>
+              )}
               {x.case_id && <div><dt>{t('tr.caseId')}</dt><dd><a href={href({ name: 'case', id: x.case_id })}>{x.case_id}</a></dd></div>}
             </dl>
             {x.notes.length > 0 && <ul className="notes small">{x.notes.map((n, i) => <li key={i} className="muted">{n}</li>)}</ul>}
@@ -82,7 +99,21 @@ export function TransferView({ id, user }: { id: string; user: User }) {
 
           <section className="panel" aria-labelledby="trv-steps">
             <h2 id="trv-steps">{t('tr.steps')}</h2>
-            {steps.length === 0 && <p className="muted" data-testid="tr-no-steps">{t(x.state === 'arrived' || x.state === 'declined' || x.state === 'cancelled' ? 'tr.closed' : 'tr.noSteps')}</p>}
+            {approver && (
+              <div className="held" data-testid="tr-approval">
+                <p>{t('tr.approveHint')}</p>
+                <button type="button" className="btn primary" onClick={approve} disabled={change.busy} data-testid="tr-approve">
+                  {t('tr.approve')}
+                </button>
+              </div>
+            )}
+            {isPending(x) && !approver && held.length === 0 && <p className="muted small" data-testid="tr-pending-note">{t('tr.pendingNote')}</p>}
+            {held.length > 0 && (
+              <p className="held small" data-testid="tr-held" title={t('tr.heldTitle')} data-held={held.map((s) => s.to).join(' ')}>
+                {t('tr.held', { steps: held.map((s) => t(stepKey(s.to))).join(', ') })}
+              </p>
+            )}
+            {steps.length === 0 && held.length === 0 && <p className="muted" data-testid="tr-no-steps">{t(x.state === 'arrived' || x.state === 'declined' || x.state === 'cancelled' ? 'tr.closed' : 'tr.noSteps')}</p>}
             {steps.length > 0 && (
               <div className="step-buttons">
                 {steps.map((s) => (

@@ -5,10 +5,12 @@ import { useTransferQuery } from '../live';
 import { ApiError, transfers } from '../api';
 import { formatAge, formatDateTime } from '../lib/age';
 import { moveSelection, truncate } from '../lib/cases';
-import { boardOrder, boardScope, eventConcerns, mayCreateTransfer, readsTransfers, waitsOnMe, type Transfer } from '../lib/transfers';
+import {
+  boardOrder, boardScope, eventConcerns, isPending, mayCreateTransfer, readsTransfers, waitsOnMe, withSeenApproval, type Approval, type Transfer,
+} from '../lib/transfers';
 import { FetchedAt } from '../components/CaseBits';
 import { typeLabel } from '../components/Status';
-import { TransferStateBadge, useUnitName } from '../components/TransferBits';
+import { ApprovalBadge, TransferStateBadge, useUnitName } from '../components/TransferBits';
 import { isTyping } from './Worklist';
 import { go, href } from '../router';
 import type { User } from '../types';
@@ -22,7 +24,7 @@ type StateFilter = 'open' | 'closed' | 'all';
  */
 export function Transfers({ user }: { user: User }) {
   const { t, lang } = useI18n();
-  const { regionId } = useRegionData();
+  const { regionId, onTransferEvent } = useRegionData();
   const now = useNow(1000);
   const orgName = useOrgName();
   const unitName = useUnitName();
@@ -33,7 +35,14 @@ export function Transfers({ user }: { user: User }) {
 
   const load = useCallback(() => transfers.list(scope === 'region' ? { region: regionId, state } : { state }), [scope, regionId, state]);
   const live = useTransferQuery(load, (e) => eventConcerns(e, user));
-  const items = useMemo(() => boardOrder(live.data?.items ?? [], user), [live.data, user]);
+  // The approval an event announced shows on its row at once; the refetch it causes brings the rest.
+  const [seen, setSeen] = useState<ReadonlyMap<string, { version: number; approval: Approval }>>(new Map());
+  useEffect(() => onTransferEvent((e) => {
+    const approval = e?.approval;
+    if (!e || !approval) return;
+    setSeen((m) => new Map(m).set(e.transfer_id, { version: e.version, approval }));
+  }), [onTransferEvent]);
+  const items = useMemo(() => boardOrder(withSeenApproval(live.data?.items ?? [], seen), user), [live.data, seen, user]);
   const index = selected ? items.findIndex((x) => x.id === selected) : -1;
   const waiting = items.filter((x) => waitsOnMe(x, user)).length;
   const canCreate = mayCreateTransfer(user);
@@ -143,11 +152,12 @@ function Row({ x, selected, waits, onSelect, from, to, requested, planned, chang
 }) {
   const { t } = useI18n();
   return (
-    <tr className={`transfer-row ts-row-${x.state}${selected ? ' selected' : ''}${waits ? ' waits' : ''}`} data-transfer={x.id}
-      data-state={x.state} aria-selected={selected}
+    <tr className={`transfer-row ts-row-${x.state}${selected ? ' selected' : ''}${waits ? ' waits' : ''}${isPending(x) ? ' pending' : ''}`} data-transfer={x.id}
+      data-state={x.state} data-approval={x.approval ?? 'not-required'} aria-selected={selected}
       onClick={(e) => { if (!(e.target as HTMLElement).closest('a')) go({ name: 'transfer', id: x.id }); }}>
       <td>
         <TransferStateBadge state={x.state} />
+        <ApprovalBadge approval={x.approval} />
         {waits && <span className="badge ts-waits small"> {t('tr.waitsOnYou')}</span>}
       </td>
       <td data-col="from">{from}</td>
