@@ -69,16 +69,8 @@ const Table kContacts("contacts", "k", "bsn_hash, at, organization_id, kind, urg
 const Table kGrants("break_glass", "b", "username, case_id, reason, granted_at, expires_at, reviewed_by, reviewed_at",
                     true);
 
-Status NoNul(const std::vector<std::string_view>& texts) {
-  // PostgreSQL cannot hold NUL in text; refuse it on both engines rather than cut it.
-  for (std::string_view t : texts) {
-    if (t.find('\0') != std::string_view::npos) return Status::Invalid("text must not contain a NUL character");
-  }
-  return Status::Ok();
-}
-
 Status NoNul(const PatientAccess& a) {
-  return NoNul(
+  return sql::NoNul(
       {a.actor, a.role, a.organization_id, a.bsn_hash, a.case_id, a.action, a.purpose, a.outcome, a.request_id});
 }
 
@@ -266,12 +258,9 @@ Result<CaseWriteResult> SqlStore::WriteCase(CaseWrite write) {
         out = CaseWriteResult{};  // the job may run more than once
         const Time now = Now();
         // The region's next data version, as capacity writes take theirs (capacity.cc).
-        auto version = c.First<std::int64_t>(
-            "UPDATE regions SET data_version = data_version + 1 WHERE id = ? RETURNING data_version",
-            Params().Add(in.region_id), [](const Row& r) { return r.Int(0); });
+        auto version = TakeRegionVersions(c, in.region_id);
         if (!version.ok()) return version.status();
-        if (!*version) return Status::NotFound("unknown region: " + in.region_id);
-        out.region_version = **version;
+        out.region_version = *version;
         out.the_case = in;
         out.the_case.version = write.expected_version + 1;
         if (write.expected_version == 0) {

@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/time.h"
@@ -31,6 +32,15 @@ Status InsertAccess(Conn& c, const PatientAccess& a, Time now);
 // caller's transaction: a placement's accepted offer writes its transfer in
 // its own (transfers.cc).
 Status WriteTransferRows(Conn& c, const TransferWrite& write, TransferWriteResult& out);
+
+// Takes the region's next `n` data versions (the sequence every live event
+// is numbered by) and returns the last; kNotFound for an unknown region. It
+// also locks the region's row until the transaction ends.
+Result<std::int64_t> TakeRegionVersions(Conn& c, const std::string& region_id, std::int64_t n = 1);
+
+// kInvalid when a text holds a NUL: PostgreSQL cannot store it, so both
+// engines refuse it rather than cut it.
+Status NoNul(const std::vector<std::string_view>& texts);
 
 // "a, b, c": ids for an error message.
 std::string JoinIds(const std::vector<std::string>& ids);

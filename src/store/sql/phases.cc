@@ -1,8 +1,6 @@
 // The phase a region declares itself in (store/phase_store.h): one row per
 // declaration in region_phases, numbered per region, each taking the
 // region's next data version.
-#include <string_view>
-
 #include "store/sql/internal.h"
 #include "store/sql/sql_store.h"
 
@@ -52,10 +50,7 @@ Result<PhaseChange> SqlStore::DeclarePhase(PhaseDeclaration d, std::int64_t expe
                                            std::vector<AuditRecord> audit) {
   if (d.region_id.empty() || !d.declared_at) return Status::Invalid("a declaration needs a region and a time");
   if (expected_version < 0) return Status::Invalid("expected_version must not be negative");
-  for (std::string_view t :
-       {std::string_view(d.region_id), std::string_view(d.rationale), std::string_view(d.declared_by)}) {
-    if (t.find('\0') != std::string_view::npos) return Status::Invalid("text must not contain a NUL character");
-  }
+  OZCC_RETURN_IF_ERROR(NoNul({d.region_id, d.rationale, d.declared_by}));
   PhaseChange out;
   Status st = Write(
       [&](Conn& c) -> Status {
@@ -66,16 +61,13 @@ Result<PhaseChange> SqlStore::DeclarePhase(PhaseDeclaration d, std::int64_t expe
         if (!latest.ok()) return latest.status();
         const std::int64_t current = latest->value_or(0);
         // The region's version first: it locks the region and says whether it exists.
-        auto version = c.First<std::int64_t>(
-            "UPDATE regions SET data_version = data_version + 1 WHERE id = ? RETURNING data_version",
-            Params().Add(d.region_id), [](const Row& r) { return r.Int(0); });
+        auto version = TakeRegionVersions(c, d.region_id);
         if (!version.ok()) return version.status();
-        if (!*version) return Status::NotFound("unknown region: " + d.region_id);
         if (current != expected_version) {
           return Status::PreconditionFailed("the phase of " + d.region_id + " was declared meanwhile (now version " +
                                             std::to_string(current) + ")");
         }
-        out = PhaseChange{**version, d};
+        out = PhaseChange{*version, d};
         out.declaration.version = current + 1;
         OZCC_RETURN_IF_ERROR(
             c.Run(std::string("INSERT INTO region_phases (") + kPhaseCols + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -87,7 +79,7 @@ Result<PhaseChange> SqlStore::DeclarePhase(PhaseDeclaration d, std::int64_t expe
                       .Add(d.rationale)
                       .Add(d.declared_by)
                       .Add(ToUnixMillis(*d.declared_at))
-                      .Add(**version)));
+                      .Add(*version)));
         for (const auto& a : audit) OZCC_RETURN_IF_ERROR(InsertAudit(c, a, now));
         return Status::Ok();
       },

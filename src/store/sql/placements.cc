@@ -98,13 +98,6 @@ Offer ReadOffer(const Row& r) {
   return o;
 }
 
-Status NoNulIn(const std::vector<std::string_view>& texts) {
-  for (std::string_view t : texts) {
-    if (t.find('\0') != std::string_view::npos) return Status::Invalid("text must not contain a NUL character");
-  }
-  return Status::Ok();
-}
-
 Status CheckWrite(const PlacementWrite& w) {
   const Placement& in = w.placement;
   if (in.id.empty() || in.region_id.empty()) return Status::Invalid("a placement needs an id and a region");
@@ -136,7 +129,7 @@ Status CheckWrite(const PlacementWrite& w) {
     for (const auto& e : t->timeline) texts.insert(texts.end(), {e.actor, e.organization_id, e.reason});
     if (const auto& p = t->patient) texts.insert(texts.end(), {p->bsn_hash, p->sealed, p->key_id});
   }
-  return NoNulIn(texts);
+  return NoNul(texts);
 }
 
 }  // namespace
@@ -229,18 +222,15 @@ Result<PlacementWriteResult> SqlStore::WritePlacement(PlacementWrite write) {
                     Params().Add(in.id).Add(p->bsn_hash).Add(p->sealed).Add(p->key_id)));
         }
         // The event after the transfer's (its version taken first), so they go out in that order.
-        auto version = c.First<std::int64_t>(
-            "UPDATE regions SET data_version = data_version + 1 WHERE id = ? RETURNING data_version",
-            Params().Add(in.region_id), [](const Row& r) { return r.Int(0); });
+        auto version = TakeRegionVersions(c, in.region_id);
         if (!version.ok()) return version.status();
-        if (!*version) return Status::NotFound("unknown region: " + in.region_id);
-        out.change = PlacementChange{in.region_id, **version, now, in.id, out.placement.version, in.state};
+        out.change = PlacementChange{in.region_id, *version, now, in.id, out.placement.version, in.state};
         OZCC_RETURN_IF_ERROR(
             c.Run("INSERT INTO placement_events (region_id, version, at, placement_id, placement_version, state) "
                   "VALUES (?, ?, ?, ?, ?, ?)",
                   Params()
                       .Add(in.region_id)
-                      .Add(**version)
+                      .Add(*version)
                       .Add(ToUnixMillis(now))
                       .Add(in.id)
                       .Add(out.placement.version)

@@ -72,10 +72,7 @@ Status CheckWrite(const SpreadingWrite& w) {
                                tr.reason, tr.case_id, tr.created_by, t.reported_by});
     for (const auto& e : t.timeline) texts.insert(texts.end(), {e.actor, e.organization_id, e.reason});
   }
-  for (std::string_view t : texts) {
-    if (t.find('\0') != std::string_view::npos) return Status::Invalid("text must not contain a NUL character");
-  }
-  return Status::Ok();
+  return NoNul(texts);
 }
 
 }  // namespace
@@ -134,18 +131,15 @@ Result<SpreadingWriteResult> SqlStore::WriteSpreadingPlan(SpreadingWrite write) 
           OZCC_RETURN_IF_ERROR(WriteTransferRows(c, t, r));
           out.transfers.push_back(std::move(r));
         }
-        auto version = c.First<std::int64_t>(
-            "UPDATE regions SET data_version = data_version + 1 WHERE id = ? RETURNING data_version",
-            Params().Add(in.owner_region), [](const Row& r) { return r.Int(0); });
+        auto version = TakeRegionVersions(c, in.owner_region);
         if (!version.ok()) return version.status();
-        if (!*version) return Status::NotFound("unknown region: " + in.owner_region);
-        out.change = SpreadingChange{in.owner_region, **version, now, in.id, out.plan.version, in.state};
+        out.change = SpreadingChange{in.owner_region, *version, now, in.id, out.plan.version, in.state};
         OZCC_RETURN_IF_ERROR(
             c.Run("INSERT INTO spreading_events (region_id, version, at, plan_id, plan_version, state) "
                   "VALUES (?, ?, ?, ?, ?, ?)",
                   Params()
                       .Add(in.owner_region)
-                      .Add(**version)
+                      .Add(*version)
                       .Add(ToUnixMillis(now))
                       .Add(in.id)
                       .Add(out.plan.version)

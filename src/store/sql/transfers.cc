@@ -65,13 +65,6 @@ Transfer ReadTransfer(const Row& r, int o = 0) {
   return t;
 }
 
-Status NoNul(const std::vector<std::string_view>& texts) {
-  for (std::string_view t : texts) {
-    if (t.find('\0') != std::string_view::npos) return Status::Invalid("text must not contain a NUL character");
-  }
-  return Status::Ok();
-}
-
 }  // namespace
 
 Status WriteTransferRows(Conn& c, const TransferWrite& write, TransferWriteResult& out) {
@@ -103,12 +96,9 @@ Status WriteTransferRows(Conn& c, const TransferWrite& write, TransferWriteResul
     }
   }
   const auto n = static_cast<std::int64_t>(reports.size()) + 1;
-  auto last =
-      c.First<std::int64_t>("UPDATE regions SET data_version = data_version + ? WHERE id = ? RETURNING data_version",
-                            Params().Add(n).Add(in.region_id), [](const Row& r) { return r.Int(0); });
+  auto last = TakeRegionVersions(c, in.region_id, n);
   if (!last.ok()) return last.status();
-  if (!*last) return Status::NotFound("unknown region: " + in.region_id);
-  std::int64_t next = **last - n + 1;
+  std::int64_t next = *last - n + 1;
   for (CapacityReport& r : reports) {
     r.version = next++;
     r.received_at = now;
