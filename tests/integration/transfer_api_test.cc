@@ -340,6 +340,10 @@ TEST_P(TransferApiTest, InACrisisEveryTransferWaitsForTheCoordinatorsApproval) {
       Call("receiver", "POST", "/api/v1/transfers/" + id + "/transition", R"({"to":"planned"})", JsonMatching(2));
   EXPECT_EQ(refused.status, 409) << refused.body;
   EXPECT_NE(refused.body.find("approval"), std::string::npos) << refused.body;
+  // A FHIR client sees it too: the Task's statusReason while it waits.
+  auto task = Call("receiver", "GET", "/fhir/Task/" + id);
+  ASSERT_EQ(task.status, 200) << task.body;
+  EXPECT_EQ(json::parse(task.body)["statusReason"]["coding"][0]["code"], "pending") << task.body;
   const std::string approve = "/api/v1/transfers/" + id + "/approve";
   Post("orguser", approve, json::object(), 403, JsonMatching(2));
   Post("receiver", approve, json::object(), 403, JsonMatching(2));
@@ -351,6 +355,9 @@ TEST_P(TransferApiTest, InACrisisEveryTransferWaitsForTheCoordinatorsApproval) {
   EXPECT_FALSE(approved["approved_at"].is_null());
   EXPECT_EQ(approved["version"], 3);
   EXPECT_EQ(approved["state"], "accepted") << "approval is no step";
+  task = Call("receiver", "GET", "/fhir/Task/" + id);
+  EXPECT_EQ(json::parse(task.body).contains("statusReason"), false) << task.body;
+  EXPECT_NE(task.body.find("\"approved\""), std::string::npos) << task.body;
   Post("zcc", approve, json::object(), 409, JsonMatching(3));
   EXPECT_EQ(Step("receiver", id, "planned", 3, 200)["state"], "planned");
   // Cancelling a waiting transfer needs no approval.

@@ -190,7 +190,23 @@ TEST(FhirTask, ATransferIsATaskInEachOfItsStates) {
   const json bare = TransferTaskResource(t);
   EXPECT_FALSE(bare.contains("for"));
   EXPECT_FALSE(bare.contains("restriction"));
+  EXPECT_FALSE(bare.contains("statusReason"));
   all.push_back(bare);
+  // In a crisis: awaiting the coordinator, then approved.
+  t.approval = TransferApproval::kPending;
+  const json pending = TransferTaskResource(t);
+  EXPECT_EQ(pending["statusReason"]["coding"][0]["system"], kTransferApprovalSystem);
+  EXPECT_EQ(pending["statusReason"]["coding"][0]["code"], "pending");
+  all.push_back(pending);
+  t.approval = TransferApproval::kApproved;
+  t.approved_by = "zcc";
+  t.approved_at = At("2026-12-05T02:10:00Z");
+  const json approved = TransferTaskResource(t);
+  EXPECT_FALSE(approved.contains("statusReason"));
+  ASSERT_EQ(approved["input"].size(), 3u);
+  EXPECT_EQ(approved["input"][2]["type"]["coding"][0]["code"], "approved");
+  EXPECT_EQ(approved["input"][2]["valueDateTime"], "2026-12-05T02:10:00Z");
+  all.push_back(approved);
   EXPECT_TRUE(ozcc::test::ValidFhirR4(all));
 }
 

@@ -4,7 +4,8 @@
 // the header change live without a reload; a hospital requests a transfer (API), the receiving hospital accepts it in
 // its screen, is offered no plan step and is told why, while a direct plan through the API is refused (409); the
 // coordinator approves it from the board; the receiving screen follows live and plans it. The viewer's board shows
-// the row pending, then approved, without a reload.
+// the row pending, then approved, without a reload; its wall screen shows the phase and follows the next
+// declaration live.
 // Users (e2e/server.mjs): zcc (zcc-coordinator), hospital and hospital2 (org-users of two hospitals), e2e-viewer.
 // OZCC_E2E_BASE=http://… runs this file against a server already running with the phase never declared (e.g. a fresh
 // `node dev/mock-api.mjs`, password `demo` or OZCC_E2E_PASSWORD; its viewer is `viewer`).
@@ -216,6 +217,22 @@ describe('the region\'s phase and the crisis approval of transfers', () => {
     await eventually(async () => (await vrow.getAttribute('data-state')) === 'planned', 'planned on the viewer\'s board');
     assert.doesNotMatch(await vrow.innerText(), /Wacht op goedkeuring/);
     assert.equal(await vp.evaluate(() => window.__noReload), 'still here', 'no reload all along');
+
+    // The wall screen (no top bar) says the phase too, large, and follows the next declaration live.
+    await vp.keyboard.press('w');
+    const wall = vp.locator('[data-testid=wall-phase]');
+    await wall.waitFor();
+    await eventually(async () => (await wall.getAttribute('data-phase')) === 'crisis', 'the wall: crisis');
+    assert.equal(await wall.getAttribute('data-approval'), 'on');
+    assert.match(await wall.innerText(), /Fase:\s*Crisis/);
+    assert.match(await wall.innerText(), /goedkeuring overplaatsingen aan/);
+    const now = await api(zccCookie, 'GET', phasePath);
+    const eased = await api(zccCookie, 'PUT', phasePath, { phase: 'adjusted', rationale: 'IC-druk neemt af (e2e)' },
+      { 'If-Match': `"${now.body.version}"` });
+    assert.equal(eased.status, 200, JSON.stringify(eased.body));
+    await eventually(async () => (await wall.getAttribute('data-phase')) === 'adjusted', 'the wall: adjusted, live');
+    assert.equal(await wall.getAttribute('data-approval'), 'off');
+    assert.match(await wall.innerText(), /Aangepast/);
 
     for (const c of [viewer, coord, receiver]) await c.context.close();
   });

@@ -140,6 +140,12 @@ json TransferTaskResource(const Transfer& t) {
                              {{"type", {{"text", "sending unit"}}},
                               {"valueReference", {{"reference", "Location/" + t.from_unit_id}}}}})}};
   if (t.has_patient) task["for"] = {{"reference", "Patient/" + t.id}};
+  if (t.approval == TransferApproval::kPending) {
+    task["statusReason"] = Concept(kTransferApprovalSystem, "pending", "Wacht op goedkeuring van de coördinator");
+  } else if (t.approval == TransferApproval::kApproved && t.approved_at) {
+    task["input"].push_back({{"type", Concept(kTransferApprovalSystem, "approved", "Goedgekeurd door de coördinator")},
+                             {"valueDateTime", FormatRfc3339(*t.approved_at)}});
+  }
   if (t.planned_at) task["restriction"] = {{"period", {{"start", FormatRfc3339(*t.planned_at)}}}};
   if (t.departed_at || t.ended_at) {
     json period = json::object();

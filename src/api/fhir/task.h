@@ -33,6 +33,7 @@ inline constexpr std::string_view kSbarSystem = "https://openzcc.nl/fhir/CodeSys
 inline constexpr std::string_view kHandoverStatusSystem = "https://openzcc.nl/fhir/CodeSystem/handover-status";
 inline constexpr std::string_view kTransferIdSystem = "https://openzcc.nl/fhir/id/transfer";
 inline constexpr std::string_view kTransferStateSystem = "https://openzcc.nl/fhir/CodeSystem/transfer-state";
+inline constexpr std::string_view kTransferApprovalSystem = "https://openzcc.nl/fhir/CodeSystem/transfer-approval";
 inline constexpr std::string_view kBsnSystem = "http://fhir.nl/fhir/NamingSystem/bsn";
 
 // FHIR request-priority of an NTS urgency: U0/U1 stat, U2 asap, U3 urgent,
@@ -58,7 +59,10 @@ nlohmann::json TaskResource(const Handover& h, const Case& c);
 // location Location/<to unit>, for Patient/<t.id> when it has a patient,
 // authoredOn the request, restriction.period.start the planned time,
 // executionPeriod from departure to the end, reasonCode the reason, input the
-// care type and the sending unit, meta.versionId the version. No patient data.
+// care type and the sending unit, meta.versionId the version. In a crisis
+// that requires approval (docs/transfers.md): statusReason `pending` of
+// transfer-approval while it awaits the coordinator (it may not be planned
+// yet), and once approved an input `approved` with the time. No patient data.
 nlohmann::json TransferTaskResource(const Transfer& t);
 
 // Patient/<case_id>: identifier BSN, name (text), birthDate, address

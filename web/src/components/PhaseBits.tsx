@@ -34,15 +34,8 @@ export function PhaseBadge({ phase, long }: { phase: Phase; long?: boolean }) {
  */
 export function PhaseStrip({ user, open, setOpen }: { user: User; open: boolean; setOpen: (o: boolean) => void }) {
   const { t, lang } = useI18n();
-  const { regionId, onPhaseEvent } = useRegionData();
-  const load = useCallback(() => phaseApi.get(regionId), [regionId]);
-  const live = usePhaseQuery(load, (e) => !e.region_id || e.region_id === regionId);
-  const [event, setEvent] = useState<PhaseEvent | null>(null);
-  useEffect(() => onPhaseEvent((e) => { if (e && (!e.region_id || e.region_id === regionId)) setEvent(e); }), [onPhaseEvent, regionId]);
-  const cur = shownPhase(live.data, event);
-  const forbidden = live.error instanceof ApiError && (live.error.status === 403 || live.error.status === 404);
+  const { live, cur, forbidden, approval } = useShownPhase();
   if (forbidden) return null;
-  const approval = cur?.phase === 'crisis' && cur.transfer_approval;
   // Who, when and why only when they belong to the phase shown (not while a newer one is being fetched).
   const d = live.data && cur && live.data.version === cur.version && live.data.version > 0 ? live.data : null;
   return (
@@ -64,6 +57,39 @@ export function PhaseStrip({ user, open, setOpen }: { user: User; open: boolean;
       </button>
       {open && createPortal(<PhaseDialog user={user} live={live} onClose={() => setOpen(false)} />, document.body)}
     </div>
+  );
+}
+
+/**
+ * The region's phase as a screen shows it: the declaration (refetched on every `phase` event), and the event's
+ * phase at once while that runs. `forbidden`: the role may not read the region's phase (403/404).
+ */
+function useShownPhase() {
+  const { regionId, onPhaseEvent } = useRegionData();
+  const load = useCallback(() => phaseApi.get(regionId), [regionId]);
+  const live = usePhaseQuery(load, (e) => !e.region_id || e.region_id === regionId);
+  const [event, setEvent] = useState<PhaseEvent | null>(null);
+  useEffect(() => onPhaseEvent((e) => { if (e && (!e.region_id || e.region_id === regionId)) setEvent(e); }), [onPhaseEvent, regionId]);
+  const cur = shownPhase(live.data, event);
+  const forbidden = live.error instanceof ApiError && (live.error.status === 403 || live.error.status === 404);
+  return { live, cur, forbidden, approval: cur?.phase === 'crisis' && cur.transfer_approval };
+}
+
+/**
+ * The phase on the wall screen, large and read-only (the wall has no top bar): "Fase: Crisis · goedkeuring
+ * overplaatsingen aan", live. Nothing for a role that may not read it.
+ */
+export function WallPhase() {
+  const { t } = useI18n();
+  const { live, cur, forbidden, approval } = useShownPhase();
+  if (forbidden) return null;
+  return (
+    <span className={`wall-phase ph-strip-${cur?.phase ?? 'unknown'}`} role="status" aria-live="polite"
+      data-testid="wall-phase" data-phase={cur?.phase ?? ''} data-approval={approval ? 'on' : 'off'}>
+      <span className="phase-label">{t('phase.label')}:</span>{' '}
+      {cur ? <PhaseBadge phase={cur.phase} long /> : <span>{live.error ? '?' : '…'}</span>}
+      {approval && <span className="badge ph-approval">⚠ {t('phase.approvalOn')}</span>}
+    </span>
   );
 }
 

@@ -5,6 +5,7 @@ import { computeTotals } from '../lib/totals';
 import { ageSeconds, formatAge, formatClock, isStale } from '../lib/age';
 import { EdBadge, typeLabel } from '../components/Status';
 import { LiveStatus } from '../components/LiveStatus';
+import { WallPhase } from '../components/PhaseBits';
 import { MapView } from './MapView';
 import { NO_FILTERS } from '../lib/filters';
 import { STATUS_COLOURS, type MarkerStatus } from '../lib/status';
@@ -42,6 +43,7 @@ export function Wall() {
     <div className="wall" data-testid="wall">
       <header className="wall-head">
         <h1>{t('wall.title')} · {detail?.region.name ?? ''}</h1>
+        <WallPhase />
         <LiveStatus large />
         <span className="wall-clock">{formatClock(now, lang)}</span>
       </header>
