@@ -18,13 +18,14 @@
 //   the search ends when both have (as the server does; SQLite:
 //   synchronous=FULL, as the store sets it; PostgreSQL: synchronous_commit on).
 // worklist: the region's open cases in worklist order (ListCases, open only).
-// placement: the rows GET /api/v1/placements/{id}/matches reads
-//   (service/placement_service.cc Matches): the placement, the region tree
+// placement: the rows GET /api/v1/placements/{id}/matches needs when it
+//   reads everything afresh (service/placement_service.cc Matches without
+//   the copy service/follow_up_units.h keeps): the placement, the region tree
 //   with every unit and the follow-up units' admission criteria (GetRegion),
 //   the latest capacity report of each unit (LatestCapacity) and the open
 //   reservations (HeldReservations), the same statements as store/sql, in one
-//   read transaction (the server uses one per store call). The matching
-//   itself and the JSON are not done: this is the floor of the reads.
+//   read transaction. The matching itself and the JSON are not done: this is
+//   the floor of a server that reads the rows on every request.
 //
 // One untimed pass first (every BSN once; 20 worklists or matchings), then timed queries
 // for --seconds. Prints one line: queries=N rows_per_query=R p50_ms p90_ms

@@ -15,7 +15,9 @@
 // can promise; nor has a unit without a report.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <variant>
@@ -82,9 +84,18 @@ struct PlacementMatch {
 // with an absent need.
 std::vector<CriterionCheck> CheckCriteria(const PlacementNeeds& needs, const Unit& unit);
 
+struct MatchRanking {
+  std::vector<PlacementMatch> best;  // the first `limit` of the ranking
+  size_t total = 0;                  // candidates ranked (the follow-up units)
+  size_t fitting = 0;                // of them, those that meet every criterion
+};
+
 // The candidates that are follow-up units (FollowUpUnitType), matched and
-// ranked as the header says. Other units are left out.
-std::vector<PlacementMatch> MatchPlacement(const PlacementNeeds& needs, const std::vector<MatchCandidate>& candidates);
+// ranked as the header says; other units are left out. Every candidate is
+// ranked, but only the best `limit` are returned with their reasons, so a
+// region of thousands of units costs little more than the page shown.
+MatchRanking MatchPlacement(const PlacementNeeds& needs, const std::vector<MatchCandidate>& candidates,
+                            size_t limit = std::numeric_limits<size_t>::max());
 
 // Great-circle distance in km (mean Earth radius 6371 km).
 double DistanceKm(double lat1, double lon1, double lat2, double lon2);

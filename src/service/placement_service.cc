@@ -7,6 +7,7 @@
 #include <chrono>
 #include <map>
 #include <set>
+#include <unordered_map>
 #include <utility>
 
 #include "core/stale.h"
@@ -63,14 +64,14 @@ PlacementService::PlacementService(PlacementStore& placements, RegionStore& regi
                                    std::shared_ptr<const PatientSeal> seal, std::function<Time()> clock)
     : placements_(placements),
       regions_(regions),
-      capacity_(capacity),
       audit_(audit),
       transfers_(transfers),
       phases_(phases),
       transfer_listener_(transfer_listener),
       listener_(listener),
       seal_(std::move(seal)),
-      clock_(std::move(clock)) {}
+      clock_(std::move(clock)),
+      follow_up_units_(regions, capacity) {}
 
 Result<PlacementWriteResult> PlacementService::Commit(PlacementWrite w, Time now) {
   auto stored = placements_.WritePlacement(std::move(w));
@@ -203,42 +204,20 @@ Result<MatchesView> PlacementService::Matches(const Caller& caller, const std::s
   if (!Allowed(caller, Action::kReadPlacements, p->region_id, p->from_organization_id)) {
     return Status::Forbidden("you may not match this placement: only its sending side and the region's desk may");
   }
-  auto tree = regions_.GetRegion(p->region_id);
-  if (!tree.ok()) return tree.status();
-  auto latest = capacity_.LatestCapacity(p->region_id);
-  if (!latest.ok()) return latest.status();
+  auto units = follow_up_units_.Get(p->region_id);
+  if (!units.ok()) return units.status();
   const Time now = clock_();
   auto held = placements_.HeldReservations(p->region_id, now);
   if (!held.ok()) return held.status();
-
-  std::map<std::string, const CapacityReport*> report_of;
-  for (const CapacityReport& r : *latest) report_of[r.unit_id] = &r;
-  std::map<std::string, std::int64_t> reserved;
+  std::unordered_map<std::string, std::int64_t> reserved;
   for (const Reservation& r : *held) reserved[r.unit_id]++;
-  std::map<std::string, const Location*> location_of;
-  for (const Location& l : tree->locations) location_of[l.id] = &l;
-  std::map<std::string, std::string> org_name;
-  for (const Organization& o : tree->organizations) org_name[o.id] = o.name;
 
-  std::vector<MatchCandidate> candidates;
-  for (const Unit& u : tree->units) {
-    if (!FollowUpUnitType(u.type)) continue;
-    MatchCandidate c;
-    c.unit = u;
-    c.organization_name = org_name[u.organization_id];
-    if (auto l = location_of.find(u.location_id); l != location_of.end()) {
-      c.lat = l->second->lat;
-      c.lon = l->second->lon;
-    }
-    auto r = report_of.find(u.id);
-    std::optional<Time> as_of;
-    if (r != report_of.end()) {
-      c.beds = r->second->beds;
-      as_of = r->second->as_of;
-    }
-    c.stale = IsStale(as_of, u.expected_interval_s, now);
-    c.reserved = reserved[u.id];
-    candidates.push_back(std::move(c));
+  std::vector<MatchCandidate> candidates = (*units)->units;
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    MatchCandidate& c = candidates[i];
+    const auto& latest = (*units)->latest[i];
+    c.stale = IsStale(latest ? std::optional<Time>(latest->as_of) : std::nullopt, c.unit.expected_interval_s, now);
+    if (auto r = reserved.find(c.unit.id); r != reserved.end()) c.reserved = r->second;
   }
   PlacementNeeds needs;
   needs.care_type = p->care_type;
@@ -247,10 +226,10 @@ Result<MatchesView> PlacementService::Matches(const Caller& caller, const std::s
   needs.lon = p->preferred_lon;
   MatchesView v;
   v.at = now;
-  v.matches = MatchPlacement(needs, candidates);
-  v.total = v.matches.size();
-  for (const PlacementMatch& m : v.matches) v.fitting += m.fits ? 1 : 0;
-  if (v.matches.size() > limit) v.matches.resize(limit);
+  MatchRanking ranking = MatchPlacement(needs, candidates, limit);
+  v.matches = std::move(ranking.best);
+  v.total = ranking.total;
+  v.fitting = ranking.fitting;
   v.placement = std::move(p).value();
   return v;
 }

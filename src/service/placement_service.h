@@ -36,6 +36,7 @@
 #include "core/placement_kpis.h"
 #include "core/placement_match.h"
 #include "service/caller.h"
+#include "service/follow_up_units.h"
 #include "service/transfer_service.h"
 #include "store/audit_store.h"
 #include "store/capacity_store.h"
@@ -195,7 +196,6 @@ class PlacementService {
 
   PlacementStore& placements_;
   RegionStore& regions_;
-  CapacityStore& capacity_;
   AuditStore& audit_;
   TransferStore& transfers_;
   PhaseStore& phases_;
@@ -203,6 +203,7 @@ class PlacementService {
   PlacementListener& listener_;
   std::shared_ptr<const PatientSeal> seal_;
   std::function<Time()> clock_;
+  FollowUpUnits follow_up_units_;  // what Matches reads of the region, kept between requests
 };
 
 }  // namespace ozcc::service

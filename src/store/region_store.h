@@ -2,6 +2,7 @@
 // locations and units. Thread-safe; writes return once durable.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,9 @@ class RegionStore {
   virtual Result<RegionData> GetRegion(const std::string& region_id) = 0;  // kNotFound
   virtual Result<UnitView> GetUnit(const std::string& unit_id) = 0;        // kNotFound
   virtual Result<std::vector<UnitView>> ListUnits(const std::string& region_id) = 0;
+  // How many times the region's tree was imported (1, 2, …): a copy of
+  // GetRegion holds as long as this number does. kNotFound.
+  virtual Result<std::int64_t> TreeVersion(const std::string& region_id) = 0;
 };
 
 }  // namespace ozcc

@@ -13,6 +13,7 @@
 
 #include <atomic>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -609,6 +610,51 @@ TEST_P(PlacementApiTest, TheCapacityPictureCountsReservedBeds) {
   EXPECT_EQ(held["available_net"], 2);
   EXPECT_EQ(held["version"], before["version"]);
   clock_hours_ = 0;
+}
+
+TEST_P(PlacementApiTest, MatchesFollowEveryNewReportAndAReimportedRegion) {
+  // The matching keeps the region's follow-up units between requests
+  // (service/follow_up_units.h): what it answers must still be what the
+  // store holds after each kind of change.
+  json p = Post("orguser", "/api/v1/placements", NewPlacement(false), 201);
+  const std::string matches = "/api/v1/placements/" + p["id"].get<std::string>() + "/matches?limit=500";
+  auto aafje = [&] {
+    json m = Get("orguser", matches);
+    const json* row = MatchOf(m, "aafje-elv-high");
+    return row ? *row : json();
+  };
+  EXPECT_EQ(aafje()["free_beds"], 2);
+
+  auto report = [&](int free, std::optional<Time> as_of) {
+    json beds = {{"beds", {{"total", 12}, {"staffed", 10}, {"occupied", 10 - free}, {"available", free}}}};
+    if (as_of) beds["as_of"] = FormatRfc3339(*as_of);
+    auto r = Call("coordinator", "PUT", "/api/v1/units/aafje-elv-high/capacity", beds.dump());
+    ASSERT_EQ(r.status, 200) << r.body;
+  };
+  report(0, std::nullopt);
+  EXPECT_EQ(aafje()["free_beds"], 0) << "a new report is seen by the next request";
+  report(4, Now() - std::chrono::hours(1));
+  EXPECT_EQ(aafje()["free_beds"], 0) << "a report of an earlier time is not the latest";
+  EXPECT_EQ(aafje()["reported_available"], 0);
+  report(3, std::nullopt);
+  EXPECT_EQ(aafje()["free_beds"], 3);
+
+  // Re-imported (as `openzcc region import` does, behind the server's back):
+  // the renamed unit and its new criteria are matched at once.
+  auto tree = store_->GetRegion("ZWN");
+  ASSERT_TRUE(tree.ok()) << tree.status().message();
+  for (Unit& u : tree->units) {
+    if (u.id == "aafje-elv-high") {
+      u.name = "ELV hoog (verbouwd)";
+      if (!u.criteria) u.criteria = AdmissionCriteria{};
+      u.criteria->max_weight_kg = 100;  // the patient weighs 130
+    }
+  }
+  ASSERT_TRUE(store_->ImportRegion(*tree, AuditRecord{}).ok());
+  json after = aafje();
+  EXPECT_EQ(after["unit_name"], "ELV hoog (verbouwd)");
+  EXPECT_EQ(after["fits"], false);
+  EXPECT_EQ(after["free_beds"], 3) << "the reports are kept across the import";
 }
 
 INSTANTIATE_TEST_SUITE_P(, PlacementApiTest, ::testing::ValuesIn(kApiBackends), ApiBackendName);

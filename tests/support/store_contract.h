@@ -175,11 +175,19 @@ TEST_P(StoreContractTest, RegionImportAndReadBack) {
   ASSERT_TRUE(units.ok());
   EXPECT_EQ(units->size(), 5u);
   EXPECT_EQ(s.ListUnits("OTH")->size(), 2u);
+  auto tree_version = [&s](const std::string& region) -> std::int64_t {
+    auto v = s.TreeVersion(region);
+    return v.ok() ? *v : -1;
+  };
+  EXPECT_EQ(tree_version("ZWN"), 1);
+  EXPECT_EQ(s.TreeVersion("NOPE").status().code(), Code::kNotFound);
 
   // Re-import: renamed unit, one unit dropped (it has no reports).
   RegionData v2 = MakeRegion("ZWN", 4);
   v2.units[0].name = "SEH renamed";
   ASSERT_TRUE(s.ImportRegion(v2, Audit("region.import", "ZWN")).ok());
+  EXPECT_EQ(tree_version("ZWN"), 2) << "each import counts";
+  EXPECT_EQ(tree_version("OTH"), 1);
   EXPECT_EQ(s.ListUnits("ZWN")->size(), 4u);
   EXPECT_EQ(s.GetUnit("ZWN-U0")->unit.name, "SEH renamed");
   EXPECT_EQ(s.GetUnit("ZWN-U4").status().code(), Code::kNotFound);
@@ -194,6 +202,7 @@ TEST_P(StoreContractTest, RegionImportAndReadBack) {
   EXPECT_NE(st.message().find("ZWN-U3"), std::string::npos);
   EXPECT_EQ(s.GetRegion("ZWN")->region.name, "Region ZWN");
   EXPECT_EQ(s.ListUnits("ZWN")->size(), 4u);
+  EXPECT_EQ(tree_version("ZWN"), 2) << "an import refused counts for nothing";
 
   // Ids are global: another region may not claim ZWN's organisation.
   RegionData thief = MakeRegion("OTH", 2);

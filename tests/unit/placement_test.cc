@@ -6,7 +6,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -396,7 +398,7 @@ TEST(PlacementRanking, FitThenFreeBedsThenDistance) {
       Candidate("fit-full-near", true, 0, 51.91),  Candidate("nofit-free-near", false, 5, 51.90),
       Candidate("nofit-full-far", false, 0, 52.3), Candidate("fit-unreported", true, std::nullopt, 51.90),
   };
-  auto ms = MatchPlacement(Patient(), cands);
+  auto ms = MatchPlacement(Patient(), cands).best;
   EXPECT_EQ(Order(ms), (std::vector<std::string>{"fit-free-near", "fit-free-far", "fit-unreported", "fit-full-near",
                                                  "nofit-free-near", "nofit-full-far"}));
   EXPECT_TRUE(ms[0].fits);
@@ -413,8 +415,9 @@ TEST(PlacementRanking, FitThenFreeBedsThenDistance) {
 }
 
 TEST(PlacementRanking, StaleBedsAreNotFree) {
-  auto ms = MatchPlacement(
-      Patient(), {Candidate("stale-near", true, 4, 51.90, /*stale=*/true), Candidate("fresh-far", true, 1, 52.40)});
+  auto ms = MatchPlacement(Patient(), {Candidate("stale-near", true, 4, 51.90, /*stale=*/true),
+                                       Candidate("fresh-far", true, 1, 52.40)})
+                .best;
   EXPECT_EQ(Order(ms), (std::vector<std::string>{"fresh-far", "stale-near"}));
   EXPECT_TRUE(ms[1].stale);
   EXPECT_EQ(ms[1].free_beds, 0);
@@ -423,7 +426,8 @@ TEST(PlacementRanking, StaleBedsAreNotFree) {
 
 TEST(PlacementRanking, ReservedBedsAreNotFree) {
   auto ms = MatchPlacement(Patient(), {Candidate("all-reserved-near", true, 2, 51.90, false, 2),
-                                       Candidate("one-left-far", true, 3, 52.40, false, 2)});
+                                       Candidate("one-left-far", true, 3, 52.40, false, 2)})
+                .best;
   EXPECT_EQ(Order(ms), (std::vector<std::string>{"one-left-far", "all-reserved-near"}));
   EXPECT_EQ(ms[0].free_beds, 1);
   EXPECT_EQ(ms[1].free_beds, 0);
@@ -439,9 +443,83 @@ TEST(PlacementRanking, WithoutAPlaceTiesGoByUnitIdAndOtherUnitsAreLeftOut) {
   ward.unit = FollowUp("ward", UnitType::kWard, std::nullopt);
   ward.beds = Beds{10, 10, 0, 10};
   cands.push_back(ward);
-  auto ms = MatchPlacement(n, cands);
+  auto ms = MatchPlacement(n, cands).best;
   EXPECT_EQ(Order(ms), (std::vector<std::string>{"a", "b"}));
   EXPECT_FALSE(ms[0].distance_km.has_value());
+}
+
+TEST(PlacementRanking, TheBestPageIsTheHeadOfTheWholeRankingWithTheCountsOfAll) {
+  // Random units and patients (fixed seed): the verdict the ranking sorts by
+  // is the verdict of the checks it returns, and asking for the best k gives
+  // the first k of the whole ranking.
+  std::mt19937 rng(15);
+  auto coin = [&] { return std::uniform_int_distribution<int>(0, 1)(rng) == 1; };
+  auto maybe = [&](std::int64_t lo, std::int64_t hi) -> std::optional<std::int64_t> {
+    if (coin()) return std::nullopt;
+    return std::uniform_int_distribution<std::int64_t>(lo, hi)(rng);
+  };
+  const std::vector<UnitType> types = {UnitType::kElvLow,    UnitType::kElvHigh,   UnitType::kElvPalliative,
+                                       UnitType::kVvtCrisis, UnitType::kGgzCrisis, UnitType::kWard};
+  const std::vector<CareType> care = {CareType::kElvLow,    CareType::kElvHigh, CareType::kElvPalliative,
+                                      CareType::kVvtCrisis, CareType::kGrz,     CareType::kGgz};
+  for (int round = 0; round < 20; ++round) {
+    std::vector<MatchCandidate> cands;
+    for (int i = 0; i < 60; ++i) {
+      std::optional<AdmissionCriteria> crit;
+      if (coin()) {
+        AdmissionCriteria c;
+        if (coin()) c.care_types = {care[rng() % care.size()], care[rng() % care.size()]};
+        if (coin()) c.dementia = coin();
+        if (coin()) c.isolation = coin();
+        if (coin()) c.oxygen = coin();
+        c.max_weight_kg = maybe(60, 140);
+        if (coin()) c.mobility = static_cast<Mobility>(rng() % 3);
+        c.age_min = maybe(0, 70);
+        c.age_max = maybe(60, 110);
+        crit = c;
+      }
+      MatchCandidate m;
+      m.unit = FollowUp("u" + std::to_string(i), types[rng() % types.size()], crit);
+      m.lat = 51.5 + static_cast<double>(rng() % 100) / 100;
+      m.lon = 4.0 + static_cast<double>(rng() % 100) / 100;
+      if (coin()) m.beds = Beds{6, 6, 6 - static_cast<std::int64_t>(rng() % 4), static_cast<std::int64_t>(rng() % 4)};
+      m.stale = rng() % 5 == 0;
+      m.reserved = static_cast<std::int64_t>(rng() % 3);
+      cands.push_back(std::move(m));
+    }
+    PlacementNeeds n;
+    n.care_type = care[rng() % care.size()];
+    n.profile.dementia = coin();
+    n.profile.isolation = coin();
+    n.profile.oxygen = coin();
+    n.profile.weight_kg = maybe(50, 150);
+    n.profile.mobility = static_cast<Mobility>(rng() % 3);
+    n.profile.age = maybe(18, 100);
+    if (coin()) {
+      n.lat = 51.9;
+      n.lon = 4.5;
+    }
+    const MatchRanking all = MatchPlacement(n, cands);
+    size_t follow_up = 0, fitting = 0;
+    for (const auto& c : cands) follow_up += FollowUpUnitType(c.unit.type) ? 1 : 0;
+    ASSERT_EQ(all.total, follow_up);
+    ASSERT_EQ(all.best.size(), follow_up);
+    for (const PlacementMatch& m : all.best) {
+      const bool every_ok = std::all_of(m.checks.begin(), m.checks.end(), [](const auto& c) { return c.ok; });
+      EXPECT_EQ(m.fits, every_ok) << m.unit_id << " in round " << round;
+      fitting += m.fits ? 1 : 0;
+    }
+    EXPECT_EQ(all.fitting, fitting);
+    const MatchRanking page = MatchPlacement(n, cands, 7);
+    EXPECT_EQ(page.total, all.total);
+    EXPECT_EQ(page.fitting, all.fitting);
+    ASSERT_EQ(page.best.size(), 7u);
+    for (size_t i = 0; i < page.best.size(); ++i) {
+      EXPECT_EQ(page.best[i].unit_id, all.best[i].unit_id) << i;
+      EXPECT_EQ(page.best[i].checks, all.best[i].checks) << i;
+      EXPECT_EQ(page.best[i].free_beds, all.best[i].free_beds) << i;
+    }
+  }
 }
 
 TEST(PlacementRanking, DistanceIsGreatCircle) {

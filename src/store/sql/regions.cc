@@ -152,8 +152,9 @@ Status SqlStore::ImportRegion(const RegionData& data, const AuditRecord& audit) 
     }
 
     OZCC_RETURN_IF_ERROR(
-        c.Run("INSERT INTO regions (id, name, demo_values) VALUES (?, ?, ?) "
-              "ON CONFLICT (id) DO UPDATE SET name = excluded.name, demo_values = excluded.demo_values",
+        c.Run("INSERT INTO regions (id, name, demo_values, tree_version) VALUES (?, ?, ?, 1) "
+              "ON CONFLICT (id) DO UPDATE SET name = excluded.name, demo_values = excluded.demo_values, "
+              "tree_version = regions.tree_version + 1",
               Params().Add(rid).Add(data.region.name).Add(data.demo_values)));
     for (size_t i = 0; i < data.region.subregions.size(); ++i) {
       const auto& sr = data.region.subregions[i];
@@ -347,6 +348,16 @@ Result<std::vector<UnitView>> SqlStore::ListUnits(const std::string& region_id) 
   return ReadValue<std::vector<UnitView>>([&](Conn& c) {
     return c.All<UnitView>(kUnitViewSelect + "WHERE u.region_id = ? ORDER BY u.ord, u.id", Params().Add(region_id),
                            ReadUnitView);
+  });
+}
+
+Result<std::int64_t> SqlStore::TreeVersion(const std::string& region_id) {
+  return ReadValue<std::int64_t>([&](Conn& c) -> Result<std::int64_t> {
+    auto v = c.First<std::int64_t>("SELECT tree_version FROM regions WHERE id = ?", Params().Add(region_id),
+                                   [](const Row& r) { return r.Int(0); });
+    if (!v.ok()) return v.status();
+    if (!*v) return Status::NotFound("unknown region: " + region_id);
+    return **v;
   });
 }
 

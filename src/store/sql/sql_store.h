@@ -34,6 +34,7 @@ class SqlStore : public Store {
   Result<RegionData> GetRegion(const std::string& region_id) final;
   Result<UnitView> GetUnit(const std::string& unit_id) final;
   Result<std::vector<UnitView>> ListUnits(const std::string& region_id) final;
+  Result<std::int64_t> TreeVersion(const std::string& region_id) final;
 
   Result<CapacityWriteResult> WriteCapacity(CapacityWrite write) final;
   Result<std::vector<CapacityReport>> LatestCapacity(const std::string& region_id) final;
