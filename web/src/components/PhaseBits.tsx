@@ -87,7 +87,7 @@ export function WallPhase() {
     <span className={`wall-phase ph-strip-${cur?.phase ?? 'unknown'}`} role="status" aria-live="polite"
       data-testid="wall-phase" data-phase={cur?.phase ?? ''} data-approval={approval ? 'on' : 'off'}>
       <span className="phase-label">{t('phase.label')}:</span>{' '}
-      {cur ? <PhaseBadge phase={cur.phase} long /> : <span>{live.error ? '?' : '…'}</span>}
+      {cur ? <PhaseBadge phase={cur.phase} /> : <span>{live.error ? '?' : '…'}</span>}
       {approval && <span className="badge ph-approval">⚠ {t('phase.approvalOn')}</span>}
     </span>
   );
