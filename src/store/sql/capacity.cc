@@ -88,10 +88,7 @@ Result<CapacityWriteResult> SqlStore::WriteCapacity(CapacityWrite write) {
   TextList unit_ids;
   unit_ids.items.reserve(write.reports.size());
   for (const auto& r : write.reports) {
-    // PostgreSQL cannot hold NUL in text; refuse it on both engines rather than cut it.
-    for (const std::string* text : {&r.unit_id, &r.note, &r.reported_by}) {
-      if (text->find('\0') != std::string::npos) return Status::Invalid("text must not contain a NUL character");
-    }
+    OZCC_RETURN_IF_ERROR(NoNul({r.unit_id, r.note, r.reported_by}));
     unit_ids.items.push_back(r.unit_id);
   }
   CapacityWriteResult out;
@@ -120,17 +117,14 @@ Result<CapacityWriteResult> SqlStore::WriteCapacity(CapacityWrite write) {
           regions.push_back(&it->second);
           ++count[it->second];
         }
-        // Take each region's next versions. The row lock this UPDATE takes serialises
-        // every writer of the region, on any instance, until COMMIT: versions are
-        // unique, gap-free and become visible in order.
+        // Take each region's next versions (and its row lock, until COMMIT). The
+        // units' regions were read above: one gone now is the store's fault.
         std::unordered_map<std::string, std::int64_t> next;
         for (const auto& [rid, n] : count) {
-          auto last = c.First<std::int64_t>(
-              "UPDATE regions SET data_version = data_version + ? WHERE id = ? RETURNING data_version",
-              Params().Add(n).Add(rid), [](const Row& r) { return r.Int(0); });
+          auto last = TakeRegionVersions(c, rid, n);
+          if (last.status().code() == Code::kNotFound) return Status::Internal("region vanished: " + rid);
           if (!last.ok()) return last.status();
-          if (!*last) return Status::Internal("region vanished: " + rid);
-          next[rid] = **last - n + 1;
+          next[rid] = *last - n + 1;
         }
         const Time now = Now();
         out.reports.reserve(write.reports.size());

@@ -35,7 +35,9 @@ Status WriteTransferRows(Conn& c, const TransferWrite& write, TransferWriteResul
 
 // Takes the region's next `n` data versions (the sequence every live event
 // is numbered by) and returns the last; kNotFound for an unknown region. It
-// also locks the region's row until the transaction ends.
+// also locks the region's row until the transaction ends: that serialises
+// every writer of the region, on any instance, so versions are unique,
+// gap-free and become visible in order.
 Result<std::int64_t> TakeRegionVersions(Conn& c, const std::string& region_id, std::int64_t n = 1);
 
 // kInvalid when a text holds a NUL: PostgreSQL cannot store it, so both

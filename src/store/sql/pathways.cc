@@ -1,6 +1,4 @@
 // The care pathways as versioned data (store/pathway_store.h).
-#include <string_view>
-
 #include "store/sql/internal.h"
 #include "store/sql/sql_store.h"
 
@@ -13,8 +11,6 @@ constexpr const char* kSelect = "SELECT id, version, document, created_by, creat
 StoredPathway ReadPathway(const Row& r) {
   return {r.Text(0), static_cast<int>(r.Int(1)), r.Text(2), r.Text(3), FromUnixMillis(r.Int(4))};
 }
-
-bool HasNul(std::string_view s) { return s.find('\0') != std::string_view::npos; }
 
 }  // namespace
 
@@ -48,9 +44,7 @@ Result<StoredPathway> SqlStore::PutPathway(StoredPathway p, int expected_current
     return Status::Invalid("a pathway needs an id, a document and who created it");
   }
   if (expected_current_version < 0) return Status::Invalid("expected_current_version must not be negative");
-  if (HasNul(p.id) || HasNul(p.document) || HasNul(p.created_by)) {
-    return Status::Invalid("text must not contain a NUL character");
-  }
+  OZCC_RETURN_IF_ERROR(NoNul({p.id, p.document, p.created_by}));
   StoredPathway out;
   Status st = Write([&](Conn& c) -> Status {
     const Time now = Now();

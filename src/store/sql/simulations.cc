@@ -1,6 +1,4 @@
 // What-if simulation runs (store/simulation_store.h).
-#include <string_view>
-
 #include "store/sql/internal.h"
 #include "store/sql/sql_store.h"
 
@@ -40,8 +38,6 @@ StoredSimulation ReadRun(const Row& r) {
   return s;
 }
 
-bool HasNul(std::string_view s) { return s.find('\0') != std::string_view::npos; }
-
 // A run may change only while it has not ended.
 constexpr const char* kActive = "state IN ('queued', 'running')";
 
@@ -60,12 +56,8 @@ Status SqlStore::CreateSimulation(const StoredSimulation& run, const AuditRecord
   if (run.id.empty() || run.region_id.empty() || run.state.empty() || run.created_by.empty() || run.scenario.empty()) {
     return Status::Invalid("a simulation run needs an id, a region, a state, who created it and a scenario");
   }
-  for (std::string_view s :
-       {std::string_view(run.id), std::string_view(run.region_id), std::string_view(run.name),
-        std::string_view(run.state), std::string_view(run.created_by), std::string_view(run.scenario),
-        std::string_view(run.result), std::string_view(run.error)}) {
-    if (HasNul(s)) return Status::Invalid("text must not contain a NUL character");
-  }
+  OZCC_RETURN_IF_ERROR(
+      NoNul({run.id, run.region_id, run.name, run.state, run.created_by, run.scenario, run.result, run.error}));
   return Write([run, audit](Conn& c) -> Status {
     auto added = c.Changes(
         std::string("INSERT INTO simulations (") + kColumns +
@@ -118,9 +110,7 @@ Result<std::vector<StoredSimulation>> SqlStore::ListSimulations(const std::strin
 }
 
 Status SqlStore::UpdateSimulation(const StoredSimulation& run) {
-  if (HasNul(run.state) || HasNul(run.error) || HasNul(run.result)) {
-    return Status::Invalid("text must not contain a NUL character");
-  }
+  OZCC_RETURN_IF_ERROR(NoNul({run.state, run.error, run.result}));
   return Write([run](Conn& c) -> Status {
     auto changed = c.Changes(
         "UPDATE simulations SET state = ?, replications_done = ?, started_at = ?, finished_at = ?, heartbeat_at = ?, "
